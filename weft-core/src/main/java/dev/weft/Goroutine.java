@@ -1,0 +1,141 @@
+package dev.weft;
+
+import dev.weft.internal.sched.G;
+import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.WaitReason;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A handle on one goroutine. Inside the goroutine, {@link Thread#currentThread()} is its
+ * {@linkplain #thread() virtual thread}, so ThreadLocals, interrupts and {@code synchronized}
+ * behave as in any virtual thread.
+ */
+public final class Goroutine {
+    /** What a goroutine is doing, as far as the scheduler knows. */
+    public enum State {
+        /** Created, not yet started. */
+        NEW,
+        /** In a run queue, waiting for a carrier. */
+        RUNNABLE,
+        /** Mounted on a carrier. */
+        RUNNING,
+        /** Parked (channel, lock, sleep, I/O, join, ...). */
+        WAITING,
+        /** Its body has returned or thrown. */
+        DEAD
+    }
+
+    private final G g;
+
+    Goroutine(G g) {
+        this.g = Objects.requireNonNull(g);
+    }
+
+    /** Unique within the JVM run of its runtime, never reused; the first goroutine is 1. */
+    public long id() {
+        return g.id();
+    }
+
+    public State state() {
+        if (g.isDead()) {
+            return State.DEAD;
+        }
+        if (g.isNew()) {
+            return State.NEW;
+        }
+        if (g.isRunning()) {
+            return State.RUNNING;
+        }
+        if (g.isWaiting()) {
+            return State.WAITING;
+        }
+        return State.RUNNABLE;
+    }
+
+    /** Go's status text as a dump shows it: {@code running}, {@code chan receive}, .... */
+    public String status() {
+        return g.statusText();
+    }
+
+    /** The goroutine's virtual thread. */
+    public Thread thread() {
+        return g.thread();
+    }
+
+    /** The exception that escaped the body, or null. */
+    public Throwable failure() {
+        return g.failure();
+    }
+
+    /**
+     * Waits until the goroutine has finished. From a goroutine this parks the goroutine (its
+     * carrier runs others); from a platform thread it blocks the thread. An interrupt does not
+     * end the wait; the interrupt status is kept for the caller.
+     */
+    public void join() {
+        Thread t = g.thread();
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                joinParked(t, 0);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for the goroutine to finish; returns whether it has.
+     *
+     * @throws InterruptedException if the caller is interrupted while waiting
+     */
+    public boolean join(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("negative join timeout: " + timeout);
+        }
+        Thread t = g.thread();
+        if (!t.isAlive()) {
+            return true;
+        }
+        long nanos = timeout.toNanos();
+        long deadline = System.nanoTime() + nanos;
+        while (t.isAlive()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            joinParked(t, Math.max(1, left / 1_000_000 + (left % 1_000_000 == 0 ? 0 : 1)));
+        }
+        return true;
+    }
+
+    /** Thread.join parks through LockSupport; the wait is labelled for goroutine dumps. */
+    private static void joinParked(Thread t, long millis) throws InterruptedException {
+        Parking.labelCurrent(WaitReason.JOIN);
+        try {
+            t.join(millis);
+        } finally {
+            Parking.labelCurrent(WaitReason.NONE);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Goroutine other && other.g == g;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(g.id());
+    }
+
+    @Override
+    public String toString() {
+        return g.toString();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.weft;
+
+/** A checked exception escaped a goroutine run by {@link Weft#run}; the cause is that exception. */
+public final class GoroutineFailedException extends RuntimeException {
+    private final long goroutineId;
+
+    public GoroutineFailedException(long goroutineId, Throwable cause) {
+        super("goroutine " + goroutineId + " failed: " + cause, cause);
+        this.goroutineId = goroutineId;
+    }
+
+    public long goroutineId() {
+        return goroutineId;
+    }
+}

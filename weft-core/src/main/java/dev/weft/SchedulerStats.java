@@ -1,0 +1,22 @@
+package dev.weft;
+
+/**
+ * A racy snapshot of a runtime's scheduler counters.
+ *
+ * @param procs          logical processors in use
+ * @param idleProcs      processors with nothing to run
+ * @param threads        carrier threads (Ms) created so far
+ * @param idleThreads    carriers parked for lack of work
+ * @param spinning       carriers looking for work
+ * @param globalRunq     goroutines in the global run queue
+ * @param localRunq      goroutines in each processor's local ring (runnext not counted)
+ * @param created        goroutines ever started (adopted virtual threads included)
+ * @param adopted        virtual threads started with the JDK's own APIs inside goroutines
+ * @param live           goroutines started and not yet finished
+ * @param contextSwitches times a carrier mounted a goroutine
+ * @param steals         successful steals of work from another processor
+ */
+public record SchedulerStats(int procs, int idleProcs, int threads, int idleThreads, int spinning, int globalRunq,
+                             int[] localRunq, long created, long adopted, long live, long contextSwitches,
+                             long steals) {
+}

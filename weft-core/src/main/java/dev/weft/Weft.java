@@ -1,0 +1,190 @@
+package dev.weft;
+
+import dev.weft.internal.sched.G;
+import dev.weft.internal.sched.Sched;
+import dev.weft.internal.sched.SchedStats;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A weft runtime: goroutines scheduled Go's way (G-M-P) on a few carrier threads.
+ *
+ * <pre>{@code
+ * try (Weft rt = Weft.builder().procs(4).build()) {
+ *     rt.run(() -> {
+ *         Goroutine g = Go.go(() -> System.out.println("hello from " + Go.current()));
+ *         g.join();
+ *     });
+ * }
+ * }</pre>
+ *
+ * <p>The JVM must run with {@code --add-opens java.base/java.lang=ALL-UNNAMED}; without it
+ * {@link Builder#build()} fails with a message naming the flag.
+ */
+public final class Weft implements AutoCloseable {
+
+    /** Receives exceptions that escape a goroutine's body. It must not block for long. */
+    @FunctionalInterface
+    public interface UncaughtExceptionHandler {
+        void uncaught(Goroutine goroutine, Throwable failure);
+    }
+
+    /** Go's behaviour without the exit: the goroutine id and the stack trace, on stderr. */
+    public static final UncaughtExceptionHandler PRINT_TO_STDERR = (g, t) -> {
+        synchronized (System.err) {
+            System.err.println("weft: goroutine " + g.id() + " failed: " + t);
+            t.printStackTrace();
+        }
+    };
+
+    private static final AtomicInteger RUNTIME_IDS = new AtomicInteger();
+
+    final Sched sched;
+
+    private Weft(Builder b) {
+        UncaughtExceptionHandler handler = b.handler;
+        this.sched = new Sched(b.name, b.procs, b.maxThreads, (g, t) -> handler.uncaught(new Goroutine(g), t));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The runtime {@link Go#go} uses outside any goroutine; started on first use, never closed. */
+    public static Weft defaultRuntime() {
+        return DefaultHolder.RUNTIME;
+    }
+
+    private static final class DefaultHolder {
+        static final Weft RUNTIME = builder().name("weft").build();
+    }
+
+    /**
+     * Starts a goroutine. From a goroutine of this runtime it runs next on the caller's P (and
+     * inherits the rest of its time slice when the caller blocks); from elsewhere it is queued
+     * globally and an idle carrier is woken.
+     *
+     * @throws NullPointerException if {@code body} is null
+     * @throws java.util.concurrent.RejectedExecutionException if the runtime is closed
+     */
+    public Goroutine go(Runnable body) {
+        return new Goroutine(sched.go(body, true));
+    }
+
+    /**
+     * Runs {@code main} as a goroutine and waits for it. An exception that escapes {@code main}
+     * is rethrown here (and not passed to the uncaught-exception handler).
+     */
+    public void run(Runnable main) {
+        Objects.requireNonNull(main, "weft: run of a null main");
+        G g = sched.go(main, false);
+        new Goroutine(g).join();
+        Throwable t = g.failure();
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t != null) {
+            throw new GoroutineFailedException(g.id(), t);
+        }
+    }
+
+    /** The number of logical processors (Go's GOMAXPROCS). */
+    public int procs() {
+        return sched.procs();
+    }
+
+    /**
+     * Changes the number of logical processors while goroutines run; queued work of removed
+     * processors moves to the global queue.
+     */
+    public void setProcs(int procs) {
+        sched.setProcs(procs);
+    }
+
+    /** Goroutines started and not yet finished. */
+    public long goroutineCount() {
+        return sched.liveGoroutines();
+    }
+
+    public String name() {
+        return sched.name();
+    }
+
+    /** A snapshot of the scheduler's counters; racy, for display. */
+    public SchedulerStats stats() {
+        SchedStats s = sched.stats();
+        return new SchedulerStats(s.procs(), s.idleProcs(), s.threads(), s.idleThreads(), s.spinning(),
+                s.globalRunq(), s.localRunq(), s.created(), s.adopted(), s.live(), s.switches(), s.steals());
+    }
+
+    /**
+     * Stops accepting goroutines from outside the runtime, waits for every goroutine to finish
+     * (goroutines may still start others meanwhile), then stops the carriers.
+     *
+     * @throws IllegalStateException if called from one of this runtime's goroutines
+     */
+    @Override
+    public void close() {
+        sched.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Weft[" + sched.name() + ", procs=" + sched.procs() + "]";
+    }
+
+    /** Configures a runtime; every option has a documented default. */
+    public static final class Builder {
+        private int procs = Runtime.getRuntime().availableProcessors();
+        private int maxThreads = 10_000;
+        private String name;
+        private UncaughtExceptionHandler handler = PRINT_TO_STDERR;
+
+        private Builder() {}
+
+        /** Logical processors (GOMAXPROCS); default: available processors. */
+        public Builder procs(int procs) {
+            if (procs < 1) {
+                throw new IllegalArgumentException("procs must be at least 1, got " + procs);
+            }
+            this.procs = procs;
+            return this;
+        }
+
+        /** Cap on carrier threads (Go's SetMaxThreads); default 10,000. */
+        public Builder maxThreads(int maxThreads) {
+            if (maxThreads < 1) {
+                throw new IllegalArgumentException("maxThreads must be at least 1, got " + maxThreads);
+            }
+            this.maxThreads = maxThreads;
+            return this;
+        }
+
+        /** Names the runtime and its carrier threads; default {@code weft-N}. */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** Where exceptions escaping goroutines go; default {@link #PRINT_TO_STDERR}. */
+        public Builder uncaughtExceptionHandler(UncaughtExceptionHandler handler) {
+            this.handler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Starts the runtime (its carriers start on demand).
+         *
+         * @throws IllegalStateException if the JVM lacks {@code --add-opens java.base/java.lang=ALL-UNNAMED}
+         */
+        public Weft build() {
+            if (name == null) {
+                name = "weft-" + RUNTIME_IDS.incrementAndGet();
+            }
+            return new Weft(this);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.weft.internal.queue;
+
+import java.util.List;
+
+/**
+ * The global run queue: an unbounded FIFO shared by all Ps, guarded by its own monitor (Go's
+ * {@code sched.runq} under {@code sched.lock}). Elements arrive from outside the scheduler, from
+ * {@code Gosched}, from local-queue overflow and from stopped Ps; Ps take one element every 61st
+ * schedule for fairness, or a batch when their local queue is empty.
+ *
+ * <p>The element store is a growable circular array, so a put allocates only when the queue
+ * grows past its largest size so far. {@link #size} is volatile so that the scheduler can test
+ * for emptiness without taking the lock; a stale answer is always re-checked under the lock or
+ * covered by the spinning protocol.
+ *
+ * <p>The lock is a plain monitor held for a few array operations; it is never held while calling
+ * out, and callers may be virtual threads pinned inside the JDK's {@code execute} call.
+ *
+ * @param <E> element type (weft's G)
+ */
+public final class GlobalRunQueue<E> {
+    private Object[] items = new Object[256];
+    private int headIndex;
+    /** Written under the lock; read without it as a hint. */
+    private volatile int size;
+
+    public int size() {
+        return size;
+    }
+
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    public synchronized void put(E e) {
+        ensureRoom(1);
+        items[(headIndex + size) & (items.length - 1)] = e;
+        size = size + 1;
+    }
+
+    /** Appends {@code n} elements of {@code batch} in order. */
+    public synchronized void putBatch(Object[] batch, int n) {
+        ensureRoom(n);
+        int mask = items.length - 1;
+        int s = size;
+        for (int i = 0; i < n; i++) {
+            items[(headIndex + s + i) & mask] = batch[i];
+        }
+        size = s + n;
+    }
+
+    /** Prepends {@code all} so that it comes out first, in list order. */
+    public synchronized void putHeadAll(List<E> all) {
+        int n = all.size();
+        if (n == 0) {
+            return;
+        }
+        ensureRoom(n);
+        int mask = items.length - 1;
+        headIndex = (headIndex - n) & mask;
+        for (int i = 0; i < n; i++) {
+            items[(headIndex + i) & mask] = all.get(i);
+        }
+        size = size + n;
+    }
+
+    @SuppressWarnings("unchecked")
+    public synchronized E poll() {
+        if (size == 0) {
+            return null;
+        }
+        return (E) takeHead();
+    }
+
+    /**
+     * Takes a batch for a P whose local queue has room: returns the first element and moves up to
+     * {@code min(size / procs + 1, half a local ring) - 1} more into {@code local} (Go's
+     * {@code globrunqgetbatch}). Called by {@code local}'s owner.
+     */
+    @SuppressWarnings("unchecked")
+    public E pollBatch(LocalRunQueue<E> local, int procs) {
+        if (size == 0) {
+            return null;
+        }
+        synchronized (this) {
+            int s = size;
+            if (s == 0) {
+                return null;
+            }
+            int n = Math.min(s, s / Math.max(1, procs) + 1);
+            n = Math.min(n, LocalRunQueue.CAPACITY / 2);
+            n = Math.min(n, local.freeSlots() + 1);
+            E first = (E) takeHead();
+            for (int i = 1; i < n; i++) {
+                local.putTailUnchecked((E) takeHead());
+            }
+            return first;
+        }
+    }
+
+    private Object takeHead() {
+        int mask = items.length - 1;
+        Object e = items[headIndex];
+        items[headIndex] = null;
+        headIndex = (headIndex + 1) & mask;
+        size = size - 1;
+        return e;
+    }
+
+    private void ensureRoom(int n) {
+        int s = size;
+        if (s + n <= items.length) {
+            return;
+        }
+        int cap = items.length;
+        while (cap < s + n) {
+            cap <<= 1;
+        }
+        Object[] grown = new Object[cap];
+        int mask = items.length - 1;
+        for (int i = 0; i < s; i++) {
+            grown[i] = items[(headIndex + i) & mask];
+        }
+        items = grown;
+        headIndex = 0;
+    }
+}

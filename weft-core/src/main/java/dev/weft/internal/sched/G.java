@@ -1,0 +1,174 @@
+package dev.weft.internal.sched;
+
+import dev.weft.internal.vm.VirtualThreads;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
+
+/**
+ * A goroutine: one JDK virtual thread plus weft's scheduling state for it.
+ *
+ * <p><b>How the JDK finds its G.</b> weft builds each virtual thread with its own G as the
+ * thread's scheduler, so when the JDK makes the thread runnable it calls
+ * {@code g.execute(runContinuation)} on exactly this object: no lookup, no lock. A virtual thread
+ * that user code starts from inside a goroutine with the JDK's own APIs inherits the parent's
+ * scheduler object, so its {@code execute} calls also arrive here, carrying a task that is not
+ * this G's; {@link #execute} passes those to {@link Sched#readyForeign}, which gives the thread
+ * a G of its own on first sight ("adoption").
+ *
+ * <p><b>Status.</b> {@link #status} follows the state machine in {@link GStatus}; every
+ * transition is a CAS. The fields below it are written by whoever owns the G at the time (its M
+ * while running, the G itself for its wait reason) and read racily by statistics and dumps.
+ */
+public final class G implements Executor, Runnable, Thread.UncaughtExceptionHandler {
+    final Sched sched;
+    final long id;
+    final long parentId;
+    /** The goroutine's body, or null for an adopted thread (the JDK runs the user's task). */
+    private final Runnable body;
+    final Thread thread;
+    final Runnable runContinuation;
+    final boolean adopted;
+
+    /** See {@link GStatus}. CAS only. */
+    volatile int status;
+    /** Set by the G itself before it parks in a weft primitive; racy reads by dumps. */
+    WaitReason waitReason = WaitReason.NONE;
+    /**
+     * Who made a RUNNING G runnable again: true when the JDK called {@code execute} from the G's
+     * own carrier after unmounting (a {@code Thread.yield}, or a park whose permit was already
+     * there). Written before the CAS to RUNNABLE_MOUNTED, read by the M after it.
+     */
+    boolean readiedOnCarrier;
+    /** Whether an exception escaping the body goes to the runtime's handler (false for run(main)). */
+    final boolean reportFailure;
+    /** What escaped the body, if anything; written before DEAD. */
+    private volatile Throwable failure;
+
+    private static final VarHandle STATUS;
+    static {
+        try {
+            STATUS = MethodHandles.lookup().findVarHandle(G.class, "status", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A goroutine weft creates: builds its virtual thread, not yet started. */
+    G(Sched sched, long id, long parentId, Runnable body, boolean reportFailure) {
+        this.sched = sched;
+        this.id = id;
+        this.parentId = parentId;
+        this.body = body;
+        this.adopted = false;
+        this.reportFailure = reportFailure;
+        this.thread = VirtualThreads.newThread(this, sched.threadName(id), this);
+        this.runContinuation = VirtualThreads.runContinuation(thread);
+        this.status = GStatus.IDLE;
+    }
+
+    /** A virtual thread started by user code inside a goroutine, seen for the first time. */
+    G(Sched sched, long id, long parentId, Thread adoptedThread, Runnable runContinuation) {
+        this.sched = sched;
+        this.id = id;
+        this.parentId = parentId;
+        this.body = null;
+        this.adopted = true;
+        this.reportFailure = true;
+        this.thread = adoptedThread;
+        this.runContinuation = runContinuation;
+        this.status = GStatus.IDLE;
+    }
+
+    boolean casStatus(int expect, int update) {
+        return STATUS.compareAndSet(this, expect, update);
+    }
+
+    /** The JDK's scheduler entry point for this virtual thread (and for its children). */
+    @Override
+    public void execute(Runnable task) {
+        if (task == runContinuation) {
+            sched.ready(this);
+        } else {
+            sched.readyForeign(task);
+        }
+    }
+
+    /** The virtual thread's task: the body, with escaping exceptions sent to the runtime. */
+    @Override
+    public void run() {
+        try {
+            body.run();
+        } catch (Throwable t) {
+            failure = t;
+            if (reportFailure) {
+                sched.reportUncaught(this, t);
+            }
+        } finally {
+            sched.exited(this);
+        }
+    }
+
+    /** Adopted threads: an exception escaping the user's task reaches the runtime's handler. */
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        failure = e;
+        sched.reportUncaught(this, e);
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Sched sched() {
+        return sched;
+    }
+
+    public long parentId() {
+        return parentId;
+    }
+
+    public Thread thread() {
+        return thread;
+    }
+
+    /** Go's status word for dumps: the wait reason when waiting, else runnable/running/dead. */
+    public String statusText() {
+        int s = status;
+        if (s == GStatus.WAITING) {
+            WaitReason r = waitReason;
+            return r == WaitReason.NONE ? WaitReason.JDK_PARK.text() : r.text();
+        }
+        return GStatus.name(s);
+    }
+
+    public boolean isNew() {
+        return status == GStatus.IDLE;
+    }
+
+    public boolean isRunning() {
+        return status == GStatus.RUNNING;
+    }
+
+    public boolean isWaiting() {
+        return status == GStatus.WAITING;
+    }
+
+    /** True once the body has returned or thrown. */
+    public boolean isDead() {
+        return status == GStatus.DEAD;
+    }
+
+    public WaitReason waitReason() {
+        return waitReason;
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    @Override
+    public String toString() {
+        return "goroutine " + id + " [" + statusText() + "]";
+    }
+}

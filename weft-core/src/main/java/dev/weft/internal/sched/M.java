@@ -1,0 +1,68 @@
+package dev.weft.internal.sched;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A carrier: a platform daemon thread that runs goroutines (Go's {@code m}). It loops in
+ * {@link Sched#schedule}: find a G, call its {@code runContinuation} (which returns when the
+ * virtual thread parks, yields or ends), settle the G's status, repeat.
+ *
+ * <p>Fields are owned by the thread itself except where noted. {@link #nextp} and
+ * {@link #spinning} are written by the M that wakes this one, before the wake-up ({@code
+ * parked = false} then {@code unpark}, or {@code Thread.start}), which orders them.
+ */
+final class M extends Thread {
+    final Sched sched;
+    final int mid;
+
+    /** The P held, or null while idle. */
+    P p;
+    /** The P handed over by {@link Sched#startm} before waking this M. */
+    P nextp;
+    /** The G whose continuation this M is running, or null. */
+    volatile G curg;
+    /** Looking for work without having found any (counted in {@code Sched.nmspinning}). */
+    boolean spinning;
+    /** Whether the G just found came from runnext and so continues the current time slice. */
+    boolean inheritTime;
+    /** Idle-list link and flag, under the scheduler lock. */
+    M link;
+    volatile boolean parked;
+
+    /** xorshift state for the steal order; owner only. */
+    private int seed;
+
+    M(Sched sched, int mid) {
+        super(null, null, sched.name() + "-M" + mid, 0, false);
+        this.sched = sched;
+        this.mid = mid;
+        this.seed = 0x9E3779B9 * (mid + 1);
+        setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+        sched.mstart(this);
+    }
+
+    int nextRandom() {
+        int x = seed;
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        seed = x;
+        return x & Integer.MAX_VALUE;
+    }
+
+    /** Parks until another thread clears {@link #parked}. */
+    void parkUntilWoken() {
+        while (parked) {
+            LockSupport.park(this);
+        }
+    }
+
+    void wake() {
+        parked = false;
+        LockSupport.unpark(this);
+    }
+}

@@ -1,0 +1,854 @@
+package dev.weft.internal.sched;
+
+import dev.weft.internal.queue.GlobalRunQueue;
+import dev.weft.internal.vm.VirtualThreads;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+
+/**
+ * One weft runtime's scheduler: Go's {@code schedt} plus {@code schedule}, {@code findRunnable},
+ * {@code ready}, {@code wakep}, {@code startm}/{@code stopm} and {@code procresize}, for Gs that
+ * are JDK virtual threads (see {@link G}) run by carriers ({@link M}) through logical processors
+ * ({@link P}).
+ *
+ * <h2>Where a runnable G goes ({@link #ready}, called from the JDK's {@code execute})</h2>
+ * <ol>
+ *   <li>From a running goroutine of this runtime (the caller is a virtual thread mounted on one
+ *       of our Ms, which holds a P): Go's {@code ready}: the G goes to that P's runnext and
+ *       inherits the rest of the time slice; the G it displaces goes to the local tail.</li>
+ *   <li>While the G is still mounted (the JDK calls {@code execute} from inside
+ *       {@code runContinuation}, after unmounting: {@code Thread.yield}, or a park whose permit was
+ *       granted in flight): the G is marked RUNNABLE_MOUNTED and its M queues it once the call
+ *       returns: on the global queue if the call came from its own carrier (Go's
+ *       {@code Gosched}), else on the M's local queue.</li>
+ *   <li>From anywhere else (platform threads, the JDK's timer and monitor threads): the global
+ *       queue, then {@link #wakep}.</li>
+ * </ol>
+ *
+ * <h2>Finding work ({@link #findRunnable})</h2>
+ * Every 61st new time slice, one G from the global queue (fairness); runnext; the local ring;
+ * a batch from the global queue; stealing (four rounds over the Ps in random coprime order,
+ * half a victim's ring, its runnext only in the last round); then drop the P, re-check, park.
+ *
+ * <h2>Spinning and the lost-wake-up protocol</h2>
+ * A spinning M looks for work without having found any; at most half the busy Ps' worth spin.
+ * Two halves, both with a full fence between their store and their load:
+ * <ul>
+ *   <li><b>submit</b>: put the G in a queue, then fence, then read {@code nmspinning} and wake
+ *       an idle P's M only if nobody spins ({@link #wakep});</li>
+ *   <li><b>spinner exit</b>: drop the P, decrement {@code nmspinning} (a full fence), then
+ *       re-check the global queue and every P's local queue, and take a P back if any has
+ *       work.</li>
+ * </ul>
+ * At least one side sees the other, so no G is left queued while every M sleeps. A spinner that
+ * finds work ({@link #resetSpinning}) wakes another spinner, which is how a burst reaches full
+ * parallelism without waking every M up front.
+ *
+ * <h2>Locks</h2>
+ * {@link #lock} (Go's {@code sched.lock}) guards the idle P and M lists, M creation and
+ * {@code allp}; the global queue has its own monitor. Neither is held while running user code
+ * or parking, and both may be taken by a virtual thread the JDK has pinned inside
+ * {@code execute}.
+ */
+public final class Sched {
+    /** Steal rounds per findRunnable (Go's stealTries). */
+    static final int STEAL_ROUNDS = 4;
+    /** Every this many new time slices, the global queue goes first. */
+    static final int GLOBAL_FAIRNESS_TICKS = 61;
+    /** How long a thief waits before taking a running P's runnext (Go: 3 µs). */
+    static final long RUNNEXT_STEAL_BACKOFF_NANOS = 3_000;
+
+    private final String name;
+    private final int maxMs;
+    private final BiConsumer<G, Throwable> uncaughtHandler;
+
+    final GlobalRunQueue<G> global = new GlobalRunQueue<>();
+    /** Go's sched.lock: idle lists, allp/procs changes, M creation, shutdown. */
+    private final Object lock = new Object();
+
+    /** All Ps ever created; only the first {@link #procs} are in use. Replaced under lock. */
+    private volatile P[] allp;
+    private volatile int procs;
+    /** Precomputed steal enumeration for the current procs. */
+    private volatile StealOrder stealOrder;
+
+    private P pidle;                      // under lock
+    private final AtomicInteger npidle = new AtomicInteger();
+    private M midle;                      // under lock
+    private int nmidle;                   // under lock
+    private final List<M> allm = new ArrayList<>(); // under lock
+    private final AtomicInteger nmspinning = new AtomicInteger();
+    /** Set when a spinner was wanted but no P was idle: the next M to drop its P spins instead. */
+    private final AtomicInteger needspinning = new AtomicInteger();
+
+    private final AtomicLong goidgen = new AtomicLong();
+    /** Goroutines started and not yet finished (including adopted ones). */
+    private final AtomicLong live = new AtomicLong();
+    private final AtomicLong created = new AtomicLong();
+    private final AtomicLong adoptedCount = new AtomicLong();
+    /** Adopted threads whose user-installed uncaught handler occupies the slot weft uses. */
+    private final ConcurrentHashMap<Thread, G> adoptedByThread = new ConcurrentHashMap<>();
+
+    private volatile boolean closing;
+    private volatile boolean stopped;
+
+    public Sched(String name, int procs, int maxMs, BiConsumer<G, Throwable> uncaughtHandler) {
+        VirtualThreads.ensureAvailable();
+        if (procs < 1) {
+            throw new IllegalArgumentException("procs must be at least 1, got " + procs);
+        }
+        if (maxMs < procs) {
+            throw new IllegalArgumentException("maxThreads (" + maxMs + ") must be at least procs (" + procs + ")");
+        }
+        this.name = name;
+        this.maxMs = maxMs;
+        this.uncaughtHandler = uncaughtHandler;
+        P[] ps = new P[procs];
+        for (int i = 0; i < procs; i++) {
+            ps[i] = new P(i);
+        }
+        this.allp = ps;
+        this.procs = procs;
+        this.stealOrder = new StealOrder(procs);
+        synchronized (lock) {
+            for (int i = procs - 1; i >= 0; i--) {
+                pidleput(ps[i]);
+            }
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    String threadName(long goid) {
+        return "";
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Creating goroutines
+
+    /**
+     * Creates and starts a goroutine running {@code body}. From a goroutine of this runtime the
+     * new G takes the caller's runnext (Go's newproc); from elsewhere it joins the global queue.
+     */
+    public G go(Runnable body, boolean reportFailure) {
+        if (body == null) {
+            throw new NullPointerException("weft: go of a null body");
+        }
+        G parent = currentG();
+        if (closing && (parent == null || parent.sched != this)) {
+            throw new RejectedExecutionException("weft: runtime '" + name + "' is closed; it accepts no new goroutines");
+        }
+        long parentId = parent == null ? 0 : parent.id;
+        G g = new G(this, goidgen.incrementAndGet(), parentId, body, reportFailure);
+        live.incrementAndGet();
+        created.incrementAndGet();
+        try {
+            g.thread.start();
+        } catch (RuntimeException | Error e) {
+            exitedWithoutRunning();
+            throw e;
+        }
+        return g;
+    }
+
+    private void exitedWithoutRunning() {
+        decrementLive();
+    }
+
+    /** Called by a G's own virtual thread as its body finishes. */
+    void exited(G g) {
+        if (!g.casStatus(GStatus.RUNNING, GStatus.DEAD)) {
+            throw fatal("exit of " + g + " not in status running");
+        }
+        decrementLive();
+    }
+
+    private void decrementLive() {
+        if (live.decrementAndGet() == 0 && closing) {
+            synchronized (lock) {
+                lock.notifyAll();
+            }
+        }
+    }
+
+    void reportUncaught(G g, Throwable t) {
+        try {
+            uncaughtHandler.accept(g, t);
+        } catch (Throwable handlerFailure) {
+            System.err.println("weft: the uncaught-exception handler of runtime '" + name + "' threw " + handlerFailure
+                    + " while handling an exception of goroutine " + g.id);
+            t.printStackTrace();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Readying (the JDK's execute)
+
+    /** The G running on the calling thread, if it is a goroutine of any weft runtime. */
+    public static G currentG() {
+        Thread carrier = VirtualThreads.currentCarrierThread();
+        if (carrier instanceof M m && carrier != Thread.currentThread()) {
+            return m.curg;
+        }
+        return null;
+    }
+
+    /** Makes {@code g} runnable; the three paths are in the class comment. Never parks. */
+    void ready(G g) {
+        Thread caller = Thread.currentThread();
+        Thread carrier = VirtualThreads.currentCarrierThread();
+        for (;;) {
+            int s = g.status;
+            if (s == GStatus.WAITING || s == GStatus.IDLE) {
+                if (!g.casStatus(s, GStatus.RUNNABLE)) {
+                    continue;
+                }
+                if (carrier != caller && carrier instanceof M m && m.sched == this && m.p != null) {
+                    m.p.runq.put(g, true, global);
+                } else {
+                    if (stopped) {
+                        throw new RejectedExecutionException("weft: runtime '" + name + "' has stopped");
+                    }
+                    global.put(g);
+                }
+                wakep();
+                return;
+            }
+            if (s == GStatus.RUNNING) {
+                g.readiedOnCarrier = carrier == caller && carrier instanceof M m && m.curg == g;
+                if (g.casStatus(GStatus.RUNNING, GStatus.RUNNABLE_MOUNTED)) {
+                    return;
+                }
+                continue;
+            }
+            throw fatal("ready of " + g + " in status " + GStatus.name(s));
+        }
+    }
+
+    /**
+     * {@code execute} with a task that is not the scheduler-G's own: a virtual thread started
+     * with the JDK's APIs inside a goroutine inherited that G as its scheduler. Find or create
+     * its G ("adopt" it) and ready that.
+     */
+    void readyForeign(Runnable task) {
+        Thread vt = VirtualThreads.threadOfTask(task);
+        G g = adoptedGOf(vt);
+        if (g == null) {
+            g = adopt(vt, task);
+        }
+        ready(g);
+    }
+
+    private G adoptedGOf(Thread vt) {
+        if (vt.getUncaughtExceptionHandler() instanceof G g && g.thread == vt) {
+            return g;
+        }
+        return adoptedByThread.get(vt);
+    }
+
+    private G adopt(Thread vt, Runnable task) {
+        G parent = currentG();
+        G g = new G(this, goidgen.incrementAndGet(), parent == null ? 0 : parent.id, vt, task);
+        if (vt.getUncaughtExceptionHandler() == vt.getThreadGroup()) {
+            vt.setUncaughtExceptionHandler(g); // weft's slot: the G is found from its thread
+        } else {
+            adoptedByThread.put(vt, g);         // the user's handler stays; remember the G aside
+        }
+        live.incrementAndGet();
+        created.incrementAndGet();
+        adoptedCount.incrementAndGet();
+        return g;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // The M loop
+
+    void mstart(M m) {
+        P p = m.nextp;
+        m.nextp = null;
+        acquirep(m, p);
+        for (;;) {
+            G g = findRunnable(m);
+            if (g == null) {
+                return; // runtime stopped
+            }
+            if (m.spinning) {
+                resetSpinning(m);
+            }
+            execute(m, g);
+        }
+    }
+
+    /** Runs {@code g} on {@code m} until it unmounts, then settles its status. */
+    private void execute(M m, G g) {
+        P p = m.p;
+        if (!m.inheritTime) {
+            p.schedtick++;
+        }
+        p.switches++;
+        g.status = GStatus.RUNNING; // we took it from a queue: nobody else can touch it
+        m.curg = g;
+        try {
+            g.runContinuation.run();
+        } catch (Throwable t) {
+            // The JDK's runContinuation does not throw for a healthy thread; keep the carrier.
+            System.err.println("weft: carrier " + m.getName() + " caught " + t + " running goroutine " + g.id);
+            t.printStackTrace();
+        }
+        m.curg = null;
+        afterRun(m, g);
+    }
+
+    private void afterRun(M m, G g) {
+        for (;;) {
+            int s = g.status;
+            if (s == GStatus.DEAD) {
+                return;
+            }
+            if (s == GStatus.RUNNING) {
+                if (g.adopted && !g.thread.isAlive()) {
+                    if (g.casStatus(GStatus.RUNNING, GStatus.DEAD)) {
+                        adoptedByThread.remove(g.thread);
+                        decrementLive();
+                        return;
+                    }
+                    continue;
+                }
+                if (g.casStatus(GStatus.RUNNING, GStatus.WAITING)) {
+                    return;
+                }
+                continue;
+            }
+            if (s == GStatus.RUNNABLE_MOUNTED) {
+                g.status = GStatus.RUNNABLE;
+                if (g.readiedOnCarrier) {
+                    global.put(g);     // Gosched: behind everyone
+                } else {
+                    m.p.runq.put(g, false, global);
+                }
+                wakep();
+                return;
+            }
+            throw fatal("goroutine " + g.id + " unmounted in status " + GStatus.name(s));
+        }
+    }
+
+    /**
+     * Finds a runnable G for {@code m}, parking the M when there is none (Go's findRunnable).
+     * Returns with {@code m.p} held and {@code m.inheritTime} set, or null when the runtime stops.
+     */
+    private G findRunnable(M m) {
+        top:
+        for (;;) {
+            P pp = m.p;
+            if (pp.stopRequested) {
+                stopCurrentP(m);
+                if (!reacquireOrStop(m)) {
+                    return null;
+                }
+                continue;
+            }
+            G g;
+            if (pp.schedtick % GLOBAL_FAIRNESS_TICKS == 0 && !global.isEmpty()) {
+                g = global.poll();
+                if (g != null) {
+                    m.inheritTime = false;
+                    return g;
+                }
+            }
+            g = pp.runq.pollRunnext();
+            if (g != null) {
+                m.inheritTime = true;
+                return g;
+            }
+            m.inheritTime = false;
+            g = pp.runq.pollRing();
+            if (g != null) {
+                return g;
+            }
+            if (!global.isEmpty()) {
+                g = global.pollBatch(pp.runq, procs);
+                if (g != null) {
+                    return g;
+                }
+            }
+            int n = procs;
+            if (m.spinning || 2 * nmspinning.get() < n - npidle.get()) {
+                if (!m.spinning) {
+                    m.spinning = true;
+                    nmspinning.incrementAndGet();
+                }
+                g = stealWork(m);
+                if (g != null) {
+                    return g;
+                }
+            }
+
+            // Nothing found: give up the P, re-checking the global queue under the lock.
+            synchronized (lock) {
+                if (!global.isEmpty()) {
+                    g = global.pollBatch(pp.runq, procs);
+                    if (g != null) {
+                        return g;
+                    }
+                }
+                if (!m.spinning && needspinning.get() == 1) {
+                    needspinning.set(0);
+                    m.spinning = true;
+                    nmspinning.incrementAndGet();
+                    continue top;
+                }
+                releasep(m);
+                pidleput(pp);
+            }
+
+            // Spinner exit: decrement (a full fence), then look again at every source of work.
+            if (m.spinning) {
+                m.spinning = false;
+                if (nmspinning.decrementAndGet() < 0) {
+                    throw fatal("negative nmspinning");
+                }
+                if (recheckAfterSpinning(m)) {
+                    continue top;
+                }
+            }
+            if (!stopm(m)) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * The spinner-exit half of the protocol: after leaving the spinning state, if work is visible
+     * anywhere, take an idle P back and spin again. Returns true with {@code m.p} held.
+     */
+    private boolean recheckAfterSpinning(M m) {
+        boolean work = !global.isEmpty();
+        if (!work) {
+            P[] ps = allp;
+            int n = procs;
+            for (int i = 0; i < n && i < ps.length; i++) {
+                P p2 = ps[i];
+                if (p2.status != P.IDLE && !p2.runq.isEmpty()) {
+                    work = true;
+                    break;
+                }
+            }
+        }
+        if (!work) {
+            return false;
+        }
+        P p;
+        synchronized (lock) {
+            p = pidlegetSpinning();
+        }
+        if (p == null) {
+            return false; // every P is busy; their Ms will find the work
+        }
+        acquirep(m, p);
+        m.spinning = true;
+        nmspinning.incrementAndGet();
+        return true;
+    }
+
+    /** Steals from other Ps: four rounds in random order, runnext only in the last. */
+    private G stealWork(M m) {
+        P pp = m.p;
+        P[] ps = allp;
+        StealOrder order = stealOrder;
+        int n = order.count;
+        for (int round = 0; round < STEAL_ROUNDS; round++) {
+            boolean lastRound = round == STEAL_ROUNDS - 1;
+            int r = m.nextRandom();
+            int stride = order.coprimes[r % order.coprimes.length];
+            int idx = (r >>> 8) % n;
+            for (int k = 0; k < n; k++, idx = (idx + stride) % n) {
+                P p2 = ps[idx];
+                if (p2 == pp || p2.status != P.RUNNING) {
+                    continue;
+                }
+                G g = p2.runq.stealInto(pp.runq, lastRound, RUNNEXT_STEAL_BACKOFF_NANOS);
+                if (g != null) {
+                    pp.steals++;
+                    return g;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A spinning M found work: stop counting it, and wake another spinner for what may remain. */
+    private void resetSpinning(M m) {
+        m.spinning = false;
+        if (nmspinning.decrementAndGet() < 0) {
+            throw fatal("negative nmspinning");
+        }
+        wakep();
+    }
+
+    /**
+     * The submit half of the spinning protocol: after queueing a G, wake an M for an idle P unless
+     * some M is already spinning (it will find the G, or wake another when it does).
+     */
+    void wakep() {
+        VarHandle.fullFence(); // StoreLoad: the queue write above must be visible before we read nmspinning
+        if (nmspinning.get() != 0 || !nmspinning.compareAndSet(0, 1)) {
+            return;
+        }
+        P p;
+        synchronized (lock) {
+            p = pidlegetSpinning();
+            if (p == null) {
+                nmspinning.decrementAndGet();
+                return;
+            }
+        }
+        startm(p, true);
+    }
+
+    /** Hands {@code p} to an idle M, or a new one, and wakes it. */
+    private void startm(P p, boolean spinning) {
+        M nm;
+        boolean fresh = false;
+        synchronized (lock) {
+            if (stopped) {
+                pidleput(p);
+                if (spinning) {
+                    nmspinning.decrementAndGet();
+                }
+                return;
+            }
+            nm = midle;
+            if (nm != null) {
+                midle = nm.link;
+                nm.link = null;
+                nmidle--;
+            } else {
+                if (allm.size() >= maxMs) {
+                    pidleput(p);
+                    if (spinning) {
+                        nmspinning.decrementAndGet();
+                    }
+                    throw new IllegalStateException("weft: thread exhaustion: runtime '" + name + "' needs more than "
+                            + maxMs + " carrier threads (raise Weft.builder().maxThreads)");
+                }
+                nm = new M(this, allm.size());
+                allm.add(nm);
+                fresh = true;
+            }
+            nm.spinning = spinning;
+            nm.nextp = p;
+        }
+        if (fresh) {
+            nm.start();
+        } else {
+            nm.wake();
+        }
+    }
+
+    /**
+     * Puts the P-less {@code m} on the idle list and parks it until {@link #startm} hands it a
+     * P. Returns false if the runtime stopped instead.
+     */
+    private boolean stopm(M m) {
+        synchronized (lock) {
+            if (stopped) {
+                return false;
+            }
+            m.parked = true;
+            m.link = midle;
+            midle = m;
+            nmidle++;
+        }
+        m.parkUntilWoken();
+        P p = m.nextp;
+        if (p == null) {
+            return false;
+        }
+        m.nextp = null;
+        acquirep(m, p);
+        return true;
+    }
+
+    private void acquirep(M m, P p) {
+        m.p = p;
+        p.m = m;
+        p.status = P.RUNNING;
+    }
+
+    private void releasep(M m) {
+        P p = m.p;
+        p.m = null;
+        m.p = null;
+    }
+
+    /** Under lock. A P beyond procs is stopped instead of going idle. */
+    private void pidleput(P p) {
+        if (p.id >= procs) {
+            stopP(p);
+            return;
+        }
+        p.status = P.IDLE;
+        p.link = pidle;
+        pidle = p;
+        npidle.incrementAndGet();
+    }
+
+    /** Under lock. */
+    private P pidleget() {
+        P p = pidle;
+        if (p != null) {
+            pidle = p.link;
+            p.link = null;
+            npidle.decrementAndGet();
+        }
+        return p;
+    }
+
+    /** Under lock: like pidleget, but records that a spinner was wanted when no P is idle. */
+    private P pidlegetSpinning() {
+        P p = pidleget();
+        if (p == null) {
+            needspinning.set(1);
+        }
+        return p;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // procs (GOMAXPROCS)
+
+    public int procs() {
+        return procs;
+    }
+
+    /**
+     * Changes the number of Ps. New Ps start idle and an M is woken for them; a removed idle P
+     * stops at once, a removed running P stops at its M's next schedule, its queue moved to the
+     * head of the global queue so nothing is lost. A goroutine that never yields delays the stop
+     * of its P until it does (there is no stop-the-world on the JVM).
+     */
+    public void setProcs(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("procs must be at least 1, got " + n);
+        }
+        if (n > maxMs) {
+            throw new IllegalArgumentException("procs (" + n + ") must not exceed maxThreads (" + maxMs + ")");
+        }
+        int started = 0;
+        synchronized (lock) {
+            int old = procs;
+            if (n == old) {
+                return;
+            }
+            P[] ps = allp;
+            if (n > ps.length) {
+                P[] grown = java.util.Arrays.copyOf(ps, n);
+                for (int i = ps.length; i < n; i++) {
+                    grown[i] = new P(i);
+                    grown[i].status = P.STOPPED;
+                }
+                allp = ps = grown;
+            }
+            procs = n;
+            stealOrder = new StealOrder(n);
+            if (n > old) {
+                for (int i = old; i < n; i++) {
+                    P p = ps[i];
+                    p.stopRequested = false;
+                    if (p.status == P.STOPPED) {
+                        pidleput(p);
+                        started++;
+                    }
+                }
+            } else {
+                // Remove idle Ps beyond n from the idle list; ask running ones to stop.
+                P prev = null;
+                for (P p = pidle; p != null; ) {
+                    P next = p.link;
+                    if (p.id >= n) {
+                        if (prev == null) {
+                            pidle = next;
+                        } else {
+                            prev.link = next;
+                        }
+                        p.link = null;
+                        npidle.decrementAndGet();
+                        stopP(p);
+                    } else {
+                        prev = p;
+                    }
+                    p = next;
+                }
+                for (int i = n; i < old; i++) {
+                    if (ps[i].status == P.RUNNING) {
+                        ps[i].stopRequested = true;
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < started; i++) {
+            wakep();
+        }
+    }
+
+    /** Under lock: P is no longer in use; its work (if any) goes to the front of the global queue. */
+    private void stopP(P p) {
+        p.status = P.STOPPED;
+        p.stopRequested = false;
+        p.runq.drainTo(global);
+    }
+
+    /** The M's P was removed by setProcs: stop it and let the M look for another P. */
+    private void stopCurrentP(M m) {
+        P p = m.p;
+        synchronized (lock) {
+            releasep(m);
+            if (p.id >= procs) {
+                stopP(p);
+            } else {
+                p.stopRequested = false; // procs grew back meanwhile
+                pidleput(p);
+            }
+        }
+        if (m.spinning) {
+            m.spinning = false;
+            nmspinning.decrementAndGet();
+        }
+        wakep();
+    }
+
+    private boolean reacquireOrStop(M m) {
+        P p;
+        synchronized (lock) {
+            p = pidleget();
+        }
+        if (p != null) {
+            acquirep(m, p);
+            return true;
+        }
+        return stopm(m);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Shutdown
+
+    public boolean isClosing() {
+        return closing;
+    }
+
+    /**
+     * Stops accepting goroutines from outside, waits until every goroutine has finished, then
+     * stops the carriers.
+     */
+    public void close() {
+        G self = currentG();
+        if (self != null && self.sched == this) {
+            throw new IllegalStateException("weft: close() called from goroutine " + self.id
+                    + " of the runtime it would wait for");
+        }
+        closing = true;
+        boolean interrupted = false;
+        synchronized (lock) {
+            while (live.get() != 0) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            stopped = true;
+            for (M m = midle; m != null; m = m.link) {
+                m.nextp = null;
+                m.wake();
+            }
+            midle = null;
+            nmidle = 0;
+        }
+        List<M> ms;
+        synchronized (lock) {
+            ms = new ArrayList<>(allm);
+        }
+        for (M m : ms) {
+            boolean done = false;
+            while (!done) {
+                try {
+                    m.join();
+                    done = true;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Statistics
+
+    public long liveGoroutines() {
+        return live.get();
+    }
+
+    /** A racy snapshot of the counters, for the demo, tests and (later) schedtrace. */
+    public SchedStats stats() {
+        P[] ps = allp;
+        long switches = 0, steals = 0;
+        int[] runq = new int[procs];
+        for (P p : ps) {
+            switches += p.switches;
+            steals += p.steals;
+        }
+        for (int i = 0; i < runq.length && i < ps.length; i++) {
+            runq[i] = ps[i].runq.ringSize();
+        }
+        int ms;
+        int idleMs;
+        synchronized (lock) {
+            ms = allm.size();
+            idleMs = nmidle;
+        }
+        return new SchedStats(procs, npidle.get(), ms, idleMs, nmspinning.get(), global.size(), runq,
+                created.get(), adoptedCount.get(), live.get(), switches, steals);
+    }
+
+    static IllegalStateException fatal(String what) {
+        return new IllegalStateException("weft: fatal scheduler error: " + what);
+    }
+
+    /** The steal enumeration for n Ps: a start index and a stride coprime with n visit each P once. */
+    static final class StealOrder {
+        final int count;
+        final int[] coprimes;
+
+        StealOrder(int n) {
+            this.count = n;
+            int[] c = new int[n];
+            int k = 0;
+            for (int i = 1; i <= n; i++) {
+                if (gcd(i, n) == 1) {
+                    c[k++] = i;
+                }
+            }
+            this.coprimes = java.util.Arrays.copyOf(c, k);
+        }
+
+        private static int gcd(int a, int b) {
+            while (b != 0) {
+                int t = a % b;
+                a = b;
+                b = t;
+            }
+            return a;
+        }
+    }
+}

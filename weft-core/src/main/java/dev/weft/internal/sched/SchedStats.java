@@ -1,0 +1,21 @@
+package dev.weft.internal.sched;
+
+/**
+ * A racy snapshot of one scheduler's counters (Go's schedtrace line, plus totals).
+ *
+ * @param procs          Ps in use
+ * @param idleProcs      Ps on the idle list
+ * @param threads        carriers (Ms) created so far
+ * @param idleThreads    Ms parked on the idle list
+ * @param spinning       Ms looking for work
+ * @param globalRunq     Gs in the global queue
+ * @param localRunq      Gs in each P's ring (runnext not counted)
+ * @param created        goroutines ever started, adopted ones included
+ * @param adopted        virtual threads started with JDK APIs inside goroutines and adopted
+ * @param live           goroutines started and not finished
+ * @param switches       context switches: each time an M mounted a G
+ * @param steals         successful steals
+ */
+public record SchedStats(int procs, int idleProcs, int threads, int idleThreads, int spinning, int globalRunq,
+                         int[] localRunq, long created, long adopted, long live, long switches, long steals) {
+}

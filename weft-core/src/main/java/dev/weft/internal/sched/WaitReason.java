@@ -1,0 +1,37 @@
+package dev.weft.internal.sched;
+
+/**
+ * Why a goroutine is waiting, as shown in goroutine dumps (Go's {@code waitReason}). weft's
+ * blocking primitives record one before they park; a park weft did not annotate (a JDK lock, a
+ * socket, {@code Thread.sleep}) shows as {@link #JDK_PARK}.
+ */
+public enum WaitReason {
+    NONE(""),
+    JDK_PARK("park"),
+    JOIN("goroutine join"),
+    CHAN_RECEIVE("chan receive"),
+    CHAN_SEND("chan send"),
+    CHAN_RECEIVE_NIL("chan receive (nil chan)"),
+    CHAN_SEND_NIL("chan send (nil chan)"),
+    SELECT("select"),
+    SELECT_NO_CASES("select (no cases)"),
+    SLEEP("sleep"),
+    MUTEX_LOCK("sync.Mutex.Lock"),
+    RWMUTEX_RLOCK("sync.RWMutex.RLock"),
+    RWMUTEX_LOCK("sync.RWMutex.Lock"),
+    WAITGROUP_WAIT("sync.WaitGroup.Wait"),
+    COND_WAIT("sync.Cond.Wait"),
+    SEMACQUIRE("semacquire"),
+    ONCE("sync.Once.Do");
+
+    private final String text;
+
+    WaitReason(String text) {
+        this.text = text;
+    }
+
+    /** The text Go prints in a dump, e.g. {@code chan receive}. */
+    public String text() {
+        return text;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.weft.internal.vm;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
+
+/**
+ * Access to the JDK's package-private virtual-thread scheduler hook.
+ *
+ * <p>Four things are reached, all resolved once when this class initialises:
+ * <ul>
+ *   <li>{@code ThreadBuilders.newVirtualThread(Executor, String, int, Runnable)}: builds an
+ *       unstarted virtual thread whose scheduler is the given executor. weft passes each
+ *       goroutine's own G as its scheduler, so the JDK's {@code execute(runContinuation)} call
+ *       lands on the right G with no lookup at all.</li>
+ *   <li>{@code VirtualThread.runContinuation}: the task the JDK hands the scheduler; weft keeps it
+ *       in the G so the carrier can run it and so {@code execute} can tell its own G's task apart
+ *       from a child thread's (children inherit the parent's scheduler object).</li>
+ *   <li>the captured {@code VirtualThread} inside a {@code runContinuation} task, to find the
+ *       thread behind a task weft has never seen (a child started with the JDK's own APIs).</li>
+ *   <li>{@code Thread.currentCarrierThread()}: an intrinsic; inside a goroutine it returns the
+ *       carrier (weft's M), which is how the scheduler finds the caller's P without a
+ *       thread-local.</li>
+ * </ul>
+ *
+ * <p>If the flag is missing, {@link #ensureAvailable()} throws {@link HookUnavailableException}
+ * with a message naming the flag; nothing else in weft reports that condition.
+ */
+public final class VirtualThreads {
+    private VirtualThreads() {}
+
+    /** The JVM flag without which none of this works. */
+    public static final String REQUIRED_FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
+
+    private static final MethodHandle NEW_THREAD;        // (Executor, String, int, Runnable) -> Thread
+    private static final VarHandle RUN_CONTINUATION;     // VirtualThread.runContinuation
+    private static final MethodHandle CURRENT_CARRIER;   // () -> Thread
+    private static final Throwable FAILURE;
+
+    /** Resolved lazily from the first task seen: the JDK's lambda class for runContinuation. */
+    private static volatile TaskThreadReader taskReader;
+
+    static {
+        MethodHandle newThread = null;
+        VarHandle runContinuation = null;
+        MethodHandle currentCarrier = null;
+        Throwable failure = null;
+        try {
+            MethodHandles.Lookup caller = MethodHandles.lookup();
+            Class<?> builders = Class.forName("java.lang.ThreadBuilders");
+            Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
+            MethodHandles.Lookup inBuilders = MethodHandles.privateLookupIn(builders, caller);
+            newThread = inBuilders.findStatic(builders, "newVirtualThread",
+                    MethodType.methodType(Thread.class, Executor.class, String.class, int.class, Runnable.class));
+            runContinuation = MethodHandles.privateLookupIn(virtualThread, caller)
+                    .findVarHandle(virtualThread, "runContinuation", Runnable.class);
+            currentCarrier = MethodHandles.privateLookupIn(Thread.class, caller)
+                    .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            failure = e;
+        }
+        NEW_THREAD = newThread;
+        RUN_CONTINUATION = runContinuation;
+        CURRENT_CARRIER = currentCarrier;
+        FAILURE = failure;
+    }
+
+    /** Thrown when the JDK hook cannot be reached; the message names the missing flag. */
+    public static final class HookUnavailableException extends IllegalStateException {
+        HookUnavailableException(Throwable cause) {
+            super("weft needs the JVM flag '" + REQUIRED_FLAG + "' to schedule virtual threads: "
+                    + "the JDK 25 custom-scheduler hook is package-private. Add the flag to the java command "
+                    + "line (the ./weft launcher, surefire's argLine and JMH's jvmArgs already carry it). Cause: "
+                    + cause, cause);
+        }
+    }
+
+    /** Fails with a clear message if the hook is unreachable; call once at runtime start. */
+    public static void ensureAvailable() {
+        if (FAILURE != null) {
+            throw new HookUnavailableException(FAILURE);
+        }
+    }
+
+    /**
+     * Builds an unstarted virtual thread that runs {@code task} and is scheduled by {@code scheduler}.
+     */
+    public static Thread newThread(Executor scheduler, String name, Runnable task) {
+        try {
+            return (Thread) NEW_THREAD.invokeExact(scheduler, name, 0, task);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("weft: the JDK refused to create a virtual thread", t);
+        }
+    }
+
+    /** The task the JDK will pass to {@code scheduler.execute} for this virtual thread. */
+    public static Runnable runContinuation(Thread virtualThread) {
+        return (Runnable) RUN_CONTINUATION.get(virtualThread);
+    }
+
+    /**
+     * The carrier of the calling virtual thread, or the calling thread itself when it is a
+     * platform thread.
+     */
+    public static Thread currentCarrierThread() {
+        try {
+            return (Thread) CURRENT_CARRIER.invokeExact();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * The virtual thread behind a {@code runContinuation} task. Slow path only: used the first
+     * time weft sees a thread it did not create.
+     */
+    public static Thread threadOfTask(Runnable task) {
+        TaskThreadReader reader = taskReader;
+        if (reader == null || reader.taskClass != task.getClass()) {
+            reader = new TaskThreadReader(task.getClass());
+            taskReader = reader;
+        }
+        return reader.read(task);
+    }
+
+    /** Reads the one captured field (the VirtualThread) of the JDK's runContinuation lambda. */
+    private static final class TaskThreadReader {
+        final Class<?> taskClass;
+        final java.lang.reflect.Field field;
+
+        TaskThreadReader(Class<?> taskClass) {
+            this.taskClass = taskClass;
+            java.lang.reflect.Field found = null;
+            for (java.lang.reflect.Field f : taskClass.getDeclaredFields()) {
+                if (Thread.class.isAssignableFrom(f.getType())) {
+                    found = f;
+                    break;
+                }
+            }
+            if (found == null) {
+                throw new IllegalStateException("weft: unexpected runContinuation task class " + taskClass
+                        + ": no captured thread");
+            }
+            found.setAccessible(true);
+            this.field = found;
+        }
+
+        Thread read(Runnable task) {
+            try {
+                return (Thread) field.get(task);
+            } catch (IllegalAccessException e) {
+                throw new HookUnavailableException(e);
+            }
+        }
+    }
+}
