@@ -1,0 +1,161 @@
+package dev.weft.cli;
+
+import dev.weft.Go;
+import dev.weft.Goroutine;
+import dev.weft.SchedulerStats;
+import dev.weft.Weft;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code weft demo}: runs a few workloads on the M:N scheduler and prints, per workload, what
+ * the scheduler did (goroutines run, context switches, steals, carriers used), so a newcomer
+ * sees it work.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run spawn, ping-pong and fork-join workloads on weft and show the scheduler's counters.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--procs", description = "Logical processors (default: available processors = ${DEFAULT-VALUE}).")
+    int procs = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--spawn", description = "Goroutines in the spawn workload (default: ${DEFAULT-VALUE}).")
+    int spawn = 1_000_000;
+
+    @Option(names = "--rounds", description = "Round trips in the ping-pong workload (default: ${DEFAULT-VALUE}).")
+    int rounds = 1_000_000;
+
+    @Option(names = "--fib", description = "n of the fork-join fib(n) tree, one goroutine per call above the cutoff (default: ${DEFAULT-VALUE}).")
+    int fib = 27;
+
+    @Override
+    public Integer call() {
+        if (procs < 1 || spawn < 1 || rounds < 1 || fib < 1) {
+            throw new IllegalArgumentException("--procs, --spawn, --rounds and --fib must be positive");
+        }
+        System.out.printf("weft demo: M:N scheduler, procs=%d, JDK %s%n%n", procs, Runtime.version());
+        List<Row> rows = new ArrayList<>();
+        try (Weft rt = Weft.builder().procs(procs).name("demo").build()) {
+            rows.add(measure(rt, "spawn " + spawn, () -> spawnAndJoin(rt, spawn)));
+            rows.add(measure(rt, "ping-pong " + rounds, () -> pingPong(rt, rounds)));
+            rows.add(measure(rt, "fork-join fib(" + fib + ")", () -> forkJoinFib(rt, fib)));
+        }
+        System.out.printf("%-22s %10s %12s %16s %10s %6s  %s%n",
+                "workload", "time ms", "goroutines", "context switch", "steals", "Ms", "result");
+        for (Row r : rows) {
+            System.out.printf("%-22s %10.1f %12d %16d %10d %6d  %s%n",
+                    r.name, r.millis, r.goroutines, r.switches, r.steals, r.threads, r.result);
+        }
+        System.out.println();
+        System.out.println("goroutines: started in the workload; context switch: a carrier mounted a goroutine;");
+        System.out.println("steals: an idle processor took work from a busy one; Ms: carrier threads created so far.");
+        return 0;
+    }
+
+    private record Row(String name, double millis, long goroutines, long switches, long steals, int threads,
+                       String result) {}
+
+    private interface Workload {
+        String run();
+    }
+
+    private static Row measure(Weft rt, String name, Workload w) {
+        SchedulerStats before = rt.stats();
+        long t0 = System.nanoTime();
+        String result = w.run();
+        double ms = (System.nanoTime() - t0) / 1e6;
+        SchedulerStats after = rt.stats();
+        return new Row(name, ms, after.created() - before.created(),
+                after.contextSwitches() - before.contextSwitches(), after.steals() - before.steals(),
+                after.threads(), result);
+    }
+
+    static String spawnAndJoin(Weft rt, int n) {
+        AtomicLong sum = new AtomicLong();
+        rt.run(() -> {
+            Goroutine[] gs = new Goroutine[n];
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                gs[i] = Go.go(() -> sum.addAndGet(k));
+            }
+            for (Goroutine g : gs) {
+                g.join();
+            }
+        });
+        long expected = (long) n * (n - 1) / 2;
+        check(sum.get() == expected, "spawn sum " + sum.get() + " != " + expected);
+        return "sum " + sum.get();
+    }
+
+    /** Two goroutines hand a turn back and forth with park/unpark. */
+    static String pingPong(Weft rt, int rounds) {
+        AtomicInteger turn = new AtomicInteger();
+        AtomicLong hops = new AtomicLong();
+        rt.run(() -> {
+            Thread ping = Thread.currentThread();
+            Goroutine pong = Go.go(() -> {
+                for (int i = 0; i < rounds; i++) {
+                    while (turn.get() != 1) {
+                        LockSupport.park();
+                    }
+                    turn.set(0);
+                    hops.incrementAndGet();
+                    LockSupport.unpark(ping);
+                }
+            });
+            for (int i = 0; i < rounds; i++) {
+                turn.set(1);
+                LockSupport.unpark(pong.thread());
+                while (turn.get() != 0) {
+                    LockSupport.park();
+                }
+            }
+            pong.join();
+        });
+        check(hops.get() == rounds, "ping-pong hops " + hops.get() + " != " + rounds);
+        return rounds + " round trips";
+    }
+
+    static String forkJoinFib(Weft rt, int n) {
+        long[] out = new long[1];
+        rt.run(() -> out[0] = fib(n));
+        long expected = fibSeq(n);
+        check(out[0] == expected, "fib " + out[0] + " != " + expected);
+        return "fib = " + out[0];
+    }
+
+    private static final int FIB_CUTOFF = 12;
+
+    private static long fib(int n) {
+        if (n < FIB_CUTOFF) {
+            return fibSeq(n);
+        }
+        long[] left = new long[1];
+        Goroutine g = Go.go(() -> left[0] = fib(n - 1));
+        long right = fib(n - 2);
+        g.join();
+        return left[0] + right;
+    }
+
+    private static long fibSeq(int n) {
+        long a = 0, b = 1;
+        for (int i = 0; i < n; i++) {
+            long t = a + b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException("demo self-check failed: " + what);
+        }
+    }
+}
