@@ -33,6 +33,8 @@ final class P {
 
     /** Incremented each time a G starts a new time slice (not when it inherits one via runnext). */
     int schedtick;
+    /** Runs since schedtick last moved that inherited the slice through runnext. */
+    int inheritedRuns;
 
     // Statistics, owner-written.
     long switches;

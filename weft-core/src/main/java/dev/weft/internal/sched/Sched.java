@@ -61,6 +61,12 @@ public final class Sched {
     static final int STEAL_ROUNDS = 4;
     /** Every this many new time slices, the global queue goes first. */
     static final int GLOBAL_FAIRNESS_TICKS = 61;
+    /**
+     * A chain of Gs readying each other through runnext shares one time slice. Go ends that
+     * slice after 10 ms through sysmon; until weft has sysmon, the chain's slice ends after this
+     * many inherited runs, so the 1-in-61 global check still comes round.
+     */
+    static final int MAX_INHERITED_RUNS = 64;
     /** How long a thief waits before taking a running P's runnext (Go: 3 µs). */
     static final long RUNNEXT_STEAL_BACKOFF_NANOS = 3_000;
 
@@ -129,6 +135,11 @@ public final class Sched {
 
     String threadName(long goid) {
         return "";
+    }
+
+    /** The Ps ever created (package-private: white-box tests and statistics). */
+    P[] allp() {
+        return allp;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -290,8 +301,9 @@ public final class Sched {
     /** Runs {@code g} on {@code m} until it unmounts, then settles its status. */
     private void execute(M m, G g) {
         P p = m.p;
-        if (!m.inheritTime) {
+        if (!m.inheritTime || ++p.inheritedRuns >= MAX_INHERITED_RUNS) {
             p.schedtick++;
+            p.inheritedRuns = 0;
         }
         p.switches++;
         g.status = GStatus.RUNNING; // we took it from a queue: nobody else can touch it

@@ -1,0 +1,42 @@
+package dev.weft.internal.sched;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Helpers for white-box scheduler tests: a Sched that records uncaught exceptions. */
+final class SchedTestSupport {
+    private SchedTestSupport() {}
+
+    static final class Recorded implements AutoCloseable {
+        final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        final Sched sched;
+
+        Recorded(int procs) {
+            this.sched = new Sched("test", procs, 64, (g, t) -> uncaught.add(t));
+        }
+
+        G go(Runnable body) {
+            return sched.go(body, true);
+        }
+
+        void join(G g) {
+            try {
+                g.thread().join();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            sched.close();
+        }
+    }
+
+    /** Spins (yielding the goroutine or thread) until the condition holds; the test's @Timeout bounds it. */
+    static void awaitCondition(java.util.function.BooleanSupplier condition) {
+        while (!condition.getAsBoolean()) {
+            Thread.yield();
+        }
+    }
+}
