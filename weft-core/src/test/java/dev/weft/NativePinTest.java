@@ -1,0 +1,89 @@
+package dev.weft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A goroutine that parks while a native frame is on its stack (inside an FFM upcall from
+ * {@code qsort}) cannot unmount: it blocks its carrier, and with it its P, until it is woken.
+ * Until sysmon can hand that P to another carrier, the other Ps keep the runtime going (they steal
+ * the blocked P's queue), and nothing is lost once the pinned goroutine wakes.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class NativePinTest {
+    static final CountDownLatch pinned = new CountDownLatch(1);
+    static final CountDownLatch release = new CountDownLatch(1);
+    static final AtomicInteger comparisons = new AtomicInteger();
+
+    /** qsort's comparator: the first call waits (parks) with qsort's native frame below it. */
+    static int compare(MemorySegment a, MemorySegment b) {
+        if (comparisons.getAndIncrement() == 0) {
+            pinned.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return Integer.compare(a.get(ValueLayout.JAVA_INT, 0), b.get(ValueLayout.JAVA_INT, 0));
+    }
+
+    @Test
+    void aGoroutinePinnedByANativeFrameBlocksOnlyItsCarrierAndLosesNothing() throws Throwable {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle qsort = linker.downcallHandle(linker.defaultLookup().find("qsort").orElseThrow(),
+                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                        ValueLayout.ADDRESS));
+        MethodHandle cmp = MethodHandles.lookup().findStatic(NativePinTest.class, "compare",
+                MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class));
+        FunctionDescriptor cmpDesc = FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS.withTargetLayout(ValueLayout.JAVA_INT),
+                ValueLayout.ADDRESS.withTargetLayout(ValueLayout.JAVA_INT));
+
+        try (Weft rt = Weft.builder().procs(2).build(); Arena arena = Arena.ofShared()) {
+            MemorySegment upcall = linker.upcallStub(cmp, cmpDesc, arena);
+            int[] values = {5, 3, 9, 1, 7};
+            MemorySegment array = arena.allocateFrom(ValueLayout.JAVA_INT, values);
+            Goroutine sorter = rt.go(() -> {
+                try {
+                    qsort.invokeExact(array, (long) values.length, 4L, upcall);
+                } catch (Throwable t) {
+                    throw new AssertionError(t);
+                }
+            });
+            pinned.await();
+            // The sorter is parked on its carrier (still "running" for weft, since it never unmounted).
+            assertThat(sorter.state()).isEqualTo(Goroutine.State.RUNNING);
+            AtomicInteger others = new AtomicInteger();
+            Goroutine[] gs = new Goroutine[200];
+            for (int i = 0; i < gs.length; i++) {
+                gs[i] = rt.go(() -> {
+                    Go.yield();
+                    others.incrementAndGet();
+                });
+            }
+            for (Goroutine g : gs) {
+                g.join();
+            }
+            assertThat(others.get()).isEqualTo(gs.length);
+            release.countDown();
+            sorter.join();
+            assertThat(sorter.failure()).isNull();
+            assertThat(array.toArray(ValueLayout.JAVA_INT)).containsExactly(1, 3, 5, 7, 9);
+            assertThat(rt.goroutineCount()).isZero();
+        }
+    }
+}
