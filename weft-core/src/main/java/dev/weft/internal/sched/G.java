@@ -80,6 +80,11 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         this.status = GStatus.IDLE;
     }
 
+    /** For the owner of the G (the M that dequeued it): no CAS needed, ordering kept. */
+    void setStatusRelease(int s) {
+        STATUS.setRelease(this, s);
+    }
+
     boolean casStatus(int expect, int update) {
         return STATUS.compareAndSet(this, expect, update);
     }

@@ -19,8 +19,11 @@ final class M extends Thread {
     P p;
     /** The P handed over by {@link Sched#startm} before waking this M. */
     P nextp;
-    /** The G whose continuation this M is running, or null. */
-    volatile G curg;
+    /**
+     * The G whose continuation this M is running, or null. Written by this M only; read by the
+     * G itself (same carrier, so program order) and racily by statistics.
+     */
+    G curg;
     /** Looking for work without having found any (counted in {@code Sched.nmspinning}). */
     boolean spinning;
     /** Whether the G just found came from runnext and so continues the current time slice. */

@@ -306,7 +306,7 @@ public final class Sched {
             p.inheritedRuns = 0;
         }
         p.switches++;
-        g.status = GStatus.RUNNING; // we took it from a queue: nobody else can touch it
+        g.setStatusRelease(GStatus.RUNNING); // taken from a queue: nobody else may change it now
         m.curg = g;
         try {
             g.runContinuation.run();
@@ -340,7 +340,7 @@ public final class Sched {
                 continue;
             }
             if (s == GStatus.RUNNABLE_MOUNTED) {
-                g.status = GStatus.RUNNABLE;
+                g.setStatusRelease(GStatus.RUNNABLE);
                 if (g.readiedOnCarrier) {
                     global.put(g);     // Gosched: behind everyone
                 } else {
