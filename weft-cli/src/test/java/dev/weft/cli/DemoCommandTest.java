@@ -1,0 +1,42 @@
+package dev.weft.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/** The demo on tiny sizes: every workload checks its own result, and bad options are refused. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DemoCommandTest {
+
+    @Test
+    void theDemoRunsEveryWorkloadAndPrintsTheCounters() {
+        CommandLine cl = new CommandLine(new Main());
+        java.io.PrintStream saved = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf, true));
+        int rc;
+        try {
+            rc = cl.execute("demo", "--procs", "2", "--spawn", "1000", "--rounds", "1000", "--fib", "15");
+        } finally {
+            System.setOut(saved);
+        }
+        String text = buf.toString();
+        assertThat(rc).isZero();
+        assertThat(text).contains("spawn 1000", "sum 499500", "ping-pong 1000", "1000 round trips",
+                "fork-join fib(15)", "fib = 610", "context switch", "steals");
+    }
+
+    @Test
+    void anUnknownOptionIsRefusedByName() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new Main()).setErr(new PrintWriter(err));
+        int rc = cl.execute("demo", "--bogus");
+        assertThat(rc).isNotZero();
+        assertThat(err.toString()).contains("Unknown option: '--bogus'");
+    }
+}
