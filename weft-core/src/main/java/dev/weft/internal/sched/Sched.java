@@ -224,6 +224,8 @@ public final class Sched {
                 }
                 if (carrier != caller && carrier instanceof M m && m.sched == this && m.p != null) {
                     m.p.runq.put(g, true, global);
+                    wakepFromRunningP();
+                    return;
                 } else {
                     if (stopped) {
                         throw new RejectedExecutionException("weft: runtime '" + name + "' has stopped");
@@ -346,7 +348,7 @@ public final class Sched {
                 } else {
                     m.p.runq.put(g, false, global);
                 }
-                wakep();
+                wakepFromRunningP();
                 return;
             }
             throw fatal("goroutine " + g.id + " unmounted in status " + GStatus.name(s));
@@ -512,7 +514,18 @@ public final class Sched {
      */
     void wakep() {
         VarHandle.fullFence(); // StoreLoad: the queue write above must be visible before we read nmspinning
-        if (nmspinning.get() != 0 || !nmspinning.compareAndSet(0, 1)) {
+        if (nmspinning.get() != 0) {
+            return;
+        }
+        if (npidle.get() == 0) {
+            // No P to start an M on: ask the next M that drops its P to spin instead (what
+            // pidlegetSpinning does under the lock in Go), without taking the lock on this path.
+            if (needspinning.get() == 0) {
+                needspinning.set(1);
+            }
+            return;
+        }
+        if (!nmspinning.compareAndSet(0, 1)) {
             return;
         }
         P p;
@@ -524,6 +537,17 @@ public final class Sched {
             }
         }
         startm(p, true);
+    }
+
+    /**
+     * wakep for a caller whose M holds a P. With a single P there is nobody to wake: the caller's
+     * P is busy and will run the G itself, so the fence and the reads are skipped. If setProcs
+     * adds Ps meanwhile, it wakes Ms for them itself; at worst parallelism comes one schedule late.
+     */
+    private void wakepFromRunningP() {
+        if (procs > 1) {
+            wakep();
+        }
     }
 
     /** Hands {@code p} to an idle M, or a new one, and wakes it. */
