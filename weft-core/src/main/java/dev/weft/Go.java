@@ -2,10 +2,12 @@ package dev.weft;
 
 import dev.weft.internal.sched.G;
 import dev.weft.internal.sched.Sched;
+import java.util.Objects;
+import java.util.concurrent.Callable;
 
 /**
  * Go's statements and runtime calls for the running goroutine: {@code go}, {@code Gosched},
- * the current goroutine.
+ * the current goroutine, cooperative preemption and blocking calls.
  */
 public final class Go {
     private Go() {}
@@ -17,7 +19,50 @@ public final class Go {
     public static Goroutine go(Runnable body) {
         G current = Sched.currentG();
         Sched sched = current != null ? current.sched() : Weft.defaultRuntime().sched;
-        return new Goroutine(sched.go(body, true));
+        Goroutine g = new Goroutine(sched.go(body, true));
+        Sched.checkpoint();
+        return g;
+    }
+
+    /**
+     * A safe point: if the scheduler has asked the calling goroutine to give up its carrier
+     * (its time slice ran out, or a higher-priority goroutine waits), it yields here. Call it in
+     * long loops that never block; weft's own blocking calls and {@link #go} already are safe
+     * points. A goroutine that ignores the request for another slice loses its processor to
+     * another carrier. Free when there is no request; a no-op outside goroutines.
+     */
+    public static void checkpoint() {
+        Sched.checkpoint();
+    }
+
+    /**
+     * Runs {@code call}, which may block the carrier thread (file I/O, a native call, a JNI
+     * library), so that the scheduler can hand this goroutine's processor to another carrier if
+     * it lasts (Go's entersyscall/exitsyscall). A call that returns quickly costs no thread
+     * switch. Calls that park a virtual thread (sockets, locks, {@code Thread.sleep}) do not need
+     * this; on a platform thread it just runs {@code call}.
+     *
+     * @return what {@code call} returns
+     * @throws Exception what {@code call} throws
+     */
+    public static <T> T blocking(Callable<T> call) throws Exception {
+        Objects.requireNonNull(call, "weft: blocking of a null call");
+        return Sched.blocking(call);
+    }
+
+    /** {@link #blocking(Callable)} for a call without a result or checked exceptions. */
+    public static void blocking(Runnable call) {
+        Objects.requireNonNull(call, "weft: blocking of a null call");
+        try {
+            Sched.blocking(() -> {
+                call.run();
+                return null;
+            });
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("unreachable: a Runnable threw a checked exception", e);
+        }
     }
 
     /**

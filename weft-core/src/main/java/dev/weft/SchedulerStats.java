@@ -15,8 +15,15 @@ package dev.weft;
  * @param live           goroutines started and not yet finished
  * @param contextSwitches times a carrier mounted a goroutine
  * @param steals         successful steals of work from another processor
+ * @param preemptRequests time slices that ran out with the same goroutine on its carrier
+ * @param preemptYields  goroutines that yielded at a safe point because of such a request
+ * @param sliceEnds      chains of goroutines handing off through runnext whose shared slice ran out
+ * @param syscallHandoffs processors taken from goroutines blocked in {@code Go.blocking}
+ * @param hogRetakes     processors taken from goroutines that ignored a request for a whole slice
+ * @param blockedRetakes processors taken from carriers blocked outside weft (no CPU progress)
  */
 public record SchedulerStats(int procs, int idleProcs, int threads, int idleThreads, int spinning, int globalRunq,
                              int[] localRunq, long created, long adopted, long live, long contextSwitches,
-                             long steals) {
+                             long steals, long preemptRequests, long preemptYields, long sliceEnds,
+                             long syscallHandoffs, long hogRetakes, long blockedRetakes) {
 }

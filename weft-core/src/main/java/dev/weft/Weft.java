@@ -3,6 +3,8 @@ package dev.weft;
 import dev.weft.internal.sched.G;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.SchedStats;
+import dev.weft.internal.util.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,7 +45,8 @@ public final class Weft implements AutoCloseable {
 
     private Weft(Builder b) {
         UncaughtExceptionHandler handler = b.handler;
-        this.sched = new Sched(b.name, b.procs, b.maxThreads, (g, t) -> handler.uncaught(new Goroutine(g), t));
+        this.sched = new Sched(b.name, b.procs, b.maxThreads, (g, t) -> handler.uncaught(new Goroutine(g), t),
+                Clock.SYSTEM, b.timeslice.toNanos());
     }
 
     public static Builder builder() {
@@ -117,7 +120,9 @@ public final class Weft implements AutoCloseable {
     public SchedulerStats stats() {
         SchedStats s = sched.stats();
         return new SchedulerStats(s.procs(), s.idleProcs(), s.threads(), s.idleThreads(), s.spinning(),
-                s.globalRunq(), s.localRunq(), s.created(), s.adopted(), s.live(), s.switches(), s.steals());
+                s.globalRunq(), s.localRunq(), s.created(), s.adopted(), s.live(), s.switches(), s.steals(),
+                s.preemptRequests(), s.preemptYields(), s.sliceEnds(), s.syscallHandoffs(), s.hogRetakes(),
+                s.blockedRetakes());
     }
 
     /**
@@ -142,6 +147,7 @@ public final class Weft implements AutoCloseable {
         private int maxThreads = 10_000;
         private String name;
         private UncaughtExceptionHandler handler = PRINT_TO_STDERR;
+        private Duration timeslice = Duration.ofMillis(10);
 
         private Builder() {}
 
@@ -166,6 +172,20 @@ public final class Weft implements AutoCloseable {
         /** Names the runtime and its carrier threads; default {@code weft-N}. */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * How long a goroutine may hold its carrier before the scheduler asks it to yield at its
+         * next safe point (and, one slice later, gives its processor to another carrier);
+         * default 10 ms, as Go.
+         */
+        public Builder timeslice(Duration timeslice) {
+            Objects.requireNonNull(timeslice, "timeslice");
+            if (timeslice.isNegative() || timeslice.isZero()) {
+                throw new IllegalArgumentException("timeslice must be positive, got " + timeslice);
+            }
+            this.timeslice = timeslice;
             return this;
         }
 

@@ -40,6 +40,14 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
      * there). Written before the CAS to RUNNABLE_MOUNTED, read by the M after it.
      */
     boolean readiedOnCarrier;
+    /**
+     * Set by sysmon when the G has used up its time slice (or lost its P); the G yields at its
+     * next safe point ({@code Go.checkpoint}, {@code Go.go}, weft's blocking calls) and its M
+     * clears it when the G next starts running.
+     */
+    volatile boolean preempt;
+    /** Inside Go.blocking on its current M; owner-written (the G itself and its M). */
+    boolean inSyscall;
     /** Whether an exception escaping the body goes to the runtime's handler (false for run(main)). */
     final boolean reportFailure;
     /** What escaped the body, if anything; written before DEAD. */
@@ -140,6 +148,9 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     /** Go's status word for dumps: the wait reason when waiting, else runnable/running/dead. */
     public String statusText() {
         int s = status;
+        if (s == GStatus.RUNNING && inSyscall) {
+            return "syscall";
+        }
         if (s == GStatus.WAITING) {
             WaitReason r = waitReason;
             return r == WaitReason.NONE ? WaitReason.JDK_PARK.text() : r.text();

@@ -24,6 +24,8 @@ final class M extends Thread {
      * G itself (same carrier, so program order) and racily by statistics.
      */
     G curg;
+    /** Inside Go.blocking: the P may be handed to another M, so ready() must not use it. */
+    boolean inSyscall;
     /** Looking for work without having found any (counted in {@code Sched.nmspinning}). */
     boolean spinning;
     /** Whether the G just found came from runnext and so continues the current time slice. */

@@ -10,6 +10,14 @@ import dev.weft.internal.queue.LocalRunQueue;
  * <ul>
  *   <li>IDLE: on the idle list, no M, empty run queue. Thieves skip it.</li>
  *   <li>RUNNING: held by exactly one M ({@link #m}); only that M puts into {@link #runq}.</li>
+ *   <li>SYSCALL: its M is inside {@code Go.blocking}; sysmon may CAS it to IDLE and hand it to
+ *       another M, and the M CASes it back to RUNNING on the way out if nobody did (Go 1.25's
+ *       {@code _Psyscall}).</li>
+ *   <li>RETAKEN: sysmon took it from an M whose goroutine held the carrier too long (a CPU hog,
+ *       a blocked read, a native-frame pin). A fresh P with the same id replaced it in
+ *       {@code allp}; this one stays with the stuck M, which is still its only producer, while
+ *       other Ms steal from it. The stuck M retires it when its goroutine next leaves the
+ *       carrier.</li>
  *   <li>STOPPED: beyond the current {@code procs}; its queue was moved to the global queue.</li>
  * </ul>
  *
@@ -19,11 +27,21 @@ import dev.weft.internal.queue.LocalRunQueue;
 final class P {
     static final int IDLE = 0;
     static final int RUNNING = 1;
+    static final int SYSCALL = 2;
     static final int STOPPED = 4;
+    static final int RETAKEN = 5;
 
     final int id;
     final LocalRunQueue<G> runq = new LocalRunQueue<>();
     volatile int status = IDLE;
+    private static final java.lang.invoke.VarHandle STATUS;
+    static {
+        try {
+            STATUS = java.lang.invoke.MethodHandles.lookup().findVarHandle(P.class, "status", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** Set by setProcs on a RUNNING P it removes; its M stops it at the next schedule. */
     volatile boolean stopRequested;
     /** Holding M, or null. */
@@ -33,8 +51,21 @@ final class P {
 
     /** Incremented each time a G starts a new time slice (not when it inherits one via runnext). */
     int schedtick;
-    /** Runs since schedtick last moved that inherited the slice through runnext. */
-    int inheritedRuns;
+    /** Set by sysmon when a runnext chain has shared one slice for a whole time slice. */
+    volatile boolean sliceExpired;
+    /** Incremented by the holding M on each Go.blocking entry. */
+    volatile int syscalltick;
+
+    // sysmon's last observation of this P; read and written by sysmon only.
+    long seenSwitches;
+    long seenSwitchesAt;
+    int seenSchedtick;
+    long seenSchedtickAt;
+    long seenCpu = -1;
+    long seenCpuAt;
+    boolean preemptRequested;
+    int seenSyscalltick;
+    long seenSyscallAt;
 
     // Statistics, owner-written.
     long switches;
@@ -45,11 +76,17 @@ final class P {
         this.id = id;
     }
 
+    boolean casStatus(int expect, int update) {
+        return STATUS.compareAndSet(this, expect, update);
+    }
+
     static String statusName(int s) {
         return switch (s) {
             case IDLE -> "idle";
             case RUNNING -> "running";
+            case SYSCALL -> "syscall";
             case STOPPED -> "stopped";
+            case RETAKEN -> "retaken";
             default -> "status " + s;
         };
     }

@@ -1,10 +1,12 @@
 package dev.weft.internal.sched;
 
 import dev.weft.internal.queue.GlobalRunQueue;
+import dev.weft.internal.util.Clock;
 import dev.weft.internal.vm.VirtualThreads;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,17 +63,15 @@ public final class Sched {
     static final int STEAL_ROUNDS = 4;
     /** Every this many new time slices, the global queue goes first. */
     static final int GLOBAL_FAIRNESS_TICKS = 61;
-    /**
-     * A chain of Gs readying each other through runnext shares one time slice. Go ends that
-     * slice after 10 ms through sysmon; until weft has sysmon, the chain's slice ends after this
-     * many inherited runs, so the 1-in-61 global check still comes round.
-     */
-    static final int MAX_INHERITED_RUNS = 64;
     /** How long a thief waits before taking a running P's runnext (Go: 3 µs). */
     static final long RUNNEXT_STEAL_BACKOFF_NANOS = 3_000;
 
     private final String name;
     private final int maxMs;
+    final Clock clock;
+    /** A G that holds its carrier this long gets its preempt flag; after twice this, loses its P. */
+    final long timesliceNanos;
+    final Sysmon sysmon;
     private final BiConsumer<G, Throwable> uncaughtHandler;
 
     final GlobalRunQueue<G> global = new GlobalRunQueue<>();
@@ -104,7 +104,25 @@ public final class Sched {
     private volatile boolean closing;
     private volatile boolean stopped;
 
+    /** Ps that sysmon retook from stuck Ms; still stealable until their M retires them. Under lock. */
+    private volatile P[] retaken = new P[0];
+
+    // Counters of preemption and hand-off, by kind.
+    final AtomicLong preemptRequests = new AtomicLong();
+    final AtomicLong preemptYields = new AtomicLong();
+    final AtomicLong sliceEnds = new AtomicLong();
+    final AtomicLong syscallHandoffs = new AtomicLong();
+    final AtomicLong hogRetakes = new AtomicLong();
+    final AtomicLong blockedRetakes = new AtomicLong();
+    /** Switches counted by Ps that were retaken (their counters leave allp with them). */
+    private final AtomicLong retiredSwitches = new AtomicLong();
+
     public Sched(String name, int procs, int maxMs, BiConsumer<G, Throwable> uncaughtHandler) {
+        this(name, procs, maxMs, uncaughtHandler, Clock.SYSTEM, 10_000_000L);
+    }
+
+    public Sched(String name, int procs, int maxMs, BiConsumer<G, Throwable> uncaughtHandler, Clock clock,
+                 long timesliceNanos) {
         VirtualThreads.ensureAvailable();
         if (procs < 1) {
             throw new IllegalArgumentException("procs must be at least 1, got " + procs);
@@ -112,9 +130,14 @@ public final class Sched {
         if (maxMs < procs) {
             throw new IllegalArgumentException("maxThreads (" + maxMs + ") must be at least procs (" + procs + ")");
         }
+        if (timesliceNanos <= 0) {
+            throw new IllegalArgumentException("timeslice must be positive, got " + timesliceNanos + " ns");
+        }
         this.name = name;
         this.maxMs = maxMs;
         this.uncaughtHandler = uncaughtHandler;
+        this.clock = clock;
+        this.timesliceNanos = timesliceNanos;
         P[] ps = new P[procs];
         for (int i = 0; i < procs; i++) {
             ps[i] = new P(i);
@@ -127,6 +150,8 @@ public final class Sched {
                 pidleput(ps[i]);
             }
         }
+        this.sysmon = new Sysmon(this);
+        sysmon.start();
     }
 
     public String name() {
@@ -222,7 +247,7 @@ public final class Sched {
                 if (!g.casStatus(s, GStatus.RUNNABLE)) {
                     continue;
                 }
-                if (carrier != caller && carrier instanceof M m && m.sched == this && m.p != null) {
+                if (carrier instanceof M m && m.sched == this && m.p != null && !m.inSyscall) {
                     m.p.runq.put(g, true, global);
                     wakepFromRunningP();
                     return;
@@ -303,11 +328,14 @@ public final class Sched {
     /** Runs {@code g} on {@code m} until it unmounts, then settles its status. */
     private void execute(M m, G g) {
         P p = m.p;
-        if (!m.inheritTime || ++p.inheritedRuns >= MAX_INHERITED_RUNS) {
+        if (!m.inheritTime || p.sliceExpired) {
             p.schedtick++;
-            p.inheritedRuns = 0;
+            p.sliceExpired = false;
         }
         p.switches++;
+        if (g.preempt) {
+            g.preempt = false; // a request for an earlier slice
+        }
         g.setStatusRelease(GStatus.RUNNING); // taken from a queue: nobody else may change it now
         m.curg = g;
         try {
@@ -318,6 +346,9 @@ public final class Sched {
             t.printStackTrace();
         }
         m.curg = null;
+        if (g.inSyscall) {
+            unmountedInSyscall(m, g);
+        }
         afterRun(m, g);
     }
 
@@ -343,12 +374,14 @@ public final class Sched {
             }
             if (s == GStatus.RUNNABLE_MOUNTED) {
                 g.setStatusRelease(GStatus.RUNNABLE);
-                if (g.readiedOnCarrier) {
-                    global.put(g);     // Gosched: behind everyone
+                P p = m.p;
+                if (g.readiedOnCarrier || p == null) {
+                    global.put(g);     // Gosched (or the M lost its P): behind everyone
+                    wakep();
                 } else {
-                    m.p.runq.put(g, false, global);
+                    p.runq.put(g, false, global);
+                    wakepFromRunningP();
                 }
-                wakepFromRunningP();
                 return;
             }
             throw fatal("goroutine " + g.id + " unmounted in status " + GStatus.name(s));
@@ -363,6 +396,15 @@ public final class Sched {
         top:
         for (;;) {
             P pp = m.p;
+            if (pp == null || pp.status == P.RETAKEN) {
+                if (pp != null) {
+                    retireRetaken(m);
+                }
+                if (!reacquireOrStop(m)) {
+                    return null;
+                }
+                continue;
+            }
             if (pp.stopRequested) {
                 stopCurrentP(m);
                 if (!reacquireOrStop(m)) {
@@ -456,6 +498,9 @@ public final class Sched {
                     break;
                 }
             }
+            for (P p2 : retaken) {
+                work |= !p2.runq.isEmpty();
+            }
         }
         if (!work) {
             return false;
@@ -485,18 +530,34 @@ public final class Sched {
             int stride = order.coprimes[r % order.coprimes.length];
             int idx = (r >>> 8) % n;
             for (int k = 0; k < n; k++, idx = (idx + stride) % n) {
-                P p2 = ps[idx];
-                if (p2 == pp || p2.status != P.RUNNING) {
-                    continue;
-                }
-                G g = p2.runq.stealInto(pp.runq, lastRound, RUNNEXT_STEAL_BACKOFF_NANOS);
+                G g = stealFrom(pp, ps[idx], lastRound);
                 if (g != null) {
-                    pp.steals++;
                     return g;
                 }
             }
         }
+        // Ps retaken from stuck Ms hold work their own M cannot run now: take it.
+        for (P p2 : retaken) {
+            G g = stealFrom(pp, p2, true);
+            if (g != null) {
+                return g;
+            }
+        }
         return null;
+    }
+
+    private static G stealFrom(P pp, P p2, boolean stealRunnext) {
+        int s = p2.status;
+        if (p2 == pp || s == P.IDLE || s == P.STOPPED) {
+            return null;
+        }
+        // Back off before taking runnext only if p2's M is about to run it itself.
+        long backoff = s == P.RUNNING ? RUNNEXT_STEAL_BACKOFF_NANOS : 0;
+        G g = p2.runq.stealInto(pp.runq, stealRunnext, backoff);
+        if (g != null) {
+            pp.steals++;
+        }
+        return g;
     }
 
     /** A spinning M found work: stop counting it, and wake another spinner for what may remain. */
@@ -638,13 +699,14 @@ public final class Sched {
         npidle.incrementAndGet();
     }
 
-    /** Under lock. */
+    /** Under lock. A P leaving the idle list means work: wake sysmon if it sleeps deeply. */
     private P pidleget() {
         P p = pidle;
         if (p != null) {
             pidle = p.link;
             p.link = null;
             npidle.decrementAndGet();
+            sysmon.wakeIfSleeping();
         }
         return p;
     }
@@ -656,6 +718,221 @@ public final class Sched {
             needspinning.set(1);
         }
         return p;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Blocking calls (Go's entersyscall / exitsyscall)
+
+    /**
+     * Runs {@code call}, which may block the carrier, with the caller's P marked SYSCALL so that
+     * sysmon can hand the P to another M if the call lasts (Go.blocking). Entering costs a few
+     * plain writes and one volatile one; leaving, one CAS when the P is still ours (the fast
+     * path). If the P was handed off, the G takes an idle P if there is one, or else leaves its
+     * carrier: its M queues it globally and goes idle (the slow path).
+     */
+    public static <T> T blocking(Callable<T> call) throws Exception {
+        G g = currentG();
+        if (g == null || g.inSyscall) {
+            return call.call(); // a platform thread, or already inside Go.blocking
+        }
+        M m = (M) VirtualThreads.currentCarrierThread();
+        P p = m.p;
+        if (p == null || p.status != P.RUNNING) {
+            return call.call(); // the P is being taken from us anyway
+        }
+        g.inSyscall = true;
+        m.inSyscall = true;
+        p.syscalltick++;
+        p.status = P.SYSCALL;
+        try {
+            return call.call();
+        } finally {
+            exitSyscall(g);
+        }
+    }
+
+    private static void exitSyscall(G g) {
+        if (!g.inSyscall) {
+            return; // the G unmounted inside the call; its M settled the syscall then
+        }
+        M m = (M) VirtualThreads.currentCarrierThread();
+        g.inSyscall = false;
+        m.inSyscall = false;
+        P p = m.p;
+        if (p.casStatus(P.SYSCALL, P.RUNNING)) {
+            return; // fast path: nobody took the P
+        }
+        Sched sched = g.sched;
+        m.p = null;
+        P idle;
+        synchronized (sched.lock) {
+            idle = sched.pidleget();
+        }
+        if (idle != null) {
+            sched.acquirep(m, idle);
+            return;
+        }
+        // No P: leave the carrier. The yield comes back to our M from its own carrier, which
+        // queues the G globally (afterRun) and then looks for a P or parks (findRunnable).
+        Thread.yield();
+    }
+
+    /** The G parked inside Go.blocking (a JDK park in the call): settle the syscall for it. */
+    private void unmountedInSyscall(M m, G g) {
+        g.inSyscall = false;
+        m.inSyscall = false;
+        P p = m.p;
+        if (p != null && !p.casStatus(P.SYSCALL, P.RUNNING)) {
+            m.p = null; // sysmon handed it off meanwhile
+        }
+    }
+
+    /**
+     * Gives a P that its M cannot use (retaken from a syscall or a stuck M) to another M if there
+     * is work for it, else to the idle list (Go's handoffp).
+     */
+    private void handoffp(P p) {
+        if (!p.runq.isEmpty() || !global.isEmpty() || retakenHaveWork()) {
+            startm(p, false);
+            return;
+        }
+        if (nmspinning.get() + npidle.get() == 0 && nmspinning.compareAndSet(0, 1)) {
+            startm(p, true);
+            return;
+        }
+        synchronized (lock) {
+            pidleput(p);
+        }
+    }
+
+    private boolean retakenHaveWork() {
+        for (P p : retaken) {
+            if (!p.runq.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Preemption and retaking (driven by Sysmon)
+
+    /** Go.checkpoint: yield if sysmon asked this goroutine to. */
+    public static void checkpoint() {
+        G g = currentG();
+        if (g != null && g.preempt) {
+            g.preempt = false;
+            g.sched.preemptYields.incrementAndGet();
+            Thread.yield();
+        }
+    }
+
+    /** Sysmon: the P's runnext chain has shared one slice too long; start a new one. */
+    void endSlice(P p, G running) {
+        p.sliceExpired = true;
+        if (running != null) {
+            running.preempt = true;
+        }
+        sliceEnds.incrementAndGet();
+    }
+
+    /** Sysmon: the G has held its carrier for a time slice; ask it to yield. */
+    void requestPreempt(P p, G running) {
+        p.sliceExpired = true;
+        running.preempt = true;
+        preemptRequests.incrementAndGet();
+    }
+
+    /** Sysmon: retake a P in SYSCALL that has been seen there twice. */
+    boolean retakeSyscall(P p) {
+        if (!p.casStatus(P.SYSCALL, P.IDLE)) {
+            return false;
+        }
+        p.m = null;
+        syscallHandoffs.incrementAndGet();
+        handoffp(p);
+        return true;
+    }
+
+    /**
+     * Sysmon: the M running {@code p} is stuck in one goroutine (a hog, or a carrier blocked
+     * outside weft's knowledge). Replace {@code p} in allp with a fresh P with the same id and
+     * hand that to another M; the stuck M keeps the old one (RETAKEN) until its goroutine leaves
+     * the carrier, and other Ms steal the old one's queue meanwhile.
+     */
+    boolean retakeRunning(P p, boolean blocked) {
+        P fresh;
+        M stuck;
+        synchronized (lock) {
+            P[] ps = allp;
+            if (p.status != P.RUNNING || p.id >= ps.length || ps[p.id] != p || stopped) {
+                return false;
+            }
+            stuck = p.m;
+            p.status = P.RETAKEN;
+            fresh = new P(p.id);
+            fresh.status = P.IDLE;
+            P[] copy = ps.clone();
+            copy[p.id] = fresh;
+            allp = copy;
+            P[] r = java.util.Arrays.copyOf(retaken, retaken.length + 1);
+            r[r.length - 1] = p;
+            retaken = r;
+            if (p.stopRequested) {
+                fresh.stopRequested = true;
+            }
+        }
+        G g = stuck == null ? null : stuck.curg;
+        if (g != null) {
+            g.preempt = true; // at its next safe point it leaves the carrier
+        }
+        (blocked ? blockedRetakes : hogRetakes).incrementAndGet();
+        try {
+            handoffp(fresh);
+        } catch (IllegalStateException capReached) {
+            // startm put the P back on the idle list; the next M to look for work takes it.
+            System.err.println(capReached.getMessage());
+        }
+        return true;
+    }
+
+    /** The stuck M is back in the scheduler: give up its retaken P, moving the P's work to the global queue. */
+    private void retireRetaken(M m) {
+        P p = m.p;
+        synchronized (lock) {
+            P[] r = retaken;
+            int k = 0;
+            P[] kept = new P[r.length - 1];
+            for (P x : r) {
+                if (x != p) {
+                    kept[k++] = x;
+                }
+            }
+            retaken = kept;
+            p.status = P.STOPPED;
+            p.m = null;
+            retiredSwitches.addAndGet(p.switches);
+            p.runq.drainTo(global);
+        }
+        m.p = null;
+        if (m.spinning) {
+            m.spinning = false;
+            nmspinning.decrementAndGet();
+        }
+        wakep();
+    }
+
+    /** For sysmon: whether nothing can run (every P idle). */
+    boolean allProcsIdle() {
+        return npidle.get() >= procs;
+    }
+
+    int spinningPlusIdle() {
+        return nmspinning.get() + npidle.get();
+    }
+
+    boolean isStopped() {
+        return stopped;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -823,6 +1100,7 @@ public final class Sched {
                 }
             }
         }
+        sysmon.shutdown();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -838,7 +1116,7 @@ public final class Sched {
     /** A racy snapshot of the counters, for the demo, tests and (later) schedtrace. */
     public SchedStats stats() {
         P[] ps = allp;
-        long switches = 0, steals = 0;
+        long switches = retiredSwitches.get(), steals = 0;
         int[] runq = new int[procs];
         for (P p : ps) {
             switches += p.switches;
@@ -854,7 +1132,9 @@ public final class Sched {
             idleMs = nmidle;
         }
         return new SchedStats(procs, npidle.get(), ms, idleMs, nmspinning.get(), global.size(), runq,
-                created.get(), adoptedCount.get(), live.get(), switches, steals);
+                created.get(), adoptedCount.get(), live.get(), switches, steals, preemptRequests.get(),
+                preemptYields.get(), sliceEnds.get(), syscallHandoffs.get(), hogRetakes.get(),
+                blockedRetakes.get());
     }
 
     static IllegalStateException fatal(String what) {

@@ -15,7 +15,15 @@ package dev.weft.internal.sched;
  * @param live           goroutines started and not finished
  * @param switches       context switches: each time an M mounted a G
  * @param steals         successful steals
+ * @param preemptRequests  time slices that ran out with the same goroutine on the carrier
+ * @param preemptYields    goroutines that yielded at a safe point because of such a request
+ * @param sliceEnds        runnext chains whose shared slice ran out
+ * @param syscallHandoffs  Ps taken from goroutines blocked in Go.blocking and handed to other carriers
+ * @param hogRetakes       Ps taken from goroutines that ignored a preemption request for a whole slice
+ * @param blockedRetakes   Ps taken from carriers blocked outside weft (no CPU progress)
  */
 public record SchedStats(int procs, int idleProcs, int threads, int idleThreads, int spinning, int globalRunq,
-                         int[] localRunq, long created, long adopted, long live, long switches, long steals) {
+                         int[] localRunq, long created, long adopted, long live, long switches, long steals,
+                         long preemptRequests, long preemptYields, long sliceEnds, long syscallHandoffs,
+                         long hogRetakes, long blockedRetakes) {
 }

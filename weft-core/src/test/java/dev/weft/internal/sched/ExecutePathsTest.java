@@ -72,9 +72,10 @@ class ExecutePathsTest {
                 assertThat(p.switches - switches0).isGreaterThanOrEqualTo(2L * rounds - 1);
             });
             rt.join(main);
-            // Each hop came from runnext: the chain shares slices, a new one only every MAX_INHERITED_RUNS.
+            // Each hop came from runnext: the chain shares slices (a new one only when sysmon ends
+            // one), so far fewer slices than hops.
             long slices = ticks[1] - ticks[0];
-            assertThat(slices).isLessThanOrEqualTo(2L * rounds / Sched.MAX_INHERITED_RUNS + 2);
+            assertThat(slices).isLessThan(rounds / 10);
             assertThat(rt.uncaught).isEmpty();
         }
     }

@@ -1,0 +1,205 @@
+package dev.weft.internal.sched;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The system monitor: a daemon platform thread per runtime that holds no P and watches the
+ * others (Go's {@code sysmon}/{@code retake}).
+ *
+ * <p>Every round it looks at each P:
+ * <ul>
+ *   <li><b>SYSCALL</b> (its goroutine is in {@code Go.blocking}): a call seen on two consecutive
+ *       rounds has lasted at least one period. If work waits (the P's queue is not empty, or no
+ *       M spins and no P is idle) or it has lasted 10 ms, the P is CASed away and handed to
+ *       another M. A fast blocking call costs no thread switch: it is over before sysmon looks
+ *       twice.</li>
+ *   <li><b>RUNNING with the same goroutine on the carrier</b> since the last look (the P's
+ *       switch count has not moved): after one time slice the goroutine's preempt flag is set
+ *       (it yields at its next safe point); after two slices, or as soon as the carrier has
+ *       made no CPU progress for {@link #blockedNanos} (a blocked read, a native call, a
+ *       goroutine pinned by a native frame), the P is retaken ({@link Sched#retakeRunning}).</li>
+ *   <li><b>RUNNING, switching, but always inheriting the slice</b> (a runnext chain whose
+ *       schedtick has not moved for a slice): the slice ends, so the 1-in-61 global check and
+ *       the chain's competitors get their turn.</li>
+ * </ul>
+ *
+ * <p>Period: 20 µs while anything happens; after 50 quiet rounds it doubles each round up to
+ * 10 ms, or to 500 µs while some goroutine holds its carrier (so a blocked carrier is noticed
+ * within about a millisecond). When every P is idle it sleeps until {@link #wakeIfSleeping}.
+ *
+ * <p>The per-P observation fields ({@code P.seen*}) are sysmon's alone. The P fields it reads
+ * (switches, schedtick, status, the M's current G) are written by other threads and read
+ * racily: a stale value only delays a decision by one round.
+ */
+final class Sysmon extends Thread {
+    private static final long MIN_DELAY = 20_000;
+    private static final long MAX_DELAY = 10_000_000;
+    private static final long WATCHING_MAX_DELAY = 500_000;
+    private static final long SYSCALL_FORCE_RETAKE = 10_000_000;
+
+    private final Sched sched;
+    /** A goroutine that holds its carrier with no CPU progress for this long loses its P. */
+    final long blockedNanos;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final boolean cpuTimeSupported;
+
+    private volatile boolean sleeping;
+    private volatile boolean shutdown;
+    /** Whether the last round saw a goroutine holding its carrier or a P in a syscall. */
+    private boolean watching;
+
+    Sysmon(Sched sched) {
+        super(null, null, sched.name() + "-sysmon", 0, false);
+        this.sched = sched;
+        this.blockedNanos = 1_000_000;
+        setDaemon(true);
+        boolean cpu = threads.isThreadCpuTimeSupported();
+        if (cpu && !threads.isThreadCpuTimeEnabled()) {
+            try {
+                threads.setThreadCpuTimeEnabled(true);
+            } catch (UnsupportedOperationException | SecurityException e) {
+                cpu = false;
+            }
+        }
+        this.cpuTimeSupported = cpu;
+    }
+
+    @Override
+    public void run() {
+        long delay = MIN_DELAY;
+        int quietRounds = 0;
+        while (!shutdown) {
+            if (quietRounds == 0) {
+                delay = MIN_DELAY;
+            } else if (quietRounds > 50) {
+                delay = Math.min(delay * 2, watching ? WATCHING_MAX_DELAY : MAX_DELAY);
+            }
+            LockSupport.parkNanos(this, delay);
+            if (sched.allProcsIdle()) {
+                sleepUntilWork();
+                quietRounds = 0;
+                continue;
+            }
+            quietRounds = retake(sched.clock.nanoTime()) > 0 ? 0 : quietRounds + 1;
+        }
+    }
+
+    private void sleepUntilWork() {
+        sleeping = true;
+        while (!shutdown && sched.allProcsIdle()) {
+            LockSupport.park(this);
+        }
+        sleeping = false;
+    }
+
+    /** Called when a P leaves the idle list (under the scheduler lock; cheap when awake). */
+    void wakeIfSleeping() {
+        if (sleeping) {
+            LockSupport.unpark(this);
+        }
+    }
+
+    void shutdown() {
+        shutdown = true;
+        LockSupport.unpark(this);
+    }
+
+    /** One round over the Ps; returns how many it acted on. */
+    int retake(long now) {
+        int acted = 0;
+        boolean watch = false;
+        P[] ps = sched.allp();
+        int n = Math.min(sched.procs(), ps.length);
+        long slice = sched.timesliceNanos;
+        for (int i = 0; i < n; i++) {
+            P p = ps[i];
+            int status = p.status;
+            if (status == P.SYSCALL) {
+                watch = true;
+                int tick = p.syscalltick;
+                if (tick != p.seenSyscalltick) {
+                    p.seenSyscalltick = tick;
+                    p.seenSyscallAt = now;
+                    continue;
+                }
+                if (p.runq.isEmpty() && sched.spinningPlusIdle() > 0 && now - p.seenSyscallAt < SYSCALL_FORCE_RETAKE) {
+                    continue;
+                }
+                if (sched.retakeSyscall(p)) {
+                    acted++;
+                }
+                continue;
+            }
+            if (status != P.RUNNING) {
+                continue;
+            }
+            M m = p.m;
+            G g = m == null ? null : m.curg;
+            long switches = p.switches;
+            if (switches != p.seenSwitches || g == null) {
+                // A new goroutine since the last look, or the M is between goroutines.
+                p.seenSwitches = switches;
+                p.seenSwitchesAt = now;
+                p.seenCpu = -1;
+                p.preemptRequested = false;
+                int tick = p.schedtick;
+                if (tick != p.seenSchedtick) {
+                    p.seenSchedtick = tick;
+                    p.seenSchedtickAt = now;
+                } else if (now - p.seenSchedtickAt >= slice) {
+                    sched.endSlice(p, g);
+                    p.seenSchedtickAt = now;
+                    acted++;
+                }
+                continue;
+            }
+            // The same goroutine has held this carrier since seenSwitchesAt.
+            watch = true;
+            long held = now - p.seenSwitchesAt;
+            if (cpuTimeSupported && isStuck(p, m, now)) {
+                if (sched.retakeRunning(p, true)) {
+                    acted++;
+                }
+                continue;
+            }
+            if (held >= 2 * slice && p.preemptRequested) {
+                if (sched.retakeRunning(p, false)) {
+                    acted++;
+                }
+            } else if (held >= slice && !p.preemptRequested) {
+                p.preemptRequested = true;
+                sched.requestPreempt(p, g);
+                acted++;
+            }
+        }
+        watching = watch;
+        return acted;
+    }
+
+    /**
+     * Whether the carrier has made (almost) no CPU progress for blockedNanos: it is blocked in
+     * something weft cannot see. Samples the carrier's CPU time at most every quarter of that.
+     */
+    private boolean isStuck(P p, M m, long now) {
+        if (p.seenCpu < 0) {
+            p.seenCpu = cpuTime(m);
+            p.seenCpuAt = now;
+            return false;
+        }
+        long elapsed = now - p.seenCpuAt;
+        if (elapsed < blockedNanos) {
+            return false;
+        }
+        long cpu = cpuTime(m);
+        boolean stuck = cpu >= 0 && cpu - p.seenCpu < elapsed / 4;
+        p.seenCpu = cpu;
+        p.seenCpuAt = now;
+        return stuck;
+    }
+
+    private long cpuTime(M m) {
+        return threads.getThreadCpuTime(m.threadId());
+    }
+}

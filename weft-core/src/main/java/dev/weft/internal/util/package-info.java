@@ -1,0 +1,2 @@
+/** Small shared pieces with no dependencies on the rest of weft: the clock. */
+package dev.weft.internal.util;
