@@ -34,6 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Chan<T> implements Iterable<T> {
     private static final AtomicLong IDS = new AtomicLong();
+    /** What {@link #receive()} returns for "closed and drained"; never a user value (they are non-null T). */
+    private static final Object CLOSED = new Object();
 
     /** Unique, for select's global lock order (Go sorts by address). Immutable. */
     final long id = IDS.incrementAndGet();
@@ -144,35 +146,43 @@ public final class Chan<T> implements Iterable<T> {
      *
      * @return the value, or null when the channel is closed and drained
      */
+    @SuppressWarnings("unchecked")
     public T recv() {
-        return recvOk().value();
+        Object v = receive();
+        return v == CLOSED ? null : (T) v;
     }
 
     /** Like {@link #recv()}, telling a received value from "closed and drained" (Go's ok). */
     @SuppressWarnings("unchecked")
     public RecvResult<T> recvOk() {
+        Object v = receive();
+        return v == CLOSED ? RecvResult.closed() : new RecvResult<>((T) v, true);
+    }
+
+    /** The blocking receive: a value, or {@link #CLOSED}; allocates only when it must park. */
+    private Object receive() {
         lock.lock();
         Waiter s = sendq.dequeue();
         if (s != null) {
             Object v = takeFromSenderLocked(s);
             lock.unlock();
             Parking.ready(s.thread);
-            return new RecvResult<>((T) v, true);
+            return v;
         }
         if (count > 0) {
             Object v = takeLocked();
             lock.unlock();
-            return new RecvResult<>((T) v, true);
+            return v;
         }
         if (closed) {
             lock.unlock();
-            return RecvResult.closed();
+            return CLOSED;
         }
         Waiter w = new Waiter(Parking.currentWaiter(), null, 0);
         recvq.enqueue(w);
         lock.unlock();
         w.await(this, WaitReason.CHAN_RECEIVE);
-        return w.success ? new RecvResult<>((T) w.elem, true) : RecvResult.closed();
+        return w.success ? w.elem : CLOSED;
     }
 
     /**
@@ -257,22 +267,24 @@ public final class Chan<T> implements Iterable<T> {
     @Override
     public Iterator<T> iterator() {
         return new Iterator<>() {
-            private RecvResult<T> next;
+            /** The value received ahead by hasNext, CLOSED at the end, null if none is pending. */
+            private Object next;
 
             @Override
             public boolean hasNext() {
                 if (next == null) {
-                    next = recvOk();
+                    next = receive();
                 }
-                return next.ok();
+                return next != CLOSED;
             }
 
             @Override
+            @SuppressWarnings("unchecked")
             public T next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException("channel closed and drained");
                 }
-                T v = next.value();
+                T v = (T) next;
                 next = null;
                 return v;
             }
