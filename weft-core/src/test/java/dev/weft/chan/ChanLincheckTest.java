@@ -59,11 +59,11 @@ public class ChanLincheckTest {
 
     @Test
     void stress() {
-        new StressOptions().iterations(15).invocationsPerIteration(300).check(getClass());
+        new StressOptions().iterations(10).invocationsPerIteration(300).check(getClass());
     }
 
     @Test
     void modelCheck() {
-        new ModelCheckingOptions().iterations(15).invocationsPerIteration(300).check(getClass());
+        new ModelCheckingOptions().iterations(10).invocationsPerIteration(300).check(getClass());
     }
 }
