@@ -147,7 +147,8 @@ class ChanTest {
         Chan<String> c = Chan.make(1);
         AtomicReference<String> got = new AtomicReference<>();
         Goroutine r = rt.go(() -> got.set(c.recv()));
-        awaitTrue(() -> c.recvWaiters() == 1);
+        awaitTrue(() -> r.status().equals("chan receive"));
+        assertThat(c.recvWaiters()).isEqualTo(1);
         c.send("direct");
         // The value went straight to the receiver, so the buffer is still empty and has room.
         assertThat(c.len()).isZero();
@@ -163,7 +164,8 @@ class ChanTest {
         c.send(1);
         c.send(2);
         Goroutine s = rt.go(() -> c.send(3));
-        awaitTrue(() -> c.sendWaiters() == 1);
+        awaitTrue(() -> s.status().equals("chan send"));
+        assertThat(c.sendWaiters()).isEqualTo(1);
         assertThat(c.recv()).isEqualTo(1);
         s.join(); // released by the receive, its value already in the buffer
         assertThat(c.len()).isEqualTo(2);
@@ -242,6 +244,23 @@ class ChanTest {
             g.join();
         }
         assertThat(tookDefault).isFalse();
+    }
+
+    @Test
+    void anInterruptDoesNotEndAWaitButIsKept() throws Exception {
+        Chan<String> c = Chan.make();
+        AtomicReference<String> got = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread t = Thread.ofPlatform().start(() -> {
+            got.set(c.recv());
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        awaitTrue(() -> c.recvWaiters() == 1);
+        t.interrupt();
+        c.send("after interrupt");
+        t.join();
+        assertThat(got.get()).isEqualTo("after interrupt");
+        assertThat(stillInterrupted).isTrue();
     }
 
     @Test
