@@ -161,6 +161,66 @@ class ChanStressTest {
         }
     }
 
+    /**
+     * Go's TestSelectStress: per channel, plain senders and receivers plus one select that sends
+     * on all channels and one that receives from all, each disabling a channel's case (null) after
+     * its quota. Everything interacts chaotically and must finish: no lost wake-up.
+     */
+    @ParameterizedTest(name = "procs={0}")
+    @ValueSource(ints = {1, 2})
+    void goSelectStress(int procs) throws Exception {
+        int n = 2_000;
+        List<Chan<Integer>> c = List.of(Chan.make(), Chan.make(), Chan.make(2), Chan.make(3));
+        LongAdder received = new LongAdder();
+        try (Weft rt = Weft.builder().procs(procs).build()) {
+            CountDownLatch done = new CountDownLatch(4 * 2 + 2);
+            for (int k = 0; k < 4; k++) {
+                Chan<Integer> ch = c.get(k);
+                start(rt, false, done, () -> {
+                    for (int i = 0; i < n; i++) {
+                        ch.send(i);
+                    }
+                });
+                start(rt, k == 0, done, () -> {
+                    for (int i = 0; i < n; i++) {
+                        ch.recv();
+                        received.increment();
+                    }
+                });
+            }
+            start(rt, false, done, () -> {
+                int[] left = {n, n, n, n};
+                for (int sent = 0; sent < 4 * n; sent++) {
+                    // A Select's cases are fixed; rebuild it with finished channels as null cases.
+                    Select s = new Select();
+                    for (int k = 0; k < 4; k++) {
+                        int kk = k;
+                        s.send(left[k] > 0 ? c.get(k) : null, k, () -> left[kk]--);
+                    }
+                    s.run();
+                }
+            });
+            start(rt, true, done, () -> {
+                int[] left = {n, n, n, n};
+                for (int got = 0; got < 4 * n; got++) {
+                    Select s = new Select();
+                    for (int k = 0; k < 4; k++) {
+                        int kk = k;
+                        s.recv(left[k] > 0 ? c.get(k) : null, v -> left[kk]--);
+                    }
+                    s.run();
+                    received.increment();
+                }
+            });
+            done.await();
+        }
+        assertThat(received.sum()).isEqualTo(8L * n);
+        for (Chan<Integer> ch : c) {
+            assertThat(ch.len()).isZero();
+            assertThat(ch.sendWaiters() + ch.recvWaiters()).isZero();
+        }
+    }
+
     private static void closeQuietly(Chan<?> c) {
         try {
             c.close();

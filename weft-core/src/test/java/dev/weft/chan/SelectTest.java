@@ -4,6 +4,7 @@ import static dev.weft.chan.Conditions.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.Go;
 import dev.weft.Goroutine;
 import dev.weft.Weft;
 import java.util.ArrayList;
@@ -305,6 +306,33 @@ class SelectTest {
             g.join();
         }
         assertThat(tookDefault).isFalse();
+    }
+
+    /** Go's TestYieldProgress: a goroutine polling with select-default and yield gets a send. */
+    @Test
+    void pollingSelectWithYieldMakesProgress() {
+        try (Weft one = Weft.builder().procs(1).build()) {
+            Chan<Integer> c = Chan.make();
+            AtomicInteger got = new AtomicInteger();
+            AtomicInteger polls = new AtomicInteger();
+            Goroutine g = one.go(() -> {
+                boolean[] done = {false};
+                Select sel = new Select().recv(c, v -> {
+                    got.set(v);
+                    done[0] = true;
+                }).orElse(() -> {
+                    polls.incrementAndGet();
+                    Go.yield();
+                });
+                while (!done[0]) {
+                    sel.run();
+                }
+            });
+            awaitTrue(() -> polls.get() > 10);
+            c.send(7); // parks this platform thread until the poller's next select takes it
+            g.join();
+            assertThat(got.get()).isEqualTo(7);
+        }
     }
 
     @Test
