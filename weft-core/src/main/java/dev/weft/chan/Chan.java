@@ -18,10 +18,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * BufferedChannel) because select must observe and mutate several channels atomically, which a
  * lock per channel taken in a global order ({@link #id}) makes simple and deadlock-free.
  *
- * <p>Invariants, with the lock held: at most one of sendq and recvq holds waiters that belong to
- * different threads (a select may wait in both on one channel); {@code count > 0} implies recvq is
- * empty and {@code count < cap} implies sendq is empty; a closed channel has an empty sendq and
- * recvq; {@code buf} slots outside the live ring are null so the channel never retains a value.
+ * <p>Invariants, with the lock held: sendq and recvq are never both non-empty, except when one
+ * select waits to send and to receive on the same unbuffered channel (it can never pair with
+ * itself); {@code count > 0} implies recvq is empty and {@code count < cap} implies sendq is empty;
+ * a closed channel has an empty sendq and recvq; {@code buf} slots outside the live ring are null,
+ * so the channel never retains a received value.
  *
  * <p>A sender that finds a parked receiver hands the value straight to it (never through the
  * buffer) and a receiver that finds a parked sender of a full buffer takes the head and moves the
@@ -39,6 +40,7 @@ public final class Chan<T> implements Iterable<T> {
 
     /** Unique, for select's global lock order (Go sorts by address). Immutable. */
     final long id = IDS.incrementAndGet();
+    /** Guards all mutable state below; {@link Select} holds several, taken in id order. */
     final ReentrantLock lock = new ReentrantLock();
 
     /** The ring buffer; length = capacity (0 for unbuffered). Slots guarded by lock. */
