@@ -33,7 +33,8 @@ public final class Cond {
 
     /**
      * Unlocks the locker, parks until signalled, and locks it again before returning. The caller
-     * must hold the locker.
+     * must hold the locker; if it does not, the locker's unlock exception propagates (for a
+     * {@link Mutex}: "unlock of unlocked mutex") and the call does not wait.
      */
     public void await() {
         WaitNode node = new WaitNode(0);
@@ -45,9 +46,43 @@ public final class Cond {
             tail = node;
         }
         queueLock.unlock();
-        locker.unlock();
+        try {
+            locker.unlock();
+        } catch (RuntimeException notHeld) {
+            withdraw(node);
+            throw notHeld;
+        }
         node.await(this, WaitReason.COND_WAIT);
         locker.lock();
+    }
+
+    /**
+     * Takes back the node of an await whose caller did not hold the locker; if a signal already
+     * chose it, passes that signal on so no real waiter loses it.
+     */
+    private void withdraw(WaitNode node) {
+        queueLock.lock();
+        WaitNode prev = null;
+        WaitNode n = head;
+        while (n != null && n != node) {
+            prev = n;
+            n = n.next;
+        }
+        if (n != null) {
+            if (prev == null) {
+                head = n.next;
+            } else {
+                prev.next = n.next;
+            }
+            if (tail == n) {
+                tail = prev;
+            }
+            n.next = null;
+        }
+        queueLock.unlock();
+        if (n == null) {
+            signal();
+        }
     }
 
     /** Wakes the goroutine that has waited longest, if any. */

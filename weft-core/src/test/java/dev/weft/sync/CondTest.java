@@ -2,6 +2,7 @@ package dev.weft.sync;
 
 import static dev.weft.sync.Conditions.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.Goroutine;
 import dev.weft.Weft;
@@ -63,6 +64,30 @@ class CondTest {
             gs.forEach(Goroutine::join);
             assertThat(woke.subList(0, 2)).containsExactly(0, 1);
             assertThat(woke).containsExactlyInAnyOrder(0, 1, 2, 3);
+        }
+    }
+
+    @Test
+    void awaitWithoutHoldingTheLockIsRejectedAndLosesNoSignal() {
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            Mutex m = new Mutex();
+            Cond cond = new Cond(m);
+            assertThatThrownBy(cond::await).isInstanceOf(IllegalStateException.class).hasMessage("unlock of unlocked mutex");
+            boolean[] ready = {false};
+            Goroutine waiter = rt.go(() -> {
+                m.lock();
+                while (!ready[0]) {
+                    cond.await();
+                }
+                m.unlock();
+            });
+            awaitTrue(() -> waiter.status().equals("sync.Cond.Wait"));
+            m.lock();
+            ready[0] = true;
+            cond.signal(); // must reach the real waiter, not the withdrawn misuse
+            m.unlock();
+            waiter.join();
+            assertThat(m.tryLock()).isTrue();
         }
     }
 
