@@ -1,0 +1,392 @@
+package dev.weft.chan;
+
+import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.WaitReason;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A Go channel: a typed FIFO conduit between goroutines (or platform threads), unbuffered
+ * ({@code make()}) or with a buffer of fixed capacity ({@code make(n)}).
+ *
+ * <h2>Design (Go's {@code hchan})</h2>
+ * One lock per channel guards everything: the ring buffer ({@link #buf}, {@link #recvx},
+ * {@link #count}), the {@link #closed} flag and two FIFO wait queues of {@link Waiter}s
+ * ({@code sendq}, {@code recvq}). A lock rather than a lock-free segment list (kotlinx's
+ * BufferedChannel) because select must observe and mutate several channels atomically, which a
+ * lock per channel taken in a global order ({@link #id}) makes simple and deadlock-free.
+ *
+ * <p>Invariants, with the lock held: sendq and recvq are never both non-empty, except when one
+ * select waits to send and to receive on the same unbuffered channel (it can never pair with
+ * itself); {@code count > 0} implies recvq is empty and {@code count < cap} implies sendq is empty;
+ * a closed channel has an empty sendq and recvq; {@code buf} slots outside the live ring are null,
+ * so the channel never retains a received value.
+ *
+ * <p>A sender that finds a parked receiver hands the value straight to it (never through the
+ * buffer) and a receiver that finds a parked sender of a full buffer takes the head and moves the
+ * sender's value to the tail, so FIFO order holds and nobody waits on a slot that is free. Wakes
+ * follow the {@link Waiter} protocol: complete under the lock, {@link Parking#ready} after
+ * unlocking, so the woken goroutine never runs into a lock its waker still holds (and, from a
+ * goroutine, lands in the waker's runnext).
+ *
+ * <p>Null is not a value: {@link #recv()} returns null for "closed and drained", Go's zero value.
+ */
+public final class Chan<T> implements Iterable<T> {
+    private static final AtomicLong IDS = new AtomicLong();
+    /** What {@link #receive()} returns for "closed and drained"; never a user value (they are non-null T). */
+    private static final Object CLOSED = new Object();
+
+    /** Unique, for select's global lock order (Go sorts by address). Immutable. */
+    final long id = IDS.incrementAndGet();
+    /** Guards all mutable state below; {@link Select} holds several, taken in id order. */
+    final ReentrantLock lock = new ReentrantLock();
+
+    /** The ring buffer; length = capacity (0 for unbuffered). Slots guarded by lock. */
+    private final Object[] buf;
+    /** Index of the head value in buf; guarded by lock. */
+    private int recvx;
+    /** Values in buf; guarded by lock. */
+    private int count;
+    /** Set once by close(); guarded by lock. */
+    private boolean closed;
+    /** FIFO queues of parked senders and receivers; guarded by lock. */
+    private final WaitQueue sendq = new WaitQueue();
+    private final WaitQueue recvq = new WaitQueue();
+
+    private Chan(int capacity) {
+        this.buf = new Object[capacity];
+    }
+
+    /** An unbuffered channel: a send completes only when a receiver takes the value. */
+    public static <T> Chan<T> make() {
+        return new Chan<>(0);
+    }
+
+    /**
+     * A channel buffering up to {@code capacity} values; 0 is unbuffered.
+     *
+     * @throws IllegalArgumentException if {@code capacity} is negative
+     */
+    public static <T> Chan<T> make(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("make chan: negative capacity " + capacity);
+        }
+        return new Chan<>(capacity);
+    }
+
+    /**
+     * Sends {@code value}, waiting until a receiver takes it or the buffer has room.
+     *
+     * @throws NullPointerException if {@code value} is null (null means "closed" to receivers)
+     * @throws ClosedChannelException if the channel is closed, also when it is closed while the
+     *     sender waits
+     */
+    public void send(T value) {
+        requireValue(value);
+        lock.lock();
+        if (closed) {
+            lock.unlock();
+            throw ClosedChannelException.send();
+        }
+        Waiter r = recvq.dequeue();
+        if (r != null) {
+            handToReceiverLocked(r, value);
+            lock.unlock();
+            Parking.ready(r.thread);
+            return;
+        }
+        if (count < buf.length) {
+            putLocked(value);
+            lock.unlock();
+            return;
+        }
+        Waiter w = new Waiter(Parking.currentWaiter(), null, 0);
+        w.elem = value;
+        sendq.enqueue(w);
+        lock.unlock();
+        w.await(this, WaitReason.CHAN_SEND);
+        if (!w.success) {
+            throw ClosedChannelException.send();
+        }
+    }
+
+    /**
+     * Sends {@code value} if a receiver is waiting or the buffer has room, without waiting.
+     *
+     * @return whether the value was sent
+     * @throws NullPointerException if {@code value} is null
+     * @throws ClosedChannelException if the channel is closed
+     */
+    public boolean trySend(T value) {
+        requireValue(value);
+        lock.lock();
+        if (closed) {
+            lock.unlock();
+            throw ClosedChannelException.send();
+        }
+        Waiter r = recvq.dequeue();
+        if (r != null) {
+            handToReceiverLocked(r, value);
+            lock.unlock();
+            Parking.ready(r.thread);
+            return true;
+        }
+        if (count < buf.length) {
+            putLocked(value);
+            lock.unlock();
+            return true;
+        }
+        lock.unlock();
+        return false;
+    }
+
+    /**
+     * Receives a value, waiting until one is sent. Values buffered before {@link #close()} are
+     * still received; after that it returns null at once.
+     *
+     * @return the value, or null when the channel is closed and drained
+     */
+    @SuppressWarnings("unchecked")
+    public T recv() {
+        Object v = receive();
+        return v == CLOSED ? null : (T) v;
+    }
+
+    /** Like {@link #recv()}, telling a received value from "closed and drained" (Go's ok). */
+    @SuppressWarnings("unchecked")
+    public RecvResult<T> recvOk() {
+        Object v = receive();
+        return v == CLOSED ? RecvResult.closed() : new RecvResult<>((T) v, true);
+    }
+
+    /** The blocking receive: a value, or {@link #CLOSED}; allocates only when it must park. */
+    private Object receive() {
+        lock.lock();
+        Waiter s = sendq.dequeue();
+        if (s != null) {
+            Object v = takeFromSenderLocked(s);
+            lock.unlock();
+            Parking.ready(s.thread);
+            return v;
+        }
+        if (count > 0) {
+            Object v = takeLocked();
+            lock.unlock();
+            return v;
+        }
+        if (closed) {
+            lock.unlock();
+            return CLOSED;
+        }
+        Waiter w = new Waiter(Parking.currentWaiter(), null, 0);
+        recvq.enqueue(w);
+        lock.unlock();
+        w.await(this, WaitReason.CHAN_RECEIVE);
+        return w.success ? w.elem : CLOSED;
+    }
+
+    /**
+     * Receives a value if one is ready (a waiting sender or a buffered value), without waiting.
+     *
+     * @return the value, or null if none is ready or the channel is closed and drained
+     */
+    @SuppressWarnings("unchecked")
+    public T tryRecv() {
+        lock.lock();
+        Waiter s = sendq.dequeue();
+        if (s != null) {
+            Object v = takeFromSenderLocked(s);
+            lock.unlock();
+            Parking.ready(s.thread);
+            return (T) v;
+        }
+        Object v = count > 0 ? takeLocked() : null;
+        lock.unlock();
+        return (T) v;
+    }
+
+    /**
+     * Closes the channel: no more sends; receivers drain the buffer, then get null / ok=false.
+     * Every waiting receiver is woken with null and every waiting sender with
+     * {@link ClosedChannelException}.
+     *
+     * @throws ClosedChannelException if the channel is already closed
+     */
+    public void close() {
+        lock.lock();
+        if (closed) {
+            lock.unlock();
+            throw ClosedChannelException.close();
+        }
+        closed = true;
+        // Collect every waiter into a private list (reusing the free 'next' links), wake after unlock.
+        Waiter wake = null;
+        Waiter w;
+        while ((w = recvq.dequeue()) != null) {
+            w.elem = null;
+            w.success = false;
+            w.complete();
+            w.next = wake;
+            wake = w;
+        }
+        while ((w = sendq.dequeue()) != null) {
+            w.elem = null;
+            w.success = false;
+            w.complete();
+            w.next = wake;
+            wake = w;
+        }
+        lock.unlock();
+        while (wake != null) {
+            Waiter next = wake.next;
+            wake.next = null;
+            Parking.ready(wake.thread);
+            wake = next;
+        }
+    }
+
+    /** The number of buffered values (a snapshot). */
+    public int len() {
+        lock.lock();
+        try {
+            return count;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The buffer capacity; 0 for an unbuffered channel. */
+    public int cap() {
+        return buf.length;
+    }
+
+    /**
+     * Receives until the channel is closed and drained, Go's {@code for v := range c}. Each
+     * {@code hasNext()} may wait for a value.
+     */
+    @Override
+    public Iterator<T> iterator() {
+        return new Iterator<>() {
+            /** The value received ahead by hasNext, CLOSED at the end, null if none is pending. */
+            private Object next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null) {
+                    next = receive();
+                }
+                return next != CLOSED;
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("channel closed and drained");
+                }
+                T v = (T) next;
+                next = null;
+                return v;
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "Chan[id=" + id + ", cap=" + buf.length + "]";
+    }
+
+    // ---- Operations for this class and Select; all require the lock held. ----
+
+    static void requireValue(Object value) {
+        if (value == null) {
+            throw new NullPointerException("send of null on a channel: null is what recv returns once closed");
+        }
+    }
+
+    boolean closedLocked() {
+        return closed;
+    }
+
+    boolean hasRoomLocked() {
+        return count < buf.length;
+    }
+
+    boolean hasValueLocked() {
+        return count > 0;
+    }
+
+    WaitQueue sendq() {
+        return sendq;
+    }
+
+    WaitQueue recvq() {
+        return recvq;
+    }
+
+    /** Direct hand-off to a claimed, parked receiver; the caller readies it after unlocking. */
+    static void handToReceiverLocked(Waiter r, Object value) {
+        r.elem = value;
+        r.success = true;
+        r.complete();
+    }
+
+    /**
+     * Takes the value for a receiver from a claimed, parked sender: unbuffered, the sender's own
+     * value; buffered (then full), the head, with the sender's value moving into the freed tail
+     * slot. The caller readies the sender after unlocking.
+     */
+    Object takeFromSenderLocked(Waiter s) {
+        Object v;
+        if (buf.length == 0) {
+            v = s.elem;
+        } else {
+            v = buf[recvx];
+            buf[recvx] = s.elem;
+            recvx = recvx + 1 == buf.length ? 0 : recvx + 1;
+        }
+        s.elem = null;
+        s.success = true;
+        s.complete();
+        return v;
+    }
+
+    void putLocked(Object value) {
+        int sendx = recvx + count;
+        if (sendx >= buf.length) {
+            sendx -= buf.length;
+        }
+        buf[sendx] = value;
+        count++;
+    }
+
+    Object takeLocked() {
+        Object v = buf[recvx];
+        buf[recvx] = null;
+        recvx = recvx + 1 == buf.length ? 0 : recvx + 1;
+        count--;
+        return v;
+    }
+
+    /** Parked senders, for tests that check a finished select left nothing behind. */
+    int sendWaiters() {
+        lock.lock();
+        try {
+            return sendq.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Parked receivers, for tests. */
+    int recvWaiters() {
+        lock.lock();
+        try {
+            return recvq.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package dev.weft.chan;
+
+import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.WaitReason;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * Go's {@code select}: waits until one of several channel operations can proceed, performs exactly
+ * that one and runs its action.
+ *
+ * <pre>{@code
+ * new Select()
+ *     .recv(jobs, job -> handle(job))
+ *     .send(results, r, () -> sent++)
+ *     .orElse(() -> idle())        // optional: Go's default
+ *     .run();
+ * }</pre>
+ *
+ * <h2>Protocol (Go's {@code selectgo})</h2>
+ * <ol>
+ *   <li>Poll order: a uniformly random permutation of the cases, so no ready case is starved.
+ *       Lock order: cases sorted by {@link Chan#id}, each distinct channel locked once, so two
+ *       selects over the same channels can never deadlock and a channel named by several cases
+ *       works.
+ *   <li>Pass 1, every lock held: the first case in poll order that can proceed (a parked partner,
+ *       buffered data or room, or a closed channel) is performed; unlock, wake the partner, run
+ *       the action. With no ready case, {@link #orElse} runs instead if it was given.
+ *   <li>Pass 2: one {@link Waiter} per case, all sharing one {@link Selection} claim, is queued on
+ *       its channel; unlock all; park ({@link WaitReason#SELECT}) until a partner claims one case.
+ *   <li>Pass 3: relock all and unlink the losing waiters still queued (a partner that found one
+ *       first dropped it because its claim failed), so a finished select leaves nothing behind.
+ * </ol>
+ *
+ * <p>A case on a null channel never fires (Go's nil channel), so a loop can disable finished
+ * cases. With no case that can fire and no {@code orElse}, {@link #run()} parks forever, Go's
+ * {@code select {}} ({@link WaitReason#SELECT_NO_CASES}).
+ *
+ * <p>A {@code Select} may be built once and run many times, by one thread at a time; actions run
+ * after every channel lock is released.
+ */
+public final class Select {
+    private static final byte RECV = 0;
+    private static final byte RECV_OK = 1;
+    private static final byte SEND = 2;
+
+    private Chan<?>[] chans = new Chan<?>[4];
+    private byte[] kinds = new byte[4];
+    /** Send cases: the value; receive cases: null. */
+    private Object[] values = new Object[4];
+    /** Consumer for receive cases, Runnable for send cases. */
+    private Object[] actions = new Object[4];
+    private int n;
+    private Runnable orElse;
+
+    /** Scratch arrays reused by run(): poll order, lock order, the waiters of pass 2. */
+    private int[] pollOrder = new int[0];
+    private int[] lockOrder = new int[0];
+    private Waiter[] waiters = new Waiter[0];
+
+    /**
+     * Adds a receive case: {@code onValue} gets the value, or null once {@code ch} is closed and
+     * drained. A null {@code ch} never fires.
+     */
+    public <T> Select recv(Chan<T> ch, Consumer<? super T> onValue) {
+        return add(ch, RECV, null, Objects.requireNonNull(onValue, "onValue"));
+    }
+
+    /** Adds a receive case whose action also learns whether the channel was closed (Go's ok). */
+    public <T> Select recvOk(Chan<T> ch, Consumer<? super RecvResult<T>> onResult) {
+        return add(ch, RECV_OK, null, Objects.requireNonNull(onResult, "onResult"));
+    }
+
+    /**
+     * Adds a send case; if it fires, {@code value} was sent and {@code onSent} runs. If it is
+     * chosen while {@code ch} is closed, {@link #run()} throws {@link ClosedChannelException}. A
+     * null {@code ch} never fires.
+     *
+     * @throws NullPointerException if {@code value} is null
+     */
+    public <T> Select send(Chan<T> ch, T value, Runnable onSent) {
+        Chan.requireValue(value);
+        return add(ch, SEND, value, Objects.requireNonNull(onSent, "onSent"));
+    }
+
+    /** Go's {@code default}: runs when no case is ready, and then {@link #run()} does not wait. */
+    public Select orElse(Runnable onNoneReady) {
+        this.orElse = Objects.requireNonNull(onNoneReady, "onNoneReady");
+        return this;
+    }
+
+    private Select add(Chan<?> ch, byte kind, Object value, Object action) {
+        if (n == chans.length) {
+            int len = n * 2;
+            chans = Arrays.copyOf(chans, len);
+            kinds = Arrays.copyOf(kinds, len);
+            values = Arrays.copyOf(values, len);
+            actions = Arrays.copyOf(actions, len);
+        }
+        chans[n] = ch;
+        kinds[n] = kind;
+        values[n] = value;
+        actions[n] = action;
+        n++;
+        return this;
+    }
+
+    /**
+     * Performs one ready case (chosen uniformly at random among the ready ones), waiting for one
+     * if none is ready and there is no {@link #orElse}; then runs its action.
+     *
+     * @return the index of the case that fired, in the order cases were added, or -1 if
+     *     {@code orElse} ran
+     * @throws ClosedChannelException if a send case was chosen on a closed channel
+     */
+    public int run() {
+        int active = prepareOrders();
+        if (active == 0) {
+            if (orElse != null) {
+                orElse.run();
+                return -1;
+            }
+            return blockForever();
+        }
+        int[] poll = pollOrder;
+        int[] order = lockOrder;
+        lockAll(order, active);
+
+        // Pass 1: the first ready case in poll order wins.
+        for (int k = 0; k < active; k++) {
+            int i = poll[k];
+            Chan<?> c = chans[i];
+            if (kinds[i] == SEND) {
+                if (c.closedLocked()) {
+                    unlockAll(order, active);
+                    throw ClosedChannelException.send();
+                }
+                Waiter r = c.recvq().dequeue();
+                if (r != null) {
+                    Chan.handToReceiverLocked(r, values[i]);
+                    unlockAll(order, active);
+                    Parking.ready(r.thread);
+                    return fire(i, null, true);
+                }
+                if (c.hasRoomLocked()) {
+                    c.putLocked(values[i]);
+                    unlockAll(order, active);
+                    return fire(i, null, true);
+                }
+            } else {
+                Waiter s = c.sendq().dequeue();
+                if (s != null) {
+                    Object v = c.takeFromSenderLocked(s);
+                    unlockAll(order, active);
+                    Parking.ready(s.thread);
+                    return fire(i, v, true);
+                }
+                if (c.hasValueLocked()) {
+                    Object v = c.takeLocked();
+                    unlockAll(order, active);
+                    return fire(i, v, true);
+                }
+                if (c.closedLocked()) {
+                    unlockAll(order, active);
+                    return fire(i, null, false);
+                }
+            }
+        }
+        if (orElse != null) {
+            unlockAll(order, active);
+            orElse.run();
+            return -1;
+        }
+
+        // Pass 2: wait on every channel at once.
+        Selection sel = new Selection();
+        Thread self = Parking.currentWaiter();
+        Waiter[] ws = waiters;
+        for (int k = 0; k < active; k++) {
+            int i = order[k];
+            Waiter w = new Waiter(self, sel, i);
+            ws[i] = w;
+            if (kinds[i] == SEND) {
+                w.elem = values[i];
+                chans[i].sendq().enqueue(w);
+            } else {
+                chans[i].recvq().enqueue(w);
+            }
+        }
+        unlockAll(order, active);
+        Waiter win = sel.await(this);
+
+        // Pass 3: leave no losing waiter behind.
+        lockAll(order, active);
+        for (int k = 0; k < active; k++) {
+            int i = order[k];
+            Waiter w = ws[i];
+            ws[i] = null;
+            if (w != win) {
+                (kinds[i] == SEND ? chans[i].sendq() : chans[i].recvq()).remove(w);
+            }
+        }
+        unlockAll(order, active);
+        int i = win.caseIndex;
+        if (kinds[i] == SEND && !win.success) {
+            throw ClosedChannelException.send();
+        }
+        return fire(i, win.elem, win.success);
+    }
+
+    /** Fills pollOrder (random permutation) and lockOrder (by channel id) with the non-null cases. */
+    private int prepareOrders() {
+        if (pollOrder.length < n) {
+            pollOrder = new int[n];
+            lockOrder = new int[n];
+            waiters = new Waiter[n];
+        }
+        int[] poll = pollOrder;
+        int[] order = lockOrder;
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        int active = 0;
+        for (int i = 0; i < n; i++) {
+            if (chans[i] == null) {
+                continue;
+            }
+            // Inside-out Fisher-Yates: a uniform permutation built in one pass.
+            int j = rnd.nextInt(active + 1);
+            poll[active] = poll[j];
+            poll[j] = i;
+            // Insertion sort by id: selects are small, and this allocates nothing.
+            long id = chans[i].id;
+            int k = active;
+            while (k > 0 && chans[order[k - 1]].id > id) {
+                order[k] = order[k - 1];
+                k--;
+            }
+            order[k] = i;
+            active++;
+        }
+        return active;
+    }
+
+    private void lockAll(int[] order, int active) {
+        Chan<?> last = null;
+        for (int k = 0; k < active; k++) {
+            Chan<?> c = chans[order[k]];
+            if (c != last) {
+                c.lock.lock();
+                last = c;
+            }
+        }
+    }
+
+    private void unlockAll(int[] order, int active) {
+        Chan<?> last = null;
+        for (int k = 0; k < active; k++) {
+            Chan<?> c = chans[order[k]];
+            if (c != last) {
+                c.lock.unlock();
+                last = c;
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private int fire(int i, Object value, boolean ok) {
+        switch (kinds[i]) {
+            case SEND -> ((Runnable) actions[i]).run();
+            case RECV -> ((Consumer<Object>) actions[i]).accept(value);
+            default -> ((Consumer<Object>) actions[i]).accept(ok ? new RecvResult<>(value, true) : RecvResult.closed());
+        }
+        return i;
+    }
+
+    private int blockForever() {
+        for (;;) {
+            Parking.park(this, WaitReason.SELECT_NO_CASES);
+            Thread.interrupted(); // not interruptible, as in Go; never spin on the status
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.weft.chan;
+
+import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.WaitReason;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The claim shared by the waiters of one parked select (Go's {@code g.selectDone}). Whoever
+ * dequeues one of its waiters must win {@link #claim()} before completing it; losers drop the
+ * waiter, so a select fires exactly one case even though it waits in several queues. The winner
+ * is published in {@link #winner} after its fields are written (see {@link Waiter}).
+ */
+final class Selection {
+    private static final VarHandle CLAIMED;
+
+    static {
+        try {
+            CLAIMED = MethodHandles.lookup().findVarHandle(Selection.class, "claimed", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** 0 while the select waits, 1 once a case is claimed; CAS only. */
+    @SuppressWarnings("unused")
+    private volatile int claimed;
+
+    /** The completed case; written once by the claimer, read by the select's thread. */
+    volatile Waiter winner;
+
+    boolean claim() {
+        return CLAIMED.compareAndSet(this, 0, 1);
+    }
+
+    /** Parks the selecting thread until a case has won. */
+    Waiter await(Object blocker) {
+        boolean interrupted = false;
+        Waiter w;
+        while ((w = winner) == null) {
+            Parking.park(blocker, WaitReason.SELECT);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return w;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.weft.chan;
+
+import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.WaitReason;
+
+/**
+ * One parked operation on one channel: Go's {@code sudog}. A plain send or receive parks with one
+ * waiter; a select parks with one waiter per case, all sharing one {@link Selection}, so a thread
+ * can sit in several wait queues at once and the queue entry, not the thread, is what a channel
+ * links.
+ *
+ * <p>Protocol ("claim, fill, complete, unlock, ready"): the thread that takes a waiter off a queue
+ * (a sender, receiver or closer, holding that channel's lock) first claims it (always succeeds for
+ * a plain waiter; a CAS on the shared {@link Selection} for a select, so exactly one case wins),
+ * then writes {@link #elem} and {@link #success}, then publishes completion with a volatile write
+ * ({@link #done} or {@link Selection#winner}), releases the lock and only then calls
+ * {@link Parking#ready}. The parked thread loops on the volatile flag, so a spurious return from
+ * park or a ready that comes before the park are both harmless, and the volatile read orders its
+ * reads of {@code elem}/{@code success} after the writes.
+ */
+final class Waiter {
+    /** The parked thread: a goroutine's virtual thread or a platform thread. */
+    final Thread thread;
+    /** Non-null for a select case: the claim shared by all cases of that select. */
+    final Selection selection;
+    /** The select case this waiter stands for; 0 for a plain operation. */
+    final int caseIndex;
+
+    /**
+     * Sender: the value to send. Receiver: the value received. Written by the parked thread before
+     * it enqueues and by the claimer under the channel lock; read by the parked thread after
+     * completion.
+     */
+    Object elem;
+    /** True if the operation happened; false if the channel was closed. Same discipline as elem. */
+    boolean success;
+
+    /** Wait-queue links and membership; guarded by the owning channel's lock. */
+    Waiter prev;
+    Waiter next;
+    boolean queued;
+
+    /** Completion flag of a plain waiter (unused by select cases, which complete their Selection). */
+    private volatile boolean done;
+
+    Waiter(Thread thread, Selection selection, int caseIndex) {
+        this.thread = thread;
+        this.selection = selection;
+        this.caseIndex = caseIndex;
+    }
+
+    /** Claims this waiter for completion; false means its select already won elsewhere. */
+    boolean claim() {
+        return selection == null || selection.claim();
+    }
+
+    /** Publishes completion; the caller holds the channel lock and readies the thread after. */
+    void complete() {
+        if (selection == null) {
+            done = true;
+        } else {
+            selection.winner = this;
+        }
+    }
+
+    /** Parks a plain waiter until it is completed. */
+    void await(Object blocker, WaitReason reason) {
+        boolean interrupted = false;
+        while (!done) {
+            Parking.park(blocker, reason);
+            // Go's waits are not interruptible; keep the status but do not spin on it.
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            thread.interrupt();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.weft.sync;
+
+import dev.weft.internal.sched.WaitReason;
+import java.util.Objects;
+
+/**
+ * Runs an action exactly once: Go's {@code sync.Once}. Callers that arrive while the first runs
+ * park until it has finished, so every {@link #doOnce} return sees the action's effects.
+ *
+ * <p>Protocol: {@link #done} is written only while holding {@link #m}, after the action returns or
+ * throws (Go's deferred store: an action that throws still counts as done), and read without the
+ * lock on the fast path; the volatile write/read publishes the action's effects.
+ */
+public final class Once {
+    private volatile boolean done;
+    private final Mutex m = new Mutex(WaitReason.ONCE);
+
+    /**
+     * Runs {@code action} if no call of this {@code Once} has run one; otherwise waits for the
+     * first to finish and returns. An exception from the action propagates to its caller only.
+     */
+    public void doOnce(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        if (done) {
+            return;
+        }
+        m.lock();
+        try {
+            if (!done) {
+                try {
+                    action.run();
+                } finally {
+                    done = true;
+                }
+            }
+        } finally {
+            m.unlock();
+        }
+    }
+
+    /** Whether an action has finished. */
+    public boolean isDone() {
+        return done;
+    }
+}

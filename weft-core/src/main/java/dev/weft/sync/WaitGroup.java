@@ -1,0 +1,89 @@
+package dev.weft.sync;
+
+import dev.weft.Go;
+import dev.weft.Goroutine;
+import dev.weft.internal.sched.WaitReason;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Waits for a collection of tasks to finish: Go's {@code sync.WaitGroup}. {@link #add} counts
+ * tasks in, {@link #done} counts them out, {@link #await} parks until the counter is zero.
+ *
+ * <h2>State word</h2>
+ * {@link #state} holds the counter in its high 32 bits and the number of waiters in its low 32, so
+ * "counter reached zero" and "who waits" are read in one atomic step. A waiter registers with a
+ * CAS that fails if the counter changed; the {@code add} that brings the counter to zero with
+ * waiters registered resets the whole word to 0 and releases {@link #sema} once per waiter. Each
+ * waiter checks on wake that the word is still 0: anything else means the group was reused
+ * before every waiter had returned, which Go reports as misuse.
+ */
+public final class WaitGroup {
+    private final AtomicLong state = new AtomicLong();
+    private final Sema sema = new Sema();
+
+    /**
+     * Adds {@code delta} (possibly negative) to the counter; at zero, every waiter is released.
+     *
+     * @throws IllegalStateException if the counter would go negative, or on an {@code add} that
+     *     races with {@link #await} on a zero counter
+     */
+    public void add(int delta) {
+        long s = state.addAndGet((long) delta << 32);
+        int v = (int) (s >> 32);
+        int waiters = (int) s;
+        if (v < 0) {
+            state.addAndGet(-((long) delta << 32));
+            throw new IllegalStateException("negative WaitGroup counter");
+        }
+        if (waiters != 0 && delta > 0 && v == delta) {
+            throw new IllegalStateException("WaitGroup misuse: add called concurrently with await");
+        }
+        if (v > 0 || waiters == 0) {
+            return;
+        }
+        // Counter is 0 with waiters: nobody may change the word now but us.
+        if (state.get() != s) {
+            throw new IllegalStateException("WaitGroup misuse: add called concurrently with await");
+        }
+        state.set(0);
+        for (int i = 0; i < waiters; i++) {
+            sema.release(false);
+        }
+    }
+
+    /** Counts one task out: {@code add(-1)}. */
+    public void done() {
+        add(-1);
+    }
+
+    /** Parks until the counter is zero. */
+    public void await() {
+        for (;;) {
+            long s = state.get();
+            if ((int) (s >> 32) == 0) {
+                return;
+            }
+            if (state.compareAndSet(s, s + 1)) {
+                sema.acquire(this, WaitReason.WAITGROUP_WAIT, false);
+                if (state.get() != 0) {
+                    throw new IllegalStateException("WaitGroup is reused before previous await has returned");
+                }
+                return;
+            }
+        }
+    }
+
+    /** Go 1.25's {@code wg.Go(f)}: {@code add(1)}, then a goroutine that runs {@code task} and calls {@link #done()}. */
+    public Goroutine go(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        add(1);
+        return Go.go(() -> {
+            try {
+                task.run();
+            } finally {
+                done();
+            }
+        });
+    }
+}

@@ -1,0 +1,46 @@
+package dev.weft.sync;
+
+import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.WaitReason;
+
+/**
+ * One parked thread in a sync primitive's FIFO queue (the sync half of Go's {@code sudog}).
+ *
+ * <p>Protocol ("dequeue, fill, signal, ready"): the queue owner's lock guards {@link #next} and
+ * queue membership. A waker removes the node under that lock, writes {@link #handoff} if it hands
+ * ownership over, then sets {@link #signalled} (volatile) and calls {@link Parking#ready} after
+ * releasing the lock. The waiter loops in {@link #await} on {@code signalled}, so an early ready
+ * or a spurious return from park is harmless.
+ */
+final class WaitNode {
+    final Thread thread;
+    /** Semaphore weight the waiter asks for; immutable. */
+    final long weight;
+    /** Queue link; guarded by the owning queue's lock. */
+    WaitNode next;
+    /** Set by the waker before signalled: ownership was transferred, do not re-acquire. */
+    boolean handoff;
+    private volatile boolean signalled;
+
+    WaitNode(long weight) {
+        this.thread = Parking.currentWaiter();
+        this.weight = weight;
+    }
+
+    /** Publishes the wake-up; the caller readies {@link #thread} after dropping its lock. */
+    void signal() {
+        signalled = true;
+    }
+
+    /** Parks until signalled. Waits are not interruptible (as in Go); the status is kept. */
+    void await(Object blocker, WaitReason reason) {
+        boolean interrupted = false;
+        while (!signalled) {
+            Parking.park(blocker, reason);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            thread.interrupt();
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.weft.sync;
+
+import static dev.weft.sync.Conditions.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.Goroutine;
+import dev.weft.Weft;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CondTest {
+
+    @Test
+    void signalWakesWaitersInFifoOrderAndBroadcastWakesAll() {
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            Mutex m = new Mutex();
+            Cond cond = new Cond(m);
+            List<Integer> woke = new ArrayList<>();
+            int[] permits = {0};
+            List<Goroutine> gs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                int id = i;
+                Goroutine g = rt.go(() -> {
+                    m.lock();
+                    while (permits[0] == 0) {
+                        cond.await();
+                    }
+                    permits[0]--;
+                    woke.add(id);
+                    m.unlock();
+                });
+                gs.add(g);
+                awaitTrue(() -> g.status().equals("sync.Cond.Wait")); // queued in this order
+            }
+            for (int i = 0; i < 2; i++) {
+                m.lock();
+                permits[0]++;
+                cond.signal();
+                m.unlock();
+                int expect = i + 1;
+                awaitTrue(() -> {
+                    m.lock();
+                    try {
+                        return woke.size() == expect;
+                    } finally {
+                        m.unlock();
+                    }
+                });
+            }
+            m.lock();
+            permits[0] += 2;
+            cond.broadcast();
+            m.unlock();
+            gs.forEach(Goroutine::join);
+            assertThat(woke.subList(0, 2)).containsExactly(0, 1);
+            assertThat(woke).containsExactlyInAnyOrder(0, 1, 2, 3);
+        }
+    }
+
+    @Test
+    void awaitWithoutHoldingTheLockIsRejectedAndLosesNoSignal() {
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            Mutex m = new Mutex();
+            Cond cond = new Cond(m);
+            assertThatThrownBy(cond::await).isInstanceOf(IllegalStateException.class).hasMessage("unlock of unlocked mutex");
+            boolean[] ready = {false};
+            Goroutine waiter = rt.go(() -> {
+                m.lock();
+                while (!ready[0]) {
+                    cond.await();
+                }
+                m.unlock();
+            });
+            awaitTrue(() -> waiter.status().equals("sync.Cond.Wait"));
+            m.lock();
+            ready[0] = true;
+            cond.signal(); // must reach the real waiter, not the withdrawn misuse
+            m.unlock();
+            waiter.join();
+            assertThat(m.tryLock()).isTrue();
+        }
+    }
+
+    @Test
+    void signalWithoutWaitersIsNotRemembered() {
+        Mutex m = new Mutex();
+        Cond cond = new Cond(m);
+        cond.signal();
+        cond.broadcast();
+        assertThat(cond.locker()).isSameAs(m);
+        assertThat(m.tryLock()).isTrue();
+        m.unlock();
+    }
+
+    /** A bounded queue built on two Conds, with goroutine and platform-thread consumers. */
+    @ParameterizedTest(name = "procs={0}")
+    @ValueSource(ints = {1, 2})
+    void boundedQueueOnTwoConds(int procs) throws Exception {
+        Mutex m = new Mutex();
+        Cond notEmpty = new Cond(m);
+        Cond notFull = new Cond(m);
+        ArrayDeque<Integer> q = new ArrayDeque<>();
+        int producers = 4;
+        int consumers = 3;
+        int perProducer = 2_000;
+        LongAdder sum = new LongAdder();
+        try (Weft rt = Weft.builder().procs(procs).build()) {
+            CountDownLatch consumed = new CountDownLatch(consumers);
+            for (int p = 0; p < producers; p++) {
+                rt.go(() -> {
+                    for (int i = 1; i <= perProducer; i++) {
+                        m.lock();
+                        while (q.size() == 4) {
+                            notFull.await();
+                        }
+                        q.add(i);
+                        notEmpty.signal();
+                        m.unlock();
+                    }
+                });
+            }
+            int total = producers * perProducer;
+            int[] taken = {0};
+            for (int c = 0; c < consumers; c++) {
+                Runnable consumer = () -> {
+                    for (;;) {
+                        m.lock();
+                        while (q.isEmpty() && taken[0] < total) {
+                            notEmpty.await();
+                        }
+                        if (taken[0] == total) {
+                            notEmpty.broadcast(); // let the other consumers see the end
+                            m.unlock();
+                            break;
+                        }
+                        sum.add(q.poll());
+                        taken[0]++;
+                        notFull.signal();
+                        m.unlock();
+                    }
+                    consumed.countDown();
+                };
+                if (c == 0) {
+                    Thread.ofPlatform().start(consumer);
+                } else {
+                    rt.go(consumer);
+                }
+            }
+            consumed.await();
+        }
+        assertThat(sum.sum()).isEqualTo((long) producers * perProducer * (perProducer + 1) / 2);
+    }
+}

@@ -1,0 +1,148 @@
+package dev.weft.sync;
+
+import static dev.weft.sync.Conditions.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.Goroutine;
+import dev.weft.Weft;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class MutexTest {
+
+    @Test
+    void unlockOfUnlockedMutexIsRejectedAndLeavesItUsable() {
+        Mutex m = new Mutex();
+        assertThatThrownBy(m::unlock).isInstanceOf(IllegalStateException.class).hasMessage("unlock of unlocked mutex");
+        m.lock();
+        m.unlock();
+        assertThatThrownBy(m::unlock).hasMessage("unlock of unlocked mutex");
+        assertThat(m.tryLock()).isTrue();
+        m.unlock();
+    }
+
+    @Test
+    void tryLockFailsWhileLocked() {
+        Mutex m = new Mutex();
+        assertThat(m.tryLock()).isTrue();
+        assertThat(m.tryLock()).isFalse();
+        m.unlock();
+        m.lock();
+        assertThat(m.tryLock()).isFalse();
+        m.unlock();
+    }
+
+    @Test
+    void waiterParksWithItsReasonAndAnyThreadMayUnlock() {
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            Mutex m = new Mutex();
+            m.lock();
+            AtomicBoolean got = new AtomicBoolean();
+            Goroutine g = rt.go(() -> {
+                m.lock();
+                got.set(true);
+            });
+            awaitTrue(() -> g.status().equals("sync.Mutex.Lock"));
+            assertThat(got).isFalse();
+            m.unlock();
+            g.join();
+            assertThat(got).isTrue();
+            m.unlock(); // unlocked by a thread other than the goroutine that locked it, as in Go
+            assertThat(m.tryLock()).isTrue();
+        }
+    }
+
+    /** A plain int counter stays exact under 10,000 goroutines plus platform threads. */
+    @ParameterizedTest(name = "procs={0}")
+    @ValueSource(ints = {1, 2})
+    void protectsACounterUnderTenThousandGoroutines(int procs) throws Exception {
+        int goroutines = 10_000;
+        int platforms = 4;
+        int perGoroutine = 10;
+        int perPlatform = 2_000;
+        Mutex m = new Mutex();
+        int[] counter = {0};
+        try (Weft rt = Weft.builder().procs(procs).build()) {
+            CountDownLatch done = new CountDownLatch(goroutines + platforms);
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < platforms; t++) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < perPlatform; i++) {
+                        m.lock();
+                        counter[0]++;
+                        m.unlock();
+                    }
+                    done.countDown();
+                }));
+            }
+            for (int g = 0; g < goroutines; g++) {
+                rt.go(() -> {
+                    for (int i = 0; i < perGoroutine; i++) {
+                        m.lock();
+                        int v = counter[0];
+                        if (i % 3 == 0) {
+                            Thread.yield(); // let others pile up behind the lock
+                        }
+                        counter[0] = v + 1;
+                        m.unlock();
+                    }
+                    done.countDown();
+                });
+            }
+            done.await();
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+        m.lock();
+        assertThat(counter[0]).isEqualTo(goroutines * perGoroutine + platforms * perPlatform);
+        m.unlock();
+    }
+
+    /**
+     * Go's TestMutexFairness: a goroutine that re-locks in a loop cannot starve one that needs the
+     * lock ten times (starvation mode hands the lock over after 1 ms of waiting).
+     */
+    @Test
+    void starvationModeLetsAWaiterThrough() throws Exception {
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            Mutex m = new Mutex();
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger hogRounds = new AtomicInteger();
+            Goroutine hog = rt.go(() -> {
+                while (!stop.get()) {
+                    m.lock();
+                    long until = System.nanoTime() + 100_000;
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait(); // hold the lock while working
+                    }
+                    hogRounds.incrementAndGet();
+                    m.unlock();
+                }
+            });
+            CountDownLatch tenTimes = new CountDownLatch(1);
+            rt.go(() -> {
+                for (int i = 0; i < 10; i++) {
+                    m.lock();
+                    m.unlock();
+                }
+                tenTimes.countDown();
+            });
+            boolean finished = tenTimes.await(20, TimeUnit.SECONDS);
+            stop.set(true);
+            hog.join();
+            assertThat(finished).as("the light goroutine got the lock 10 times").isTrue();
+            assertThat(hogRounds.get()).isPositive();
+        }
+    }
+}

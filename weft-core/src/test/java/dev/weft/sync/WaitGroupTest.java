@@ -1,0 +1,93 @@
+package dev.weft.sync;
+
+import static dev.weft.sync.Conditions.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.Goroutine;
+import dev.weft.Weft;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class WaitGroupTest {
+
+    @Test
+    void negativeCounterIsRejectedAndTheGroupStaysUsable() {
+        WaitGroup wg = new WaitGroup();
+        assertThatThrownBy(wg::done).isInstanceOf(IllegalStateException.class).hasMessage("negative WaitGroup counter");
+        wg.add(2);
+        assertThatThrownBy(() -> wg.add(-3)).hasMessage("negative WaitGroup counter");
+        wg.done();
+        wg.done();
+        wg.await(); // counter is back at zero: returns at once
+    }
+
+    @ParameterizedTest(name = "procs={0}")
+    @ValueSource(ints = {1, 2})
+    void awaitReturnsWhenAllTasksAreDoneAndReleasesEveryWaiter(int procs) throws Exception {
+        try (Weft rt = Weft.builder().procs(procs).build()) {
+            for (int round = 0; round < 3; round++) { // reusable once every await returned
+                WaitGroup start = new WaitGroup();
+                start.add(1);
+                WaitGroup wg = new WaitGroup();
+                AtomicInteger work = new AtomicInteger();
+                int tasks = 200;
+                wg.add(tasks);
+                for (int i = 0; i < tasks; i++) {
+                    Runnable task = () -> {
+                        start.await();
+                        work.incrementAndGet();
+                        wg.done();
+                    };
+                    if (i % 50 == 0) {
+                        Thread.ofPlatform().start(task);
+                    } else {
+                        rt.go(task);
+                    }
+                }
+                AtomicInteger sawAll = new AtomicInteger();
+                List<Goroutine> waiters = new ArrayList<>();
+                for (int w = 0; w < 3; w++) {
+                    waiters.add(rt.go(() -> {
+                        wg.await();
+                        if (work.get() == tasks) {
+                            sawAll.incrementAndGet();
+                        }
+                    }));
+                }
+                for (Goroutine w : waiters) {
+                    awaitTrue(() -> w.status().equals("sync.WaitGroup.Wait"));
+                }
+                assertThat(work.get()).isZero();
+                start.done();
+                wg.await(); // this platform thread waits too
+                assertThat(work.get()).isEqualTo(tasks);
+                waiters.forEach(Goroutine::join);
+                assertThat(sawAll.get()).isEqualTo(3);
+            }
+        }
+    }
+
+    @Test
+    void goRunsTheTaskAsACountedGoroutine() {
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            AtomicInteger ran = new AtomicInteger();
+            rt.run(() -> {
+                WaitGroup wg = new WaitGroup();
+                for (int i = 0; i < 50; i++) {
+                    wg.go(ran::incrementAndGet);
+                }
+                wg.await();
+                assertThat(ran.get()).isEqualTo(50);
+            });
+            assertThat(ran.get()).isEqualTo(50);
+        }
+    }
+}
