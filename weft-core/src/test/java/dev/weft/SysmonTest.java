@@ -71,13 +71,18 @@ class SysmonTest {
                 }
             });
             long t0 = System.nanoTime();
-            pingPong(rt);
-            System.out.printf("blocked read: 100 ping-pongs done %.1f ms after the reader blocked%n",
-                    (System.nanoTime() - t0) / 1e6);
-            assertThat(rt.stats().blockedRetakes()).isGreaterThanOrEqualTo(1);
-            try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
-                out.write(42);
+            long retakes;
+            try {
+                pingPong(rt);
+                System.out.printf("blocked read: 100 ping-pongs done %.1f ms after the reader blocked%n",
+                        (System.nanoTime() - t0) / 1e6);
+                retakes = rt.stats().blockedRetakes();
+            } finally {
+                try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
+                    out.write(42);
+                }
             }
+            assertThat(retakes).isGreaterThanOrEqualTo(1);
             reader.join();
             assertThat(read.get()).isEqualTo(42);
             assertThat(rt.goroutineCount()).isZero();
@@ -98,15 +103,23 @@ class SysmonTest {
                 assertThat(x).isPositive();
             });
             await(spinning);
-            long t0 = System.nanoTime();
-            pingPong(rt);
-            System.out.printf("hog: 100 ping-pongs done %.1f ms after it started spinning (slice 5 ms)%n",
-                    (System.nanoTime() - t0) / 1e6);
-            SchedulerStats s = rt.stats();
-            assertThat(s.preemptRequests()).isGreaterThanOrEqualTo(1);
-            assertThat(s.hogRetakes() + s.blockedRetakes()).isGreaterThanOrEqualTo(1);
-            stop.set(true);
+            SchedulerStats s;
+            try {
+                long t0 = System.nanoTime();
+                pingPong(rt);
+                System.out.printf("hog: 100 ping-pongs done %.1f ms after it started spinning (slice 5 ms)%n",
+                        (System.nanoTime() - t0) / 1e6);
+                s = rt.stats();
+            } finally {
+                stop.set(true);
+            }
             hog.join();
+            // Its P was retaken: as a hog after two slices, or earlier as "blocked" if the loaded
+            // machine gave its carrier too little CPU to tell it from a blocked one.
+            assertThat(s.hogRetakes() + s.blockedRetakes()).isGreaterThanOrEqualTo(1);
+            if (s.hogRetakes() > 0) {
+                assertThat(s.preemptRequests()).isGreaterThanOrEqualTo(1);
+            }
             assertThat(rt.goroutineCount()).isZero();
         }
     }
@@ -123,8 +136,11 @@ class SysmonTest {
                 }
             });
             await(spinning);
-            pingPong(rt);
-            stop.set(true);
+            try {
+                pingPong(rt);
+            } finally {
+                stop.set(true);
+            }
             polite.join();
             SchedulerStats s = rt.stats();
             assertThat(s.preemptYields()).isGreaterThanOrEqualTo(1);
@@ -163,9 +179,14 @@ class SysmonTest {
                 }
             });
             await(pinnedParked);
-            pingPong(rt);
-            assertThat(rt.stats().blockedRetakes()).isGreaterThanOrEqualTo(1);
-            pinRelease.countDown();
+            long retakes;
+            try {
+                pingPong(rt);
+                retakes = rt.stats().blockedRetakes();
+            } finally {
+                pinRelease.countDown();
+            }
+            assertThat(retakes).isGreaterThanOrEqualTo(1);
             sorter.join();
             assertThat(sorter.failure()).isNull();
         }

@@ -180,7 +180,9 @@ final class Sysmon extends Thread {
 
     /**
      * Whether the carrier has made (almost) no CPU progress for blockedNanos: it is blocked in
-     * something weft cannot see. Samples the carrier's CPU time at most every quarter of that.
+     * something weft cannot see. The carrier counts as
+     * stuck if it got less than a tenth of the elapsed time on a CPU; a CPU-bound goroutine on an
+     * overloaded machine can look the same, and is then retaken early, which costs a hand-off only.
      */
     private boolean isStuck(P p, M m, long now) {
         if (p.seenCpu < 0) {
@@ -193,7 +195,7 @@ final class Sysmon extends Thread {
             return false;
         }
         long cpu = cpuTime(m);
-        boolean stuck = cpu >= 0 && cpu - p.seenCpu < elapsed / 4;
+        boolean stuck = cpu >= 0 && cpu - p.seenCpu < elapsed / 10;
         p.seenCpu = cpu;
         p.seenCpuAt = now;
         return stuck;
