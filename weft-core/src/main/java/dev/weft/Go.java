@@ -2,6 +2,7 @@ package dev.weft;
 
 import dev.weft.internal.sched.G;
 import dev.weft.internal.sched.Sched;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 
@@ -17,11 +18,28 @@ public final class Go {
      * caller is not a goroutine.
      */
     public static Goroutine go(Runnable body) {
-        G current = Sched.currentG();
-        Sched sched = current != null ? current.sched() : Weft.defaultRuntime().sched;
-        Goroutine g = new Goroutine(sched.go(body, true));
+        Goroutine g = new Goroutine(Sched.forCaller().go(body, true));
         Sched.checkpoint();
         return g;
+    }
+
+    /**
+     * Pauses the calling goroutine for at least {@code d} (Go's {@code time.Sleep}): it parks on a
+     * timer of its processor and its carrier runs other goroutines meanwhile. Zero or negative
+     * returns at once. An interrupt does not end the sleep; the interrupt status is kept. On a
+     * platform thread it parks the thread.
+     */
+    public static void sleep(Duration d) {
+        Objects.requireNonNull(d, "weft: sleep of a null duration");
+        Sched.sleep(d.isNegative() ? 0 : saturatedNanos(d));
+    }
+
+    static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /**

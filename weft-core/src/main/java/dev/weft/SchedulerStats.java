@@ -10,6 +10,7 @@ package dev.weft;
  * @param spinning       carriers looking for work
  * @param globalRunq     goroutines in the global run queue
  * @param localRunq      goroutines in each processor's local ring (runnext not counted)
+ * @param timers         timers pending (sleeps, Timer, Ticker, after)
  * @param created        goroutines ever started (adopted virtual threads included)
  * @param adopted        virtual threads started with the JDK's own APIs inside goroutines
  * @param live           goroutines started and not yet finished
@@ -23,7 +24,7 @@ package dev.weft;
  * @param blockedRetakes processors taken from carriers blocked outside weft (no CPU progress)
  */
 public record SchedulerStats(int procs, int idleProcs, int threads, int idleThreads, int spinning, int globalRunq,
-                             int[] localRunq, long created, long adopted, long live, long contextSwitches,
+                             int[] localRunq, int timers, long created, long adopted, long live, long contextSwitches,
                              long steals, long preemptRequests, long preemptYields, long sliceEnds,
                              long syscallHandoffs, long hogRetakes, long blockedRetakes) {
 }

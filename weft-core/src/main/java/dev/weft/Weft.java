@@ -43,6 +43,10 @@ public final class Weft implements AutoCloseable {
 
     final Sched sched;
 
+    private Weft(Sched sched) {
+        this.sched = sched;
+    }
+
     private Weft(Builder b) {
         UncaughtExceptionHandler handler = b.handler;
         this.sched = new Sched(b.name, b.procs, b.maxThreads, (g, t) -> handler.uncaught(new Goroutine(g), t),
@@ -53,13 +57,16 @@ public final class Weft implements AutoCloseable {
         return new Builder();
     }
 
-    /** The runtime {@link Go#go} uses outside any goroutine; started on first use, never closed. */
+    /**
+     * The runtime {@link Go#go} and the timers use outside any goroutine; started on first use
+     * with procs = available processors, shared by the whole JVM and never closed.
+     */
     public static Weft defaultRuntime() {
         return DefaultHolder.RUNTIME;
     }
 
     private static final class DefaultHolder {
-        static final Weft RUNTIME = builder().name("weft").build();
+        static final Weft RUNTIME = new Weft(Sched.defaultSched());
     }
 
     /**
@@ -120,7 +127,7 @@ public final class Weft implements AutoCloseable {
     public SchedulerStats stats() {
         SchedStats s = sched.stats();
         return new SchedulerStats(s.procs(), s.idleProcs(), s.threads(), s.idleThreads(), s.spinning(),
-                s.globalRunq(), s.localRunq(), s.created(), s.adopted(), s.live(), s.switches(), s.steals(),
+                s.globalRunq(), s.localRunq(), s.timers(), s.created(), s.adopted(), s.live(), s.switches(), s.steals(),
                 s.preemptRequests(), s.preemptYields(), s.sliceEnds(), s.syscallHandoffs(), s.hogRetakes(),
                 s.blockedRetakes());
     }
@@ -133,6 +140,9 @@ public final class Weft implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (this == DefaultHolder.RUNTIME) {
+            throw new UnsupportedOperationException("weft: the default runtime is shared and cannot be closed");
+        }
         sched.close();
     }
 

@@ -1,6 +1,10 @@
 package dev.weft.chan;
 
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.Sched;
+import dev.weft.internal.timer.TimerEntry;
+import dev.weft.internal.timer.TimerHeap;
+import java.time.Duration;
 import dev.weft.internal.sched.WaitReason;
 import java.util.Arrays;
 import java.util.Objects;
@@ -45,6 +49,8 @@ public final class Select {
     private static final byte RECV = 0;
     private static final byte RECV_OK = 1;
     private static final byte SEND = 2;
+    /** A receive from a timer channel made afresh on each run; values[i] holds the delay. */
+    private static final byte AFTER = 3;
 
     private Chan<?>[] chans = new Chan<?>[4];
     private byte[] kinds = new byte[4];
@@ -54,6 +60,9 @@ public final class Select {
     private Object[] actions = new Object[4];
     private int n;
     private Runnable orElse;
+    private int afterCases;
+    /** The timers armed for the after cases of the current run; null slots otherwise. */
+    private TimerEntry[] afterTimers = new TimerEntry[0];
 
     /** Scratch arrays reused by run(): poll order, lock order, the waiters of pass 2. */
     private int[] pollOrder = new int[0];
@@ -83,6 +92,24 @@ public final class Select {
     public <T> Select send(Chan<T> ch, T value, Runnable onSent) {
         Chan.requireValue(value);
         return add(ch, SEND, value, Objects.requireNonNull(onSent, "onSent"));
+    }
+
+    /**
+     * Adds a timeout case (Go's {@code case <-time.After(d)}): if no other case fires within
+     * {@code d} of {@link #run()} starting, {@code onTimeout} runs. The timer is armed afresh on
+     * each run and stopped when the run ends, so a select loop does not pile up timers.
+     */
+    public Select after(Duration d, Runnable onTimeout) {
+        Objects.requireNonNull(d, "duration");
+        Objects.requireNonNull(onTimeout, "onTimeout");
+        long nanos;
+        try {
+            nanos = Math.max(0, d.toNanos());
+        } catch (ArithmeticException tooLong) {
+            nanos = d.isNegative() ? 0 : Long.MAX_VALUE;
+        }
+        afterCases++;
+        return add(null, AFTER, nanos, onTimeout);
     }
 
     /** Go's {@code default}: runs when no case is ready, and then {@link #run()} does not wait. */
@@ -116,6 +143,47 @@ public final class Select {
      * @throws ClosedChannelException if a send case was chosen on a closed channel
      */
     public int run() {
+        if (afterCases == 0) {
+            return runCases();
+        }
+        armAfterCases();
+        try {
+            return runCases();
+        } finally {
+            disarmAfterCases();
+        }
+    }
+
+    private void armAfterCases() {
+        if (afterTimers.length < n) {
+            afterTimers = new TimerEntry[n];
+        }
+        Sched sched = Sched.forCaller();
+        long now = sched.nanoTime();
+        for (int i = 0; i < n; i++) {
+            if (kinds[i] != AFTER) {
+                continue;
+            }
+            Chan<Object> timeout = Chan.make(1);
+            TimerEntry t = new TimerEntry((e, seq, at) -> timeout.trySend(Boolean.TRUE));
+            long delay = (Long) values[i];
+            sched.addTimer(t, now + delay < now ? Long.MAX_VALUE : now + delay, 0);
+            chans[i] = timeout;
+            afterTimers[i] = t;
+        }
+    }
+
+    private void disarmAfterCases() {
+        for (int i = 0; i < n; i++) {
+            if (kinds[i] == AFTER) {
+                TimerHeap.remove(afterTimers[i]);
+                afterTimers[i] = null;
+                chans[i] = null;
+            }
+        }
+    }
+
+    private int runCases() {
         int active = prepareOrders();
         if (active == 0) {
             if (orElse != null) {
@@ -269,6 +337,7 @@ public final class Select {
         switch (kinds[i]) {
             case SEND -> ((Runnable) actions[i]).run();
             case RECV -> ((Consumer<Object>) actions[i]).accept(value);
+            case AFTER -> ((Runnable) actions[i]).run();
             default -> ((Consumer<Object>) actions[i]).accept(ok ? new RecvResult<>(value, true) : RecvResult.closed());
         }
         return i;

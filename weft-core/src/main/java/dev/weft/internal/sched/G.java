@@ -1,5 +1,6 @@
 package dev.weft.internal.sched;
 
+import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.vm.VirtualThreads;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -46,6 +47,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
      * clears it when the G next starts running.
      */
     volatile boolean preempt;
+    /** The timer Go.sleep arms, created on the first sleep and reused. Owner only. */
+    TimerEntry sleepTimer;
     /** Inside Go.blocking on its current M; owner-written (the G itself and its M). */
     boolean inSyscall;
     /** Whether an exception escaping the body goes to the runtime's handler (false for run(main)). */

@@ -1,6 +1,7 @@
 package dev.weft.internal.sched;
 
 import dev.weft.internal.queue.LocalRunQueue;
+import dev.weft.internal.timer.TimerHeap;
 
 /**
  * A logical processor: the right to run goroutines, plus the state that goes with it (Go's
@@ -33,6 +34,8 @@ final class P {
 
     final int id;
     final LocalRunQueue<G> runq = new LocalRunQueue<>();
+    /** Timers armed by goroutines running here; run by this P's M, by thieves and on moves. */
+    final TimerHeap timers = new TimerHeap();
     volatile int status = IDLE;
     private static final java.lang.invoke.VarHandle STATUS;
     static {

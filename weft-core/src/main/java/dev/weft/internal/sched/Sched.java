@@ -1,6 +1,8 @@
 package dev.weft.internal.sched;
 
 import dev.weft.internal.queue.GlobalRunQueue;
+import dev.weft.internal.timer.TimerEntry;
+import dev.weft.internal.timer.TimerHeap;
 import dev.weft.internal.util.Clock;
 import dev.weft.internal.vm.VirtualThreads;
 import java.lang.invoke.VarHandle;
@@ -158,6 +160,11 @@ public final class Sched {
         return name;
     }
 
+    /** The clock every scheduling decision and timer of this runtime reads. */
+    public long nanoTime() {
+        return clock.nanoTime();
+    }
+
     String threadName(long goid) {
         return "";
     }
@@ -227,6 +234,33 @@ public final class Sched {
 
     // ---------------------------------------------------------------------------------------
     // Readying (the JDK's execute)
+
+    /**
+     * The process-wide default runtime (what {@code Go.go} and timers use outside goroutines),
+     * created on first use: procs = available processors, failures printed to stderr.
+     */
+    public static Sched defaultSched() {
+        return DefaultHolder.SCHED;
+    }
+
+    private static final class DefaultHolder {
+        static final Sched SCHED = new Sched("weft", Runtime.getRuntime().availableProcessors(), 10_000,
+                Sched::printFailure);
+    }
+
+    /** The default uncaught-exception report: goroutine id and stack trace on stderr. */
+    public static void printFailure(G g, Throwable t) {
+        synchronized (System.err) {
+            System.err.println("weft: goroutine " + g.id + " failed: " + t);
+            t.printStackTrace();
+        }
+    }
+
+    /** The runtime of the calling goroutine, or the default runtime for any other thread. */
+    public static Sched forCaller() {
+        G g = currentG();
+        return g != null ? g.sched : defaultSched();
+    }
 
     /** The G running on the calling thread, if it is a goroutine of any weft runtime. */
     public static G currentG() {
@@ -412,6 +446,9 @@ public final class Sched {
                 }
                 continue;
             }
+            if (pp.timers.nextWhen() != Long.MAX_VALUE) {
+                runDueTimers(pp.timers);
+            }
             G g;
             if (pp.schedtick % GLOBAL_FAIRNESS_TICKS == 0 && !global.isEmpty()) {
                 g = global.poll();
@@ -526,6 +563,16 @@ public final class Sched {
         int n = order.count;
         for (int round = 0; round < STEAL_ROUNDS; round++) {
             boolean lastRound = round == STEAL_ROUNDS - 1;
+            if (lastRound && runOthersDueTimers(pp, ps)) {
+                // Their callbacks readied goroutines into our queue.
+                G g = pp.runq.pollRunnext();
+                if (g == null) {
+                    g = pp.runq.pollRing();
+                }
+                if (g != null) {
+                    return g;
+                }
+            }
             int r = m.nextRandom();
             int stride = order.coprimes[r % order.coprimes.length];
             int idx = (r >>> 8) % n;
@@ -721,6 +768,138 @@ public final class Sched {
     }
 
     // ---------------------------------------------------------------------------------------
+    // Timers
+
+    /**
+     * Arms {@code t} on this runtime: on the caller's P when the caller is one of our goroutines
+     * holding one (so it fires from that P's schedule loop, readying into its runnext), else on P
+     * 0's heap. Every heap is looked at: by its own M at each schedule, by thieves, and by sysmon,
+     * which wakes an M when a timer is due and a P is idle.
+     */
+    public void addTimer(TimerEntry t, long when, long period) {
+        P p = null;
+        if (VirtualThreads.currentCarrierThread() instanceof M m && m.sched == this && !m.inSyscall) {
+            p = m.p;
+        }
+        if (p == null || p.status == P.RETAKEN) {
+            p = allp[0];
+        }
+        p.timers.add(t, when, period);
+        if (p.timers.nextWhen() == when) {
+            sysmon.timerArmed(when);
+        }
+    }
+
+    /** Runs the due timers of one heap, reporting a failing callback without losing the others. */
+    private void runDueTimers(TimerHeap h) {
+        long now = clock.nanoTime();
+        if (h.nextWhen() <= now) {
+            try {
+                h.runDue(now);
+            } catch (RuntimeException | Error e) {
+                System.err.println("weft: a timer callback of runtime '" + name + "' threw " + e);
+                e.printStackTrace();
+            }
+        }
+    }
+
+    /** A thief's last round: run other Ps' due timers. Returns whether any was due. */
+    private boolean runOthersDueTimers(P pp, P[] ps) {
+        long now = Long.MIN_VALUE;
+        boolean ran = false;
+        for (P p2 : ps) {
+            if (p2 == pp || p2.status == P.STOPPED) {
+                continue;
+            }
+            long next = p2.timers.nextWhen();
+            if (next == Long.MAX_VALUE) {
+                continue;
+            }
+            if (now == Long.MIN_VALUE) {
+                now = clock.nanoTime();
+            }
+            if (next <= now) {
+                runDueTimers(p2.timers);
+                ran = true;
+            }
+        }
+        return ran;
+    }
+
+    /** The earliest due time over every heap (Long.MAX_VALUE if none); for sysmon. */
+    long earliestTimer() {
+        long min = Long.MAX_VALUE;
+        for (P p : allp) {
+            if (p.status != P.STOPPED) {
+                min = Math.min(min, p.timers.nextWhen());
+            }
+        }
+        for (P p : retaken) {
+            min = Math.min(min, p.timers.nextWhen());
+        }
+        return min;
+    }
+
+    /** Sysmon found a due timer: make sure some M will run it if a P is free to. */
+    void wakeForTimers() {
+        if (npidle.get() > 0) {
+            wakep();
+        }
+    }
+
+    /**
+     * Go.sleep for a goroutine of this runtime: arm its reusable timer, park until it fires.
+     * Interrupts do not end the sleep (Go's sleep has none) and are kept for the caller.
+     */
+    public static void sleep(long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
+        G g = currentG();
+        if (g == null) {
+            sleepPlatform(nanos);
+            return;
+        }
+        Sched s = g.sched;
+        long now = s.clock.nanoTime();
+        long deadline = now + nanos < now ? Long.MAX_VALUE : now + nanos;
+        TimerEntry t = g.sleepTimer;
+        if (t == null) {
+            Thread self = g.thread;
+            t = g.sleepTimer = new TimerEntry((e, seq, at) -> Parking.ready(self));
+        }
+        boolean interrupted = false;
+        s.addTimer(t, deadline, 0);
+        try {
+            while (t.isPending()) {
+                Parking.park(t, WaitReason.SLEEP);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            TimerHeap.remove(t);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void sleepPlatform(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        boolean interrupted = false;
+        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+            if (Thread.interrupted()) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
     // Blocking calls (Go's entersyscall / exitsyscall)
 
     /**
@@ -875,6 +1054,7 @@ public final class Sched {
             P[] copy = ps.clone();
             copy[p.id] = fresh;
             allp = copy;
+            p.timers.moveAllTo(fresh.timers);
             P[] r = java.util.Arrays.copyOf(retaken, retaken.length + 1);
             r[r.length - 1] = p;
             retaken = r;
@@ -913,6 +1093,7 @@ public final class Sched {
             p.m = null;
             retiredSwitches.addAndGet(p.switches);
             p.runq.drainTo(global);
+            p.timers.moveAllTo(allp[0].timers);
         }
         m.p = null;
         if (m.spinning) {
@@ -1017,6 +1198,7 @@ public final class Sched {
         p.status = P.STOPPED;
         p.stopRequested = false;
         p.runq.drainTo(global);
+        p.timers.moveAllTo(allp[0].timers);
     }
 
     /** The M's P was removed by setProcs: stop it and let the M look for another P. */
@@ -1131,7 +1313,14 @@ public final class Sched {
             ms = allm.size();
             idleMs = nmidle;
         }
-        return new SchedStats(procs, npidle.get(), ms, idleMs, nmspinning.get(), global.size(), runq,
+        int timers = 0;
+        for (P p : ps) {
+            timers += p.timers.size();
+        }
+        for (P p : retaken) {
+            timers += p.timers.size();
+        }
+        return new SchedStats(procs, npidle.get(), ms, idleMs, nmspinning.get(), global.size(), runq, timers,
                 created.get(), adoptedCount.get(), live.get(), switches, steals, preemptRequests.get(),
                 preemptYields.get(), sliceEnds.get(), syscallHandoffs.get(), hogRetakes.get(),
                 blockedRetakes.get());

@@ -10,6 +10,7 @@ package dev.weft.internal.sched;
  * @param spinning       Ms looking for work
  * @param globalRunq     Gs in the global queue
  * @param localRunq      Gs in each P's ring (runnext not counted)
+ * @param timers         timers pending in the Ps' heaps
  * @param created        goroutines ever started, adopted ones included
  * @param adopted        virtual threads started with JDK APIs inside goroutines and adopted
  * @param live           goroutines started and not finished
@@ -23,7 +24,7 @@ package dev.weft.internal.sched;
  * @param blockedRetakes   Ps taken from carriers blocked outside weft (no CPU progress)
  */
 public record SchedStats(int procs, int idleProcs, int threads, int idleThreads, int spinning, int globalRunq,
-                         int[] localRunq, long created, long adopted, long live, long switches, long steals,
+                         int[] localRunq, int timers, long created, long adopted, long live, long switches, long steals,
                          long preemptRequests, long preemptYields, long sliceEnds, long syscallHandoffs,
                          long hogRetakes, long blockedRetakes) {
 }

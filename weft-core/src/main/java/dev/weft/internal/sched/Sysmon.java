@@ -76,22 +76,55 @@ final class Sysmon extends Thread {
             } else if (quietRounds > 50) {
                 delay = Math.min(delay * 2, watching ? WATCHING_MAX_DELAY : MAX_DELAY);
             }
+            long next = sched.earliestTimer();
+            if (next != Long.MAX_VALUE) {
+                delay = Math.max(1_000, Math.min(delay, next - sched.clock.nanoTime()));
+            }
             LockSupport.parkNanos(this, delay);
             if (sched.allProcsIdle()) {
                 sleepUntilWork();
                 quietRounds = 0;
                 continue;
             }
-            quietRounds = retake(sched.clock.nanoTime()) > 0 ? 0 : quietRounds + 1;
+            long now = sched.clock.nanoTime();
+            int acted = retake(now);
+            if (sched.earliestTimer() <= now) {
+                sched.wakeForTimers();
+                acted++;
+            }
+            quietRounds = acted > 0 ? 0 : quietRounds + 1;
         }
     }
 
+    /**
+     * Every P is idle: sleep until one becomes busy or the earliest timer is due; then, if a
+     * timer is due, wake an M to run it (nothing else would: every M is parked).
+     */
     private void sleepUntilWork() {
         sleeping = true;
         while (!shutdown && sched.allProcsIdle()) {
-            LockSupport.park(this);
+            long next = sched.earliestTimer();
+            if (next == Long.MAX_VALUE) {
+                LockSupport.park(this);
+                continue;
+            }
+            long wait = next - sched.clock.nanoTime();
+            if (wait <= 0) {
+                sched.wakeForTimers();
+                // Let the woken M take a P before looking again.
+                LockSupport.parkNanos(this, MIN_DELAY);
+                continue;
+            }
+            LockSupport.parkNanos(this, wait);
         }
         sleeping = false;
+    }
+
+    /** A timer became the earliest of its heap: a deeply sleeping sysmon must recompute its wait. */
+    void timerArmed(long when) {
+        if (sleeping) {
+            LockSupport.unpark(this);
+        }
     }
 
     /** Called when a P leaves the idle list (under the scheduler lock; cheap when awake). */

@@ -1,0 +1,180 @@
+package dev.weft.internal.timer;
+
+import java.util.Arrays;
+
+/**
+ * A 4-ary min-heap of timers ordered by due time (Go's per-P {@code timers} since Go 1.14; four
+ * children per node make the heap shallower than a binary one, so sift-down touches fewer cache
+ * lines for the same number of timers).
+ *
+ * <p>Guarded by its own monitor: the owning P adds and runs timers, but other threads stop them,
+ * run them on the owner's behalf (a thief whose own queues are empty) or move them (a P that
+ * stops). {@link #nextWhen} is published after every change so the scheduler can check "is
+ * anything due" with one volatile read and no lock.
+ *
+ * <p>{@link #runDue} takes one due entry at a time under the lock and runs its callback with the
+ * lock released, so a callback may add or stop timers on this heap (a periodic one is re-armed
+ * before its callback runs, catching up by skipping missed periods as Go does).
+ */
+public final class TimerHeap {
+    private static final int ARITY = 4;
+
+    private TimerEntry[] heap = new TimerEntry[16];
+    private int size;
+    /** Due time of the earliest entry, or Long.MAX_VALUE when empty. */
+    private volatile long nextWhen = Long.MAX_VALUE;
+
+    public long nextWhen() {
+        return nextWhen;
+    }
+
+    public synchronized int size() {
+        return size;
+    }
+
+    /** Arms {@code t} to fire at {@code when} (and every {@code period} after, if positive). */
+    public void add(TimerEntry t, long when, long period) {
+        synchronized (this) {
+            if (t.heap != null) {
+                throw new IllegalStateException("weft: timer already pending");
+            }
+            t.when = when;
+            t.period = period;
+            push(t);
+        }
+    }
+
+    /**
+     * Removes {@code t} from whatever heap holds it; returns whether it was pending. Safe from any
+     * thread, and against a concurrent move of the entry to another heap.
+     */
+    public static boolean remove(TimerEntry t) {
+        for (;;) {
+            TimerHeap h = t.heap;
+            if (h == null) {
+                return false;
+            }
+            synchronized (h) {
+                if (t.heap == h) {
+                    h.removeAt(t.index);
+                    return true;
+                }
+            }
+        }
+    }
+
+    /** Runs every entry due at {@code now}; returns how many fired. */
+    public int runDue(long now) {
+        int fired = 0;
+        for (;;) {
+            TimerEntry t;
+            long seq;
+            synchronized (this) {
+                if (size == 0 || heap[0].when > now) {
+                    return fired;
+                }
+                t = heap[0];
+                seq = t.seq;
+                removeAt(0);
+                if (t.period > 0) {
+                    long missed = (now - t.when) / t.period;
+                    t.when += t.period * (missed + 1);
+                    push(t);
+                }
+            }
+            fired++;
+            t.callback.fire(t, seq, now);
+        }
+    }
+
+    /** Moves every entry into {@code to} (a P stops or is retaken). Caller serialises moves. */
+    public void moveAllTo(TimerHeap to) {
+        if (to == this) {
+            return;
+        }
+        synchronized (this) {
+            synchronized (to) {
+                for (int i = 0; i < size; i++) {
+                    TimerEntry t = heap[i];
+                    heap[i] = null;
+                    t.heap = null;
+                    t.index = -1;
+                    to.push(t);
+                }
+                size = 0;
+                nextWhen = Long.MAX_VALUE;
+            }
+        }
+    }
+
+    // ---- heap operations, under the lock
+
+    private void push(TimerEntry t) {
+        if (size == heap.length) {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        t.heap = this;
+        heap[size] = t;
+        t.index = size;
+        size++;
+        siftUp(size - 1);
+        nextWhen = heap[0].when;
+    }
+
+    private void removeAt(int i) {
+        TimerEntry t = heap[i];
+        int last = --size;
+        TimerEntry moved = heap[last];
+        heap[last] = null;
+        if (i != last) {
+            heap[i] = moved;
+            moved.index = i;
+            siftDown(i);
+            siftUp(moved.index);
+        }
+        t.heap = null;
+        t.index = -1;
+        nextWhen = size == 0 ? Long.MAX_VALUE : heap[0].when;
+    }
+
+    private void siftUp(int i) {
+        TimerEntry t = heap[i];
+        while (i > 0) {
+            int parent = (i - 1) / ARITY;
+            TimerEntry p = heap[parent];
+            if (p.when <= t.when) {
+                break;
+            }
+            heap[i] = p;
+            p.index = i;
+            i = parent;
+        }
+        heap[i] = t;
+        t.index = i;
+    }
+
+    private void siftDown(int i) {
+        TimerEntry t = heap[i];
+        for (;;) {
+            int first = i * ARITY + 1;
+            if (first >= size) {
+                break;
+            }
+            int best = first;
+            int end = Math.min(first + ARITY, size);
+            for (int c = first + 1; c < end; c++) {
+                if (heap[c].when < heap[best].when) {
+                    best = c;
+                }
+            }
+            if (heap[best].when >= t.when) {
+                break;
+            }
+            heap[i] = heap[best];
+            heap[i].index = i;
+            i = best;
+        }
+        heap[i] = t;
+        t.index = i;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.weft.time;
+
+import dev.weft.chan.Chan;
+import dev.weft.internal.sched.Sched;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A single event in the future (Go's {@code time.Timer}): after its duration, the current time
+ * is sent on {@link #c()}, or, for {@link #afterFunc}, a function starts in its own goroutine.
+ *
+ * <pre>{@code
+ * Timer t = Timer.newTimer(Duration.ofMillis(50));
+ * new Select().recv(results, r -> use(r)).recv(t.c(), now -> giveUp()).run();
+ * t.stop();
+ * }</pre>
+ *
+ * <p>After {@link #stop} or {@link #reset} returns, no value sent before the call can be received.
+ */
+public final class Timer {
+    private final TimerChannel tc;
+
+    private Timer(TimerChannel tc) {
+        this.tc = tc;
+    }
+
+    /** A timer that sends the time on {@link #c()} after {@code d} (at once if {@code d <= 0}). */
+    public static Timer newTimer(Duration d) {
+        Timer t = new Timer(new TimerChannel(Sched.forCaller(), null));
+        t.tc.start(TimerChannel.nanos(d, "duration"), 0);
+        return t;
+    }
+
+    /** A timer that starts {@code f} in a new goroutine after {@code d}; {@link #c()} stays empty. */
+    public static Timer afterFunc(Duration d, Runnable f) {
+        Objects.requireNonNull(f, "weft: afterFunc of a null function");
+        Timer t = new Timer(new TimerChannel(Sched.forCaller(), f));
+        t.tc.start(TimerChannel.nanos(d, "duration"), 0);
+        return t;
+    }
+
+    /** The channel the time is sent on. */
+    public Chan<Instant> c() {
+        return tc.c;
+    }
+
+    /**
+     * Prevents the timer from firing; returns true if it had not fired yet. Does not wait for an
+     * {@code afterFunc} function that has already started.
+     */
+    public boolean stop() {
+        return tc.stop();
+    }
+
+    /** Re-arms the timer to fire after {@code d}; returns true if it had not fired yet. */
+    public boolean reset(Duration d) {
+        return tc.reset(TimerChannel.nanos(d, "duration"), 0);
+    }
+}
