@@ -115,12 +115,13 @@ public final class Goroutine {
     }
 
     /** Thread.join parks through LockSupport; the wait is labelled for goroutine dumps. */
-    private static void joinParked(Thread t, long millis) throws InterruptedException {
-        Parking.labelCurrent(WaitReason.JOIN);
+    private void joinParked(Thread t, long millis) throws InterruptedException {
+        G joined = g;
+        Parking.labelCurrent(WaitReason.JOIN, joined);
         try {
             t.join(millis);
         } finally {
-            Parking.labelCurrent(WaitReason.NONE);
+            Parking.labelCurrent(WaitReason.NONE, null);
         }
     }
 

@@ -50,7 +50,7 @@ public final class Weft implements AutoCloseable {
     private Weft(Builder b) {
         UncaughtExceptionHandler handler = b.handler;
         this.sched = new Sched(b.name, b.procs, b.maxThreads, (g, t) -> handler.uncaught(new Goroutine(g), t),
-                Clock.SYSTEM, b.timeslice.toNanos());
+                Clock.SYSTEM, b.timeslice.toNanos(), b.detectDeadlocks);
     }
 
     public static Builder builder() {
@@ -84,11 +84,18 @@ public final class Weft implements AutoCloseable {
     /**
      * Runs {@code main} as a goroutine and waits for it. An exception that escapes {@code main}
      * is rethrown here (and not passed to the uncaught-exception handler).
+     *
+     * @throws DeadlockException if, before {@code main} ends, every goroutine of this runtime
+     *     is parked for good on weft's own primitives (channels, select, sync, join) with no timer
+     *     pending, Go's "all goroutines are asleep - deadlock!"; the message is the goroutine dump
      */
     public void run(Runnable main) {
         Objects.requireNonNull(main, "weft: run of a null main");
-        G g = sched.go(main, false);
-        new Goroutine(g).join();
+        G g = sched.goMain(main);
+        String deadlock = sched.awaitMain(g);
+        if (deadlock != null) {
+            throw new DeadlockException(deadlock);
+        }
         Throwable t = g.failure();
         if (t instanceof RuntimeException re) {
             throw re;
@@ -99,6 +106,14 @@ public final class Weft implements AutoCloseable {
         if (t != null) {
             throw new GoroutineFailedException(g.id(), t);
         }
+    }
+
+    /**
+     * A goroutine dump in Go's format: for every live goroutine its id, state or wait reason,
+     * how long it has been seen waiting, its stack, and which goroutine created it.
+     */
+    public String dump() {
+        return sched.dump();
     }
 
     /** The number of logical processors (Go's GOMAXPROCS). */
@@ -158,6 +173,7 @@ public final class Weft implements AutoCloseable {
         private String name;
         private UncaughtExceptionHandler handler = PRINT_TO_STDERR;
         private Duration timeslice = Duration.ofMillis(10);
+        private boolean detectDeadlocks = true;
 
         private Builder() {}
 
@@ -196,6 +212,17 @@ public final class Weft implements AutoCloseable {
                 throw new IllegalArgumentException("timeslice must be positive, got " + timeslice);
             }
             this.timeslice = timeslice;
+            return this;
+        }
+
+        /**
+         * Whether {@link Weft#run} fails with a {@link DeadlockException} when every goroutine is
+         * asleep for good; default true. Switch it off if goroutines wait on weft primitives made
+         * inside the runtime that code outside it (a platform thread that holds a reference)
+         * will signal later: weft cannot see such a waker coming.
+         */
+        public Builder detectDeadlocks(boolean detect) {
+            this.detectDeadlocks = detect;
             return this;
         }
 

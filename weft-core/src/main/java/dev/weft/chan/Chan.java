@@ -1,5 +1,6 @@
 package dev.weft.chan;
 
+import dev.weft.internal.sched.RuntimeBound;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
 import java.util.Iterator;
@@ -33,7 +34,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Null is not a value: {@link #recv()} returns null for "closed and drained", Go's zero value.
  */
-public final class Chan<T> implements Iterable<T> {
+public final class Chan<T> implements Iterable<T>, RuntimeBound {
+    /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
+    private final Object weftRuntime = RuntimeBound.callerRuntime();
+
     private static final AtomicLong IDS = new AtomicLong();
     /** What {@link #receive()} returns for "closed and drained"; never a user value (they are non-null T). */
     private static final Object CLOSED = new Object();
@@ -388,5 +392,11 @@ public final class Chan<T> implements Iterable<T> {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Internal to weft: the creating runtime, for deadlock detection. */
+    @Override
+    public Object weftRuntime() {
+        return weftRuntime;
     }
 }

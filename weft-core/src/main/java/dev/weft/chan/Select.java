@@ -1,6 +1,7 @@
 package dev.weft.chan;
 
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.RuntimeBound;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.timer.TimerHeap;
@@ -45,7 +46,7 @@ import java.util.function.Consumer;
  * <p>A {@code Select} may be built once and run many times, by one thread at a time; actions run
  * after every channel lock is released.
  */
-public final class Select {
+public final class Select implements RuntimeBound {
     private static final byte RECV = 0;
     private static final byte RECV_OK = 1;
     private static final byte SEND = 2;
@@ -348,5 +349,27 @@ public final class Select {
             Parking.park(this, WaitReason.SELECT_NO_CASES);
             Thread.interrupted(); // not interruptible, as in Go; never spin on the status
         }
+    }
+
+    /**
+     * Internal to weft: the runtime that made every channel of this select, or null if they
+     * differ or one came from a platform thread (a select waits for good only if all of them
+     * belong to its runtime).
+     */
+    @Override
+    public Object weftRuntime() {
+        Object common = null;
+        for (int i = 0; i < n; i++) {
+            Chan<?> c = chans[i];
+            if (c == null) {
+                continue;
+            }
+            Object r = c.weftRuntime();
+            if (r == null || (common != null && common != r)) {
+                return null;
+            }
+            common = r;
+        }
+        return common;
     }
 }

@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.sched.RuntimeBound;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
 import java.util.Objects;
@@ -16,7 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * wakers detach nodes under it and ready them after releasing it. Callers still re-check their
  * predicate in a loop, because another goroutine may lock first and change it.
  */
-public final class Cond {
+public final class Cond implements RuntimeBound {
+    /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
+    private final Object weftRuntime = RuntimeBound.callerRuntime();
+
     private final Locker locker;
     private final ReentrantLock queueLock = new ReentrantLock();
     /** FIFO of waiters; guarded by queueLock. */
@@ -118,5 +122,11 @@ public final class Cond {
             Parking.ready(node.thread);
             node = next;
         }
+    }
+
+    /** Internal to weft: the creating runtime, for deadlock detection. */
+    @Override
+    public Object weftRuntime() {
+        return weftRuntime;
     }
 }

@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.sched.RuntimeBound;
 import dev.weft.internal.sched.WaitReason;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -25,7 +26,10 @@ import java.lang.invoke.VarHandle;
  * parked goroutine costs a continuation switch, not an OS context switch, and spinning would hold
  * the carrier from other goroutines.
  */
-public final class Mutex implements Locker {
+public final class Mutex implements Locker, RuntimeBound {
+    /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
+    private final Object weftRuntime = RuntimeBound.callerRuntime();
+
     private static final int LOCKED = 1;
     private static final int WOKEN = 2;
     private static final int STARVING = 4;
@@ -166,5 +170,11 @@ public final class Mutex implements Locker {
         int s = state;
         return "Mutex[" + ((s & LOCKED) != 0 ? "locked" : "unlocked") + ((s & STARVING) != 0 ? ", starving" : "")
                 + ", waiters=" + (s >>> WAITER_SHIFT) + "]";
+    }
+
+    /** Internal to weft: the creating runtime, for deadlock detection. */
+    @Override
+    public Object weftRuntime() {
+        return weftRuntime;
     }
 }

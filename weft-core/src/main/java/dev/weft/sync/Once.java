@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.sched.RuntimeBound;
 import dev.weft.internal.sched.WaitReason;
 import java.util.Objects;
 
@@ -11,7 +12,10 @@ import java.util.Objects;
  * throws (Go's deferred store: an action that throws still counts as done), and read without the
  * lock on the fast path; the volatile write/read publishes the action's effects.
  */
-public final class Once {
+public final class Once implements RuntimeBound {
+    /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
+    private final Object weftRuntime = RuntimeBound.callerRuntime();
+
     private volatile boolean done;
     private final Mutex m = new Mutex(WaitReason.ONCE);
 
@@ -41,5 +45,11 @@ public final class Once {
     /** Whether an action has finished. */
     public boolean isDone() {
         return done;
+    }
+
+    /** Internal to weft: the creating runtime, for deadlock detection. */
+    @Override
+    public Object weftRuntime() {
+        return weftRuntime;
     }
 }

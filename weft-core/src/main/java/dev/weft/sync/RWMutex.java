@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.sched.RuntimeBound;
 import dev.weft.internal.sched.WaitReason;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,7 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * writer on {@link #writerSem}. Writers exclude each other with the {@link Mutex} {@link #w}.
  * On unlock the writer adds MAX_READERS back and releases every reader that queued meanwhile.
  */
-public final class RWMutex implements Locker {
+public final class RWMutex implements Locker, RuntimeBound {
+    /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
+    private final Object weftRuntime = RuntimeBound.callerRuntime();
+
     private static final int MAX_READERS = 1 << 30;
 
     private final Mutex w = new Mutex(WaitReason.RWMUTEX_LOCK);
@@ -120,5 +124,11 @@ public final class RWMutex implements Locker {
                 rUnlock();
             }
         };
+    }
+
+    /** Internal to weft: the creating runtime, for deadlock detection. */
+    @Override
+    public Object weftRuntime() {
+        return weftRuntime;
     }
 }

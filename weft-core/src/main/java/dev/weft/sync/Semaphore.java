@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.sched.RuntimeBound;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
 import java.util.concurrent.locks.ReentrantLock;
@@ -13,7 +14,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #lock}; {@link #release} grants units to the head of the queue while they fit, detaches
  * those waiters, and readies them after unlocking (the {@link WaitNode} protocol).
  */
-public final class Semaphore {
+public final class Semaphore implements RuntimeBound {
+    /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
+    private final Object weftRuntime = RuntimeBound.callerRuntime();
+
     private final long size;
     private final ReentrantLock lock = new ReentrantLock();
     /** Units held; guarded by lock. */
@@ -126,5 +130,11 @@ public final class Semaphore {
         if (n < 0 || n > size) {
             throw new IllegalArgumentException("semaphore: acquire of " + n + " units, size is " + size);
         }
+    }
+
+    /** Internal to weft: the creating runtime, for deadlock detection. */
+    @Override
+    public Object weftRuntime() {
+        return weftRuntime;
     }
 }

@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.sched.RuntimeBound;
 import dev.weft.Go;
 import dev.weft.Goroutine;
 import dev.weft.internal.sched.WaitReason;
@@ -18,7 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * waiter checks on wake that the word is still 0: anything else means the group was reused
  * before every waiter had returned, which Go reports as misuse.
  */
-public final class WaitGroup {
+public final class WaitGroup implements RuntimeBound {
+    /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
+    private final Object weftRuntime = RuntimeBound.callerRuntime();
+
     private final AtomicLong state = new AtomicLong();
     private final Sema sema = new Sema();
 
@@ -85,5 +89,11 @@ public final class WaitGroup {
                 done();
             }
         });
+    }
+
+    /** Internal to weft: the creating runtime, for deadlock detection. */
+    @Override
+    public Object weftRuntime() {
+        return weftRuntime;
     }
 }

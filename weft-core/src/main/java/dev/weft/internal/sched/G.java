@@ -21,7 +21,7 @@ import java.util.concurrent.Executor;
  * transition is a CAS. The fields below it are written by whoever owns the G at the time (its M
  * while running, the G itself for its wait reason) and read racily by statistics and dumps.
  */
-public final class G implements Executor, Runnable, Thread.UncaughtExceptionHandler {
+public final class G implements Executor, Runnable, Thread.UncaughtExceptionHandler, RuntimeBound {
     final Sched sched;
     final long id;
     final long parentId;
@@ -47,6 +47,20 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
      * clears it when the G next starts running.
      */
     volatile boolean preempt;
+    /** What the G parks on in a weft primitive (for deadlock detection and dumps); G-written. */
+    Object waitBlocker;
+    /**
+     * When sysmon or a dump first saw the G waiting (0: not yet seen, or running again). Stamped
+     * lazily, as Go's GC stamps waitsince, so parking costs no clock read.
+     */
+    long waitSeenAt;
+    /** The thread waiting in Weft.run for this G to end, if it is a main goroutine. */
+    volatile Thread mainWaiter;
+    /** Links in the runtime's registry of live Gs; guarded by the stripe's monitor. */
+    G prevG;
+    G nextG;
+    Object registryStripe;
+
     /** The timer Go.sleep arms, created on the first sleep and reused. Owner only. */
     TimerEntry sleepTimer;
     /** Inside Go.blocking on its current M; owner-written (the G itself and its M). */
@@ -130,6 +144,11 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     public void uncaughtException(Thread t, Throwable e) {
         failure = e;
         sched.reportUncaught(this, e);
+    }
+
+    @Override
+    public Object weftRuntime() {
+        return sched;
     }
 
     public long id() {

@@ -29,10 +29,12 @@ public final class Parking {
             return;
         }
         g.waitReason = reason;
+        g.waitBlocker = blocker;
         try {
             LockSupport.park(blocker);
         } finally {
             g.waitReason = WaitReason.NONE;
+            g.waitBlocker = null;
         }
     }
 
@@ -55,10 +57,11 @@ public final class Parking {
      * Labels the calling goroutine's next wait with {@code reason} (or clears the label with
      * {@link WaitReason#NONE}), for waits that park inside a JDK call such as {@code Thread.join}.
      */
-    public static void labelCurrent(WaitReason reason) {
+    public static void labelCurrent(WaitReason reason, Object blocker) {
         G g = Sched.currentG();
         if (g != null) {
             g.waitReason = reason;
+            g.waitBlocker = blocker;
         }
     }
 

@@ -106,6 +106,15 @@ public final class Sched {
     private volatile boolean closing;
     private volatile boolean stopped;
 
+    /** Every live G, for dumps and deadlock detection. */
+    final GRegistry allgs = new GRegistry();
+    /** Whether sysmon looks for "all goroutines are asleep" while a main goroutine runs. */
+    final boolean detectDeadlocks;
+    /** Set once when a deadlock is found: the dump every waiting Weft.run throws with. */
+    private volatile String deadlockDump;
+    /** Main goroutines (run(main)) currently running. */
+    private final AtomicInteger mainsRunning = new AtomicInteger();
+
     /** Ps that sysmon retook from stuck Ms; still stealable until their M retires them. Under lock. */
     private volatile P[] retaken = new P[0];
 
@@ -120,11 +129,11 @@ public final class Sched {
     private final AtomicLong retiredSwitches = new AtomicLong();
 
     public Sched(String name, int procs, int maxMs, BiConsumer<G, Throwable> uncaughtHandler) {
-        this(name, procs, maxMs, uncaughtHandler, Clock.SYSTEM, 10_000_000L);
+        this(name, procs, maxMs, uncaughtHandler, Clock.SYSTEM, 10_000_000L, true);
     }
 
     public Sched(String name, int procs, int maxMs, BiConsumer<G, Throwable> uncaughtHandler, Clock clock,
-                 long timesliceNanos) {
+                 long timesliceNanos, boolean detectDeadlocks) {
         VirtualThreads.ensureAvailable();
         if (procs < 1) {
             throw new IllegalArgumentException("procs must be at least 1, got " + procs);
@@ -140,6 +149,7 @@ public final class Sched {
         this.uncaughtHandler = uncaughtHandler;
         this.clock = clock;
         this.timesliceNanos = timesliceNanos;
+        this.detectDeadlocks = detectDeadlocks;
         P[] ps = new P[procs];
         for (int i = 0; i < procs; i++) {
             ps[i] = new P(i);
@@ -182,6 +192,41 @@ public final class Sched {
      * new G takes the caller's runnext (Go's newproc); from elsewhere it joins the global queue.
      */
     public G go(Runnable body, boolean reportFailure) {
+        return start(body, reportFailure, null);
+    }
+
+    /**
+     * Starts {@code main} as a main goroutine whose end, or a deadlock of the whole runtime,
+     * {@link #awaitMain} waits for. Its failure is not reported to the handler.
+     */
+    public G goMain(Runnable main) {
+        return start(main, false, Thread.currentThread());
+    }
+
+    /**
+     * Waits until {@code main} (from {@link #goMain}) has ended; returns null, or the goroutine dump
+     * if every goroutine fell asleep for good first. An interrupt does not end the wait.
+     */
+    public String awaitMain(G main) {
+        boolean interrupted = false;
+        try {
+            while (!main.isDead() || main.thread.isAlive()) {
+                String dump = deadlockDump;
+                if (dump != null) {
+                    return dump;
+                }
+                java.util.concurrent.locks.LockSupport.park(main);
+                interrupted |= Thread.interrupted();
+            }
+            return null;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private G start(Runnable body, boolean reportFailure, Thread mainWaiter) {
         if (body == null) {
             throw new NullPointerException("weft: go of a null body");
         }
@@ -193,23 +238,35 @@ public final class Sched {
         G g = new G(this, goidgen.incrementAndGet(), parentId, body, reportFailure);
         live.incrementAndGet();
         created.incrementAndGet();
+        allgs.add(g);
+        if (mainWaiter != null) {
+            g.mainWaiter = mainWaiter;
+            mainsRunning.incrementAndGet();
+        }
         try {
             g.thread.start();
         } catch (RuntimeException | Error e) {
-            exitedWithoutRunning();
+            allgs.remove(g);
+            if (mainWaiter != null) {
+                mainsRunning.decrementAndGet();
+            }
+            decrementLive();
             throw e;
         }
         return g;
-    }
-
-    private void exitedWithoutRunning() {
-        decrementLive();
     }
 
     /** Called by a G's own virtual thread as its body finishes. */
     void exited(G g) {
         if (!g.casStatus(GStatus.RUNNING, GStatus.DEAD)) {
             throw fatal("exit of " + g + " not in status running");
+        }
+        allgs.remove(g);
+        Thread waiter = g.mainWaiter;
+        if (waiter != null) {
+            mainsRunning.decrementAndGet();
+            // Woken a little early (the thread is still finishing); awaitMain re-checks.
+            java.util.concurrent.locks.LockSupport.unpark(waiter);
         }
         decrementLive();
     }
@@ -301,6 +358,12 @@ public final class Sched {
                 }
                 continue;
             }
+            if (s == GStatus.RUNNABLE) {
+                // Already queued. The JDK submits a thread again after suspending it to take its
+                // stack trace (a run attempt may have been refused meanwhile); the queued entry
+                // will run it, and a second entry would let two Ms race over it.
+                return;
+            }
             throw fatal("ready of " + g + " in status " + GStatus.name(s));
         }
     }
@@ -337,6 +400,7 @@ public final class Sched {
         live.incrementAndGet();
         created.incrementAndGet();
         adoptedCount.incrementAndGet();
+        allgs.add(g);
         return g;
     }
 
@@ -370,6 +434,9 @@ public final class Sched {
         if (g.preempt) {
             g.preempt = false; // a request for an earlier slice
         }
+        if (g.waitSeenAt != 0) {
+            g.waitSeenAt = 0;
+        }
         g.setStatusRelease(GStatus.RUNNING); // taken from a queue: nobody else may change it now
         m.curg = g;
         try {
@@ -396,6 +463,7 @@ public final class Sched {
                 if (g.adopted && !g.thread.isAlive()) {
                     if (g.casStatus(GStatus.RUNNING, GStatus.DEAD)) {
                         adoptedByThread.remove(g.thread);
+                        allgs.remove(g);
                         decrementLive();
                         return;
                     }
@@ -1252,7 +1320,7 @@ public final class Sched {
         closing = true;
         boolean interrupted = false;
         synchronized (lock) {
-            while (live.get() != 0) {
+            while (live.get() != 0 && deadlockDump == null) {
                 try {
                     lock.wait();
                 } catch (InterruptedException e) {
@@ -1286,6 +1354,104 @@ public final class Sched {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Deadlock detection and goroutine dumps
+
+    /**
+     * Sysmon, with every P idle and no timer pending: if every live goroutine is parked in a weft
+     * primitive that belongs to this runtime (so no platform thread or other runtime could signal
+     * it), and one of them is a main goroutine, returns the dump Go prints for "all goroutines are
+     * asleep"; else null. Sysmon calls it twice, some milliseconds apart with no context switch in
+     * between, before it believes it.
+     */
+    String deadlockCandidate() {
+        if (!detectDeadlocks || deadlockDump != null || mainsRunning.get() == 0 || !allProcsIdle()
+                || !global.isEmpty() || retaken.length != 0 || earliestTimer() != Long.MAX_VALUE) {
+            return null;
+        }
+        List<G> gs = allgs.snapshot();
+        boolean main = false;
+        for (G g : gs) {
+            if (g.status != GStatus.WAITING) {
+                return null;
+            }
+            WaitReason r = g.waitReason;
+            if (r == WaitReason.NONE || r == WaitReason.JDK_PARK) {
+                return null; // a JDK park: a platform thread, a socket or a JDK timer may end it
+            }
+            if (!(g.waitBlocker instanceof RuntimeBound b) || b.weftRuntime() != this) {
+                return null;
+            }
+            main |= g.mainWaiter != null;
+        }
+        if (!main || gs.isEmpty()) {
+            return null;
+        }
+        return "all goroutines are asleep - deadlock!\n\n" + dump(gs);
+    }
+
+    /** Sysmon confirmed a deadlock: every waiting Weft.run throws with the dump. */
+    void declareDeadlock(String dump) {
+        deadlockDump = dump;
+        for (G g : allgs.snapshot()) {
+            Thread waiter = g.mainWaiter;
+            if (waiter != null) {
+                java.util.concurrent.locks.LockSupport.unpark(waiter);
+            }
+        }
+        synchronized (lock) {
+            lock.notifyAll(); // a close() waiting for these goroutines gives up on them
+        }
+    }
+
+    /** Context switches so far, over every P; sysmon's "did anything happen" test. */
+    long totalSwitches() {
+        long n = retiredSwitches.get();
+        for (P p : allp) {
+            n += p.switches;
+        }
+        return n;
+    }
+
+    /** The goroutine dump, in Go's format (Weft.dump()). */
+    public String dump() {
+        return dump(allgs.snapshot());
+    }
+
+    private String dump(List<G> gs) {
+        gs.sort(java.util.Comparator.comparingLong(g -> g.id));
+        long now = clock.nanoTime();
+        StringBuilder sb = new StringBuilder();
+        for (G g : gs) {
+            if (sb.length() > 0) {
+                sb.append('\n');
+            }
+            sb.append("goroutine ").append(g.id).append(" [").append(g.statusText());
+            if (g.status == GStatus.WAITING) {
+                if (g.waitSeenAt == 0) {
+                    g.waitSeenAt = now; // stamped lazily, as Go's GC does
+                }
+                long ms = (now - g.waitSeenAt) / 1_000_000;
+                if (ms > 0) {
+                    sb.append(", ").append(ms).append(ms == 1 ? " millisecond" : " milliseconds");
+                }
+            }
+            sb.append("]:\n");
+            for (StackTraceElement f : g.thread.getStackTrace()) {
+                if (f.getClassName().equals(G.class.getName()) && f.getMethodName().equals("run")) {
+                    break; // below this: the JDK's virtual-thread entry frames
+                }
+                sb.append(f.getClassName()).append('.').append(f.getMethodName()).append("(...)\n\t")
+                        .append(f.getFileName() == null ? "?" : f.getFileName()).append(':')
+                        .append(f.getLineNumber()).append('\n');
+            }
+            if (g.parentId != 0) {
+                sb.append("created by goroutine ").append(g.parentId).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
     // ---------------------------------------------------------------------------------------

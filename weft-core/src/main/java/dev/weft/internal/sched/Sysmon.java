@@ -38,6 +38,8 @@ final class Sysmon extends Thread {
     private static final long MAX_DELAY = 10_000_000;
     private static final long WATCHING_MAX_DELAY = 500_000;
     private static final long SYSCALL_FORCE_RETAKE = 10_000_000;
+    /** How long "every goroutine asleep" must hold, unchanged, before it is a deadlock. */
+    private static final long DEADLOCK_CONFIRM_NANOS = 20_000_000;
 
     private final Sched sched;
     /** A goroutine that holds its carrier with no CPU progress for this long loses its P. */
@@ -105,6 +107,9 @@ final class Sysmon extends Thread {
         while (!shutdown && sched.allProcsIdle()) {
             long next = sched.earliestTimer();
             if (next == Long.MAX_VALUE) {
+                if (checkDeadlock()) {
+                    continue;
+                }
                 LockSupport.park(this);
                 continue;
             }
@@ -118,6 +123,24 @@ final class Sysmon extends Thread {
             LockSupport.parkNanos(this, wait);
         }
         sleeping = false;
+    }
+
+    /**
+     * Every P is idle and no timer is pending: if every goroutine is asleep for good, look
+     * again after {@link #DEADLOCK_CONFIRM_NANOS} with no context switch in between, then tell
+     * the scheduler. Returns true if it waited (the caller re-evaluates everything).
+     */
+    private boolean checkDeadlock() {
+        String dump = sched.deadlockCandidate();
+        if (dump == null) {
+            return false;
+        }
+        long switches = sched.totalSwitches();
+        LockSupport.parkNanos(this, DEADLOCK_CONFIRM_NANOS);
+        if (sched.totalSwitches() == switches && sched.deadlockCandidate() != null) {
+            sched.declareDeadlock(sched.deadlockCandidate());
+        }
+        return true;
     }
 
     /** A timer became the earliest of its heap: a deeply sleeping sysmon must recompute its wait. */
