@@ -4,6 +4,7 @@ import dev.weft.Go;
 import dev.weft.Goroutine;
 import dev.weft.SchedulerStats;
 import dev.weft.Weft;
+import dev.weft.chan.Chan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
  * sees it work.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run spawn, ping-pong and fork-join workloads on weft and show the scheduler's counters.")
+        description = "Run spawn, ping-pong, fork-join and channel (skynet) workloads on weft and show the scheduler's counters.")
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--procs", description = "Logical processors (default: available processors = ${DEFAULT-VALUE}).")
@@ -34,10 +35,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--fib", description = "n of the fork-join fib(n) tree, one goroutine per call above the cutoff (default: ${DEFAULT-VALUE}).")
     int fib = 27;
 
+    @Option(names = "--skynet", description = "Leaves of the skynet channel workload, a power of 10: a 10-ary tree of goroutines, "
+            + "each node summing its children over its own unbuffered channel (default: ${DEFAULT-VALUE}).")
+    int skynet = 1_000_000;
+
     @Override
     public Integer call() {
         if (procs < 1 || spawn < 1 || rounds < 1 || fib < 1) {
             throw new IllegalArgumentException("--procs, --spawn, --rounds and --fib must be positive");
+        }
+        if (!isPowerOf10(skynet)) {
+            throw new IllegalArgumentException("--skynet must be a power of 10 (1, 10, 100, ...), not " + skynet);
         }
         System.out.printf("weft demo: M:N scheduler, procs=%d, JDK %s%n%n", procs, Runtime.version());
         List<Row> rows = new ArrayList<>();
@@ -45,6 +53,7 @@ final class DemoCommand implements Callable<Integer> {
             rows.add(measure(rt, "spawn " + spawn, () -> spawnAndJoin(rt, spawn)));
             rows.add(measure(rt, "ping-pong " + rounds, () -> pingPong(rt, rounds)));
             rows.add(measure(rt, "fork-join fib(" + fib + ")", () -> forkJoinFib(rt, fib)));
+            rows.add(measure(rt, "skynet " + skynet, () -> skynet(rt, skynet)));
         }
         System.out.printf("%-22s %10s %12s %16s %10s %6s  %s%n",
                 "workload", "time ms", "goroutines", "context switch", "steals", "Ms", "result");
@@ -128,6 +137,51 @@ final class DemoCommand implements Callable<Integer> {
         long expected = fibSeq(n);
         check(out[0] == expected, "fib " + out[0] + " != " + expected);
         return "fib = " + out[0];
+    }
+
+    /**
+     * Skynet over channels: {@code leaves} leaf goroutines in a 10-ary tree; each leaf sends its
+     * number, each inner node sums its ten children's values received on its own unbuffered
+     * channel and sends the sum up. The result is 0 + 1 + ... + (leaves - 1).
+     */
+    static String skynet(Weft rt, int leaves) {
+        long[] out = new long[1];
+        rt.run(() -> {
+            Chan<Long> c = Chan.make();
+            Go.go(() -> skynetNode(c, 0, leaves));
+            out[0] = c.recv();
+        });
+        long expected = (long) leaves * (leaves - 1) / 2;
+        check(out[0] == expected, "skynet sum " + out[0] + " != " + expected);
+        return "sum " + out[0];
+    }
+
+    private static void skynetNode(Chan<Long> c, long num, int size) {
+        if (size == 1) {
+            c.send(num);
+            return;
+        }
+        Chan<Long> rc = Chan.make();
+        int sub = size / 10;
+        for (int i = 0; i < 10; i++) {
+            long n = num + (long) i * sub;
+            Go.go(() -> skynetNode(rc, n, sub));
+        }
+        long sum = 0;
+        for (int i = 0; i < 10; i++) {
+            sum += rc.recv();
+        }
+        c.send(sum);
+    }
+
+    static boolean isPowerOf10(int n) {
+        if (n < 1) {
+            return false;
+        }
+        while (n % 10 == 0) {
+            n /= 10;
+        }
+        return n == 1;
     }
 
     private static final int FIB_CUTOFF = 12;

@@ -21,14 +21,37 @@ class DemoCommandTest {
         System.setOut(new java.io.PrintStream(buf, true));
         int rc;
         try {
-            rc = cl.execute("demo", "--procs", "2", "--spawn", "1000", "--rounds", "1000", "--fib", "15");
+            rc = cl.execute("demo", "--procs", "2", "--spawn", "1000", "--rounds", "1000", "--fib", "15",
+                    "--skynet", "100");
         } finally {
             System.setOut(saved);
         }
         String text = buf.toString();
         assertThat(rc).isZero();
         assertThat(text).contains("spawn 1000", "sum 499500", "ping-pong 1000", "1000 round trips",
-                "fork-join fib(15)", "fib = 610", "context switch", "steals");
+                "fork-join fib(15)", "fib = 610",
+                "skynet 100", "sum 4950", "context switch", "steals");
+    }
+
+    @Test
+    void skynetChecksItsSumOnEverySize() {
+        try (dev.weft.Weft rt = dev.weft.Weft.builder().procs(2).name("skynet-test").build()) {
+            assertThat(DemoCommand.skynet(rt, 1)).isEqualTo("sum 0");
+            assertThat(DemoCommand.skynet(rt, 10)).isEqualTo("sum 45");
+            assertThat(DemoCommand.skynet(rt, 10_000)).isEqualTo("sum 49995000");
+        }
+    }
+
+    @Test
+    void aSkynetSizeThatIsNotAPowerOf10IsRefused() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new Main()).setErr(new PrintWriter(err));
+        int rc = cl.execute("demo", "--skynet", "500");
+        assertThat(rc).isNotZero();
+        assertThat(err.toString()).contains("--skynet must be a power of 10");
+        assertThat(DemoCommand.isPowerOf10(0)).isFalse();
+        assertThat(DemoCommand.isPowerOf10(100)).isTrue();
+        assertThat(DemoCommand.isPowerOf10(110)).isFalse();
     }
 
     @Test
