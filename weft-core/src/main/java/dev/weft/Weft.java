@@ -161,9 +161,10 @@ public final class Weft implements AutoCloseable {
         sched.close();
     }
 
+    /** The runtime's name and scheduler state (queues, processors, goroutine states) in one line. */
     @Override
     public String toString() {
-        return "Weft[" + sched.name() + ", procs=" + sched.procs() + "]";
+        return "Weft[" + sched + "]";
     }
 
     /** Configures a runtime; every option has a documented default. */

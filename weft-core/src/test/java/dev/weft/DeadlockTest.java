@@ -96,25 +96,25 @@ class DeadlockTest {
     }
 
     @Test
-    void theDumpShowsEveryGoroutineWithItsStateStackAndCreator() throws Exception {
-        try (Weft rt = Weft.builder().procs(2).detectDeadlocks(false).build()) {
-            Chan<Integer> c = Chan.make();
-            CountDownLatch parked = new CountDownLatch(1);
-            AtomicReference<String> dump = new AtomicReference<>();
+    void theDumpShowsEveryGoroutineWithItsStateStackAndCreator() {
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            Chan<Integer> release = Chan.make(); // made here: a platform thread will send on it
+            AtomicReference<Goroutine> child = new AtomicReference<>();
             Goroutine parent = rt.go(() -> {
-                Go.go(() -> c.recv());
-                parked.countDown();
-                c.send(1);
+                child.set(Go.go(release::recv));
+                child.get().join();
             });
-            parked.await();
-            while (!(dump.updateAndGet(d -> rt.dump())).contains("[chan receive")
-                    && !dump.get().contains("[chan send")) {
-                Thread.onSpinWait();
+            String dump = rt.dump();
+            while (!dump.contains("[chan receive") || !dump.contains("[goroutine join")) {
+                Thread.onSpinWait(); // both are about to park; the class timeout bounds this
+                dump = rt.dump();
             }
+            release.send(1);
             parent.join();
-            assertThat(dump.get()).containsPattern("goroutine \\d+ \\[");
-            assertThat(dump.get()).contains("dev.weft.chan.Chan.");
-            assertThat(dump.get()).contains("created by goroutine " + parent.id());
+            assertThat(dump).contains("goroutine " + parent.id() + " [goroutine join");
+            assertThat(dump).contains("goroutine " + child.get().id() + " [chan receive");
+            assertThat(dump).contains("dev.weft.chan.Chan.");
+            assertThat(dump).contains("created by goroutine " + parent.id());
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.weft.Goroutine;
 import dev.weft.SchedulerStats;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,10 +40,20 @@ final class DemoCommand implements Callable<Integer> {
             + "each node summing its children over its own unbuffered channel (default: ${DEFAULT-VALUE}).")
     int skynet = 1_000_000;
 
+    @Option(names = "--sleepers", description = "Goroutines in the sleepers workload, each sleeping 10 ms (default: ${DEFAULT-VALUE}).")
+    int sleepers = 100_000;
+
+    @Option(names = "--hog-millis", description = "CPU time each hog of the mixed workload computes for (default: ${DEFAULT-VALUE}).")
+    long hogMillis = 400;
+
+    @Option(names = "--mixed-rounds", description = "Timed ping-pong round trips in the mixed workload (default: ${DEFAULT-VALUE}).")
+    int mixedRounds = 200;
+
     @Override
     public Integer call() {
-        if (procs < 1 || spawn < 1 || rounds < 1 || fib < 1) {
-            throw new IllegalArgumentException("--procs, --spawn, --rounds and --fib must be positive");
+        if (procs < 1 || spawn < 1 || rounds < 1 || fib < 1 || sleepers < 1 || hogMillis < 1 || mixedRounds < 1) {
+            throw new IllegalArgumentException(
+                    "--procs, --spawn, --rounds, --fib, --sleepers, --hog-millis and --mixed-rounds must be positive");
         }
         if (!isPowerOf10(skynet)) {
             throw new IllegalArgumentException("--skynet must be a power of 10 (1, 10, 100, ...), not " + skynet);
@@ -54,6 +65,7 @@ final class DemoCommand implements Callable<Integer> {
             rows.add(measure(rt, "ping-pong " + rounds, () -> pingPong(rt, rounds)));
             rows.add(measure(rt, "fork-join fib(" + fib + ")", () -> forkJoinFib(rt, fib)));
             rows.add(measure(rt, "skynet " + skynet, () -> skynet(rt, skynet)));
+            rows.add(measure(rt, "sleepers " + sleepers + "x10ms", () -> TimingWorkloads.sleepers(rt, sleepers)));
         }
         System.out.printf("%-22s %10s %12s %16s %10s %6s  %s%n",
                 "workload", "time ms", "goroutines", "context switch", "steals", "Ms", "result");
@@ -64,7 +76,24 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("goroutines: started in the workload; context switch: a carrier mounted a goroutine;");
         System.out.println("steals: an idle processor took work from a busy one; Ms: carrier threads created so far.");
+        System.out.println();
+        mixed();
         return 0;
+    }
+
+    /** The mixed workload twice: with 10 ms time slices, and with slicing effectively off. */
+    private void mixed() {
+        System.out.printf("mixed: %d CPU hogs (%d ms each, a safe point per iteration), 1,000 sleepers (1 ms loop) and a%n"
+                + "channel ping-pong timed %d times, procs=%d%n", 2 * procs, hogMillis, mixedRounds, procs);
+        System.out.printf("%-24s %-44s %10s %10s %8s%n", "time slices", "ping-pong round trip", "preempts",
+                "yields", "time ms");
+        Object[][] runs = {{"10 ms (default)", Duration.ofMillis(10)}, {"off (1 hour)", Duration.ofHours(1)}};
+        for (Object[] run : runs) {
+            TimingWorkloads.MixedResult r = TimingWorkloads.mixed(procs, (Duration) run[1], hogMillis, mixedRounds);
+            System.out.printf("%-24s %-44s %10d %10d %8d%n", run[0], TimingWorkloads.percentiles(r.roundTrips()),
+                    r.stats().preemptRequests(), r.stats().preemptYields(), r.millis());
+        }
+        System.out.println("Without slices a hog keeps its carrier until it is done, and the ping-pong waits behind it.");
     }
 
     private record Row(String name, double millis, long goroutines, long switches, long steals, int threads,
@@ -207,7 +236,7 @@ final class DemoCommand implements Callable<Integer> {
         return a;
     }
 
-    private static void check(boolean ok, String what) {
+    static void check(boolean ok, String what) {
         if (!ok) {
             throw new IllegalStateException("demo self-check failed: " + what);
         }

@@ -22,7 +22,7 @@ class DemoCommandTest {
         int rc;
         try {
             rc = cl.execute("demo", "--procs", "2", "--spawn", "1000", "--rounds", "1000", "--fib", "15",
-                    "--skynet", "100");
+                    "--skynet", "100", "--sleepers", "100", "--hog-millis", "20", "--mixed-rounds", "10");
         } finally {
             System.setOut(saved);
         }
@@ -30,7 +30,8 @@ class DemoCommandTest {
         assertThat(rc).isZero();
         assertThat(text).contains("spawn 1000", "sum 499500", "ping-pong 1000", "1000 round trips",
                 "fork-join fib(15)", "fib = 610",
-                "skynet 100", "sum 4950", "context switch", "steals");
+                "skynet 100", "sum 4950", "context switch", "steals", "sleepers 100x10ms", "lateness p50",
+                "mixed: 4 CPU hogs", "10 ms (default)", "off (1 hour)");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.weft.chan;
 
 import dev.weft.internal.sched.RuntimeBound;
+import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
 import java.util.Iterator;
@@ -89,6 +90,7 @@ public final class Chan<T> implements Iterable<T>, RuntimeBound {
      */
     public void send(T value) {
         requireValue(value);
+        Sched.checkpoint();
         lock.lock();
         if (closed) {
             lock.unlock();
@@ -167,6 +169,7 @@ public final class Chan<T> implements Iterable<T>, RuntimeBound {
 
     /** The blocking receive: a value, or {@link #CLOSED}; allocates only when it must park. */
     private Object receive() {
+        Sched.checkpoint();
         lock.lock();
         Waiter s = sendq.dequeue();
         if (s != null) {

@@ -4,9 +4,9 @@ import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.RuntimeBound;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.timer.TimerEntry;
+import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.timer.TimerHeap;
 import java.time.Duration;
-import dev.weft.internal.sched.WaitReason;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -144,6 +144,7 @@ public final class Select implements RuntimeBound {
      * @throws ClosedChannelException if a send case was chosen on a closed channel
      */
     public int run() {
+        Sched.checkpoint();
         if (afterCases == 0) {
             return runCases();
         }

@@ -1,6 +1,7 @@
 package dev.weft.sync;
 
 import dev.weft.internal.sched.RuntimeBound;
+import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.WaitReason;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -65,6 +66,7 @@ public final class Mutex implements Locker, RuntimeBound {
     @Override
     public void lock() {
         if (STATE.compareAndSet(this, 0, LOCKED)) {
+            Sched.checkpoint();
             return;
         }
         lockSlow();

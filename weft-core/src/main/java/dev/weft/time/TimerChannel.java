@@ -14,6 +14,12 @@ import java.util.Objects;
  * ticks rather than blocking the scheduler), and Go 1.23's guarantee that once {@link #stop}
  * or {@link #reset} returns, no value from before it can be received: both drain the buffer and
  * bump the entry's sequence number, and a firing armed under an older number is dropped.
+ *
+ * <p>Two locks, because a firing runs on a carrier in the scheduler loop: the firing takes only
+ * this object's monitor (seq check and send), which its holders never keep across anything that
+ * could unmount them; arming and stopping also take {@link #armLock} and do the heap operations
+ * under it, outside the monitor. A goroutine that unmounts waiting for a heap lock therefore
+ * never holds up a carrier that is running timers.
  */
 final class TimerChannel {
     final Chan<Instant> c = Chan.make(1);
@@ -21,6 +27,8 @@ final class TimerChannel {
     private final TimerEntry entry;
     /** Runs instead of the send (AfterFunc); null for channel timers. */
     private final Runnable func;
+    /** Serialises start/stop/reset (they add and remove the entry); never taken by a firing. */
+    private final Object armLock = new Object();
 
     TimerChannel(Sched sched, Runnable func) {
         this.sched = sched;
@@ -41,23 +49,36 @@ final class TimerChannel {
         }
     }
 
-    synchronized void start(long delayNanos, long periodNanos) {
-        entry.bumpSeq();
-        sched.addTimer(entry, deadline(delayNanos), periodNanos);
+    void start(long delayNanos, long periodNanos) {
+        synchronized (armLock) {
+            synchronized (this) {
+                entry.bumpSeq();
+            }
+            sched.addTimer(entry, deadline(delayNanos), periodNanos);
+        }
     }
 
     /** Returns whether the timer was pending (it had not fired, or a tick was still due). */
-    synchronized boolean stop() {
-        entry.bumpSeq();
-        boolean pending = TimerHeap.remove(entry);
-        c.tryRecv();
-        return pending;
+    boolean stop() {
+        synchronized (armLock) {
+            return stopLocked();
+        }
     }
 
-    synchronized boolean reset(long delayNanos, long periodNanos) {
-        boolean pending = stop();
-        sched.addTimer(entry, deadline(delayNanos), periodNanos);
-        return pending;
+    private boolean stopLocked() {
+        synchronized (this) {
+            entry.bumpSeq(); // a firing already out of the heap now drops its value
+            c.tryRecv();
+        }
+        return TimerHeap.remove(entry);
+    }
+
+    boolean reset(long delayNanos, long periodNanos) {
+        synchronized (armLock) {
+            boolean pending = stopLocked();
+            sched.addTimer(entry, deadline(delayNanos), periodNanos);
+            return pending;
+        }
     }
 
     private long deadline(long delayNanos) {

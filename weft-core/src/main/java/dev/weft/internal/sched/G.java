@@ -54,6 +54,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
      * lazily, as Go's GC stamps waitsince, so parking costs no clock read.
      */
     long waitSeenAt;
+    /** Set when the body has returned or thrown (the thread may still be finishing). */
+    volatile boolean bodyDone;
     /** The thread waiting in Weft.run for this G to end, if it is a main goroutine. */
     volatile Thread mainWaiter;
     /** Links in the runtime's registry of live Gs; guarded by the stripe's monitor. */
@@ -135,7 +137,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
                 sched.reportUncaught(this, t);
             }
         } finally {
-            sched.exited(this);
+            sched.bodyFinished(this);
         }
     }
 
@@ -192,7 +194,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         return status == GStatus.WAITING;
     }
 
-    /** True once the body has returned or thrown. */
+    /** True once the goroutine's thread has terminated. */
     public boolean isDead() {
         return status == GStatus.DEAD;
     }

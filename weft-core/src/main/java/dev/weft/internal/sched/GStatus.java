@@ -5,7 +5,7 @@ package dev.weft.internal.sched;
  * virtual-thread state. All transitions are CASes on {@code G.status}.
  *
  * <pre>
- *   IDLE ──start (execute)──▶ RUNNABLE ──M picks it──▶ RUNNING ──body returns──▶ DEAD
+ *   IDLE ──start (execute)──▶ RUNNABLE ──M picks it──▶ RUNNING ──thread ends──▶ DEAD
  *                              ▲    ▲                    │  │
  *                              │    └──M requeues────────┘  │ JDK execute() while still mounted
  *                              │       (RUNNABLE_MOUNTED)   ▼
@@ -24,7 +24,10 @@ package dev.weft.internal.sched;
  *       be queued yet, or a second M could race the first; the first M queues it when the call
  *       returns. This is Go's gopark with a failed unlockf, found after the fact.</li>
  *   <li>WAITING: parked and unmounted; the next {@code execute} makes it RUNNABLE.</li>
- *   <li>DEAD: its body has returned; terminal.</li>
+ *   <li>DEAD: its virtual thread has terminated; terminal. Set only by the M that ran it last,
+ *       after {@code runContinuation} returned with the thread dead: between the end of the body
+ *       and the end of the thread, the JDK's exit path may still block on a monitor and be
+ *       readied again, so an earlier DEAD would strand it.</li>
  * </ul>
  */
 final class GStatus {

@@ -210,7 +210,7 @@ public final class Sched {
     public String awaitMain(G main) {
         boolean interrupted = false;
         try {
-            while (!main.isDead() || main.thread.isAlive()) {
+            while (!main.bodyDone) {
                 String dump = deadlockDump;
                 if (dump != null) {
                     return dump;
@@ -256,19 +256,20 @@ public final class Sched {
         return g;
     }
 
-    /** Called by a G's own virtual thread as its body finishes. */
-    void exited(G g) {
-        if (!g.casStatus(GStatus.RUNNING, GStatus.DEAD)) {
-            throw fatal("exit of " + g + " not in status running");
-        }
+    /**
+     * Called by a G's own virtual thread when its body has returned or thrown. The G is not DEAD
+     * yet: its thread still runs the JDK's exit path, which may block on a monitor and be readied
+     * again. Its M marks it DEAD once the thread has terminated ({@link #afterRun}).
+     */
+    void bodyFinished(G g) {
         allgs.remove(g);
+        decrementLive(); // before bodyDone: a returning Weft.run sees the count without it
+        g.bodyDone = true;
         Thread waiter = g.mainWaiter;
         if (waiter != null) {
             mainsRunning.decrementAndGet();
-            // Woken a little early (the thread is still finishing); awaitMain re-checks.
             java.util.concurrent.locks.LockSupport.unpark(waiter);
         }
-        decrementLive();
     }
 
     private void decrementLive() {
@@ -343,9 +344,6 @@ public final class Sched {
                     wakepFromRunningP();
                     return;
                 } else {
-                    if (stopped) {
-                        throw new RejectedExecutionException("weft: runtime '" + name + "' has stopped");
-                    }
                     global.put(g);
                 }
                 wakep();
@@ -364,7 +362,10 @@ public final class Sched {
                 // will run it, and a second entry would let two Ms race over it.
                 return;
             }
-            throw fatal("ready of " + g + " in status " + GStatus.name(s));
+            // Never throw here: the caller may be the JDK's unparker or unblocker thread, which
+            // would die and strand every virtual thread of the JVM.
+            System.err.println("weft: internal error: ready of " + g + " in status " + GStatus.name(s));
+            return;
         }
     }
 
@@ -456,15 +457,15 @@ public final class Sched {
     private void afterRun(M m, G g) {
         for (;;) {
             int s = g.status;
-            if (s == GStatus.DEAD) {
-                return;
-            }
             if (s == GStatus.RUNNING) {
-                if (g.adopted && !g.thread.isAlive()) {
+                if (!g.thread.isAlive()) {
+                    // Terminated. Only the M that ran it last marks it: nothing can ready it now.
                     if (g.casStatus(GStatus.RUNNING, GStatus.DEAD)) {
-                        adoptedByThread.remove(g.thread);
-                        allgs.remove(g);
-                        decrementLive();
+                        if (g.adopted) {
+                            adoptedByThread.remove(g.thread);
+                            allgs.remove(g);
+                            decrementLive();
+                        }
                         return;
                     }
                     continue;
@@ -1205,6 +1206,7 @@ public final class Sched {
             throw new IllegalArgumentException("procs (" + n + ") must not exceed maxThreads (" + maxMs + ")");
         }
         int started = 0;
+        List<P> stoppedNow = new ArrayList<>();
         synchronized (lock) {
             int old = procs;
             if (n == old) {
@@ -1243,7 +1245,8 @@ public final class Sched {
                         }
                         p.link = null;
                         npidle.decrementAndGet();
-                        stopP(p);
+                        p.status = P.STOPPED;
+                        stoppedNow.add(p);
                     } else {
                         prev = p;
                     }
@@ -1255,6 +1258,12 @@ public final class Sched {
                     }
                 }
             }
+        }
+        // Outside the lock: the caller may be a goroutine, which must not wait for other
+        // monitors (and so perhaps unmount) while holding the scheduler lock.
+        for (P p : stoppedNow) {
+            p.runq.drainTo(global);
+            p.timers.moveAllTo(allp[0].timers);
         }
         for (int i = 0; i < started; i++) {
             wakep();
@@ -1490,6 +1499,30 @@ public final class Sched {
                 created.get(), adoptedCount.get(), live.get(), switches, steals, preemptRequests.get(),
                 preemptYields.get(), sliceEnds.get(), syscallHandoffs.get(), hogRetakes.get(),
                 blockedRetakes.get());
+    }
+
+    /** The scheduler's state in one line, for diagnosing a stuck runtime. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(name).append(": procs=").append(procs).append(' ');
+        sb.append("global=").append(global.size()).append(" npidle=").append(npidle.get())
+                .append(" nmspinning=").append(nmspinning.get()).append(" needspinning=").append(needspinning.get())
+                .append(" live=").append(live.get()).append(" retaken=").append(retaken.length);
+        for (P p : allp) {
+            sb.append(" [P").append(p.id).append(' ').append(P.statusName(p.status)).append(" ring=")
+                    .append(p.runq.ringSize()).append(" next=").append(p.runq.hasRunnext())
+                    .append(" m=").append(p.m == null ? "-" : p.m.getName()).append(']');
+        }
+        for (P p : retaken) {
+            sb.append(" [retaken P").append(p.id).append(" ring=").append(p.runq.ringSize()).append(" next=")
+                    .append(p.runq.hasRunnext()).append(']');
+        }
+        int[] counts = new int[8];
+        for (G g : allgs.snapshot()) {
+            counts[g.status]++;
+        }
+        sb.append(" gstatus=").append(java.util.Arrays.toString(counts));
+        return sb.toString();
     }
 
     static IllegalStateException fatal(String what) {

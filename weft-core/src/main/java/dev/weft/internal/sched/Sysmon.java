@@ -49,6 +49,8 @@ final class Sysmon extends Thread {
 
     private volatile boolean sleeping;
     private volatile boolean shutdown;
+    /** When the previous round ran (sysmon's thread only). */
+    private long lastRound;
     /** Whether the last round saw a goroutine holding its carrier or a P in a syscall. */
     private boolean watching;
 
@@ -89,7 +91,11 @@ final class Sysmon extends Thread {
                 continue;
             }
             long now = sched.clock.nanoTime();
-            int acted = retake(now);
+            // Woken far later than asked: the whole process stalled (a GC pause, an overloaded
+            // machine). Carriers made no progress for the same reason; judge them afresh.
+            boolean stalled = lastRound != 0 && now - lastRound > delay + blockedNanos;
+            lastRound = now;
+            int acted = retake(now, stalled);
             if (sched.earliestTimer() <= now) {
                 sched.wakeForTimers();
                 acted++;
@@ -162,8 +168,12 @@ final class Sysmon extends Thread {
         LockSupport.unpark(this);
     }
 
-    /** One round over the Ps; returns how many it acted on. */
-    int retake(long now) {
+    /**
+     * One round over the Ps; returns how many Ps it took away. As in Go, only hand-offs count
+     * as activity for the back-off: slice ends and preemption requests come at most once per
+     * slice per P and do not keep sysmon at its shortest period.
+     */
+    int retake(long now, boolean stalled) {
         int acted = 0;
         boolean watch = false;
         P[] ps = sched.allp();
@@ -207,12 +217,16 @@ final class Sysmon extends Thread {
                 } else if (now - p.seenSchedtickAt >= slice) {
                     sched.endSlice(p, g);
                     p.seenSchedtickAt = now;
-                    acted++;
                 }
                 continue;
             }
             // The same goroutine has held this carrier since seenSwitchesAt.
             watch = true;
+            if (stalled) {
+                p.seenCpu = -1;
+                p.seenSwitchesAt = Math.max(p.seenSwitchesAt, now - slice / 2);
+                continue;
+            }
             long held = now - p.seenSwitchesAt;
             if (cpuTimeSupported && isStuck(p, m, now)) {
                 if (sched.retakeRunning(p, true)) {
@@ -227,7 +241,6 @@ final class Sysmon extends Thread {
             } else if (held >= slice && !p.preemptRequested) {
                 p.preemptRequested = true;
                 sched.requestPreempt(p, g);
-                acted++;
             }
         }
         watching = watch;
