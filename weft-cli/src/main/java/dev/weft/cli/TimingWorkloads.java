@@ -6,6 +6,7 @@ import dev.weft.SchedulerStats;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
@@ -56,33 +57,63 @@ final class TimingWorkloads {
         return "lateness " + percentiles(h);
     }
 
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** What one mixed run measured. */
     record MixedResult(Histogram roundTrips, SchedulerStats stats, long millis) {}
 
+    /** Iterations of the hog loop per millisecond of CPU on this machine, measured once. */
+    static long hogIterationsPerMilli() {
+        long iterations = 0;
+        long x = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < 50_000_000) {
+            for (int i = 0; i < 1000; i++) {
+                x += Long.numberOfTrailingZeros(x + i) + 1;
+            }
+            iterations += 1000;
+        }
+        DemoCommand.check(x > 0, "calibration");
+        return Math.max(1, iterations / 50);
+    }
+
     /**
-     * 2 × procs CPU hogs (each computes for hogMillis, reaching a safe point every iteration),
-     * 1,000 goroutines sleeping 1 ms in a loop, and a ping-pong over unbuffered channels whose
-     * round trips are timed, one every millisecond.
+     * 2 × procs CPU hogs (each does hogMillis of CPU work, reaching a safe point every 1,000
+     * iterations) which are let take every processor first, then 1,000 goroutines sleeping 1 ms in
+     * a loop and a ping-pong over unbuffered channels that sleeps 1 ms before each round trip;
+     * what is recorded is the time beyond the sleep: waiting for a processor, plus the round trip.
      */
-    static MixedResult mixed(int procs, Duration timeslice, long hogMillis, int rounds) {
+    static MixedResult mixed(int procs, Duration timeslice, long hogMillis, long itersPerMilli, int rounds) {
         Histogram h = new Histogram(3);
         long t0 = System.nanoTime();
         try (Weft rt = Weft.builder().procs(procs).timeslice(timeslice).name("mixed").build()) {
             rt.run(() -> {
                 AtomicBoolean done = new AtomicBoolean();
-                long hogNanos = hogMillis * 1_000_000;
+                long work = hogMillis * itersPerMilli / 1000;
                 Goroutine[] hogs = new Goroutine[2 * procs];
+                CountDownLatch hogsOnEveryP = new CountDownLatch(procs);
                 for (int i = 0; i < hogs.length; i++) {
                     hogs[i] = Go.go(() -> {
-                        long start = System.nanoTime();
+                        hogsOnEveryP.countDown();
                         long x = 0;
-                        while (System.nanoTime() - start < hogNanos) {
-                            x += Long.numberOfTrailingZeros(x + start);
+                        for (long k = 0; k < work; k++) {
+                            for (int j = 0; j < 1000; j++) {
+                                x += Long.numberOfTrailingZeros(x + j) + 1;
+                            }
                             Go.checkpoint();
                         }
-                        DemoCommand.check(x >= 0, "hog");
+                        DemoCommand.check(x > 0, "hog");
                     });
                 }
+                // Let the hogs take every processor before the latency-sensitive work starts.
+                awaitQuietly(hogsOnEveryP);
                 Goroutine[] sleepers = new Goroutine[1000];
                 for (int i = 0; i < sleepers.length; i++) {
                     sleepers[i] = Go.go(() -> {
@@ -98,12 +129,15 @@ final class TimingWorkloads {
                         pong.send(v);
                     }
                 });
+                long pause = Duration.ofMillis(1).toNanos();
                 for (long i = 0; i < rounds; i++) {
+                    // Sleep, then one round trip: the time beyond the sleep is how long the
+                    // latency-sensitive pair waited for a processor, plus the round trip itself.
                     long s = System.nanoTime();
+                    Go.sleep(Duration.ofNanos(pause));
                     ping.send(i);
                     DemoCommand.check(pong.recv() == i, "ping-pong out of order");
-                    h.recordValue(System.nanoTime() - s);
-                    Go.sleep(Duration.ofMillis(1));
+                    h.recordValue(Math.max(0, System.nanoTime() - s - pause));
                 }
                 ping.close();
                 done.set(true);

@@ -45,9 +45,29 @@ final class M extends Thread {
         setDaemon(true);
     }
 
+    /**
+     * This carrier's {@code /proc} stat file on Linux (its kernel state tells "blocked" from
+     * "waiting for a CPU"), or null elsewhere. Written once by the thread itself at start.
+     */
+    volatile java.nio.file.Path procStat;
+
     @Override
     public void run() {
+        procStat = ownProcStat();
         sched.mstart(this);
+    }
+
+    private static java.nio.file.Path ownProcStat() {
+        try {
+            java.nio.file.Path self = java.nio.file.Path.of("/proc/thread-self");
+            if (!java.nio.file.Files.exists(self)) {
+                return null;
+            }
+            return java.nio.file.Path.of("/proc/self/task", java.nio.file.Files.readSymbolicLink(self)
+                    .getFileName().toString(), "stat");
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     int nextRandom() {

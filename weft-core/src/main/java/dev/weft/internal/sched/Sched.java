@@ -127,6 +127,7 @@ public final class Sched {
     final AtomicLong blockedRetakes = new AtomicLong();
     /** Switches counted by Ps that were retaken (their counters leave allp with them). */
     private final AtomicLong retiredSwitches = new AtomicLong();
+    private final AtomicLong retiredSteals = new AtomicLong();
 
     public Sched(String name, int procs, int maxMs, BiConsumer<G, Throwable> uncaughtHandler) {
         this(name, procs, maxMs, uncaughtHandler, Clock.SYSTEM, 10_000_000L, true);
@@ -1161,6 +1162,7 @@ public final class Sched {
             p.status = P.STOPPED;
             p.m = null;
             retiredSwitches.addAndGet(p.switches);
+            retiredSteals.addAndGet(p.steals);
             p.runq.drainTo(global);
             p.timers.moveAllTo(allp[0].timers);
         }
@@ -1473,7 +1475,7 @@ public final class Sched {
     /** A racy snapshot of the counters, for the demo, tests and (later) schedtrace. */
     public SchedStats stats() {
         P[] ps = allp;
-        long switches = retiredSwitches.get(), steals = 0;
+        long switches = retiredSwitches.get(), steals = retiredSteals.get();
         int[] runq = new int[procs];
         for (P p : ps) {
             switches += p.switches;

@@ -248,10 +248,11 @@ final class Sysmon extends Thread {
     }
 
     /**
-     * Whether the carrier has made (almost) no CPU progress for blockedNanos: it is blocked in
-     * something weft cannot see. The carrier counts as
-     * stuck if it got less than a tenth of the elapsed time on a CPU; a CPU-bound goroutine on an
-     * overloaded machine can look the same, and is then retaken early, which costs a hand-off only.
+     * Whether the carrier has made (almost) no CPU progress for blockedNanos and the kernel does
+     * not have it runnable: it is blocked in something weft cannot see. The carrier counts as
+     * stuck if it got less than a tenth of the elapsed time on a CPU and is not waiting for one
+     * (on an overloaded machine a CPU-bound goroutine's carrier can get that little while being
+     * runnable; where the kernel state is unknown it is then retaken early, which costs a hand-off).
      */
     private boolean isStuck(P p, M m, long now) {
         if (p.seenCpu < 0) {
@@ -264,10 +265,28 @@ final class Sysmon extends Thread {
             return false;
         }
         long cpu = cpuTime(m);
-        boolean stuck = cpu >= 0 && cpu - p.seenCpu < elapsed / 10;
+        boolean stuck = cpu >= 0 && cpu - p.seenCpu < elapsed / 10 && !waitingForCpu(m);
         p.seenCpu = cpu;
         p.seenCpuAt = now;
         return stuck;
+    }
+
+    /**
+     * Whether the kernel reports the carrier as running or runnable ('R'): it got little CPU
+     * because the machine is busy, not because it is blocked. Unknown (not Linux) counts as no.
+     */
+    private static boolean waitingForCpu(M m) {
+        java.nio.file.Path stat = m.procStat;
+        if (stat == null) {
+            return false;
+        }
+        try {
+            String line = java.nio.file.Files.readString(stat);
+            int close = line.lastIndexOf(')'); // the command name may contain spaces
+            return close >= 0 && close + 2 < line.length() && line.charAt(close + 2) == 'R';
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private long cpuTime(M m) {
