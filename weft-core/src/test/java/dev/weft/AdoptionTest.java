@@ -37,7 +37,7 @@ class AdoptionTest {
             assertThat(child.get()).isNotNull();
             assertThat(child.get().id()).isNotEqualTo(parent.get().id());
             assertThat(rt.stats().adopted()).isEqualTo(1);
-            assertThat(rt.goroutineCount()).isZero();
+            awaitNoGoroutines(rt);
         }
     }
 
@@ -65,7 +65,7 @@ class AdoptionTest {
             });
             assertThat(onWeft.get()).isEqualTo(100);
             assertThat(rt.stats().adopted()).isEqualTo(100);
-            assertThat(rt.goroutineCount()).isZero();
+            awaitNoGoroutines(rt);
         }
     }
 
@@ -96,7 +96,17 @@ class AdoptionTest {
             assertThat(grandchildOnWeft).isTrue();
             assertThat(ownHandler.get()).hasMessage("child fails"); // the user's handler is kept
             assertThat(reported).singleElement().satisfies(t -> assertThat(t).hasMessage("adopted and failing"));
-            assertThat(rt.goroutineCount()).isZero();
+            awaitNoGoroutines(rt);
+        }
+    }
+
+    /**
+     * An adopted thread is counted out by its carrier just after the JDK ends it, which is also
+     * when a joiner wakes; so the count may lag a join by a moment (the class timeout bounds it).
+     */
+    private static void awaitNoGoroutines(Weft rt) {
+        while (rt.goroutineCount() != 0) {
+            Thread.onSpinWait();
         }
     }
 

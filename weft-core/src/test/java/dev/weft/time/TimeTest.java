@@ -80,21 +80,26 @@ class TimeTest {
     void timersFireInDueOrder() {
         try (Weft rt = Weft.builder().procs(2).build()) {
             int slots = 10;
-            Duration delta = Duration.ofMillis(15);
+            Duration delta = Duration.ofMillis(10);
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < slots; i++) {
                 order.add(i);
             }
             Collections.shuffle(order);
-            Chan<Integer> fired = Chan.make(slots);
             rt.run(() -> {
+                List<Timer> timers = new ArrayList<>(Collections.nCopies(slots, (Timer) null));
                 for (int slot : order) {
-                    Timer.afterFunc(delta.multipliedBy(slot), () -> fired.send(slot));
+                    timers.set(slot, Timer.newTimer(delta.multipliedBy(slot)));
                 }
-                for (int expect = 0; expect < slots; expect++) {
-                    assertThat(fired.recv()).isEqualTo(expect);
+                // Each timer stamps the time it fired: the stamps must follow the due times.
+                Instant previous = Instant.MIN;
+                for (int slot = 0; slot < slots; slot++) {
+                    Instant fired = timers.get(slot).c().recv();
+                    assertThat(fired).as("timer %d", slot).isAfterOrEqualTo(previous);
+                    previous = fired;
                 }
             });
+            assertThat(rt.stats().timers()).isZero();
         }
     }
 

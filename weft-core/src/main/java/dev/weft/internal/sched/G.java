@@ -194,9 +194,13 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         return status == GStatus.WAITING;
     }
 
-    /** True once the goroutine's thread has terminated. */
+    /**
+     * True once the goroutine's thread has terminated. Its M marks it DEAD a moment later (after
+     * runContinuation returns), so a joiner that woke on the termination must not wait for that.
+     */
     public boolean isDead() {
-        return status == GStatus.DEAD;
+        int s = status;
+        return s == GStatus.DEAD || (s != GStatus.IDLE && !thread.isAlive());
     }
 
     public WaitReason waitReason() {
