@@ -25,7 +25,9 @@ import java.util.function.BiConsumer;
  * <ol>
  *   <li>From a running goroutine of this runtime (the caller is a virtual thread mounted on one
  *       of our Ms, which holds a P): Go's {@code ready}: the G goes to that P's runnext and
- *       inherits the rest of the time slice; the G it displaces goes to the local tail.</li>
+ *       inherits the rest of the time slice; the G it displaces goes to the local tail. From one
+ *       of our Ms in its own context (a timer it runs, the JDK's end-of-thread wake-up of
+ *       joiners): that P's local tail.</li>
  *   <li>While the G is still mounted (the JDK calls {@code execute} from inside
  *       {@code runContinuation}, after unmounting: {@code Thread.yield}, or a park whose permit was
  *       granted in flight): the G is marked RUNNABLE_MOUNTED and its M queues it once the call
@@ -341,7 +343,10 @@ public final class Sched {
                     continue;
                 }
                 if (carrier instanceof M m && m.sched == this && m.p != null && !m.inSyscall) {
-                    m.p.runq.put(g, true, global);
+                    // From a running goroutine: runnext (it inherits the slice). From the carrier
+                    // itself (a timer firing, a goroutine's exit waking its joiners): the local
+                    // tail, behind work already queued here, as Go's goyield does.
+                    m.p.runq.put(g, carrier != caller, global);
                     wakepFromRunningP();
                     return;
                 } else {
