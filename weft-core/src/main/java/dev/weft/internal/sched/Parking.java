@@ -38,21 +38,6 @@ public final class Parking {
         }
     }
 
-    /** Parks for at most {@code nanos}, showing {@code reason} while it waits. */
-    public static void parkNanos(Object blocker, WaitReason reason, long nanos) {
-        G g = Sched.currentG();
-        if (g == null) {
-            LockSupport.parkNanos(blocker, nanos);
-            return;
-        }
-        g.waitReason = reason;
-        try {
-            LockSupport.parkNanos(blocker, nanos);
-        } finally {
-            g.waitReason = WaitReason.NONE;
-        }
-    }
-
     /**
      * Labels the calling goroutine's next wait with {@code reason} (or clears the label with
      * {@link WaitReason#NONE}), for waits that park inside a JDK call such as {@code Thread.join}.

@@ -1188,10 +1188,6 @@ public final class Sched {
         return nmspinning.get() + npidle.get();
     }
 
-    boolean isStopped() {
-        return stopped;
-    }
-
     // ---------------------------------------------------------------------------------------
     // procs (GOMAXPROCS)
 
@@ -1318,10 +1314,6 @@ public final class Sched {
 
     // ---------------------------------------------------------------------------------------
     // Shutdown
-
-    public boolean isClosing() {
-        return closing;
-    }
 
     /**
      * Stops accepting goroutines from outside, waits until every goroutine has finished, then

@@ -41,10 +41,6 @@ public final class TimerEntry {
         return heap != null;
     }
 
-    public long when() {
-        return when;
-    }
-
     /** The current sequence number (see {@link Callback#fire}). */
     public long seq() {
         return seq;
