@@ -100,6 +100,22 @@ class AdoptionTest {
         }
     }
 
+    @Test
+    void anAdoptedThreadThatReplacesItsUncaughtHandlerKeepsItsG() {
+        try (Weft rt = Weft.builder().procs(1).build()) {
+            rt.run(() -> {
+                Thread child = Thread.ofVirtual().start(() -> {
+                    Thread.currentThread().setUncaughtExceptionHandler((t, e) -> { });
+                    Go.yield(); // comes back through execute: must find the same G
+                    Go.yield();
+                });
+                join(child);
+            });
+            assertThat(rt.stats().adopted()).isEqualTo(1);
+            awaitNoGoroutines(rt);
+        }
+    }
+
     /**
      * An adopted thread is counted out by its carrier just after the JDK ends it, which is also
      * when a joiner wakes; so the count may lag a join by a moment (the class timeout bounds it).

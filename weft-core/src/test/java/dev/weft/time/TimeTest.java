@@ -166,6 +166,20 @@ class TimeTest {
     }
 
     @Test
+    void aTickerStoppedWhileItFiresLeavesNoTimerBehind() {
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            rt.run(() -> {
+                for (int i = 0; i < 200; i++) {
+                    Ticker t = Ticker.newTicker(Duration.ofNanos(1_000)); // re-armed constantly
+                    Go.yield();
+                    t.stop();
+                }
+            });
+            assertThat(rt.stats().timers()).isZero();
+        }
+    }
+
+    @Test
     void aTickerTicksWithoutDriftAndStops() {
         try (Weft rt = Weft.builder().procs(2).build()) {
             rt.run(() -> {

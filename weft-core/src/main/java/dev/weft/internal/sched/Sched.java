@@ -102,10 +102,15 @@ public final class Sched {
     private final AtomicLong live = new AtomicLong();
     private final AtomicLong created = new AtomicLong();
     private final AtomicLong adoptedCount = new AtomicLong();
-    /** Adopted threads whose user-installed uncaught handler occupies the slot weft uses. */
+    /**
+     * The G of each adopted thread (slow path only: a child's execute arrives on its parent's G).
+     * A map rather than a slot on the thread, which user code could overwrite.
+     */
     private final ConcurrentHashMap<Thread, G> adoptedByThread = new ConcurrentHashMap<>();
 
     private volatile boolean closing;
+    /** Under lock: the thread-exhaustion message has been printed. */
+    private boolean threadExhaustionReported;
     private volatile boolean stopped;
 
     /** Every live G, for dumps and deadlock detection. */
@@ -342,7 +347,8 @@ public final class Sched {
                 if (!g.casStatus(s, GStatus.RUNNABLE)) {
                     continue;
                 }
-                if (carrier instanceof M m && m.sched == this && m.p != null && !m.inSyscall) {
+                if (carrier instanceof M m && m.sched == this && m.p != null && !m.inSyscall
+                        && m.p.status != P.RETAKEN) {
                     // From a running goroutine: runnext (it inherits the slice). From the carrier
                     // itself (a timer firing, a goroutine's exit waking its joiners): the local
                     // tail, behind work already queued here, as Go's goyield does.
@@ -362,8 +368,8 @@ public final class Sched {
                 }
                 continue;
             }
-            if (s == GStatus.RUNNABLE) {
-                // Already queued. The JDK submits a thread again after suspending it to take its
+            if (s == GStatus.RUNNABLE || s == GStatus.RUNNABLE_MOUNTED) {
+                // Already queued (or about to be). The JDK submits a thread again after suspending it to take its
                 // stack trace (a run attempt may have been refused meanwhile); the queued entry
                 // will run it, and a second entry would let two Ms race over it.
                 return;
@@ -390,19 +396,15 @@ public final class Sched {
     }
 
     private G adoptedGOf(Thread vt) {
-        if (vt.getUncaughtExceptionHandler() instanceof G g && g.thread == vt) {
-            return g;
-        }
         return adoptedByThread.get(vt);
     }
 
     private G adopt(Thread vt, Runnable task) {
         G parent = currentG();
         G g = new G(this, goidgen.incrementAndGet(), parent == null ? 0 : parent.id, vt, task);
+        adoptedByThread.put(vt, g);
         if (vt.getUncaughtExceptionHandler() == vt.getThreadGroup()) {
-            vt.setUncaughtExceptionHandler(g); // weft's slot: the G is found from its thread
-        } else {
-            adoptedByThread.put(vt, g);         // the user's handler stays; remember the G aside
+            vt.setUncaughtExceptionHandler(g); // its failures reach the runtime's handler
         }
         live.incrementAndGet();
         created.incrementAndGet();
@@ -435,7 +437,9 @@ public final class Sched {
         P p = m.p;
         if (!m.inheritTime || p.sliceExpired) {
             p.schedtick++;
-            p.sliceExpired = false;
+            if (p.sliceExpired) {
+                p.sliceExpired = false;
+            }
         }
         p.switches++;
         if (g.preempt) {
@@ -514,7 +518,9 @@ public final class Sched {
                 }
                 continue;
             }
-            if (pp.stopRequested) {
+            if (pp.stopRequested || pp.id >= procs) {
+                // setProcs removed this P (flagged if it was running, or caught here if it was
+                // in a hand-off or a syscall then).
                 stopCurrentP(m);
                 if (!reacquireOrStop(m)) {
                     return null;
@@ -574,6 +580,9 @@ public final class Sched {
                     nmspinning.incrementAndGet();
                     continue top;
                 }
+                if (pp.status == P.RETAKEN) {
+                    continue top; // sysmon took it meanwhile (under this lock): retire it
+                }
                 releasep(m);
                 pidleput(pp);
             }
@@ -627,15 +636,18 @@ public final class Sched {
         acquirep(m, p);
         m.spinning = true;
         nmspinning.incrementAndGet();
+        needspinning.set(0); // a spinner now exists (Go's becomeSpinning)
         return true;
     }
 
     /** Steals from other Ps: four rounds in random order, runnext only in the last. */
     private G stealWork(M m) {
         P pp = m.p;
-        P[] ps = allp;
+        // stealOrder before allp: setProcs publishes allp first, so this allp is at least as
+        // large as the order expects.
         StealOrder order = stealOrder;
-        int n = order.count;
+        P[] ps = allp;
+        int n = Math.min(order.count, ps.length);
         for (int round = 0; round < STEAL_ROUNDS; round++) {
             boolean lastRound = round == STEAL_ROUNDS - 1;
             if (lastRound && runOthersDueTimers(pp, ps)) {
@@ -701,12 +713,18 @@ public final class Sched {
             return;
         }
         if (npidle.get() == 0) {
-            // No P to start an M on: ask the next M that drops its P to spin instead (what
-            // pidlegetSpinning does under the lock in Go), without taking the lock on this path.
-            if (needspinning.get() == 0) {
-                needspinning.set(1);
+            // No P to start an M on: ask the next M that drops its P to spin instead. The flag is
+            // set under the lock, where that M reads it (Go's pidlegetSpinning); once set it stays
+            // until an M takes it up, so under load this path takes no lock.
+            if (needspinning.get() != 0) {
+                return;
             }
-            return;
+            synchronized (lock) {
+                if (npidle.get() == 0) {
+                    needspinning.set(1);
+                    return;
+                }
+            }
         }
         if (!nmspinning.compareAndSet(0, 1)) {
             return;
@@ -752,12 +770,18 @@ public final class Sched {
                 nmidle--;
             } else {
                 if (allm.size() >= maxMs) {
+                    // Never throw: the caller may be the JDK's unblocker thread or sysmon.
                     pidleput(p);
                     if (spinning) {
                         nmspinning.decrementAndGet();
                     }
-                    throw new IllegalStateException("weft: thread exhaustion: runtime '" + name + "' needs more than "
-                            + maxMs + " carrier threads (raise Weft.builder().maxThreads)");
+                    if (!threadExhaustionReported) {
+                        threadExhaustionReported = true;
+                        System.err.println("weft: thread exhaustion: runtime '" + name + "' needs more than " + maxMs
+                                + " carrier threads (raise Weft.builder().maxThreads); its goroutines wait for a"
+                                + " carrier to come free");
+                    }
+                    return;
                 }
                 nm = new M(this, allm.size());
                 allm.add(nm);
@@ -767,7 +791,18 @@ public final class Sched {
             nm.nextp = p;
         }
         if (fresh) {
-            nm.start();
+            try {
+                nm.start();
+            } catch (Throwable e) { // OutOfMemoryError: unable to create native thread
+                synchronized (lock) {
+                    allm.remove(nm);
+                    pidleput(p);
+                }
+                if (spinning) {
+                    nmspinning.decrementAndGet();
+                }
+                System.err.println("weft: runtime '" + name + "' could not start a carrier thread: " + e);
+            }
         } else {
             nm.wake();
         }
@@ -882,7 +917,9 @@ public final class Sched {
     private boolean runOthersDueTimers(P pp, P[] ps) {
         long now = Long.MIN_VALUE;
         boolean ran = false;
-        for (P p2 : ps) {
+        P[] r = retaken;
+        for (int i = 0, n = ps.length + r.length; i < n; i++) {
+            P p2 = i < ps.length ? ps[i] : r[i - ps.length];
             if (p2 == pp || p2.status == P.STOPPED) {
                 continue;
             }
@@ -913,6 +950,19 @@ public final class Sched {
             min = Math.min(min, p.timers.nextWhen());
         }
         return min;
+    }
+
+    /** Whether any run queue holds a goroutine (global, a P's, a retaken P's). */
+    boolean hasQueuedWork() {
+        if (!global.isEmpty() || retakenHaveWork()) {
+            return true;
+        }
+        for (P p : allp) {
+            if (p.status != P.STOPPED && !p.runq.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sysmon found a due timer: make sure some M will run it if a P is free to. */
@@ -991,13 +1041,15 @@ public final class Sched {
         }
         M m = (M) VirtualThreads.currentCarrierThread();
         P p = m.p;
-        if (p == null || p.status != P.RUNNING) {
-            return call.call(); // the P is being taken from us anyway
+        if (p == null) {
+            return call.call();
+        }
+        p.syscalltick++;
+        if (!p.casStatus(P.RUNNING, P.SYSCALL)) {
+            return call.call(); // sysmon is taking the P from us anyway
         }
         g.inSyscall = true;
         m.inSyscall = true;
-        p.syscalltick++;
-        p.status = P.SYSCALL;
         try {
             return call.call();
         } finally {
@@ -1054,9 +1106,21 @@ public final class Sched {
             startm(p, true);
             return;
         }
+        // Re-check under the lock, as an M dropping its P does: work queued or a spinner wanted
+        // since the checks above must not be left behind an idle P.
+        boolean spinning = false;
         synchronized (lock) {
-            pidleput(p);
+            if (global.isEmpty() && needspinning.get() == 0) {
+                pidleput(p);
+                return;
+            }
+            if (needspinning.get() != 0) {
+                needspinning.set(0);
+                nmspinning.incrementAndGet();
+                spinning = true;
+            }
         }
+        startm(p, spinning);
     }
 
     private boolean retakenHaveWork() {
@@ -1119,11 +1183,11 @@ public final class Sched {
         M stuck;
         synchronized (lock) {
             P[] ps = allp;
-            if (p.status != P.RUNNING || p.id >= ps.length || ps[p.id] != p || stopped) {
+            // CAS: the M may be entering Go.blocking (RUNNING -> SYSCALL) at this moment.
+            if (p.id >= ps.length || ps[p.id] != p || stopped || !p.casStatus(P.RUNNING, P.RETAKEN)) {
                 return false;
             }
             stuck = p.m;
-            p.status = P.RETAKEN;
             fresh = new P(p.id);
             fresh.status = P.IDLE;
             P[] copy = ps.clone();
@@ -1285,6 +1349,9 @@ public final class Sched {
     private void stopCurrentP(M m) {
         P p = m.p;
         synchronized (lock) {
+            if (p.status == P.RETAKEN) {
+                return; // retaken meanwhile: findRunnable retires it next
+            }
             releasep(m);
             if (p.id >= procs) {
                 stopP(p);

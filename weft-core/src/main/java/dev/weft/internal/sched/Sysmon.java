@@ -91,17 +91,28 @@ final class Sysmon extends Thread {
                 continue;
             }
             long now = sched.clock.nanoTime();
-            // Woken far later than asked: the whole process stalled (a GC pause, an overloaded
-            // machine). Carriers made no progress for the same reason; judge them afresh.
-            boolean stalled = lastRound != 0 && now - lastRound > delay + blockedNanos;
-            lastRound = now;
-            int acted = retake(now, stalled);
-            if (sched.earliestTimer() <= now) {
-                sched.wakeForTimers();
-                acted++;
+            try {
+                quietRounds = round(now, delay) ? 0 : quietRounds + 1;
+            } catch (RuntimeException | Error e) {
+                // sysmon must survive anything: without it nothing is preempted or handed off.
+                System.err.println("weft: sysmon of runtime '" + sched.name() + "' caught " + e);
+                e.printStackTrace();
             }
-            quietRounds = acted > 0 ? 0 : quietRounds + 1;
         }
+    }
+
+    /** One round; returns whether it handed anything off. */
+    private boolean round(long now, long delay) {
+        // Woken far later than asked: the whole process stalled (a GC pause, an overloaded
+        // machine). Carriers made no progress for the same reason; judge them afresh.
+        boolean stalled = lastRound != 0 && now - lastRound > delay + blockedNanos;
+        lastRound = now;
+        int acted = retake(now, stalled);
+        if (sched.earliestTimer() <= now) {
+            sched.wakeForTimers();
+            acted++;
+        }
+        return acted > 0;
     }
 
     /**
@@ -111,6 +122,13 @@ final class Sysmon extends Thread {
     private void sleepUntilWork() {
         sleeping = true;
         while (!shutdown && sched.allProcsIdle()) {
+            if (sched.hasQueuedWork()) {
+                // Every P idle with work queued: should not happen (the spinning protocol
+                // prevents it), but a wake-up is cheap insurance against a stranded goroutine.
+                sched.wakeForTimers();
+                LockSupport.parkNanos(this, MIN_DELAY);
+                continue;
+            }
             long next = sched.earliestTimer();
             if (next == Long.MAX_VALUE) {
                 if (checkDeadlock()) {
@@ -143,8 +161,11 @@ final class Sysmon extends Thread {
         }
         long switches = sched.totalSwitches();
         LockSupport.parkNanos(this, DEADLOCK_CONFIRM_NANOS);
-        if (sched.totalSwitches() == switches && sched.deadlockCandidate() != null) {
-            sched.declareDeadlock(sched.deadlockCandidate());
+        if (sched.totalSwitches() == switches) {
+            String confirmed = sched.deadlockCandidate();
+            if (confirmed != null) {
+                sched.declareDeadlock(confirmed);
+            }
         }
         return true;
     }

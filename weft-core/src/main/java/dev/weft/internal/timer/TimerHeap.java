@@ -75,11 +75,15 @@ public final class TimerHeap {
                 }
                 t = heap[0];
                 seq = t.seq;
-                removeAt(0);
                 if (t.period > 0) {
+                    // Re-armed in place: the entry never leaves the heap, so a concurrent stop
+                    // always finds it (removing and pushing it would show heap == null between).
                     long missed = (now - t.when) / t.period;
                     t.when += t.period * (missed + 1);
-                    push(t);
+                    siftDown(0);
+                    nextWhen = heap[0].when;
+                } else {
+                    removeAt(0);
                 }
             }
             fired++;
@@ -97,9 +101,7 @@ public final class TimerHeap {
                 for (int i = 0; i < size; i++) {
                     TimerEntry t = heap[i];
                     heap[i] = null;
-                    t.heap = null;
-                    t.index = -1;
-                    to.push(t);
+                    to.push(t); // rewrites heap and index: a reader sees the old heap or the new
                 }
                 size = 0;
                 nextWhen = Long.MAX_VALUE;
