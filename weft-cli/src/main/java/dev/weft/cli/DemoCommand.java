@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,6 +26,9 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run spawn, ping-pong, fork-join and channel (skynet) workloads on weft and show the scheduler's counters.")
 final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--procs", description = "Logical processors (default: available processors = ${DEFAULT-VALUE}).")
     int procs = Runtime.getRuntime().availableProcessors();
@@ -52,11 +58,12 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (procs < 1 || spawn < 1 || rounds < 1 || fib < 1 || sleepers < 1 || hogMillis < 1 || mixedRounds < 1) {
-            throw new IllegalArgumentException(
+            throw new ParameterException(spec.commandLine(),
                     "--procs, --spawn, --rounds, --fib, --sleepers, --hog-millis and --mixed-rounds must be positive");
         }
         if (!isPowerOf10(skynet)) {
-            throw new IllegalArgumentException("--skynet must be a power of 10 (1, 10, 100, ...), not " + skynet);
+            throw new ParameterException(spec.commandLine(),
+                    "--skynet must be a power of 10 (1, 10, 100, ...), not " + skynet);
         }
         System.out.printf("weft demo: M:N scheduler, procs=%d, JDK %s%n%n", procs, Runtime.version());
         List<Row> rows = new ArrayList<>();
