@@ -7,6 +7,7 @@ import dev.weft.internal.timer.TimerHeap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The machinery shared by {@link Timer} and {@link Ticker}: a channel of capacity 1, a reusable
@@ -15,11 +16,10 @@ import java.util.Objects;
  * or {@link #reset} returns, no value from before it can be received: both drain the buffer and
  * bump the entry's sequence number, and a firing armed under an older number is dropped.
  *
- * <p>Two locks, because a firing runs on a carrier in the scheduler loop: the firing takes only
- * this object's monitor (seq check and send), which its holders never keep across anything that
- * could unmount them; arming and stopping also take {@link #armLock} and do the heap operations
- * under it, outside the monitor. A goroutine that unmounts waiting for a heap lock therefore
- * never holds up a carrier that is running timers.
+ * <p>A firing runs on a carrier in the scheduler loop, which must never wait for a goroutine:
+ * it only tries {@link #fireLock} (held by stop/reset for a seq bump and a drain) and, if that is
+ * taken, hands the delivery to a new goroutine. Arming and stopping serialise on
+ * {@link #armLock}, which a firing never takes.
  */
 final class TimerChannel {
     final Chan<Instant> c = Chan.make(1);
@@ -29,6 +29,8 @@ final class TimerChannel {
     private final Runnable func;
     /** Serialises start/stop/reset (they add and remove the entry); never taken by a firing. */
     private final Object armLock = new Object();
+    /** Orders a firing's seq check and send against stop/reset's seq bump and drain. */
+    private final ReentrantLock fireLock = new ReentrantLock();
 
     TimerChannel(Sched sched, Runnable func) {
         this.sched = sched;
@@ -41,19 +43,37 @@ final class TimerChannel {
             sched.go(func, true);
             return;
         }
-        synchronized (this) {
-            if (seq != e.seq()) {
-                return; // stopped or reset after this firing was taken from the heap
+        // A carrier in its scheduler loop must never wait for a goroutine (it may be what that
+        // goroutine needs to run): deliver here only if nobody is stopping or resetting the
+        // timer right now, else let a goroutine of its own wait for them.
+        if (fireLock.tryLock()) {
+            try {
+                deliver(e, seq);
+            } finally {
+                fireLock.unlock();
             }
+        } else {
+            sched.go(() -> {
+                fireLock.lock();
+                try {
+                    deliver(e, seq);
+                } finally {
+                    fireLock.unlock();
+                }
+            }, true);
+        }
+    }
+
+    /** Under fireLock: send the time unless the timer was stopped or reset since it was armed. */
+    private void deliver(TimerEntry e, long seq) {
+        if (seq == e.seq()) {
             c.trySend(Instant.now());
         }
     }
 
     void start(long delayNanos, long periodNanos) {
         synchronized (armLock) {
-            synchronized (this) {
-                entry.bumpSeq();
-            }
+            invalidateFirings(false);
             sched.addTimer(entry, deadline(delayNanos), periodNanos);
         }
     }
@@ -61,23 +81,30 @@ final class TimerChannel {
     /** Returns whether the timer was pending (it had not fired, or a tick was still due). */
     boolean stop() {
         synchronized (armLock) {
-            return stopLocked();
+            invalidateFirings(true);
+            return TimerHeap.remove(entry);
         }
-    }
-
-    private boolean stopLocked() {
-        synchronized (this) {
-            entry.bumpSeq(); // a firing already out of the heap now drops its value
-            c.tryRecv();
-        }
-        return TimerHeap.remove(entry);
     }
 
     boolean reset(long delayNanos, long periodNanos) {
         synchronized (armLock) {
-            boolean pending = stopLocked();
+            invalidateFirings(true);
+            boolean pending = TimerHeap.remove(entry);
             sched.addTimer(entry, deadline(delayNanos), periodNanos);
             return pending;
+        }
+    }
+
+    /** A firing already out of the heap now drops its value; optionally drain one sent before. */
+    private void invalidateFirings(boolean drain) {
+        fireLock.lock();
+        try {
+            entry.bumpSeq();
+            if (drain) {
+                c.tryRecv();
+            }
+        } finally {
+            fireLock.unlock();
         }
     }
 

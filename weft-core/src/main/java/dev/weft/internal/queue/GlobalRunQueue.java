@@ -1,9 +1,10 @@
 package dev.weft.internal.queue;
 
+import dev.weft.internal.util.SpinLock;
 import java.util.List;
 
 /**
- * The global run queue: an unbounded FIFO shared by all Ps, guarded by its own monitor (Go's
+ * The global run queue: an unbounded FIFO shared by all Ps, guarded by its own lock (Go's
  * {@code sched.runq} under {@code sched.lock}). Elements arrive from outside the scheduler, from
  * {@code Gosched}, from local-queue overflow and from stopped Ps; Ps take one element every 61st
  * schedule for fairness, or a batch when their local queue is empty.
@@ -13,12 +14,14 @@ import java.util.List;
  * for emptiness without taking the lock; a stale answer is always re-checked under the lock or
  * covered by the spinning protocol.
  *
- * <p>The lock is a plain monitor held for a few array operations; it is never held while calling
- * out, and callers may be virtual threads pinned inside the JDK's {@code execute} call.
+ * <p>The lock is a {@link SpinLock} held for a few array operations; it is never held while
+ * calling out, and callers may be virtual threads pinned inside the JDK's {@code execute} call.
  *
  * @param <E> element type (weft's G)
  */
 public final class GlobalRunQueue<E> {
+    /** Guards the elements; a spin lock, because carriers and goroutines both take it (see SpinLock). */
+    private final SpinLock lock = new SpinLock();
     private Object[] items = new Object[256];
     private int headIndex;
     /** Written under the lock; read without it as a hint. */
@@ -32,44 +35,64 @@ public final class GlobalRunQueue<E> {
         return size == 0;
     }
 
-    public synchronized void put(E e) {
-        ensureRoom(1);
-        items[(headIndex + size) & (items.length - 1)] = e;
-        size = size + 1;
+    public void put(E e) {
+        lock.lock();
+        try {
+            ensureRoom(1);
+            items[(headIndex + size) & (items.length - 1)] = e;
+            size = size + 1;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Appends {@code n} elements of {@code batch} in order. */
-    public synchronized void putBatch(Object[] batch, int n) {
-        ensureRoom(n);
-        int mask = items.length - 1;
-        int s = size;
-        for (int i = 0; i < n; i++) {
-            items[(headIndex + s + i) & mask] = batch[i];
+    public void putBatch(Object[] batch, int n) {
+        lock.lock();
+        try {
+            ensureRoom(n);
+            int mask = items.length - 1;
+            int s = size;
+            for (int i = 0; i < n; i++) {
+                items[(headIndex + s + i) & mask] = batch[i];
+            }
+            size = s + n;
+        } finally {
+            lock.unlock();
         }
-        size = s + n;
     }
 
     /** Prepends {@code all} so that it comes out first, in list order. */
-    public synchronized void putHeadAll(List<E> all) {
-        int n = all.size();
-        if (n == 0) {
-            return;
+    public void putHeadAll(List<E> all) {
+        lock.lock();
+        try {
+            int n = all.size();
+            if (n == 0) {
+                return;
+            }
+            ensureRoom(n);
+            int mask = items.length - 1;
+            headIndex = (headIndex - n) & mask;
+            for (int i = 0; i < n; i++) {
+                items[(headIndex + i) & mask] = all.get(i);
+            }
+            size = size + n;
+        } finally {
+            lock.unlock();
         }
-        ensureRoom(n);
-        int mask = items.length - 1;
-        headIndex = (headIndex - n) & mask;
-        for (int i = 0; i < n; i++) {
-            items[(headIndex + i) & mask] = all.get(i);
-        }
-        size = size + n;
     }
 
     @SuppressWarnings("unchecked")
-    public synchronized E poll() {
-        if (size == 0) {
-            return null;
+    public E poll() {
+        lock.lock();
+        try {
+            if (size == 0) {
+                return null;
+            }
+            return (E) takeHead();
+        } finally {
+            lock.unlock();
         }
-        return (E) takeHead();
     }
 
     /**
@@ -82,7 +105,8 @@ public final class GlobalRunQueue<E> {
         if (size == 0) {
             return null;
         }
-        synchronized (this) {
+        lock.lock();
+        try {
             int s = size;
             if (s == 0) {
                 return null;
@@ -95,6 +119,8 @@ public final class GlobalRunQueue<E> {
                 local.putTailUnchecked((E) takeHead());
             }
             return first;
+        } finally {
+            lock.unlock();
         }
     }
 

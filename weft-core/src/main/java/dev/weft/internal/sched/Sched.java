@@ -4,6 +4,7 @@ import dev.weft.internal.queue.GlobalRunQueue;
 import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.timer.TimerHeap;
 import dev.weft.internal.util.Clock;
+import dev.weft.internal.util.SpinLock;
 import dev.weft.internal.vm.VirtualThreads;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ public final class Sched {
 
     final GlobalRunQueue<G> global = new GlobalRunQueue<>();
     /** Go's sched.lock: idle lists, allp/procs changes, M creation, shutdown. */
-    private final Object lock = new Object();
+    final SpinLock lock = new SpinLock();
 
     /** All Ps ever created; only the first {@link #procs} are in use. Replaced under lock. */
     private volatile P[] allp;
@@ -109,6 +110,8 @@ public final class Sched {
     private final ConcurrentHashMap<Thread, G> adoptedByThread = new ConcurrentHashMap<>();
 
     private volatile boolean closing;
+    /** The thread inside close(), waiting for the goroutines to finish. */
+    private volatile Thread closer;
     /** Under lock: the thread-exhaustion message has been printed. */
     private boolean threadExhaustionReported;
     private volatile boolean stopped;
@@ -165,10 +168,13 @@ public final class Sched {
         this.allp = ps;
         this.procs = procs;
         this.stealOrder = new StealOrder(procs);
-        synchronized (lock) {
+        lock.lock();
+        try {
             for (int i = procs - 1; i >= 0; i--) {
                 pidleput(ps[i]);
             }
+        } finally {
+            lock.unlock();
         }
         this.sysmon = new Sysmon(this);
         sysmon.start();
@@ -282,9 +288,15 @@ public final class Sched {
 
     private void decrementLive() {
         if (live.decrementAndGet() == 0 && closing) {
-            synchronized (lock) {
-                lock.notifyAll();
-            }
+            wakeCloser();
+        }
+    }
+
+    /** Wakes a close() waiting for the goroutines to finish (or to be given up on). */
+    private void wakeCloser() {
+        Thread c = closer;
+        if (c != null) {
+            java.util.concurrent.locks.LockSupport.unpark(c);
         }
     }
 
@@ -567,7 +579,8 @@ public final class Sched {
             }
 
             // Nothing found: give up the P, re-checking the global queue under the lock.
-            synchronized (lock) {
+            lock.lock();
+            try {
                 if (!global.isEmpty()) {
                     g = global.pollBatch(pp.runq, procs);
                     if (g != null) {
@@ -585,6 +598,8 @@ public final class Sched {
                 }
                 releasep(m);
                 pidleput(pp);
+            } finally {
+                lock.unlock();
             }
 
             // Spinner exit: decrement (a full fence), then look again at every source of work.
@@ -627,8 +642,11 @@ public final class Sched {
             return false;
         }
         P p;
-        synchronized (lock) {
+        lock.lock();
+        try {
             p = pidlegetSpinning();
+        } finally {
+            lock.unlock();
         }
         if (p == null) {
             return false; // every P is busy; their Ms will find the work
@@ -719,23 +737,29 @@ public final class Sched {
             if (needspinning.get() != 0) {
                 return;
             }
-            synchronized (lock) {
+            lock.lock();
+            try {
                 if (npidle.get() == 0) {
                     needspinning.set(1);
                     return;
                 }
+            } finally {
+                lock.unlock();
             }
         }
         if (!nmspinning.compareAndSet(0, 1)) {
             return;
         }
         P p;
-        synchronized (lock) {
+        lock.lock();
+        try {
             p = pidlegetSpinning();
             if (p == null) {
                 nmspinning.decrementAndGet();
                 return;
             }
+        } finally {
+            lock.unlock();
         }
         startm(p, true);
     }
@@ -751,60 +775,66 @@ public final class Sched {
         }
     }
 
-    /** Hands {@code p} to an idle M, or a new one, and wakes it. */
+    /** Hands {@code p} to an idle M, or a new one, and wakes it. Never throws. */
     private void startm(P p, boolean spinning) {
-        M nm;
+        M nm = null;
         boolean fresh = false;
-        synchronized (lock) {
+        boolean report = false;
+        lock.lock();
+        try {
             if (stopped) {
                 pidleput(p);
-                if (spinning) {
-                    nmspinning.decrementAndGet();
-                }
-                return;
-            }
-            nm = midle;
-            if (nm != null) {
+            } else if (midle != null) {
+                nm = midle;
                 midle = nm.link;
                 nm.link = null;
                 nmidle--;
-            } else {
-                if (allm.size() >= maxMs) {
-                    // Never throw: the caller may be the JDK's unblocker thread or sysmon.
-                    pidleput(p);
-                    if (spinning) {
-                        nmspinning.decrementAndGet();
-                    }
-                    if (!threadExhaustionReported) {
-                        threadExhaustionReported = true;
-                        System.err.println("weft: thread exhaustion: runtime '" + name + "' needs more than " + maxMs
-                                + " carrier threads (raise Weft.builder().maxThreads); its goroutines wait for a"
-                                + " carrier to come free");
-                    }
-                    return;
-                }
+            } else if (allm.size() < maxMs) {
                 nm = new M(this, allm.size());
                 allm.add(nm);
                 fresh = true;
+            } else {
+                // The caller may be the JDK's unblocker thread or sysmon: report, do not throw.
+                pidleput(p);
+                report = !threadExhaustionReported;
+                threadExhaustionReported = true;
             }
-            nm.spinning = spinning;
-            nm.nextp = p;
+            if (nm != null) {
+                nm.spinning = spinning;
+                nm.nextp = p;
+            }
+        } finally {
+            lock.unlock();
         }
-        if (fresh) {
-            try {
-                nm.start();
-            } catch (Throwable e) { // OutOfMemoryError: unable to create native thread
-                synchronized (lock) {
-                    allm.remove(nm);
-                    pidleput(p);
-                }
-                if (spinning) {
-                    nmspinning.decrementAndGet();
-                }
-                System.err.println("weft: runtime '" + name + "' could not start a carrier thread: " + e);
+        if (nm == null) {
+            if (spinning) {
+                nmspinning.decrementAndGet();
             }
-        } else {
+            if (report) {
+                System.err.println("weft: thread exhaustion: runtime '" + name + "' needs more than " + maxMs
+                        + " carrier threads (raise Weft.builder().maxThreads); its goroutines wait for a carrier"
+                        + " to come free");
+            }
+            return;
+        }
+        if (!fresh) {
             nm.wake();
+            return;
+        }
+        try {
+            nm.start();
+        } catch (Throwable e) { // OutOfMemoryError: unable to create native thread
+            lock.lock();
+            try {
+                allm.remove(nm);
+                pidleput(p);
+            } finally {
+                lock.unlock();
+            }
+            if (spinning) {
+                nmspinning.decrementAndGet();
+            }
+            System.err.println("weft: runtime '" + name + "' could not start a carrier thread: " + e);
         }
     }
 
@@ -813,7 +843,8 @@ public final class Sched {
      * P. Returns false if the runtime stopped instead.
      */
     private boolean stopm(M m) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (stopped) {
                 return false;
             }
@@ -821,6 +852,8 @@ public final class Sched {
             m.link = midle;
             midle = m;
             nmidle++;
+        } finally {
+            lock.unlock();
         }
         m.parkUntilWoken();
         P p = m.nextp;
@@ -1071,8 +1104,11 @@ public final class Sched {
         Sched sched = g.sched;
         m.p = null;
         P idle;
-        synchronized (sched.lock) {
+        sched.lock.lock();
+        try {
             idle = sched.pidleget();
+        } finally {
+            sched.lock.unlock();
         }
         if (idle != null) {
             sched.acquirep(m, idle);
@@ -1109,7 +1145,8 @@ public final class Sched {
         // Re-check under the lock, as an M dropping its P does: work queued or a spinner wanted
         // since the checks above must not be left behind an idle P.
         boolean spinning = false;
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (global.isEmpty() && needspinning.get() == 0) {
                 pidleput(p);
                 return;
@@ -1119,6 +1156,8 @@ public final class Sched {
                 nmspinning.incrementAndGet();
                 spinning = true;
             }
+        } finally {
+            lock.unlock();
         }
         startm(p, spinning);
     }
@@ -1181,7 +1220,8 @@ public final class Sched {
     boolean retakeRunning(P p, boolean blocked) {
         P fresh;
         M stuck;
-        synchronized (lock) {
+        lock.lock();
+        try {
             P[] ps = allp;
             // CAS: the M may be entering Go.blocking (RUNNING -> SYSCALL) at this moment.
             if (p.id >= ps.length || ps[p.id] != p || stopped || !p.casStatus(P.RUNNING, P.RETAKEN)) {
@@ -1200,25 +1240,23 @@ public final class Sched {
             if (p.stopRequested) {
                 fresh.stopRequested = true;
             }
+        } finally {
+            lock.unlock();
         }
         G g = stuck == null ? null : stuck.curg;
         if (g != null) {
             g.preempt = true; // at its next safe point it leaves the carrier
         }
         (blocked ? blockedRetakes : hogRetakes).incrementAndGet();
-        try {
-            handoffp(fresh);
-        } catch (IllegalStateException capReached) {
-            // startm put the P back on the idle list; the next M to look for work takes it.
-            System.err.println(capReached.getMessage());
-        }
+        handoffp(fresh);
         return true;
     }
 
     /** The stuck M is back in the scheduler: give up its retaken P, moving the P's work to the global queue. */
     private void retireRetaken(M m) {
         P p = m.p;
-        synchronized (lock) {
+        lock.lock();
+        try {
             P[] r = retaken;
             int k = 0;
             P[] kept = new P[r.length - 1];
@@ -1234,6 +1272,8 @@ public final class Sched {
             retiredSteals.addAndGet(p.steals);
             p.runq.drainTo(global);
             p.timers.moveAllTo(allp[0].timers);
+        } finally {
+            lock.unlock();
         }
         m.p = null;
         if (m.spinning) {
@@ -1274,7 +1314,8 @@ public final class Sched {
         }
         int started = 0;
         List<P> stoppedNow = new ArrayList<>();
-        synchronized (lock) {
+        lock.lock();
+        try {
             int old = procs;
             if (n == old) {
                 return;
@@ -1325,6 +1366,8 @@ public final class Sched {
                     }
                 }
             }
+        } finally {
+            lock.unlock();
         }
         // Outside the lock: the caller may be a goroutine, which must not wait for other
         // monitors (and so perhaps unmount) while holding the scheduler lock.
@@ -1348,7 +1391,8 @@ public final class Sched {
     /** The M's P was removed by setProcs: stop it and let the M look for another P. */
     private void stopCurrentP(M m) {
         P p = m.p;
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (p.status == P.RETAKEN) {
                 return; // retaken meanwhile: findRunnable retires it next
             }
@@ -1359,6 +1403,8 @@ public final class Sched {
                 p.stopRequested = false; // procs grew back meanwhile
                 pidleput(p);
             }
+        } finally {
+            lock.unlock();
         }
         if (m.spinning) {
             m.spinning = false;
@@ -1369,8 +1415,11 @@ public final class Sched {
 
     private boolean reacquireOrStop(M m) {
         P p;
-        synchronized (lock) {
+        lock.lock();
+        try {
             p = pidleget();
+        } finally {
+            lock.unlock();
         }
         if (p != null) {
             acquirep(m, p);
@@ -1392,16 +1441,15 @@ public final class Sched {
             throw new IllegalStateException("weft: close() called from goroutine " + self.id
                     + " of the runtime it would wait for");
         }
-        closing = true;
         boolean interrupted = false;
-        synchronized (lock) {
-            while (live.get() != 0 && deadlockDump == null) {
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
+        closer = Thread.currentThread(); // before closing: decrementLive reads closing, then closer
+        closing = true;
+        while (live.get() != 0 && deadlockDump == null) {
+            java.util.concurrent.locks.LockSupport.park(this);
+            interrupted |= Thread.interrupted();
+        }
+        lock.lock();
+        try {
             stopped = true;
             for (M m = midle; m != null; m = m.link) {
                 m.nextp = null;
@@ -1409,10 +1457,15 @@ public final class Sched {
             }
             midle = null;
             nmidle = 0;
+        } finally {
+            lock.unlock();
         }
         List<M> ms;
-        synchronized (lock) {
+        lock.lock();
+        try {
             ms = new ArrayList<>(allm);
+        } finally {
+            lock.unlock();
         }
         for (M m : ms) {
             boolean done = false;
@@ -1476,9 +1529,7 @@ public final class Sched {
                 java.util.concurrent.locks.LockSupport.unpark(waiter);
             }
         }
-        synchronized (lock) {
-            lock.notifyAll(); // a close() waiting for these goroutines gives up on them
-        }
+        wakeCloser(); // a close() waiting for these goroutines gives up on them
     }
 
     /** Context switches so far, over every P; sysmon's "did anything happen" test. */
@@ -1550,9 +1601,12 @@ public final class Sched {
         }
         int ms;
         int idleMs;
-        synchronized (lock) {
+        lock.lock();
+        try {
             ms = allm.size();
             idleMs = nmidle;
+        } finally {
+            lock.unlock();
         }
         int timers = 0;
         for (P p : ps) {

@@ -48,6 +48,8 @@ final class Sysmon extends Thread {
     private final boolean cpuTimeSupported;
 
     private volatile boolean sleeping;
+    /** When sysmon's current period sleep ends (Long.MAX_VALUE when awake or in deep sleep). */
+    private volatile long plannedWake = Long.MAX_VALUE;
     private volatile boolean shutdown;
     /** When the previous round ran (sysmon's thread only). */
     private long lastRound;
@@ -84,7 +86,9 @@ final class Sysmon extends Thread {
             if (next != Long.MAX_VALUE) {
                 delay = Math.max(1_000, Math.min(delay, next - sched.clock.nanoTime()));
             }
+            plannedWake = sched.clock.nanoTime() + delay;
             LockSupport.parkNanos(this, delay);
+            plannedWake = Long.MAX_VALUE;
             if (sched.allProcsIdle()) {
                 sleepUntilWork();
                 quietRounds = 0;
@@ -170,9 +174,13 @@ final class Sysmon extends Thread {
         return true;
     }
 
-    /** A timer became the earliest of its heap: a deeply sleeping sysmon must recompute its wait. */
+    /**
+     * A timer became the earliest of its heap: a sysmon that sleeps past it (deeply, or in a long
+     * back-off period) must wake and re-plan, or the timer could fire up to a period late on a P
+     * that no M is watching.
+     */
     void timerArmed(long when) {
-        if (sleeping) {
+        if (sleeping || when < plannedWake) {
             LockSupport.unpark(this);
         }
     }

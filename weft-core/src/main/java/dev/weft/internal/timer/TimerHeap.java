@@ -1,5 +1,6 @@
 package dev.weft.internal.timer;
 
+import dev.weft.internal.util.SpinLock;
 import java.util.Arrays;
 
 /**
@@ -7,7 +8,7 @@ import java.util.Arrays;
  * children per node make the heap shallower than a binary one, so sift-down touches fewer cache
  * lines for the same number of timers).
  *
- * <p>Guarded by its own monitor: the owning P adds and runs timers, but other threads stop them,
+ * <p>Guarded by its own {@link SpinLock}: the owning P adds and runs timers, but other threads stop them,
  * run them on the owner's behalf (a thief whose own queues are empty) or move them (a P that
  * stops). {@link #nextWhen} is published after every change so the scheduler can check "is
  * anything due" with one volatile read and no lock.
@@ -19,6 +20,8 @@ import java.util.Arrays;
 public final class TimerHeap {
     private static final int ARITY = 4;
 
+    /** Guards everything below; a spin lock, because carriers take it from the scheduler loop. */
+    private final SpinLock lock = new SpinLock();
     private TimerEntry[] heap = new TimerEntry[16];
     private int size;
     /** Due time of the earliest entry, or Long.MAX_VALUE when empty. */
@@ -28,19 +31,27 @@ public final class TimerHeap {
         return nextWhen;
     }
 
-    public synchronized int size() {
-        return size;
+    public int size() {
+        lock.lock();
+        try {
+            return size;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Arms {@code t} to fire at {@code when} (and every {@code period} after, if positive). */
     public void add(TimerEntry t, long when, long period) {
-        synchronized (this) {
+        lock.lock();
+        try {
             if (t.heap != null) {
                 throw new IllegalStateException("weft: timer already pending");
             }
             t.when = when;
             t.period = period;
             push(t);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -54,11 +65,14 @@ public final class TimerHeap {
             if (h == null) {
                 return false;
             }
-            synchronized (h) {
+            h.lock.lock();
+            try {
                 if (t.heap == h) {
                     h.removeAt(t.index);
                     return true;
                 }
+            } finally {
+                h.lock.unlock();
             }
         }
     }
@@ -69,7 +83,8 @@ public final class TimerHeap {
         for (;;) {
             TimerEntry t;
             long seq;
-            synchronized (this) {
+            lock.lock();
+            try {
                 if (size == 0 || heap[0].when > now) {
                     return fired;
                 }
@@ -85,6 +100,8 @@ public final class TimerHeap {
                 } else {
                     removeAt(0);
                 }
+            } finally {
+                lock.unlock();
             }
             fired++;
             t.callback.fire(t, seq, now);
@@ -96,8 +113,10 @@ public final class TimerHeap {
         if (to == this) {
             return;
         }
-        synchronized (this) {
-            synchronized (to) {
+        lock.lock();
+        try {
+            to.lock.lock();
+            try {
                 for (int i = 0; i < size; i++) {
                     TimerEntry t = heap[i];
                     heap[i] = null;
@@ -105,7 +124,11 @@ public final class TimerHeap {
                 }
                 size = 0;
                 nextWhen = Long.MAX_VALUE;
+            } finally {
+                to.lock.unlock();
             }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -1,0 +1,56 @@
+package dev.weft.internal.util;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A lock that never parks, for the scheduler's own short critical sections (idle lists, the
+ * global queue, timer heaps, the goroutine registry).
+ *
+ * <p>Why not a monitor or a ReentrantLock: carriers (weft's Ms) take these locks from the
+ * scheduler loop, and goroutines take them too. A goroutine that waited on a monitor or an AQS lock
+ * would unmount and queue as the lock's next owner; a carrier arriving after it then waits for a
+ * goroutine that needs a carrier to run, and when every carrier waits so, nothing runs again (seen
+ * with timer heaps). A spinning waiter keeps its carrier, and the holder is always running: these
+ * sections never park, yield, call user code or take a monitor.
+ *
+ * <p>Platform threads back off with {@link Thread#yield()} after a while; virtual threads only spin,
+ * because yielding would unmount them, possibly while they hold another of these locks.
+ */
+public final class SpinLock {
+    private volatile int held;
+
+    private static final VarHandle HELD;
+    static {
+        try {
+            HELD = MethodHandles.lookup().findVarHandle(SpinLock.class, "held", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    public void lock() {
+        if (HELD.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        lockSlow();
+    }
+
+    private void lockSlow() {
+        boolean platform = !Thread.currentThread().isVirtual();
+        for (int spins = 0; ; spins++) {
+            if (held == 0 && HELD.compareAndSet(this, 0, 1)) {
+                return;
+            }
+            if (platform && spins > 100) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    public void unlock() {
+        HELD.setRelease(this, 0);
+    }
+}
