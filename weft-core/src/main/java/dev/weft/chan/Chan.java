@@ -4,10 +4,11 @@ import dev.weft.internal.sched.RuntimeBound;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
+import dev.weft.internal.util.SpinLock;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
+
 
 /**
  * A Go channel: a typed FIFO conduit between goroutines (or platform threads), unbuffered
@@ -45,8 +46,13 @@ public final class Chan<T> implements Iterable<T>, RuntimeBound {
 
     /** Unique, for select's global lock order (Go sorts by address). Immutable. */
     final long id = IDS.incrementAndGet();
-    /** Guards all mutable state below; {@link Select} holds several, taken in id order. */
-    final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Guards all mutable state below; {@link Select} holds several, taken in id order. A spin lock
+     * (see {@link SpinLock}): a timer firing on a carrier sends on channels, and a carrier must
+     * never queue behind a goroutine. Sections are short and never park: waiters park after
+     * unlocking.
+     */
+    final SpinLock lock = new SpinLock();
 
     /** The ring buffer; length = capacity (0 for unbuffered). Slots guarded by lock. */
     private final Object[] buf;

@@ -7,6 +7,7 @@ import dev.weft.internal.timer.TimerHeap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -40,7 +41,7 @@ final class TimerChannel {
 
     private void fire(TimerEntry e, long seq, long now) {
         if (func != null) {
-            sched.go(func, true);
+            startGoroutine(func);
             return;
         }
         // A carrier in its scheduler loop must never wait for a goroutine (it may be what that
@@ -53,14 +54,23 @@ final class TimerChannel {
                 fireLock.unlock();
             }
         } else {
-            sched.go(() -> {
+            startGoroutine(() -> {
                 fireLock.lock();
                 try {
                     deliver(e, seq);
                 } finally {
                     fireLock.unlock();
                 }
-            }, true);
+            });
+        }
+    }
+
+    /** A timer that fires while its runtime is closing is dropped, as Go drops them at exit. */
+    private void startGoroutine(Runnable body) {
+        try {
+            sched.go(body, true);
+        } catch (RejectedExecutionException closing) {
+            // nobody is left to receive it
         }
     }
 

@@ -82,16 +82,20 @@ class TimeTest {
         // may fire concurrently from different carriers, as in Go.)
         try (Weft rt = Weft.builder().procs(1).build()) {
             int slots = 10;
-            Duration delta = Duration.ofMillis(10);
+            Duration delta = Duration.ofMillis(20);
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < slots; i++) {
                 order.add(i);
             }
             Collections.shuffle(order);
             rt.run(() -> {
+                Timer.newTimer(Duration.ofHours(1)).stop(); // load the classes before timing anything
                 List<Timer> timers = new ArrayList<>(Collections.nCopies(slots, (Timer) null));
+                long base = System.nanoTime();
                 for (int slot : order) {
-                    timers.set(slot, Timer.newTimer(delta.multipliedBy(slot)));
+                    // Due at base + slot x delta, however long arming the earlier ones took.
+                    long due = slot * delta.toNanos() - (System.nanoTime() - base);
+                    timers.set(slot, Timer.newTimer(Duration.ofNanos(Math.max(0, due))));
                 }
                 // Each timer stamps the time it fired: the stamps must follow the due times.
                 Instant previous = Instant.MIN;
