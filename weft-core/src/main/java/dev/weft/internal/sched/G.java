@@ -58,7 +58,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     volatile boolean bodyDone;
     /** The thread waiting in Weft.run for this G to end, if it is a main goroutine. */
     volatile Thread mainWaiter;
-    /** Links in the runtime's registry of live Gs; guarded by the stripe's monitor. */
+    /** Links in the runtime's registry of live Gs; guarded by the stripe's lock. */
     G prevG;
     G nextG;
     Object registryStripe;

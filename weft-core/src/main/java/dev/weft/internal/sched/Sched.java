@@ -58,10 +58,11 @@ import java.util.function.BiConsumer;
  * parallelism without waking every M up front.
  *
  * <h2>Locks</h2>
- * {@link #lock} (Go's {@code sched.lock}) guards the idle P and M lists, M creation and
- * {@code allp}; the global queue has its own monitor. Neither is held while running user code
- * or parking, and both may be taken by a virtual thread the JDK has pinned inside
- * {@code execute}.
+ * {@link #lock} (Go's {@code sched.lock}) guards the idle P and M lists, M creation,
+ * {@code allp} and shutdown; the global queue, the timer heaps and the registry have their own
+ * locks. All are {@link SpinLock}s, because carriers take them from the scheduler loop and a
+ * carrier must never queue behind a goroutine (which unmounts while it waits on a monitor). None
+ * is held while user code runs or anything parks; the scheduler lock comes before the others.
  */
 public final class Sched {
     /** Steal rounds per findRunnable (Go's stealTries). */
@@ -1369,8 +1370,7 @@ public final class Sched {
         } finally {
             lock.unlock();
         }
-        // Outside the lock: the caller may be a goroutine, which must not wait for other
-        // monitors (and so perhaps unmount) while holding the scheduler lock.
+        // Outside the lock: keep the scheduler lock's section short when the caller is a goroutine.
         for (P p : stoppedNow) {
             p.runq.drainTo(global);
             p.timers.moveAllTo(allp[0].timers);
