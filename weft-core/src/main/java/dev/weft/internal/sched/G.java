@@ -36,9 +36,10 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     /** Set by the G itself before it parks in a weft primitive; racy reads by dumps. */
     WaitReason waitReason = WaitReason.NONE;
     /**
-     * Who made a RUNNING G runnable again: true when the JDK called {@code execute} from the G's
-     * own carrier after unmounting (a {@code Thread.yield}, or a park whose permit was already
-     * there). Written before the CAS to RUNNABLE_MOUNTED, read by the M after it.
+     * Why a RUNNING G became runnable again: true for a {@code Thread.yield} (the JDK called
+     * {@code execute} from the G's own carrier, thread state YIELDED), false for a park or monitor
+     * wait that was ended while the G unmounted. Written before the CAS to RUNNABLE_MOUNTED, read
+     * by the M after it.
      */
     boolean readiedOnCarrier;
     /**

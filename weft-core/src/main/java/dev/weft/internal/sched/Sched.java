@@ -32,8 +32,8 @@ import java.util.function.BiConsumer;
  *   <li>While the G is still mounted (the JDK calls {@code execute} from inside
  *       {@code runContinuation}, after unmounting: {@code Thread.yield}, or a park whose permit was
  *       granted in flight): the G is marked RUNNABLE_MOUNTED and its M queues it once the call
- *       returns: on the global queue if the call came from its own carrier (Go's
- *       {@code Gosched}), else on the M's local queue.</li>
+ *       returns: on the global queue for a yield (Go's {@code Gosched}), else in the M's
+ *       runnext.</li>
  *   <li>From anywhere else (platform threads, the JDK's timer and monitor threads): the global
  *       queue, then {@link #wakep}.</li>
  * </ol>
@@ -375,7 +375,8 @@ public final class Sched {
                 return;
             }
             if (s == GStatus.RUNNING) {
-                g.readiedOnCarrier = carrier == caller && carrier instanceof M m && m.curg == g;
+                g.readiedOnCarrier = carrier == caller && carrier instanceof M m && m.curg == g
+                        && VirtualThreads.isYielded(g.thread);
                 if (g.casStatus(GStatus.RUNNING, GStatus.RUNNABLE_MOUNTED)) {
                     return;
                 }
@@ -505,7 +506,9 @@ public final class Sched {
                     global.put(g);     // Gosched (or the M lost its P): behind everyone
                     wakep();
                 } else {
-                    p.runq.put(g, false, global);
+                    // Woken while it unmounted (a park whose unpark came in between): run it
+                    // next, as Go resumes a gopark whose unlock step failed.
+                    p.runq.put(g, true, global);
                     wakepFromRunningP();
                 }
                 return;

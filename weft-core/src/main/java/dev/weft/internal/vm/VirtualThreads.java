@@ -9,7 +9,7 @@ import java.util.concurrent.Executor;
 /**
  * Access to the JDK's package-private virtual-thread scheduler hook.
  *
- * <p>Four things are reached, all resolved once when this class initialises:
+ * <p>Five things are reached, all resolved once when this class initialises:
  * <ul>
  *   <li>{@code ThreadBuilders.newVirtualThread(Executor, String, int, Runnable)}: builds an
  *       unstarted virtual thread whose scheduler is the given executor. weft passes each
@@ -23,6 +23,9 @@ import java.util.concurrent.Executor;
  *   <li>{@code Thread.currentCarrierThread()}: an intrinsic; inside a goroutine it returns the
  *       carrier (weft's M), which is how the scheduler finds the caller's P without a
  *       thread-local.</li>
+ *   <li>{@code VirtualThread.state}, read only to tell a {@code Thread.yield} (which goes to the
+ *       global queue, Go's Gosched) from a park that was woken while it unmounted (which runs
+ *       next, as Go resumes a gopark whose unlock step failed).</li>
  * </ul>
  *
  * <p>If the flag is missing, {@link #ensureAvailable()} throws {@link HookUnavailableException}
@@ -37,6 +40,9 @@ public final class VirtualThreads {
     private static final MethodHandle NEW_THREAD;        // (Executor, String, int, Runnable) -> Thread
     private static final VarHandle RUN_CONTINUATION;     // VirtualThread.runContinuation
     private static final MethodHandle CURRENT_CARRIER;   // () -> Thread
+    private static final VarHandle STATE;                // VirtualThread.state
+    private static final int YIELDED;                    // VirtualThread.YIELDED
+    private static final int SUSPENDED;                  // VirtualThread.SUSPENDED (a bit)
     private static final Throwable FAILURE;
 
     /** Resolved lazily from the first task seen: the JDK's lambda class for runContinuation. */
@@ -46,6 +52,9 @@ public final class VirtualThreads {
         MethodHandle newThread = null;
         VarHandle runContinuation = null;
         MethodHandle currentCarrier = null;
+        VarHandle state = null;
+        int yielded = -1;
+        int suspended = 0;
         Throwable failure = null;
         try {
             MethodHandles.Lookup caller = MethodHandles.lookup();
@@ -58,12 +67,19 @@ public final class VirtualThreads {
                     .findVarHandle(virtualThread, "runContinuation", Runnable.class);
             currentCarrier = MethodHandles.privateLookupIn(Thread.class, caller)
                     .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+            MethodHandles.Lookup inVirtualThread = MethodHandles.privateLookupIn(virtualThread, caller);
+            state = inVirtualThread.findVarHandle(virtualThread, "state", int.class);
+            yielded = (int) inVirtualThread.findStaticVarHandle(virtualThread, "YIELDED", int.class).get();
+            suspended = (int) inVirtualThread.findStaticVarHandle(virtualThread, "SUSPENDED", int.class).get();
         } catch (ReflectiveOperationException | RuntimeException e) {
             failure = e;
         }
         NEW_THREAD = newThread;
         RUN_CONTINUATION = runContinuation;
         CURRENT_CARRIER = currentCarrier;
+        STATE = state;
+        YIELDED = yielded;
+        SUSPENDED = suspended;
         FAILURE = failure;
     }
 
@@ -114,6 +130,15 @@ public final class VirtualThreads {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+    }
+
+    /**
+     * Whether the JDK made {@code virtualThread} runnable because it called {@code Thread.yield}
+     * (state YIELDED), as opposed to a park whose unpark came while it unmounted (UNPARKED) or a
+     * monitor hand-off (UNBLOCKED). Meaningful inside the scheduler's {@code execute}.
+     */
+    public static boolean isYielded(Thread virtualThread) {
+        return ((int) STATE.getVolatile(virtualThread) & ~SUSPENDED) == YIELDED;
     }
 
     /**

@@ -25,18 +25,17 @@ class ExecutePathsTest {
             List<String> order = new CopyOnWriteArrayList<>();
             G main = rt.go(() -> {
                 P p = rt.sched.allp()[0];
-                rt.sched.go(() -> order.add("A"), true);
+                G a = rt.sched.go(() -> order.add("A"), true);
                 assertThat(p.runq.hasRunnext()).isTrue();
                 rt.sched.go(() -> order.add("B"), true);
                 // B took runnext, A was displaced to the ring.
                 assertThat(p.runq.ringSize()).isEqualTo(1);
                 order.add("main blocks");
-                LockSupport.parkNanos(1); // a timed park: the JDK's unparker readies us from outside
+                rt.join(a); // parks: B runs (runnext), then A (ring); A's end readies main
                 order.add("main resumes");
             });
             rt.join(main);
-            assertThat(order).startsWith("main blocks", "B", "A");
-            assertThat(order).contains("main resumes");
+            assertThat(order).containsExactly("main blocks", "B", "A", "main resumes");
             assertThat(rt.uncaught).isEmpty();
         }
     }
