@@ -43,6 +43,8 @@ public final class Chan<T> implements Iterable<T>, RuntimeBound {
     private static final AtomicLong IDS = new AtomicLong();
     /** What {@link #receive()} returns for "closed and drained"; never a user value (they are non-null T). */
     private static final Object CLOSED = new Object();
+    /** What {@link #receiveReadyLocked()} returns when nothing can be taken without waiting. */
+    private static final Object NOT_READY = new Object();
 
     /** Unique, for select's global lock order (Go sorts by address). Immutable. */
     final long id = IDS.incrementAndGet();
@@ -98,20 +100,7 @@ public final class Chan<T> implements Iterable<T>, RuntimeBound {
         requireValue(value);
         Sched.checkpoint();
         lock.lock();
-        if (closed) {
-            lock.unlock();
-            throw ClosedChannelException.send();
-        }
-        Waiter r = recvq.dequeue();
-        if (r != null) {
-            handToReceiverLocked(r, value);
-            lock.unlock();
-            Parking.ready(r.thread);
-            return;
-        }
-        if (count < buf.length) {
-            putLocked(value);
-            lock.unlock();
+        if (sendReadyLocked(value)) {
             return;
         }
         Waiter w = new Waiter(Parking.currentWaiter(), null, 0);
@@ -134,6 +123,20 @@ public final class Chan<T> implements Iterable<T>, RuntimeBound {
     public boolean trySend(T value) {
         requireValue(value);
         lock.lock();
+        if (sendReadyLocked(value)) {
+            return true;
+        }
+        lock.unlock();
+        return false;
+    }
+
+    /**
+     * With the lock held: sends {@code value} if that needs no waiting (to a parked receiver, or
+     * into the buffer), releasing the lock; otherwise returns false with the lock still held.
+     *
+     * @throws ClosedChannelException if the channel is closed (the lock released)
+     */
+    private boolean sendReadyLocked(T value) {
         if (closed) {
             lock.unlock();
             throw ClosedChannelException.send();
@@ -150,7 +153,6 @@ public final class Chan<T> implements Iterable<T>, RuntimeBound {
             lock.unlock();
             return true;
         }
-        lock.unlock();
         return false;
     }
 
@@ -177,16 +179,8 @@ public final class Chan<T> implements Iterable<T>, RuntimeBound {
     private Object receive() {
         Sched.checkpoint();
         lock.lock();
-        Waiter s = sendq.dequeue();
-        if (s != null) {
-            Object v = takeFromSenderLocked(s);
-            lock.unlock();
-            Parking.ready(s.thread);
-            return v;
-        }
-        if (count > 0) {
-            Object v = takeLocked();
-            lock.unlock();
+        Object v = receiveReadyLocked();
+        if (v != NOT_READY) {
             return v;
         }
         if (closed) {
@@ -208,16 +202,32 @@ public final class Chan<T> implements Iterable<T>, RuntimeBound {
     @SuppressWarnings("unchecked")
     public T tryRecv() {
         lock.lock();
+        Object v = receiveReadyLocked();
+        if (v == NOT_READY) {
+            lock.unlock();
+            return null;
+        }
+        return (T) v;
+    }
+
+    /**
+     * With the lock held: takes a value if one is ready (from a parked sender, or the buffer),
+     * releasing the lock; otherwise returns {@link #NOT_READY} with the lock still held.
+     */
+    private Object receiveReadyLocked() {
         Waiter s = sendq.dequeue();
         if (s != null) {
             Object v = takeFromSenderLocked(s);
             lock.unlock();
             Parking.ready(s.thread);
-            return (T) v;
+            return v;
         }
-        Object v = count > 0 ? takeLocked() : null;
-        lock.unlock();
-        return (T) v;
+        if (count > 0) {
+            Object v = takeLocked();
+            lock.unlock();
+            return v;
+        }
+        return NOT_READY;
     }
 
     /**
