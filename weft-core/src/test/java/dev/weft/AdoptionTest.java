@@ -121,9 +121,7 @@ class AdoptionTest {
      * when a joiner wakes; so the count may lag a join by a moment (the class timeout bounds it).
      */
     private static void awaitNoGoroutines(Weft rt) {
-        while (rt.goroutineCount() != 0) {
-            Thread.onSpinWait();
-        }
+        Conditions.awaitTrue(() -> rt.goroutineCount() == 0);
     }
 
     private static void join(Thread t) {

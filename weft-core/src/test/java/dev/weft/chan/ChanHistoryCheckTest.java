@@ -1,6 +1,6 @@
 package dev.weft.chan;
 
-import static dev.weft.chan.Conditions.awaitTrue;
+import static dev.weft.Conditions.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.Weft;

@@ -1,6 +1,6 @@
 package dev.weft.sync;
 
-import static dev.weft.sync.Conditions.awaitTrue;
+import static dev.weft.Conditions.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -162,10 +162,6 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         return sched;
     }
 
-    public long parentId() {
-        return parentId;
-    }
-
     public Thread thread() {
         return thread;
     }
@@ -202,10 +198,6 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     public boolean isDead() {
         int s = status;
         return s == GStatus.DEAD || (s != GStatus.IDLE && !thread.isAlive());
-    }
-
-    public WaitReason waitReason() {
-        return waitReason;
     }
 
     public Throwable failure() {

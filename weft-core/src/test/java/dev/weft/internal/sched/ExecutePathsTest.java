@@ -1,6 +1,6 @@
 package dev.weft.internal.sched;
 
-import static dev.weft.internal.sched.SchedTestSupport.awaitCondition;
+import static dev.weft.Conditions.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.internal.sched.SchedTestSupport.Recorded;
@@ -153,7 +153,7 @@ class ExecutePathsTest {
                 rt.join(b);
             });
             pairRunning.await();
-            awaitCondition(() -> hops.get() > 1000); // the pair is established on the only P
+            awaitTrue(() -> hops.get() > 1000); // the pair is established on the only P
             // Queued globally from this platform thread: it must still get a turn.
             G starved = rt.go(() -> stop.set(true));
             rt.join(starved);
@@ -197,7 +197,7 @@ class ExecutePathsTest {
             rt.join(main);
             // 300 spawned: runnext holds 1, the ring overflowed once (128 + 1 to global).
             assertThat(globalSize[0]).isEqualTo(129);
-            awaitCondition(() -> done.get() == n);
+            awaitTrue(() -> done.get() == n);
         }
     }
 }

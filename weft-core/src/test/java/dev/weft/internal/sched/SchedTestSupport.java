@@ -32,11 +32,4 @@ final class SchedTestSupport {
             sched.close();
         }
     }
-
-    /** Spins (yielding the goroutine or thread) until the condition holds; the test's @Timeout bounds it. */
-    static void awaitCondition(java.util.function.BooleanSupplier condition) {
-        while (!condition.getAsBoolean()) {
-            Thread.yield();
-        }
-    }
 }
