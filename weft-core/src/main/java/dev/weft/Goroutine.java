@@ -44,11 +44,11 @@ public final class Goroutine {
         if (g.isNew()) {
             return State.NEW;
         }
-        if (g.isRunning()) {
-            return State.RUNNING;
-        }
         if (g.isWaiting()) {
             return State.WAITING;
+        }
+        if (g.isRunning()) {
+            return State.RUNNING;
         }
         return State.RUNNABLE;
     }

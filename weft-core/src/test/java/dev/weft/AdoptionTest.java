@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Timeout;
  * Virtual threads that user code starts inside a goroutine with the JDK's own APIs inherit
  * weft's scheduler and become goroutines too.
  */
+// Virtual threads adopted by weft's scheduler: not under ONE_TO_ONE, whose goroutines are platform threads.
+@Tag("user-space-scheduler")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AdoptionTest {
 

@@ -6,6 +6,14 @@ import java.util.function.BooleanSupplier;
 public final class Conditions {
     private Conditions() {}
 
+    /**
+     * {@code n}, or a hundredth of it when the suite runs under ONE_TO_ONE ({@code -Dweft.model}),
+     * where every goroutine is a kernel thread and a million of them would exhaust the machine.
+     */
+    public static int scaledForTheModel(int n) {
+        return "ONE_TO_ONE".equals(System.getProperty("weft.model")) ? Math.max(1, n / 100) : n;
+    }
+
     /** Yields until {@code condition} holds; used to wait until a thread has parked, never for time. */
     public static void awaitTrue(BooleanSupplier condition) {
         while (!condition.getAsBoolean()) {

@@ -13,6 +13,7 @@ import java.lang.invoke.MethodType;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.Timeout;
  * Until sysmon can hand that P to another carrier, the other Ps keep the runtime going (they steal
  * the blocked P's queue), and nothing is lost once the pinned goroutine wakes.
  */
+// A pinned carrier handed off: M_N only.
+@Tag("m-n-mechanics")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NativePinTest {
     static final CountDownLatch pinned = new CountDownLatch(1);

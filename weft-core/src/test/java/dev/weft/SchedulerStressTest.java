@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,7 +19,7 @@ class SchedulerStressTest {
     @ParameterizedTest(name = "procs {0}")
     @ValueSource(ints = {1, 2})
     void aMillionGoroutinesStartedAndJoined(int procs) {
-        int n = 1_000_000;
+        int n = Conditions.scaledForTheModel(1_000_000);
         try (Weft rt = Weft.builder().procs(procs).build()) {
             AtomicLong sum = new AtomicLong();
             rt.run(() -> {
@@ -48,7 +49,7 @@ class SchedulerStressTest {
     @ParameterizedTest(name = "procs {0}")
     @ValueSource(ints = {1, 2})
     void tenThousandGoroutinesUnparkingEachOtherInRounds(int procs) {
-        int n = 10_000;
+        int n = Conditions.scaledForTheModel(10_000);
         int rounds = 20;
         try (Weft rt = Weft.builder().procs(procs).build()) {
             AtomicIntegerArray tokens = new AtomicIntegerArray(n);
@@ -103,6 +104,7 @@ class SchedulerStressTest {
     }
 
     /** setProcs up and down while goroutines yield and spawn: nothing is lost. */
+    @Tag("m-n-mechanics") // setProcs exists under M_N only
     @ParameterizedTest(name = "starting at procs {0}")
     @ValueSource(ints = {1, 2})
     void setProcsWhileGoroutinesRun(int procs) throws Exception {

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a read weft cannot see, spinning without safe points, pinned by a native frame, or inside
  * {@code Go.blocking}. All on procs 1, where nothing else could run them.
  */
+// Hand-off, retake and carrier detection: M_N only (N_1 has no hand-off, ONE_TO_ONE no carriers).
+@Tag("m-n-mechanics")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SysmonTest {
     private static final int PING_PONGS = 100;

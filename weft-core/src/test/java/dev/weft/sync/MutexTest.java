@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,7 +67,7 @@ class MutexTest {
     @ParameterizedTest(name = "procs={0}")
     @ValueSource(ints = {1, 2})
     void protectsACounterUnderTenThousandGoroutines(int procs) throws Exception {
-        int goroutines = 10_000;
+        int goroutines = dev.weft.Conditions.scaledForTheModel(10_000);
         int platforms = 4;
         int perGoroutine = 10;
         int perPlatform = 2_000;
@@ -113,6 +114,7 @@ class MutexTest {
      * Go's TestMutexFairness: a goroutine that re-locks in a loop cannot starve one that needs the
      * lock ten times (starvation mode hands the lock over after 1 ms of waiting).
      */
+    @Tag("m-n-mechanics") // the hog has no safe point: needs a second processor
     @Test
     void starvationModeLetsAWaiterThrough() throws Exception {
         try (Weft rt = Weft.builder().procs(2).build()) {

@@ -55,7 +55,7 @@ class TimeTest {
     @Test
     void aHundredThousandSleepersAllWakeUp() {
         try (Weft rt = Weft.builder().procs(2).build()) {
-            int n = 100_000;
+            int n = dev.weft.Conditions.scaledForTheModel(100_000);
             AtomicInteger woke = new AtomicInteger();
             long t0 = System.nanoTime();
             rt.run(() -> {

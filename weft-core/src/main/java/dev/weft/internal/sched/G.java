@@ -259,7 +259,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         if (s == GStatus.RUNNING && inSyscall) {
             return "syscall";
         }
-        if (s == GStatus.WAITING) {
+        if (s == GStatus.WAITING || (kernelThread && isWaiting())) {
             WaitReason r = waitReason;
             return r == WaitReason.NONE ? WaitReason.JDK_PARK.text() : r.text();
         }
@@ -275,7 +275,13 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     }
 
     public boolean isWaiting() {
-        return status == GStatus.WAITING;
+        int s = status;
+        if (s == GStatus.RUNNING && kernelThread) {
+            // ONE_TO_ONE: a wait inside the JDK (a latch, a monitor, join) shows only in the thread.
+            Thread.State t = thread.getState();
+            return t == Thread.State.WAITING || t == Thread.State.TIMED_WAITING || t == Thread.State.BLOCKED;
+        }
+        return s == GStatus.WAITING;
     }
 
     /**

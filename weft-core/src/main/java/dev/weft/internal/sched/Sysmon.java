@@ -153,7 +153,13 @@ final class Sysmon extends Thread {
                 if (checkDeadlock()) {
                     continue;
                 }
-                LockSupport.park(this);
+                if (sched.model == Model.ONE_TO_ONE) {
+                    // Goroutines park without ever taking a P, so nothing would wake sysmon to
+                    // look for a deadlock again: look periodically.
+                    LockSupport.parkNanos(this, MAX_DELAY);
+                } else {
+                    LockSupport.park(this);
+                }
                 continue;
             }
             long wait = next - sched.clock.nanoTime();
