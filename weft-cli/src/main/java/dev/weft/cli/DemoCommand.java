@@ -3,6 +3,7 @@ package dev.weft.cli;
 import dev.weft.Go;
 import dev.weft.Goroutine;
 import dev.weft.SchedulerStats;
+import dev.weft.SchedulingPolicy;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
 import java.time.Duration;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
  * sees it work.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run spawn, ping-pong, fork-join and channel (skynet) workloads on weft and show the scheduler's counters.")
+        description = "Run spawn, ping-pong, fork-join, channel (skynet) and timer workloads on weft and show the scheduler's "
+                + "counters; then time slices, priorities and the three threading models at work.")
 final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -55,11 +57,20 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--mixed-rounds", description = "Timed ping-pong round trips in the mixed workload (default: ${DEFAULT-VALUE}).")
     int mixedRounds = 200;
 
+    @Option(names = "--model-parked", description = "Goroutines parked at once when comparing threading models "
+            + "(ONE_TO_ONE: at most --kernel-threads) (default: ${DEFAULT-VALUE}).")
+    int modelParked = 1_000_000;
+
+    @Option(names = "--kernel-threads", description = "Cap on goroutines alive at once under ONE_TO_ONE, each a kernel "
+            + "thread (default: ${DEFAULT-VALUE}).")
+    int kernelThreads = 10_000;
+
     @Override
     public Integer call() {
-        if (procs < 1 || spawn < 1 || rounds < 1 || fib < 1 || sleepers < 1 || hogMillis < 1 || mixedRounds < 1) {
-            throw new ParameterException(spec.commandLine(),
-                    "--procs, --spawn, --rounds, --fib, --sleepers, --hog-millis and --mixed-rounds must be positive");
+        if (procs < 1 || spawn < 1 || rounds < 1 || fib < 1 || sleepers < 1 || hogMillis < 1 || mixedRounds < 1
+                || modelParked < 1 || kernelThreads < 1) {
+            throw new ParameterException(spec.commandLine(), "--procs, --spawn, --rounds, --fib, --sleepers, --hog-millis,"
+                    + " --mixed-rounds, --model-parked and --kernel-threads must be positive");
         }
         if (!isPowerOf10(skynet)) {
             throw new ParameterException(spec.commandLine(),
@@ -85,7 +96,35 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("steals: an idle processor took work from a busy one; Ms: carrier threads created so far.");
         System.out.println();
         mixed();
+        System.out.println();
+        priority();
+        System.out.println();
+        models();
         return 0;
+    }
+
+    /** The high-priority ping-pong against low-priority hogs: PRIORITY, FIFO, virtual threads. */
+    private void priority() {
+        System.out.printf("priority: 4 CPU hogs at priority 2 (%d ms of work each) and a ping-pong at priority 24 that sleeps%n"
+                + "1 ms before each of %d timed round trips, procs=%d%n", hogMillis, mixedRounds, procs);
+        long iters = TimingWorkloads.hogIterationsPerMilli();
+        Object[][] runs = {{"weft PRIORITY", SchedulingPolicy.PRIORITY}, {"weft FIFO", SchedulingPolicy.FIFO},
+                {"virtual threads", null}};
+        for (Object[] run : runs) {
+            org.HdrHistogram.Histogram h = TimingWorkloads.priorityPingPong((SchedulingPolicy) run[1], procs, hogMillis,
+                    iters, mixedRounds);
+            System.out.printf("  %-16s wake-up + round trip %s%n", run[0], TimingWorkloads.percentiles(h));
+        }
+        System.out.println("Under PRIORITY the woken pair preempts a hog at its next safe point; under FIFO it queues behind");
+        System.out.println("the hogs for up to a slice; the JDK's scheduler has neither priorities nor slices.");
+    }
+
+    /** The threading models side by side (ThreadingModel). */
+    private void models() {
+        System.out.printf("threading models, procs=%d (the same weft program under each model)%n", procs);
+        List<ModelComparison.Row> rows = ModelComparison.run(procs, new ModelComparison.Sizes(Math.min(spawn, 100_000),
+                modelParked, Math.min(rounds, 100_000), kernelThreads, hogMillis), TimingWorkloads.hogIterationsPerMilli());
+        ModelComparison.print(rows, procs);
     }
 
     /** The mixed workload twice: with 10 ms time slices, and with slicing effectively off. */
@@ -105,7 +144,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("With slices every wait is bounded by a few slices (hogs take turns with everyone); without,");
         System.out.println("a hog keeps its carrier until it is done and whoever queues behind it waits that long (see max).");
-        System.out.println("Priorities, to put the ping-pong ahead of the hogs, are not built yet.");
     }
 
     private record Row(String name, double millis, long goroutines, long switches, long steals, int threads,

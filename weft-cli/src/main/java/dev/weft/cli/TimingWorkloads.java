@@ -3,17 +3,22 @@ package dev.weft.cli;
 import dev.weft.Go;
 import dev.weft.Goroutine;
 import dev.weft.SchedulerStats;
+import dev.weft.SchedulingPolicy;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
 
 /**
- * The demo's workloads about time: sleepers (how late timers fire) and the mixed workload (CPU
- * hogs, sleepers and a latency-sensitive ping-pong, with and without time slices).
+ * The demo's workloads about time: sleepers (how late timers fire), the mixed workload (CPU
+ * hogs, sleepers and a latency-sensitive ping-pong, with and without time slices) and the
+ * priority ping-pong (the same pair ahead of hogs under the PRIORITY policy).
  */
 final class TimingWorkloads {
     private TimingWorkloads() {}
@@ -150,6 +155,117 @@ final class TimingWorkloads {
                 }
             });
             return new MixedResult(h, rt.stats(), (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    /**
+     * A high-priority ping-pong against 4 low-priority CPU hogs on {@code procs} processors: the
+     * hogs (priority 2, a safe point every 1,000 iterations, {@code hogMillis} of work each) take
+     * the processors first; then the pair (priority 24) sleeps 1 ms before each timed round trip.
+     * Recorded: the time beyond the sleep. {@code policy} null runs the same on JDK virtual threads
+     * (which have no priorities) with a SynchronousQueue pair.
+     */
+    static Histogram priorityPingPong(SchedulingPolicy policy, int procs, long hogMillis, long itersPerMilli,
+                                      int rounds) {
+        Histogram h = new Histogram(3);
+        long work = hogMillis * itersPerMilli / 1000;
+        if (policy == null) {
+            virtualPriorityPingPong(h, procs, work, rounds);
+            return h;
+        }
+        try (Weft rt = Weft.builder().procs(procs).policy(policy).name("priority-" + policy).build()) {
+            rt.run(() -> {
+                Go.current().setPriority(24);
+                CountDownLatch hogsOnEveryP = new CountDownLatch(procs);
+                Goroutine[] hogs = new Goroutine[4];
+                for (int i = 0; i < hogs.length; i++) {
+                    hogs[i] = Go.go(2, () -> {
+                        hogsOnEveryP.countDown();
+                        DemoCommand.check(hog(work) > 0, "hog");
+                    });
+                }
+                awaitQuietly(hogsOnEveryP);
+                Chan<Long> ping = Chan.make();
+                Chan<Long> pong = Chan.make();
+                Goroutine echo = Go.go(() -> {
+                    for (Long v : ping) {
+                        pong.send(v);
+                    }
+                });
+                long pause = Duration.ofMillis(1).toNanos();
+                for (long i = 0; i < rounds; i++) {
+                    long s = System.nanoTime();
+                    Go.sleep(Duration.ofNanos(pause));
+                    ping.send(i);
+                    DemoCommand.check(pong.recv() == i, "ping-pong out of order");
+                    h.recordValue(Math.max(0, System.nanoTime() - s - pause));
+                }
+                ping.close();
+                echo.join();
+                for (Goroutine g : hogs) {
+                    g.join();
+                }
+            });
+        }
+        return h;
+    }
+
+    private static long hog(long work) {
+        long x = 0;
+        for (long k = 0; k < work; k++) {
+            for (int j = 0; j < 1000; j++) {
+                x += Long.numberOfTrailingZeros(x + j) + 1;
+            }
+            Go.checkpoint();
+        }
+        return x;
+    }
+
+    private static void virtualPriorityPingPong(Histogram h, int procs, long work, int rounds) {
+        // The JDK's scheduler has as many carriers as processors by default; the hogs get no
+        // priority and no safe points matter (Go.checkpoint is a no-op outside weft).
+        CountDownLatch hogsOnEveryP = new CountDownLatch(procs);
+        List<Thread> hogs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            hogs.add(Thread.ofVirtual().start(() -> {
+                hogsOnEveryP.countDown();
+                DemoCommand.check(hog(work) > 0, "hog");
+            }));
+        }
+        awaitQuietly(hogsOnEveryP);
+        SynchronousQueue<Long> ping = new SynchronousQueue<>();
+        SynchronousQueue<Long> pong = new SynchronousQueue<>();
+        try {
+            Thread pinger = Thread.ofVirtual().start(() -> {
+                try {
+                    long pause = Duration.ofMillis(1).toNanos();
+                    for (long i = 0; i < rounds; i++) {
+                        long s = System.nanoTime();
+                        Thread.sleep(Duration.ofNanos(pause));
+                        ping.put(i);
+                        DemoCommand.check(pong.take() == i, "ping-pong out of order");
+                        h.recordValue(Math.max(0, System.nanoTime() - s - pause));
+                    }
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread echo = Thread.ofVirtual().start(() -> {
+                try {
+                    for (long i = 0; i < rounds; i++) {
+                        pong.put(ping.take());
+                    }
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            pinger.join();
+            echo.join();
+            for (Thread t : hogs) {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
