@@ -1,0 +1,70 @@
+package dev.weft.cli.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the workloads on the peers, alternating: for each workload, round after round, every
+ * applicable peer runs once (warm-up rounds first, their values dropped). A slow spell of the
+ * machine (a neighbour's build, a GC) then falls on all peers of a round rather than on
+ * whichever peer happened to run during it, which is what makes the ratios hold on a noisy
+ * machine. The peers' order rotates from round to round so that no peer always runs first
+ * (right after a full GC) or last, and each run starts after a full GC so that no peer pays
+ * for another's garbage.
+ *
+ * <p>Progress goes to {@code progress} (stderr), so stdout stays clean for the table or JSON.
+ */
+final class Harness {
+    private final List<Workload> workloads;
+    private final List<Peer> peers;
+    private final Sizes sizes;
+    private final int warmups;
+    private final int iterations;
+    private final PrintStream progress;
+
+    Harness(List<Workload> workloads, List<Peer> peers, Sizes sizes, int warmups, int iterations,
+            PrintStream progress) {
+        this.workloads = List.copyOf(workloads);
+        this.peers = List.copyOf(peers);
+        this.sizes = sizes;
+        this.warmups = warmups;
+        this.iterations = iterations;
+        this.progress = progress;
+    }
+
+    /** Every (workload, applicable peer) pair's measured samples, in workload then peer order. */
+    List<Report.Samples> run() {
+        List<Report.Samples> out = new ArrayList<>();
+        for (int wi = 0; wi < workloads.size(); wi++) {
+            Workload w = workloads.get(wi);
+            List<Peer> here = peers.stream().filter(p -> p.applies(w)).toList();
+            Map<Peer, List<Double>> samples = new LinkedHashMap<>();
+            here.forEach(p -> samples.put(p, new ArrayList<>()));
+            int rounds = warmups + iterations;
+            for (int r = 0; r < rounds; r++) {
+                for (int k = 0; k < here.size(); k++) {
+                    Peer p = here.get((r + k) % here.size());
+                    String phase = r < warmups ? "warm-up " + (r + 1) + "/" + warmups
+                            : "iteration " + (r - warmups + 1) + "/" + iterations;
+                    progress.printf("[%d/%d %s] %-22s %s ... ", wi + 1, workloads.size(), w.id, p.label(), phase);
+                    progress.flush();
+                    System.gc();
+                    double v = p.measure(w, sizesFor(p));
+                    progress.printf("%.1f %s%n", v, w.unit);
+                    if (r >= warmups) {
+                        samples.get(p).add(v);
+                    }
+                }
+            }
+            samples.forEach((p, vs) -> out.add(new Report.Samples(w, p, w.size(sizesFor(p)), vs)));
+        }
+        return out;
+    }
+
+    private Sizes sizesFor(Peer p) {
+        return p.osThreads() ? sizes.forOsThreads() : sizes;
+    }
+}
