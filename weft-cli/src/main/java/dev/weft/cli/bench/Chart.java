@@ -3,6 +3,7 @@ package dev.weft.cli.bench;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.File;
+import java.text.DecimalFormat;
 import java.io.IOException;
 import java.util.Locale;
 import org.jfree.chart.ChartFactory;
@@ -10,6 +11,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.renderer.category.BarRenderer;
@@ -47,6 +49,10 @@ final class Chart {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         LogAxis axis = new LogAxis("ratio (log scale)");
+        // Base 2, a tick per power: 0.25, 0.5, 1, 2, 4 read as "twice as fast", "twice as slow".
+        axis.setBase(2);
+        axis.setTickUnit(new NumberTickUnit(1));
+        axis.setNumberFormatOverride(new DecimalFormat("0.###"));
         axis.setRange(lo / 1.5, hi * 1.5);
         plot.setRangeAxis(axis);
         plot.addRangeMarker(new ValueMarker(1.0, Color.BLACK, new BasicStroke(1.5f)));

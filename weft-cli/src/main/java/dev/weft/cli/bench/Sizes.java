@@ -5,8 +5,9 @@ package dev.weft.cli.bench;
  * so for a run under a minute; command-line options override single sizes (the tests run
  * tiny ones). Peers that give every task its own OS thread (platform threads, weft
  * ONE_TO_ONE) run {@link #forOsThreads()}: the same workloads capped where a million OS threads
- * (or ten million futex hand-offs) would exhaust the machine or the run's time; the table
- * prints those sizes.
+ * (or ten million futex hand-offs) would exhaust the machine or the run's time (a platform
+ * thread costs ~0.2 ms to start on this project's 2-core machines, a hand-off ~15 µs); the
+ * table prints those sizes.
  *
  * @param spawn        trivial tasks created and joined
  * @param skynetLeaves leaves of the 10-ary skynet tree (a power of 10)
@@ -32,8 +33,8 @@ record Sizes(int spawn, int skynetLeaves, int rounds, int hops, int producers, i
             1_000_000, 200);
     static final Sizes QUICK = new Sizes(100_000, 100_000, 100_000, 1_000_000, 1_000, 27, 10_000, 100_000, 50);
     /** The most any OS-thread peer runs of each size. */
-    private static final Sizes OS_THREAD_CAPS = new Sizes(10_000, 10_000, 100_000, 100_000, 1_000, 27, 10_000,
-            100_000, Integer.MAX_VALUE);
+    private static final Sizes OS_THREAD_CAPS = new Sizes(2_000, 1_000, 20_000, 20_000, 200, 22, 2_000,
+            20_000, Integer.MAX_VALUE);
 
     Sizes {
         if (spawn < 1 || skynetLeaves < 1 || rounds < 1 || hops < 1 || producers < 1 || sleepers < 1
