@@ -24,6 +24,19 @@ public final class Go {
     }
 
     /**
+     * {@link #go(Runnable)} at {@code priority}, 0 (lowest) to 31 (highest); see
+     * {@link Weft#go(int, Runnable)}. Under the PRIORITY policy a goroutine started above the
+     * caller's priority runs before the caller continues, if no processor is idle.
+     *
+     * @throws IllegalArgumentException if {@code priority} is outside 0..31
+     */
+    public static Goroutine go(int priority, Runnable body) {
+        Goroutine g = new Goroutine(Sched.forCaller().go(body, true, Goroutine.checkPriority(priority)));
+        Sched.checkpoint();
+        return g;
+    }
+
+    /**
      * Pauses the calling goroutine for at least {@code d} (Go's {@code time.Sleep}): it parks on a
      * timer of its processor and its carrier runs other goroutines meanwhile. Zero or negative
      * returns at once. An interrupt does not end the sleep; the interrupt status is kept. On a

@@ -58,9 +58,31 @@ public final class Goroutine {
         return g.statusText();
     }
 
-    /** The goroutine's virtual thread. */
+    /** The goroutine's thread: a virtual thread, or under ONE_TO_ONE a platform thread of its own. */
     public Thread thread() {
         return g.thread();
+    }
+
+    /** Its base priority, 0 (lowest) to 31 (highest); see {@link PriorityClass}. */
+    public int priority() {
+        return g.priority();
+    }
+
+    /**
+     * Changes its base priority (ending any starvation boost). A goroutine that is queued keeps
+     * its place until it next becomes ready; a running one is compared at its next switch.
+     *
+     * @throws IllegalArgumentException if {@code priority} is outside 0..31
+     */
+    public void setPriority(int priority) {
+        g.setPriority(checkPriority(priority));
+    }
+
+    static int checkPriority(int priority) {
+        if (priority < 0 || priority > 31) {
+            throw new IllegalArgumentException("weft: priority must be 0 (lowest) to 31 (highest), got " + priority);
+        }
+        return priority;
     }
 
     /** The exception that escaped the body, or null. */

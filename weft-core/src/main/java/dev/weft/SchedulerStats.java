@@ -22,9 +22,16 @@ package dev.weft;
  * @param syscallHandoffs processors taken from goroutines blocked in {@code Go.blocking}
  * @param hogRetakes     processors taken from goroutines that ignored a request for a whole slice
  * @param blockedRetakes processors taken from carriers blocked outside weft (no CPU progress)
+ * @param priorityPreemptRequests running goroutines asked to yield to a higher-priority one (PRIORITY)
+ * @param starvationBoosts goroutines the starvation guard raised to level 15 (PRIORITY)
+ * @param switchesByReason context switches by why the goroutine left its carrier, in total
+ * @param switchesByReasonPerProc the same for each processor in use (switches of processors
+ *     since retaken, and under ONE_TO_ONE all of them, count only in the total)
  */
 public record SchedulerStats(int procs, int idleProcs, int threads, int idleThreads, int spinning, int globalRunq,
                              int[] localRunq, int timers, long created, long adopted, long live, long contextSwitches,
                              long steals, long preemptRequests, long preemptYields, long sliceEnds,
-                             long syscallHandoffs, long hogRetakes, long blockedRetakes) {
+                             long syscallHandoffs, long hogRetakes, long blockedRetakes,
+                             long priorityPreemptRequests, long starvationBoosts, ContextSwitches switchesByReason,
+                             java.util.List<ContextSwitches> switchesByReasonPerProc) {
 }

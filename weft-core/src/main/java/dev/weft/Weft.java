@@ -1,7 +1,9 @@
 package dev.weft;
 
 import dev.weft.internal.sched.G;
+import dev.weft.internal.sched.Model;
 import dev.weft.internal.sched.Sched;
+import dev.weft.internal.sched.SchedConfig;
 import dev.weft.internal.sched.SchedStats;
 import dev.weft.internal.util.Clock;
 import java.time.Duration;
@@ -42,15 +44,37 @@ public final class Weft implements AutoCloseable {
     private static final AtomicInteger RUNTIME_IDS = new AtomicInteger();
 
     final Sched sched;
+    private final ThreadingModel model;
+    private final SchedulingPolicy policy;
 
     private Weft(Sched sched) {
         this.sched = sched;
+        this.model = ThreadingModel.M_N;
+        this.policy = SchedulingPolicy.FIFO;
     }
 
     private Weft(Builder b) {
         UncaughtExceptionHandler handler = b.handler;
-        this.sched = new Sched(b.name, b.procs, b.maxThreads, (g, t) -> handler.uncaught(new Goroutine(g), t),
-                Clock.SYSTEM, b.timeslice.toNanos(), b.detectDeadlocks);
+        this.model = b.model != null ? b.model : defaultModel();
+        this.policy = b.policy;
+        this.sched = new Sched(new SchedConfig(b.name, b.procs, b.maxThreads,
+                (g, t) -> handler.uncaught(new Goroutine(g), t), Clock.SYSTEM, b.timeslice.toNanos(), b.detectDeadlocks,
+                policy == SchedulingPolicy.PRIORITY, Model.valueOf(model.name()),
+                b.starvationBoost ? Go.saturatedNanos(b.starvationBound) : 0));
+    }
+
+    /** The model the system property {@code weft.model} names, or M_N. */
+    private static ThreadingModel defaultModel() {
+        String named = System.getProperty("weft.model");
+        if (named == null || named.isBlank()) {
+            return ThreadingModel.M_N;
+        }
+        try {
+            return ThreadingModel.valueOf(named.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("weft: unknown threading model '" + named + "' in -Dweft.model; expected one of "
+                    + java.util.Arrays.toString(ThreadingModel.values()));
+        }
     }
 
     public static Builder builder() {
@@ -79,6 +103,18 @@ public final class Weft implements AutoCloseable {
      */
     public Goroutine go(Runnable body) {
         return new Goroutine(sched.go(body, true));
+    }
+
+    /**
+     * Starts a goroutine at {@code priority}, 0 (lowest) to 31 (highest); see
+     * {@link PriorityClass} for the symbolic levels. The priority orders goroutines under the
+     * {@link SchedulingPolicy#PRIORITY} policy and sets the thread priority under
+     * {@link ThreadingModel#ONE_TO_ONE}; under FIFO it is only recorded (and inherited).
+     *
+     * @throws IllegalArgumentException if {@code priority} is outside 0..31
+     */
+    public Goroutine go(int priority, Runnable body) {
+        return new Goroutine(sched.go(body, true, Goroutine.checkPriority(priority)));
     }
 
     /**
@@ -116,17 +152,48 @@ public final class Weft implements AutoCloseable {
         return sched.dump();
     }
 
-    /** The number of logical processors (Go's GOMAXPROCS). */
+    /**
+     * The number of logical processors (Go's GOMAXPROCS): 1 under N_1; under ONE_TO_ONE, where
+     * the kernel schedules every thread, the processors available to the JVM.
+     */
     public int procs() {
-        return sched.procs();
+        return model == ThreadingModel.ONE_TO_ONE ? Runtime.getRuntime().availableProcessors() : sched.procs();
     }
 
     /**
      * Changes the number of logical processors while goroutines run; queued work of removed
      * processors moves to the global queue.
+     *
+     * @throws UnsupportedOperationException under N_1 and ONE_TO_ONE, which have no processors to resize
      */
     public void setProcs(int procs) {
+        if (model != ThreadingModel.M_N) {
+            throw new UnsupportedOperationException("weft: setProcs needs the M_N model; runtime '" + name()
+                    + "' runs " + model + (model == ThreadingModel.N_1 ? ", which has one processor"
+                    : ", where the kernel schedules every goroutine's thread"));
+        }
         sched.setProcs(procs);
+    }
+
+    public ThreadingModel model() {
+        return model;
+    }
+
+    public SchedulingPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Whether goroutine priorities change the order goroutines run in: under PRIORITY (M_N or
+     * N_1) always; under ONE_TO_ONE only if the operating system applies Java thread priorities
+     * (Linux does not, unless the JVM runs as root with {@code -XX:ThreadPriorityPolicy=1});
+     * under FIFO never.
+     */
+    public boolean prioritiesHonoured() {
+        if (model == ThreadingModel.ONE_TO_ONE) {
+            return Sched.osHonoursThreadPriorities();
+        }
+        return policy == SchedulingPolicy.PRIORITY;
     }
 
     /** Goroutines started and not yet finished. */
@@ -144,7 +211,9 @@ public final class Weft implements AutoCloseable {
         return new SchedulerStats(s.procs(), s.idleProcs(), s.threads(), s.idleThreads(), s.spinning(),
                 s.globalRunq(), s.localRunq(), s.timers(), s.created(), s.adopted(), s.live(), s.switches(), s.steals(),
                 s.preemptRequests(), s.preemptYields(), s.sliceEnds(), s.syscallHandoffs(), s.hogRetakes(),
-                s.blockedRetakes());
+                s.blockedRetakes(), s.priorityPreemptRequests(), s.starvationBoosts(),
+                ContextSwitches.of(s.switchReasons()),
+                java.util.Arrays.stream(s.switchReasonsPerP()).map(ContextSwitches::of).toList());
     }
 
     /**
@@ -175,8 +244,49 @@ public final class Weft implements AutoCloseable {
         private UncaughtExceptionHandler handler = PRINT_TO_STDERR;
         private Duration timeslice = Duration.ofMillis(10);
         private boolean detectDeadlocks = true;
+        private ThreadingModel model;
+        private SchedulingPolicy policy = SchedulingPolicy.FIFO;
+        private boolean starvationBoost = true;
+        private Duration starvationBound = Duration.ofSeconds(1);
 
         private Builder() {}
+
+        /**
+         * The threading model; default M_N, or the one the system property {@code weft.model}
+         * names (so an unchanged program can be run under each).
+         */
+        public Builder model(ThreadingModel model) {
+            this.model = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /** How the next goroutine is chosen; default {@link SchedulingPolicy#FIFO}, Go's. */
+        public Builder policy(SchedulingPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Under the PRIORITY policy, how long a goroutine may wait ready before it is boosted to
+         * level 15 (decaying one level per run back to its own); default 1 s.
+         */
+        public Builder starvationBound(Duration bound) {
+            Objects.requireNonNull(bound, "starvation bound");
+            if (bound.isNegative() || bound.isZero()) {
+                throw new IllegalArgumentException("starvation bound must be positive, got " + bound);
+            }
+            this.starvationBound = bound;
+            return this;
+        }
+
+        /**
+         * Whether the PRIORITY policy boosts starving goroutines (default true); false gives strict
+         * priority, where a busy higher level starves every lower one.
+         */
+        public Builder starvationBoost(boolean boost) {
+            this.starvationBoost = boost;
+            return this;
+        }
 
         /** Logical processors (GOMAXPROCS); default: available processors. */
         public Builder procs(int procs) {

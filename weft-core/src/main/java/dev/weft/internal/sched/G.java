@@ -1,5 +1,6 @@
 package dev.weft.internal.sched;
 
+import dev.weft.internal.queue.PriorityRunQueue;
 import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.vm.VirtualThreads;
 import java.lang.invoke.MethodHandles;
@@ -21,15 +22,39 @@ import java.util.concurrent.Executor;
  * transition is a CAS. The fields below it are written by whoever owns the G at the time (its M
  * while running, the G itself for its wait reason) and read racily by statistics and dumps.
  */
-public final class G implements Executor, Runnable, Thread.UncaughtExceptionHandler, RuntimeBound {
+public final class G implements Executor, Runnable, Thread.UncaughtExceptionHandler, RuntimeBound,
+        PriorityRunQueue.Leveled {
+    /** The level of a goroutine nobody gave a priority: Windows' NORMAL class, NORMAL thread. */
+    public static final int DEFAULT_PRIORITY = 8;
+
     final Sched sched;
     final long id;
     final long parentId;
     /** The goroutine's body, or null for an adopted thread (the JDK runs the user's task). */
     private final Runnable body;
+    /** Its virtual thread, or under the ONE_TO_ONE model its own platform thread. */
     final Thread thread;
+    /** The JDK's task that mounts the virtual thread; null for a platform-thread goroutine. */
     final Runnable runContinuation;
     final boolean adopted;
+    /** Runs on its own platform thread (ONE_TO_ONE): no M, no P, the kernel schedules it. */
+    final boolean kernelThread;
+
+    /** Priority 0..31 given at creation or by setPriority; any thread may write it. */
+    volatile int basePriority;
+    /**
+     * The level it queues at: its base priority, or higher while a starvation boost lasts (the
+     * boost decays one level per run, see {@link Sched#afterRun}). Written by whoever owns the G:
+     * its M, or a run queue's boost under the queue's lock while the G is queued.
+     */
+    volatile int level;
+    /** Why sysmon or the scheduler set {@link #preempt}: {@link SwitchReason#SLICE_END} or PRIORITY. */
+    volatile int preemptReason;
+    /**
+     * How the G's last yield is to be counted ({@link SwitchReason}); set by the G itself just
+     * before a yield the scheduler asked for, read and cleared by its M after the unmount.
+     */
+    int yieldReason = SwitchReason.YIELD;
 
     /** See {@link GStatus}. CAS only. */
     volatile int status;
@@ -82,30 +107,66 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         }
     }
 
-    /** A goroutine weft creates: builds its virtual thread, not yet started. */
-    G(Sched sched, long id, long parentId, Runnable body, boolean reportFailure) {
+    /**
+     * A goroutine weft creates, not yet started: on a virtual thread whose scheduler is this G,
+     * or with {@code kernelThread} on a platform thread of its own.
+     */
+    G(Sched sched, long id, long parentId, Runnable body, boolean reportFailure, int priority, boolean kernelThread) {
         this.sched = sched;
         this.id = id;
         this.parentId = parentId;
         this.body = body;
         this.adopted = false;
         this.reportFailure = reportFailure;
-        this.thread = VirtualThreads.newThread(this, sched.threadName(id), this);
-        this.runContinuation = VirtualThreads.runContinuation(thread);
+        this.kernelThread = kernelThread;
+        this.basePriority = priority;
+        this.level = priority;
+        if (kernelThread) {
+            this.thread = new KernelThread(this, sched.name() + "-g" + id);
+            this.runContinuation = null;
+        } else {
+            this.thread = VirtualThreads.newThread(this, sched.threadName(id), this);
+            this.runContinuation = VirtualThreads.runContinuation(thread);
+        }
         this.status = GStatus.IDLE;
     }
 
     /** A virtual thread started by user code inside a goroutine, seen for the first time. */
-    G(Sched sched, long id, long parentId, Thread adoptedThread, Runnable runContinuation) {
+    G(Sched sched, long id, long parentId, Thread adoptedThread, Runnable runContinuation, int priority) {
         this.sched = sched;
         this.id = id;
         this.parentId = parentId;
         this.body = null;
         this.adopted = true;
+        this.kernelThread = false;
         this.reportFailure = true;
         this.thread = adoptedThread;
         this.runContinuation = runContinuation;
+        this.basePriority = priority;
+        this.level = priority;
         this.status = GStatus.IDLE;
+    }
+
+    /** A platform thread that is one goroutine (ONE_TO_ONE); how {@code Sched.currentG} finds it. */
+    static final class KernelThread extends Thread {
+        final G g;
+
+        KernelThread(G g, String name) {
+            super(null, null, name, 0, false);
+            this.g = g;
+            setDaemon(true); // as goroutines: the program does not wait for them
+        }
+
+        @Override
+        public void run() {
+            g.setStatusRelease(GStatus.RUNNING);
+            try {
+                g.run();
+            } finally {
+                g.setStatusRelease(GStatus.DEAD);
+                g.sched.countKernelSwitch(SwitchReason.EXIT);
+            }
+        }
     }
 
     /** For the owner of the G (the M that dequeued it): no CAS needed, ordering kept. */
@@ -147,6 +208,32 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     public void uncaughtException(Thread t, Throwable e) {
         failure = e;
         sched.reportUncaught(this, e);
+    }
+
+    @Override
+    public int runLevel() {
+        return level;
+    }
+
+    @Override
+    public void boost(int boostedLevel) {
+        level = boostedLevel;
+    }
+
+    public int priority() {
+        return basePriority;
+    }
+
+    /**
+     * Changes the base priority; any boost ends. A queued G keeps its place until it next
+     * queues; a kernel-thread G's platform thread gets the nearest Java priority.
+     */
+    public void setPriority(int priority) {
+        basePriority = priority;
+        level = priority;
+        if (kernelThread) {
+            thread.setPriority(Sched.javaPriority(priority));
+        }
     }
 
     @Override

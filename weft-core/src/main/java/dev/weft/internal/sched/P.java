@@ -1,6 +1,7 @@
 package dev.weft.internal.sched;
 
 import dev.weft.internal.queue.LocalRunQueue;
+import dev.weft.internal.queue.PriorityRunQueue;
 import dev.weft.internal.timer.TimerHeap;
 
 /**
@@ -33,7 +34,10 @@ final class P {
     static final int RETAKEN = 5;
 
     final int id;
-    final LocalRunQueue<G> runq = new LocalRunQueue<>();
+    /** The FIFO policy's lock-free ring and runnext; null under PRIORITY. */
+    final LocalRunQueue<G> runq;
+    /** The PRIORITY policy's 32-level queue; null under FIFO. Exactly one of the two is set. */
+    final PriorityRunQueue<G> prq;
     /** Timers armed by goroutines running here; run by this P's M, by thieves and on moves. */
     final TimerHeap timers = new TimerHeap();
     volatile int status = IDLE;
@@ -72,11 +76,28 @@ final class P {
 
     // Statistics, owner-written.
     long switches;
+    /** Switches by {@link SwitchReason}, counted when the G leaves the carrier. */
+    final long[] switchReasons = new long[SwitchReason.COUNT];
     long steals;
-    long stolenFrom;
 
-    P(int id) {
+    P(int id, boolean priorityPolicy) {
         this.id = id;
+        this.runq = priorityPolicy ? null : new LocalRunQueue<>();
+        this.prq = priorityPolicy ? new PriorityRunQueue<>() : null;
+    }
+
+    /** Whether the P's queue (either policy's) holds nothing. */
+    boolean runqEmpty() {
+        return runq != null ? runq.isEmpty() : prq.isEmpty();
+    }
+
+    /** Gs queued outside runnext; racy. */
+    int runqSize() {
+        return runq != null ? runq.ringSize() : prq.ringSize();
+    }
+
+    boolean hasRunnext() {
+        return runq != null ? runq.hasRunnext() : prq.hasRunnext();
     }
 
     boolean casStatus(int expect, int update) {

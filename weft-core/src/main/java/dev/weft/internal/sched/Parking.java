@@ -30,9 +30,17 @@ public final class Parking {
         }
         g.waitReason = reason;
         g.waitBlocker = blocker;
+        if (g.kernelThread) {
+            // ONE_TO_ONE: no M records the wait, so the thread shows it itself (dumps, deadlocks).
+            g.setStatusRelease(GStatus.WAITING);
+        }
         try {
             LockSupport.park(blocker);
         } finally {
+            if (g.kernelThread) {
+                g.setStatusRelease(GStatus.RUNNING);
+                g.sched.countKernelSwitch(SwitchReason.WAIT);
+            }
             g.waitReason = WaitReason.NONE;
             g.waitBlocker = null;
         }
@@ -52,6 +60,9 @@ public final class Parking {
 
     /** Wakes a waiter returned by {@link #currentWaiter}. */
     public static void ready(Thread waiter) {
+        if (waiter instanceof G.KernelThread k) {
+            k.g.sched.kernelWakes.increment(); // seen by deadlock detection before the thread runs
+        }
         LockSupport.unpark(waiter);
     }
 }

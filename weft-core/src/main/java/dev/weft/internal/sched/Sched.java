@@ -1,6 +1,7 @@
 package dev.weft.internal.sched;
 
 import dev.weft.internal.queue.GlobalRunQueue;
+import dev.weft.internal.queue.PriorityRunQueue;
 import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.timer.TimerHeap;
 import dev.weft.internal.util.Clock;
@@ -71,6 +72,8 @@ public final class Sched {
     static final int GLOBAL_FAIRNESS_TICKS = 61;
     /** How long a thief waits before taking a running P's runnext (Go: 3 µs). */
     static final long RUNNEXT_STEAL_BACKOFF_NANOS = 3_000;
+    /** The level a starving G is boosted to (the balance-set manager's 15). */
+    public static final int BOOST_LEVEL = 15;
 
     private final String name;
     private final int maxMs;
@@ -79,8 +82,18 @@ public final class Sched {
     final long timesliceNanos;
     final Sysmon sysmon;
     private final BiConsumer<G, Throwable> uncaughtHandler;
+    final Model model;
+    /** Whether sysmon may hand a P to another M (false under N_1, which has one M). */
+    final boolean handsOff;
+    /** PRIORITY policy: 32-level queues (P.prq, globalPrio) instead of the FIFO ones. */
+    final boolean priorityPolicy;
+    /** Under PRIORITY, a G queued this long is boosted to {@link #BOOST_LEVEL}; 0: never. */
+    final long starvationBoostNanos;
 
+    /** The FIFO policy's global queue (unused, empty, under PRIORITY). */
     final GlobalRunQueue<G> global = new GlobalRunQueue<>();
+    /** The PRIORITY policy's global queue; null under FIFO. */
+    final PriorityRunQueue<G> globalPrio;
     /** Go's sched.lock: idle lists, allp/procs changes, M creation, shutdown. */
     final SpinLock lock = new SpinLock();
 
@@ -92,6 +105,8 @@ public final class Sched {
 
     private P pidle;                      // under lock
     private final AtomicInteger npidle = new AtomicInteger();
+    /** Ps handed to startm when no M could be had; the next M entering stopm takes one. Under lock. */
+    private P pwaitingM;
     private M midle;                      // under lock
     private int nmidle;                   // under lock
     private final List<M> allm = new ArrayList<>(); // under lock
@@ -136,17 +151,40 @@ public final class Sched {
     final AtomicLong syscallHandoffs = new AtomicLong();
     final AtomicLong hogRetakes = new AtomicLong();
     final AtomicLong blockedRetakes = new AtomicLong();
+    final AtomicLong priorityPreemptRequests = new AtomicLong();
+    final AtomicLong starvationBoosts = new AtomicLong();
+    /**
+     * Switches by reason of Ps that were retaken or whose M lost them in a syscall, and, under
+     * ONE_TO_ONE (no Ps), of the goroutines' own waits and exits.
+     */
+    private final java.util.concurrent.atomic.AtomicLongArray otherSwitchReasons =
+            new java.util.concurrent.atomic.AtomicLongArray(SwitchReason.COUNT);
+    /** ONE_TO_ONE: wake-ups of goroutines' own threads, counted by the waker (deadlock detection). */
+    final java.util.concurrent.atomic.LongAdder kernelWakes = new java.util.concurrent.atomic.LongAdder();
     /** Switches counted by Ps that were retaken (their counters leave allp with them). */
     private final AtomicLong retiredSwitches = new AtomicLong();
     private final AtomicLong retiredSteals = new AtomicLong();
 
     public Sched(String name, int procs, int maxMs, BiConsumer<G, Throwable> uncaughtHandler) {
-        this(name, procs, maxMs, uncaughtHandler, Clock.SYSTEM, 10_000_000L, true);
+        this(new SchedConfig(name, procs, maxMs, uncaughtHandler, Clock.SYSTEM, 10_000_000L, true, false, Model.M_N,
+                1_000_000_000L));
     }
 
-    public Sched(String name, int procs, int maxMs, BiConsumer<G, Throwable> uncaughtHandler, Clock clock,
-                 long timesliceNanos, boolean detectDeadlocks) {
+    public Sched(SchedConfig c) {
+        this(c.name(), c.model() == Model.M_N ? c.procs() : 1, c.maxThreads(), c.uncaughtHandler(), c.clock(),
+                c.timesliceNanos(), c.detectDeadlocks(), c.priorityPolicy(), c.model(), c.starvationBoostNanos());
+    }
+
+    private Sched(String name, int procs, int maxMs, BiConsumer<G, Throwable> uncaughtHandler, Clock clock,
+                  long timesliceNanos, boolean detectDeadlocks, boolean priorityPolicy, Model model,
+                  long starvationBoostNanos) {
         VirtualThreads.ensureAvailable();
+        if (model == Model.N_1) {
+            maxMs = 1; // one carrier, whatever maxThreads says: the model's definition
+        }
+        if (starvationBoostNanos < 0) {
+            throw new IllegalArgumentException("starvation bound must not be negative, got " + starvationBoostNanos + " ns");
+        }
         if (procs < 1) {
             throw new IllegalArgumentException("procs must be at least 1, got " + procs);
         }
@@ -162,9 +200,14 @@ public final class Sched {
         this.clock = clock;
         this.timesliceNanos = timesliceNanos;
         this.detectDeadlocks = detectDeadlocks;
+        this.model = model;
+        this.handsOff = model == Model.M_N;
+        this.priorityPolicy = priorityPolicy;
+        this.starvationBoostNanos = priorityPolicy ? starvationBoostNanos : 0;
+        this.globalPrio = priorityPolicy ? new PriorityRunQueue<>() : null;
         P[] ps = new P[procs];
         for (int i = 0; i < procs; i++) {
-            ps[i] = new P(i);
+            ps[i] = new P(i, priorityPolicy);
         }
         this.allp = ps;
         this.procs = procs;
@@ -207,15 +250,23 @@ public final class Sched {
      * new G takes the caller's runnext (Go's newproc); from elsewhere it joins the global queue.
      */
     public G go(Runnable body, boolean reportFailure) {
-        return start(body, reportFailure, null);
+        return start(body, reportFailure, null, INHERIT_PRIORITY);
     }
+
+    /** {@link #go} at {@code priority} (0..31), or the creator's with {@link #INHERIT_PRIORITY}. */
+    public G go(Runnable body, boolean reportFailure, int priority) {
+        return start(body, reportFailure, null, priority);
+    }
+
+    /** Priority argument meaning "the creating goroutine's, or the default outside goroutines". */
+    public static final int INHERIT_PRIORITY = -1;
 
     /**
      * Starts {@code main} as a main goroutine whose end, or a deadlock of the whole runtime,
      * {@link #awaitMain} waits for. Its failure is not reported to the handler.
      */
     public G goMain(Runnable main) {
-        return start(main, false, Thread.currentThread());
+        return start(main, false, Thread.currentThread(), INHERIT_PRIORITY);
     }
 
     /**
@@ -241,7 +292,7 @@ public final class Sched {
         }
     }
 
-    private G start(Runnable body, boolean reportFailure, Thread mainWaiter) {
+    private G start(Runnable body, boolean reportFailure, Thread mainWaiter, int priority) {
         if (body == null) {
             throw new NullPointerException("weft: go of a null body");
         }
@@ -250,7 +301,14 @@ public final class Sched {
             throw new RejectedExecutionException("weft: runtime '" + name + "' is closed; it accepts no new goroutines");
         }
         long parentId = parent == null ? 0 : parent.id;
-        G g = new G(this, goidgen.incrementAndGet(), parentId, body, reportFailure);
+        if (priority == INHERIT_PRIORITY) {
+            priority = parent == null ? G.DEFAULT_PRIORITY : parent.basePriority;
+        }
+        boolean kernel = model == Model.ONE_TO_ONE;
+        G g = new G(this, goidgen.incrementAndGet(), parentId, body, reportFailure, priority, kernel);
+        if (kernel) {
+            g.thread.setPriority(javaPriority(priority));
+        }
         live.incrementAndGet();
         created.incrementAndGet();
         allgs.add(g);
@@ -347,6 +405,9 @@ public final class Sched {
         if (carrier instanceof M m && carrier != Thread.currentThread()) {
             return m.curg;
         }
+        if (carrier instanceof G.KernelThread k) {
+            return k.g; // ONE_TO_ONE: a platform thread is its own carrier
+        }
         return null;
     }
 
@@ -359,6 +420,10 @@ public final class Sched {
             if (s == GStatus.WAITING || s == GStatus.IDLE) {
                 if (!g.casStatus(s, GStatus.RUNNABLE)) {
                     continue;
+                }
+                if (priorityPolicy) {
+                    readyPriority(g, carrier, caller);
+                    return;
                 }
                 if (carrier instanceof M m && m.sched == this && m.p != null && !m.inSyscall
                         && m.p.status != P.RETAKEN) {
@@ -396,6 +461,69 @@ public final class Sched {
     }
 
     /**
+     * ready under the PRIORITY policy. If no P is idle and a goroutine of lower priority is
+     * running, the lowest such is asked to yield (rule 2 of the policy) and {@code g} waits in
+     * the global queue, which every P compares with its own best level when it next schedules,
+     * so the first P to switch runs it. Otherwise as FIFO: the caller's P (runnext if {@code g}
+     * is at least its best queued level) or the global queue.
+     */
+    private void readyPriority(G g, Thread carrier, Thread caller) {
+        long now = queueTime();
+        P mine = null;
+        if (carrier instanceof M m && m.sched == this && m.p != null && !m.inSyscall && m.p.status != P.RETAKEN) {
+            mine = m.p;
+        }
+        if (npidle.get() == 0 && preemptLowerThan(g.level)) {
+            globalPrio.put(g, false, now);
+            wakep();
+            return;
+        }
+        if (mine != null) {
+            mine.prq.put(g, carrier != caller, now);
+            wakepFromRunningP();
+            return;
+        }
+        globalPrio.put(g, false, now);
+        wakep();
+    }
+
+    /** The time a G is queued at, for the starvation guard (not read when the guard is off). */
+    private long queueTime() {
+        return starvationBoostNanos > 0 ? clock.nanoTime() : 0;
+    }
+
+    /**
+     * Asks the lowest-priority running goroutine, if it is below {@code level}, to yield at its
+     * next safe point; returns whether it asked. Racy by design: a G that switches away meanwhile
+     * clears the stale request when it next runs, and its P schedules anyway, finding the
+     * higher-priority G above its own work.
+     */
+    private boolean preemptLowerThan(int level) {
+        P[] ps = allp;
+        G victim = null;
+        int lowest = level;
+        for (int i = 0, n = Math.min(procs, ps.length); i < n; i++) {
+            P p = ps[i];
+            M m = p.m;
+            G running = m == null || p.status != P.RUNNING ? null : m.curg;
+            if (running != null) {
+                int l = running.level;
+                if (l < lowest) {
+                    lowest = l;
+                    victim = running;
+                }
+            }
+        }
+        if (victim == null) {
+            return false;
+        }
+        victim.preemptReason = SwitchReason.PRIORITY;
+        victim.preempt = true;
+        priorityPreemptRequests.incrementAndGet();
+        return true;
+    }
+
+    /**
      * {@code execute} with a task that is not the scheduler-G's own: a virtual thread started
      * with the JDK's APIs inside a goroutine inherited that G as its scheduler. Find or create
      * its G ("adopt" it) and ready that.
@@ -415,7 +543,8 @@ public final class Sched {
 
     private G adopt(Thread vt, Runnable task) {
         G parent = currentG();
-        G g = new G(this, goidgen.incrementAndGet(), parent == null ? 0 : parent.id, vt, task);
+        G g = new G(this, goidgen.incrementAndGet(), parent == null ? 0 : parent.id, vt, task,
+                parent == null ? G.DEFAULT_PRIORITY : parent.basePriority);
         adoptedByThread.put(vt, g);
         if (vt.getUncaughtExceptionHandler() == vt.getThreadGroup()) {
             vt.setUncaughtExceptionHandler(g); // its failures reach the runtime's handler
@@ -479,12 +608,16 @@ public final class Sched {
     }
 
     private void afterRun(M m, G g) {
+        if (priorityPolicy && g.level > g.basePriority) {
+            g.level--; // a starvation boost decays one level per run
+        }
         for (;;) {
             int s = g.status;
             if (s == GStatus.RUNNING) {
                 if (!g.thread.isAlive()) {
                     // Terminated. Only the M that ran it last marks it: nothing can ready it now.
                     if (g.casStatus(GStatus.RUNNING, GStatus.DEAD)) {
+                        countSwitch(m, SwitchReason.EXIT);
                         if (g.adopted) {
                             adoptedByThread.remove(g.thread);
                             allgs.remove(g);
@@ -495,15 +628,27 @@ public final class Sched {
                     continue;
                 }
                 if (g.casStatus(GStatus.RUNNING, GStatus.WAITING)) {
+                    countSwitch(m, SwitchReason.WAIT);
                     return;
                 }
                 continue;
             }
             if (s == GStatus.RUNNABLE_MOUNTED) {
-                g.setStatusRelease(GStatus.RUNNABLE);
                 P p = m.p;
-                if (g.readiedOnCarrier || p == null) {
-                    global.put(g);     // Gosched (or the M lost its P): behind everyone
+                if (g.readiedOnCarrier) {
+                    countSwitch(m, g.yieldReason);
+                    g.yieldReason = SwitchReason.YIELD;
+                } else {
+                    countSwitch(m, SwitchReason.WAIT);
+                }
+                g.setStatusRelease(GStatus.RUNNABLE);
+                if (priorityPolicy && p != null) {
+                    // A yield or a preemption goes to the tail of its level here (rule 1), a
+                    // park woken in flight to runnext if it is still the best.
+                    p.prq.put(g, !g.readiedOnCarrier, queueTime());
+                    wakepFromRunningP();
+                } else if (g.readiedOnCarrier || p == null) {
+                    globput(g);     // Gosched (or the M lost its P): behind everyone
                     wakep();
                 } else {
                     // Woken while it unmounted (a park whose unpark came in between): run it
@@ -515,6 +660,63 @@ public final class Sched {
             }
             throw fatal("goroutine " + g.id + " unmounted in status " + GStatus.name(s));
         }
+    }
+
+    /** ONE_TO_ONE: a goroutine's own thread waited or ended (the kernel switched). */
+    void countKernelSwitch(int reason) {
+        otherSwitchReasons.incrementAndGet(reason);
+    }
+
+    /** Counts a switch on the M's P, or among the others if the M lost its P meanwhile. */
+    private void countSwitch(M m, int reason) {
+        P p = m.p;
+        if (p != null) {
+            p.switchReasons[reason]++;
+        } else {
+            otherSwitchReasons.incrementAndGet(reason);
+        }
+    }
+
+    /** Queues g globally, under either policy. */
+    private void globput(G g) {
+        if (priorityPolicy) {
+            globalPrio.put(g, false, queueTime());
+        } else {
+            global.put(g);
+        }
+    }
+
+    private int globSize() {
+        return priorityPolicy ? globalPrio.size() : global.size();
+    }
+
+    private boolean globEmpty() {
+        return priorityPolicy ? globalPrio.isEmpty() : global.isEmpty();
+    }
+
+    /** A batch from the global queue into p's queue; returns the first G, or null. */
+    private G globPollBatch(P p) {
+        return priorityPolicy ? globalPrio.pollBatch(p.prq, procs) : global.pollBatch(p.runq, procs);
+    }
+
+    /** Moves all of p's queue to the front of the global queue. */
+    private void runqDrainToGlobal(P p) {
+        if (priorityPolicy) {
+            p.prq.drainTo(globalPrio);
+        } else {
+            p.runq.drainTo(global);
+        }
+    }
+
+    /** The next G from p's own queue for p's M: runnext (inheriting the slice), else the queue. */
+    private static G runqGet(P p, M m) {
+        G g = p.runq != null ? p.runq.pollRunnext() : p.prq.pollRunnext();
+        if (g != null) {
+            m.inheritTime = true;
+            return g;
+        }
+        m.inheritTime = false;
+        return p.runq != null ? p.runq.pollRing() : p.prq.poll();
     }
 
     /**
@@ -547,25 +749,33 @@ public final class Sched {
                 runDueTimers(pp.timers);
             }
             G g;
-            if (pp.schedtick % GLOBAL_FAIRNESS_TICKS == 0 && !global.isEmpty()) {
+            if (priorityPolicy) {
+                // The global queue first when its best level is above ours (a G readied to
+                // preempt someone waits there), or at equal level every 61st slice.
+                int gl = globalPrio.bestLevel();
+                if (gl >= 0) {
+                    int ll = pp.prq.bestLevel();
+                    if (gl > ll || (gl == ll && pp.schedtick % GLOBAL_FAIRNESS_TICKS == 0)) {
+                        g = globalPrio.pollBatch(pp.prq, procs);
+                        if (g != null) {
+                            m.inheritTime = false;
+                            return g;
+                        }
+                    }
+                }
+            } else if (pp.schedtick % GLOBAL_FAIRNESS_TICKS == 0 && !global.isEmpty()) {
                 g = global.poll();
                 if (g != null) {
                     m.inheritTime = false;
                     return g;
                 }
             }
-            g = pp.runq.pollRunnext();
-            if (g != null) {
-                m.inheritTime = true;
-                return g;
-            }
-            m.inheritTime = false;
-            g = pp.runq.pollRing();
+            g = runqGet(pp, m);
             if (g != null) {
                 return g;
             }
-            if (!global.isEmpty()) {
-                g = global.pollBatch(pp.runq, procs);
+            if (!globEmpty()) {
+                g = globPollBatch(pp);
                 if (g != null) {
                     return g;
                 }
@@ -585,8 +795,8 @@ public final class Sched {
             // Nothing found: give up the P, re-checking the global queue under the lock.
             lock.lock();
             try {
-                if (!global.isEmpty()) {
-                    g = global.pollBatch(pp.runq, procs);
+                if (!globEmpty()) {
+                    g = globPollBatch(pp);
                     if (g != null) {
                         return g;
                     }
@@ -627,19 +837,19 @@ public final class Sched {
      * anywhere, take an idle P back and spin again. Returns true with {@code m.p} held.
      */
     private boolean recheckAfterSpinning(M m) {
-        boolean work = !global.isEmpty();
+        boolean work = !globEmpty();
         if (!work) {
             P[] ps = allp;
             int n = procs;
             for (int i = 0; i < n && i < ps.length; i++) {
                 P p2 = ps[i];
-                if (p2.status != P.IDLE && !p2.runq.isEmpty()) {
+                if (p2.status != P.IDLE && !p2.runqEmpty()) {
                     work = true;
                     break;
                 }
             }
             for (P p2 : retaken) {
-                work |= !p2.runq.isEmpty();
+                work |= !p2.runqEmpty();
             }
         }
         if (!work) {
@@ -674,10 +884,7 @@ public final class Sched {
             boolean lastRound = round == STEAL_ROUNDS - 1;
             if (lastRound && runOthersDueTimers(pp, ps)) {
                 // Their callbacks readied goroutines into our queue.
-                G g = pp.runq.pollRunnext();
-                if (g == null) {
-                    g = pp.runq.pollRing();
-                }
+                G g = runqGet(pp, m);
                 if (g != null) {
                     return g;
                 }
@@ -709,7 +916,8 @@ public final class Sched {
         }
         // Back off before taking runnext only if p2's M is about to run it itself.
         long backoff = s == P.RUNNING ? RUNNEXT_STEAL_BACKOFF_NANOS : 0;
-        G g = p2.runq.stealInto(pp.runq, stealRunnext, backoff);
+        G g = p2.runq != null ? p2.runq.stealInto(pp.runq, stealRunnext, backoff)
+                : p2.prq.stealInto(pp.prq, stealRunnext, backoff);
         if (g != null) {
             pp.steals++;
         }
@@ -798,10 +1006,15 @@ public final class Sched {
                 allm.add(nm);
                 fresh = true;
             } else {
-                // The caller may be the JDK's unblocker thread or sysmon: report, do not throw.
-                pidleput(p);
-                report = !threadExhaustionReported;
-                threadExhaustionReported = true;
+                // Every M is busy and no more may be made: the next M to go idle takes this P
+                // (stopm) instead of parking, so work queued for it is not stranded. The caller
+                // may be the JDK's unblocker thread or sysmon: report, do not throw. Under N_1
+                // this is the normal case of the single M being on its way to idle.
+                p.status = P.IDLE;
+                p.link = pwaitingM;
+                pwaitingM = p;
+                report = model == Model.M_N && !threadExhaustionReported;
+                threadExhaustionReported |= report;
             }
             if (nm != null) {
                 nm.spinning = spinning;
@@ -851,6 +1064,13 @@ public final class Sched {
         try {
             if (stopped) {
                 return false;
+            }
+            P waiting = pwaitingM;
+            if (waiting != null) {
+                pwaitingM = waiting.link;
+                waiting.link = null;
+                acquirep(m, waiting);
+                return true;
             }
             m.parked = true;
             m.link = midle;
@@ -991,11 +1211,11 @@ public final class Sched {
 
     /** Whether any run queue holds a goroutine (global, a P's, a retaken P's). */
     boolean hasQueuedWork() {
-        if (!global.isEmpty() || retakenHaveWork()) {
+        if (!globEmpty() || retakenHaveWork()) {
             return true;
         }
         for (P p : allp) {
-            if (p.status != P.STOPPED && !p.runq.isEmpty()) {
+            if (p.status != P.STOPPED && !p.runqEmpty()) {
                 return true;
             }
         }
@@ -1018,8 +1238,8 @@ public final class Sched {
             return;
         }
         G g = currentG();
-        if (g == null) {
-            sleepPlatform(nanos);
+        if (g == null || g.kernelThread) {
+            sleepPlatform(nanos); // ONE_TO_ONE: the kernel's timed park is the thread's sleep
             return;
         }
         Sched s = g.sched;
@@ -1073,8 +1293,10 @@ public final class Sched {
      */
     public static <T> T blocking(Callable<T> call) throws Exception {
         G g = currentG();
-        if (g == null || g.inSyscall) {
-            return call.call(); // a platform thread, or already inside Go.blocking
+        if (g == null || g.inSyscall || !g.sched.handsOff) {
+            // A platform thread, already inside Go.blocking, or a model without hand-off: under
+            // N_1 the call blocks every goroutine; under ONE_TO_ONE only its own thread.
+            return call.call();
         }
         M m = (M) VirtualThreads.currentCarrierThread();
         P p = m.p;
@@ -1138,7 +1360,7 @@ public final class Sched {
      * is work for it, else to the idle list (Go's handoffp).
      */
     private void handoffp(P p) {
-        if (!p.runq.isEmpty() || !global.isEmpty() || retakenHaveWork()) {
+        if (!p.runqEmpty() || !globEmpty() || retakenHaveWork()) {
             startm(p, false);
             return;
         }
@@ -1151,7 +1373,7 @@ public final class Sched {
         boolean spinning = false;
         lock.lock();
         try {
-            if (global.isEmpty() && needspinning.get() == 0) {
+            if (globEmpty() && needspinning.get() == 0) {
                 pidleput(p);
                 return;
             }
@@ -1168,7 +1390,7 @@ public final class Sched {
 
     private boolean retakenHaveWork() {
         for (P p : retaken) {
-            if (!p.runq.isEmpty()) {
+            if (!p.runqEmpty()) {
                 return true;
             }
         }
@@ -1184,6 +1406,7 @@ public final class Sched {
         if (g != null && g.preempt) {
             g.preempt = false;
             g.sched.preemptYields.incrementAndGet();
+            g.yieldReason = g.preemptReason;
             Thread.yield();
         }
     }
@@ -1192,6 +1415,7 @@ public final class Sched {
     void endSlice(P p, G running) {
         p.sliceExpired = true;
         if (running != null) {
+            running.preemptReason = SwitchReason.SLICE_END;
             running.preempt = true;
         }
         sliceEnds.incrementAndGet();
@@ -1200,6 +1424,7 @@ public final class Sched {
     /** Sysmon: the G has held its carrier for a time slice; ask it to yield. */
     void requestPreempt(P p, G running) {
         p.sliceExpired = true;
+        running.preemptReason = SwitchReason.SLICE_END;
         running.preempt = true;
         preemptRequests.incrementAndGet();
     }
@@ -1232,7 +1457,7 @@ public final class Sched {
                 return false;
             }
             stuck = p.m;
-            fresh = new P(p.id);
+            fresh = new P(p.id, priorityPolicy);
             fresh.status = P.IDLE;
             P[] copy = ps.clone();
             copy[p.id] = fresh;
@@ -1249,6 +1474,7 @@ public final class Sched {
         }
         G g = stuck == null ? null : stuck.curg;
         if (g != null) {
+            g.preemptReason = SwitchReason.SLICE_END;
             g.preempt = true; // at its next safe point it leaves the carrier
         }
         (blocked ? blockedRetakes : hogRetakes).incrementAndGet();
@@ -1274,7 +1500,10 @@ public final class Sched {
             p.m = null;
             retiredSwitches.addAndGet(p.switches);
             retiredSteals.addAndGet(p.steals);
-            p.runq.drainTo(global);
+            for (int reason = 0; reason < SwitchReason.COUNT; reason++) {
+                otherSwitchReasons.addAndGet(reason, p.switchReasons[reason]);
+            }
+            runqDrainToGlobal(p);
             p.timers.moveAllTo(allp[0].timers);
         } finally {
             lock.unlock();
@@ -1285,6 +1514,35 @@ public final class Sched {
             nmspinning.decrementAndGet();
         }
         wakep();
+    }
+
+    /**
+     * Sysmon, under PRIORITY with the guard on: Gs queued longer than the bound are boosted to
+     * {@link #BOOST_LEVEL} and moved to the global queue (the balance-set manager); then, as for
+     * any G becoming ready, an idle P is woken or the lowest running G below the boost level is
+     * asked to yield. Returns how many were boosted.
+     */
+    int boostStarved(long now) {
+        long before = now - starvationBoostNanos;
+        int moved = 0;
+        P[] ps = allp;
+        for (int i = 0, n = Math.min(procs, ps.length); i < n; i++) {
+            if (ps[i].status != P.STOPPED) {
+                moved += ps[i].prq.boostStarved(before, BOOST_LEVEL, globalPrio);
+            }
+        }
+        for (P p : retaken) {
+            moved += p.prq.boostStarved(before, BOOST_LEVEL, globalPrio);
+        }
+        moved += globalPrio.boostStarved(before, BOOST_LEVEL, globalPrio);
+        if (moved > 0) {
+            starvationBoosts.addAndGet(moved);
+            if (npidle.get() == 0) {
+                preemptLowerThan(BOOST_LEVEL);
+            }
+            wakep();
+        }
+        return moved;
     }
 
     /** For sysmon: whether nothing can run (every P idle). */
@@ -1328,7 +1586,7 @@ public final class Sched {
             if (n > ps.length) {
                 P[] grown = java.util.Arrays.copyOf(ps, n);
                 for (int i = ps.length; i < n; i++) {
-                    grown[i] = new P(i);
+                    grown[i] = new P(i, priorityPolicy);
                     grown[i].status = P.STOPPED;
                 }
                 allp = ps = grown;
@@ -1375,7 +1633,7 @@ public final class Sched {
         }
         // Outside the lock: keep the scheduler lock's section short when the caller is a goroutine.
         for (P p : stoppedNow) {
-            p.runq.drainTo(global);
+            runqDrainToGlobal(p);
             p.timers.moveAllTo(allp[0].timers);
         }
         for (int i = 0; i < started; i++) {
@@ -1387,7 +1645,7 @@ public final class Sched {
     private void stopP(P p) {
         p.status = P.STOPPED;
         p.stopRequested = false;
-        p.runq.drainTo(global);
+        runqDrainToGlobal(p);
         p.timers.moveAllTo(allp[0].timers);
     }
 
@@ -1499,7 +1757,7 @@ public final class Sched {
      */
     String deadlockCandidate() {
         if (!detectDeadlocks || deadlockDump != null || mainsRunning.get() == 0 || !allProcsIdle()
-                || !global.isEmpty() || retaken.length != 0 || earliestTimer() != Long.MAX_VALUE) {
+                || !globEmpty() || retaken.length != 0 || earliestTimer() != Long.MAX_VALUE) {
             return null;
         }
         List<G> gs = allgs.snapshot();
@@ -1537,7 +1795,7 @@ public final class Sched {
 
     /** Context switches so far, over every P; sysmon's "did anything happen" test. */
     long totalSwitches() {
-        long n = retiredSwitches.get();
+        long n = retiredSwitches.get() + kernelWakes.sum();
         for (P p : allp) {
             n += p.switches;
         }
@@ -1595,12 +1853,28 @@ public final class Sched {
         P[] ps = allp;
         long switches = retiredSwitches.get(), steals = retiredSteals.get();
         int[] runq = new int[procs];
-        for (P p : ps) {
+        long[] reasons = new long[SwitchReason.COUNT];
+        for (int r = 0; r < SwitchReason.COUNT; r++) {
+            reasons[r] = otherSwitchReasons.get(r);
+        }
+        if (model == Model.ONE_TO_ONE) {
+            switches += reasons[SwitchReason.WAIT] + reasons[SwitchReason.EXIT]; // the kernel's switches we saw
+        }
+        long[][] perP = new long[Math.min(procs, ps.length)][];
+        for (int i = 0; i < ps.length; i++) {
+            P p = ps[i];
             switches += p.switches;
             steals += p.steals;
+            long[] mine = p.switchReasons.clone();
+            for (int r = 0; r < SwitchReason.COUNT; r++) {
+                reasons[r] += mine[r];
+            }
+            if (i < perP.length) {
+                perP[i] = mine;
+            }
         }
         for (int i = 0; i < runq.length && i < ps.length; i++) {
-            runq[i] = ps[i].runq.ringSize();
+            runq[i] = ps[i].runqSize();
         }
         int ms;
         int idleMs;
@@ -1618,27 +1892,27 @@ public final class Sched {
         for (P p : retaken) {
             timers += p.timers.size();
         }
-        return new SchedStats(procs, npidle.get(), ms, idleMs, nmspinning.get(), global.size(), runq, timers,
+        return new SchedStats(procs, npidle.get(), ms, idleMs, nmspinning.get(), globSize(), runq, timers,
                 created.get(), adoptedCount.get(), live.get(), switches, steals, preemptRequests.get(),
                 preemptYields.get(), sliceEnds.get(), syscallHandoffs.get(), hogRetakes.get(),
-                blockedRetakes.get());
+                blockedRetakes.get(), priorityPreemptRequests.get(), starvationBoosts.get(), reasons, perP);
     }
 
     /** The scheduler's state in one line, for diagnosing a stuck runtime. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(name).append(": procs=").append(procs).append(' ');
-        sb.append("global=").append(global.size()).append(" npidle=").append(npidle.get())
+        sb.append("global=").append(globSize()).append(" npidle=").append(npidle.get())
                 .append(" nmspinning=").append(nmspinning.get()).append(" needspinning=").append(needspinning.get())
                 .append(" live=").append(live.get()).append(" retaken=").append(retaken.length);
         for (P p : allp) {
             sb.append(" [P").append(p.id).append(' ').append(P.statusName(p.status)).append(" ring=")
-                    .append(p.runq.ringSize()).append(" next=").append(p.runq.hasRunnext())
+                    .append(p.runqSize()).append(" next=").append(p.hasRunnext())
                     .append(" m=").append(p.m == null ? "-" : p.m.getName()).append(']');
         }
         for (P p : retaken) {
-            sb.append(" [retaken P").append(p.id).append(" ring=").append(p.runq.ringSize()).append(" next=")
-                    .append(p.runq.hasRunnext()).append(']');
+            sb.append(" [retaken P").append(p.id).append(" ring=").append(p.runqSize()).append(" next=")
+                    .append(p.hasRunnext()).append(']');
         }
         int[] counts = new int[8];
         for (G g : allgs.snapshot()) {
@@ -1646,6 +1920,46 @@ public final class Sched {
         }
         sb.append(" gstatus=").append(java.util.Arrays.toString(counts));
         return sb.toString();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Priorities on platform threads (ONE_TO_ONE)
+
+    /**
+     * The Java thread priority nearest a weft level: below NORMAL (8) onto 1..4, NORMAL onto
+     * {@link Thread#NORM_PRIORITY}, above onto 6..10 (31 is {@link Thread#MAX_PRIORITY}).
+     */
+    public static int javaPriority(int level) {
+        if (level < G.DEFAULT_PRIORITY) {
+            return Thread.MIN_PRIORITY + level * 4 / G.DEFAULT_PRIORITY;
+        }
+        return Thread.NORM_PRIORITY + (level - G.DEFAULT_PRIORITY) * 5 / (31 - G.DEFAULT_PRIORITY);
+    }
+
+    /**
+     * Whether the operating system applies Java thread priorities in this JVM. HotSpot on Linux
+     * ignores them unless started with {@code -XX:ThreadPriorityPolicy=1} as root (it resets the
+     * policy to 0 otherwise); Windows and macOS apply them while {@code UseThreadPriorities} is on.
+     */
+    public static boolean osHonoursThreadPriorities() {
+        String use = vmOption("UseThreadPriorities");
+        if ("false".equals(use)) {
+            return false;
+        }
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        if (os.contains("linux")) {
+            return "1".equals(vmOption("ThreadPriorityPolicy"));
+        }
+        return os.contains("windows") || os.contains("mac");
+    }
+
+    private static String vmOption(String name) {
+        try {
+            return java.lang.management.ManagementFactory
+                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption(name).getValue();
+        } catch (RuntimeException | LinkageError e) {
+            return null; // not HotSpot, or no such option: unknown
+        }
     }
 
     static IllegalStateException fatal(String what) {

@@ -22,9 +22,14 @@ package dev.weft.internal.sched;
  * @param syscallHandoffs  Ps taken from goroutines blocked in Go.blocking and handed to other carriers
  * @param hogRetakes       Ps taken from goroutines that ignored a preemption request for a whole slice
  * @param blockedRetakes   Ps taken from carriers blocked outside weft (no CPU progress)
+ * @param priorityPreemptRequests running goroutines asked to yield to a higher-priority one
+ * @param starvationBoosts goroutines boosted by the starvation guard
+ * @param switchReasons    switches by {@link SwitchReason}, in total
+ * @param switchReasonsPerP switches by {@link SwitchReason} for each P in use
  */
 public record SchedStats(int procs, int idleProcs, int threads, int idleThreads, int spinning, int globalRunq,
                          int[] localRunq, int timers, long created, long adopted, long live, long switches, long steals,
                          long preemptRequests, long preemptYields, long sliceEnds, long syscallHandoffs,
-                         long hogRetakes, long blockedRetakes) {
+                         long hogRetakes, long blockedRetakes, long priorityPreemptRequests, long starvationBoosts,
+                         long[] switchReasons, long[][] switchReasonsPerP) {
 }

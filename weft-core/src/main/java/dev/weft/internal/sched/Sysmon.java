@@ -55,11 +55,16 @@ final class Sysmon extends Thread {
     private long lastRound;
     /** Whether the last round saw a goroutine holding its carrier or a P in a syscall. */
     private boolean watching;
+    /** PRIORITY's starvation guard: how often the queues are scanned, and when they last were. */
+    private final long boostScanPeriod;
+    private long lastBoostScan;
 
     Sysmon(Sched sched) {
         super(null, null, sched.name() + "-sysmon", 0, false);
         this.sched = sched;
         this.blockedNanos = 1_000_000;
+        // A quarter of the bound: a starving G is boosted at most 25% late.
+        this.boostScanPeriod = Math.max(1_000_000, sched.starvationBoostNanos / 4);
         setDaemon(true);
         boolean cpu = threads.isThreadCpuTimeSupported();
         if (cpu && !threads.isThreadCpuTimeEnabled()) {
@@ -112,6 +117,10 @@ final class Sysmon extends Thread {
         boolean stalled = lastRound != 0 && now - lastRound > delay + blockedNanos;
         lastRound = now;
         int acted = retake(now, stalled);
+        if (sched.starvationBoostNanos > 0 && now - lastBoostScan >= boostScanPeriod) {
+            lastBoostScan = now;
+            acted += sched.boostStarved(now);
+        }
         if (sched.earliestTimer() <= now) {
             sched.wakeForTimers();
             acted++;
@@ -257,6 +266,15 @@ final class Sysmon extends Thread {
                 continue;
             }
             long held = now - p.seenSwitchesAt;
+            if (!sched.handsOff) {
+                // N_1: one M, nothing to hand the P to; a hog or a blocked carrier stops everyone
+                // (the model's drawback). Only ask for the yield.
+                if (held >= slice && !p.preemptRequested) {
+                    p.preemptRequested = true;
+                    sched.requestPreempt(p, g);
+                }
+                continue;
+            }
             if (cpuTimeSupported && isStuck(p, m, now)) {
                 if (sched.retakeRunning(p, true)) {
                     acted++;

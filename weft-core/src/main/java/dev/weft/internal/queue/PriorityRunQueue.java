@@ -1,0 +1,503 @@
+package dev.weft.internal.queue;
+
+import dev.weft.internal.util.SpinLock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The run queue of the PRIORITY policy: one FIFO per level (0 lowest, 31 highest) and a 32-bit
+ * ready bitmap, so the highest non-empty level is one {@code numberOfLeadingZeros}; plus, when
+ * used as a P's local queue, a {@code runnext} slot. The same class serves as the global queue
+ * (which never uses runnext).
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>Bit {@code L} of {@link #bitmap} is set iff level {@code L}'s FIFO is non-empty.</li>
+ *   <li>runnext holds only an element of at least the level of the best queued one: a put with
+ *       {@code next} takes runnext only at or above every queued level (and the element it
+ *       displaces goes to the tail of its level); a plain put above runnext's level demotes
+ *       runnext to the head of its own level, where it keeps its turn.</li>
+ *   <li>Every element records when it was queued, so that {@link #boostStarved} can find those
+ *       that have waited too long. Moving between queues (a steal, a global batch, a drain) keeps
+ *       that time: a starving goroutine does not restart its wait by being moved.</li>
+ * </ul>
+ *
+ * <h2>Concurrency</h2>
+ * Unlike the FIFO policy's lock-free ring, everything happens under one {@link SpinLock} per
+ * queue, held for a few array operations and never while calling out (the only call out,
+ * {@link Leveled#boost}, is a field write). So anyone may put into any queue: the scheduler
+ * readies a high-priority goroutine where it will run soonest. Moves between two queues
+ * (steal, batch, drain) never hold both locks: they copy into the destination's scratch arrays
+ * under the source's lock, then insert under the destination's, so there is no lock order to
+ * respect. {@link #bestLevel} and {@link #isEmpty} read volatile summaries without the lock; a
+ * stale answer is re-checked under the lock or covered by the scheduler's spinning protocol,
+ * as for the FIFO queues.
+ *
+ * <p>The per-level arrays are circular and grow by doubling, so steady-state puts and polls do
+ * not allocate.
+ *
+ * @param <E> element type (weft's G)
+ */
+public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
+    public static final int LEVELS = 32;
+    /** Most elements one steal or global batch moves (half a FIFO local ring, as Go). */
+    public static final int MAX_BATCH = 128;
+
+    /** What the queue needs from an element: its current level, and a way to raise it. */
+    public interface Leveled {
+        /** The level the element queues at now, 0..31. */
+        int runLevel();
+
+        /** The starvation guard raised the element to {@code level}, where it is now queued. */
+        void boost(int level);
+    }
+
+    private final SpinLock lock = new SpinLock();
+    private final Object[][] items = new Object[LEVELS][];
+    private final long[][] queuedAt = new long[LEVELS][];
+    private final int[] head = new int[LEVELS];
+    private final int[] count = new int[LEVELS];
+    /** Non-empty levels, one bit each; written under the lock. */
+    private volatile int bitmap;
+    /** Elements in the queue including runnext; written under the lock. */
+    private volatile int size;
+    private Object runnext;
+    private long runnextQueuedAt;
+    /** runnext's level, or -1 when empty; written under the lock, read racily by bestLevel. */
+    private volatile int runnextLevel = -1;
+
+    // Scratch space for moves into this queue; used only by the thread that owns this queue as
+    // a destination (a P's M stealing or taking a global batch), outside this queue's lock.
+    private final Object[] scratch = new Object[MAX_BATCH];
+    private final long[] scratchAt = new long[MAX_BATCH];
+
+    /** Queues {@code e} at the tail of its level, or in runnext (see the class comment). */
+    public void put(E e, boolean next, long now) {
+        int level = checkLevel(e.runLevel());
+        lock.lock();
+        try {
+            if (next && level >= topQueuedLevel() && level >= runnextLevel) {
+                Object old = runnext;
+                long oldAt = runnextQueuedAt;
+                int oldLevel = runnextLevel;
+                runnext = e;
+                runnextQueuedAt = now;
+                runnextLevel = level;
+                if (old != null) {
+                    enqueue(old, oldLevel, oldAt, false);
+                } else {
+                    size = size + 1;
+                }
+                return;
+            }
+            enqueue(e, level, now, false);
+            size = size + 1;
+            if (runnext != null && runnextLevel < level) {
+                demoteRunnext();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The highest level holding an element (runnext included), or -1; racy. */
+    public int bestLevel() {
+        return Math.max(runnextLevel, 31 - Integer.numberOfLeadingZeros(bitmap));
+    }
+
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Elements queued outside runnext; a racy snapshot for statistics. */
+    public int ringSize() {
+        return Math.max(0, size - (runnextLevel >= 0 ? 1 : 0));
+    }
+
+    public boolean hasRunnext() {
+        return runnextLevel >= 0;
+    }
+
+    /** Takes runnext if it is set and still at least the best queued level. */
+    @SuppressWarnings("unchecked")
+    public E pollRunnext() {
+        if (runnextLevel < 0) {
+            return null;
+        }
+        lock.lock();
+        try {
+            Object e = runnext;
+            if (e == null) {
+                return null;
+            }
+            if (runnextLevel < topQueuedLevel()) {
+                demoteRunnext(); // a boost raised a queued element above it
+                return null;
+            }
+            clearRunnext();
+            size = size - 1;
+            return (E) e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the head of the highest non-empty level (not runnext), or null. */
+    @SuppressWarnings("unchecked")
+    public E poll() {
+        if (bitmap == 0) {
+            return null;
+        }
+        lock.lock();
+        try {
+            int level = topQueuedLevel();
+            if (level < 0) {
+                return null;
+            }
+            Object e = dequeue(level);
+            size = size - 1;
+            return (E) e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Global-queue side: takes a batch from this queue's highest level for {@code local}'s owner,
+     * returning the first and queueing up to {@code min(n / procs + 1, MAX_BATCH) - 1} more in
+     * {@code local} (Go's globrunqgetbatch, one level at a time).
+     */
+    @SuppressWarnings("unchecked")
+    public E pollBatch(PriorityRunQueue<E> local, int procs) {
+        if (bitmap == 0) {
+            return null;
+        }
+        Object[] into = local.scratch;
+        long[] intoAt = local.scratchAt;
+        int n;
+        lock.lock();
+        try {
+            int level = topQueuedLevel();
+            if (level < 0) {
+                return null;
+            }
+            int c = count[level];
+            n = Math.min(Math.min(c, c / Math.max(1, procs) + 1), MAX_BATCH);
+            for (int i = 0; i < n; i++) {
+                intoAt[i] = queuedAtHead(level);
+                into[i] = dequeue(level);
+            }
+            size = size - n;
+        } finally {
+            lock.unlock();
+        }
+        return (E) local.insertScratch(n);
+    }
+
+    /**
+     * Thief side of work stealing, called by {@code thief}'s owner: moves half (rounded up) of
+     * this queue's highest non-empty level into {@code thief} and returns one element to run.
+     * With {@code stealRunnext} and no queued level, takes runnext instead, after the back-off
+     * (a G just readied into runnext is usually about to run on its own P).
+     */
+    @SuppressWarnings("unchecked")
+    public E stealInto(PriorityRunQueue<E> thief, boolean stealRunnext, long runnextBackoffNanos) {
+        if (size == 0) {
+            return null;
+        }
+        Object[] into = thief.scratch;
+        long[] intoAt = thief.scratchAt;
+        int n = 0;
+        boolean backedOff = false;
+        for (;;) {
+            lock.lock();
+            try {
+                int level = topQueuedLevel();
+                if (level >= 0) {
+                    int c = count[level];
+                    n = Math.min(c - c / 2, MAX_BATCH);
+                    for (int i = 0; i < n; i++) {
+                        intoAt[i] = queuedAtHead(level);
+                        into[i] = dequeue(level);
+                    }
+                    size = size - n;
+                    break;
+                }
+                if (!stealRunnext || runnext == null) {
+                    return null;
+                }
+                if (backedOff || runnextBackoffNanos <= 0) {
+                    Object e = runnext;
+                    clearRunnext();
+                    size = size - 1;
+                    return (E) e;
+                }
+            } finally {
+                lock.unlock();
+            }
+            spinFor(runnextBackoffNanos);
+            backedOff = true;
+        }
+        return (E) thief.insertScratch(n);
+    }
+
+    /**
+     * Owner of this queue: queues scratch[1..n) at the tails of their levels and returns
+     * scratch[0] (null if n is 0).
+     */
+    private Object insertScratch(int n) {
+        if (n == 0) {
+            return null;
+        }
+        Object first = scratch[0];
+        scratch[0] = null;
+        if (n > 1) {
+            lock.lock();
+            try {
+                for (int i = 1; i < n; i++) {
+                    @SuppressWarnings("unchecked") E e = (E) scratch[i];
+                    enqueue(e, e.runLevel(), scratchAt[i], false);
+                    scratch[i] = null;
+                }
+                size = size + (n - 1);
+                if (runnext != null && runnextLevel < topQueuedLevel()) {
+                    demoteRunnext();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        return first;
+    }
+
+    /**
+     * Moves everything to the front of {@code to}'s levels, runnext first, keeping each level's
+     * order and each element's queued time (used when a P stops or is retired). Returns how many.
+     */
+    public int drainTo(PriorityRunQueue<E> to) {
+        List<Object> all = new ArrayList<>();
+        List<Long> at = new ArrayList<>();
+        lock.lock();
+        try {
+            if (runnext != null) {
+                all.add(runnext);
+                at.add(runnextQueuedAt);
+                clearRunnext();
+            }
+            for (int level = LEVELS - 1; level >= 0; level--) {
+                while (count[level] > 0) {
+                    at.add(queuedAtHead(level));
+                    all.add(dequeue(level));
+                }
+            }
+            size = 0;
+        } finally {
+            lock.unlock();
+        }
+        if (all.isEmpty()) {
+            return 0;
+        }
+        to.lock.lock();
+        try {
+            // Backwards, each to the head of its level: the result keeps the drained order.
+            for (int i = all.size() - 1; i >= 0; i--) {
+                @SuppressWarnings("unchecked") E e = (E) all.get(i);
+                to.enqueue(e, e.runLevel(), at.get(i), true);
+            }
+            to.size = to.size + all.size();
+        } finally {
+            to.lock.unlock();
+        }
+        return all.size();
+    }
+
+    /**
+     * The starvation guard: every element below {@code boostLevel} queued before
+     * {@code queuedBefore} is raised to {@code boostLevel} (told so through
+     * {@link Leveled#boost}) and moves, in queue order, to the tail of that level in
+     * {@code into}: this queue itself, or another (a P's starved goroutines go to the global
+     * queue, where every P sees them). Returns how many moved.
+     */
+    public int boostStarved(long queuedBefore, int boostLevel, PriorityRunQueue<E> into) {
+        checkLevel(boostLevel);
+        if (size == 0) {
+            return 0;
+        }
+        int moved = 0;
+        List<Object> away = into == this ? null : new ArrayList<>();
+        List<Long> awayAt = into == this ? null : new ArrayList<>();
+        lock.lock();
+        try {
+            if (runnext != null && runnextLevel < boostLevel && runnextQueuedAt - queuedBefore < 0) {
+                @SuppressWarnings("unchecked") E e = (E) runnext;
+                e.boost(boostLevel);
+                if (away == null) {
+                    runnextLevel = boostLevel;
+                } else {
+                    away.add(e);
+                    awayAt.add(runnextQueuedAt);
+                    clearRunnext();
+                }
+                moved++;
+            }
+            for (int level = boostLevel - 1; level >= 0; level--) {
+                int c = count[level];
+                if (c == 0) {
+                    continue;
+                }
+                Object[] ring = items[level];
+                long[] at = queuedAt[level];
+                int mask = ring.length - 1;
+                int h = head[level];
+                // Compact the level in place, moving the starved to the boost level's tail.
+                int kept = 0;
+                for (int i = 0; i < c; i++) {
+                    int from = (h + i) & mask;
+                    Object e = ring[from];
+                    long t = at[from];
+                    ring[from] = null;
+                    if (t - queuedBefore < 0) {
+                        @SuppressWarnings("unchecked") E starved = (E) e;
+                        starved.boost(boostLevel);
+                        if (away == null) {
+                            enqueue(starved, boostLevel, t, false);
+                        } else {
+                            away.add(starved);
+                            awayAt.add(t);
+                        }
+                        moved++;
+                    } else {
+                        int to = (h + kept) & mask;
+                        ring[to] = e;
+                        at[to] = t;
+                        kept++;
+                    }
+                }
+                count[level] = kept;
+                if (kept == 0) {
+                    bitmap = bitmap & ~(1 << level);
+                }
+            }
+            if (away != null) {
+                size = size - away.size();
+            }
+            if (runnext != null && runnextLevel < topQueuedLevel()) {
+                demoteRunnext();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (away != null && !away.isEmpty()) {
+            into.lock.lock();
+            try {
+                for (int i = 0; i < away.size(); i++) {
+                    into.enqueue(away.get(i), boostLevel, awayAt.get(i), false);
+                }
+                into.size = into.size + away.size();
+                if (into.runnext != null && into.runnextLevel < boostLevel) {
+                    into.demoteRunnext();
+                }
+            } finally {
+                into.lock.unlock();
+            }
+        }
+        return moved;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Under the lock
+
+    private int topQueuedLevel() {
+        return 31 - Integer.numberOfLeadingZeros(bitmap);
+    }
+
+    /** Appends (or, with {@code atHead}, prepends) to a level; does not touch {@link #size}. */
+    private void enqueue(Object e, int level, long at, boolean atHead) {
+        Object[] ring = items[level];
+        int c = count[level];
+        if (ring == null || c == ring.length) {
+            ring = grow(level);
+        }
+        int mask = ring.length - 1;
+        int slot;
+        if (atHead) {
+            slot = (head[level] - 1) & mask;
+            head[level] = slot;
+        } else {
+            slot = (head[level] + c) & mask;
+        }
+        ring[slot] = e;
+        queuedAt[level][slot] = at;
+        count[level] = c + 1;
+        if (c == 0) {
+            bitmap = bitmap | (1 << level);
+        }
+    }
+
+    private long queuedAtHead(int level) {
+        return queuedAt[level][head[level]];
+    }
+
+    private Object dequeue(int level) {
+        Object[] ring = items[level];
+        int h = head[level];
+        Object e = ring[h];
+        ring[h] = null;
+        head[level] = (h + 1) & (ring.length - 1);
+        int c = count[level] - 1;
+        count[level] = c;
+        if (c == 0) {
+            bitmap = bitmap & ~(1 << level);
+        }
+        return e;
+    }
+
+    private Object[] grow(int level) {
+        Object[] old = items[level];
+        int c = count[level];
+        int cap = old == null ? 8 : old.length * 2;
+        Object[] ring = new Object[cap];
+        long[] at = new long[cap];
+        if (old != null) {
+            long[] oldAt = queuedAt[level];
+            int mask = old.length - 1;
+            for (int i = 0; i < c; i++) {
+                ring[i] = old[(head[level] + i) & mask];
+                at[i] = oldAt[(head[level] + i) & mask];
+            }
+        }
+        items[level] = ring;
+        queuedAt[level] = at;
+        head[level] = 0;
+        return ring;
+    }
+
+    /** runnext goes to the head of its level: a higher element arrived, it keeps its turn there. */
+    private void demoteRunnext() {
+        enqueue(runnext, runnextLevel, runnextQueuedAt, true);
+        clearRunnext();
+    }
+
+    private void clearRunnext() {
+        runnext = null;
+        runnextLevel = -1;
+    }
+
+    private static int checkLevel(int level) {
+        if (level < 0 || level >= LEVELS) {
+            throw new IllegalArgumentException("priority level must be 0..31, got " + level);
+        }
+        return level;
+    }
+
+    private static void spinFor(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        while (System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
+    }
+}
