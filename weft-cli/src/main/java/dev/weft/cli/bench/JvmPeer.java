@@ -1,5 +1,7 @@
 package dev.weft.cli.bench;
 
+import dev.weft.SchedulingPolicy;
+import dev.weft.ThreadingModel;
 import dev.weft.Weft;
 import java.util.Arrays;
 import java.util.function.Supplier;
@@ -8,11 +10,17 @@ import java.util.stream.Collectors;
 
 /**
  * The peers that run in this JVM. Each weft configuration is one entry: a customiser of
- * {@link Weft.Builder} (the harness sets the processors per workload). Each run gets a fresh
- * engine, built and closed outside the timed part.
+ * {@link Weft.Builder} (the harness sets the processors per workload), naming its model and
+ * policy even where they are the defaults, so that {@code -Dweft.model} cannot change what a
+ * row means. Each run gets a fresh engine, built and closed outside the timed part.
  */
 enum JvmPeer implements Peer {
-    WEFT("weft", "weft M:N FIFO", false, b -> b),
+    WEFT("weft", "weft M:N FIFO", false, b -> b.model(ThreadingModel.M_N).policy(SchedulingPolicy.FIFO)),
+    WEFT_PRIORITY("weft-priority", "weft M:N PRIORITY", false,
+            b -> b.model(ThreadingModel.M_N).policy(SchedulingPolicy.PRIORITY)),
+    /** One processor: runs the workloads defined for all the machine's processors on its one, not those pinned above 1. */
+    WEFT_N1("weft-n1", "weft N:1", false, b -> b.model(ThreadingModel.N_1).policy(SchedulingPolicy.FIFO)),
+    WEFT_1TO1("weft-1to1", "weft 1:1", true, b -> b.model(ThreadingModel.ONE_TO_ONE).policy(SchedulingPolicy.FIFO)),
     VTHREAD("vthread", "JDK virtual threads", false, JdkEngine::virtualThreads),
     PLATFORM("platform", "JDK platform threads", true, JdkEngine::platformThreads);
 
@@ -51,7 +59,7 @@ enum JvmPeer implements Peer {
 
     @Override
     public boolean applies(Workload w) {
-        return true;
+        return this != WEFT_N1 || w.procs <= 1;
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 /**
  * The workloads on one weft runtime, built fresh for each measured run (outside the timed
  * part) so that no runtime's idle carriers linger beside another peer's run: goroutines,
- * channels, {@code Go.yield}, {@code Go.sleep} and {@code Go.checkpoint}.
+ * channels, {@code Go.yield}, {@code Go.sleep}, {@code Go.checkpoint} and priorities.
  */
 final class WeftEngine implements Engine {
     private final Weft rt;
@@ -27,6 +27,12 @@ final class WeftEngine implements Engine {
     @Override
     public Task start(Runnable body) {
         return Go.go(body)::join;
+    }
+
+    /** Priorities order goroutines under the PRIORITY policy; FIFO records and ignores them. */
+    @Override
+    public Task start(int priority, Runnable body) {
+        return Go.go(priority, body)::join;
     }
 
     @Override
