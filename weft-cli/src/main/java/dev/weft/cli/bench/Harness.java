@@ -52,7 +52,12 @@ final class Harness {
                     progress.printf("[%d/%d %s] %-22s %s ... ", wi + 1, workloads.size(), w.id, p.label(), phase);
                     progress.flush();
                     System.gc();
-                    double v = p.measure(w, sizesFor(p));
+                    double v;
+                    try {
+                        v = p.measure(w, sizesFor(p));
+                    } catch (RuntimeException e) {
+                        throw new IllegalStateException(p.label() + " on " + w.id + ": " + e.getMessage(), e);
+                    }
                     progress.printf("%.1f %s%n", v, w.unit);
                     if (r >= warmups) {
                         samples.get(p).add(v);
