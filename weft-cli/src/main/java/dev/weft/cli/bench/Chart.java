@@ -25,6 +25,9 @@ import org.jfree.data.category.DefaultCategoryDataset;
  * "weft twice as fast" (0.5) and "twice as slow" (2) are bars of the same length, down and up.
  */
 final class Chart {
+    private static final Color[] PALETTE = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c),
+        new Color(0xff7f0e), new Color(0x9467bd), new Color(0x17becf), new Color(0x8c564b), new Color(0x7f7f7f)};
+
     private Chart() {}
 
     static void writePng(Report r, File file) throws IOException {
@@ -61,6 +64,10 @@ final class Chart {
         bars.setBarPainter(new StandardBarPainter());
         bars.setShadowVisible(false);
         bars.setBase(1.0);
+        // JFreeChart's default palette has a pale yellow that vanishes on white: dark colours instead.
+        for (int i = 0; i < data.getRowCount(); i++) {
+            bars.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+        }
         ChartUtils.saveChartAsPNG(file, chart, 1200, 600);
     }
 }
