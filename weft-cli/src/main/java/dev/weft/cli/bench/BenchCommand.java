@@ -140,7 +140,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         List<Report.Samples> samples;
         try {
-            samples = new Harness(ws, ps, sizes, warm, iters, err).run();
+            Sizes osThreadSizes = sizes.cappedAt(quick ? Sizes.QUICK_OS_THREAD_CAPS : Sizes.OS_THREAD_CAPS);
+            samples = new Harness(ws, ps, sizes, osThreadSizes, warm, iters, err).run();
         } catch (RuntimeException e) {
             err.println();
             err.println("weft bench: failed: " + e.getMessage());

@@ -21,15 +21,18 @@ final class Harness {
     private final List<Workload> workloads;
     private final List<Peer> peers;
     private final Sizes sizes;
+    private final Sizes osThreadSizes;
     private final int warmups;
     private final int iterations;
     private final PrintStream progress;
 
-    Harness(List<Workload> workloads, List<Peer> peers, Sizes sizes, int warmups, int iterations,
-            PrintStream progress) {
+    /** {@code osThreadSizes}: what peers that give each task an OS thread run instead of {@code sizes}. */
+    Harness(List<Workload> workloads, List<Peer> peers, Sizes sizes, Sizes osThreadSizes, int warmups,
+            int iterations, PrintStream progress) {
         this.workloads = List.copyOf(workloads);
         this.peers = List.copyOf(peers);
         this.sizes = sizes;
+        this.osThreadSizes = osThreadSizes;
         this.warmups = warmups;
         this.iterations = iterations;
         this.progress = progress;
@@ -70,6 +73,6 @@ final class Harness {
     }
 
     private Sizes sizesFor(Peer p) {
-        return p.osThreads() ? sizes.forOsThreads() : sizes;
+        return p.osThreads() ? osThreadSizes : sizes;
     }
 }

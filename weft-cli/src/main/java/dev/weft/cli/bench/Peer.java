@@ -15,7 +15,7 @@ interface Peer {
     /** Whether the peer runs {@code w} at all (a one-processor model does not run procs-2 workloads). */
     boolean applies(Workload w);
 
-    /** Whether every task is an OS thread, so the peer runs {@link Sizes#forOsThreads()}. */
+    /** Whether every task is an OS thread, so the peer runs capped sizes ({@link Sizes#cappedAt}). */
     boolean osThreads();
 
     /** Runs {@code w} once at {@code s} and returns its reported value ({@link Workload#value}). */

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  * what one run counts as operations. What each does is in {@link Workloads}.
  *
  * <p>Every timed workload is reported per operation (ns per task, round trip, hop, message,
- * ...), not per run, so a peer that ran a capped size ({@link Sizes#forOsThreads()}) still
+ * ...), not per run, so a peer that ran a capped size ({@link Sizes#cappedAt}) still
  * compares with the others; the mixed workload reports a latency percentile instead.
  */
 enum Workload {

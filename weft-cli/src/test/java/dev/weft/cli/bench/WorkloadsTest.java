@@ -93,11 +93,15 @@ class WorkloadsTest {
 
     @Test
     void osThreadPeersRunCappedSizesAndOthersTheFullOnes() {
-        Sizes os = Sizes.FULL.forOsThreads();
+        Sizes os = Sizes.FULL.cappedAt(Sizes.OS_THREAD_CAPS);
         assertThat(os.spawn()).isLessThan(Sizes.FULL.spawn());
         assertThat(os.skynetLeaves()).isLessThan(Sizes.FULL.skynetLeaves());
         assertThat(Sizes.isPowerOf10(os.skynetLeaves())).isTrue();
-        assertThat(TINY.forOsThreads()).isEqualTo(TINY);
+        assertThat(os.mixedRounds()).isEqualTo(Sizes.FULL.mixedRounds());
+        Sizes quick = Sizes.QUICK.cappedAt(Sizes.QUICK_OS_THREAD_CAPS);
+        assertThat(quick.spawn()).isLessThan(os.spawn());
+        assertThat(Sizes.isPowerOf10(quick.skynetLeaves())).isTrue();
+        assertThat(TINY.cappedAt(Sizes.OS_THREAD_CAPS)).isEqualTo(TINY);
         assertThat(JvmPeer.PLATFORM.osThreads()).isTrue();
         assertThat(JvmPeer.WEFT_1TO1.osThreads()).isTrue();
         assertThat(JvmPeer.WEFT.osThreads()).isFalse();
