@@ -58,11 +58,16 @@ public final class Parking {
         }
     }
 
-    /** Wakes a waiter returned by {@link #currentWaiter}. */
+    /**
+     * Wakes a waiter returned by {@link #currentWaiter}. Callers have released their locks (the
+     * protocol above), so if the waiter outranks the calling goroutine under the PRIORITY
+     * policy, the caller yields to it here: the woken goroutine runs next.
+     */
     public static void ready(Thread waiter) {
         if (waiter instanceof G.KernelThread k) {
             k.g.sched.kernelWakes.increment(); // seen by deadlock detection before the thread runs
         }
         LockSupport.unpark(waiter);
+        Sched.yieldIfOutranked();
     }
 }

@@ -1222,10 +1222,17 @@ public final class Sched {
         return false;
     }
 
-    /** Sysmon found a due timer: make sure some M will run it if a P is free to. */
+    /**
+     * Sysmon found a due timer: make sure some M will run it if a P is free to. Under PRIORITY
+     * with every P busy, sysmon runs it itself: the goroutine it readies may outrank one that is
+     * running, which must then be asked to yield now rather than at its P's next switch (Go
+     * leaves such a timer to the busy Ps).
+     */
     void wakeForTimers() {
         if (npidle.get() > 0) {
             wakep();
+        } else if (priorityPolicy) {
+            runOthersDueTimers(null, allp);
         }
     }
 
@@ -1408,6 +1415,18 @@ public final class Sched {
             g.sched.preemptYields.incrementAndGet();
             g.yieldReason = g.preemptReason;
             Thread.yield();
+        }
+    }
+
+    /**
+     * After a wake-up (no lock held): yield if the PRIORITY policy asked the calling goroutine to
+     * make way for a higher-priority one, which is then the next to run. A slice-end request
+     * waits for the next ordinary safe point, as under FIFO.
+     */
+    static void yieldIfOutranked() {
+        G g = currentG();
+        if (g != null && g.preempt && g.preemptReason == SwitchReason.PRIORITY) {
+            checkpoint();
         }
     }
 

@@ -48,10 +48,12 @@ final class Sysmon extends Thread {
     private final boolean cpuTimeSupported;
 
     private volatile boolean sleeping;
+    /** Rounds done over busy Ps; lets tests with a fake clock wait until sysmon has looked. */
+    volatile long rounds;
     /** When sysmon's current period sleep ends (Long.MAX_VALUE when awake or in deep sleep). */
     private volatile long plannedWake = Long.MAX_VALUE;
     private volatile boolean shutdown;
-    /** When the previous round ran (sysmon's thread only). */
+    /** When the previous round ran, in System.nanoTime (sysmon's thread only). */
     private long lastRound;
     /** Whether the last round saw a goroutine holding its carrier or a P in a syscall. */
     private boolean watching;
@@ -100,6 +102,7 @@ final class Sysmon extends Thread {
                 continue;
             }
             long now = sched.clock.nanoTime();
+            rounds++;
             try {
                 quietRounds = round(now, delay) ? 0 : quietRounds + 1;
             } catch (RuntimeException | Error e) {
@@ -114,8 +117,11 @@ final class Sysmon extends Thread {
     private boolean round(long now, long delay) {
         // Woken far later than asked: the whole process stalled (a GC pause, an overloaded
         // machine). Carriers made no progress for the same reason; judge them afresh.
-        boolean stalled = lastRound != 0 && now - lastRound > delay + blockedNanos;
-        lastRound = now;
+        // Real time, not the scheduler's clock: a stall is the process's, and a test's fake clock
+        // jumping ahead is not one.
+        long real = System.nanoTime();
+        boolean stalled = lastRound != 0 && real - lastRound > delay + blockedNanos;
+        lastRound = real;
         int acted = retake(now, stalled);
         if (sched.starvationBoostNanos > 0 && now - lastBoostScan >= boostScanPeriod) {
             lastBoostScan = now;

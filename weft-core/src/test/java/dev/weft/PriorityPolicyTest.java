@@ -1,0 +1,265 @@
+package dev.weft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.chan.Chan;
+import dev.weft.sync.WaitGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The PRIORITY policy's rules, checked on one processor where the order is deterministic: no
+ * assertion depends on timing. Where a rule could only be seen through a time slice ending, the
+ * slice is set to a minute, so only the rule under test can make the goroutine run.
+ */
+@Tag("user-space-scheduler")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PriorityPolicyTest {
+
+    private static Weft.Builder onOneProc() {
+        return Weft.builder().procs(1).policy(SchedulingPolicy.PRIORITY);
+    }
+
+    @Test
+    void higherLevelsRunFirstAndEqualLevelsInArrivalOrder() {
+        List<String> order = new CopyOnWriteArrayList<>();
+        try (Weft rt = onOneProc().build()) {
+            rt.run(() -> {
+                Go.current().setPriority(31); // nothing preempts the spawner
+                WaitGroup wg = new WaitGroup();
+                String[] names = {"a3", "b20", "c3", "d25", "e0", "f20"};
+                int[] levels = {3, 20, 3, 25, 0, 20};
+                for (int i = 0; i < names.length; i++) {
+                    String name = names[i];
+                    wg.add(1);
+                    Go.go(levels[i], () -> {
+                        order.add(name);
+                        wg.done();
+                    });
+                }
+                wg.await();
+            });
+        }
+        assertThat(order).containsExactly("d25", "b20", "f20", "a3", "c3", "e0");
+    }
+
+    @Test
+    void runnextHoldsOnlyAGoroutineAtLeastAsHighAsTheBestQueued() {
+        // FIFO would run the last spawned first (runnext); PRIORITY keeps the higher one there.
+        List<String> order = new CopyOnWriteArrayList<>();
+        try (Weft rt = onOneProc().build()) {
+            rt.run(() -> {
+                Go.current().setPriority(20);
+                Goroutine a = Go.go(10, () -> order.add("a10"));
+                Goroutine b = Go.go(5, () -> order.add("b5"));
+                a.join();
+                b.join();
+            });
+        }
+        assertThat(order).containsExactly("a10", "b5");
+    }
+
+    @Test
+    void aGoroutineStartedWithoutAPriorityInheritsItsCreators() {
+        try (Weft rt = onOneProc().build()) {
+            AtomicReference<int[]> seen = new AtomicReference<>();
+            rt.go(13, () -> {
+                Goroutine child = Go.go(() -> {});
+                seen.set(new int[] {Go.current().priority(), child.priority()});
+                child.join();
+            }).join();
+            assertThat(seen.get()).containsExactly(13, 13);
+            assertThat(rt.go(() -> {}).priority()).isEqualTo(PriorityClass.NORMAL.level(ThreadPriority.NORMAL));
+        }
+    }
+
+    @Test
+    void aHighPriorityGoroutineReadiedFromOutsidePreemptsALowCpuBoundOne() throws Exception {
+        // A one-minute slice: without priority preemption the hog would hold the only P.
+        try (Weft rt = onOneProc().timeslice(Duration.ofMinutes(1)).build()) {
+            Chan<Integer> wake = Chan.make();
+            AtomicBoolean highRan = new AtomicBoolean();
+            Goroutine high = rt.go(20, () -> {
+                wake.recv();
+                highRan.set(true);
+            });
+            Conditions.awaitTrue(() -> high.state() == Goroutine.State.WAITING);
+            CountDownLatch hogRunning = new CountDownLatch(1);
+            Goroutine hog = rt.go(2, () -> {
+                hogRunning.countDown();
+                while (!highRan.get()) {
+                    Go.checkpoint();
+                }
+            });
+            hogRunning.await();
+            wake.send(1); // from this platform thread: readies the high-priority goroutine
+            high.join();
+            hog.join();
+            SchedulerStats s = rt.stats();
+            assertThat(s.priorityPreemptRequests()).isGreaterThanOrEqualTo(1);
+            assertThat(s.switchesByReason().preemptions()).isGreaterThanOrEqualTo(1);
+            assertThat(s.switchesByReason().sliceEnds()).isZero();
+        }
+    }
+
+    @Test
+    void aGoroutineThatWakesAHigherOneLetsItRunFirst() {
+        List<String> order = new CopyOnWriteArrayList<>();
+        try (Weft rt = onOneProc().timeslice(Duration.ofMinutes(1)).build()) {
+            Chan<Integer> ch = Chan.make();
+            rt.run(() -> {
+                Goroutine high = Go.go(25, () -> {
+                    ch.recv();
+                    order.add("high");
+                });
+                Go.current().setPriority(3);
+                Conditions.awaitTrue(() -> high.state() == Goroutine.State.WAITING);
+                ch.send(1);
+                order.add("low after send");
+                high.join();
+            });
+        }
+        assertThat(order).containsExactly("high", "low after send");
+    }
+
+    @Test
+    void equalPrioritiesRoundRobinAtSliceEnds() {
+        List<String> turns = Collections.synchronizedList(new ArrayList<>());
+        AtomicReference<String> last = new AtomicReference<>();
+        try (Weft rt = onOneProc().timeslice(Duration.ofMillis(2)).build()) {
+            WaitGroup wg = new WaitGroup();
+            rt.run(() -> {
+                for (String name : List.of("A", "B", "C")) {
+                    wg.go(() -> {
+                        while (true) {
+                            // One goroutine runs at a time and checkpoint is the only switch point.
+                            if (turns.size() >= 9) {
+                                return;
+                            }
+                            if (last.get() != name) {
+                                last.set(name);
+                                turns.add(name);
+                            }
+                            Go.checkpoint();
+                        }
+                    });
+                }
+                wg.await();
+                assertThat(rt.stats().switchesByReason().sliceEnds()).isGreaterThanOrEqualTo(8);
+            });
+        }
+        assertThat(turns).hasSize(9);
+        assertThat(new HashSet<>(turns.subList(0, 3))).hasSize(3);
+        for (int i = 3; i < 9; i++) {
+            assertThat(turns.get(i)).as("turn %d of %s", i, turns).isEqualTo(turns.get(i % 3));
+        }
+    }
+
+    @Test
+    void aStarvedLowPriorityGoroutineIsBoosted() throws Exception {
+        try (Weft rt = onOneProc().timeslice(Duration.ofMillis(2)).starvationBound(Duration.ofMillis(50)).build()) {
+            AtomicBoolean lowRan = new AtomicBoolean();
+            CountDownLatch hogRunning = new CountDownLatch(1);
+            Goroutine hog = rt.go(10, () -> {
+                hogRunning.countDown();
+                while (!lowRan.get()) {
+                    Go.checkpoint();
+                }
+            });
+            hogRunning.await();
+            Goroutine low = rt.go(2, () -> lowRan.set(true));
+            low.join();
+            hog.join();
+            assertThat(rt.stats().starvationBoosts()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void withoutTheBoostPriorityIsStrict() throws Exception {
+        try (Weft rt = onOneProc().timeslice(Duration.ofMillis(2)).starvationBound(Duration.ofMillis(1))
+                .starvationBoost(false).build()) {
+            AtomicBoolean lowRan = new AtomicBoolean();
+            AtomicBoolean lowRanDuringHog = new AtomicBoolean();
+            CountDownLatch hogRunning = new CountDownLatch(1);
+            Goroutine hog = rt.go(10, () -> {
+                hogRunning.countDown();
+                // Twenty slice ends, each a chance for the low goroutine if the boost were on.
+                while (rt.stats().switchesByReason().sliceEnds() < 20) {
+                    Go.checkpoint();
+                }
+                lowRanDuringHog.set(lowRan.get());
+            });
+            hogRunning.await();
+            Goroutine low = rt.go(2, () -> lowRan.set(true));
+            hog.join();
+            low.join();
+            assertThat(lowRanDuringHog.get()).isFalse();
+            assertThat(lowRan.get()).isTrue();
+            assertThat(rt.stats().starvationBoosts()).isZero();
+        }
+    }
+
+    @Test
+    void switchesAreCountedByReason() {
+        try (Weft rt = onOneProc().build()) {
+            rt.run(() -> {
+                Chan<Integer> ch = Chan.make();
+                Goroutine g = Go.go(() -> {
+                    ch.recv();
+                    Go.yield();
+                });
+                ch.send(1);
+                g.join();
+            });
+            // main's exit is counted once its thread has ended, a moment after run returns
+            Conditions.awaitTrue(() -> rt.stats().switchesByReason().exits() == 2);
+            ContextSwitches c = rt.stats().switchesByReason();
+            assertThat(c.exits()).isEqualTo(2); // main and g
+            assertThat(c.waits()).isGreaterThanOrEqualTo(2); // g on recv, main on join at least
+            assertThat(c.yields()).isGreaterThanOrEqualTo(1);
+            assertThat(rt.stats().switchesByReasonPerProc()).hasSize(1);
+            assertThat(rt.stats().switchesByReasonPerProc().get(0).exits()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void prioritiesOutsideTheRangeAreRejectedWithTheirValue() {
+        try (Weft rt = onOneProc().build()) {
+            assertThatThrownBy(() -> rt.go(32, () -> {})).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("0 (lowest) to 31 (highest), got 32");
+            Goroutine g = rt.go(() -> {});
+            assertThatThrownBy(() -> g.setPriority(-1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("got -1");
+            g.join();
+            assertThat(rt.goroutineCount()).isZero();
+        }
+    }
+
+    @Test
+    void priorityClassesMapToLevelsAsWindowsDocuments() {
+        assertThat(PriorityClass.IDLE.level(ThreadPriority.IDLE)).isEqualTo(1);
+        assertThat(PriorityClass.IDLE.level(ThreadPriority.LOWEST)).isEqualTo(2);
+        assertThat(PriorityClass.IDLE.level(ThreadPriority.TIME_CRITICAL)).isEqualTo(15);
+        assertThat(PriorityClass.BELOW_NORMAL.level(ThreadPriority.HIGHEST)).isEqualTo(8);
+        assertThat(PriorityClass.NORMAL.level(ThreadPriority.NORMAL)).isEqualTo(8);
+        assertThat(PriorityClass.NORMAL.level(ThreadPriority.ABOVE_NORMAL)).isEqualTo(9);
+        assertThat(PriorityClass.ABOVE_NORMAL.level(ThreadPriority.BELOW_NORMAL)).isEqualTo(9);
+        assertThat(PriorityClass.HIGH.level(ThreadPriority.LOWEST)).isEqualTo(11);
+        assertThat(PriorityClass.HIGH.level(ThreadPriority.HIGHEST)).isEqualTo(15);
+        assertThat(PriorityClass.REALTIME.level(ThreadPriority.IDLE)).isEqualTo(16);
+        assertThat(PriorityClass.REALTIME.level(ThreadPriority.NORMAL)).isEqualTo(24);
+        assertThat(PriorityClass.REALTIME.level(ThreadPriority.TIME_CRITICAL)).isEqualTo(31);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.weft.internal.sched;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.internal.util.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Rule 3 of the PRIORITY policy, with a fake clock so that no assertion depends on real time: a
+ * goroutine that waits gives up the rest of its slice, and the next one, taken from the queue,
+ * gets a whole slice of its own. Sysmon's round counter tells when it has looked at the P after
+ * each step of the clock.
+ */
+@Tag("user-space-scheduler")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class WaitGivesUpSliceTest {
+    private static final long MS = 1_000_000;
+
+    @Test
+    void theGoroutineAfterAWaitGetsAFullSlice() throws Exception {
+        AtomicLong fakeNow = new AtomicLong(1_000 * MS);
+        Clock clock = fakeNow::get;
+        Sched s = new Sched(new SchedConfig("slice", 1, 8, (g, t) -> t.printStackTrace(), clock, 10 * MS, false, true,
+                Model.M_N, 0));
+        try {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicBoolean firstMayWait = new AtomicBoolean();
+            CountDownLatch firstRunning = new CountDownLatch(1);
+            CountDownLatch secondRunning = new CountDownLatch(1);
+            Object parkHere = new Object();
+            // Both at one level, started from this thread: the first runs, the second waits in the queue.
+            G first = s.go(() -> {
+                firstRunning.countDown();
+                while (!firstMayWait.get()) {
+                    Sched.checkpoint();
+                }
+                while (!stop.get()) {
+                    Parking.park(parkHere, WaitReason.CHAN_RECEIVE); // waits until the end
+                }
+            }, true);
+            G second = s.go(() -> {
+                secondRunning.countDown();
+                while (!stop.get()) {
+                    Sched.checkpoint();
+                }
+            }, true);
+            firstRunning.await();
+            awaitRounds(s, 3);
+            fakeNow.addAndGet(8 * MS); // the first has used 8 of its 10 ms
+            awaitRounds(s, 3);
+            assertThat(s.preemptRequests.get()).isZero();
+
+            firstMayWait.set(true); // it waits: the second starts a slice of its own
+            secondRunning.await();
+            awaitRounds(s, 3);
+            fakeNow.addAndGet(5 * MS); // 13 ms since the first started, 5 since the second did
+            awaitRounds(s, 3);
+            assertThat(s.preemptRequests.get()).as("the second inherited the first's slice").isZero();
+
+            fakeNow.addAndGet(6 * MS); // 11 ms for the second: its own slice is over
+            dev.weft.Conditions.awaitTrue(() -> s.preemptRequests.get() >= 1);
+
+            stop.set(true);
+            LockSupport.unpark(first.thread());
+            first.thread().join();
+            second.thread().join();
+            long[] reasons = s.stats().switchReasons();
+            assertThat(reasons[SwitchReason.WAIT]).isGreaterThanOrEqualTo(1);
+            assertThat(reasons[SwitchReason.SLICE_END]).isGreaterThanOrEqualTo(1);
+        } finally {
+            s.close();
+        }
+    }
+
+    /** Waits until sysmon has finished {@code n} more rounds over the busy P. */
+    private static void awaitRounds(Sched s, int n) {
+        long target = s.sysmon.rounds + n;
+        dev.weft.Conditions.awaitTrue(() -> s.sysmon.rounds >= target);
+    }
+}
