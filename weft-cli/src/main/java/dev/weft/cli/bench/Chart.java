@@ -46,7 +46,7 @@ final class Chart {
         JFreeChart chart = ChartFactory.createBarChart("weft M:N FIFO time / peer time (below 1: weft is faster)",
                 null, "ratio (log scale)", data);
         chart.addSubtitle(new TextTitle(String.format(Locale.ROOT,
-                "median of %d iterations; %d CPUs, JDK %s", r.iterations(), r.machine().cpus(), Runtime.version())));
+                "median of %d iterations; %d CPUs, %s", r.iterations(), r.machine().cpus(), r.machine().jdk())));
         chart.setBackgroundPaint(Color.WHITE);
         CategoryPlot plot = chart.getCategoryPlot();
         plot.setBackgroundPaint(Color.WHITE);

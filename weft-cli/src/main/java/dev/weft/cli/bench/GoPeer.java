@@ -20,14 +20,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class GoPeer implements Peer {
     private final Path binary;
-    private final String version;
 
-    private GoPeer(Path binary, String version) {
+    private GoPeer(Path binary) {
         this.binary = binary;
-        this.version = version;
     }
 
-    /** What {@link #build} found: the peer, or why there is none. */
+    /** What {@link #build} found: the peer and {@code go version}, or no peer and why. */
     record Built(Optional<GoPeer> peer, String note) {}
 
     /**
@@ -52,11 +50,7 @@ final class GoPeer implements Peer {
         } catch (IOException e) {
             return new Built(Optional.empty(), "Go skipped: `go build` in " + src + " failed: " + e.getMessage());
         }
-        return new Built(Optional.of(new GoPeer(bin, version)), version);
-    }
-
-    String version() {
-        return version;
+        return new Built(Optional.of(new GoPeer(bin)), version);
     }
 
     @Override
