@@ -112,7 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
         Sizes sizes = sizes();
         List<Workload> ws = selectedWorkloads();
         List<Peer> ps = new ArrayList<>(selectedJvmPeers());
-        boolean go = withGo || (peers != null && peers.contains("go"));
+        boolean go = withGo || (peers != null && peers.stream().anyMatch(p -> p.trim().equals("go")));
         PrintStream err = System.err;
         Path outDir = out != null ? out : defaultOut();
         Files.createDirectories(outDir);
@@ -127,6 +127,9 @@ public final class BenchCommand implements Callable<Integer> {
                 notes.add(built.note());
                 err.println("weft bench: " + built.note());
             }
+        }
+        if (ps.isEmpty()) {
+            throw bad("no peer left to run (" + String.join("; ", notes) + ")");
         }
         List<String> osPeers = ps.stream().filter(Peer::osThreads).map(Peer::label).toList();
         if (!osPeers.isEmpty()) {
@@ -160,7 +163,7 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    static String toJson(Report report) throws IOException {
+    private static String toJson(Report report) throws IOException {
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n";
     }
 
