@@ -33,20 +33,25 @@ final class GoPeer implements Peer {
      * PATH, or if the build fails, returns no peer and says why.
      */
     static Built build(Path root, Path outDir) {
+        return build(root, outDir, "go");
+    }
+
+    /** {@link #build(Path, Path)} with the Go command {@code go} (a path, or a name looked up on the PATH). */
+    static Built build(Path root, Path outDir, String go) {
         Path src = root.resolve("bench/go");
         if (!Files.isRegularFile(src.resolve("main.go"))) {
             return new Built(Optional.empty(), "Go skipped: no Go sources at " + src);
         }
         String version;
         try {
-            version = run(List.of("go", "version"), src, 60).trim();
+            version = run(List.of(go, "version"), src, 60).trim();
         } catch (IOException e) {
             return new Built(Optional.empty(),
                     "Go skipped: no `go` command on the PATH (install a Go toolchain, e.g. apt-get install golang-go)");
         }
         Path bin = outDir.toAbsolutePath().resolve("weft-bench-go");
         try {
-            run(List.of("go", "build", "-o", bin.toString(), "."), src, 300);
+            run(List.of(go, "build", "-o", bin.toString(), "."), src, 300);
         } catch (IOException e) {
             return new Built(Optional.empty(), "Go skipped: `go build` in " + src + " failed: " + e.getMessage());
         }

@@ -120,6 +120,14 @@ class BenchCommandTest {
     }
 
     @Test
+    void withoutAGoCommandGoIsSkippedWithANoteSayingHowToGetOne() {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        GoPeer.Built b = GoPeer.build(root, out, "no-such-go-command-here");
+        assertThat(b.peer()).isEmpty();
+        assertThat(b.note()).startsWith("Go skipped: no `go` command on the PATH").contains("golang-go");
+    }
+
+    @Test
     void withoutGoSourcesGoIsSkippedWithANote() {
         GoPeer.Built b = GoPeer.build(out, out);
         assertThat(b.peer()).isEmpty();
