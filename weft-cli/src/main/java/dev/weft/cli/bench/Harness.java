@@ -11,9 +11,9 @@ import java.util.Map;
  * applicable peer runs once (warm-up rounds first, their values dropped). A slow spell of the
  * machine (a neighbour's build, a GC) then falls on all peers of a round rather than on
  * whichever peer happened to run during it, which is what makes the ratios hold on a noisy
- * machine. The peers' order rotates from round to round so that no peer always runs first
- * (right after a full GC) or last, and each run starts after a full GC so that no peer pays
- * for another's garbage.
+ * machine. The peers' order rotates from round to round so that no peer always runs right
+ * after the same other one (and inherits its cache and JIT state), and each run starts after a
+ * full GC so that no peer pays for another's garbage.
  *
  * <p>Progress goes to {@code progress} (stderr), so stdout stays clean for the table or JSON.
  */
