@@ -2,9 +2,7 @@ package dev.weft.cli.bench;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs the workloads on the peers, alternating: for each workload, round after round, every
@@ -44,12 +42,13 @@ final class Harness {
         for (int wi = 0; wi < workloads.size(); wi++) {
             Workload w = workloads.get(wi);
             List<Peer> here = peers.stream().filter(p -> p.applies(w)).toList();
-            Map<Peer, List<Double>> samples = new LinkedHashMap<>();
-            here.forEach(p -> samples.put(p, new ArrayList<>()));
+            List<List<Double>> samples = new ArrayList<>();
+            here.forEach(p -> samples.add(new ArrayList<>()));
             int rounds = warmups + iterations;
             for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k < here.size(); k++) {
-                    Peer p = here.get((r + k) % here.size());
+                    int pi = (r + k) % here.size();
+                    Peer p = here.get(pi);
                     String phase = r < warmups ? "warm-up " + (r + 1) + "/" + warmups
                             : "iteration " + (r - warmups + 1) + "/" + iterations;
                     progress.printf("[%d/%d %s] %-22s %s ... ", wi + 1, workloads.size(), w.id, p.label(), phase);
@@ -63,11 +62,14 @@ final class Harness {
                     }
                     progress.printf("%.1f %s%n", v, w.unit);
                     if (r >= warmups) {
-                        samples.get(p).add(v);
+                        samples.get(pi).add(v);
                     }
                 }
             }
-            samples.forEach((p, vs) -> out.add(new Report.Samples(w, p, w.size(sizesFor(p)), vs)));
+            for (int pi = 0; pi < here.size(); pi++) {
+                Peer p = here.get(pi);
+                out.add(new Report.Samples(w, p, w.size(sizesFor(p)), samples.get(pi)));
+            }
         }
         return out;
     }
