@@ -1,0 +1,235 @@
+package dev.weft.cli.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code weft bench}: the fixed set of workloads on weft and its peers in one process run,
+ * alternating, with ratios (see {@link Harness} for why alternating). Writes the table, JSON
+ * and chart to the output folder; prints the table (or with {@code --json} the JSON) on stdout
+ * and progress on stderr.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run spawn, skynet, ping-pong, ring, fan-in, fork-join fib, sleepers, yield and a mixed "
+                + "latency workload on weft and its peers (JDK virtual and platform threads, optionally Go), "
+                + "alternating, and print each median and the ratio weft/peer.",
+                "Writes bench.md, bench.json and bench.png to the output folder."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--quick", description = "Smaller sizes and fewer iterations: a run under a minute.")
+    boolean quick;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "Measured runs per workload and peer (default: 5, quick: 3).")
+    Integer iterations;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Unmeasured runs first (default: 2, quick: 1).")
+    Integer warmup;
+
+    @Option(names = "--workloads", split = ",", paramLabel = "NAME",
+            description = "Only these workloads (comma-separated): ${COMPLETION-CANDIDATES}.", completionCandidates = WorkloadNames.class)
+    List<String> workloads;
+
+    @Option(names = "--peers", split = ",", paramLabel = "NAME",
+            description = "Only these peers (comma-separated): ${COMPLETION-CANDIDATES}; go implies --with-go.",
+            completionCandidates = PeerNames.class)
+    List<String> peers;
+
+    @Option(names = "--with-go", description = "Also build and run the Go versions in bench/go (skipped, with a note, without a Go toolchain).")
+    boolean withGo;
+
+    @Option(names = "--json", description = "Print the report as JSON on stdout instead of the table.")
+    boolean json;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where bench.md, bench.json and bench.png go (default: target/bench of the weft checkout).")
+    Path out;
+
+    @Option(names = "--spawn", paramLabel = "N", description = "Override: tasks of spawn.")
+    Integer spawn;
+
+    @Option(names = "--skynet", paramLabel = "N", description = "Override: leaves of skynet, a power of 10.")
+    Integer skynet;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "Override: ping-pong round trips.")
+    Integer rounds;
+
+    @Option(names = "--hops", paramLabel = "N", description = "Override: ring hops.")
+    Integer hops;
+
+    @Option(names = "--producers", paramLabel = "N", description = "Override: fan-in producers (100 messages each).")
+    Integer producers;
+
+    @Option(names = "--fib", paramLabel = "N", description = "Override: n of fork-join fib(n) (at least the cutoff, 12).")
+    Integer fib;
+
+    @Option(names = "--sleepers", paramLabel = "N", description = "Override: sleepers (10 ms each).")
+    Integer sleepers;
+
+    @Option(names = "--yields", paramLabel = "N", description = "Override: yields per run of the yield workloads.")
+    Integer yields;
+
+    @Option(names = "--mixed-rounds", paramLabel = "N", description = "Override: timed round trips of the mixed workload.")
+    Integer mixedRounds;
+
+    static final class WorkloadNames extends ArrayList<String> {
+        WorkloadNames() {
+            super(List.of(Workload.ids().split(", ")));
+        }
+    }
+
+    static final class PeerNames extends ArrayList<String> {
+        PeerNames() {
+            super(List.of((JvmPeer.ids() + ", go").split(", ")));
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        int iters = iterations != null ? iterations : quick ? 3 : 5;
+        int warm = warmup != null ? warmup : quick ? 1 : 2;
+        if (iters < 1) {
+            throw bad("--iterations must be at least 1, not " + iters);
+        }
+        if (warm < 0) {
+            throw bad("--warmup must not be negative, not " + warm);
+        }
+        Sizes sizes = sizes();
+        List<Workload> ws = selectedWorkloads();
+        List<Peer> ps = new ArrayList<>(selectedJvmPeers());
+        boolean go = withGo || (peers != null && peers.stream().anyMatch(p -> p.trim().equals("go")));
+        PrintStream err = System.err;
+        Path outDir = out != null ? out : defaultOut();
+        Files.createDirectories(outDir);
+        List<String> notes = new ArrayList<>();
+        String goVersion = "not run (add --with-go)";
+        if (go) {
+            err.println("weft bench: building the Go workloads (bench/go) ...");
+            GoPeer.Built built = GoPeer.build(root(), outDir);
+            built.peer().ifPresent(ps::add);
+            goVersion = built.note();
+            if (built.peer().isEmpty()) {
+                notes.add(built.note());
+                err.println("weft bench: " + built.note());
+            }
+        }
+        if (ps.isEmpty()) {
+            throw bad("no peer left to run (" + String.join("; ", notes) + ")");
+        }
+        List<String> osPeers = ps.stream().filter(Peer::osThreads).map(Peer::label).toList();
+        if (!osPeers.isEmpty()) {
+            notes.add(String.join(", ", osPeers) + " run every task on its own OS thread: where the size would "
+                    + "exhaust the machine they run a capped one (shown again in the size column); the "
+                    + "per-operation figures still compare.");
+        }
+        err.printf("weft bench%s: %d warm-up(s) + %d iterations, sizes:%n", quick ? " --quick" : "", warm, iters);
+        for (Workload w : ws) {
+            err.printf("  %-12s %s%n", w.id, w.size(sizes));
+        }
+        List<Report.Samples> samples;
+        try {
+            Sizes osThreadSizes = sizes.cappedAt(quick ? Sizes.QUICK_OS_THREAD_CAPS : Sizes.OS_THREAD_CAPS);
+            samples = new Harness(ws, ps, sizes, osThreadSizes, warm, iters, err).run();
+        } catch (RuntimeException e) {
+            err.println();
+            err.println("weft bench: failed: " + e.getMessage());
+            e.printStackTrace(err);
+            return 1;
+        }
+        Report report = Report.of(Machine.probe(goVersion), command(), warm, iters, samples, notes);
+        String table = ResultTable.render(report);
+        String jsonText = toJson(report);
+        Files.writeString(outDir.resolve("bench.md"), table);
+        Files.writeString(outDir.resolve("bench.json"), jsonText);
+        Chart.writePng(report, outDir.resolve("bench.png").toFile());
+        System.out.print(json ? jsonText : table);
+        System.out.flush();
+        err.println("weft bench: wrote " + outDir.resolve("bench.md") + ", bench.json and bench.png");
+        return 0;
+    }
+
+    private static String toJson(Report report) throws IOException {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n";
+    }
+
+    private Sizes sizes() {
+        Sizes base = quick ? Sizes.QUICK : Sizes.FULL;
+        try {
+            return new Sizes(or(spawn, base.spawn()), or(skynet, base.skynetLeaves()), or(rounds, base.rounds()),
+                    or(hops, base.hops()), or(producers, base.producers()), or(fib, base.fib()),
+                    or(sleepers, base.sleepers()), or(yields, base.yields()), or(mixedRounds, base.mixedRounds()));
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
+    }
+
+    private List<Workload> selectedWorkloads() {
+        if (workloads == null) {
+            return List.of(Workload.values());
+        }
+        Set<Workload> ws = new LinkedHashSet<>();
+        for (String id : workloads) {
+            try {
+                ws.add(Workload.byId(id.trim()));
+            } catch (IllegalArgumentException e) {
+                throw bad(e.getMessage());
+            }
+        }
+        return List.copyOf(ws);
+    }
+
+    private List<JvmPeer> selectedJvmPeers() {
+        if (peers == null) {
+            return List.of(JvmPeer.values());
+        }
+        Set<JvmPeer> ps = new LinkedHashSet<>();
+        for (String id : peers) {
+            if (id.trim().equals("go")) {
+                continue;
+            }
+            try {
+                ps.add(JvmPeer.byId(id.trim()));
+            } catch (IllegalArgumentException e) {
+                throw bad(e.getMessage());
+            }
+        }
+        return List.copyOf(ps);
+    }
+
+    private String command() {
+        // The original arguments start at the top command's: they include "bench".
+        return "./weft " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    }
+
+    private ParameterException bad(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private static int or(Integer v, int dflt) {
+        return v != null ? v : dflt;
+    }
+
+    /** The weft checkout: the launcher passes it as {@code weft.root}; else the working directory. */
+    private static Path root() {
+        return Path.of(System.getProperty("weft.root", "."));
+    }
+
+    private static Path defaultOut() {
+        return root().resolve("target/bench");
+    }
+}

@@ -1,0 +1,80 @@
+package dev.weft.cli.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the workloads on the peers, alternating: for each workload, round after round, every
+ * applicable peer runs once (warm-up rounds first, their values dropped). A slow spell of the
+ * machine (a neighbour's build, a GC) then falls on all peers of a round rather than on
+ * whichever peer happened to run during it, which is what makes the ratios hold on a noisy
+ * machine. The peers' order rotates from round to round so that no peer always runs right
+ * after the same other one (and inherits its cache and JIT state), and each run starts after a
+ * full GC so that no peer pays for another's garbage.
+ *
+ * <p>Progress goes to {@code progress} (stderr), so stdout stays clean for the table or JSON.
+ */
+final class Harness {
+    private final List<Workload> workloads;
+    private final List<Peer> peers;
+    private final Sizes sizes;
+    private final Sizes osThreadSizes;
+    private final int warmups;
+    private final int iterations;
+    private final PrintStream progress;
+
+    /** {@code osThreadSizes}: what peers that give each task an OS thread run instead of {@code sizes}. */
+    Harness(List<Workload> workloads, List<Peer> peers, Sizes sizes, Sizes osThreadSizes, int warmups,
+            int iterations, PrintStream progress) {
+        this.workloads = List.copyOf(workloads);
+        this.peers = List.copyOf(peers);
+        this.sizes = sizes;
+        this.osThreadSizes = osThreadSizes;
+        this.warmups = warmups;
+        this.iterations = iterations;
+        this.progress = progress;
+    }
+
+    /** Every (workload, applicable peer) pair's measured samples, in workload then peer order. */
+    List<Report.Samples> run() {
+        List<Report.Samples> out = new ArrayList<>();
+        for (int wi = 0; wi < workloads.size(); wi++) {
+            Workload w = workloads.get(wi);
+            List<Peer> here = peers.stream().filter(p -> p.applies(w)).toList();
+            List<List<Double>> samples = new ArrayList<>();
+            here.forEach(p -> samples.add(new ArrayList<>()));
+            int rounds = warmups + iterations;
+            for (int r = 0; r < rounds; r++) {
+                for (int k = 0; k < here.size(); k++) {
+                    int pi = (r + k) % here.size();
+                    Peer p = here.get(pi);
+                    String phase = r < warmups ? "warm-up " + (r + 1) + "/" + warmups
+                            : "iteration " + (r - warmups + 1) + "/" + iterations;
+                    progress.printf("[%d/%d %s] %-22s %s ... ", wi + 1, workloads.size(), w.id, p.label(), phase);
+                    progress.flush();
+                    System.gc();
+                    double v;
+                    try {
+                        v = p.measure(w, sizesFor(p));
+                    } catch (RuntimeException e) {
+                        throw new IllegalStateException(p.label() + " on " + w.id + ": " + e.getMessage(), e);
+                    }
+                    progress.printf("%.1f %s%n", v, w.unit);
+                    if (r >= warmups) {
+                        samples.get(pi).add(v);
+                    }
+                }
+            }
+            for (int pi = 0; pi < here.size(); pi++) {
+                Peer p = here.get(pi);
+                out.add(new Report.Samples(w, p, w.size(sizesFor(p)), samples.get(pi)));
+            }
+        }
+        return out;
+    }
+
+    private Sizes sizesFor(Peer p) {
+        return p.osThreads() ? osThreadSizes : sizes;
+    }
+}
