@@ -61,6 +61,9 @@ final class DemoCommand implements Callable<Integer> {
             + "(ONE_TO_ONE: at most --kernel-threads) (default: ${DEFAULT-VALUE}).")
     int modelParked = 1_000_000;
 
+    @Option(names = "--models-chart", description = "Where the threading-model chart (PNG) goes (default: ${DEFAULT-VALUE}).")
+    String modelsChart = "target/demo/models.png";
+
     @Option(names = "--kernel-threads", description = "Cap on goroutines alive at once under ONE_TO_ONE, each a kernel "
             + "thread (default: ${DEFAULT-VALUE}).")
     int kernelThreads = 10_000;
@@ -111,20 +114,29 @@ final class DemoCommand implements Callable<Integer> {
         Object[][] runs = {{"weft PRIORITY", SchedulingPolicy.PRIORITY}, {"weft FIFO", SchedulingPolicy.FIFO},
                 {"virtual threads", null}};
         for (Object[] run : runs) {
-            org.HdrHistogram.Histogram h = TimingWorkloads.priorityPingPong((SchedulingPolicy) run[1], procs, hogMillis,
-                    iters, mixedRounds);
-            System.out.printf("  %-16s wake-up + round trip %s%n", run[0], TimingWorkloads.percentiles(h));
+            TimingWorkloads.PriorityResult r = TimingWorkloads.priorityPingPong((SchedulingPolicy) run[1], procs,
+                    hogMillis, iters, mixedRounds);
+            System.out.printf("  %-16s wake-up + round trip %-38s all rounds %5d ms%n", run[0],
+                    TimingWorkloads.percentiles(r.latency()), r.roundsMillis());
         }
         System.out.println("Under PRIORITY the woken pair preempts a hog at its next safe point; under FIFO it queues behind");
-        System.out.println("the hogs for up to a slice; the JDK's scheduler has neither priorities nor slices.");
+        System.out.println("the hogs for up to a slice; the JDK's scheduler has neither priorities nor slices: its pair waits");
+        System.out.println("for the hogs to finish before its first round (see 'all rounds', ideally about the 1 ms sleeps).");
     }
 
     /** The threading models side by side (ThreadingModel). */
     private void models() {
         System.out.printf("threading models, procs=%d (the same weft program under each model)%n", procs);
         List<ModelComparison.Row> rows = ModelComparison.run(procs, new ModelComparison.Sizes(Math.min(spawn, 100_000),
-                modelParked, Math.min(rounds, 100_000), kernelThreads, hogMillis), TimingWorkloads.hogIterationsPerMilli());
+                modelParked, Math.min(rounds, 100_000), kernelThreads, hogMillis), TimingWorkloads.hogIterationsPerMilli() / 1000);
         ModelComparison.print(rows, procs);
+        java.io.File chart = new java.io.File(modelsChart);
+        try {
+            ModelComparison.writeChart(rows, procs, chart);
+            System.out.println("chart: " + chart.getPath());
+        } catch (java.io.IOException e) {
+            System.err.println("weft demo: could not write the chart " + chart + ": " + e);
+        }
     }
 
     /** The mixed workload twice: with 10 ms time slices, and with slicing effectively off. */

@@ -19,9 +19,9 @@ import java.util.concurrent.CountDownLatch;
  * {@link ThreadingModel#M_N}, {@link ThreadingModel#N_1} and {@link ThreadingModel#ONE_TO_ONE};
  * every workload checks its own result.
  *
- * <p>Memory per parked thread is the growth of the process's resident set (Linux
- * {@code /proc/self/status}, which counts kernel-thread stacks as well as the heap) while the
- * threads are parked, divided by their number; elsewhere only the heap is seen.
+ * <p>Memory per parked thread is the growth, while the threads are parked, of the live heap
+ * after a full GC plus (Linux) the resident memory outside the committed heap, which is where
+ * kernel-thread stacks live; divided by the number of threads.
  */
 final class ModelComparison {
     private ModelComparison() {}
@@ -33,7 +33,8 @@ final class ModelComparison {
     /** Sizes: {@code parked} and {@code spawn} are used as given for M_N and N_1, capped for ONE_TO_ONE. */
     record Sizes(int spawn, int parked, int roundTrips, int kernelCap, long cpuWorkMillis) {}
 
-    static List<Row> run(int procs, Sizes sizes, long itersPerMilli) {
+    /** {@code loopsPerMilli}: loops of the CPU workload's 1,000-step inner loop per millisecond of CPU. */
+    static List<Row> run(int procs, Sizes sizes, long loopsPerMilli) {
         List<Row> rows = new ArrayList<>();
         for (ThreadingModel model : ThreadingModel.values()) {
             boolean kernel = model == ThreadingModel.ONE_TO_ONE;
@@ -44,7 +45,7 @@ final class ModelComparison {
                 double create = createNanos(rt, spawn);
                 double bytes = parkedBytes(rt, parked);
                 double trip = roundTripNanos(rt, trips);
-                double speedup = speedup(rt, procs, sizes.cpuWorkMillis() * itersPerMilli);
+                double speedup = speedup(rt, procs, Math.max(1, sizes.cpuWorkMillis() * loopsPerMilli));
                 rows.add(new Row(model, create, spawn, bytes, parked, trip, trips, speedup));
             }
         }
@@ -101,23 +102,30 @@ final class ModelComparison {
         return (double) grown[0] / n;
     }
 
-    /** Resident set size on Linux, else used heap, after a GC. */
+    /**
+     * Live heap after a full GC (a virtual thread's stack lives there), plus, on Linux, the
+     * resident memory outside the committed heap (a kernel thread's stack and its native state).
+     * The second term is the resident set minus the committed heap, so the heap growing or
+     * shrinking its commitment does not count.
+     */
     private static long footprint() {
         System.gc();
+        java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean()
+                .getHeapMemoryUsage();
+        long outsideHeap = 0;
         Path status = Path.of("/proc/self/status");
         if (Files.isReadable(status)) {
             try {
                 for (String line : Files.readAllLines(status)) {
                     if (line.startsWith("VmRSS:")) {
-                        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                        outsideHeap = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024 - heap.getCommitted();
                     }
                 }
             } catch (java.io.IOException | NumberFormatException e) {
-                // fall through to the heap
+                outsideHeap = 0; // the heap alone, as on other systems
             }
         }
-        Runtime r = Runtime.getRuntime();
-        return r.totalMemory() - r.freeMemory();
+        return heap.getUsed() + outsideHeap;
     }
 
     private static double roundTripNanos(Weft rt, int trips) {
@@ -194,5 +202,48 @@ final class ModelComparison {
         System.out.println("ONE_TO_ONE pays a kernel thread per goroutine (creation, a stack, a kernel switch);");
         System.out.println("N_1 switches cheaply but cannot use a second core, and one blocking call stops all;");
         System.out.println("M_N keeps N_1's costs and the cores, at the price of a user-space scheduler.");
+    }
+
+    /**
+     * The table as a bar chart (PNG): each figure relative to M_N's, on a log scale, so "a
+     * hundred times the memory" and "half the speedup" read on one axis.
+     */
+    static void writeChart(List<Row> rows, int procs, java.io.File file) throws java.io.IOException {
+        System.setProperty("java.awt.headless", "true"); // before AWT loads: no display needed
+        Row base = rows.get(0);
+        org.jfree.data.category.DefaultCategoryDataset data = new org.jfree.data.category.DefaultCategoryDataset();
+        for (Row r : rows) {
+            data.addValue(r.createNanos() / base.createNanos(), r.model().name(), "create + join (time)");
+            data.addValue(r.parkedBytes() / base.parkedBytes(), r.model().name(), "memory per parked thread");
+            data.addValue(r.roundTripNanos() / base.roundTripNanos(), r.model().name(), "channel round trip (time)");
+            data.addValue(r.speedup() / base.speedup(), r.model().name(), "CPU-bound speedup");
+        }
+        org.jfree.chart.JFreeChart chart = org.jfree.chart.ChartFactory.createBarChart(
+                "Threading models: each figure relative to M_N (log scale)", null, "relative to M_N", data);
+        chart.addSubtitle(new org.jfree.chart.title.TextTitle("weft demo, procs=" + procs + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs, JDK " + Runtime.version()));
+        chart.setBackgroundPaint(java.awt.Color.WHITE);
+        org.jfree.chart.plot.CategoryPlot plot = chart.getCategoryPlot();
+        plot.setBackgroundPaint(java.awt.Color.WHITE);
+        plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        org.jfree.chart.axis.LogAxis axis = new org.jfree.chart.axis.LogAxis("relative to M_N (log scale)");
+        axis.setBase(10);
+        axis.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
+        plot.setRangeAxis(axis);
+        org.jfree.chart.renderer.category.BarRenderer bars =
+                (org.jfree.chart.renderer.category.BarRenderer) plot.getRenderer();
+        bars.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
+        bars.setShadowVisible(false);
+        bars.setBase(1.0);
+        java.awt.Color[] colours = {new java.awt.Color(0x1f77b4), new java.awt.Color(0x2ca02c),
+                new java.awt.Color(0xd62728)};
+        for (int i = 0; i < data.getRowCount(); i++) {
+            bars.setSeriesPaint(i, colours[i % colours.length]);
+        }
+        java.io.File dir = file.getAbsoluteFile().getParentFile();
+        if (dir != null) {
+            java.nio.file.Files.createDirectories(dir.toPath());
+        }
+        org.jfree.chart.ChartUtils.saveChartAsPNG(file, chart, 1000, 560);
     }
 }

@@ -165,13 +165,14 @@ final class TimingWorkloads {
      * Recorded: the time beyond the sleep. {@code policy} null runs the same on JDK virtual threads
      * (which have no priorities) with a SynchronousQueue pair.
      */
-    static Histogram priorityPingPong(SchedulingPolicy policy, int procs, long hogMillis, long itersPerMilli,
-                                      int rounds) {
+    static PriorityResult priorityPingPong(SchedulingPolicy policy, int procs, long hogMillis, long itersPerMilli,
+                                           int rounds) {
         Histogram h = new Histogram(3);
         long work = hogMillis * itersPerMilli / 1000;
+        long[] roundsNanos = new long[1];
         if (policy == null) {
-            virtualPriorityPingPong(h, procs, work, rounds);
-            return h;
+            virtualPriorityPingPong(h, roundsNanos, procs, work, rounds);
+            return new PriorityResult(h, roundsNanos[0] / 1_000_000);
         }
         try (Weft rt = Weft.builder().procs(procs).policy(policy).name("priority-" + policy).build()) {
             rt.run(() -> {
@@ -193,6 +194,7 @@ final class TimingWorkloads {
                     }
                 });
                 long pause = Duration.ofMillis(1).toNanos();
+                long start = System.nanoTime();
                 for (long i = 0; i < rounds; i++) {
                     long s = System.nanoTime();
                     Go.sleep(Duration.ofNanos(pause));
@@ -200,6 +202,7 @@ final class TimingWorkloads {
                     DemoCommand.check(pong.recv() == i, "ping-pong out of order");
                     h.recordValue(Math.max(0, System.nanoTime() - s - pause));
                 }
+                roundsNanos[0] = System.nanoTime() - start;
                 ping.close();
                 echo.join();
                 for (Goroutine g : hogs) {
@@ -207,8 +210,11 @@ final class TimingWorkloads {
                 }
             });
         }
-        return h;
+        return new PriorityResult(h, roundsNanos[0] / 1_000_000);
     }
+
+    /** The round trips' latencies beyond the sleep, and how long all the rounds took from the first's start. */
+    record PriorityResult(Histogram latency, long roundsMillis) {}
 
     private static long hog(long work) {
         long x = 0;
@@ -221,7 +227,7 @@ final class TimingWorkloads {
         return x;
     }
 
-    private static void virtualPriorityPingPong(Histogram h, int procs, long work, int rounds) {
+    private static void virtualPriorityPingPong(Histogram h, long[] roundsNanos, int procs, long work, int rounds) {
         // The JDK's scheduler has as many carriers as processors by default; the hogs get no
         // priority and no safe points matter (Go.checkpoint is a no-op outside weft).
         CountDownLatch hogsOnEveryP = new CountDownLatch(procs);
@@ -235,6 +241,7 @@ final class TimingWorkloads {
         awaitQuietly(hogsOnEveryP);
         SynchronousQueue<Long> ping = new SynchronousQueue<>();
         SynchronousQueue<Long> pong = new SynchronousQueue<>();
+        long start = System.nanoTime();
         try {
             Thread pinger = Thread.ofVirtual().start(() -> {
                 try {
@@ -260,6 +267,7 @@ final class TimingWorkloads {
                 }
             });
             pinger.join();
+            roundsNanos[0] = System.nanoTime() - start; // a pinger queued behind the hogs shows here
             echo.join();
             for (Thread t : hogs) {
                 t.join();

@@ -473,8 +473,13 @@ public final class Sched {
         if (carrier instanceof M m && m.sched == this && m.p != null && !m.inSyscall && m.p.status != P.RETAKEN) {
             mine = m.p;
         }
-        if (npidle.get() == 0 && preemptLowerThan(g.level)) {
+        if (npidle.get() == 0 && lowestRunning() < g.level) {
+            // Publish first, then flag whoever runs lowest now: an M that switches Gs meanwhile
+            // checks the global queue after setting its new G (execute), so one of the two
+            // sides sees the other and the request cannot fall between two Gs.
             globalPrio.put(g, false, now);
+            VarHandle.fullFence();
+            preemptLowerThan(g.level);
             wakep();
             return;
         }
@@ -490,6 +495,21 @@ public final class Sched {
     /** The time a G is queued at, for the starvation guard (not read when the guard is off). */
     private long queueTime() {
         return starvationBoostNanos > 0 ? clock.nanoTime() : 0;
+    }
+
+    /** The lowest level running on any P (Integer.MAX_VALUE if none); racy. */
+    private int lowestRunning() {
+        P[] ps = allp;
+        int lowest = Integer.MAX_VALUE;
+        for (int i = 0, n = Math.min(procs, ps.length); i < n; i++) {
+            P p = ps[i];
+            M m = p.m;
+            G running = m == null || p.status != P.RUNNING ? null : m.curg;
+            if (running != null) {
+                lowest = Math.min(lowest, running.level);
+            }
+        }
+        return lowest;
     }
 
     /**
@@ -593,6 +613,15 @@ public final class Sched {
         }
         g.setStatusRelease(GStatus.RUNNING); // taken from a queue: nobody else may change it now
         m.curg = g;
+        if (priorityPolicy) {
+            // The other half of readyPriority's publish-then-flag: a G readied above this one
+            // while we switched may have flagged the G we replaced.
+            VarHandle.fullFence();
+            if (globalPrio.bestLevel() > g.level) {
+                g.preemptReason = SwitchReason.PRIORITY;
+                g.preempt = true;
+            }
+        }
         try {
             g.runContinuation.run();
         } catch (Throwable t) {
