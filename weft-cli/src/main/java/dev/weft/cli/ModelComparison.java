@@ -6,8 +6,6 @@ import dev.weft.ThreadingModel;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
 import dev.weft.sync.WaitGroup;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -20,8 +18,8 @@ import java.util.concurrent.CountDownLatch;
  * every workload checks its own result.
  *
  * <p>Memory per parked thread is the growth, while the threads are parked, of the live heap
- * after a full GC plus (Linux) the resident memory outside the committed heap, which is where
- * kernel-thread stacks live; divided by the number of threads.
+ * after a full GC plus the threads' native memory as the JVM's native memory tracking counts it
+ * (kernel-thread stacks live there); divided by the number of threads.
  */
 final class ModelComparison {
     private ModelComparison() {}
@@ -42,10 +40,11 @@ final class ModelComparison {
             int parked = kernel ? Math.min(sizes.parked(), sizes.kernelCap()) : sizes.parked();
             int trips = kernel ? Math.max(1, sizes.roundTrips() / 10) : sizes.roundTrips();
             try (Weft rt = Weft.builder().model(model).procs(procs).name("models-" + model).build()) {
-                double create = createNanos(rt, spawn);
-                double bytes = parkedBytes(rt, parked);
-                double trip = roundTripNanos(rt, trips);
+                // CPU work first, while no other thread of the comparison is still winding down.
                 double speedup = speedup(rt, procs, Math.max(1, sizes.cpuWorkMillis() * loopsPerMilli));
+                double create = createNanos(rt, spawn);
+                double trip = roundTripNanos(rt, trips);
+                double bytes = parkedBytes(rt, parked);
                 rows.add(new Row(model, create, spawn, bytes, parked, trip, trips, speedup));
             }
         }
@@ -103,29 +102,35 @@ final class ModelComparison {
     }
 
     /**
-     * Live heap after a full GC (a virtual thread's stack lives there), plus, on Linux, the
-     * resident memory outside the committed heap (a kernel thread's stack and its native state).
-     * The second term is the resident set minus the committed heap, so the heap growing or
-     * shrinking its commitment does not count.
+     * Live heap after a full GC (a virtual thread's stack lives there) plus the memory the JVM's
+     * native memory tracking counts for threads (a kernel thread's stack and its native state),
+     * when the JVM runs with {@code -XX:NativeMemoryTracking=summary} (the launcher's demo does).
      */
     private static long footprint() {
         System.gc();
-        java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean()
-                .getHeapMemoryUsage();
-        long outsideHeap = 0;
-        Path status = Path.of("/proc/self/status");
-        if (Files.isReadable(status)) {
-            try {
-                for (String line : Files.readAllLines(status)) {
-                    if (line.startsWith("VmRSS:")) {
-                        outsideHeap = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024 - heap.getCommitted();
-                    }
-                }
-            } catch (java.io.IOException | NumberFormatException e) {
-                outsideHeap = 0; // the heap alone, as on other systems
-            }
+        long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return heap + nativeThreadBytes();
+    }
+
+    private static final java.util.regex.Pattern NMT_THREAD =
+            java.util.regex.Pattern.compile("Thread \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
+
+    /** NMT's committed memory for threads, or 0 when tracking is off. */
+    static long nativeThreadBytes() {
+        try {
+            javax.management.ObjectName name = new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
+            Object out = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(name, "vmNativeMemory",
+                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
+            java.util.regex.Matcher m = NMT_THREAD.matcher(String.valueOf(out));
+            return m.find() ? Long.parseLong(m.group(1)) * 1024 : 0;
+        } catch (javax.management.JMException | RuntimeException e) {
+            return 0;
         }
-        return heap.getUsed() + outsideHeap;
+    }
+
+    /** Whether the figures include native thread memory (NMT on). */
+    static boolean nativeMemoryTracked() {
+        return nativeThreadBytes() > 0;
     }
 
     private static double roundTripNanos(Weft rt, int trips) {
@@ -151,10 +156,17 @@ final class ModelComparison {
         return (double) elapsed / trips;
     }
 
-    /** Time of one goroutine doing all the work over the time of 2 x procs goroutines sharing it. */
+    /**
+     * Time of one goroutine doing all the work over the time of 2 x procs goroutines sharing it,
+     * each the best of three runs (a noisy machine only ever adds time).
+     */
     private static double speedup(Weft rt, int procs, long iterations) {
-        long serial = timeCpuWork(rt, 1, iterations);
-        long parallel = timeCpuWork(rt, 2 * procs, iterations);
+        long serial = Long.MAX_VALUE;
+        long parallel = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            serial = Math.min(serial, timeCpuWork(rt, 1, iterations));
+            parallel = Math.min(parallel, timeCpuWork(rt, 2 * procs, iterations));
+        }
         return (double) serial / parallel;
     }
 
@@ -198,52 +210,91 @@ final class ModelComparison {
                     r.model(), r.createNanos(), r.parkedBytes(), r.roundTripNanos(), r.speedup(), r.created(),
                     r.parked(), r.roundTrips());
         }
-        System.out.printf("CPU speedup: one goroutine doing all the work over %d sharing it, procs=%d.%n", 2 * procs, procs);
+        System.out.printf("CPU speedup: one goroutine doing all the work over %d sharing it, procs=%d (best of 3).%n",
+                2 * procs, procs);
+        System.out.println(nativeMemoryTracked()
+                ? "memory: live heap after a full GC plus thread memory by native memory tracking, per parked thread."
+                : "memory: live heap only (run with -XX:NativeMemoryTracking=summary to count kernel-thread stacks).");
         System.out.println("ONE_TO_ONE pays a kernel thread per goroutine (creation, a stack, a kernel switch);");
         System.out.println("N_1 switches cheaply but cannot use a second core, and one blocking call stops all;");
         System.out.println("M_N keeps N_1's costs and the cores, at the price of a user-space scheduler.");
     }
 
     /**
-     * The table as a bar chart (PNG): each figure relative to M_N's, on a log scale, so "a
-     * hundred times the memory" and "half the speedup" read on one axis.
+     * The table as a chart (PNG): one panel per figure, a bar per model, absolute values; the
+     * costs on log scales (they span two orders of magnitude), the speedup on a linear one.
      */
     static void writeChart(List<Row> rows, int procs, java.io.File file) throws java.io.IOException {
         System.setProperty("java.awt.headless", "true"); // before AWT loads: no display needed
-        Row base = rows.get(0);
-        org.jfree.data.category.DefaultCategoryDataset data = new org.jfree.data.category.DefaultCategoryDataset();
-        for (Row r : rows) {
-            data.addValue(r.createNanos() / base.createNanos(), r.model().name(), "create + join (time)");
-            data.addValue(r.parkedBytes() / base.parkedBytes(), r.model().name(), "memory per parked thread");
-            data.addValue(r.roundTripNanos() / base.roundTripNanos(), r.model().name(), "channel round trip (time)");
-            data.addValue(r.speedup() / base.speedup(), r.model().name(), "CPU-bound speedup");
-        }
-        org.jfree.chart.JFreeChart chart = org.jfree.chart.ChartFactory.createBarChart(
-                "Threading models: each figure relative to M_N (log scale)", null, "relative to M_N", data);
-        chart.addSubtitle(new org.jfree.chart.title.TextTitle("weft demo, procs=" + procs + ", "
-                + Runtime.getRuntime().availableProcessors() + " CPUs, JDK " + Runtime.version()));
-        chart.setBackgroundPaint(java.awt.Color.WHITE);
-        org.jfree.chart.plot.CategoryPlot plot = chart.getCategoryPlot();
-        plot.setBackgroundPaint(java.awt.Color.WHITE);
-        plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
-        org.jfree.chart.axis.LogAxis axis = new org.jfree.chart.axis.LogAxis("relative to M_N (log scale)");
-        axis.setBase(10);
-        axis.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
-        plot.setRangeAxis(axis);
-        org.jfree.chart.renderer.category.BarRenderer bars =
-                (org.jfree.chart.renderer.category.BarRenderer) plot.getRenderer();
-        bars.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
-        bars.setShadowVisible(false);
-        bars.setBase(1.0);
-        java.awt.Color[] colours = {new java.awt.Color(0x1f77b4), new java.awt.Color(0x2ca02c),
-                new java.awt.Color(0xd62728)};
-        for (int i = 0; i < data.getRowCount(); i++) {
-            bars.setSeriesPaint(i, colours[i % colours.length]);
+        String[] titles = {"create + join, ns per thread", "memory per parked thread, bytes",
+                "channel round trip, ns", "CPU-bound speedup on " + procs + " processors, x"};
+        int width = 1100;
+        int height = 760;
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = image.createGraphics();
+        try {
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            g.setColor(java.awt.Color.BLACK);
+            g.setFont(g.getFont().deriveFont(java.awt.Font.BOLD, 18f));
+            g.drawString("weft: the three threading models, one program (procs=" + procs + ", "
+                    + Runtime.getRuntime().availableProcessors() + " CPUs, JDK " + Runtime.version().feature() + ")", 20, 28);
+            for (int panel = 0; panel < titles.length; panel++) {
+                org.jfree.data.category.DefaultCategoryDataset data = new org.jfree.data.category.DefaultCategoryDataset();
+                for (Row r : rows) {
+                    double v = switch (panel) {
+                        case 0 -> r.createNanos();
+                        case 1 -> r.parkedBytes();
+                        case 2 -> r.roundTripNanos();
+                        default -> r.speedup();
+                    };
+                    data.addValue(v, "value", r.model().name());
+                }
+                org.jfree.chart.JFreeChart chart = org.jfree.chart.ChartFactory.createBarChart(titles[panel], null, null,
+                        data, org.jfree.chart.plot.PlotOrientation.VERTICAL, false, false, false);
+                chart.setBackgroundPaint(java.awt.Color.WHITE);
+                org.jfree.chart.plot.CategoryPlot plot = chart.getCategoryPlot();
+                plot.setBackgroundPaint(java.awt.Color.WHITE);
+                plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
+                org.jfree.chart.renderer.category.BarRenderer bars =
+                        (org.jfree.chart.renderer.category.BarRenderer) plot.getRenderer();
+                if (panel < 3) {
+                    double lo = Double.MAX_VALUE;
+                    double hi = 0;
+                    for (int c = 0; c < data.getColumnCount(); c++) {
+                        double v = data.getValue(0, c).doubleValue();
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
+                    lo = Math.max(1, lo / 4);
+                    org.jfree.chart.axis.LogAxis axis = new org.jfree.chart.axis.LogAxis("log scale");
+                    axis.setBase(10);
+                    axis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
+                    axis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+                    axis.setRange(lo, Math.max(hi * 4, lo * 10));
+                    plot.setRangeAxis(axis);
+                    bars.setBase(lo); // bars grow from the bottom of the axis, not from 0
+                }
+                bars.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
+                bars.setShadowVisible(false);
+                bars.setSeriesPaint(0, new java.awt.Color(0x1f77b4));
+                bars.setDefaultItemLabelGenerator(new org.jfree.chart.labels.StandardCategoryItemLabelGenerator(
+                        "{2}", new java.text.DecimalFormat(panel == 3 ? "0.00" : "#,##0")));
+                bars.setDefaultItemLabelsVisible(true);
+                int col = panel % 2;
+                int row = panel / 2;
+                int w = width / 2;
+                int h = (height - 40) / 2;
+                chart.draw(g, new java.awt.geom.Rectangle2D.Double(col * w, 40 + row * h, w, h));
+            }
+        } finally {
+            g.dispose();
         }
         java.io.File dir = file.getAbsoluteFile().getParentFile();
         if (dir != null) {
             java.nio.file.Files.createDirectories(dir.toPath());
         }
-        org.jfree.chart.ChartUtils.saveChartAsPNG(file, chart, 1000, 560);
+        javax.imageio.ImageIO.write(image, "png", file);
     }
 }

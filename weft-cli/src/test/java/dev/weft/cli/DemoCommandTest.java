@@ -14,7 +14,8 @@ import picocli.CommandLine;
 class DemoCommandTest {
 
     @Test
-    void theDemoRunsEveryWorkloadAndPrintsTheCounters() {
+    void theDemoRunsEveryWorkloadAndPrintsTheCounters(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path chart = dir.resolve("models.png");
         CommandLine cl = new CommandLine(new Main());
         java.io.PrintStream saved = System.out;
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
@@ -22,7 +23,8 @@ class DemoCommandTest {
         int rc;
         try {
             rc = cl.execute("demo", "--procs", "2", "--spawn", "1000", "--rounds", "1000", "--fib", "15",
-                    "--skynet", "100", "--sleepers", "100", "--hog-millis", "20", "--mixed-rounds", "10");
+                    "--skynet", "100", "--sleepers", "100", "--hog-millis", "20", "--mixed-rounds", "10",
+                    "--model-parked", "1000", "--kernel-threads", "200", "--models-chart", chart.toString());
         } finally {
             System.setOut(saved);
         }
@@ -31,7 +33,11 @@ class DemoCommandTest {
         assertThat(text).contains("spawn 1000", "sum 499500", "ping-pong 1000", "1000 round trips",
                 "fork-join fib(15)", "fib = 610",
                 "skynet 100", "sum 4950", "context switch", "steals", "sleepers 100x10ms", "lateness p50",
-                "mixed: 4 CPU hogs", "10 ms (default)", "off (1 hour)");
+                "mixed: 4 CPU hogs", "10 ms (default)", "off (1 hour)",
+                "priority: 4 CPU hogs", "weft PRIORITY", "weft FIFO", "virtual threads", "all rounds",
+                "threading models", "M_N", "N_1", "ONE_TO_ONE", "memory per parked", "CPU speedup");
+        assertThat(chart).isRegularFile();
+        assertThat(chart.toFile().length()).isPositive();
     }
 
     @Test
