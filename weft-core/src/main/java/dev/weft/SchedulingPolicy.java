@@ -14,8 +14,9 @@ public enum SchedulingPolicy {
      * bitmap per processor and in the global queue. The highest ready level runs first; equal
      * levels round-robin, a goroutine whose slice ends going to the tail of its level. When a
      * goroutine becomes ready and no processor is idle, the lowest-priority running goroutine
-     * below it is asked to yield at its next safe point (and loses its processor one slice later
-     * if it ignores the request). A goroutine that waits gives up the rest of its slice. A
+     * below it is asked to yield at its next safe point (under M_N, a goroutine that holds its
+     * carrier for two slices without reaching one loses its processor, as any hog does). A
+     * goroutine that waits gives up the rest of its slice. A
      * goroutine left ready longer than the starvation bound (default 1 s) is boosted to level 15,
      * decaying one level per run, unless {@link Weft.Builder#starvationBoost} switched it off.
      */

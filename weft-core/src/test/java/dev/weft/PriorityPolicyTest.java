@@ -217,6 +217,58 @@ class PriorityPolicyTest {
     }
 
     @Test
+    void closingWakesEveryReceiverBeforeTheCloserYieldsToThem() {
+        // Strict priority: a closer that yielded after waking the first receiver would never run
+        // again to wake the second (the hog outranks it), and the hog waits for both.
+        try (Weft rt = onOneProc().starvationBoost(false).build()) {
+            java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+            rt.run(() -> {
+                Chan<Integer> ch = Chan.make();
+                Go.current().setPriority(0); // the receivers run and park while we yield below them
+                Goroutine r10 = Go.go(10, () -> {
+                    ch.recvOk();
+                    received.incrementAndGet();
+                });
+                Goroutine r20 = Go.go(20, () -> {
+                    ch.recvOk();
+                    received.incrementAndGet();
+                });
+                Conditions.awaitTrue(() -> r10.state() == Goroutine.State.WAITING
+                        && r20.state() == Goroutine.State.WAITING);
+                Go.current().setPriority(31); // the hog is queued, not run
+                Goroutine hog = Go.go(9, () -> {
+                    while (received.get() < 2) {
+                        Go.checkpoint();
+                    }
+                });
+                Go.current().setPriority(8); // still running: below the hog from its next switch
+                ch.close(); // wakes r10 and r20, both above the closer (8) and the hog (9)
+                hog.join();
+                r10.join();
+                r20.join();
+            });
+            assertThat(received.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aLongBlockingCallHandsItsProcessorOffUnderPriorityToo() {
+        // M_N explicitly: the hand-off is the point. The blocked call holds its carrier until a
+        // goroutine that can only run on the handed-off processor releases it.
+        try (Weft rt = Weft.builder().model(ThreadingModel.M_N).procs(1).policy(SchedulingPolicy.PRIORITY).build()) {
+            CountDownLatch release = new CountDownLatch(1);
+            Goroutine blocker = rt.go(() -> Go.blocking(() -> {
+                while (release.getCount() > 0) {
+                    Thread.onSpinWait();
+                }
+            }));
+            rt.go(release::countDown).join();
+            blocker.join();
+            assertThat(rt.stats().syscallHandoffs()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    @Test
     void switchesAreCountedByReason() {
         try (Weft rt = onOneProc().build()) {
             rt.run(() -> {

@@ -265,9 +265,10 @@ public final class Chan<T> implements Iterable<T>, RuntimeBound {
         while (wake != null) {
             Waiter next = wake.next;
             wake.next = null;
-            Parking.ready(wake.thread);
+            Parking.wake(wake.thread);
             wake = next;
         }
+        Parking.yieldIfOutranked();
     }
 
     /** The number of buffered values (a snapshot). */

@@ -119,9 +119,10 @@ public final class Cond implements RuntimeBound {
         while (node != null) {
             WaitNode next = node.next;
             node.next = null;
-            Parking.ready(node.thread);
+            Parking.wake(node.thread);
             node = next;
         }
+        Parking.yieldIfOutranked();
     }
 
     /** Internal to weft: the creating runtime, for deadlock detection. */

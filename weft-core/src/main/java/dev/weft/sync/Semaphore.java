@@ -116,9 +116,10 @@ public final class Semaphore implements RuntimeBound {
         while (granted != null) {
             WaitNode next = granted.next;
             granted.next = null;
-            Parking.ready(granted.thread);
+            Parking.wake(granted.thread);
             granted = next;
         }
+        Parking.yieldIfOutranked();
     }
 
     /** The total number of units. */

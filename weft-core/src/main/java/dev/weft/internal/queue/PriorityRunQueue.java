@@ -25,11 +25,11 @@ import java.util.List;
  * <h2>Concurrency</h2>
  * Unlike the FIFO policy's lock-free ring, everything happens under one {@link SpinLock} per
  * queue, held for a few array operations and never while calling out (the only call out,
- * {@link Leveled#boost}, is a field write). So anyone may put into any queue: the scheduler
- * readies a high-priority goroutine where it will run soonest. Moves between two queues
- * (steal, batch, drain) never hold both locks: they copy into the destination's scratch arrays
- * under the source's lock, then insert under the destination's, so there is no lock order to
- * respect. {@link #bestLevel} and {@link #isEmpty} read volatile summaries without the lock; a
+ * {@link Leveled#boost}, is a field write). So any thread may put into a queue (the global one,
+ * and a P's from afterRun, timers and sysmon's boosts). Moves between two queues never hold both
+ * locks: steal and global batch copy into the destination's scratch arrays under the source's
+ * lock, then insert under the destination's; drain and boost collect into lists; so there is no
+ * lock order to respect. {@link #bestLevel} and {@link #isEmpty} read volatile summaries without the lock; a
  * stale answer is re-checked under the lock or covered by the scheduler's spinning protocol,
  * as for the FIFO queues.
  *
@@ -84,10 +84,9 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                 runnextQueuedAt = now;
                 runnextLevel = level;
                 if (old != null) {
-                    enqueue(old, oldLevel, oldAt, false);
-                } else {
-                    size = size + 1;
+                    enqueue(old, oldLevel, oldAt, false); // displaced: still queued, so one more in all
                 }
+                size = size + 1;
                 return;
             }
             enqueue(e, level, now, false);

@@ -217,7 +217,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
 
     @Override
     public void boost(int boostedLevel) {
-        level = boostedLevel;
+        level = Math.max(level, boostedLevel); // never lower (setPriority may have raised it meanwhile)
     }
 
     public int priority() {

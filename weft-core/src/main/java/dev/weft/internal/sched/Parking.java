@@ -32,7 +32,7 @@ public final class Parking {
         g.waitBlocker = blocker;
         if (g.kernelThread) {
             // ONE_TO_ONE: no M records the wait, so the thread shows it itself (dumps, deadlocks).
-            g.setStatusRelease(GStatus.WAITING);
+            g.casStatus(GStatus.RUNNING, GStatus.WAITING);
         }
         try {
             LockSupport.park(blocker);
@@ -64,10 +64,27 @@ public final class Parking {
      * policy, the caller yields to it here: the woken goroutine runs next.
      */
     public static void ready(Thread waiter) {
+        wake(waiter);
+        Sched.yieldIfOutranked();
+    }
+
+    /**
+     * Wakes a waiter without yielding: for loops that wake several (close, broadcast), which
+     * call {@link #yieldIfOutranked} once after the last, so that no waiter waits for its waker
+     * to run again before it is even woken.
+     */
+    public static void wake(Thread waiter) {
         if (waiter instanceof G.KernelThread k) {
-            k.g.sched.kernelWakes.increment(); // seen by deadlock detection before the thread runs
+            // Runnable before the unpark, so deadlock detection never sees a woken thread as
+            // waiting while the kernel has yet to run it; the counter tells it something happened.
+            k.g.casStatus(GStatus.WAITING, GStatus.RUNNING);
+            k.g.sched.kernelWakes.increment();
         }
         LockSupport.unpark(waiter);
+    }
+
+    /** See {@link #wake}: the caller yields if a goroutine it woke outranks it (PRIORITY). */
+    public static void yieldIfOutranked() {
         Sched.yieldIfOutranked();
     }
 }

@@ -514,11 +514,11 @@ public final class Sched {
 
     /**
      * Asks the lowest-priority running goroutine, if it is below {@code level}, to yield at its
-     * next safe point; returns whether it asked. Racy by design: a G that switches away meanwhile
-     * clears the stale request when it next runs, and its P schedules anyway, finding the
-     * higher-priority G above its own work.
+     * next safe point. Racy by design: a G that switches away meanwhile clears the stale request
+     * when it next runs, and the M that mounts the next G checks the global queue again
+     * ({@link #execute}).
      */
-    private boolean preemptLowerThan(int level) {
+    private void preemptLowerThan(int level) {
         P[] ps = allp;
         G victim = null;
         int lowest = level;
@@ -534,13 +534,12 @@ public final class Sched {
                 }
             }
         }
-        if (victim == null) {
-            return false;
+        if (victim == null || victim.preempt) {
+            return; // nobody below, or already asked
         }
         victim.preemptReason = SwitchReason.PRIORITY;
         victim.preempt = true;
         priorityPreemptRequests.incrementAndGet();
-        return true;
     }
 
     /**
@@ -614,12 +613,16 @@ public final class Sched {
         g.setStatusRelease(GStatus.RUNNING); // taken from a queue: nobody else may change it now
         m.curg = g;
         if (priorityPolicy) {
-            // The other half of readyPriority's publish-then-flag: a G readied above this one
-            // while we switched may have flagged the G we replaced.
+            // The other half of readyPriority's publish-then-flag: a G readied while we switched
+            // may have flagged the G we replaced, so flag again whoever now runs lowest (this G
+            // or another P's), if the global queue holds a G above it.
             VarHandle.fullFence();
-            if (globalPrio.bestLevel() > g.level) {
+            int best = globalPrio.bestLevel();
+            if (best > g.level) {
                 g.preemptReason = SwitchReason.PRIORITY;
                 g.preempt = true;
+            } else if (best >= 0) {
+                preemptLowerThan(best);
             }
         }
         try {
@@ -637,8 +640,14 @@ public final class Sched {
     }
 
     private void afterRun(M m, G g) {
-        if (priorityPolicy && g.level > g.basePriority) {
-            g.level--; // a starvation boost decays one level per run
+        if (priorityPolicy) {
+            // A starvation boost decays one level per run. One read of each: setPriority may
+            // change both meanwhile, and the level must never fall below 0 or the base.
+            int level = g.level;
+            int base = g.basePriority;
+            if (level > base) {
+                g.level = Math.max(base, level - 1);
+            }
         }
         for (;;) {
             int s = g.status;
@@ -1040,6 +1049,7 @@ public final class Sched {
                 // may be the JDK's unblocker thread or sysmon: report, do not throw. Under N_1
                 // this is the normal case of the single M being on its way to idle.
                 p.status = P.IDLE;
+                runqDrainToGlobal(p); // thieves skip idle Ps: its work must stay visible
                 p.link = pwaitingM;
                 pwaitingM = p;
                 report = model == Model.M_N && !threadExhaustionReported;
@@ -1274,8 +1284,22 @@ public final class Sched {
             return;
         }
         G g = currentG();
-        if (g == null || g.kernelThread) {
-            sleepPlatform(nanos); // ONE_TO_ONE: the kernel's timed park is the thread's sleep
+        if (g == null) {
+            sleepPlatform(nanos);
+            return;
+        }
+        if (g.kernelThread) {
+            // ONE_TO_ONE: the kernel's timed park is the thread's sleep; shown and counted as a
+            // wait like any other (a sleep is never part of a deadlock: it has no blocker).
+            g.waitReason = WaitReason.SLEEP;
+            g.casStatus(GStatus.RUNNING, GStatus.WAITING);
+            try {
+                sleepPlatform(nanos);
+            } finally {
+                g.casStatus(GStatus.WAITING, GStatus.RUNNING);
+                g.waitReason = WaitReason.NONE;
+                g.sched.countKernelSwitch(SwitchReason.WAIT);
+            }
             return;
         }
         Sched s = g.sched;
@@ -1444,6 +1468,7 @@ public final class Sched {
             g.sched.preemptYields.incrementAndGet();
             g.yieldReason = g.preemptReason;
             Thread.yield();
+            g.yieldReason = SwitchReason.YIELD; // in case the yield did not unmount (pinned)
         }
     }
 
@@ -1462,7 +1487,7 @@ public final class Sched {
     /** Sysmon: the P's runnext chain has shared one slice too long; start a new one. */
     void endSlice(P p, G running) {
         p.sliceExpired = true;
-        if (running != null) {
+        if (running != null && !running.preempt) { // a pending PRIORITY request keeps its reason
             running.preemptReason = SwitchReason.SLICE_END;
             running.preempt = true;
         }
@@ -1472,8 +1497,10 @@ public final class Sched {
     /** Sysmon: the G has held its carrier for a time slice; ask it to yield. */
     void requestPreempt(P p, G running) {
         p.sliceExpired = true;
-        running.preemptReason = SwitchReason.SLICE_END;
-        running.preempt = true;
+        if (!running.preempt) { // a pending PRIORITY request keeps its reason
+            running.preemptReason = SwitchReason.SLICE_END;
+            running.preempt = true;
+        }
         preemptRequests.incrementAndGet();
     }
 
@@ -1585,6 +1612,7 @@ public final class Sched {
         moved += globalPrio.boostStarved(before, BOOST_LEVEL, globalPrio);
         if (moved > 0) {
             starvationBoosts.addAndGet(moved);
+            VarHandle.fullFence(); // publish-then-flag, as readyPriority
             if (npidle.get() == 0) {
                 preemptLowerThan(BOOST_LEVEL);
             }

@@ -240,7 +240,7 @@ final class Sysmon extends Thread {
                     p.seenSyscallAt = now;
                     continue;
                 }
-                if (p.runq.isEmpty() && sched.spinningPlusIdle() > 0 && now - p.seenSyscallAt < SYSCALL_FORCE_RETAKE) {
+                if (p.runqEmpty() && sched.spinningPlusIdle() > 0 && now - p.seenSyscallAt < SYSCALL_FORCE_RETAKE) {
                     continue;
                 }
                 if (sched.retakeSyscall(p)) {

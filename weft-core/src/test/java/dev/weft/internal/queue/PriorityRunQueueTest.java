@@ -97,6 +97,19 @@ class PriorityRunQueueTest {
     }
 
     @Test
+    void displacingRunnextKeepsTheCount() {
+        PriorityRunQueue<E> q = new PriorityRunQueue<>();
+        q.put(new E("a", 8), true, 0);
+        q.put(new E("b", 8), true, 0); // a is displaced to the tail of level 8
+        assertThat(q.size()).isEqualTo(2);
+        assertThat(drainOrder(q)).containsExactly("b", "a");
+        assertThat(q.size()).isZero();
+        q.put(new E("c", 3), false, 0);
+        assertThat(q.isEmpty()).isFalse();
+        assertThat(q.stealInto(new PriorityRunQueue<>(), false, 0).name).isEqualTo("c");
+    }
+
+    @Test
     void aHigherPlainPutDemotesRunnextToTheHeadOfItsLevel() {
         PriorityRunQueue<E> q = new PriorityRunQueue<>();
         q.put(new E("a8", 8), false, 0);
