@@ -473,7 +473,8 @@ public final class Sched {
         if (carrier instanceof M m && m.sched == this && m.p != null && !m.inSyscall && m.p.status != P.RETAKEN) {
             mine = m.p;
         }
-        if (npidle.get() == 0 && lowestRunning() < g.level) {
+        G lowest;
+        if (npidle.get() == 0 && (lowest = lowestRunning()) != null && lowest.level < g.level) {
             // Publish first, then flag whoever runs lowest now: an M that switches Gs meanwhile
             // checks the global queue after setting its new G (execute), so one of the two
             // sides sees the other and the request cannot fall between two Gs.
@@ -497,16 +498,16 @@ public final class Sched {
         return starvationBoostNanos > 0 ? clock.nanoTime() : 0;
     }
 
-    /** The lowest level running on any P (Integer.MAX_VALUE if none); racy. */
-    private int lowestRunning() {
+    /** The running G of the lowest level over the Ps in use, or null if none runs; racy. */
+    private G lowestRunning() {
         P[] ps = allp;
-        int lowest = Integer.MAX_VALUE;
+        G lowest = null;
         for (int i = 0, n = Math.min(procs, ps.length); i < n; i++) {
             P p = ps[i];
             M m = p.m;
             G running = m == null || p.status != P.RUNNING ? null : m.curg;
-            if (running != null) {
-                lowest = Math.min(lowest, running.level);
+            if (running != null && (lowest == null || running.level < lowest.level)) {
+                lowest = running;
             }
         }
         return lowest;
@@ -519,22 +520,8 @@ public final class Sched {
      * ({@link #execute}).
      */
     private void preemptLowerThan(int level) {
-        P[] ps = allp;
-        G victim = null;
-        int lowest = level;
-        for (int i = 0, n = Math.min(procs, ps.length); i < n; i++) {
-            P p = ps[i];
-            M m = p.m;
-            G running = m == null || p.status != P.RUNNING ? null : m.curg;
-            if (running != null) {
-                int l = running.level;
-                if (l < lowest) {
-                    lowest = l;
-                    victim = running;
-                }
-            }
-        }
-        if (victim == null || victim.preempt) {
+        G victim = lowestRunning();
+        if (victim == null || victim.level >= level || victim.preempt) {
             return; // nobody below, or already asked
         }
         victim.preemptReason = SwitchReason.PRIORITY;
