@@ -59,7 +59,7 @@ public class ChanBench {
     static final int SKYNET_LEAVES = 1_000_000;
     static final long SKYNET_SUM = 499_999_500_000L;
 
-    @Param({"weft", "vthread"})
+    @Param({"weft", "weft-priority", "vthread"})
     public String peer;
 
     private Peer p;

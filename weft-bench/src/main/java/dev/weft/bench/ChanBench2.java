@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = "-Djdk.virtualThreadScheduler.parallelism=2")
 public class ChanBench2 {
-    @Param({"weft", "vthread"})
+    @Param({"weft", "weft-priority", "vthread"})
     public String peer;
 
     private Peer p;

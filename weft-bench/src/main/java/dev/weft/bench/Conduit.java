@@ -26,17 +26,17 @@ abstract class Conduit {
 
     /** An unbuffered conduit: weft {@code Chan.make()}, else a {@link SynchronousQueue}. */
     static Conduit unbuffered(String peer) {
-        return peer.equals("weft") ? new OfChan(Chan.make()) : new OfQueue(new SynchronousQueue<>());
+        return peer.startsWith("weft") ? new OfChan(Chan.make()) : new OfQueue(new SynchronousQueue<>());
     }
 
     /** A buffered conduit: weft {@code Chan.make(cap)}, else a {@link LinkedBlockingQueue}{@code (cap)}. */
     static Conduit buffered(String peer, int cap) {
-        return peer.equals("weft") ? new OfChan(Chan.make(cap)) : new OfQueue(new LinkedBlockingQueue<>(cap));
+        return peer.startsWith("weft") ? new OfChan(Chan.make(cap)) : new OfQueue(new LinkedBlockingQueue<>(cap));
     }
 
     /** Like {@link #buffered} with an {@link ArrayBlockingQueue} for the JDK. */
     static Conduit array(String peer, int cap) {
-        return peer.equals("weft") ? new OfChan(Chan.make(cap)) : new OfQueue(new ArrayBlockingQueue<>(cap));
+        return peer.startsWith("weft") ? new OfChan(Chan.make(cap)) : new OfQueue(new ArrayBlockingQueue<>(cap));
     }
 
     static final class OfChan extends Conduit {

@@ -1,10 +1,13 @@
 package dev.weft.bench;
 
 import dev.weft.Go;
+import dev.weft.SchedulingPolicy;
+import dev.weft.ThreadingModel;
 import dev.weft.Weft;
 
 /**
- * Who runs the benchmark's threads: weft, the JDK's default virtual-thread scheduler, or the
+ * Who runs the benchmark's threads: weft (Go's FIFO policy; {@code weft-priority}: the PRIORITY
+ * policy; {@code weft-n1}: the N_1 model), the JDK's default virtual-thread scheduler, or the
  * minimal custom scheduler (the floor). Each starts "a thread" and runs "a main" its own way.
  */
 final class Peer implements AutoCloseable {
@@ -14,7 +17,13 @@ final class Peer implements AutoCloseable {
 
     Peer(String kind, int procs) {
         this.kind = kind;
-        this.weft = kind.equals("weft") ? Weft.builder().procs(procs).name("bench").build() : null;
+        this.weft = switch (kind) {
+            case "weft" -> Weft.builder().model(ThreadingModel.M_N).procs(procs).name("bench").build();
+            case "weft-priority" -> Weft.builder().model(ThreadingModel.M_N).policy(SchedulingPolicy.PRIORITY)
+                    .procs(procs).name("bench").build();
+            case "weft-n1" -> Weft.builder().model(ThreadingModel.N_1).name("bench").build();
+            default -> null;
+        };
         this.minimal = kind.equals("floor") ? new MinimalScheduler() : null;
         if (weft == null && minimal == null && !kind.equals("vthread")) {
             throw new IllegalArgumentException("unknown peer " + kind);

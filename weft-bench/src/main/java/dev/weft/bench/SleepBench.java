@@ -51,7 +51,7 @@ public class SleepBench {
     @Benchmark
     public int sleepers() throws InterruptedException {
         AtomicInteger woke = new AtomicInteger();
-        boolean weft = peer.equals("weft");
+        boolean weft = peer.startsWith("weft");
         p.run(() -> {
             Thread[] ts = new Thread[SLEEPERS];
             for (int i = 0; i < ts.length; i++) {

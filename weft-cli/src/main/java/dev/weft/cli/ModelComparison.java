@@ -215,6 +215,11 @@ final class ModelComparison {
         System.out.println(nativeMemoryTracked()
                 ? "memory: live heap after a full GC plus thread memory by native memory tracking, per parked thread."
                 : "memory: live heap only (run with -XX:NativeMemoryTracking=summary to count kernel-thread stacks).");
+        try (Weft oneToOne = Weft.builder().model(ThreadingModel.ONE_TO_ONE).name("models-priorities").build()) {
+            System.out.println("ONE_TO_ONE priorities become Java thread priorities: "
+                    + (oneToOne.prioritiesHonoured() ? "this OS applies them."
+                    : "this OS ignores them (Linux: only as root with -XX:ThreadPriorityPolicy=1)."));
+        }
         System.out.println("ONE_TO_ONE pays a kernel thread per goroutine (creation, a stack, a kernel switch);");
         System.out.println("N_1 switches cheaply but cannot use a second core, and one blocking call stops all;");
         System.out.println("M_N keeps N_1's costs and the cores, at the price of a user-space scheduler.");
