@@ -107,14 +107,7 @@ final class TimingWorkloads {
                 for (int i = 0; i < hogs.length; i++) {
                     hogs[i] = Go.go(() -> {
                         hogsOnEveryP.countDown();
-                        long x = 0;
-                        for (long k = 0; k < work; k++) {
-                            for (int j = 0; j < 1000; j++) {
-                                x += Long.numberOfTrailingZeros(x + j) + 1;
-                            }
-                            Go.checkpoint();
-                        }
-                        DemoCommand.check(x > 0, "hog");
+                        DemoCommand.check(hog(work) > 0, "hog");
                     });
                 }
                 // Let the hogs take every processor before the latency-sensitive work starts.
@@ -127,26 +120,8 @@ final class TimingWorkloads {
                         }
                     });
                 }
-                Chan<Long> ping = Chan.make();
-                Chan<Long> pong = Chan.make();
-                Goroutine echo = Go.go(() -> {
-                    for (Long v : ping) {
-                        pong.send(v);
-                    }
-                });
-                long pause = Duration.ofMillis(1).toNanos();
-                for (long i = 0; i < rounds; i++) {
-                    // Sleep, then one round trip: the time beyond the sleep is how long the
-                    // latency-sensitive pair waited for a processor, plus the round trip itself.
-                    long s = System.nanoTime();
-                    Go.sleep(Duration.ofNanos(pause));
-                    ping.send(i);
-                    DemoCommand.check(pong.recv() == i, "ping-pong out of order");
-                    h.recordValue(Math.max(0, System.nanoTime() - s - pause));
-                }
-                ping.close();
+                timedPingPong(h, rounds);
                 done.set(true);
-                echo.join();
                 for (Goroutine g : sleepers) {
                     g.join();
                 }
@@ -186,25 +161,7 @@ final class TimingWorkloads {
                     });
                 }
                 awaitQuietly(hogsOnEveryP);
-                Chan<Long> ping = Chan.make();
-                Chan<Long> pong = Chan.make();
-                Goroutine echo = Go.go(() -> {
-                    for (Long v : ping) {
-                        pong.send(v);
-                    }
-                });
-                long pause = Duration.ofMillis(1).toNanos();
-                long start = System.nanoTime();
-                for (long i = 0; i < rounds; i++) {
-                    long s = System.nanoTime();
-                    Go.sleep(Duration.ofNanos(pause));
-                    ping.send(i);
-                    DemoCommand.check(pong.recv() == i, "ping-pong out of order");
-                    h.recordValue(Math.max(0, System.nanoTime() - s - pause));
-                }
-                roundsNanos[0] = System.nanoTime() - start;
-                ping.close();
-                echo.join();
+                roundsNanos[0] = timedPingPong(h, rounds);
                 for (Goroutine g : hogs) {
                     g.join();
                 }
@@ -213,9 +170,38 @@ final class TimingWorkloads {
         return new PriorityResult(h, roundsNanos[0] / 1_000_000);
     }
 
+    /**
+     * From a goroutine: an echo goroutine and {@code rounds} round trips over unbuffered
+     * channels, each after a 1 ms sleep; records in {@code h} the time beyond the sleep (how long
+     * the pair waited for a processor, plus the round trip). Returns the time all rounds took.
+     */
+    private static long timedPingPong(Histogram h, int rounds) {
+        Chan<Long> ping = Chan.make();
+        Chan<Long> pong = Chan.make();
+        Goroutine echo = Go.go(() -> {
+            for (Long v : ping) {
+                pong.send(v);
+            }
+        });
+        long pause = Duration.ofMillis(1).toNanos();
+        long start = System.nanoTime();
+        for (long i = 0; i < rounds; i++) {
+            long s = System.nanoTime();
+            Go.sleep(Duration.ofNanos(pause));
+            ping.send(i);
+            DemoCommand.check(pong.recv() == i, "ping-pong out of order");
+            h.recordValue(Math.max(0, System.nanoTime() - s - pause));
+        }
+        long elapsed = System.nanoTime() - start;
+        ping.close();
+        echo.join();
+        return elapsed;
+    }
+
     /** The round trips' latencies beyond the sleep, and how long all the rounds took from the first's start. */
     record PriorityResult(Histogram latency, long roundsMillis) {}
 
+    /** {@code work} loops of 1,000 steps of integer work, with a safe point after each loop. */
     private static long hog(long work) {
         long x = 0;
         for (long k = 0; k < work; k++) {

@@ -16,46 +16,25 @@ import org.junit.jupiter.api.Test;
  * ring, runnext is included: displacing it happens under the queue's lock in one step.
  */
 public class PriorityRunQueueLincheckTest {
-    /** An element: its value identifies it in the results. */
-    static final class E implements PriorityRunQueue.Leveled {
-        final int value;
-        volatile int level;
+    private final PriorityRunQueue<LeveledElement> queue = new PriorityRunQueue<>();
 
-        E(int value, int level) {
-            this.value = value;
-            this.level = level;
-        }
-
-        @Override
-        public int runLevel() {
-            return level;
-        }
-
-        @Override
-        public void boost(int l) {
-            level = Math.max(level, l);
-        }
-    }
-
-    private final PriorityRunQueue<E> queue = new PriorityRunQueue<>();
-
-    private static Integer valueOf(E e) {
+    private static Integer valueOf(LeveledElement e) {
         return e == null ? null : e.value;
     }
 
     @Operation
     public void putLow(int value) {
-        queue.put(new E(value, 2), false, 0);
+        queue.put(new LeveledElement(value, 2), false, 0);
     }
 
     @Operation
     public void putHigh(int value) {
-        queue.put(new E(value, 20), false, 0);
+        queue.put(new LeveledElement(value, 20), false, 0);
     }
 
     @Operation
     public void putNext(int value) {
-        queue.put(new E(value, 8), true, 0);
+        queue.put(new LeveledElement(value, 8), true, 0);
     }
 
     @Operation
@@ -71,12 +50,12 @@ public class PriorityRunQueueLincheckTest {
     /** A thief with a queue of its own takes half a level; returns everything it got, in order. */
     @Operation
     public List<Integer> steal() {
-        PriorityRunQueue<E> thief = new PriorityRunQueue<>();
+        PriorityRunQueue<LeveledElement> thief = new PriorityRunQueue<>();
         List<Integer> got = new ArrayList<>();
-        E first = queue.stealInto(thief, true, 0);
+        LeveledElement first = queue.stealInto(thief, true, 0);
         if (first != null) {
             got.add(first.value);
-            for (E e; (e = thief.poll()) != null; ) {
+            for (LeveledElement e; (e = thief.poll()) != null; ) {
                 got.add(e.value);
             }
         }

@@ -17,38 +17,12 @@ import org.junit.jupiter.api.Timeout;
 /** The PRIORITY policy's queue: order, runnext's invariant, stealing, draining, boosting, conservation. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PriorityRunQueueTest {
-    /** A queue element: a name and a level the queue may raise. */
-    static final class E implements PriorityRunQueue.Leveled {
-        final String name;
-        volatile int level;
-
-        E(String name, int level) {
-            this.name = name;
-            this.level = level;
-        }
-
-        @Override
-        public int runLevel() {
-            return level;
-        }
-
-        @Override
-        public void boost(int l) {
-            level = l;
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    private static List<String> drainOrder(PriorityRunQueue<E> q) {
+    private static List<String> drainOrder(PriorityRunQueue<LeveledElement> q) {
         List<String> out = new ArrayList<>();
-        for (E e = q.pollRunnext(); e != null; e = q.pollRunnext()) {
+        for (LeveledElement e = q.pollRunnext(); e != null; e = q.pollRunnext()) {
             out.add(e.name);
         }
-        for (E e; (e = q.poll()) != null; ) {
+        for (LeveledElement e; (e = q.poll()) != null; ) {
             out.add(e.name);
         }
         return out;
@@ -56,13 +30,13 @@ class PriorityRunQueueTest {
 
     @Test
     void highestLevelFirstFifoWithinALevel() {
-        PriorityRunQueue<E> q = new PriorityRunQueue<>();
-        q.put(new E("a3", 3), false, 0);
-        q.put(new E("b20", 20), false, 0);
-        q.put(new E("c3", 3), false, 0);
-        q.put(new E("d31", 31), false, 0);
-        q.put(new E("e0", 0), false, 0);
-        q.put(new E("f20", 20), false, 0);
+        PriorityRunQueue<LeveledElement> q = new PriorityRunQueue<>();
+        q.put(new LeveledElement("a3", 3), false, 0);
+        q.put(new LeveledElement("b20", 20), false, 0);
+        q.put(new LeveledElement("c3", 3), false, 0);
+        q.put(new LeveledElement("d31", 31), false, 0);
+        q.put(new LeveledElement("e0", 0), false, 0);
+        q.put(new LeveledElement("f20", 20), false, 0);
         assertThat(q.bestLevel()).isEqualTo(31);
         assertThat(q.size()).isEqualTo(6);
         assertThat(drainOrder(q)).containsExactly("d31", "b20", "f20", "a3", "c3", "e0");
@@ -72,13 +46,13 @@ class PriorityRunQueueTest {
 
     @Test
     void levelsGrowPastTheirFirstArray() {
-        PriorityRunQueue<E> q = new PriorityRunQueue<>();
+        PriorityRunQueue<LeveledElement> q = new PriorityRunQueue<>();
         for (int i = 0; i < 1000; i++) {
-            q.put(new E("x" + i, i % 32), false, 0);
+            q.put(new LeveledElement("x" + i, i % 32), false, 0);
         }
         int last = 31;
         int n = 0;
-        for (E e; (e = q.poll()) != null; n++) {
+        for (LeveledElement e; (e = q.poll()) != null; n++) {
             assertThat(e.level).isLessThanOrEqualTo(last);
             last = e.level;
         }
@@ -87,47 +61,47 @@ class PriorityRunQueueTest {
 
     @Test
     void runnextOnlyAtOrAboveTheBestQueuedLevel() {
-        PriorityRunQueue<E> q = new PriorityRunQueue<>();
-        q.put(new E("a10", 10), true, 0);          // empty queue: runnext
+        PriorityRunQueue<LeveledElement> q = new PriorityRunQueue<>();
+        q.put(new LeveledElement("a10", 10), true, 0);          // empty queue: runnext
         assertThat(q.hasRunnext()).isTrue();
-        q.put(new E("b5", 5), true, 0);            // below runnext: tail of level 5
-        q.put(new E("c15", 15), true, 0);          // above: takes runnext, a10 to its level's tail
-        q.put(new E("d12", 12), false, 0);         // queued below runnext: runnext stays
+        q.put(new LeveledElement("b5", 5), true, 0);            // below runnext: tail of level 5
+        q.put(new LeveledElement("c15", 15), true, 0);          // above: takes runnext, a10 to its level's tail
+        q.put(new LeveledElement("d12", 12), false, 0);         // queued below runnext: runnext stays
         assertThat(drainOrder(q)).containsExactly("c15", "d12", "a10", "b5");
     }
 
     @Test
     void displacingRunnextKeepsTheCount() {
-        PriorityRunQueue<E> q = new PriorityRunQueue<>();
-        q.put(new E("a", 8), true, 0);
-        q.put(new E("b", 8), true, 0); // a is displaced to the tail of level 8
+        PriorityRunQueue<LeveledElement> q = new PriorityRunQueue<>();
+        q.put(new LeveledElement("a", 8), true, 0);
+        q.put(new LeveledElement("b", 8), true, 0); // a is displaced to the tail of level 8
         assertThat(q.size()).isEqualTo(2);
         assertThat(drainOrder(q)).containsExactly("b", "a");
         assertThat(q.size()).isZero();
-        q.put(new E("c", 3), false, 0);
+        q.put(new LeveledElement("c", 3), false, 0);
         assertThat(q.isEmpty()).isFalse();
         assertThat(q.stealInto(new PriorityRunQueue<>(), false, 0).name).isEqualTo("c");
     }
 
     @Test
     void aHigherPlainPutDemotesRunnextToTheHeadOfItsLevel() {
-        PriorityRunQueue<E> q = new PriorityRunQueue<>();
-        q.put(new E("a8", 8), false, 0);
-        q.put(new E("next8", 8), true, 0);
-        q.put(new E("hi9", 9), false, 0);
+        PriorityRunQueue<LeveledElement> q = new PriorityRunQueue<>();
+        q.put(new LeveledElement("a8", 8), false, 0);
+        q.put(new LeveledElement("next8", 8), true, 0);
+        q.put(new LeveledElement("hi9", 9), false, 0);
         assertThat(q.hasRunnext()).isFalse();
         assertThat(drainOrder(q)).containsExactly("hi9", "next8", "a8");
     }
 
     @Test
     void stealTakesHalfOfTheVictimsHighestLevel() {
-        PriorityRunQueue<E> victim = new PriorityRunQueue<>();
-        PriorityRunQueue<E> thief = new PriorityRunQueue<>();
+        PriorityRunQueue<LeveledElement> victim = new PriorityRunQueue<>();
+        PriorityRunQueue<LeveledElement> thief = new PriorityRunQueue<>();
         for (int i = 0; i < 5; i++) {
-            victim.put(new E("hi" + i, 20), false, 0);
-            victim.put(new E("lo" + i, 2), false, 0);
+            victim.put(new LeveledElement("hi" + i, 20), false, 0);
+            victim.put(new LeveledElement("lo" + i, 2), false, 0);
         }
-        E got = victim.stealInto(thief, false, 0);
+        LeveledElement got = victim.stealInto(thief, false, 0);
         assertThat(got.name).isEqualTo("hi0");
         assertThat(drainOrder(thief)).containsExactly("hi1", "hi2");
         assertThat(drainOrder(victim)).containsExactly("hi3", "hi4", "lo0", "lo1", "lo2", "lo3", "lo4");
@@ -135,9 +109,9 @@ class PriorityRunQueueTest {
 
     @Test
     void runnextIsStolenOnlyWhenAskedAndNothingElseIsQueued() {
-        PriorityRunQueue<E> victim = new PriorityRunQueue<>();
-        PriorityRunQueue<E> thief = new PriorityRunQueue<>();
-        victim.put(new E("n", 4), true, 0);
+        PriorityRunQueue<LeveledElement> victim = new PriorityRunQueue<>();
+        PriorityRunQueue<LeveledElement> thief = new PriorityRunQueue<>();
+        victim.put(new LeveledElement("n", 4), true, 0);
         assertThat(victim.stealInto(thief, false, 0)).isNull();
         assertThat(victim.stealInto(thief, true, 1_000).name).isEqualTo("n");
         assertThat(victim.isEmpty()).isTrue();
@@ -145,13 +119,13 @@ class PriorityRunQueueTest {
 
     @Test
     void batchFromTheGlobalQueueTakesTheBestLevelOnly() {
-        PriorityRunQueue<E> global = new PriorityRunQueue<>();
-        PriorityRunQueue<E> local = new PriorityRunQueue<>();
+        PriorityRunQueue<LeveledElement> global = new PriorityRunQueue<>();
+        PriorityRunQueue<LeveledElement> local = new PriorityRunQueue<>();
         for (int i = 0; i < 8; i++) {
-            global.put(new E("g" + i, 9), false, 0);
+            global.put(new LeveledElement("g" + i, 9), false, 0);
         }
-        global.put(new E("low", 1), false, 0);
-        E first = global.pollBatch(local, 2); // 8 / 2 + 1 = 5 from level 9
+        global.put(new LeveledElement("low", 1), false, 0);
+        LeveledElement first = global.pollBatch(local, 2); // 8 / 2 + 1 = 5 from level 9
         assertThat(first.name).isEqualTo("g0");
         assertThat(drainOrder(local)).containsExactly("g1", "g2", "g3", "g4");
         assertThat(drainOrder(global)).containsExactly("g5", "g6", "g7", "low");
@@ -159,13 +133,13 @@ class PriorityRunQueueTest {
 
     @Test
     void drainKeepsOrderAheadOfWhatTheTargetHolds() {
-        PriorityRunQueue<E> p = new PriorityRunQueue<>();
-        PriorityRunQueue<E> global = new PriorityRunQueue<>();
-        global.put(new E("old7", 7), false, 0);
-        p.put(new E("a7", 7), false, 0);
-        p.put(new E("b7", 7), false, 0);
-        p.put(new E("next7", 7), true, 0);
-        p.put(new E("c3", 3), false, 0);
+        PriorityRunQueue<LeveledElement> p = new PriorityRunQueue<>();
+        PriorityRunQueue<LeveledElement> global = new PriorityRunQueue<>();
+        global.put(new LeveledElement("old7", 7), false, 0);
+        p.put(new LeveledElement("a7", 7), false, 0);
+        p.put(new LeveledElement("b7", 7), false, 0);
+        p.put(new LeveledElement("next7", 7), true, 0);
+        p.put(new LeveledElement("c3", 3), false, 0);
         assertThat(p.drainTo(global)).isEqualTo(4);
         assertThat(p.isEmpty()).isTrue();
         assertThat(drainOrder(global)).containsExactly("next7", "a7", "b7", "old7", "c3");
@@ -173,12 +147,12 @@ class PriorityRunQueueTest {
 
     @Test
     void starvedElementsAreBoostedInQueueOrderAndMovedWhereAsked() {
-        PriorityRunQueue<E> p = new PriorityRunQueue<>();
-        PriorityRunQueue<E> global = new PriorityRunQueue<>();
-        E old1 = new E("old1", 2);
-        E young = new E("young", 2);
-        E old2 = new E("old2", 5);
-        E high = new E("high", 20);
+        PriorityRunQueue<LeveledElement> p = new PriorityRunQueue<>();
+        PriorityRunQueue<LeveledElement> global = new PriorityRunQueue<>();
+        LeveledElement old1 = new LeveledElement("old1", 2);
+        LeveledElement young = new LeveledElement("young", 2);
+        LeveledElement old2 = new LeveledElement("old2", 5);
+        LeveledElement high = new LeveledElement("high", 20);
         p.put(old1, false, 100);
         p.put(young, false, 900);
         p.put(old2, false, 200);
@@ -193,9 +167,9 @@ class PriorityRunQueueTest {
 
     @Test
     void boostingInPlaceKeepsTheQueuedTime() {
-        PriorityRunQueue<E> q = new PriorityRunQueue<>();
-        q.put(new E("a", 1), false, 10);
-        q.put(new E("b", 16), false, 10);
+        PriorityRunQueue<LeveledElement> q = new PriorityRunQueue<>();
+        q.put(new LeveledElement("a", 1), false, 10);
+        q.put(new LeveledElement("b", 16), false, 10);
         assertThat(q.boostStarved(50, 15, q)).isEqualTo(1);
         assertThat(q.boostStarved(50, 15, q)).isZero(); // at 15 now: not boosted again
         assertThat(drainOrder(q)).containsExactly("b", "a");
@@ -203,8 +177,8 @@ class PriorityRunQueueTest {
 
     @Test
     void rejectsALevelOutsideTheRange() {
-        PriorityRunQueue<E> q = new PriorityRunQueue<>();
-        assertThatThrownBy(() -> q.put(new E("x", 32), false, 0))
+        PriorityRunQueue<LeveledElement> q = new PriorityRunQueue<>();
+        assertThatThrownBy(() -> q.put(new LeveledElement("x", 32), false, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0..31");
         assertThat(q.isEmpty()).isTrue();
     }
@@ -216,20 +190,20 @@ class PriorityRunQueueTest {
     @Test
     void conservationUnderOwnerThievesAndBooster() throws Exception {
         final int total = 200_000;
-        PriorityRunQueue<E> victim = new PriorityRunQueue<>();
+        PriorityRunQueue<LeveledElement> victim = new PriorityRunQueue<>();
         ConcurrentLinkedQueue<String> out = new ConcurrentLinkedQueue<>();
         AtomicBoolean done = new AtomicBoolean();
         List<Thread> threads = new ArrayList<>();
         CountDownLatch start = new CountDownLatch(1);
         for (int t = 0; t < 3; t++) {
             threads.add(new Thread(() -> {
-                PriorityRunQueue<E> mine = new PriorityRunQueue<>();
+                PriorityRunQueue<LeveledElement> mine = new PriorityRunQueue<>();
                 await(start);
                 while (!done.get() || !victim.isEmpty()) {
-                    E e = victim.stealInto(mine, true, 0);
+                    LeveledElement e = victim.stealInto(mine, true, 0);
                     if (e != null) {
                         out.add(e.name);
-                        for (E x; (x = mine.poll()) != null; ) {
+                        for (LeveledElement x; (x = mine.poll()) != null; ) {
                             out.add(x.name);
                         }
                     }
@@ -245,9 +219,9 @@ class PriorityRunQueueTest {
         threads.forEach(Thread::start);
         start.countDown();
         for (int i = 0; i < total; i++) {
-            victim.put(new E(Integer.toString(i), i % 32), i % 3 == 0, i);
+            victim.put(new LeveledElement(Integer.toString(i), i % 32), i % 3 == 0, i);
             if (i % 4 == 0) {
-                E e = victim.pollRunnext();
+                LeveledElement e = victim.pollRunnext();
                 if (e == null) {
                     e = victim.poll();
                 }
@@ -260,7 +234,7 @@ class PriorityRunQueueTest {
         for (Thread t : threads) {
             t.join();
         }
-        for (E e; (e = victim.pollRunnext()) != null || (e = victim.poll()) != null; ) {
+        for (LeveledElement e; (e = victim.pollRunnext()) != null || (e = victim.poll()) != null; ) {
             out.add(e.name);
         }
         Set<String> seen = new HashSet<>();
