@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The README's example, as written there, so it cannot rot. */
+/** The README's examples, as written there, so they cannot rot. */
 class ReadmeExampleTest {
 
     @Test
@@ -35,5 +35,30 @@ class ReadmeExampleTest {
         }
         assertThat(result.get()).isEqualTo(338350);
         assertThat(timedOut).isTrue();
+    }
+
+    @Test
+    void theReadmePriorityExampleRunsTheUrgentGoroutineFirst() {
+        java.util.List<String> printed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ContextSwitches switches;
+        try (Weft rt = Weft.builder()
+                .model(ThreadingModel.N_1)
+                .policy(SchedulingPolicy.PRIORITY).build()) {
+            rt.run(() -> {
+                Goroutine bulk = Go.go(2, () -> {
+                    for (long i = 0; i < 100_000_000L; i++) {
+                        if (i % 10_000 == 0) Go.checkpoint();
+                    }
+                    printed.add("bulk done");
+                });
+                int high = PriorityClass.HIGH.level(ThreadPriority.HIGHEST);
+                Goroutine urgent = Go.go(high, () -> printed.add("urgent first"));
+                urgent.join();
+                bulk.join();
+            });
+            switches = rt.stats().switchesByReason();
+        }
+        assertThat(printed).containsExactly("urgent first", "bulk done");
+        assertThat(switches.preemptions()).isGreaterThanOrEqualTo(1);
     }
 }
