@@ -244,12 +244,14 @@ public final class Select implements RuntimeBound {
             return -1;
         }
 
-        // Pass 2: wait on every channel at once.
+        // Pass 2: wait on every channel at once. Enqueued in the random poll order: two cases on
+        // one channel would otherwise always queue in case order, and a receiver arriving later
+        // would always take the first (Go's lock order has no such tie-break either).
         Selection sel = new Selection();
         Thread self = Parking.currentWaiter();
         Waiter[] ws = waiters;
         for (int k = 0; k < active; k++) {
-            int i = order[k];
+            int i = poll[k];
             Waiter w = new Waiter(self, sel, i);
             ws[i] = w;
             if (kinds[i] == SEND) {

@@ -4,6 +4,7 @@ import static dev.weft.Conditions.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.Conditions;
 import dev.weft.Goroutine;
 import dev.weft.Weft;
 import java.util.ArrayList;
@@ -132,6 +133,9 @@ class MutexTest {
                     m.unlock();
                 }
             });
+            // The light goroutine starts once the hog is at work: otherwise, on a loaded machine,
+            // it can finish before the hog ever ran and the test shows nothing.
+            Conditions.awaitTrue(() -> hogRounds.get() > 0);
             CountDownLatch tenTimes = new CountDownLatch(1);
             rt.go(() -> {
                 for (int i = 0; i < 10; i++) {
