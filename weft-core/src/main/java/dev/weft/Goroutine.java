@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * A handle on one goroutine. Inside the goroutine, {@link Thread#currentThread()} is its
- * {@linkplain #thread() virtual thread}, so ThreadLocals, interrupts and {@code synchronized}
- * behave as in any virtual thread.
+ * {@linkplain #thread() thread}: a virtual thread (under ONE_TO_ONE a platform thread of its own),
+ * so ThreadLocals, interrupts and {@code synchronized} behave as in any thread of that kind.
  */
 public final class Goroutine {
     /** What a goroutine is doing, as far as the scheduler knows. */
