@@ -131,12 +131,27 @@ public final class BenchCommand implements Callable<Integer> {
         if (ps.isEmpty()) {
             throw bad("no peer left to run (" + String.join("; ", notes) + ")");
         }
+        if (ws.stream().noneMatch(w -> ps.stream().anyMatch(p -> p.applies(w)))) {
+            throw bad("none of the peers chosen runs any of the workloads chosen (a one-processor model runs no "
+                    + "procs-2 workload)");
+        }
+        if (ps.stream().noneMatch(p -> p.id().equals("weft"))) {
+            notes.add("weft (M:N FIFO) is not among the peers: the table has no weft/peer ratios.");
+        }
         List<String> osPeers = ps.stream().filter(Peer::osThreads).map(Peer::label).toList();
         if (!osPeers.isEmpty()) {
             notes.add(String.join(", ", osPeers) + " run every task on its own OS thread: where the size would "
-                    + "exhaust the machine they run a capped one (shown again in the size column); the "
-                    + "per-operation figures still compare.");
+                    + "exhaust the machine they run a capped one (shown again in the size column); their "
+                    + "per-operation figures then include more of the fixed costs (thread starts; a sleeper's "
+                    + "10 ms over fewer sleepers), so read those ratios as rough.");
         }
+        if (ws.contains(Workload.MIXED) && ps.stream().anyMatch(p -> p.id().equals("vthread"))) {
+            notes.add("mixed on JDK virtual threads: the hogs hold every carrier until their deadline (100 ms + 2 ms "
+                    + "per round), so that figure is a lower bound set by the deadline, not a measured latency.");
+        }
+        notes.add("JDK virtual threads run on the JVM-wide default scheduler (parallelism = available processors), "
+                + "and weft 1:1 and JDK platform threads are scheduled by the kernel on every processor: "
+                + "in the procs-1 rows only the weft M:N/N:1 peers and Go are held to one processor.");
         err.printf("weft bench%s: %d warm-up(s) + %d iterations, sizes:%n", quick ? " --quick" : "", warm, iters);
         for (Workload w : ws) {
             err.printf("  %-12s %s%n", w.id, w.size(sizes));

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  * {@code go build} into the output folder and run as a child process per measured run, with
  * {@code GOMAXPROCS} set to the workload's processors and the same sizes as weft's. The Go
  * program times and checks itself and prints {@code RAW <nanoseconds>}; process start-up is
- * not in the figure. One process per run keeps Go in the harness's alternation (Go has no JIT
- * to warm, so a fresh process loses nothing).
+ * not in the figure. One process per run keeps Go in the harness's alternation; each process
+ * first runs the workload once unmeasured ({@code -warmup}), so Go's heap, goroutine stacks
+ * and timers have grown as the JVM peers' have after their warm-ups.
  */
 final class GoPeer implements Peer {
     private final Path binary;
@@ -80,7 +81,7 @@ final class GoPeer implements Peer {
 
     @Override
     public double measure(Workload w, Sizes s) {
-        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "-reps", "1", "-warmup=false", "-raw"));
+        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "-reps", "1", "-warmup=true", "-raw"));
         cmd.addAll(arguments(w, s));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("GOMAXPROCS", Integer.toString(w.procsHere()));
@@ -118,16 +119,20 @@ final class GoPeer implements Peer {
         return run(new ProcessBuilder(cmd).directory(dir.toFile()), timeoutSeconds);
     }
 
-    /** Runs a process to its end; its stdout, or an IOException carrying its stderr when it fails. */
+    /**
+     * Runs a process to its end; its stdout, or an IOException carrying its stderr when it fails.
+     * Both go to files, so a hung child cannot block a read and the timeout holds.
+     */
     private static String run(ProcessBuilder pb, int timeoutSeconds) throws IOException {
         File err = File.createTempFile("weft-bench-go", ".err");
+        File outFile = File.createTempFile("weft-bench-go", ".out");
+        Process p = null;
         try {
-            Process p = pb.redirectError(err).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p = pb.redirectError(err).redirectOutput(outFile).start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
                 throw new IOException(String.join(" ", pb.command()) + " ran past " + timeoutSeconds + " s");
             }
+            String out = Files.readString(outFile.toPath(), StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
                 throw new IOException(String.join(" ", pb.command()) + " exited " + p.exitValue() + ": "
                         + Files.readString(err.toPath()).strip());
@@ -137,6 +142,10 @@ final class GoPeer implements Peer {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         } finally {
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly(); // timed out or interrupted: leave no child behind
+            }
+            Files.deleteIfExists(outFile.toPath());
             Files.deleteIfExists(err.toPath());
         }
     }

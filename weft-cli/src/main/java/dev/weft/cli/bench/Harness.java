@@ -9,9 +9,9 @@ import java.util.List;
  * applicable peer runs once (warm-up rounds first, their values dropped). A slow spell of the
  * machine (a neighbour's build, a GC) then falls on all peers of a round rather than on
  * whichever peer happened to run during it, which is what makes the ratios hold on a noisy
- * machine. The peers' order rotates from round to round so that no peer always runs right
- * after the same other one (and inherits its cache and JIT state), and each run starts after a
- * full GC so that no peer pays for another's garbage.
+ * machine. The peers' order rotates from round to round and reverses every other round, so that
+ * no peer always runs right after the same other one (and inherits its cache and JIT state), and
+ * each run starts after a full GC so that no peer pays for another's garbage.
  *
  * <p>Progress goes to {@code progress} (stderr), so stdout stays clean for the table or JSON.
  */
@@ -47,7 +47,10 @@ final class Harness {
             int rounds = warmups + iterations;
             for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k < here.size(); k++) {
-                    int pi = (r + k) % here.size();
+                    // Start one further each round, and go backwards every other round: the
+                    // order then changes which peer runs right before which.
+                    int n = here.size();
+                    int pi = r % 2 == 0 ? (r + k) % n : Math.floorMod(r - k, n);
                     Peer p = here.get(pi);
                     String phase = r < warmups ? "warm-up " + (r + 1) + "/" + warmups
                             : "iteration " + (r - warmups + 1) + "/" + iterations;

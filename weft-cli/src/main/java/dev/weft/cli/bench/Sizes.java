@@ -33,6 +33,11 @@ record Sizes(int spawn, int skynetLeaves, int rounds, int hops, int producers, i
             1_000_000, 200);
     static final Sizes QUICK = new Sizes(100_000, 100_000, 100_000, 300_000, 1_000, 27, 10_000, 100_000, 50);
     /** The most an OS-thread peer runs of each size in a full run, and in a quick one. */
+    /** Beyond this fib's sum would still fit a long, but the run would take hours. */
+    static final int MAX_FIB = 40;
+    /** producers x 100 messages must fit an int. */
+    static final int MAX_PRODUCERS = 1_000_000;
+
     static final Sizes OS_THREAD_CAPS = new Sizes(2_000, 1_000, 20_000, 20_000, 200, 22, 2_000, 20_000,
             Integer.MAX_VALUE);
     static final Sizes QUICK_OS_THREAD_CAPS = new Sizes(500, 100, 5_000, 5_000, 50, 20, 500, 5_000,
@@ -48,6 +53,14 @@ record Sizes(int spawn, int skynetLeaves, int rounds, int hops, int producers, i
         }
         if (fib < FIB_CUTOFF) {
             throw new IllegalArgumentException("fib n must be at least the cutoff " + FIB_CUTOFF + ", not " + fib);
+        }
+        if (fib > MAX_FIB) {
+            throw new IllegalArgumentException("fib n must be at most " + MAX_FIB + " (fib(" + MAX_FIB + ") already forks "
+                    + "over 500,000 tasks), not " + fib);
+        }
+        if (producers > MAX_PRODUCERS) {
+            throw new IllegalArgumentException("fan-in producers must be at most " + MAX_PRODUCERS
+                    + " (x 100 messages each), not " + producers);
         }
     }
 

@@ -140,6 +140,8 @@ class BenchCommandTest {
             "--peers;weft,java;unknown peer 'java' (known: weft, weft-priority",
             "--skynet;500;the skynet size must be a power of 10",
             "--fib;5;fib n must be at least the cutoff 12",
+            "--fib;41;fib n must be at most 40",
+            "--producers;2000000;fan-in producers must be at most 1000000",
             "--spawn;0;every size must be positive",
             "--iterations;0;--iterations must be at least 1",
             "--warmup;-1;--warmup must not be negative",
@@ -149,6 +151,13 @@ class BenchCommandTest {
         assertThat(r.rc()).isNotZero();
         assertThat(r.stderr()).contains(message);
         assertThat(r.stdout()).isEmpty();
+    }
+
+    @Test
+    void aChoiceWithNothingToRunIsRefused() {
+        Run r = bench("--peers", "weft-n1", "--workloads", "ping-pong-2", "--out", out.toString());
+        assertThat(r.rc()).isNotZero();
+        assertThat(r.stderr()).contains("none of the peers chosen runs any of the workloads chosen");
     }
 
     @Test
