@@ -269,6 +269,37 @@ class PriorityPolicyTest {
     }
 
     @Test
+    @Tag("m-n-mechanics") // the retake: under M_N only
+    void aLowGoroutineThatIgnoresTheRequestLosesItsProcessorLikeAnyHog() throws Exception {
+        // No safe point in the hog's loop: the request to yield goes unheard, and sysmon hands the
+        // processor to another carrier, where the high-priority goroutine runs.
+        try (Weft rt = Weft.builder().model(ThreadingModel.M_N).procs(1).policy(SchedulingPolicy.PRIORITY)
+                .timeslice(Duration.ofMillis(5)).build()) {
+            Chan<Integer> wake = Chan.make();
+            AtomicBoolean highRan = new AtomicBoolean();
+            Goroutine high = rt.go(20, () -> {
+                wake.recv();
+                highRan.set(true);
+            });
+            Conditions.awaitTrue(() -> high.state() == Goroutine.State.WAITING);
+            CountDownLatch hogRunning = new CountDownLatch(1);
+            Goroutine hog = rt.go(2, () -> {
+                hogRunning.countDown();
+                while (!highRan.get()) {
+                    Thread.onSpinWait(); // deaf to requests
+                }
+            });
+            hogRunning.await();
+            wake.send(1);
+            high.join();
+            hog.join();
+            SchedulerStats s = rt.stats();
+            assertThat(s.priorityPreemptRequests()).isGreaterThanOrEqualTo(1);
+            assertThat(s.hogRetakes() + s.blockedRetakes()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    @Test
     void switchesAreCountedByReason() {
         try (Weft rt = onOneProc().build()) {
             rt.run(() -> {
