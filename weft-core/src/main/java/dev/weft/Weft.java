@@ -1,6 +1,7 @@
 package dev.weft;
 
 import dev.weft.internal.sched.G;
+import dev.weft.internal.sched.KernelPriorities;
 import dev.weft.internal.sched.Model;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.SchedConfig;
@@ -191,7 +192,7 @@ public final class Weft implements AutoCloseable {
      */
     public boolean prioritiesHonoured() {
         if (model == ThreadingModel.ONE_TO_ONE) {
-            return Sched.osHonoursThreadPriorities();
+            return KernelPriorities.osHonoursThreadPriorities();
         }
         return policy == SchedulingPolicy.PRIORITY;
     }

@@ -3,13 +3,8 @@ package dev.weft;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,23 +41,13 @@ class NativePinTest {
 
     @Test
     void aGoroutinePinnedByANativeFrameBlocksOnlyItsCarrierAndLosesNothing() throws Throwable {
-        Linker linker = Linker.nativeLinker();
-        MethodHandle qsort = linker.downcallHandle(linker.defaultLookup().find("qsort").orElseThrow(),
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                        ValueLayout.ADDRESS));
-        MethodHandle cmp = MethodHandles.lookup().findStatic(NativePinTest.class, "compare",
-                MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class));
-        FunctionDescriptor cmpDesc = FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                ValueLayout.ADDRESS.withTargetLayout(ValueLayout.JAVA_INT),
-                ValueLayout.ADDRESS.withTargetLayout(ValueLayout.JAVA_INT));
-
         try (Weft rt = Weft.builder().procs(2).build(); Arena arena = Arena.ofShared()) {
-            MemorySegment upcall = linker.upcallStub(cmp, cmpDesc, arena);
+            MemorySegment upcall = NativeSort.comparator(NativePinTest.class, "compare", arena);
             int[] values = {5, 3, 9, 1, 7};
             MemorySegment array = arena.allocateFrom(ValueLayout.JAVA_INT, values);
             Goroutine sorter = rt.go(() -> {
                 try {
-                    qsort.invokeExact(array, (long) values.length, 4L, upcall);
+                    NativeSort.sort(array, values.length, upcall);
                 } catch (Throwable t) {
                     throw new AssertionError(t);
                 }

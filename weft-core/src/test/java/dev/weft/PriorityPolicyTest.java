@@ -94,29 +94,38 @@ class PriorityPolicyTest {
     void aHighPriorityGoroutineReadiedFromOutsidePreemptsALowCpuBoundOne() throws Exception {
         // A one-minute slice: without priority preemption the hog would hold the only P.
         try (Weft rt = onOneProc().timeslice(Duration.ofMinutes(1)).build()) {
-            Chan<Integer> wake = Chan.make();
-            AtomicBoolean highRan = new AtomicBoolean();
-            Goroutine high = rt.go(20, () -> {
-                wake.recv();
-                highRan.set(true);
-            });
-            Conditions.awaitTrue(() -> high.state() == Goroutine.State.WAITING);
-            CountDownLatch hogRunning = new CountDownLatch(1);
-            Goroutine hog = rt.go(2, () -> {
-                hogRunning.countDown();
-                while (!highRan.get()) {
-                    Go.checkpoint();
-                }
-            });
-            hogRunning.await();
-            wake.send(1); // from this platform thread: readies the high-priority goroutine
-            high.join();
-            hog.join();
-            SchedulerStats s = rt.stats();
+            SchedulerStats s = wakeAHighGoroutineBesideALowHog(rt, Go::checkpoint);
             assertThat(s.priorityPreemptRequests()).isGreaterThanOrEqualTo(1);
             assertThat(s.switchesByReason().preemptions()).isGreaterThanOrEqualTo(1);
             assertThat(s.switchesByReason().sliceEnds()).isZero();
         }
+    }
+
+    /**
+     * A goroutine at 20 parked on a channel, a hog at 2 running {@code hogStep} in a loop until
+     * the high one has run, and the wake-up sent from this platform thread once the hog runs;
+     * returns the statistics once both have ended.
+     */
+    private static SchedulerStats wakeAHighGoroutineBesideALowHog(Weft rt, Runnable hogStep) throws Exception {
+        Chan<Integer> wake = Chan.make();
+        AtomicBoolean highRan = new AtomicBoolean();
+        Goroutine high = rt.go(20, () -> {
+            wake.recv();
+            highRan.set(true);
+        });
+        Conditions.awaitTrue(() -> high.state() == Goroutine.State.WAITING);
+        CountDownLatch hogRunning = new CountDownLatch(1);
+        Goroutine hog = rt.go(2, () -> {
+            hogRunning.countDown();
+            while (!highRan.get()) {
+                hogStep.run();
+            }
+        });
+        hogRunning.await();
+        wake.send(1); // readies the high-priority goroutine from outside the runtime
+        high.join();
+        hog.join();
+        return rt.stats();
     }
 
     @Test
@@ -275,25 +284,7 @@ class PriorityPolicyTest {
         // processor to another carrier, where the high-priority goroutine runs.
         try (Weft rt = Weft.builder().model(ThreadingModel.M_N).procs(1).policy(SchedulingPolicy.PRIORITY)
                 .timeslice(Duration.ofMillis(5)).build()) {
-            Chan<Integer> wake = Chan.make();
-            AtomicBoolean highRan = new AtomicBoolean();
-            Goroutine high = rt.go(20, () -> {
-                wake.recv();
-                highRan.set(true);
-            });
-            Conditions.awaitTrue(() -> high.state() == Goroutine.State.WAITING);
-            CountDownLatch hogRunning = new CountDownLatch(1);
-            Goroutine hog = rt.go(2, () -> {
-                hogRunning.countDown();
-                while (!highRan.get()) {
-                    Thread.onSpinWait(); // deaf to requests
-                }
-            });
-            hogRunning.await();
-            wake.send(1);
-            high.join();
-            hog.join();
-            SchedulerStats s = rt.stats();
+            SchedulerStats s = wakeAHighGoroutineBesideALowHog(rt, Thread::onSpinWait); // deaf to requests
             assertThat(s.priorityPreemptRequests()).isGreaterThanOrEqualTo(1);
             assertThat(s.hogRetakes() + s.blockedRetakes()).isGreaterThanOrEqualTo(1);
         }

@@ -162,20 +162,12 @@ class SysmonTest {
 
     @Test
     void aGoroutinePinnedByANativeFrameStallsOnlyItself() throws Throwable {
-        Linker linker = Linker.nativeLinker();
-        MethodHandle qsort = linker.downcallHandle(linker.defaultLookup().find("qsort").orElseThrow(),
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                        ValueLayout.ADDRESS));
-        MethodHandle cmp = java.lang.invoke.MethodHandles.lookup().findStatic(SysmonTest.class, "parkInUpcall",
-                java.lang.invoke.MethodType.methodType(int.class, java.lang.foreign.MemorySegment.class,
-                        java.lang.foreign.MemorySegment.class));
         try (Weft rt = Weft.builder().procs(1).build(); var arena = java.lang.foreign.Arena.ofShared()) {
-            var upcall = linker.upcallStub(cmp, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                    ValueLayout.ADDRESS), arena);
+            var upcall = NativeSort.comparator(SysmonTest.class, "parkInUpcall", arena);
             var array = arena.allocateFrom(ValueLayout.JAVA_INT, 2, 1);
             Goroutine sorter = rt.go(() -> {
                 try {
-                    qsort.invokeExact(array, 2L, 4L, upcall);
+                    NativeSort.sort(array, 2, upcall);
                 } catch (Throwable t) {
                     throw new AssertionError(t);
                 }

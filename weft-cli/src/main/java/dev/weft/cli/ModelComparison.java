@@ -6,9 +6,34 @@ import dev.weft.ThreadingModel;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
 import dev.weft.sync.WaitGroup;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import javax.management.JMException;
+import javax.management.ObjectName;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
  * The classic comparison of threading models, measured on one workload set: what a thread costs
@@ -108,22 +133,22 @@ final class ModelComparison {
      */
     private static long footprint() {
         System.gc();
-        long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         return heap + nativeThreadBytes();
     }
 
-    private static final java.util.regex.Pattern NMT_THREAD =
-            java.util.regex.Pattern.compile("Thread \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
+    private static final Pattern NMT_THREAD =
+            Pattern.compile("Thread \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
 
     /** NMT's committed memory for threads, or 0 when tracking is off. */
     static long nativeThreadBytes() {
         try {
-            javax.management.ObjectName name = new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
-            Object out = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(name, "vmNativeMemory",
+            ObjectName name = new ObjectName("com.sun.management:type=DiagnosticCommand");
+            Object out = ManagementFactory.getPlatformMBeanServer().invoke(name, "vmNativeMemory",
                     new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
-            java.util.regex.Matcher m = NMT_THREAD.matcher(String.valueOf(out));
+            Matcher m = NMT_THREAD.matcher(String.valueOf(out));
             return m.find() ? Long.parseLong(m.group(1)) * 1024 : 0;
-        } catch (javax.management.JMException | RuntimeException e) {
+        } catch (JMException | RuntimeException e) {
             return 0;
         }
     }
@@ -229,24 +254,24 @@ final class ModelComparison {
      * The table as a chart (PNG): one panel per figure, a bar per model, absolute values; the
      * costs on log scales (they span two orders of magnitude), the speedup on a linear one.
      */
-    static void writeChart(List<Row> rows, int procs, java.io.File file) throws java.io.IOException {
+    static void writeChart(List<Row> rows, int procs, File file) throws IOException {
         System.setProperty("java.awt.headless", "true"); // before AWT loads: no display needed
         String[] titles = {"create + join, ns per thread", "memory per parked thread, bytes",
                 "channel round trip, ns", "CPU-bound speedup on " + procs + " processors, x"};
         int width = 1100;
         int height = 760;
-        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height,
-                java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = image.createGraphics();
+        BufferedImage image = new BufferedImage(width, height,
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
         try {
-            g.setColor(java.awt.Color.WHITE);
+            g.setColor(Color.WHITE);
             g.fillRect(0, 0, width, height);
-            g.setColor(java.awt.Color.BLACK);
-            g.setFont(g.getFont().deriveFont(java.awt.Font.BOLD, 18f));
+            g.setColor(Color.BLACK);
+            g.setFont(g.getFont().deriveFont(Font.BOLD, 18f));
             g.drawString("weft: the three threading models, one program (procs=" + procs + ", "
                     + Runtime.getRuntime().availableProcessors() + " CPUs, JDK " + Runtime.version().feature() + ")", 20, 28);
             for (int panel = 0; panel < titles.length; panel++) {
-                org.jfree.data.category.DefaultCategoryDataset data = new org.jfree.data.category.DefaultCategoryDataset();
+                DefaultCategoryDataset data = new DefaultCategoryDataset();
                 for (Row r : rows) {
                     double v = switch (panel) {
                         case 0 -> r.createNanos();
@@ -256,14 +281,14 @@ final class ModelComparison {
                     };
                     data.addValue(v, "value", r.model().name());
                 }
-                org.jfree.chart.JFreeChart chart = org.jfree.chart.ChartFactory.createBarChart(titles[panel], null, null,
-                        data, org.jfree.chart.plot.PlotOrientation.VERTICAL, false, false, false);
-                chart.setBackgroundPaint(java.awt.Color.WHITE);
-                org.jfree.chart.plot.CategoryPlot plot = chart.getCategoryPlot();
-                plot.setBackgroundPaint(java.awt.Color.WHITE);
-                plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
-                org.jfree.chart.renderer.category.BarRenderer bars =
-                        (org.jfree.chart.renderer.category.BarRenderer) plot.getRenderer();
+                JFreeChart chart = ChartFactory.createBarChart(titles[panel], null, null,
+                        data, PlotOrientation.VERTICAL, false, false, false);
+                chart.setBackgroundPaint(Color.WHITE);
+                CategoryPlot plot = chart.getCategoryPlot();
+                plot.setBackgroundPaint(Color.WHITE);
+                plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+                BarRenderer bars =
+                        (BarRenderer) plot.getRenderer();
                 if (panel < 3) {
                     double lo = Double.MAX_VALUE;
                     double hi = 0;
@@ -273,33 +298,33 @@ final class ModelComparison {
                         hi = Math.max(hi, v);
                     }
                     lo = Math.max(1, lo / 4);
-                    org.jfree.chart.axis.LogAxis axis = new org.jfree.chart.axis.LogAxis("log scale");
+                    LogAxis axis = new LogAxis("log scale");
                     axis.setBase(10);
-                    axis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
-                    axis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+                    axis.setTickUnit(new NumberTickUnit(1));
+                    axis.setNumberFormatOverride(new DecimalFormat("#,##0"));
                     axis.setRange(lo, Math.max(hi * 4, lo * 10));
                     plot.setRangeAxis(axis);
                     bars.setBase(lo); // bars grow from the bottom of the axis, not from 0
                 }
-                bars.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
+                bars.setBarPainter(new StandardBarPainter());
                 bars.setShadowVisible(false);
-                bars.setSeriesPaint(0, new java.awt.Color(0x1f77b4));
-                bars.setDefaultItemLabelGenerator(new org.jfree.chart.labels.StandardCategoryItemLabelGenerator(
-                        "{2}", new java.text.DecimalFormat(panel == 3 ? "0.00" : "#,##0")));
+                bars.setSeriesPaint(0, new Color(0x1f77b4));
+                bars.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator(
+                        "{2}", new DecimalFormat(panel == 3 ? "0.00" : "#,##0")));
                 bars.setDefaultItemLabelsVisible(true);
                 int col = panel % 2;
                 int row = panel / 2;
                 int w = width / 2;
                 int h = (height - 40) / 2;
-                chart.draw(g, new java.awt.geom.Rectangle2D.Double(col * w, 40 + row * h, w, h));
+                chart.draw(g, new Rectangle2D.Double(col * w, 40 + row * h, w, h));
             }
         } finally {
             g.dispose();
         }
-        java.io.File dir = file.getAbsoluteFile().getParentFile();
+        File dir = file.getAbsoluteFile().getParentFile();
         if (dir != null) {
-            java.nio.file.Files.createDirectories(dir.toPath());
+            Files.createDirectories(dir.toPath());
         }
-        javax.imageio.ImageIO.write(image, "png", file);
+        ImageIO.write(image, "png", file);
     }
 }

@@ -232,7 +232,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         basePriority = priority;
         level = priority;
         if (kernelThread) {
-            thread.setPriority(Sched.javaPriority(priority));
+            thread.setPriority(KernelPriorities.javaPriority(priority));
         }
     }
 

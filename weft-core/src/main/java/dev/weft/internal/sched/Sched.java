@@ -171,19 +171,14 @@ public final class Sched {
     }
 
     public Sched(SchedConfig c) {
-        this(c.name(), c.model() == Model.M_N ? c.procs() : 1, c.maxThreads(), c.uncaughtHandler(), c.clock(),
-                c.timesliceNanos(), c.detectDeadlocks(), c.priorityPolicy(), c.model(), c.starvationBoostNanos());
-    }
-
-    private Sched(String name, int procs, int maxMs, BiConsumer<G, Throwable> uncaughtHandler, Clock clock,
-                  long timesliceNanos, boolean detectDeadlocks, boolean priorityPolicy, Model model,
-                  long starvationBoostNanos) {
         VirtualThreads.ensureAvailable();
-        if (model == Model.N_1) {
-            maxMs = 1; // one carrier, whatever maxThreads says: the model's definition
-        }
-        if (starvationBoostNanos < 0) {
-            throw new IllegalArgumentException("starvation bound must not be negative, got " + starvationBoostNanos + " ns");
+        // N_1 is one P and one carrier, ONE_TO_ONE one P that only holds timers, whatever the
+        // configuration asks: the models' definitions.
+        int procs = c.model() == Model.M_N ? c.procs() : 1;
+        int maxMs = c.model() == Model.N_1 ? 1 : c.maxThreads();
+        if (c.starvationBoostNanos() < 0) {
+            throw new IllegalArgumentException("starvation bound must not be negative, got " + c.starvationBoostNanos()
+                    + " ns");
         }
         if (procs < 1) {
             throw new IllegalArgumentException("procs must be at least 1, got " + procs);
@@ -191,19 +186,22 @@ public final class Sched {
         if (maxMs < procs) {
             throw new IllegalArgumentException("maxThreads (" + maxMs + ") must be at least procs (" + procs + ")");
         }
-        if (timesliceNanos <= 0) {
-            throw new IllegalArgumentException("timeslice must be positive, got " + timesliceNanos + " ns");
+        if (c.timesliceNanos() <= 0) {
+            throw new IllegalArgumentException("timeslice must be positive, got " + c.timesliceNanos() + " ns");
         }
+        String name = c.name();
+        boolean priorityPolicy = c.priorityPolicy();
+        Model model = c.model();
         this.name = name;
         this.maxMs = maxMs;
-        this.uncaughtHandler = uncaughtHandler;
-        this.clock = clock;
-        this.timesliceNanos = timesliceNanos;
-        this.detectDeadlocks = detectDeadlocks;
+        this.uncaughtHandler = c.uncaughtHandler();
+        this.clock = c.clock();
+        this.timesliceNanos = c.timesliceNanos();
+        this.detectDeadlocks = c.detectDeadlocks();
         this.model = model;
         this.handsOff = model == Model.M_N;
         this.priorityPolicy = priorityPolicy;
-        this.starvationBoostNanos = priorityPolicy ? starvationBoostNanos : 0;
+        this.starvationBoostNanos = priorityPolicy ? c.starvationBoostNanos() : 0;
         this.globalPrio = priorityPolicy ? new PriorityRunQueue<>() : null;
         P[] ps = new P[procs];
         for (int i = 0; i < procs; i++) {
@@ -307,7 +305,7 @@ public final class Sched {
         boolean kernel = model == Model.ONE_TO_ONE;
         G g = new G(this, goidgen.incrementAndGet(), parentId, body, reportFailure, priority, kernel);
         if (kernel) {
-            g.thread.setPriority(javaPriority(priority));
+            g.thread.setPriority(KernelPriorities.javaPriority(priority));
         }
         live.incrementAndGet();
         created.incrementAndGet();
@@ -1983,46 +1981,6 @@ public final class Sched {
         }
         sb.append(" gstatus=").append(java.util.Arrays.toString(counts));
         return sb.toString();
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // Priorities on platform threads (ONE_TO_ONE)
-
-    /**
-     * The Java thread priority nearest a weft level: below NORMAL (8) onto 1..4, NORMAL onto
-     * {@link Thread#NORM_PRIORITY}, above onto 6..10 (31 is {@link Thread#MAX_PRIORITY}).
-     */
-    public static int javaPriority(int level) {
-        if (level < G.DEFAULT_PRIORITY) {
-            return Thread.MIN_PRIORITY + level * 4 / G.DEFAULT_PRIORITY;
-        }
-        return Thread.NORM_PRIORITY + (level - G.DEFAULT_PRIORITY) * 5 / (31 - G.DEFAULT_PRIORITY);
-    }
-
-    /**
-     * Whether the operating system applies Java thread priorities in this JVM. HotSpot on Linux
-     * ignores them unless started with {@code -XX:ThreadPriorityPolicy=1} as root (it resets the
-     * policy to 0 otherwise); Windows and macOS apply them while {@code UseThreadPriorities} is on.
-     */
-    public static boolean osHonoursThreadPriorities() {
-        String use = vmOption("UseThreadPriorities");
-        if ("false".equals(use)) {
-            return false;
-        }
-        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
-        if (os.contains("linux")) {
-            return "1".equals(vmOption("ThreadPriorityPolicy"));
-        }
-        return os.contains("windows") || os.contains("mac");
-    }
-
-    private static String vmOption(String name) {
-        try {
-            return java.lang.management.ManagementFactory
-                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption(name).getValue();
-        } catch (RuntimeException | LinkageError e) {
-            return null; // not HotSpot, or no such option: unknown
-        }
     }
 
     static IllegalStateException fatal(String what) {
