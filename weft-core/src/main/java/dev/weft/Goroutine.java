@@ -139,11 +139,11 @@ public final class Goroutine {
     /** Thread.join parks through LockSupport; the wait is labelled for goroutine dumps. */
     private void joinParked(Thread t, long millis) throws InterruptedException {
         G joined = g;
-        Parking.labelCurrent(WaitReason.JOIN, joined);
+        Parking.labelCurrent(WaitReason.JOIN, joined, joined.sched());
         try {
             t.join(millis);
         } finally {
-            Parking.labelCurrent(WaitReason.NONE, null);
+            Parking.labelCurrent(WaitReason.NONE, null, null);
         }
     }
 

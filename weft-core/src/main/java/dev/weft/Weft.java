@@ -48,34 +48,21 @@ public final class Weft implements AutoCloseable {
     private final ThreadingModel model;
     private final SchedulingPolicy policy;
 
-    private Weft(Sched sched) {
+    /** The default runtime: the scheduler internals create it (timers and Go.go need it there). */
+    private Weft(Sched sched, ThreadingModel model) {
         this.sched = sched;
-        this.model = ThreadingModel.M_N;
+        this.model = model;
         this.policy = SchedulingPolicy.FIFO;
     }
 
-    private Weft(Builder b) {
+    private Weft(Builder b, String name) {
         UncaughtExceptionHandler handler = b.handler;
-        this.model = b.model != null ? b.model : defaultModel();
+        this.model = b.model;
         this.policy = b.policy;
-        this.sched = new Sched(new SchedConfig(b.name, b.procs, b.maxThreads,
-                (g, t) -> handler.uncaught(new Goroutine(g), t), Clock.SYSTEM, b.timeslice.toNanos(), b.detectDeadlocks,
-                policy == SchedulingPolicy.PRIORITY, Model.valueOf(model.name()),
+        this.sched = new Sched(new SchedConfig(name, b.procs, b.maxThreads,
+                (g, t) -> handler.uncaught(new Goroutine(g), t), Clock.SYSTEM, Go.saturatedNanos(b.timeslice),
+                b.detectDeadlocks, policy == SchedulingPolicy.PRIORITY, Model.valueOf(model.name()),
                 b.starvationBoost ? Go.saturatedNanos(b.starvationBound) : 0));
-    }
-
-    /** The model the system property {@code weft.model} names, or M_N. */
-    private static ThreadingModel defaultModel() {
-        String named = System.getProperty("weft.model");
-        if (named == null || named.isBlank()) {
-            return ThreadingModel.M_N;
-        }
-        try {
-            return ThreadingModel.valueOf(named.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("weft: unknown threading model '" + named + "' in -Dweft.model; expected one of "
-                    + java.util.Arrays.toString(ThreadingModel.values()));
-        }
     }
 
     public static Builder builder() {
@@ -84,14 +71,16 @@ public final class Weft implements AutoCloseable {
 
     /**
      * The runtime {@link Go#go} and the timers use outside any goroutine; started on first use
-     * with procs = available processors, shared by the whole JVM and never closed.
+     * with the builder's defaults (so {@code -Dweft.procs} and {@code -Dweft.model} apply),
+     * shared by the whole JVM and never closed.
      */
     public static Weft defaultRuntime() {
         return DefaultHolder.RUNTIME;
     }
 
     private static final class DefaultHolder {
-        static final Weft RUNTIME = new Weft(Sched.defaultSched());
+        static final Weft RUNTIME = new Weft(Sched.defaultSched(),
+                ThreadingModel.valueOf(Sched.defaultSched().model().name()));
     }
 
     /**
@@ -239,18 +228,28 @@ public final class Weft implements AutoCloseable {
 
     /** Configures a runtime; every option has a documented default. */
     public static final class Builder {
-        private int procs = Runtime.getRuntime().availableProcessors();
-        private int maxThreads = 10_000;
+        // Every default comes from SchedConfig.defaults, which the default runtime uses too.
+        private int procs;
+        private int maxThreads;
         private String name;
         private UncaughtExceptionHandler handler = PRINT_TO_STDERR;
-        private Duration timeslice = Duration.ofMillis(10);
-        private boolean detectDeadlocks = true;
+        private Duration timeslice;
+        private boolean detectDeadlocks;
         private ThreadingModel model;
-        private SchedulingPolicy policy = SchedulingPolicy.FIFO;
+        private SchedulingPolicy policy;
         private boolean starvationBoost = true;
-        private Duration starvationBound = Duration.ofSeconds(1);
+        private Duration starvationBound;
 
-        private Builder() {}
+        private Builder() {
+            SchedConfig d = SchedConfig.defaults(null, null);
+            procs = d.procs();
+            maxThreads = d.maxThreads();
+            timeslice = Duration.ofNanos(d.timesliceNanos());
+            detectDeadlocks = d.detectDeadlocks();
+            model = ThreadingModel.valueOf(d.model().name());
+            policy = d.priorityPolicy() ? SchedulingPolicy.PRIORITY : SchedulingPolicy.FIFO;
+            starvationBound = Duration.ofNanos(d.starvationBoostNanos());
+        }
 
         /**
          * The threading model; default M_N, or the one the system property {@code weft.model}
@@ -289,11 +288,12 @@ public final class Weft implements AutoCloseable {
             return this;
         }
 
-        /** Logical processors (GOMAXPROCS); default: available processors. */
+        /**
+         * Logical processors (GOMAXPROCS), 1 to 4096; default: {@code -Dweft.procs}, else the
+         * available processors.
+         */
         public Builder procs(int procs) {
-            if (procs < 1) {
-                throw new IllegalArgumentException("procs must be at least 1, got " + procs);
-            }
+            Sched.checkProcs(procs);
             this.procs = procs;
             return this;
         }
@@ -350,10 +350,7 @@ public final class Weft implements AutoCloseable {
          * @throws IllegalStateException if the JVM lacks {@code --add-opens java.base/java.lang=ALL-UNNAMED}
          */
         public Weft build() {
-            if (name == null) {
-                name = "weft-" + RUNTIME_IDS.incrementAndGet();
-            }
-            return new Weft(this);
+            return new Weft(this, name != null ? name : "weft-" + RUNTIME_IDS.incrementAndGet());
         }
     }
 }

@@ -289,6 +289,13 @@ class GoroutineApiTest {
         Goroutine g = Go.go(() -> inner.set(Go.current()));
         g.join();
         assertThat(inner.get()).isEqualTo(g);
-        assertThat(Weft.defaultRuntime().procs()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        // The default runtime is built from the builder's defaults, -Dweft.model included.
+        Weft built = Weft.builder().build();
+        try {
+            assertThat(Weft.defaultRuntime().model()).isEqualTo(built.model());
+            assertThat(Weft.defaultRuntime().procs()).isEqualTo(built.procs());
+        } finally {
+            built.close();
+        }
     }
 }

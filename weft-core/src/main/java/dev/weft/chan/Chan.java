@@ -1,6 +1,5 @@
 package dev.weft.chan;
 
-import dev.weft.internal.sched.RuntimeBound;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
@@ -36,9 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Null is not a value: {@link #recv()} returns null for "closed and drained", Go's zero value.
  */
-public final class Chan<T> implements Iterable<T>, RuntimeBound {
+public final class Chan<T> implements Iterable<T> {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
-    private final Object weftRuntime = RuntimeBound.callerRuntime();
+    final Object weftRuntime = Parking.callerRuntime();
 
     private static final AtomicLong IDS = new AtomicLong();
     /** What {@link #receive()} returns for "closed and drained"; never a user value (they are non-null T). */
@@ -107,7 +106,7 @@ public final class Chan<T> implements Iterable<T>, RuntimeBound {
         w.elem = value;
         sendq.enqueue(w);
         lock.unlock();
-        w.await(this, WaitReason.CHAN_SEND);
+        w.await(this, WaitReason.CHAN_SEND, weftRuntime);
         if (!w.success) {
             throw ClosedChannelException.send();
         }
@@ -190,7 +189,7 @@ public final class Chan<T> implements Iterable<T>, RuntimeBound {
         Waiter w = new Waiter(Parking.currentWaiter(), null, 0);
         recvq.enqueue(w);
         lock.unlock();
-        w.await(this, WaitReason.CHAN_RECEIVE);
+        w.await(this, WaitReason.CHAN_RECEIVE, weftRuntime);
         return w.success ? w.elem : CLOSED;
     }
 
@@ -414,9 +413,4 @@ public final class Chan<T> implements Iterable<T>, RuntimeBound {
         }
     }
 
-    /** Internal to weft: the creating runtime, for deadlock detection. */
-    @Override
-    public Object weftRuntime() {
-        return weftRuntime;
-    }
 }

@@ -1,7 +1,6 @@
 package dev.weft.chan;
 
 import dev.weft.internal.sched.Parking;
-import dev.weft.internal.sched.RuntimeBound;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.sched.WaitReason;
@@ -46,7 +45,7 @@ import java.util.function.Consumer;
  * <p>A {@code Select} may be built once and run many times, by one thread at a time; actions run
  * after every channel lock is released.
  */
-public final class Select implements RuntimeBound {
+public final class Select {
     private static final byte RECV = 0;
     private static final byte RECV_OK = 1;
     private static final byte SEND = 2;
@@ -262,7 +261,7 @@ public final class Select implements RuntimeBound {
             }
         }
         unlockAll(order, active);
-        Waiter win = sel.await(this);
+        Waiter win = sel.await(this, commonRuntime());
 
         // Pass 3: leave no losing waiter behind.
         lockAll(order, active);
@@ -349,25 +348,24 @@ public final class Select implements RuntimeBound {
 
     private int blockForever() {
         for (;;) {
-            Parking.park(this, WaitReason.SELECT_NO_CASES);
+            // Go's select {}: asleep for good, so part of a deadlock of the caller's runtime.
+            Parking.park(this, WaitReason.SELECT_NO_CASES, Parking.callerRuntime());
             Thread.interrupted(); // not interruptible, as in Go; never spin on the status
         }
     }
 
     /**
-     * Internal to weft: the runtime that made every channel of this select, or null if they
-     * differ or one came from a platform thread (a select waits for good only if all of them
-     * belong to its runtime).
+     * The runtime that made every channel of this select, or null if they differ or one came
+     * from a platform thread (a select waits for good only if all of them belong to its runtime).
      */
-    @Override
-    public Object weftRuntime() {
+    private Object commonRuntime() {
         Object common = null;
         for (int i = 0; i < n; i++) {
             Chan<?> c = chans[i];
             if (c == null) {
                 continue;
             }
-            Object r = c.weftRuntime();
+            Object r = c.weftRuntime;
             if (r == null || (common != null && common != r)) {
                 return null;
             }

@@ -34,11 +34,11 @@ final class Selection {
     }
 
     /** Parks the selecting thread until a case has won. */
-    Waiter await(Object blocker) {
+    Waiter await(Object blocker, Object runtime) {
         boolean interrupted = false;
         Waiter w;
         while ((w = winner) == null) {
-            Parking.park(blocker, WaitReason.SELECT);
+            Parking.park(blocker, WaitReason.SELECT, runtime);
             interrupted |= Thread.interrupted();
         }
         if (interrupted) {

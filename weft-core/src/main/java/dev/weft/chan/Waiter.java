@@ -64,10 +64,10 @@ final class Waiter {
     }
 
     /** Parks a plain waiter until it is completed. */
-    void await(Object blocker, WaitReason reason) {
+    void await(Object blocker, WaitReason reason, Object runtime) {
         boolean interrupted = false;
         while (!done) {
-            Parking.park(blocker, reason);
+            Parking.park(blocker, reason, runtime);
             // Go's waits are not interruptible; keep the status but do not spin on it.
             interrupted |= Thread.interrupted();
         }

@@ -1,6 +1,5 @@
 package dev.weft.sync;
 
-import dev.weft.internal.sched.RuntimeBound;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
 import java.util.Objects;
@@ -17,9 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * wakers detach nodes under it and ready them after releasing it. Callers still re-check their
  * predicate in a loop, because another goroutine may lock first and change it.
  */
-public final class Cond implements RuntimeBound {
+public final class Cond {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
-    private final Object weftRuntime = RuntimeBound.callerRuntime();
+    private final Object weftRuntime = Parking.callerRuntime();
 
     private final Locker locker;
     private final ReentrantLock queueLock = new ReentrantLock();
@@ -56,7 +55,7 @@ public final class Cond implements RuntimeBound {
             withdraw(node);
             throw notHeld;
         }
-        node.await(this, WaitReason.COND_WAIT);
+        node.await(this, WaitReason.COND_WAIT, weftRuntime);
         locker.lock();
     }
 
@@ -125,9 +124,4 @@ public final class Cond implements RuntimeBound {
         Parking.yieldIfOutranked();
     }
 
-    /** Internal to weft: the creating runtime, for deadlock detection. */
-    @Override
-    public Object weftRuntime() {
-        return weftRuntime;
-    }
 }

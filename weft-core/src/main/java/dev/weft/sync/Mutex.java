@@ -1,6 +1,6 @@
 package dev.weft.sync;
 
-import dev.weft.internal.sched.RuntimeBound;
+import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.WaitReason;
 import java.lang.invoke.MethodHandles;
@@ -27,9 +27,9 @@ import java.lang.invoke.VarHandle;
  * parked goroutine costs a continuation switch, not an OS context switch, and spinning would hold
  * the carrier from other goroutines.
  */
-public final class Mutex implements Locker, RuntimeBound {
+public final class Mutex implements Locker {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
-    private final Object weftRuntime = RuntimeBound.callerRuntime();
+    private final Object weftRuntime = Parking.callerRuntime();
 
     private static final int LOCKED = 1;
     private static final int WOKEN = 2;
@@ -111,7 +111,7 @@ public final class Mutex implements Locker, RuntimeBound {
             if (waitStart == 0) {
                 waitStart = System.nanoTime();
             }
-            sema.acquire(this, reason, queueFront);
+            sema.acquire(this, weftRuntime, reason, queueFront);
             starving = starving || System.nanoTime() - waitStart > STARVATION_THRESHOLD_NANOS;
             old = state;
             if ((old & STARVING) != 0) {
@@ -174,9 +174,4 @@ public final class Mutex implements Locker, RuntimeBound {
                 + ", waiters=" + (s >>> WAITER_SHIFT) + "]";
     }
 
-    /** Internal to weft: the creating runtime, for deadlock detection. */
-    @Override
-    public Object weftRuntime() {
-        return weftRuntime;
-    }
 }

@@ -1,6 +1,6 @@
 package dev.weft.sync;
 
-import dev.weft.internal.sched.RuntimeBound;
+import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
 import java.util.Objects;
 
@@ -12,9 +12,9 @@ import java.util.Objects;
  * throws (Go's deferred store: an action that throws still counts as done), and read without the
  * lock on the fast path; the volatile write/read publishes the action's effects.
  */
-public final class Once implements RuntimeBound {
+public final class Once {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
-    private final Object weftRuntime = RuntimeBound.callerRuntime();
+    private final Object weftRuntime = Parking.callerRuntime();
 
     private volatile boolean done;
     private final Mutex m = new Mutex(WaitReason.ONCE);
@@ -47,9 +47,4 @@ public final class Once implements RuntimeBound {
         return done;
     }
 
-    /** Internal to weft: the creating runtime, for deadlock detection. */
-    @Override
-    public Object weftRuntime() {
-        return weftRuntime;
-    }
 }

@@ -1,6 +1,6 @@
 package dev.weft.sync;
 
-import dev.weft.internal.sched.RuntimeBound;
+import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * writer on {@link #writerSem}. Writers exclude each other with the {@link Mutex} {@link #w}.
  * On unlock the writer adds MAX_READERS back and releases every reader that queued meanwhile.
  */
-public final class RWMutex implements Locker, RuntimeBound {
+public final class RWMutex implements Locker {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
-    private final Object weftRuntime = RuntimeBound.callerRuntime();
+    private final Object weftRuntime = Parking.callerRuntime();
 
     private static final int MAX_READERS = 1 << 30;
 
@@ -36,7 +36,7 @@ public final class RWMutex implements Locker, RuntimeBound {
     /** Locks for reading, parking while a writer holds or waits for the lock. */
     public void rLock() {
         if (readerCount.incrementAndGet() < 0) {
-            readerSem.acquire(this, WaitReason.RWMUTEX_RLOCK, false);
+            readerSem.acquire(this, weftRuntime, WaitReason.RWMUTEX_RLOCK, false);
         }
     }
 
@@ -77,7 +77,7 @@ public final class RWMutex implements Locker, RuntimeBound {
         w.lock();
         int r = readerCount.getAndAdd(-MAX_READERS);
         if (r != 0 && readerWait.addAndGet(r) != 0) {
-            writerSem.acquire(this, WaitReason.RWMUTEX_LOCK, false);
+            writerSem.acquire(this, weftRuntime, WaitReason.RWMUTEX_LOCK, false);
         }
     }
 
@@ -126,9 +126,4 @@ public final class RWMutex implements Locker, RuntimeBound {
         };
     }
 
-    /** Internal to weft: the creating runtime, for deadlock detection. */
-    @Override
-    public Object weftRuntime() {
-        return weftRuntime;
-    }
 }

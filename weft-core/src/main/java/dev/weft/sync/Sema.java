@@ -35,7 +35,7 @@ final class Sema {
      * Takes one unit, parking with {@code reason} until one is released. {@code lifo} queues at the
      * front: Go's mutex uses it for a waiter that was already woken once, so it keeps its turn.
      */
-    void acquire(Object blocker, WaitReason reason, boolean lifo) {
+    void acquire(Object blocker, Object runtime, WaitReason reason, boolean lifo) {
         if (tryAcquire()) {
             return;
         }
@@ -61,7 +61,7 @@ final class Sema {
                 tail = node;
             }
             lock.unlock();
-            node.await(blocker, reason);
+            node.await(blocker, reason, runtime);
             if (node.handoff || tryAcquire()) {
                 return;
             }

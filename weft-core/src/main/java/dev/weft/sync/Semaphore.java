@@ -1,6 +1,5 @@
 package dev.weft.sync;
 
-import dev.weft.internal.sched.RuntimeBound;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,9 +13,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #lock}; {@link #release} grants units to the head of the queue while they fit, detaches
  * those waiters, and readies them after unlocking (the {@link WaitNode} protocol).
  */
-public final class Semaphore implements RuntimeBound {
+public final class Semaphore {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
-    private final Object weftRuntime = RuntimeBound.callerRuntime();
+    private final Object weftRuntime = Parking.callerRuntime();
 
     private final long size;
     private final ReentrantLock lock = new ReentrantLock();
@@ -59,7 +58,7 @@ public final class Semaphore implements RuntimeBound {
             tail = node;
         }
         lock.unlock();
-        node.await(this, WaitReason.SEMACQUIRE);
+        node.await(this, WaitReason.SEMACQUIRE, weftRuntime);
     }
 
     /** Acquires {@code n} units if available now and nobody waits; never waits. */
@@ -133,9 +132,4 @@ public final class Semaphore implements RuntimeBound {
         }
     }
 
-    /** Internal to weft: the creating runtime, for deadlock detection. */
-    @Override
-    public Object weftRuntime() {
-        return weftRuntime;
-    }
 }

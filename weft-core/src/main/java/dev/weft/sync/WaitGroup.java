@@ -1,6 +1,6 @@
 package dev.weft.sync;
 
-import dev.weft.internal.sched.RuntimeBound;
+import dev.weft.internal.sched.Parking;
 import dev.weft.Go;
 import dev.weft.Goroutine;
 import dev.weft.internal.sched.WaitReason;
@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * waiter checks on wake that the word is still 0: anything else means the group was reused
  * before every waiter had returned, which Go reports as misuse.
  */
-public final class WaitGroup implements RuntimeBound {
+public final class WaitGroup {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
-    private final Object weftRuntime = RuntimeBound.callerRuntime();
+    private final Object weftRuntime = Parking.callerRuntime();
 
     private final AtomicLong state = new AtomicLong();
     private final Sema sema = new Sema();
@@ -69,7 +69,7 @@ public final class WaitGroup implements RuntimeBound {
                 return;
             }
             if (state.compareAndSet(s, s + 1)) {
-                sema.acquire(this, WaitReason.WAITGROUP_WAIT, false);
+                sema.acquire(this, weftRuntime, WaitReason.WAITGROUP_WAIT, false);
                 if (state.get() != 0) {
                     throw new IllegalStateException("WaitGroup is reused before previous await has returned");
                 }
@@ -91,9 +91,4 @@ public final class WaitGroup implements RuntimeBound {
         });
     }
 
-    /** Internal to weft: the creating runtime, for deadlock detection. */
-    @Override
-    public Object weftRuntime() {
-        return weftRuntime;
-    }
 }

@@ -33,10 +33,10 @@ final class WaitNode {
     }
 
     /** Parks until signalled. Waits are not interruptible (as in Go); the status is kept. */
-    void await(Object blocker, WaitReason reason) {
+    void await(Object blocker, WaitReason reason, Object runtime) {
         boolean interrupted = false;
         while (!signalled) {
-            Parking.park(blocker, reason);
+            Parking.park(blocker, reason, runtime);
             interrupted |= Thread.interrupted();
         }
         if (interrupted) {

@@ -15,14 +15,14 @@ import java.util.concurrent.Executor;
  * {@code g.execute(runContinuation)} on exactly this object: no lookup, no lock. A virtual thread
  * that user code starts from inside a goroutine with the JDK's own APIs inherits the parent's
  * scheduler object, so its {@code execute} calls also arrive here, carrying a task that is not
- * this G's; {@link #execute} passes those to {@link Sched#readyForeign}, which gives the thread
+ * this G's; {@link #execute} passes those to {@link Goroutines#readyForeign}, which gives the thread
  * a G of its own on first sight ("adoption").
  *
  * <p><b>Status.</b> {@link #status} follows the state machine in {@link GStatus}; every
  * transition is a CAS. The fields below it are written by whoever owns the G at the time (its M
  * while running, the G itself for its wait reason) and read racily by statistics and dumps.
  */
-public final class G implements Executor, Runnable, Thread.UncaughtExceptionHandler, RuntimeBound,
+public final class G implements Executor, Runnable, Thread.UncaughtExceptionHandler,
         PriorityRunQueue.Leveled {
     /** The level of a goroutine nobody gave a priority: Windows' NORMAL class, NORMAL thread. */
     public static final int DEFAULT_PRIORITY = 8;
@@ -44,7 +44,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     volatile int basePriority;
     /**
      * The level it queues at: its base priority, or higher while a starvation boost lasts (the
-     * boost decays one level per run, see {@link Sched#afterRun}). Written by whoever owns the G:
+     * boost decays one level per run, see {@code PriorityQueues.ran}). Written by whoever owns the G:
      * its M, or a run queue's boost under the queue's lock while the G is queued.
      */
     volatile int level;
@@ -75,6 +75,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     volatile boolean preempt;
     /** What the G parks on in a weft primitive (for deadlock detection and dumps); G-written. */
     Object waitBlocker;
+    /** The runtime token of what it parks on ({@code Parking.park}); null if made outside any. G-written. */
+    Object waitRuntime;
     /**
      * When sysmon or a dump first saw the G waiting (0: not yet seen, or running again). Stamped
      * lazily, as Go's GC stamps waitsince, so parking costs no clock read.
@@ -125,7 +127,9 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
             this.thread = new KernelThread(this, sched.name() + "-g" + id);
             this.runContinuation = null;
         } else {
-            this.thread = VirtualThreads.newThread(this, sched.threadName(id), this);
+            // Unnamed, as the JDK's own virtual threads are: a name per goroutine would cost a
+            // string per spawn.
+            this.thread = VirtualThreads.newThread(this, "", this);
             this.runContinuation = VirtualThreads.runContinuation(thread);
         }
         this.status = GStatus.IDLE;
@@ -164,7 +168,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
                 g.run();
             } finally {
                 g.setStatusRelease(GStatus.DEAD);
-                g.sched.countKernelSwitch(SwitchReason.EXIT);
+                g.sched.diagnostics.countKernelSwitch(SwitchReason.EXIT);
             }
         }
     }
@@ -196,10 +200,10 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         } catch (Throwable t) {
             failure = t;
             if (reportFailure) {
-                sched.reportUncaught(this, t);
+                sched.goroutines.reportUncaught(this, t);
             }
         } finally {
-            sched.bodyFinished(this);
+            sched.goroutines.bodyFinished(this);
         }
     }
 
@@ -207,7 +211,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     @Override
     public void uncaughtException(Thread t, Throwable e) {
         failure = e;
-        sched.reportUncaught(this, e);
+        sched.goroutines.reportUncaught(this, e);
     }
 
     @Override
@@ -236,10 +240,6 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         }
     }
 
-    @Override
-    public Object weftRuntime() {
-        return sched;
-    }
 
     public long id() {
         return id;

@@ -21,8 +21,22 @@ public final class Parking {
         return Thread.currentThread();
     }
 
-    /** Parks the caller, showing {@code reason} in goroutine dumps while it waits. */
-    public static void park(Object blocker, WaitReason reason) {
+    /**
+     * The runtime token for a primitive made by the calling thread: its goroutine's runtime, or
+     * null if a platform thread made it. Opaque to the primitives, which keep it privately and
+     * pass it back to {@link #park}; deadlock detection compares it with the parked G's runtime.
+     */
+    public static Object callerRuntime() {
+        G g = Sched.currentG();
+        return g == null ? null : g.sched;
+    }
+
+    /**
+     * Parks the caller, showing {@code reason} in goroutine dumps while it waits on
+     * {@code blocker}, a primitive that belongs to {@code runtime} (its {@link #callerRuntime}
+     * token; null when a platform thread made it, so that anything may signal it).
+     */
+    public static void park(Object blocker, WaitReason reason, Object runtime) {
         G g = Sched.currentG();
         if (g == null) {
             LockSupport.park(blocker);
@@ -30,6 +44,7 @@ public final class Parking {
         }
         g.waitReason = reason;
         g.waitBlocker = blocker;
+        g.waitRuntime = runtime;
         if (g.kernelThread) {
             // ONE_TO_ONE: no M records the wait, so the thread shows it itself (dumps, deadlocks).
             g.casStatus(GStatus.RUNNING, GStatus.WAITING);
@@ -39,10 +54,11 @@ public final class Parking {
         } finally {
             if (g.kernelThread) {
                 g.setStatusRelease(GStatus.RUNNING);
-                g.sched.countKernelSwitch(SwitchReason.WAIT);
+                g.sched.diagnostics.countKernelSwitch(SwitchReason.WAIT);
             }
             g.waitReason = WaitReason.NONE;
             g.waitBlocker = null;
+            g.waitRuntime = null;
         }
     }
 
@@ -50,11 +66,12 @@ public final class Parking {
      * Labels the calling goroutine's next wait with {@code reason} (or clears the label with
      * {@link WaitReason#NONE}), for waits that park inside a JDK call such as {@code Thread.join}.
      */
-    public static void labelCurrent(WaitReason reason, Object blocker) {
+    public static void labelCurrent(WaitReason reason, Object blocker, Object runtime) {
         G g = Sched.currentG();
         if (g != null) {
             g.waitReason = reason;
             g.waitBlocker = blocker;
+            g.waitRuntime = runtime;
         }
     }
 
@@ -65,7 +82,7 @@ public final class Parking {
      */
     public static void ready(Thread waiter) {
         wake(waiter);
-        Sched.yieldIfOutranked();
+        Preemption.yieldIfOutranked();
     }
 
     /**
@@ -78,13 +95,13 @@ public final class Parking {
             // Runnable before the unpark, so deadlock detection never sees a woken thread as
             // waiting while the kernel has yet to run it; the counter tells it something happened.
             k.g.casStatus(GStatus.WAITING, GStatus.RUNNING);
-            k.g.sched.kernelWakes.increment();
+            k.g.sched.diagnostics.kernelWakes.increment();
         }
         LockSupport.unpark(waiter);
     }
 
     /** See {@link #wake}: the caller yields if a goroutine it woke outranks it (PRIORITY). */
     public static void yieldIfOutranked() {
-        Sched.yieldIfOutranked();
+        Preemption.yieldIfOutranked();
     }
 }

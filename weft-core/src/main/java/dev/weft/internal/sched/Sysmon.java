@@ -89,7 +89,7 @@ final class Sysmon extends Thread {
             } else if (quietRounds > 50) {
                 delay = Math.min(delay * 2, watching ? WATCHING_MAX_DELAY : MAX_DELAY);
             }
-            long next = sched.earliestTimer();
+            long next = sched.timers.earliest();
             if (next != Long.MAX_VALUE) {
                 delay = Math.max(1_000, Math.min(delay, next - sched.clock.nanoTime()));
             }
@@ -125,10 +125,10 @@ final class Sysmon extends Thread {
         int acted = retake(now, stalled);
         if (sched.starvationBoostNanos > 0 && now - lastBoostScan >= boostScanPeriod) {
             lastBoostScan = now;
-            acted += sched.boostStarved(now);
+            acted += sched.queues.boostStarved(now);
         }
-        if (sched.earliestTimer() <= now) {
-            sched.wakeForTimers();
+        if (sched.timers.earliest() <= now) {
+            sched.timers.wakeForDue();
             acted++;
         }
         return acted > 0;
@@ -141,14 +141,14 @@ final class Sysmon extends Thread {
     private void sleepUntilWork() {
         sleeping = true;
         while (!shutdown && sched.allProcsIdle()) {
-            if (sched.hasQueuedWork()) {
+            if (sched.anyQueuedWork()) {
                 // Every P idle with work queued: should not happen (the spinning protocol
                 // prevents it), but a wake-up is cheap insurance against a stranded goroutine.
-                sched.wakeForTimers();
+                sched.timers.wakeForDue();
                 LockSupport.parkNanos(this, MIN_DELAY);
                 continue;
             }
-            long next = sched.earliestTimer();
+            long next = sched.timers.earliest();
             if (next == Long.MAX_VALUE) {
                 if (checkDeadlock()) {
                     continue;
@@ -164,7 +164,7 @@ final class Sysmon extends Thread {
             }
             long wait = next - sched.clock.nanoTime();
             if (wait <= 0) {
-                sched.wakeForTimers();
+                sched.timers.wakeForDue();
                 // Let the woken M take a P before looking again.
                 LockSupport.parkNanos(this, MIN_DELAY);
                 continue;
@@ -180,16 +180,16 @@ final class Sysmon extends Thread {
      * the scheduler. Returns true if it waited (the caller re-evaluates everything).
      */
     private boolean checkDeadlock() {
-        String dump = sched.deadlockCandidate();
+        String dump = sched.diagnostics.deadlockCandidate();
         if (dump == null) {
             return false;
         }
-        long switches = sched.totalSwitches();
+        long switches = sched.diagnostics.totalSwitches();
         LockSupport.parkNanos(this, DEADLOCK_CONFIRM_NANOS);
-        if (sched.totalSwitches() == switches) {
-            String confirmed = sched.deadlockCandidate();
+        if (sched.diagnostics.totalSwitches() == switches) {
+            String confirmed = sched.diagnostics.deadlockCandidate();
             if (confirmed != null) {
-                sched.declareDeadlock(confirmed);
+                sched.diagnostics.declareDeadlock(confirmed);
             }
         }
         return true;
@@ -240,10 +240,10 @@ final class Sysmon extends Thread {
                     p.seenSyscallAt = now;
                     continue;
                 }
-                if (p.runqEmpty() && sched.spinningPlusIdle() > 0 && now - p.seenSyscallAt < SYSCALL_FORCE_RETAKE) {
+                if (p.runqEmpty() && sched.idle.spinningPlusIdle() > 0 && now - p.seenSyscallAt < SYSCALL_FORCE_RETAKE) {
                     continue;
                 }
-                if (sched.retakeSyscall(p)) {
+                if (Syscalls.retake(sched, p)) {
                     acted++;
                 }
                 continue;
@@ -265,7 +265,7 @@ final class Sysmon extends Thread {
                     p.seenSchedtick = tick;
                     p.seenSchedtickAt = now;
                 } else if (now - p.seenSchedtickAt >= slice) {
-                    sched.endSlice(p, g);
+                    sched.preemption.endSlice(p, g);
                     p.seenSchedtickAt = now;
                 }
                 continue;
@@ -283,23 +283,23 @@ final class Sysmon extends Thread {
                 // (the model's drawback). Only ask for the yield.
                 if (held >= slice && !p.preemptRequested) {
                     p.preemptRequested = true;
-                    sched.requestPreempt(p, g);
+                    sched.preemption.requestPreempt(p, g);
                 }
                 continue;
             }
             if (cpuTimeSupported && isStuck(p, m, now)) {
-                if (sched.retakeRunning(p, true)) {
+                if (sched.preemption.retakeRunning(p, true)) {
                     acted++;
                 }
                 continue;
             }
             if (held >= 2 * slice && p.preemptRequested) {
-                if (sched.retakeRunning(p, false)) {
+                if (sched.preemption.retakeRunning(p, false)) {
                     acted++;
                 }
             } else if (held >= slice && !p.preemptRequested) {
                 p.preemptRequested = true;
-                sched.requestPreempt(p, g);
+                sched.preemption.requestPreempt(p, g);
             }
         }
         watching = watch;

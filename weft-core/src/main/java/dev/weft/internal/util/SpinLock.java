@@ -18,7 +18,12 @@ import java.lang.invoke.VarHandle;
  * because yielding would unmount them, possibly while they hold another of these locks.
  */
 public final class SpinLock {
+    /** Whether the JVM runs with assertions on (-ea): then the owner is recorded and checked. */
+    private static final boolean CHECKED = SpinLock.class.desiredAssertionStatus();
+
     private volatile int held;
+    /** The holding thread, recorded only when {@link #CHECKED}; for {@link #assertHeld}. */
+    private Thread owner;
 
     private static final VarHandle HELD;
     static {
@@ -30,10 +35,12 @@ public final class SpinLock {
     }
 
     public void lock() {
-        if (HELD.compareAndSet(this, 0, 1)) {
-            return;
+        if (!HELD.compareAndSet(this, 0, 1)) {
+            lockSlow();
         }
-        lockSlow();
+        if (CHECKED) {
+            owner = Thread.currentThread();
+        }
     }
 
     private void lockSlow() {
@@ -51,6 +58,23 @@ public final class SpinLock {
     }
 
     public void unlock() {
+        if (CHECKED) {
+            if (owner != Thread.currentThread()) {
+                throw new AssertionError("weft: unlock of a SpinLock held by " + owner + ", not by the caller");
+            }
+            owner = null;
+        }
         HELD.setRelease(this, 0);
+    }
+
+    /**
+     * For methods documented "Under lock.": with assertions on, fails unless the calling thread
+     * holds this lock; without them, costs nothing.
+     */
+    public void assertHeld() {
+        if (CHECKED && owner != Thread.currentThread()) {
+            throw new AssertionError("weft: a method that needs the lock was called without it (held by "
+                    + owner + ")");
+        }
     }
 }

@@ -111,7 +111,7 @@ class ExecutePathsTest {
             hogRunning.await();
             AtomicBoolean ran = new AtomicBoolean();
             G g = rt.go(() -> ran.set(true));
-            assertThat(rt.sched.global.size()).isEqualTo(1);
+            assertThat(rt.sched.queues.globalSize()).isEqualTo(1);
             assertThat(ran).isFalse();
             release.set(true);
             rt.join(hog);
@@ -192,7 +192,7 @@ class ExecutePathsTest {
                 for (int i = 0; i < n; i++) {
                     rt.sched.go(done::incrementAndGet, true);
                 }
-                globalSize[0] = rt.sched.global.size();
+                globalSize[0] = rt.sched.queues.globalSize();
             });
             rt.join(main);
             // 300 spawned: runnext holds 1, the ring overflowed once (128 + 1 to global).

@@ -12,7 +12,9 @@ final class SchedTestSupport {
         final Sched sched;
 
         Recorded(int procs) {
-            this.sched = new Sched("test", procs, 64, (g, t) -> uncaught.add(t));
+            SchedConfig d = SchedConfig.defaults("test", (g, t) -> uncaught.add(t));
+            this.sched = new Sched(new SchedConfig(d.name(), procs, 64, d.uncaughtHandler(), d.clock(),
+                    d.timesliceNanos(), d.detectDeadlocks(), false, Model.M_N, d.starvationBoostNanos()));
         }
 
         G go(Runnable body) {

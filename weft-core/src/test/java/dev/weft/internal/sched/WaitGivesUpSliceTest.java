@@ -44,7 +44,7 @@ class WaitGivesUpSliceTest {
                     Sched.checkpoint();
                 }
                 while (!stop.get()) {
-                    Parking.park(parkHere, WaitReason.CHAN_RECEIVE); // waits until the end
+                    Parking.park(parkHere, WaitReason.CHAN_RECEIVE, s); // waits until the end
                 }
             }, true);
             G second = s.go(() -> {
@@ -57,17 +57,17 @@ class WaitGivesUpSliceTest {
             awaitRounds(s, 3);
             fakeNow.addAndGet(8 * MS); // the first has used 8 of its 10 ms
             awaitRounds(s, 3);
-            assertThat(s.preemptRequests.get()).isZero();
+            assertThat(s.preemption.preemptRequests.get()).isZero();
 
             firstMayWait.set(true); // it waits: the second starts a slice of its own
             secondRunning.await();
             awaitRounds(s, 3);
             fakeNow.addAndGet(5 * MS); // 13 ms since the first started, 5 since the second did
             awaitRounds(s, 3);
-            assertThat(s.preemptRequests.get()).as("the second inherited the first's slice").isZero();
+            assertThat(s.preemption.preemptRequests.get()).as("the second inherited the first's slice").isZero();
 
             fakeNow.addAndGet(6 * MS); // 11 ms for the second: its own slice is over
-            dev.weft.Conditions.awaitTrue(() -> s.preemptRequests.get() >= 1);
+            dev.weft.Conditions.awaitTrue(() -> s.preemption.preemptRequests.get() >= 1);
             // ...and it yields at its next checkpoint, counted as a slice end, before we stop it.
             dev.weft.Conditions.awaitTrue(() -> s.stats().switchReasons()[SwitchReason.SLICE_END] >= 1);
 

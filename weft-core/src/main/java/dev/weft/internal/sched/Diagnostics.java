@@ -1,0 +1,257 @@
+package dev.weft.internal.sched;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * What the scheduler tells about itself: deadlock detection ("all goroutines are asleep"), the
+ * goroutine dump in Go's format, the counters behind {@code Weft.stats()}, and the runtime's own
+ * warnings.
+ *
+ * <p><b>Deadlock detection.</b> Sysmon, with every P idle, no queued work and no timer pending,
+ * asks {@link #deadlockCandidate}: a deadlock needs every live goroutine parked in a weft
+ * primitive that belongs to this runtime (the runtime token recorded at the park, see
+ * {@link Parking#park(Object, WaitReason, Object)}), so that no platform thread or other runtime
+ * could be the one to signal it, and at least one main goroutine. Sysmon asks twice, some
+ * milliseconds apart with no context switch in between, before it believes it
+ * ({@link #declareDeadlock}). Waits inside the JDK (sockets, JDK locks) never count: anything
+ * may end them.
+ *
+ * <p><b>Counters.</b> Context switches are counted per P by its M (plain longs); the switches of
+ * Ps that leave {@code allp} (retaken, stopped by their M) and, under ONE_TO_ONE, of the
+ * goroutines' own threads are kept here.
+ */
+final class Diagnostics {
+    private static final System.Logger LOG = System.getLogger("dev.weft");
+
+    private final Sched sched;
+    /** Set once when a deadlock is found: the dump every waiting Weft.run throws with. */
+    private volatile String deadlockDump;
+
+    /** Switches by reason of Ps no longer in allp and, under ONE_TO_ONE, of goroutines' threads. */
+    private final AtomicLongArray otherSwitchReasons = new AtomicLongArray(SwitchReason.COUNT);
+    /** ONE_TO_ONE: wake-ups of goroutines' own threads, counted by the waker (deadlock detection). */
+    final LongAdder kernelWakes = new LongAdder();
+    /** Switches counted by Ps that were retaken (their counters leave allp with them). */
+    private final AtomicLong retiredSwitches = new AtomicLong();
+    private final AtomicLong retiredSteals = new AtomicLong();
+
+    Diagnostics(Sched sched) {
+        this.sched = sched;
+    }
+
+    /**
+     * Reports a problem of the runtime itself through {@link System.Logger} ("dev.weft"), so that
+     * an application routes it to its logging. Never throws: it is called from the scheduler's
+     * own threads, including while they handle an OutOfMemoryError.
+     */
+    static void warn(String message, Throwable cause) {
+        try {
+            if (cause == null) {
+                LOG.log(System.Logger.Level.WARNING, "weft: " + message);
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "weft: " + message, cause);
+            }
+        } catch (Throwable ignored) {
+            // Out of memory or a broken logger: the report is lost, the scheduler is not.
+        }
+    }
+
+    String deadlockDump() {
+        return deadlockDump;
+    }
+
+    /** ONE_TO_ONE: a goroutine's own thread waited or ended (the kernel switched). */
+    void countKernelSwitch(int reason) {
+        otherSwitchReasons.incrementAndGet(reason);
+    }
+
+    /** A switch on an M that lost its P meanwhile. */
+    void countOtherSwitch(int reason) {
+        otherSwitchReasons.incrementAndGet(reason);
+    }
+
+    /** Under the scheduler lock: {@code p} leaves allp for good; keep its counters. */
+    void retire(P p) {
+        retiredSwitches.addAndGet(p.switches);
+        retiredSteals.addAndGet(p.steals);
+        for (int reason = 0; reason < SwitchReason.COUNT; reason++) {
+            otherSwitchReasons.addAndGet(reason, p.switchReasons[reason]);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Deadlock detection
+
+    /**
+     * Returns the dump Go prints for "all goroutines are asleep" if this runtime looks deadlocked
+     * now (class comment), else null.
+     */
+    String deadlockCandidate() {
+        if (!sched.detectDeadlocks || deadlockDump != null || sched.goroutines.mainsRunning.get() == 0
+                || !sched.allProcsIdle() || !sched.queues.globalEmpty() || sched.retaken().length != 0
+                || sched.timers.earliest() != Long.MAX_VALUE) {
+            return null;
+        }
+        List<G> gs = sched.goroutines.all.snapshot();
+        boolean main = false;
+        for (G g : gs) {
+            if (g.status != GStatus.WAITING) {
+                return null;
+            }
+            WaitReason r = g.waitReason;
+            if (r == WaitReason.NONE || r == WaitReason.JDK_PARK) {
+                return null; // a JDK park: a platform thread, a socket or a JDK timer may end it
+            }
+            if (g.waitRuntime != sched) {
+                return null; // made outside this runtime: something outside may signal it
+            }
+            main |= g.mainWaiter != null;
+        }
+        if (!main || gs.isEmpty()) {
+            return null;
+        }
+        return "all goroutines are asleep - deadlock!\n\n" + dump(gs);
+    }
+
+    /** Sysmon confirmed a deadlock: every waiting Weft.run throws with the dump. */
+    void declareDeadlock(String dump) {
+        deadlockDump = dump;
+        for (G g : sched.goroutines.all.snapshot()) {
+            Thread waiter = g.mainWaiter;
+            if (waiter != null) {
+                LockSupport.unpark(waiter);
+            }
+        }
+        sched.goroutines.wakeCloser(); // a close() waiting for these goroutines gives up on them
+    }
+
+    /** Context switches so far, over every P; sysmon's "did anything happen" test. */
+    long totalSwitches() {
+        long n = retiredSwitches.get() + kernelWakes.sum();
+        for (P p : sched.allp()) {
+            n += p.switches;
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Dumps
+
+    /** The goroutine dump, in Go's format (Weft.dump()). */
+    String dump() {
+        return dump(sched.goroutines.all.snapshot());
+    }
+
+    private String dump(List<G> gs) {
+        gs.sort(Comparator.comparingLong(g -> g.id));
+        long now = sched.clock.nanoTime();
+        StringBuilder sb = new StringBuilder();
+        for (G g : gs) {
+            if (sb.length() > 0) {
+                sb.append('\n');
+            }
+            sb.append("goroutine ").append(g.id).append(" [").append(g.statusText());
+            if (g.status == GStatus.WAITING) {
+                if (g.waitSeenAt == 0) {
+                    g.waitSeenAt = now; // stamped lazily, as Go's GC does
+                }
+                long ms = (now - g.waitSeenAt) / 1_000_000;
+                if (ms > 0) {
+                    sb.append(", ").append(ms).append(ms == 1 ? " millisecond" : " milliseconds");
+                }
+            }
+            sb.append("]:\n");
+            for (StackTraceElement f : g.thread.getStackTrace()) {
+                if (f.getClassName().equals(G.class.getName()) && f.getMethodName().equals("run")) {
+                    break; // below this: the JDK's virtual-thread entry frames
+                }
+                sb.append(f.getClassName()).append('.').append(f.getMethodName()).append("(...)\n\t")
+                        .append(f.getFileName() == null ? "?" : f.getFileName()).append(':')
+                        .append(f.getLineNumber()).append('\n');
+            }
+            if (g.parentId != 0) {
+                sb.append("created by goroutine ").append(g.parentId).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Statistics
+
+    /** A racy snapshot of the counters, for the demo, tests and Weft.stats(). */
+    SchedStats stats() {
+        P[] ps = sched.allp();
+        int procs = sched.procs();
+        long switches = retiredSwitches.get(), steals = retiredSteals.get();
+        int[] runq = new int[procs];
+        long[] reasons = new long[SwitchReason.COUNT];
+        for (int r = 0; r < SwitchReason.COUNT; r++) {
+            reasons[r] = otherSwitchReasons.get(r);
+        }
+        if (sched.model == Model.ONE_TO_ONE) {
+            switches += reasons[SwitchReason.WAIT] + reasons[SwitchReason.EXIT]; // the kernel's switches we saw
+        }
+        long[][] perP = new long[Math.min(procs, ps.length)][];
+        for (int i = 0; i < ps.length; i++) {
+            P p = ps[i];
+            switches += p.switches;
+            steals += p.steals;
+            long[] mine = p.switchReasons.clone();
+            for (int r = 0; r < SwitchReason.COUNT; r++) {
+                reasons[r] += mine[r];
+            }
+            if (i < perP.length) {
+                perP[i] = mine;
+            }
+        }
+        for (int i = 0; i < runq.length && i < ps.length; i++) {
+            runq[i] = ps[i].runqSize();
+        }
+        int ms;
+        int idleMs;
+        sched.lock.lock();
+        try {
+            ms = sched.idle.allMs().size();
+            idleMs = sched.idle.idleMs();
+        } finally {
+            sched.lock.unlock();
+        }
+        Preemption pr = sched.preemption;
+        Goroutines gr = sched.goroutines;
+        return new SchedStats(procs, sched.idle.idleProcs(), ms, idleMs, sched.idle.spinning(),
+                sched.queues.globalSize(), runq, sched.timers.pending(), gr.created.get(), gr.adoptedCount.get(),
+                gr.live(), switches, steals, pr.preemptRequests.get(), pr.preemptYields.get(), pr.sliceEnds.get(),
+                pr.syscallHandoffs.get(), pr.hogRetakes.get(), pr.blockedRetakes.get(),
+                pr.priorityPreemptRequests.get(), pr.starvationBoosts.get(), reasons, perP);
+    }
+
+    /** The scheduler's state in one line, for diagnosing a stuck runtime. */
+    String describe() {
+        StringBuilder sb = new StringBuilder(sched.name()).append(": procs=").append(sched.procs()).append(' ');
+        sb.append("global=").append(sched.queues.globalSize()).append(" npidle=").append(sched.idle.idleProcs())
+                .append(" nmspinning=").append(sched.idle.spinning()).append(" needspinning=")
+                .append(sched.idle.needSpinning()).append(" live=").append(sched.goroutines.live())
+                .append(" retaken=").append(sched.retaken().length);
+        for (P p : sched.allp()) {
+            sb.append(" [P").append(p.id).append(' ').append(P.statusName(p.status)).append(" ring=")
+                    .append(p.runqSize()).append(" next=").append(p.hasRunnext())
+                    .append(" m=").append(p.m == null ? "-" : p.m.getName()).append(']');
+        }
+        for (P p : sched.retaken()) {
+            sb.append(" [retaken P").append(p.id).append(" ring=").append(p.runqSize()).append(" next=")
+                    .append(p.hasRunnext()).append(']');
+        }
+        int[] counts = new int[8];
+        for (G g : sched.goroutines.all.snapshot()) {
+            counts[g.status]++;
+        }
+        sb.append(" gstatus=").append(java.util.Arrays.toString(counts));
+        return sb.toString();
+    }
+}

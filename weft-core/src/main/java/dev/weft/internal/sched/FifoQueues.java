@@ -1,0 +1,116 @@
+package dev.weft.internal.sched;
+
+import dev.weft.internal.queue.GlobalRunQueue;
+
+/**
+ * Go's policy (FIFO): each P has a lock-free ring and a runnext slot ({@link P#runq}), and there
+ * is one global FIFO. A G readied by a running goroutine takes its P's runnext and inherits the
+ * rest of the time slice; a yield goes to the global tail, behind everyone; the global queue is
+ * polled first every 61st new slice so it cannot starve.
+ */
+final class FifoQueues implements RunQueuePolicy {
+    private final Sched sched;
+    final GlobalRunQueue<G> global = new GlobalRunQueue<>();
+
+    FifoQueues(Sched sched) {
+        this.sched = sched;
+    }
+
+    @Override
+    public void ready(G g, P mine, boolean fromGoroutine) {
+        if (mine != null) {
+            // From a running goroutine: runnext (it inherits the slice). From the carrier itself
+            // (a timer firing, a goroutine's exit waking its joiners): the local tail, behind
+            // work already queued here, as Go's goyield does.
+            mine.runq.put(g, fromGoroutine, global);
+            sched.idle.wakepFromRunningP();
+            return;
+        }
+        global.put(g);
+        sched.idle.wakep();
+    }
+
+    @Override
+    public void requeue(G g, P p, boolean yielded) {
+        if (yielded || p == null) {
+            global.put(g); // Gosched (or the M lost its P): behind everyone
+            sched.idle.wakep();
+        } else {
+            // Woken while it unmounted (a park whose unpark came in between): run it next, as Go
+            // resumes a gopark whose unlock step failed.
+            p.runq.put(g, true, global);
+            sched.idle.wakepFromRunningP();
+        }
+    }
+
+    @Override
+    public void mounting(G g) {
+    }
+
+    @Override
+    public void ran(G g) {
+    }
+
+    @Override
+    public G pollGlobalFirst(P p, M m) {
+        if (p.schedtick % Sched.GLOBAL_FAIRNESS_TICKS == 0 && !global.isEmpty()) {
+            G g = global.poll();
+            if (g != null) {
+                m.inheritTime = false;
+            }
+            return g;
+        }
+        return null;
+    }
+
+    @Override
+    public G runqGet(P p, M m) {
+        G g = p.runq.pollRunnext();
+        if (g != null) {
+            m.inheritTime = true;
+            return g;
+        }
+        m.inheritTime = false;
+        return p.runq.pollRing();
+    }
+
+    @Override
+    public G pollGlobalBatch(P p) {
+        return global.pollBatch(p.runq, sched.procs());
+    }
+
+    @Override
+    public G steal(P thief, P victim, boolean stealRunnext, long backoffNanos) {
+        return victim.runq.stealInto(thief.runq, stealRunnext, backoffNanos);
+    }
+
+    @Override
+    public void putGlobal(G g) {
+        global.put(g);
+    }
+
+    @Override
+    public boolean globalEmpty() {
+        return global.isEmpty();
+    }
+
+    @Override
+    public int globalSize() {
+        return global.size();
+    }
+
+    @Override
+    public void drainToGlobal(P p) {
+        p.runq.drainTo(global);
+    }
+
+    @Override
+    public int boostStarved(long now) {
+        return 0;
+    }
+
+    @Override
+    public boolean firesTimersWhenBusy() {
+        return false;
+    }
+}

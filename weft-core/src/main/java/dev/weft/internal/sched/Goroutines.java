@@ -1,0 +1,221 @@
+package dev.weft.internal.sched;
+
+import dev.weft.internal.vm.VirtualThreads;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+
+/**
+ * Goroutine creation, exit and adoption (Go's {@code newproc}/{@code goexit}), main goroutines,
+ * and the wait for the last goroutine at close.
+ *
+ * <p><b>Counting.</b> {@link #live} counts goroutines started and not finished: incremented
+ * before the thread starts, decremented when the body has finished (before {@code bodyDone}, so a
+ * returning {@code Weft.run} sees the count without its main). {@code close()} waits for it to
+ * reach zero; the decrement that reaches zero while closing wakes the closer.
+ *
+ * <p><b>Adoption.</b> A virtual thread that user code starts with the JDK's APIs inside a
+ * goroutine inherits that goroutine's G as its scheduler, so its {@code execute} calls arrive at
+ * a G whose task is not theirs ({@link G#execute}). On first sight it gets a G of its own,
+ * found again through {@link #adoptedByThread} (a map, not a slot on the thread, which user code
+ * could overwrite); it leaves the map when its M sees the thread terminated.
+ */
+final class Goroutines {
+    /** Priority argument meaning "the creating goroutine's, or the default outside goroutines". */
+    static final int INHERIT_PRIORITY = -1;
+
+    private final Sched sched;
+    private final BiConsumer<G, Throwable> uncaughtHandler;
+
+    private final AtomicLong goidgen = new AtomicLong();
+    private final AtomicLong live = new AtomicLong();
+    final AtomicLong created = new AtomicLong();
+    final AtomicLong adoptedCount = new AtomicLong();
+    private final ConcurrentHashMap<Thread, G> adoptedByThread = new ConcurrentHashMap<>();
+    /** Main goroutines (run(main)) currently running. */
+    final AtomicInteger mainsRunning = new AtomicInteger();
+
+    /** Every live G, for dumps and deadlock detection. */
+    final GRegistry all = new GRegistry();
+
+    private volatile boolean closing;
+    /** The thread inside close(), waiting for the goroutines to finish. */
+    private volatile Thread closer;
+
+    Goroutines(Sched sched, BiConsumer<G, Throwable> uncaughtHandler) {
+        this.sched = sched;
+        this.uncaughtHandler = uncaughtHandler;
+    }
+
+    long live() {
+        return live.get();
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    /**
+     * Creates and starts a goroutine. From a goroutine of this runtime the new G takes the
+     * caller's runnext (Go's newproc); from elsewhere it joins the global queue. With a
+     * {@code mainWaiter} it is a main goroutine whose end {@link #awaitMain} waits for.
+     */
+    G start(Runnable body, boolean reportFailure, Thread mainWaiter, int priority) {
+        if (body == null) {
+            throw new NullPointerException("weft: go of a null body");
+        }
+        G parent = Sched.currentG();
+        if (closing && (parent == null || parent.sched != sched)) {
+            throw new RejectedExecutionException("weft: runtime '" + sched.name()
+                    + "' is closed; it accepts no new goroutines");
+        }
+        long parentId = parent == null ? 0 : parent.id;
+        if (priority == INHERIT_PRIORITY) {
+            priority = parent == null ? G.DEFAULT_PRIORITY : parent.basePriority;
+        }
+        boolean kernel = sched.model == Model.ONE_TO_ONE;
+        G g = new G(sched, goidgen.incrementAndGet(), parentId, body, reportFailure, priority, kernel);
+        if (kernel) {
+            g.thread.setPriority(KernelPriorities.javaPriority(priority));
+        }
+        live.incrementAndGet();
+        created.incrementAndGet();
+        all.add(g);
+        if (mainWaiter != null) {
+            g.mainWaiter = mainWaiter;
+            mainsRunning.incrementAndGet();
+        }
+        try {
+            g.thread.start();
+        } catch (RuntimeException | Error e) {
+            all.remove(g);
+            if (mainWaiter != null) {
+                mainsRunning.decrementAndGet();
+            }
+            decrementLive();
+            throw e;
+        }
+        return g;
+    }
+
+    /**
+     * Waits until {@code main} has ended; returns null, or the goroutine dump if every goroutine
+     * fell asleep for good first. An interrupt does not end the wait.
+     */
+    String awaitMain(G main) {
+        boolean interrupted = false;
+        try {
+            while (!main.bodyDone) {
+                String dump = sched.diagnostics.deadlockDump();
+                if (dump != null) {
+                    return dump;
+                }
+                LockSupport.park(main);
+                interrupted |= Thread.interrupted();
+            }
+            return null;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Called by a G's own virtual thread when its body has returned or thrown. The G is not DEAD
+     * yet: its thread still runs the JDK's exit path, which may block on a monitor and be readied
+     * again. Its M marks it DEAD once the thread has terminated ({@code Sched.afterRun}).
+     */
+    void bodyFinished(G g) {
+        all.remove(g);
+        decrementLive(); // before bodyDone: a returning Weft.run sees the count without it
+        g.bodyDone = true;
+        Thread waiter = g.mainWaiter;
+        if (waiter != null) {
+            mainsRunning.decrementAndGet();
+            LockSupport.unpark(waiter);
+        }
+    }
+
+    /** An adopted thread has terminated (its M saw it): forget it. */
+    void adoptedExited(G g) {
+        adoptedByThread.remove(g.thread);
+        all.remove(g);
+        decrementLive();
+    }
+
+    private void decrementLive() {
+        if (live.decrementAndGet() == 0 && closing) {
+            wakeCloser();
+        }
+    }
+
+    /** Wakes a close() waiting for the goroutines to finish (or to be given up on). */
+    void wakeCloser() {
+        Thread c = closer;
+        if (c != null) {
+            LockSupport.unpark(c);
+        }
+    }
+
+    void reportUncaught(G g, Throwable t) {
+        try {
+            uncaughtHandler.accept(g, t);
+        } catch (Throwable handlerFailure) {
+            Diagnostics.warn("the uncaught-exception handler of runtime '" + sched.name() + "' threw "
+                    + handlerFailure + " while handling an exception of goroutine " + g.id, t);
+        }
+    }
+
+    /**
+     * {@code execute} with a task that is not the scheduler-G's own: a virtual thread started
+     * with the JDK's APIs inside a goroutine. Find or create its G ("adopt" it) and ready that.
+     */
+    void readyForeign(Runnable task) {
+        Thread vt = VirtualThreads.threadOfTask(task);
+        G g = adoptedByThread.get(vt);
+        if (g == null) {
+            g = adopt(vt, task);
+        }
+        sched.ready(g);
+    }
+
+    private G adopt(Thread vt, Runnable task) {
+        G parent = Sched.currentG();
+        G g = new G(sched, goidgen.incrementAndGet(), parent == null ? 0 : parent.id, vt, task,
+                parent == null ? G.DEFAULT_PRIORITY : parent.basePriority);
+        adoptedByThread.put(vt, g);
+        if (vt.getUncaughtExceptionHandler() == vt.getThreadGroup()) {
+            vt.setUncaughtExceptionHandler(g); // its failures reach the runtime's handler
+        }
+        live.incrementAndGet();
+        created.incrementAndGet();
+        adoptedCount.incrementAndGet();
+        all.add(g);
+        return g;
+    }
+
+    /**
+     * close()'s first half: stop accepting goroutines from outside and wait until every
+     * goroutine has finished (or a deadlock was declared). An interrupt does not end the wait;
+     * returns whether one came.
+     */
+    boolean closeAndAwaitAll() {
+        G self = Sched.currentG();
+        if (self != null && self.sched == sched) {
+            throw new IllegalStateException("weft: close() called from goroutine " + self.id
+                    + " of the runtime it would wait for");
+        }
+        boolean interrupted = false;
+        closer = Thread.currentThread(); // before closing: decrementLive reads closing, then closer
+        closing = true;
+        while (live.get() != 0 && sched.diagnostics.deadlockDump() == null) {
+            LockSupport.park(this);
+            interrupted |= Thread.interrupted();
+        }
+        return interrupted;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.weft.internal.sched;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Preemption and retaking (Go's preempt.go and sysmon's retake), driven by {@link Sysmon}.
+ *
+ * <p>The JVM gives no way to stop a virtual thread from outside, so preemption is cooperative at
+ * safe points, as in Go before 1.14: sysmon sets {@link G#preempt} when a G has held its carrier
+ * for a time slice, and the G yields at its next safe point ({@link #checkpoint}, called by
+ * {@code Go.checkpoint}, {@code Go.go} and weft's blocking calls). A G that ignores the request
+ * for another slice, or whose carrier is blocked outside weft's knowledge, loses its P instead
+ * ({@link #retakeRunning}): a fresh P with the same id replaces it and goes to another M, and the
+ * stuck M keeps the old one (RETAKEN) until its G leaves the carrier ({@link #retireRetaken}).
+ * {@link G#preemptReason} says why the request was made, for the switch counters.
+ */
+final class Preemption {
+    private final Sched sched;
+
+    final AtomicLong preemptRequests = new AtomicLong();
+    final AtomicLong preemptYields = new AtomicLong();
+    final AtomicLong sliceEnds = new AtomicLong();
+    final AtomicLong syscallHandoffs = new AtomicLong();
+    final AtomicLong hogRetakes = new AtomicLong();
+    final AtomicLong blockedRetakes = new AtomicLong();
+    final AtomicLong priorityPreemptRequests = new AtomicLong();
+    final AtomicLong starvationBoosts = new AtomicLong();
+
+    Preemption(Sched sched) {
+        this.sched = sched;
+    }
+
+    /** Go.checkpoint: yield if sysmon or the policy asked this goroutine to. */
+    static void checkpoint() {
+        G g = Sched.currentG();
+        if (g != null && g.preempt) {
+            g.preempt = false;
+            g.sched.preemption.preemptYields.incrementAndGet();
+            g.yieldReason = g.preemptReason;
+            Thread.yield();
+            g.yieldReason = SwitchReason.YIELD; // in case the yield did not unmount (pinned)
+        }
+    }
+
+    /**
+     * After a wake-up (no lock held): yield if the PRIORITY policy asked the calling goroutine to
+     * make way for a higher-priority one, which is then the next to run. A slice-end request
+     * waits for the next ordinary safe point, as under FIFO.
+     */
+    static void yieldIfOutranked() {
+        G g = Sched.currentG();
+        if (g != null && g.preempt && g.preemptReason == SwitchReason.PRIORITY) {
+            checkpoint();
+        }
+    }
+
+    /** Sysmon: the P's runnext chain has shared one slice too long; start a new one. */
+    void endSlice(P p, G running) {
+        p.sliceExpired = true;
+        if (running != null && !running.preempt) { // a pending PRIORITY request keeps its reason
+            running.preemptReason = SwitchReason.SLICE_END;
+            running.preempt = true;
+        }
+        sliceEnds.incrementAndGet();
+    }
+
+    /** Sysmon: the G has held its carrier for a time slice; ask it to yield. */
+    void requestPreempt(P p, G running) {
+        p.sliceExpired = true;
+        if (!running.preempt) { // a pending PRIORITY request keeps its reason
+            running.preemptReason = SwitchReason.SLICE_END;
+            running.preempt = true;
+        }
+        preemptRequests.incrementAndGet();
+    }
+
+    /**
+     * Sysmon: the M running {@code p} is stuck in one goroutine (a hog, or a carrier blocked
+     * outside weft's knowledge). Replace {@code p} in allp with a fresh P with the same id and
+     * hand that to another M; the stuck M keeps the old one (RETAKEN) until its goroutine leaves
+     * the carrier, and other Ms steal the old one's queue meanwhile.
+     */
+    boolean retakeRunning(P p, boolean blocked) {
+        P fresh;
+        M stuck;
+        sched.lock.lock();
+        try {
+            P[] ps = sched.allp();
+            // CAS: the M may be entering Go.blocking (RUNNING -> SYSCALL) at this moment.
+            if (p.id >= ps.length || ps[p.id] != p || sched.isStopped() || !p.casStatus(P.RUNNING, P.RETAKEN)) {
+                return false;
+            }
+            stuck = p.m;
+            fresh = sched.newP(p.id);
+            fresh.status = P.IDLE;
+            P[] copy = ps.clone();
+            copy[p.id] = fresh;
+            sched.publishAllp(copy);
+            p.timers.moveAllTo(fresh.timers);
+            P[] r = java.util.Arrays.copyOf(sched.retaken(), sched.retaken().length + 1);
+            r[r.length - 1] = p;
+            sched.publishRetaken(r);
+            if (p.stopRequested) {
+                fresh.stopRequested = true;
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+        G g = stuck == null ? null : stuck.curg;
+        if (g != null) {
+            g.preemptReason = SwitchReason.SLICE_END;
+            g.preempt = true; // at its next safe point it leaves the carrier
+        }
+        (blocked ? blockedRetakes : hogRetakes).incrementAndGet();
+        sched.idle.handoffp(fresh);
+        return true;
+    }
+
+    /** The stuck M is back in the scheduler: give up its retaken P, moving the P's work to the global queue. */
+    void retireRetaken(M m) {
+        P p = m.p;
+        sched.lock.lock();
+        try {
+            P[] r = sched.retaken();
+            int k = 0;
+            P[] kept = new P[r.length - 1];
+            for (P x : r) {
+                if (x != p) {
+                    kept[k++] = x;
+                }
+            }
+            sched.publishRetaken(kept);
+            p.status = P.STOPPED;
+            p.m = null;
+            sched.diagnostics.retire(p);
+            sched.queues.drainToGlobal(p);
+            p.timers.moveAllTo(sched.allp()[0].timers);
+        } finally {
+            sched.lock.unlock();
+        }
+        m.p = null;
+        if (m.spinning) {
+            sched.idle.dropSpinning(m);
+        }
+        sched.idle.wakep();
+    }
+}

@@ -1,0 +1,239 @@
+package dev.weft.internal.sched;
+
+import dev.weft.internal.queue.PriorityRunQueue;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The PRIORITY policy: an OS-style scheduler's rules on top of Go's machinery. Each P has a
+ * 32-level queue ({@link P#prq}), and so does the runtime (the global queue). The rules:
+ * <ol>
+ *   <li><b>The highest ready level runs</b>; within a level, round robin: a G whose slice ends
+ *       or that yields goes to the tail of its level.</li>
+ *   <li><b>Preemption on ready</b>: when a G becomes ready, no P is idle and a lower-level G is
+ *       running, the ready G is published in the global queue and the lowest running G is asked
+ *       to yield at its next safe point; whichever P switches first runs the ready G, because a
+ *       P polls the global queue first whenever it holds a higher level than its own.</li>
+ *   <li><b>Starvation guard</b> (the balance-set manager): sysmon boosts Gs queued longer than
+ *       the bound to level 15, into the global queue; a boost decays one level per run.</li>
+ * </ol>
+ *
+ * <p><b>Publish, then flag.</b> A ready G that outranks a running one is put in the global queue,
+ * then a full fence, then the lowest running G is flagged. The M that mounts a G
+ * ({@link #mounting}) fences and then reads the global queue's best level, flagging again whoever
+ * runs lowest. Between a G being flagged and it leaving its carrier another G may replace it;
+ * one of the two sides always sees the other, so a request cannot fall between two Gs.
+ */
+final class PriorityQueues implements RunQueuePolicy {
+    /** The level a starving G is boosted to (the balance-set manager's 15). */
+    static final int BOOST_LEVEL = 15;
+
+    private final Sched sched;
+    final PriorityRunQueue<G> global = new PriorityRunQueue<>();
+    /** A G queued this long is boosted to {@link #BOOST_LEVEL}; 0: never. */
+    final long starvationBoostNanos;
+
+    PriorityQueues(Sched sched, long starvationBoostNanos) {
+        this.sched = sched;
+        this.starvationBoostNanos = starvationBoostNanos;
+    }
+
+    @Override
+    public void ready(G g, P mine, boolean fromGoroutine) {
+        long now = queueTime();
+        G lowest;
+        if (sched.idle.idleProcs() == 0 && (lowest = lowestRunning()) != null && lowest.level < g.level) {
+            global.put(g, false, now);
+            VarHandle.fullFence(); // publish, then flag (class comment)
+            preemptLowerThan(g.level);
+            sched.idle.wakep();
+            return;
+        }
+        if (mine != null) {
+            mine.prq.put(g, fromGoroutine, now);
+            sched.idle.wakepFromRunningP();
+            return;
+        }
+        global.put(g, false, now);
+        sched.idle.wakep();
+    }
+
+    @Override
+    public void requeue(G g, P p, boolean yielded) {
+        if (p == null) {
+            global.put(g, false, queueTime());
+            sched.idle.wakep();
+            return;
+        }
+        if (yielded && global.bestLevel() >= g.level) {
+            // Round robin among every ready G of the level, wherever it is queued (rule 1): equals
+            // waiting in the global queue go first, which p's own tail alone would not give them
+            // (the global queue is polled at equal level only every 61st slice).
+            global.put(g, false, queueTime());
+            sched.idle.wakepFromRunningP();
+            return;
+        }
+        // A yield or a preemption goes to the tail of its level here, a park woken in flight
+        // to runnext if it is still the best.
+        p.prq.put(g, !yielded, queueTime());
+        sched.idle.wakepFromRunningP();
+    }
+
+    @Override
+    public void mounting(G g) {
+        // The other half of publish-then-flag: a G readied while we switched may have flagged
+        // the G we replaced, so flag again whoever now runs lowest (this G or another P's), if
+        // the global queue holds a G above it.
+        VarHandle.fullFence();
+        int best = global.bestLevel();
+        if (best > g.level) {
+            g.preemptReason = SwitchReason.PRIORITY;
+            g.preempt = true;
+        } else if (best >= 0) {
+            preemptLowerThan(best);
+        }
+    }
+
+    @Override
+    public void ran(G g) {
+        // One read of each: setPriority may change both meanwhile, and the level must never fall
+        // below 0 or the base.
+        int level = g.level;
+        int base = g.basePriority;
+        if (level > base) {
+            g.level = Math.max(base, level - 1);
+        }
+    }
+
+    @Override
+    public G pollGlobalFirst(P p, M m) {
+        // The global queue first when its best level is above ours (a G readied to preempt
+        // someone waits there), or at equal level every 61st slice.
+        int gl = global.bestLevel();
+        if (gl < 0) {
+            return null;
+        }
+        int ll = p.prq.bestLevel();
+        if (gl > ll || (gl == ll && p.schedtick % Sched.GLOBAL_FAIRNESS_TICKS == 0)) {
+            G g = global.pollBatch(p.prq, sched.procs());
+            if (g != null) {
+                m.inheritTime = false;
+            }
+            return g;
+        }
+        return null;
+    }
+
+    @Override
+    public G runqGet(P p, M m) {
+        G g = p.prq.pollRunnext();
+        if (g != null) {
+            m.inheritTime = true;
+            return g;
+        }
+        m.inheritTime = false;
+        return p.prq.poll();
+    }
+
+    @Override
+    public G pollGlobalBatch(P p) {
+        return global.pollBatch(p.prq, sched.procs());
+    }
+
+    @Override
+    public G steal(P thief, P victim, boolean stealRunnext, long backoffNanos) {
+        return victim.prq.stealInto(thief.prq, stealRunnext, backoffNanos);
+    }
+
+    @Override
+    public void putGlobal(G g) {
+        global.put(g, false, queueTime());
+    }
+
+    @Override
+    public boolean globalEmpty() {
+        return global.isEmpty();
+    }
+
+    @Override
+    public int globalSize() {
+        return global.size();
+    }
+
+    @Override
+    public void drainToGlobal(P p) {
+        p.prq.drainTo(global);
+    }
+
+    /**
+     * Gs queued longer than the bound are boosted to {@link #BOOST_LEVEL} and moved to the global
+     * queue; then, as for any G becoming ready, an idle P is woken or the lowest running G below
+     * the boost level is asked to yield.
+     */
+    @Override
+    public int boostStarved(long now) {
+        if (starvationBoostNanos <= 0) {
+            return 0;
+        }
+        long before = now - starvationBoostNanos;
+        int moved = 0;
+        P[] ps = sched.allp();
+        for (int i = 0, n = Math.min(sched.procs(), ps.length); i < n; i++) {
+            if (ps[i].status != P.STOPPED) {
+                moved += ps[i].prq.boostStarved(before, BOOST_LEVEL, global);
+            }
+        }
+        for (P p : sched.retaken()) {
+            moved += p.prq.boostStarved(before, BOOST_LEVEL, global);
+        }
+        moved += global.boostStarved(before, BOOST_LEVEL, global);
+        if (moved > 0) {
+            sched.preemption.starvationBoosts.addAndGet(moved);
+            VarHandle.fullFence(); // publish, then flag
+            if (sched.idle.idleProcs() == 0) {
+                preemptLowerThan(BOOST_LEVEL);
+            }
+            sched.idle.wakep();
+        }
+        return moved;
+    }
+
+    @Override
+    public boolean firesTimersWhenBusy() {
+        return true;
+    }
+
+    /** The time a G is queued at, for the starvation guard (not read when the guard is off). */
+    private long queueTime() {
+        return starvationBoostNanos > 0 ? sched.clock.nanoTime() : 0;
+    }
+
+    /** The running G of the lowest level over the Ps in use, or null if none runs; racy. */
+    private G lowestRunning() {
+        P[] ps = sched.allp();
+        G lowest = null;
+        for (int i = 0, n = Math.min(sched.procs(), ps.length); i < n; i++) {
+            P p = ps[i];
+            M m = p.m;
+            G running = m == null || p.status != P.RUNNING ? null : m.curg;
+            if (running != null && (lowest == null || running.level < lowest.level)) {
+                lowest = running;
+            }
+        }
+        return lowest;
+    }
+
+    /**
+     * Asks the lowest-priority running goroutine, if it is below {@code level}, to yield at its
+     * next safe point. Racy by design: a G that switches away meanwhile clears the stale request
+     * when it next runs, and the M that mounts the next G checks again ({@link #mounting}).
+     */
+    private void preemptLowerThan(int level) {
+        G victim = lowestRunning();
+        if (victim == null || victim.level >= level || victim.preempt) {
+            return; // nobody below, or already asked
+        }
+        victim.preemptReason = SwitchReason.PRIORITY;
+        victim.preempt = true;
+        sched.preemption.priorityPreemptRequests.incrementAndGet();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.weft.internal.sched;
+
+import java.util.List;
+
+/**
+ * Changing the number of Ps at run time (Go's {@code procresize}, without a stop-the-world): new
+ * Ps start idle and an M is woken for each; a removed idle P stops at once; a removed running P
+ * is flagged ({@link P#stopRequested}) and its M stops it at its next schedule. A stopped P's
+ * queue goes to the head of the global queue and its timers to P 0's heap, so nothing is lost. A
+ * goroutine that never reaches a safe point delays the stop of its P until it does.
+ */
+final class ProcResize {
+    /**
+     * The most Ps a runtime may have: far beyond any machine's processors, and small enough that
+     * the Ps' queues (a few KiB each) cannot exhaust the heap by mistake.
+     */
+    static final int MAX_PROCS = 4096;
+
+    private final Sched sched;
+
+    ProcResize(Sched sched) {
+        this.sched = sched;
+    }
+
+    /** Checks a procs value against the bounds, naming the problem. */
+    static void checkProcs(int n, int maxMs) {
+        if (n < 1) {
+            throw new IllegalArgumentException("procs must be at least 1, got " + n);
+        }
+        if (n > MAX_PROCS) {
+            throw new IllegalArgumentException("procs must be at most " + MAX_PROCS + ", got " + n);
+        }
+        if (n > maxMs) {
+            throw new IllegalArgumentException("procs (" + n + ") must not exceed maxThreads (" + maxMs + ")");
+        }
+    }
+
+    void setProcs(int n) {
+        checkProcs(n, sched.idle.maxMs());
+        int started = 0;
+        List<P> stoppedNow = List.of();
+        sched.lock.lock();
+        try {
+            int old = sched.procs();
+            if (n == old) {
+                return;
+            }
+            P[] ps = sched.allp();
+            if (n > ps.length) {
+                P[] grown = java.util.Arrays.copyOf(ps, n);
+                for (int i = ps.length; i < n; i++) {
+                    grown[i] = sched.newP(i);
+                    grown[i].status = P.STOPPED;
+                }
+                sched.publishAllp(grown);
+                ps = grown;
+            }
+            sched.publishProcs(n);
+            if (n > old) {
+                for (int i = old; i < n; i++) {
+                    P p = ps[i];
+                    p.stopRequested = false;
+                    if (p.status == P.STOPPED) {
+                        sched.idle.pidleput(p);
+                        started++;
+                    }
+                }
+            } else {
+                stoppedNow = sched.idle.removeIdleFrom(n);
+                for (int i = n; i < old; i++) {
+                    if (ps[i].status == P.RUNNING) {
+                        ps[i].stopRequested = true;
+                    }
+                }
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+        // Outside the lock: keep the scheduler lock's section short when the caller is a goroutine.
+        for (P p : stoppedNow) {
+            sched.queues.drainToGlobal(p);
+            p.timers.moveAllTo(sched.allp()[0].timers);
+        }
+        for (int i = 0; i < started; i++) {
+            sched.idle.wakep();
+        }
+    }
+
+    /** Under lock: P is no longer in use; its work (if any) goes to the front of the global queue. */
+    void stopP(P p) {
+        sched.lock.assertHeld();
+        p.status = P.STOPPED;
+        p.stopRequested = false;
+        sched.queues.drainToGlobal(p);
+        p.timers.moveAllTo(sched.allp()[0].timers);
+    }
+
+    /** The M's P was removed by setProcs: stop it and let the M look for another P. */
+    void stopCurrentP(M m) {
+        P p = m.p;
+        sched.lock.lock();
+        try {
+            if (p.status == P.RETAKEN) {
+                return; // retaken meanwhile: findRunnable retires it next
+            }
+            Sched.releasep(m);
+            if (p.id >= sched.procs()) {
+                stopP(p);
+            } else {
+                p.stopRequested = false; // procs grew back meanwhile
+                sched.idle.pidleput(p);
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+        if (m.spinning) {
+            sched.idle.dropSpinning(m);
+        }
+        sched.idle.wakep();
+    }
+}
