@@ -97,8 +97,11 @@ public final class Go {
     }
 
     /**
-     * Gosched: the calling goroutine goes to the tail of the global run queue and others run
-     * first. On a platform thread this is {@link Thread#yield()}.
+     * Gosched: the calling goroutine goes behind the goroutines that are ready and others run
+     * first. Under {@link SchedulingPolicy#FIFO} it goes to the tail of the global run queue (as
+     * Go's); under {@link SchedulingPolicy#PRIORITY} to the tail of its priority level, so only
+     * goroutines of its level or above run first (with a higher one ready it would not be running).
+     * On a platform thread this is {@link Thread#yield()}.
      */
     public static void yield() {
         Thread.yield();

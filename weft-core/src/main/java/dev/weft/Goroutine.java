@@ -124,10 +124,10 @@ public final class Goroutine {
         if (!t.isAlive()) {
             return true;
         }
-        long nanos = timeout.toNanos();
-        long deadline = System.nanoTime() + nanos;
+        long nanos = Go.saturatedNanos(timeout); // ~292 years and beyond: as good as forever
+        long start = System.nanoTime();
         while (t.isAlive()) {
-            long left = deadline - System.nanoTime();
+            long left = nanos - (System.nanoTime() - start); // differences only: no overflow
             if (left <= 0) {
                 return false;
             }

@@ -34,4 +34,41 @@ public record SchedulerStats(int procs, int idleProcs, int threads, int idleThre
                              long syscallHandoffs, long hogRetakes, long blockedRetakes,
                              long priorityPreemptRequests, long starvationBoosts, ContextSwitches switchesByReason,
                              java.util.List<ContextSwitches> switchesByReasonPerProc) {
+
+    /** Copies the array, so that a snapshot never changes after it was taken. */
+    public SchedulerStats {
+        localRunq = localRunq.clone();
+        switchesByReasonPerProc = java.util.List.copyOf(switchesByReasonPerProc);
+    }
+
+    /** Goroutines in each processor's local queue (runnext not counted); a copy. */
+    @Override
+    public int[] localRunq() {
+        return localRunq.clone();
+    }
+
+    // A record compares and prints an array by identity; these compare and print its contents.
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SchedulerStats s && toString().equals(s.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "SchedulerStats[procs=" + procs + ", idleProcs=" + idleProcs + ", threads=" + threads
+                + ", idleThreads=" + idleThreads + ", spinning=" + spinning + ", globalRunq=" + globalRunq
+                + ", localRunq=" + java.util.Arrays.toString(localRunq) + ", timers=" + timers + ", created=" + created
+                + ", adopted=" + adopted + ", live=" + live + ", contextSwitches=" + contextSwitches + ", steals="
+                + steals + ", preemptRequests=" + preemptRequests + ", preemptYields=" + preemptYields
+                + ", sliceEnds=" + sliceEnds + ", syscallHandoffs=" + syscallHandoffs + ", hogRetakes=" + hogRetakes
+                + ", blockedRetakes=" + blockedRetakes + ", priorityPreemptRequests=" + priorityPreemptRequests
+                + ", starvationBoosts=" + starvationBoosts + ", switchesByReason=" + switchesByReason
+                + ", switchesByReasonPerProc=" + switchesByReasonPerProc + "]";
+    }
 }

@@ -210,14 +210,49 @@ public final class Weft implements AutoCloseable {
      * Stops accepting goroutines from outside the runtime, waits for every goroutine to finish
      * (goroutines may still start others meanwhile), then stops the carriers.
      *
+     * <p>The wait has no time limit: a goroutine that never ends keeps {@code close()} waiting
+     * (use {@link #close(Duration)} to bound it). The one exception is a deadlock: if deadlock
+     * detection is on and every remaining goroutine is asleep for good, the wait gives up on them;
+     * they stay parked, counted in {@link #goroutineCount()}, and never run again. Timers still
+     * pending when the carriers stop never fire (a {@code Time.after} channel made in a goroutine
+     * of this runtime gets no value once it is closed). Several threads may call it at once; each
+     * returns once the runtime has stopped. Virtual threads that goroutines started with the JDK's
+     * own APIs are goroutines and are waited for too (not under {@link ThreadingModel#ONE_TO_ONE},
+     * where goroutines are platform threads and the virtual threads they start are the JDK's).
+     *
      * @throws IllegalStateException if called from one of this runtime's goroutines
      */
     @Override
     public void close() {
+        checkClosable();
+        sched.close();
+    }
+
+    /**
+     * {@link #close()} with a bound on the wait. If every goroutine ends within {@code timeout},
+     * the carriers stop and it returns true. If not, it returns false and leaves the runtime
+     * closing: it accepts no new goroutines from outside, its goroutines keep running (and may
+     * start others), and a later {@code close} or {@code close(Duration)} waits again. It also
+     * returns false, after stopping the carriers, when it gave up on goroutines asleep for good
+     * (see {@link #close()}).
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws IllegalStateException if called from one of this runtime's goroutines
+     */
+    public boolean close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("weft: negative close timeout: " + timeout);
+        }
+        checkClosable();
+        return sched.close(Go.saturatedNanos(timeout));
+    }
+
+    private void checkClosable() {
         if (this == DefaultHolder.RUNTIME) {
             throw new UnsupportedOperationException("weft: the default runtime is shared and cannot be closed");
         }
-        sched.close();
     }
 
     /** The runtime's name and scheduler state (queues, processors, goroutine states) in one line. */

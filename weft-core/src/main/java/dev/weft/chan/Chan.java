@@ -4,6 +4,7 @@ import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.util.SpinLock;
+import dev.weft.internal.util.StackHeadroom;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +33,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * follow the {@link Waiter} protocol: complete under the lock, {@link Parking#ready} after
  * unlocking, so the woken goroutine never runs into a lock its waker still holds (and, from a
  * goroutine, lands in the waker's runnext).
+ *
+ * <p><b>Failure atomicity.</b> A StackOverflowError or OutOfMemoryError can strike any call or
+ * allocation, and a lock left held would make every later operation on the channel spin
+ * forever. So every locked section releases in {@code finally} and allocates nothing (a waiter
+ * is made outside the lock, and the section then runs again); within a section, every mutation
+ * comes after the last call that could fail ({@link WaitQueue}: claim, then plain writes), so a
+ * failure leaves the channel as it was; and a wake-up that fails after the lock is released is
+ * deferred, not lost ({@link Parking#ready}). Close and select's waiting pass, the paths with
+ * loops of calls, first make sure the stack has room ({@code StackHeadroom}).
  *
  * <p>Null is not a value: {@link #recv()} returns null for "closed and drained", Go's zero value.
  */
@@ -98,19 +108,49 @@ public final class Chan<T> implements Iterable<T> {
     public void send(T value) {
         requireValue(value);
         Sched.checkpoint();
-        lock.lock();
-        if (sendReadyLocked(value)) {
+        Waiter w = null; // made outside the lock, only once the send must wait (see the class comment)
+        for (;;) {
+            Waiter r;
+            lock.lock();
+            try {
+                if (closed) {
+                    r = CLOSED_WAITER;
+                } else if ((r = recvq.dequeueAndComplete(value, true)) != null) {
+                    // handed straight to a parked receiver
+                } else if (count < buf.length) {
+                    putLocked(value);
+                    r = NO_WAITER;
+                } else if (w != null) {
+                    w.elem = value;
+                    sendq.enqueue(w);
+                }
+            } finally {
+                lock.held = 0; // a release with no call: see SpinLock#held
+            }
+            if (r == CLOSED_WAITER) {
+                throw ClosedChannelException.send();
+            }
+            if (r != null) {
+                if (r != NO_WAITER) {
+                    Parking.ready(r.thread);
+                }
+                return;
+            }
+            if (w == null) {
+                w = new Waiter(Parking.currentWaiter(), null, 0);
+                continue; // look again: the channel may be ready now
+            }
+            w.await(this, WaitReason.CHAN_SEND, weftRuntime);
+            if (!w.success) {
+                throw ClosedChannelException.send();
+            }
             return;
         }
-        Waiter w = new Waiter(Parking.currentWaiter(), null, 0);
-        w.elem = value;
-        sendq.enqueue(w);
-        lock.unlock();
-        w.await(this, WaitReason.CHAN_SEND, weftRuntime);
-        if (!w.success) {
-            throw ClosedChannelException.send();
-        }
     }
+
+    /** Markers for the outcome of a locked section, so that everything after it runs unlocked. */
+    private static final Waiter NO_WAITER = new Waiter(null, null, -1);
+    private static final Waiter CLOSED_WAITER = new Waiter(null, null, -2);
 
     /**
      * Sends {@code value} if a receiver is waiting or the buffer has room, without waiting.
@@ -121,38 +161,30 @@ public final class Chan<T> implements Iterable<T> {
      */
     public boolean trySend(T value) {
         requireValue(value);
+        Waiter r;
         lock.lock();
-        if (sendReadyLocked(value)) {
-            return true;
+        try {
+            if (closed) {
+                r = CLOSED_WAITER;
+            } else if ((r = recvq.dequeueAndComplete(value, true)) != null) {
+                // handed straight to a parked receiver
+            } else if (count < buf.length) {
+                putLocked(value);
+                r = NO_WAITER;
+            }
+        } finally {
+            lock.held = 0;
         }
-        lock.unlock();
-        return false;
-    }
-
-    /**
-     * With the lock held: sends {@code value} if that needs no waiting (to a parked receiver, or
-     * into the buffer), releasing the lock; otherwise returns false with the lock still held.
-     *
-     * @throws ClosedChannelException if the channel is closed (the lock released)
-     */
-    private boolean sendReadyLocked(T value) {
-        if (closed) {
-            lock.unlock();
+        if (r == CLOSED_WAITER) {
             throw ClosedChannelException.send();
         }
-        Waiter r = recvq.dequeue();
-        if (r != null) {
-            handToReceiverLocked(r, value);
-            lock.unlock();
+        if (r == null) {
+            return false;
+        }
+        if (r != NO_WAITER) {
             Parking.ready(r.thread);
-            return true;
         }
-        if (count < buf.length) {
-            putLocked(value);
-            lock.unlock();
-            return true;
-        }
-        return false;
+        return true;
     }
 
     /**
@@ -177,20 +209,41 @@ public final class Chan<T> implements Iterable<T> {
     /** The blocking receive: a value, or {@link #CLOSED}; allocates only when it must park. */
     private Object receive() {
         Sched.checkpoint();
-        lock.lock();
-        Object v = receiveReadyLocked();
-        if (v != NOT_READY) {
-            return v;
+        Waiter w = null; // made outside the lock, only once the receive must wait
+        for (;;) {
+            Object v;
+            Waiter s = null;
+            lock.lock();
+            try {
+                if ((s = takeFromSendqLocked()) != null) {
+                    v = taken;
+                    taken = null;
+                } else if (count > 0) {
+                    v = takeLocked();
+                } else if (closed) {
+                    v = CLOSED;
+                } else {
+                    v = NOT_READY;
+                    if (w != null) {
+                        recvq.enqueue(w);
+                    }
+                }
+            } finally {
+                lock.held = 0; // a release with no call: see SpinLock#held
+            }
+            if (s != null) {
+                Parking.ready(s.thread);
+            }
+            if (v != NOT_READY) {
+                return v;
+            }
+            if (w == null) {
+                w = new Waiter(Parking.currentWaiter(), null, 0);
+                continue; // look again: a sender may have come meanwhile
+            }
+            w.await(this, WaitReason.CHAN_RECEIVE, weftRuntime);
+            return w.success ? w.elem : CLOSED;
         }
-        if (closed) {
-            lock.unlock();
-            return CLOSED;
-        }
-        Waiter w = new Waiter(Parking.currentWaiter(), null, 0);
-        recvq.enqueue(w);
-        lock.unlock();
-        w.await(this, WaitReason.CHAN_RECEIVE, weftRuntime);
-        return w.success ? w.elem : CLOSED;
     }
 
     /**
@@ -200,33 +253,23 @@ public final class Chan<T> implements Iterable<T> {
      */
     @SuppressWarnings("unchecked")
     public T tryRecv() {
+        Object v = null;
+        Waiter s;
         lock.lock();
-        Object v = receiveReadyLocked();
-        if (v == NOT_READY) {
-            lock.unlock();
-            return null;
+        try {
+            if ((s = takeFromSendqLocked()) != null) {
+                v = taken;
+                taken = null;
+            } else if (count > 0) {
+                v = takeLocked();
+            }
+        } finally {
+            lock.held = 0;
+        }
+        if (s != null) {
+            Parking.ready(s.thread);
         }
         return (T) v;
-    }
-
-    /**
-     * With the lock held: takes a value if one is ready (from a parked sender, or the buffer),
-     * releasing the lock; otherwise returns {@link #NOT_READY} with the lock still held.
-     */
-    private Object receiveReadyLocked() {
-        Waiter s = sendq.dequeue();
-        if (s != null) {
-            Object v = takeFromSenderLocked(s);
-            lock.unlock();
-            Parking.ready(s.thread);
-            return v;
-        }
-        if (count > 0) {
-            Object v = takeLocked();
-            lock.unlock();
-            return v;
-        }
-        return NOT_READY;
     }
 
     /**
@@ -237,35 +280,37 @@ public final class Chan<T> implements Iterable<T> {
      * @throws ClosedChannelException if the channel is already closed
      */
     public void close() {
-        lock.lock();
-        if (closed) {
-            lock.unlock();
-            throw ClosedChannelException.close();
-        }
-        closed = true;
+        StackHeadroom.ensure(); // a loop of calls under the lock follows
         // Collect every waiter into a private list (reusing the free 'next' links), wake after unlock.
         Waiter wake = null;
-        Waiter w;
-        while ((w = recvq.dequeue()) != null) {
-            w.elem = null;
-            w.success = false;
-            w.complete();
-            w.next = wake;
-            wake = w;
+        boolean wasClosed;
+        lock.lock();
+        try {
+            wasClosed = closed;
+            if (!wasClosed) {
+                closed = true;
+                Waiter w;
+                while ((w = recvq.dequeueAndComplete(null, false)) != null) {
+                    w.next = wake;
+                    wake = w;
+                }
+                while ((w = sendq.dequeueAndComplete(null, false)) != null) {
+                    w.next = wake;
+                    wake = w;
+                }
+            }
+        } finally {
+            lock.held = 0;
+            // Completed waiters are woken even if the collection above failed part way.
+            while (wake != null) {
+                Waiter next = wake.next;
+                wake.next = null;
+                Parking.wake(wake.thread);
+                wake = next;
+            }
         }
-        while ((w = sendq.dequeue()) != null) {
-            w.elem = null;
-            w.success = false;
-            w.complete();
-            w.next = wake;
-            wake = w;
-        }
-        lock.unlock();
-        while (wake != null) {
-            Waiter next = wake.next;
-            wake.next = null;
-            Parking.wake(wake.thread);
-            wake = next;
+        if (wasClosed) {
+            throw ClosedChannelException.close();
         }
         Parking.yieldIfOutranked();
     }
@@ -349,31 +394,51 @@ public final class Chan<T> implements Iterable<T> {
         return recvq;
     }
 
-    /** Direct hand-off to a claimed, parked receiver; the caller readies it after unlocking. */
-    static void handToReceiverLocked(Waiter r, Object value) {
-        r.elem = value;
-        r.success = true;
-        r.complete();
-    }
+    /** What {@link #takeFromSendqLocked} took; read and cleared by its caller under the lock. */
+    Object taken;
 
     /**
-     * Takes the value for a receiver from a claimed, parked sender: unbuffered, the sender's own
-     * value; buffered (then full), the head, with the sender's value moving into the freed tail
-     * slot. The caller readies the sender after unlocking.
+     * Takes the value for a receiver from the first claimable parked sender, or returns null if
+     * there is none: unbuffered, the sender's own value; buffered (then full), the head, with the
+     * sender's value moving into the freed tail slot. The value is left in {@link #taken}. The
+     * sender is completed here; the caller readies it after unlocking. After the claim (the last
+     * call) everything is plain writes, so a failure leaves no sender claimed and uncompleted.
      */
-    Object takeFromSenderLocked(Waiter s) {
-        Object v;
-        if (buf.length == 0) {
-            v = s.elem;
-        } else {
-            v = buf[recvx];
-            buf[recvx] = s.elem;
-            recvx = recvx + 1 == buf.length ? 0 : recvx + 1;
+    Waiter takeFromSendqLocked() {
+        WaitQueue q = sendq;
+        Waiter s;
+        while ((s = q.head) != null) {
+            boolean mine = s.claim();
+            Waiter n = s.next;
+            q.head = n;
+            if (n == null) {
+                q.tail = null;
+            } else {
+                n.prev = null;
+            }
+            s.next = null;
+            s.queued = false;
+            if (!mine) {
+                continue; // a select that already won elsewhere
+            }
+            if (buf.length == 0) {
+                taken = s.elem;
+            } else {
+                taken = buf[recvx];
+                buf[recvx] = s.elem;
+                recvx = recvx + 1 == buf.length ? 0 : recvx + 1;
+            }
+            s.elem = null;
+            s.success = true;
+            Selection sel = s.selection;
+            if (sel == null) {
+                s.done = true;
+            } else {
+                sel.winner = s;
+            }
+            return s;
         }
-        s.elem = null;
-        s.success = true;
-        s.complete();
-        return v;
+        return null;
     }
 
     void putLocked(Object value) {

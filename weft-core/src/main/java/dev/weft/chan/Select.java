@@ -5,6 +5,7 @@ import dev.weft.internal.sched.Sched;
 import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.timer.TimerHeap;
+import dev.weft.internal.util.StackHeadroom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -195,90 +196,142 @@ public final class Select {
         }
         int[] poll = pollOrder;
         int[] order = lockOrder;
-        lockAll(order, active);
-
-        // Pass 1: the first ready case in poll order wins.
-        for (int k = 0; k < active; k++) {
-            int i = poll[k];
-            Chan<?> c = chans[i];
-            if (kinds[i] == SEND) {
-                if (c.closedLocked()) {
-                    unlockAll(order, active);
-                    throw ClosedChannelException.send();
+        Selection sel = null; // made outside the locks, only once the select must wait
+        for (;;) {
+            // Pass 1, under every channel's lock: the first ready case in poll order wins. The
+            // outcome is recorded and acted on after the locks are released (see Chan's class
+            // comment on failure atomicity).
+            int won = -1;
+            Object value = null;
+            boolean ok = true;
+            Waiter wake = null;
+            boolean sendOnClosed = false;
+            int locked = 0; // how many of the order's entries this select has locked
+            try {
+                // lockAll, written out so the finally block knows how far it got.
+                for (; locked < active; locked++) {
+                    Chan<?> c = chans[order[locked]];
+                    if (locked == 0 || c != chans[order[locked - 1]]) {
+                        c.lock.lock();
+                    }
                 }
-                Waiter r = c.recvq().dequeue();
-                if (r != null) {
-                    Chan.handToReceiverLocked(r, values[i]);
-                    unlockAll(order, active);
-                    Parking.ready(r.thread);
-                    return fire(i, null, true);
+                for (int k = 0; k < active && won < 0; k++) {
+                    int i = poll[k];
+                    Chan<?> c = chans[i];
+                    if (kinds[i] == SEND) {
+                        if (c.closedLocked()) {
+                            sendOnClosed = true;
+                            won = i;
+                        } else if ((wake = c.recvq().dequeueAndComplete(values[i], true)) != null) {
+                            won = i;
+                        } else if (c.hasRoomLocked()) {
+                            c.putLocked(values[i]);
+                            won = i;
+                        }
+                    } else if ((wake = c.takeFromSendqLocked()) != null) {
+                        value = c.taken;
+                        c.taken = null;
+                        won = i;
+                    } else if (c.hasValueLocked()) {
+                        value = c.takeLocked();
+                        won = i;
+                    } else if (c.closedLocked()) {
+                        ok = false;
+                        won = i;
+                    }
                 }
-                if (c.hasRoomLocked()) {
-                    c.putLocked(values[i]);
-                    unlockAll(order, active);
-                    return fire(i, null, true);
+                if (won < 0 && orElse == null && sel != null) {
+                    // Pass 2: wait on every channel at once, enqueued in the random poll order:
+                    // two cases on one channel would otherwise always queue in case order, and a
+                    // receiver arriving later would always take the first.
+                    enqueueAll(sel, poll, active);
                 }
-            } else {
-                Waiter s = c.sendq().dequeue();
-                if (s != null) {
-                    Object v = c.takeFromSenderLocked(s);
-                    unlockAll(order, active);
-                    Parking.ready(s.thread);
-                    return fire(i, v, true);
-                }
-                if (c.hasValueLocked()) {
-                    Object v = c.takeLocked();
-                    unlockAll(order, active);
-                    return fire(i, v, true);
-                }
-                if (c.closedLocked()) {
-                    unlockAll(order, active);
-                    return fire(i, null, false);
+            } finally {
+                // The release, written out: a call here could overflow and keep the locks
+                // (SpinLock#held). Duplicates are adjacent in lock order and released once.
+                for (int k = 0; k < locked; k++) {
+                    Chan<?> c = chans[order[k]];
+                    if (k == 0 || c != chans[order[k - 1]]) {
+                        c.lock.held = 0;
+                    }
                 }
             }
-        }
-        if (orElse != null) {
-            unlockAll(order, active);
-            orElse.run();
-            return -1;
-        }
-
-        // Pass 2: wait on every channel at once. Enqueued in the random poll order: two cases on
-        // one channel would otherwise always queue in case order, and a receiver arriving later
-        // would always take the first (Go's lock order has no such tie-break either).
-        Selection sel = new Selection();
-        Thread self = Parking.currentWaiter();
-        Waiter[] ws = waiters;
-        for (int k = 0; k < active; k++) {
-            int i = poll[k];
-            Waiter w = new Waiter(self, sel, i);
-            ws[i] = w;
-            if (kinds[i] == SEND) {
-                w.elem = values[i];
-                chans[i].sendq().enqueue(w);
-            } else {
-                chans[i].recvq().enqueue(w);
+            if (sendOnClosed) {
+                throw ClosedChannelException.send();
             }
+            if (won >= 0) {
+                if (wake != null) {
+                    Parking.ready(wake.thread);
+                }
+                return fire(won, value, ok);
+            }
+            if (orElse != null) {
+                orElse.run();
+                return -1;
+            }
+            if (sel == null) {
+                sel = new Selection();
+                Thread self = Parking.currentWaiter();
+                Waiter[] ws = waiters;
+                for (int k = 0; k < active; k++) {
+                    int i = poll[k];
+                    Waiter w = new Waiter(self, sel, i);
+                    if (kinds[i] == SEND) {
+                        w.elem = values[i];
+                    }
+                    ws[i] = w;
+                }
+                StackHeadroom.ensure(); // the enqueue and clean-up passes are loops of calls under the locks
+                continue; // look again: a case may be ready now
+            }
+            break;
         }
-        unlockAll(order, active);
         Waiter win = sel.await(this, commonRuntime());
 
         // Pass 3: leave no losing waiter behind.
-        lockAll(order, active);
-        for (int k = 0; k < active; k++) {
-            int i = order[k];
-            Waiter w = ws[i];
-            ws[i] = null;
-            if (w != win) {
-                (kinds[i] == SEND ? chans[i].sendq() : chans[i].recvq()).remove(w);
+        Waiter[] ws = waiters;
+        int locked = 0;
+        try {
+            for (; locked < active; locked++) {
+                Chan<?> c = chans[order[locked]];
+                if (locked == 0 || c != chans[order[locked - 1]]) {
+                    c.lock.lock();
+                }
+            }
+            for (int k = 0; k < active; k++) {
+                int i = order[k];
+                Waiter w = ws[i];
+                ws[i] = null;
+                if (w != win) {
+                    (kinds[i] == SEND ? chans[i].sendq() : chans[i].recvq()).remove(w);
+                }
+            }
+        } finally {
+            for (int k = 0; k < locked; k++) { // the release written out, as in pass 1
+                Chan<?> c = chans[order[k]];
+                if (k == 0 || c != chans[order[k - 1]]) {
+                    c.lock.held = 0;
+                }
             }
         }
-        unlockAll(order, active);
         int i = win.caseIndex;
         if (kinds[i] == SEND && !win.success) {
             throw ClosedChannelException.send();
         }
         return fire(i, win.elem, win.success);
+    }
+
+    /** Pass 2, under the locks: every case's waiter joins its channel's queue. */
+    private void enqueueAll(Selection sel, int[] poll, int active) {
+        Waiter[] ws = waiters;
+        for (int k = 0; k < active; k++) {
+            int i = poll[k];
+            if (kinds[i] == SEND) {
+                chans[i].sendq().enqueue(ws[i]);
+            } else {
+                chans[i].recvq().enqueue(ws[i]);
+            }
+        }
     }
 
     /** Fills pollOrder (random permutation) and lockOrder (by channel id) with the non-null cases. */
@@ -313,27 +366,7 @@ public final class Select {
         return active;
     }
 
-    private void lockAll(int[] order, int active) {
-        Chan<?> last = null;
-        for (int k = 0; k < active; k++) {
-            Chan<?> c = chans[order[k]];
-            if (c != last) {
-                c.lock.lock();
-                last = c;
-            }
-        }
-    }
 
-    private void unlockAll(int[] order, int active) {
-        Chan<?> last = null;
-        for (int k = 0; k < active; k++) {
-            Chan<?> c = chans[order[k]];
-            if (c != last) {
-                c.lock.unlock();
-                last = c;
-            }
-        }
-    }
 
     @SuppressWarnings("unchecked")
     private int fire(int i, Object value, boolean ok) {

@@ -1,6 +1,7 @@
 package dev.weft.chan;
 
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.WaitCompletion;
 import dev.weft.internal.sched.WaitReason;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -11,7 +12,7 @@ import java.lang.invoke.VarHandle;
  * waiter, so a select fires exactly one case even though it waits in several queues. The winner
  * is published in {@link #winner} after its fields are written (see {@link Waiter}).
  */
-final class Selection {
+final class Selection implements WaitCompletion {
     private static final VarHandle CLAIMED;
 
     static {
@@ -29,6 +30,11 @@ final class Selection {
     /** The completed case; written once by the claimer, read by the select's thread. */
     volatile Waiter winner;
 
+    @Override
+    public boolean completed() {
+        return winner != null;
+    }
+
     boolean claim() {
         return CLAIMED.compareAndSet(this, 0, 1);
     }
@@ -38,7 +44,7 @@ final class Selection {
         boolean interrupted = false;
         Waiter w;
         while ((w = winner) == null) {
-            Parking.park(blocker, WaitReason.SELECT, runtime);
+            Parking.park(blocker, WaitReason.SELECT, runtime, this);
             interrupted |= Thread.interrupted();
         }
         if (interrupted) {

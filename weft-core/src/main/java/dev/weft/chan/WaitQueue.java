@@ -3,10 +3,16 @@ package dev.weft.chan;
 /**
  * A channel's FIFO queue of parked {@link Waiter}s (Go's {@code waitq}): doubly linked so a select
  * can unlink its losing cases in O(1). Every method requires the owning channel's lock.
+ *
+ * <p><b>Failure atomicity.</b> A StackOverflowError can be thrown at any call, and an interpreted
+ * VarHandle CAS is several calls deep. So each method's mutation comes after its last call: a
+ * failure leaves the queue as it was. {@link #dequeueAndComplete} claims (the one call), then
+ * unlinks and completes the waiter with plain field writes, so a claimed waiter is never left
+ * both out of the queue and uncompleted.
  */
 final class WaitQueue {
-    private Waiter head;
-    private Waiter tail;
+    Waiter head;
+    Waiter tail;
 
     void enqueue(Waiter w) {
         w.queued = true;
@@ -27,13 +33,56 @@ final class WaitQueue {
     Waiter dequeue() {
         Waiter w;
         while ((w = head) != null) {
-            remove(w);
-            if (w.claim()) {
+            boolean mine = w.claim(); // the last call: everything below is plain writes
+            Waiter n = w.next;
+            head = n;
+            if (n == null) {
+                tail = null;
+            } else {
+                n.prev = null;
+            }
+            w.next = null;
+            w.queued = false;
+            if (mine) {
                 return w;
             }
         }
         return null;
     }
+
+    /**
+     * Dequeues the first claimable waiter and completes it with {@code elem}/{@code success} in
+     * the same call-free stretch (class comment); the caller readies its thread after unlocking.
+     */
+    Waiter dequeueAndComplete(Object elem, boolean success) {
+        Waiter w;
+        while ((w = head) != null) {
+            boolean mine = w.claim();
+            // From here to the return: field writes only, no call that could overflow.
+            Waiter n = w.next;
+            head = n;
+            if (n == null) {
+                tail = null;
+            } else {
+                n.prev = null;
+            }
+            w.next = null;
+            w.queued = false;
+            if (mine) {
+                w.elem = elem;
+                w.success = success;
+                Selection sel = w.selection;
+                if (sel == null) {
+                    w.done = true;
+                } else {
+                    sel.winner = w;
+                }
+                return w;
+            }
+        }
+        return null;
+    }
+
 
     /** Unlinks {@code w} if it is still queued here (a select cleaning up its losing cases). */
     void remove(Waiter w) {

@@ -1,6 +1,7 @@
 package dev.weft.chan;
 
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.WaitCompletion;
 import dev.weft.internal.sched.WaitReason;
 
 /**
@@ -18,7 +19,7 @@ import dev.weft.internal.sched.WaitReason;
  * park or a ready that comes before the park are both harmless, and the volatile read orders its
  * reads of {@code elem}/{@code success} after the writes.
  */
-final class Waiter {
+final class Waiter implements WaitCompletion {
     /** The parked thread: a goroutine's virtual thread or a platform thread. */
     final Thread thread;
     /** Non-null for a select case: the claim shared by all cases of that select. */
@@ -41,7 +42,7 @@ final class Waiter {
     boolean queued;
 
     /** Completion flag of a plain waiter (unused by select cases, which complete their Selection). */
-    private volatile boolean done;
+    volatile boolean done;
 
     Waiter(Thread thread, Selection selection, int caseIndex) {
         this.thread = thread;
@@ -49,25 +50,21 @@ final class Waiter {
         this.caseIndex = caseIndex;
     }
 
+    @Override
+    public boolean completed() {
+        return done;
+    }
+
     /** Claims this waiter for completion; false means its select already won elsewhere. */
     boolean claim() {
         return selection == null || selection.claim();
-    }
-
-    /** Publishes completion; the caller holds the channel lock and readies the thread after. */
-    void complete() {
-        if (selection == null) {
-            done = true;
-        } else {
-            selection.winner = this;
-        }
     }
 
     /** Parks a plain waiter until it is completed. */
     void await(Object blocker, WaitReason reason, Object runtime) {
         boolean interrupted = false;
         while (!done) {
-            Parking.park(blocker, reason, runtime);
+            Parking.park(blocker, reason, runtime, this);
             // Go's waits are not interruptible; keep the status but do not spin on it.
             interrupted |= Thread.interrupted();
         }

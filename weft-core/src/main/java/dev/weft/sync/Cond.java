@@ -2,8 +2,8 @@ package dev.weft.sync;
 
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
+import dev.weft.internal.util.SpinLock;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A condition variable: Go's {@code sync.Cond}. Goroutines wait for an event with {@link #await()}
@@ -21,7 +21,12 @@ public final class Cond {
     private final Object weftRuntime = Parking.callerRuntime();
 
     private final Locker locker;
-    private final ReentrantLock queueLock = new ReentrantLock();
+    /**
+     * Guards the queue. A spin lock released by a plain volatile write in {@code finally} (see
+     * {@link SpinLock#held}): no call on the way out, so a StackOverflowError cannot leave it held.
+     * Its sections are a few field writes and never park.
+     */
+    private final SpinLock queueLock = new SpinLock();
     /** FIFO of waiters; guarded by queueLock. */
     private WaitNode head;
     private WaitNode tail;
@@ -42,13 +47,16 @@ public final class Cond {
     public void await() {
         WaitNode node = new WaitNode(0);
         queueLock.lock();
-        if (tail == null) {
-            head = tail = node;
-        } else {
-            tail.next = node;
-            tail = node;
+        try {
+            if (tail == null) {
+                head = tail = node;
+            } else {
+                tail.next = node;
+                tail = node;
+            }
+        } finally {
+            queueLock.held = 0;
         }
-        queueLock.unlock();
         try {
             locker.unlock();
         } catch (RuntimeException notHeld) {
@@ -64,25 +72,29 @@ public final class Cond {
      * chose it, passes that signal on so no real waiter loses it.
      */
     private void withdraw(WaitNode node) {
+        WaitNode n;
         queueLock.lock();
-        WaitNode prev = null;
-        WaitNode n = head;
-        while (n != null && n != node) {
-            prev = n;
-            n = n.next;
-        }
-        if (n != null) {
-            if (prev == null) {
-                head = n.next;
-            } else {
-                prev.next = n.next;
+        try {
+            WaitNode prev = null;
+            n = head;
+            while (n != null && n != node) {
+                prev = n;
+                n = n.next;
             }
-            if (tail == n) {
-                tail = prev;
+            if (n != null) {
+                if (prev == null) {
+                    head = n.next;
+                } else {
+                    prev.next = n.next;
+                }
+                if (tail == n) {
+                    tail = prev;
+                }
+                n.next = null;
             }
-            n.next = null;
+        } finally {
+            queueLock.held = 0;
         }
-        queueLock.unlock();
         if (n == null) {
             signal();
         }
@@ -90,17 +102,21 @@ public final class Cond {
 
     /** Wakes the goroutine that has waited longest, if any. */
     public void signal() {
+        WaitNode node;
         queueLock.lock();
-        WaitNode node = head;
-        if (node != null) {
-            head = node.next;
-            if (head == null) {
-                tail = null;
+        try {
+            node = head;
+            if (node != null) {
+                head = node.next;
+                if (head == null) {
+                    tail = null;
+                }
+                node.next = null;
+                node.signalled = true; // a field write, not a call: nothing can fail after the unlink
             }
-            node.next = null;
-            node.signal();
+        } finally {
+            queueLock.held = 0;
         }
-        queueLock.unlock();
         if (node != null) {
             Parking.ready(node.thread);
         }
@@ -108,13 +124,17 @@ public final class Cond {
 
     /** Wakes every waiting goroutine. */
     public void broadcast() {
+        WaitNode node;
         queueLock.lock();
-        WaitNode node = head;
-        head = tail = null;
-        for (WaitNode n = node; n != null; n = n.next) {
-            n.signal();
+        try {
+            node = head;
+            for (WaitNode n = node; n != null; n = n.next) {
+                n.signalled = true;
+            }
+            head = tail = null;
+        } finally {
+            queueLock.held = 0;
         }
-        queueLock.unlock();
         while (node != null) {
             WaitNode next = node.next;
             node.next = null;

@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.util.StackHeadroom;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.WaitReason;
@@ -65,8 +66,10 @@ public final class Mutex implements Locker {
     /** Locks, parking until the mutex is free. */
     @Override
     public void lock() {
+        // The safe point first: once the CAS has taken the mutex, no call may follow that could
+        // throw (a StackOverflowError) and leave the caller holding a lock it was told it lacks.
+        Sched.checkpoint();
         if (STATE.compareAndSet(this, 0, LOCKED)) {
-            Sched.checkpoint();
             return;
         }
         lockSlow();
@@ -79,6 +82,7 @@ public final class Mutex implements Locker {
     }
 
     private void lockSlow() {
+        StackHeadroom.ensure(); // the slow path's updates have calls between them
         long waitStart = 0;
         boolean starving = false;
         boolean awoke = false;
@@ -137,6 +141,9 @@ public final class Mutex implements Locker {
         if (STATE.compareAndSet(this, LOCKED, 0)) {
             return;
         }
+        // Waiters: the update below is followed by calls that wake one, and a stack overflow
+        // between the two would lose the wake-up; let it strike before (StackHeadroom).
+        StackHeadroom.ensure();
         int old;
         do {
             old = state;

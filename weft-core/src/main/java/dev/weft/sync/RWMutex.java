@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.util.StackHeadroom;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,6 +60,7 @@ public final class RWMutex implements Locker {
      * @throws IllegalStateException if the mutex is not read-locked
      */
     public void rUnlock() {
+        StackHeadroom.ensure(); // calls follow the update when a writer waits
         int r = readerCount.decrementAndGet();
         if (r < 0) {
             if (r + 1 == 0 || r + 1 == -MAX_READERS) {
@@ -74,6 +76,7 @@ public final class RWMutex implements Locker {
     /** Locks for writing, parking until every reader and writer is out. */
     @Override
     public void lock() {
+        StackHeadroom.ensure(); // several updates with calls between them
         w.lock();
         int r = readerCount.getAndAdd(-MAX_READERS);
         if (r != 0 && readerWait.addAndGet(r) != 0) {
@@ -100,6 +103,7 @@ public final class RWMutex implements Locker {
      */
     @Override
     public void unlock() {
+        StackHeadroom.ensure(); // several updates with calls between them
         int r = readerCount.addAndGet(MAX_READERS);
         if (r >= MAX_READERS) {
             readerCount.addAndGet(-MAX_READERS);

@@ -1,10 +1,11 @@
 package dev.weft.sync;
 
+import dev.weft.internal.util.StackHeadroom;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.util.SpinLock;
 import dev.weft.internal.sched.WaitReason;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A counting sleep/wake-up pair, Go's runtime semaphore ({@code semacquire}/{@code semrelease}),
@@ -26,7 +27,12 @@ final class Sema {
     private final AtomicLong count = new AtomicLong();
     /** Threads inside acquire's slow path; written under lock, read without it by release. */
     private final AtomicInteger nwait = new AtomicInteger();
-    private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Guards the queue. A spin lock released by a plain volatile write in {@code finally} (see
+     * {@link SpinLock#held}): no call on the way out, so a StackOverflowError cannot leave it held.
+     * Its sections are a few field writes and never park.
+     */
+    private final SpinLock lock = new SpinLock();
     /** FIFO of parked acquirers; guarded by lock. */
     private WaitNode head;
     private WaitNode tail;
@@ -40,27 +46,35 @@ final class Sema {
             return;
         }
         for (;;) {
+            // The slow path mutates nwait and the queue between calls: make sure a stack overflow,
+            // if it is coming, comes before any of it (StackHeadroom).
+            StackHeadroom.ensure();
+            WaitNode node = new WaitNode(1); // outside the lock: an OutOfMemoryError leaves it free
+            boolean acquired = false;
             lock.lock();
-            nwait.incrementAndGet();
-            if (tryAcquire()) {
-                nwait.decrementAndGet();
-                lock.unlock();
-                return;
-            }
-            WaitNode node = new WaitNode(1);
-            if (lifo) {
-                node.next = head;
-                head = node;
-                if (tail == null) {
+            try {
+                nwait.incrementAndGet();
+                if (tryAcquire()) {
+                    nwait.decrementAndGet();
+                    acquired = true;
+                } else if (lifo) {
+                    node.next = head;
+                    head = node;
+                    if (tail == null) {
+                        tail = node;
+                    }
+                } else if (tail == null) {
+                    head = tail = node;
+                } else {
+                    tail.next = node;
                     tail = node;
                 }
-            } else if (tail == null) {
-                head = tail = node;
-            } else {
-                tail.next = node;
-                tail = node;
+            } finally {
+                lock.held = 0;
             }
-            lock.unlock();
+            if (acquired) {
+                return;
+            }
             node.await(blocker, reason, runtime);
             if (node.handoff || tryAcquire()) {
                 return;
@@ -79,25 +93,31 @@ final class Sema {
         if (nwait.get() == 0) {
             return;
         }
+        StackHeadroom.ensure(); // a waiter to wake: see acquire
+        WaitNode node = null;
         lock.lock();
-        if (nwait.get() == 0) {
-            lock.unlock();
-            return;
+        try {
+            if (nwait.get() != 0) {
+                // Under the lock nwait counts exactly the queued nodes, so the queue is not empty.
+                // The hand-off's CAS comes before the unlink: once the node is off the queue,
+                // only field writes follow, so a failure cannot lose it.
+                boolean handed = handoff && tryAcquire();
+                node = head;
+                head = node.next;
+                if (head == null) {
+                    tail = null;
+                }
+                node.next = null;
+                node.handoff = handed;
+                node.signalled = true;
+                nwait.decrementAndGet();
+            }
+        } finally {
+            lock.held = 0;
         }
-        // Under the lock nwait counts exactly the queued nodes, so the queue is not empty.
-        WaitNode node = head;
-        head = node.next;
-        if (head == null) {
-            tail = null;
+        if (node != null) {
+            Parking.ready(node.thread);
         }
-        node.next = null;
-        nwait.decrementAndGet();
-        if (handoff && tryAcquire()) {
-            node.handoff = true;
-        }
-        node.signal();
-        lock.unlock();
-        Parking.ready(node.thread);
     }
 
     private boolean tryAcquire() {

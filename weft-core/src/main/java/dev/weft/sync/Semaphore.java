@@ -2,7 +2,7 @@ package dev.weft.sync;
 
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
-import java.util.concurrent.locks.ReentrantLock;
+import dev.weft.internal.util.SpinLock;
 
 /**
  * A weighted semaphore (Go's {@code golang.org/x/sync/semaphore}): a budget of {@link #size}
@@ -18,7 +18,12 @@ public final class Semaphore {
     private final Object weftRuntime = Parking.callerRuntime();
 
     private final long size;
-    private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Guards the queue. A spin lock released by a plain volatile write in {@code finally} (see
+     * {@link SpinLock#held}): no call on the way out, so a StackOverflowError cannot leave it held.
+     * Its sections are a few field writes and never park.
+     */
+    private final SpinLock lock = new SpinLock();
     /** Units held; guarded by lock. */
     private long cur;
     /** FIFO of waiters, each with its weight; guarded by lock. */
@@ -44,21 +49,31 @@ public final class Semaphore {
      */
     public void acquire(long n) {
         checkWeight(n);
-        lock.lock();
-        if (head == null && size - cur >= n) {
-            cur += n;
-            lock.unlock();
-            return;
+        WaitNode node = null; // made outside the lock, only once the caller must wait; then look again
+        for (;;) {
+            lock.lock();
+            try {
+                if (head == null && size - cur >= n) {
+                    cur += n;
+                    return;
+                }
+                if (node != null) {
+                    if (tail == null) {
+                        head = tail = node;
+                    } else {
+                        tail.next = node;
+                        tail = node;
+                    }
+                }
+            } finally {
+                lock.held = 0;
+            }
+            if (node != null) {
+                node.await(this, WaitReason.SEMACQUIRE, weftRuntime);
+                return;
+            }
+            node = new WaitNode(n);
         }
-        WaitNode node = new WaitNode(n);
-        if (tail == null) {
-            head = tail = node;
-        } else {
-            tail.next = node;
-            tail = node;
-        }
-        lock.unlock();
-        node.await(this, WaitReason.SEMACQUIRE, weftRuntime);
     }
 
     /** Acquires {@code n} units if available now and nobody waits; never waits. */
@@ -72,7 +87,7 @@ public final class Semaphore {
             }
             return false;
         } finally {
-            lock.unlock();
+            lock.held = 0;
         }
     }
 
@@ -85,33 +100,40 @@ public final class Semaphore {
         if (n < 0) {
             throw new IllegalArgumentException("semaphore: negative release " + n);
         }
-        lock.lock();
-        if (n > cur) {
-            lock.unlock();
-            throw new IllegalStateException("semaphore: released more than held (" + n + " > " + cur + ")");
-        }
-        cur -= n;
         WaitNode granted = null;
-        WaitNode lastGranted = null;
-        while (head != null && size - cur >= head.weight) {
-            WaitNode node = head;
-            head = node.next;
-            cur += node.weight;
-            node.signal();
-            if (lastGranted == null) {
-                granted = node;
-            } else {
-                lastGranted.next = node;
+        long held;
+        lock.lock();
+        try {
+            held = cur;
+            if (n <= held) {
+                cur -= n;
+                WaitNode lastGranted = null;
+                // Plain field writes only (signal() included): nothing here can fail half way.
+                while (head != null && size - cur >= head.weight) {
+                    WaitNode node = head;
+                    head = node.next;
+                    cur += node.weight;
+                    node.signalled = true;
+                    if (lastGranted == null) {
+                        granted = node;
+                    } else {
+                        lastGranted.next = node;
+                    }
+                    lastGranted = node;
+                }
+                if (head == null) {
+                    tail = null;
+                }
+                if (lastGranted != null) {
+                    lastGranted.next = null;
+                }
             }
-            lastGranted = node;
+        } finally {
+            lock.held = 0;
         }
-        if (head == null) {
-            tail = null;
+        if (n > held) {
+            throw new IllegalStateException("semaphore: released more than held (" + n + " > " + held + ")");
         }
-        if (lastGranted != null) {
-            lastGranted.next = null;
-        }
-        lock.unlock();
         while (granted != null) {
             WaitNode next = granted.next;
             granted.next = null;

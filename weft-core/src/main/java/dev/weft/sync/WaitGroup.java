@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.util.StackHeadroom;
 import dev.weft.internal.sched.Parking;
 import dev.weft.Go;
 import dev.weft.Goroutine;
@@ -33,6 +34,9 @@ public final class WaitGroup {
      *     races with {@link #await} on a zero counter
      */
     public void add(int delta) {
+        // Calls follow the counter's update (waking the waiters at zero): a stack overflow must
+        // come before it, or the waiters would never be released (StackHeadroom).
+        StackHeadroom.ensure();
         long s = state.addAndGet((long) delta << 32);
         int v = (int) (s >> 32);
         int waiters = (int) s;

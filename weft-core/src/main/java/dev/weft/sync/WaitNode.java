@@ -1,6 +1,7 @@
 package dev.weft.sync;
 
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.WaitCompletion;
 import dev.weft.internal.sched.WaitReason;
 
 /**
@@ -12,7 +13,7 @@ import dev.weft.internal.sched.WaitReason;
  * releasing the lock. The waiter loops in {@link #await} on {@code signalled}, so an early ready
  * or a spurious return from park is harmless.
  */
-final class WaitNode {
+final class WaitNode implements WaitCompletion {
     final Thread thread;
     /** Semaphore weight the waiter asks for; immutable. */
     final long weight;
@@ -20,23 +21,24 @@ final class WaitNode {
     WaitNode next;
     /** Set by the waker before signalled: ownership was transferred, do not re-acquire. */
     boolean handoff;
-    private volatile boolean signalled;
+    /** The wake-up, published by the waker with a plain volatile write (no call) under its lock. */
+    volatile boolean signalled;
 
     WaitNode(long weight) {
         this.thread = Parking.currentWaiter();
         this.weight = weight;
     }
 
-    /** Publishes the wake-up; the caller readies {@link #thread} after dropping its lock. */
-    void signal() {
-        signalled = true;
+    @Override
+    public boolean completed() {
+        return signalled;
     }
 
     /** Parks until signalled. Waits are not interruptible (as in Go); the status is kept. */
     void await(Object blocker, WaitReason reason, Object runtime) {
         boolean interrupted = false;
         while (!signalled) {
-            Parking.park(blocker, reason, runtime);
+            Parking.park(blocker, reason, runtime, this);
             interrupted |= Thread.interrupted();
         }
         if (interrupted) {

@@ -8,7 +8,11 @@ import java.time.Instant;
 public final class Time {
     private Time() {}
 
-    /** A channel that receives the time once, after {@code d}: {@code Timer.newTimer(d).c()}. */
+    /**
+     * A channel that receives the time once, after {@code d}: {@code Timer.newTimer(d).c()}. The
+     * timer belongs to the caller's runtime (the default runtime outside goroutines); once that
+     * runtime is closed it never fires.
+     */
     public static Chan<Instant> after(Duration d) {
         return Timer.newTimer(d).c();
     }

@@ -91,21 +91,27 @@ final class TimerChannel {
     /** Returns whether the timer was pending (it had not fired, or a tick was still due). */
     boolean stop() {
         synchronized (armLock) {
+            // Out of the heap first, then the new sequence number: a firing the heap hands out
+            // after the bump would carry the new number and get through (issue 12, defect 4).
+            boolean pending = TimerHeap.remove(entry);
             invalidateFirings(true);
-            return TimerHeap.remove(entry);
+            return pending;
         }
     }
 
     boolean reset(long delayNanos, long periodNanos) {
         synchronized (armLock) {
+            boolean pending = TimerHeap.remove(entry); // before the bump, as in stop
             invalidateFirings(true);
-            boolean pending = TimerHeap.remove(entry);
             sched.addTimer(entry, deadline(delayNanos), periodNanos);
             return pending;
         }
     }
 
-    /** A firing already out of the heap now drops its value; optionally drain one sent before. */
+    /**
+     * With the entry out of every heap: a firing already taken out now drops its value, and one
+     * delivered before is drained.
+     */
     private void invalidateFirings(boolean drain) {
         fireLock.lock();
         try {

@@ -1,5 +1,6 @@
 package dev.weft.internal.sched;
 
+import dev.weft.internal.vm.VirtualThreads;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,11 +16,15 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Deadlock detection.</b> Sysmon, with every P idle, no queued work and no timer pending,
  * asks {@link #deadlockCandidate}: a deadlock needs every live goroutine parked in a weft
  * primitive that belongs to this runtime (the runtime token recorded at the park, see
- * {@link Parking#park(Object, WaitReason, Object)}), so that no platform thread or other runtime
- * could be the one to signal it, and at least one main goroutine. Sysmon asks twice, some
- * milliseconds apart with no context switch in between, before it believes it
- * ({@link #declareDeadlock}). Waits inside the JDK (sockets, JDK locks) never count: anything
- * may end them.
+ * {@link Parking#park(Object, WaitReason, Object)}), so that no platform thread could be the one
+ * to signal it; every other weft runtime of the JVM asleep too (nothing queued, running or timed
+ * there, every goroutine in a weft wait), since one of their goroutines could hold a reference
+ * and signal it; and someone waiting for the outcome: a main goroutine not yet told, or a
+ * {@code close()}. Sysmon asks twice, some milliseconds apart with no context switch anywhere
+ * in between, before it believes it ({@link #declareDeadlock}): each main goroutine of the
+ * deadlock gets its dump (its {@code Weft.run} throws), a waiting close gives up on the
+ * goroutines. A later {@code run} on the same runtime starts afresh. Waits inside the JDK
+ * (sockets, JDK locks) never count: anything may end them.
  *
  * <p><b>Counters.</b> Context switches are counted per P by its M (plain longs); the switches of
  * Ps that leave {@code allp} (retaken, stopped by their M) and, under ONE_TO_ONE, of the
@@ -29,8 +34,8 @@ final class Diagnostics {
     private static final System.Logger LOG = System.getLogger("dev.weft");
 
     private final Sched sched;
-    /** Set once when a deadlock is found: the dump every waiting Weft.run throws with. */
-    private volatile String deadlockDump;
+    /** Set when this runtime alone looked deadlocked but another runtime was awake: look again soon. */
+    private volatile boolean waitingForOtherRuntimes;
 
     /** Switches by reason of Ps no longer in allp and, under ONE_TO_ONE, of goroutines' threads. */
     private final AtomicLongArray otherSwitchReasons = new AtomicLongArray(SwitchReason.COUNT);
@@ -61,8 +66,9 @@ final class Diagnostics {
         }
     }
 
-    String deadlockDump() {
-        return deadlockDump;
+    /** Whether the last look found this runtime asleep but another runtime awake. */
+    boolean waitingForOtherRuntimes() {
+        return waitingForOtherRuntimes;
     }
 
     /** ONE_TO_ONE: a goroutine's own thread waited or ended (the kernel switched). */
@@ -92,42 +98,125 @@ final class Diagnostics {
      * now (class comment), else null.
      */
     String deadlockCandidate() {
-        if (!sched.detectDeadlocks || deadlockDump != null || sched.goroutines.mainsRunning.get() == 0
-                || !sched.allProcsIdle() || !sched.queues.globalEmpty() || sched.retaken().length != 0
-                || sched.timers.earliest() != Long.MAX_VALUE) {
+        waitingForOtherRuntimes = false;
+        if (!sched.detectDeadlocks || (sched.goroutines.mainsRunning.get() == 0 && !sched.goroutines.closing())
+                || !quiet(sched)) {
             return null;
         }
         List<G> gs = sched.goroutines.all.snapshot();
-        boolean main = false;
+        boolean someoneWaits = sched.goroutines.closing();
         for (G g : gs) {
-            if (g.status != GStatus.WAITING) {
+            if (g.status != GStatus.WAITING || !inWeftWait(g) || g.waitRuntime != sched) {
+                return null; // a wait made outside this runtime: something outside may signal it
+            }
+            someoneWaits |= g.mainWaiter != null && g.deadlockDump == null;
+        }
+        if (!someoneWaits || gs.isEmpty()) {
+            return null;
+        }
+        for (Sched other : Sched.liveRuntimes()) {
+            if (other != sched && !asleep(other)) {
+                waitingForOtherRuntimes = true;
                 return null;
             }
-            WaitReason r = g.waitReason;
-            if (r == WaitReason.NONE || r == WaitReason.JDK_PARK) {
-                return null; // a JDK park: a platform thread, a socket or a JDK timer may end it
-            }
-            if (g.waitRuntime != sched) {
-                return null; // made outside this runtime: something outside may signal it
-            }
-            main |= g.mainWaiter != null;
-        }
-        if (!main || gs.isEmpty()) {
-            return null;
         }
         return "all goroutines are asleep - deadlock!\n\n" + dump(gs);
     }
 
-    /** Sysmon confirmed a deadlock: every waiting Weft.run throws with the dump. */
+    /** Nothing can run in {@code s} now: every P idle, no queued work, no timer pending. */
+    private static boolean quiet(Sched s) {
+        return s.allProcsIdle() && !s.anyQueuedWork() && s.retaken().length == 0
+                && s.timers.earliest() == Long.MAX_VALUE;
+    }
+
+    /** A wait weft knows the waker of (a weft primitive), not a JDK park that anything may end. */
+    private static boolean inWeftWait(G g) {
+        WaitReason r = g.waitReason;
+        return r != WaitReason.NONE && r != WaitReason.JDK_PARK;
+    }
+
+    /** Whether another runtime can signal nothing: quiet, and every goroutine in a weft wait. */
+    private static boolean asleep(Sched s) {
+        if (s.goroutines.live() == 0) {
+            return true;
+        }
+        if (!quiet(s)) {
+            return false;
+        }
+        for (G g : s.goroutines.all.snapshot()) {
+            if (g.status != GStatus.WAITING || !inWeftWait(g)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Sysmon confirmed a deadlock: each main goroutine in it that was not told yet gets the dump
+     * (its Weft.run throws), and a close() waiting for these goroutines gives up on them.
+     */
     void declareDeadlock(String dump) {
-        deadlockDump = dump;
         for (G g : sched.goroutines.all.snapshot()) {
             Thread waiter = g.mainWaiter;
-            if (waiter != null) {
+            // A main that waits for a nested run learns of the deadlock from that run's exception.
+            if (waiter != null && g.deadlockDump == null && g.waitReason != WaitReason.RUN_MAIN) {
+                g.deadlockDump = dump;
                 LockSupport.unpark(waiter);
             }
         }
-        sched.goroutines.wakeCloser(); // a close() waiting for these goroutines gives up on them
+        if (sched.goroutines.closing()) {
+            sched.goroutines.giveUpClosing();
+        }
+    }
+
+    /**
+     * Sysmon's insurance against lost wake-ups: a goroutine still parked in a weft wait whose
+     * completion flag is set was completed by a waker that failed before it could wake it (a
+     * StackOverflowError or OutOfMemoryError between the two, which may have struck inside the
+     * JDK's unpark, after it set the thread's permit). Wake it: clear the permit and unpark it,
+     * and ready its G in case the JDK had already marked the thread runnable before the failure
+     * (then the unpark does nothing); {@code ready} ignores a G that is already runnable.
+     * Returns how many.
+     */
+    int recoverLostWakeups() {
+        int n = 0;
+        boolean lostReady = lostReadies;
+        if (lostReady) {
+            lostReadies = false;
+        }
+        for (G g : sched.goroutines.all.snapshot()) {
+            if (lostReady && g.readyLost) {
+                g.readyLost = false; // runnable, in no queue: queue it
+                sched.queues.putGlobal(g);
+                sched.idle.wakep();
+                n++;
+                continue;
+            }
+            WaitCompletion c = g.waitCompletion;
+            if (c != null && c.completed() && g.status == GStatus.WAITING && !g.kernelThread) {
+                VirtualThreads.clearParkPermit(g.thread); // the failed unpark may have left it set
+                LockSupport.unpark(g.thread);
+                sched.ready(g);
+                n++;
+            }
+        }
+        lostWakeupsRecovered += n;
+        return n;
+    }
+
+    /** Set with some G's {@code readyLost}: a ready swallowed an error before its queue put. */
+    static volatile boolean lostReadies;
+
+    /** Wake-ups sysmon recovered (see {@link #recoverLostWakeups}); sysmon-written. */
+    volatile long lostWakeupsRecovered;
+
+    /** Context switches over every runtime of the JVM: sysmon's "did anything happen anywhere". */
+    static long jvmSwitches() {
+        long n = 0;
+        for (Sched s : Sched.liveRuntimes()) {
+            n += s.diagnostics.totalSwitches();
+        }
+        return n;
     }
 
     /** Context switches so far, over every P; sysmon's "did anything happen" test. */

@@ -23,10 +23,12 @@ final class FifoQueues implements RunQueuePolicy {
             // (a timer firing, a goroutine's exit waking its joiners): the local tail, behind
             // work already queued here, as Go's goyield does.
             mine.runq.put(g, fromGoroutine, global);
+            g.queuePending = false; // queued: see Sched.ready
             sched.idle.wakepFromRunningP();
             return;
         }
         global.put(g);
+        g.queuePending = false;
         sched.idle.wakep();
     }
 

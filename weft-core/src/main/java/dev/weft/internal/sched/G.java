@@ -77,6 +77,15 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     Object waitBlocker;
     /** The runtime token of what it parks on ({@code Parking.park}); null if made outside any. G-written. */
     Object waitRuntime;
+    /** The completion flag of the current weft wait, if the primitive gave one; G-written. */
+    WaitCompletion waitCompletion;
+    /**
+     * Set by {@code Sched.ready} just before the queue put and cleared by the policy right after
+     * it: still set when an error escapes the put, so ready knows the G is in no queue.
+     */
+    boolean queuePending;
+    /** A ready whose queue put failed (an error ready swallowed); sysmon queues the G. */
+    volatile boolean readyLost;
     /**
      * When sysmon or a dump first saw the G waiting (0: not yet seen, or running again). Stamped
      * lazily, as Go's GC stamps waitsince, so parking costs no clock read.
@@ -86,6 +95,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     volatile boolean bodyDone;
     /** The thread waiting in Weft.run for this G to end, if it is a main goroutine. */
     volatile Thread mainWaiter;
+    /** Set once if this main goroutine was found in a deadlock: the dump its Weft.run throws with. */
+    volatile String deadlockDump;
     /** Links in the runtime's registry of live Gs; guarded by the stripe's lock. */
     G prevG;
     G nextG;

@@ -1,7 +1,9 @@
 package dev.weft.internal.sched;
 
+import dev.weft.internal.vm.JdkServiceThreads;
 import dev.weft.internal.vm.VirtualThreads;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +24,19 @@ import java.util.function.BiConsumer;
  * a G whose task is not theirs ({@link G#execute}). On first sight it gets a G of its own,
  * found again through {@link #adoptedByThread} (a map, not a slot on the thread, which user code
  * could overwrite); it leaves the map when its M sees the thread terminated.
+ *
+ * <p><b>The JDK's own threads are never adopted.</b> The JDK starts some service threads lazily,
+ * from whatever thread first needs them: the socket sub-pollers ({@code sun.nio.ch.Poller},
+ * virtual threads named {@code SubPoller-N}) when the JVM's first socket I/O happens. Started
+ * inside a goroutine, they would inherit its scheduler, run every virtual thread's socket I/O on
+ * this runtime's carriers and never end, so {@code close()} would wait forever. Such a thread
+ * ({@link JdkServiceThreads#startedByJdk}) is sent to the JDK's default scheduler instead, for
+ * its whole life.
+ *
+ * <p><b>Closing.</b> {@code close()} stops new goroutines from outside the runtime and waits for
+ * {@link #live} to reach zero, or for sysmon to find every remaining goroutine asleep for good
+ * (a deadlock: they can never end, so the wait gives up on them). Any number of threads may wait
+ * at once; each wake-up wakes them all.
  */
 final class Goroutines {
     /** Priority argument meaning "the creating goroutine's, or the default outside goroutines". */
@@ -34,7 +49,9 @@ final class Goroutines {
     private final AtomicLong live = new AtomicLong();
     final AtomicLong created = new AtomicLong();
     final AtomicLong adoptedCount = new AtomicLong();
-    private final ConcurrentHashMap<Thread, G> adoptedByThread = new ConcurrentHashMap<>();
+    /** An adopted thread's G, or {@link #JDK_SERVICE} for a JDK thread sent to the default scheduler. */
+    private final ConcurrentHashMap<Thread, Object> adoptedByThread = new ConcurrentHashMap<>();
+    private static final Object JDK_SERVICE = new Object();
     /** Main goroutines (run(main)) currently running. */
     final AtomicInteger mainsRunning = new AtomicInteger();
 
@@ -42,8 +59,10 @@ final class Goroutines {
     final GRegistry all = new GRegistry();
 
     private volatile boolean closing;
-    /** The thread inside close(), waiting for the goroutines to finish. */
-    private volatile Thread closer;
+    /** Threads inside close(), waiting for the goroutines to finish. */
+    private final ConcurrentLinkedQueue<Thread> closers = new ConcurrentLinkedQueue<>();
+    /** Set by sysmon when closing and every remaining goroutine is asleep for good. */
+    private volatile boolean closeGaveUp;
 
     Goroutines(Sched sched, BiConsumer<G, Throwable> uncaughtHandler) {
         this.sched = sched;
@@ -56,6 +75,12 @@ final class Goroutines {
 
     boolean closing() {
         return closing;
+    }
+
+    /** Sysmon found the goroutines a close() waits for asleep for good: the close gives up on them. */
+    void giveUpClosing() {
+        closeGaveUp = true;
+        wakeCloser();
     }
 
     /**
@@ -107,13 +132,20 @@ final class Goroutines {
      */
     String awaitMain(G main) {
         boolean interrupted = false;
+        // A Weft.run nested in a goroutine waits like any weft wait, so that deadlock detection
+        // sees it: asleep for good if this runtime's goroutines all are.
+        boolean nested = Sched.currentG() != null;
         try {
             while (!main.bodyDone) {
-                String dump = sched.diagnostics.deadlockDump();
+                String dump = main.deadlockDump;
                 if (dump != null) {
                     return dump;
                 }
-                LockSupport.park(main);
+                if (nested) {
+                    Parking.park(main, WaitReason.RUN_MAIN, sched);
+                } else {
+                    LockSupport.park(main);
+                }
                 interrupted |= Thread.interrupted();
             }
             return null;
@@ -153,10 +185,9 @@ final class Goroutines {
         }
     }
 
-    /** Wakes a close() waiting for the goroutines to finish (or to be given up on). */
+    /** Wakes every close() waiting for the goroutines to finish (or to be given up on). */
     void wakeCloser() {
-        Thread c = closer;
-        if (c != null) {
+        for (Thread c : closers) {
             LockSupport.unpark(c);
         }
     }
@@ -176,11 +207,29 @@ final class Goroutines {
      */
     void readyForeign(Runnable task) {
         Thread vt = VirtualThreads.threadOfTask(task);
-        G g = adoptedByThread.get(vt);
-        if (g == null) {
-            g = adopt(vt, task);
+        Object known = adoptedByThread.get(vt);
+        if (known instanceof G g) {
+            sched.ready(g);
+            return;
         }
-        sched.ready(g);
+        if (known == JDK_SERVICE) {
+            VirtualThreads.defaultScheduler().execute(task);
+            return;
+        }
+        if (JdkServiceThreads.startedByJdk(vt)) {
+            adoptedByThread.put(vt, JDK_SERVICE);
+            VirtualThreads.defaultScheduler().execute(task);
+            return;
+        }
+        G parent = Sched.currentG();
+        if (sched.isStopped() || (closing && (parent == null || parent.sched != sched))) {
+            // Thread.start rethrows this: a thread built inside a goroutine and started after
+            // its runtime closed would otherwise never run.
+            throw new RejectedExecutionException("weft: runtime '" + sched.name()
+                    + "' is closed; it accepts no new goroutines (a virtual thread built inside one of its"
+                    + " goroutines cannot start now)");
+        }
+        sched.ready(adopt(vt, task));
     }
 
     private G adopt(Thread vt, Runnable task) {
@@ -203,19 +252,44 @@ final class Goroutines {
      * goroutine has finished (or a deadlock was declared). An interrupt does not end the wait;
      * returns whether one came.
      */
-    boolean closeAndAwaitAll() {
+    /** How a close's wait ended. */
+    enum AwaitResult { ENDED, ENDED_INTERRUPTED, TIMED_OUT }
+
+    /**
+     * Stops new goroutines from outside and waits up to {@code nanos} (Long.MAX_VALUE: forever)
+     * for every goroutine to end or be given up on. An interrupt does not end the wait; it is
+     * reported in the result (and, on a timeout, kept in the thread's status).
+     */
+    AwaitResult closeAndAwait(long nanos) {
         G self = Sched.currentG();
         if (self != null && self.sched == sched) {
             throw new IllegalStateException("weft: close() called from goroutine " + self.id
                     + " of the runtime it would wait for");
         }
         boolean interrupted = false;
-        closer = Thread.currentThread(); // before closing: decrementLive reads closing, then closer
+        Thread me = Thread.currentThread();
+        closers.add(me); // before closing: decrementLive reads closing, then the closers
         closing = true;
-        while (live.get() != 0 && sched.diagnostics.deadlockDump() == null) {
-            LockSupport.park(this);
-            interrupted |= Thread.interrupted();
+        long start = System.nanoTime();
+        try {
+            while (live.get() != 0 && !closeGaveUp) {
+                if (nanos == Long.MAX_VALUE) {
+                    LockSupport.park(this);
+                } else {
+                    long left = nanos - (System.nanoTime() - start);
+                    if (left <= 0) {
+                        if (interrupted) {
+                            me.interrupt();
+                        }
+                        return AwaitResult.TIMED_OUT;
+                    }
+                    LockSupport.parkNanos(this, left);
+                }
+                interrupted |= Thread.interrupted();
+            }
+        } finally {
+            closers.remove(me);
         }
-        return interrupted;
+        return interrupted ? AwaitResult.ENDED_INTERRUPTED : AwaitResult.ENDED;
     }
 }

@@ -1,5 +1,6 @@
 package dev.weft.internal.sched;
 
+import dev.weft.internal.util.StackHeadroom;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,6 +176,23 @@ final class Idle {
         return true;
     }
 
+    /**
+     * Sysmon, after work has sat queued with every P idle for a millisecond: no M can be spinning
+     * (a spinner holds a P), so a nonzero count, or a spinner wanted, is left over from an error
+     * that struck inside {@link #wakep} after it counted a spinner (a StackOverflowError in the
+     * caller's deep stack). Left alone it would make every later wakep believe someone spins.
+     */
+    void repairStaleSpinning() {
+        sched.lock.lock();
+        try {
+            if (npidle.get() >= sched.procs() && nmspinning.get() > 0) {
+                nmspinning.set(0);
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+    }
+
     // ---------------------------------------------------------------------------------------
     // Waking Ms
 
@@ -187,6 +205,11 @@ final class Idle {
         if (nmspinning.get() != 0) {
             return;
         }
+        // The slow path: it counts a spinner, takes a P off the idle list and hands it to an M,
+        // with calls in between; a StackOverflowError among them (the caller may be a goroutine
+        // at the end of its stack) would strand the P and the count for good. Let it strike
+        // here, before anything changes; this path wakes a thread anyway, which costs far more.
+        StackHeadroom.ensure();
         if (npidle.get() == 0) {
             // No P to start an M on: ask the next M that drops its P to spin instead. The flag is
             // set under the lock, where that M reads it (takeNeedSpinning); once set it stays

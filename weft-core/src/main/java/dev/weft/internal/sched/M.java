@@ -4,7 +4,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A carrier: a platform daemon thread that runs goroutines (Go's {@code m}). It loops in
- * {@link Sched#schedule}: find a G, call its {@code runContinuation} (which returns when the
+ * {@code Sched.mstart}: find a G, call its {@code runContinuation} (which returns when the
  * virtual thread parks, yields or ends), settle the G's status, repeat.
  *
  * <p>Fields are owned by the thread itself except where noted. {@link #nextp} and
@@ -33,6 +33,9 @@ final class M extends Thread {
     /** Idle-list link and flag, under the scheduler lock. */
     M link;
     volatile boolean parked;
+
+    /** Throwables the scheduling loop caught and survived; owner-written, read racily. */
+    volatile long failures;
 
     /** xorshift state for the steal order; owner only. */
     private int seed;

@@ -37,6 +37,18 @@ public final class Parking {
      * token; null when a platform thread made it, so that anything may signal it).
      */
     public static void park(Object blocker, WaitReason reason, Object runtime) {
+        park(blocker, reason, runtime, null);
+    }
+
+    /**
+     * {@link #park(Object, WaitReason, Object)} for a wait whose completion flag is
+     * {@code completion}, which sysmon checks to recover a lost wake-up (see
+     * {@link WaitCompletion}).
+     */
+    public static void park(Object blocker, WaitReason reason, Object runtime, WaitCompletion completion) {
+        if (deferredPending) {
+            wakeDeferred(); // a wake-up that failed earlier may be what this wait needs
+        }
         G g = Sched.currentG();
         if (g == null) {
             LockSupport.park(blocker);
@@ -45,6 +57,7 @@ public final class Parking {
         g.waitReason = reason;
         g.waitBlocker = blocker;
         g.waitRuntime = runtime;
+        g.waitCompletion = completion;
         if (g.kernelThread) {
             // ONE_TO_ONE: no M records the wait, so the thread shows it itself (dumps, deadlocks).
             g.casStatus(GStatus.RUNNING, GStatus.WAITING);
@@ -59,6 +72,7 @@ public final class Parking {
             g.waitReason = WaitReason.NONE;
             g.waitBlocker = null;
             g.waitRuntime = null;
+            g.waitCompletion = null;
         }
     }
 
@@ -89,8 +103,26 @@ public final class Parking {
      * Wakes a waiter without yielding: for loops that wake several (close, broadcast), which
      * call {@link #yieldIfOutranked} once after the last, so that no waiter waits for its waker
      * to run again before it is even woken.
+     *
+     * <p>The waiter's operation is already complete when this is called, so a wake-up that fails
+     * (a StackOverflowError in the JDK's unpark path, which is some twenty calls deep, or an
+     * OutOfMemoryError) must not be lost: the thread is queued for a later wake-up, done by the
+     * next successful one or by sysmon, and the error is rethrown.
      */
     public static void wake(Thread waiter) {
+        try {
+            unpark(waiter);
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            DEFERRED.offer(waiter);
+            deferredPending = true;
+            throw e;
+        }
+        if (deferredPending) {
+            wakeDeferred();
+        }
+    }
+
+    private static void unpark(Thread waiter) {
         if (waiter instanceof G.KernelThread k) {
             // Runnable before the unpark, so deadlock detection never sees a woken thread as
             // waiting while the kernel has yet to run it; the counter tells it something happened.
@@ -98,6 +130,23 @@ public final class Parking {
             k.g.sched.diagnostics.kernelWakes.increment();
         }
         LockSupport.unpark(waiter);
+    }
+
+    /** Threads whose wake-up failed (see {@link #wake}); drained by the next wake or by sysmon. */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<Thread> DEFERRED =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static volatile boolean deferredPending;
+
+    /** Delivers the wake-ups that failed earlier; cheap when there are none. */
+    static void wakeDeferred() {
+        if (!deferredPending) {
+            return;
+        }
+        deferredPending = false;
+        Thread t;
+        while ((t = DEFERRED.poll()) != null) {
+            unpark(t); // an unpark of a thread that was woken meanwhile only leaves a permit
+        }
     }
 
     /** See {@link #wake}: the caller yields if a goroutine it woke outranks it (PRIORITY). */

@@ -43,6 +43,7 @@ final class PriorityQueues implements RunQueuePolicy {
         G lowest;
         if (sched.idle.idleProcs() == 0 && (lowest = lowestRunning()) != null && lowest.level < g.level) {
             global.put(g, false, now);
+            g.queuePending = false; // queued: see Sched.ready
             VarHandle.fullFence(); // publish, then flag (class comment)
             preemptLowerThan(g.level);
             sched.idle.wakep();
@@ -50,10 +51,12 @@ final class PriorityQueues implements RunQueuePolicy {
         }
         if (mine != null) {
             mine.prq.put(g, fromGoroutine, now);
+            g.queuePending = false;
             sched.idle.wakepFromRunningP();
             return;
         }
         global.put(g, false, now);
+        g.queuePending = false;
         sched.idle.wakep();
     }
 

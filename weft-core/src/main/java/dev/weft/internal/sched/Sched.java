@@ -5,7 +5,11 @@ import dev.weft.internal.util.Clock;
 import dev.weft.internal.util.SpinLock;
 import dev.weft.internal.vm.VirtualThreads;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One weft runtime's scheduler: Go's {@code schedt} plus {@code schedule}, {@code findRunnable},
@@ -91,6 +95,12 @@ public final class Sched {
     /** Ps that sysmon retook from stuck Ms; still stealable until their M retires them. Replaced under lock. */
     private volatile P[] retaken = new P[0];
     private volatile boolean stopped;
+    /** Won by the one close() that stops the carriers; the others wait for {@link #terminated}. */
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    /** Every runtime of the JVM not yet closed: deadlock detection looks at all of them. */
+    private static final Set<Sched> LIVE = ConcurrentHashMap.newKeySet();
 
     public Sched(SchedConfig c) {
         VirtualThreads.ensureAvailable();
@@ -137,7 +147,13 @@ public final class Sched {
             lock.unlock();
         }
         this.sysmon = new Sysmon(this);
+        LIVE.add(this);
         sysmon.start();
+    }
+
+    /** The runtimes of the JVM not yet closed (the default one included once started). */
+    static Set<Sched> liveRuntimes() {
+        return LIVE;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -232,11 +248,50 @@ public final class Sched {
     }
 
     /**
-     * Stops accepting goroutines from outside, waits until every goroutine has finished, then
-     * stops the carriers and sysmon.
+     * Stops accepting goroutines from outside, waits until every goroutine has finished (or
+     * sysmon finds the rest asleep for good), then stops the carriers and sysmon. Any number of
+     * threads may call it, at once or again later; each returns once the runtime has stopped.
      */
     public void close() {
-        boolean interrupted = goroutines.closeAndAwaitAll();
+        close(Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #close()} waiting at most {@code nanos} for the goroutines (Long.MAX_VALUE: no
+     * limit). On a timeout it returns false and the runtime stays as it was, closing: its
+     * goroutines keep running (and may start others), nothing new comes from outside, and a
+     * later close may wait again. Otherwise it stops the carriers and returns whether every
+     * goroutine ended (false if some were given up on, asleep for good).
+     */
+    public boolean close(long nanos) {
+        Goroutines.AwaitResult r = goroutines.closeAndAwait(nanos);
+        if (r == Goroutines.AwaitResult.TIMED_OUT) {
+            return false;
+        }
+        boolean interrupted = r == Goroutines.AwaitResult.ENDED_INTERRUPTED;
+        if (stopping.compareAndSet(false, true)) {
+            interrupted |= stopCarriers();
+            LIVE.remove(this);
+            terminated.countDown();
+        } else {
+            for (;;) {
+                try {
+                    terminated.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return goroutines.live() == 0;
+    }
+
+    /** The winning close(): stops and joins every carrier, then sysmon. Returns whether interrupted. */
+    private boolean stopCarriers() {
+        boolean interrupted = false;
         List<M> ms;
         lock.lock();
         try {
@@ -258,9 +313,7 @@ public final class Sched {
             }
         }
         sysmon.shutdown();
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        return interrupted;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -404,7 +457,19 @@ public final class Sched {
                         && m.p.status != P.RETAKEN) {
                     mine = m.p;
                 }
-                queues.ready(g, mine, carrier != caller);
+                g.queuePending = true;
+                try {
+                    queues.ready(g, mine, carrier != caller);
+                } catch (StackOverflowError | OutOfMemoryError e) {
+                    // Never let it escape: the JDK has marked the thread runnable and would not
+                    // submit it again. Field writes only here (no call can overflow): if the put
+                    // did not happen, sysmon queues the G (Diagnostics.recoverLostWakeups).
+                    if (g.queuePending) {
+                        g.queuePending = false;
+                        g.readyLost = true;
+                        Diagnostics.lostReadies = true;
+                    }
+                }
                 return;
             }
             if (s == GStatus.RUNNING) {
@@ -436,19 +501,29 @@ public final class Sched {
     // ---------------------------------------------------------------------------------------
     // The M loop
 
+    /**
+     * The M's scheduling loop. It survives any Throwable (an OutOfMemoryError in a queue, a bug):
+     * a carrier that died would take its P and every goroutine queued there with it. The handler
+     * allocates nothing itself and the loop goes on with whatever P the M still holds.
+     */
     void mstart(M m) {
         P p = m.nextp;
         m.nextp = null;
         acquirep(m, p);
         for (;;) {
-            G g = findRunnable(m);
-            if (g == null) {
-                return; // runtime stopped
+            try {
+                G g = findRunnable(m);
+                if (g == null) {
+                    return; // runtime stopped
+                }
+                if (m.spinning) {
+                    idle.resetSpinning(m);
+                }
+                execute(m, g);
+            } catch (Throwable t) {
+                m.failures++;
+                Diagnostics.warn("carrier " + m.getName() + " caught an error in its scheduling loop and carries on", t);
             }
-            if (m.spinning) {
-                idle.resetSpinning(m);
-            }
-            execute(m, g);
         }
     }
 

@@ -38,6 +38,8 @@ final class Sysmon extends Thread {
     private static final long MAX_DELAY = 10_000_000;
     private static final long WATCHING_MAX_DELAY = 500_000;
     private static final long SYSCALL_FORCE_RETAKE = 10_000_000;
+    /** How long an idle sysmon sleeps before it looks again anyway. */
+    private static final long IDLE_CHECK_NANOS = 100_000_000;
     /** How long "every goroutine asleep" must hold, unchanged, before it is a deadlock. */
     private static final long DEADLOCK_CONFIRM_NANOS = 20_000_000;
 
@@ -79,10 +81,38 @@ final class Sysmon extends Thread {
         this.cpuTimeSupported = cpu;
     }
 
+    /** Throwables sysmon caught and survived (an OutOfMemoryError, a bug); for tests and dumps. */
+    volatile long failures;
+
+    /**
+     * Sysmon must survive anything, errors thrown while handling errors included: without it
+     * nothing is preempted, handed off, timed or found deadlocked. The handler allocates nothing
+     * itself; the report may be lost to a second OutOfMemoryError, the thread is not.
+     */
     @Override
     public void run() {
-        long delay = MIN_DELAY;
-        int quietRounds = 0;
+        while (!shutdown) {
+            try {
+                loop();
+            } catch (Throwable t) {
+                failures++;
+                Diagnostics.warn("sysmon of a runtime caught an error and carries on", t);
+                LockSupport.parkNanos(this, MIN_DELAY); // never spin on a failure that repeats
+            }
+        }
+    }
+
+    private long delay = MIN_DELAY;
+    private int quietRounds;
+    /** Consecutive idle rounds that saw queued work nobody runs; see sleepUntilWorkLoop. */
+    private int strandedRounds;
+    /** About a millisecond of them (20 µs apart) before the spinning count is repaired. */
+    private static final int STRANDED_ROUNDS_BEFORE_REPAIR = 50;
+
+    /** When the lost-wake-up scan last ran while the runtime was busy (clock nanos). */
+    private long lastRecoveryScan;
+
+    private void loop() {
         while (!shutdown) {
             if (quietRounds == 0) {
                 delay = MIN_DELAY;
@@ -101,15 +131,14 @@ final class Sysmon extends Thread {
                 quietRounds = 0;
                 continue;
             }
+            Parking.wakeDeferred();
             long now = sched.clock.nanoTime();
-            rounds++;
-            try {
-                quietRounds = round(now, delay) ? 0 : quietRounds + 1;
-            } catch (RuntimeException | Error e) {
-                // sysmon must survive anything: without it nothing is preempted or handed off.
-                System.err.println("weft: sysmon of runtime '" + sched.name() + "' caught " + e);
-                e.printStackTrace();
+            if (now - lastRecoveryScan >= IDLE_CHECK_NANOS) {
+                lastRecoveryScan = now;
+                sched.diagnostics.recoverLostWakeups();
             }
+            rounds++;
+            quietRounds = round(now, delay) ? 0 : quietRounds + 1;
         }
     }
 
@@ -140,25 +169,48 @@ final class Sysmon extends Thread {
      */
     private void sleepUntilWork() {
         sleeping = true;
+        try {
+            sleepUntilWorkLoop();
+        } finally {
+            sleeping = false;
+        }
+    }
+
+    private void sleepUntilWorkLoop() {
         while (!shutdown && sched.allProcsIdle()) {
+            Parking.wakeDeferred();
+            if (sched.diagnostics.recoverLostWakeups() > 0) {
+                continue; // a P is leaving the idle list for it
+            }
             if (sched.anyQueuedWork()) {
                 // Every P idle with work queued: should not happen (the spinning protocol
                 // prevents it), but a wake-up is cheap insurance against a stranded goroutine.
+                // If it keeps happening, an error struck inside the protocol (a wakep that
+                // counted a spinner and failed before starting it): repair the count.
+                if (++strandedRounds > STRANDED_ROUNDS_BEFORE_REPAIR) {
+                    strandedRounds = 0;
+                    sched.idle.repairStaleSpinning();
+                }
                 sched.timers.wakeForDue();
                 LockSupport.parkNanos(this, MIN_DELAY);
                 continue;
             }
+            strandedRounds = 0;
             long next = sched.timers.earliest();
             if (next == Long.MAX_VALUE) {
                 if (checkDeadlock()) {
                     continue;
                 }
-                if (sched.model == Model.ONE_TO_ONE) {
-                    // Goroutines park without ever taking a P, so nothing would wake sysmon to
-                    // look for a deadlock again: look periodically.
+                if (sched.model == Model.ONE_TO_ONE || sched.diagnostics.waitingForOtherRuntimes()) {
+                    // ONE_TO_ONE: goroutines park without ever taking a P, so nothing would wake
+                    // sysmon to look for a deadlock again. Asleep beside an awake runtime: that
+                    // one may fall asleep too without waking us. Either way: look periodically.
                     LockSupport.parkNanos(this, MAX_DELAY);
                 } else {
-                    LockSupport.park(this);
+                    // Woken by the first P to leave the idle list; the bound is insurance, so
+                    // that a wake-up lost to an error (a deferred one, an M never woken) is
+                    // noticed within a tenth of a second, at ten cheap wake-ups a second.
+                    LockSupport.parkNanos(this, IDLE_CHECK_NANOS);
                 }
                 continue;
             }
@@ -171,7 +223,6 @@ final class Sysmon extends Thread {
             }
             LockSupport.parkNanos(this, wait);
         }
-        sleeping = false;
     }
 
     /**
@@ -184,9 +235,9 @@ final class Sysmon extends Thread {
         if (dump == null) {
             return false;
         }
-        long switches = sched.diagnostics.totalSwitches();
+        long switches = Diagnostics.jvmSwitches();
         LockSupport.parkNanos(this, DEADLOCK_CONFIRM_NANOS);
-        if (sched.diagnostics.totalSwitches() == switches) {
+        if (Diagnostics.jvmSwitches() == switches) {
             String confirmed = sched.diagnostics.deadlockCandidate();
             if (confirmed != null) {
                 sched.diagnostics.declareDeadlock(confirmed);

@@ -9,6 +9,8 @@ public enum WaitReason {
     NONE(""),
     JDK_PARK("park"),
     JOIN("goroutine join"),
+    /** A nested {@code Weft.run} inside a goroutine, waiting for its main goroutine. */
+    RUN_MAIN("run main"),
     CHAN_RECEIVE("chan receive"),
     CHAN_SEND("chan send"),
     CHAN_RECEIVE_NIL("chan receive (nil chan)"),

@@ -21,7 +21,15 @@ public final class SpinLock {
     /** Whether the JVM runs with assertions on (-ea): then the owner is recorded and checked. */
     private static final boolean CHECKED = SpinLock.class.desiredAssertionStatus();
 
-    private volatile int held;
+    /**
+     * 1 while held, 0 when free. Public for one reason: a section that must release the lock even
+     * when the stack is exhausted writes {@code lock.held = 0} in its {@code finally} block
+     * instead of calling {@link #unlock()}, because there any call, {@code unlock()} included,
+     * can throw StackOverflowError and leave the lock held for ever. (The JDK's own locks are
+     * protected by {@code @ReservedStackAccess}, JEP 270, which only the JDK may use.) A volatile
+     * write is a release, exactly what {@code unlock()} does; it skips only the owner check.
+     */
+    public volatile int held;
     /** The holding thread, recorded only when {@link #CHECKED}; for {@link #assertHeld}. */
     private Thread owner;
 
@@ -35,11 +43,14 @@ public final class SpinLock {
     }
 
     public void lock() {
+        // Read before the CAS: once the lock is taken, nothing here may call anything that could
+        // overflow the stack and leave the lock held by a caller that never got to its try block.
+        Thread me = CHECKED ? Thread.currentThread() : null;
         if (!HELD.compareAndSet(this, 0, 1)) {
             lockSlow();
         }
         if (CHECKED) {
-            owner = Thread.currentThread();
+            owner = me;
         }
     }
 
@@ -72,7 +83,7 @@ public final class SpinLock {
      * holds this lock; without them, costs nothing.
      */
     public void assertHeld() {
-        if (CHECKED && owner != Thread.currentThread()) {
+        if (CHECKED && (held == 0 || owner != Thread.currentThread())) {
             throw new AssertionError("weft: a method that needs the lock was called without it (held by "
                     + owner + ")");
         }

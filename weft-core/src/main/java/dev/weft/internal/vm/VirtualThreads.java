@@ -9,7 +9,8 @@ import java.util.concurrent.Executor;
 /**
  * Access to the JDK's package-private virtual-thread scheduler hook.
  *
- * <p>Five things are reached, all resolved once when this class initialises:
+ * <p>Six things are reached, all resolved once when this class initialises (the sixth,
+ * {@code VirtualThread.defaultScheduler()}, is where weft sends the JDK's own service threads):
  * <ul>
  *   <li>{@code ThreadBuilders.newVirtualThread(Executor, String, int, Runnable)}: builds an
  *       unstarted virtual thread whose scheduler is the given executor. weft passes each
@@ -40,7 +41,9 @@ public final class VirtualThreads {
     private static final MethodHandle NEW_THREAD;        // (Executor, String, int, Runnable) -> Thread
     private static final VarHandle RUN_CONTINUATION;     // VirtualThread.runContinuation
     private static final MethodHandle CURRENT_CARRIER;   // () -> Thread
+    private static final Executor DEFAULT_SCHEDULER;     // VirtualThread.defaultScheduler()
     private static final VarHandle STATE;                // VirtualThread.state
+    private static final VarHandle PARK_PERMIT;          // VirtualThread.parkPermit
     private static final int YIELDED;                    // VirtualThread.YIELDED
     private static final int SUSPENDED;                  // VirtualThread.SUSPENDED (a bit)
     private static final Throwable FAILURE;
@@ -52,7 +55,9 @@ public final class VirtualThreads {
         MethodHandle newThread = null;
         VarHandle runContinuation = null;
         MethodHandle currentCarrier = null;
+        Executor defaultScheduler = null;
         VarHandle state = null;
+        VarHandle parkPermit = null;
         int yielded = -1;
         int suspended = 0;
         Throwable failure = null;
@@ -68,16 +73,21 @@ public final class VirtualThreads {
             currentCarrier = MethodHandles.privateLookupIn(Thread.class, caller)
                     .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
             MethodHandles.Lookup inVirtualThread = MethodHandles.privateLookupIn(virtualThread, caller);
+            defaultScheduler = (Executor) inVirtualThread.findStatic(virtualThread, "defaultScheduler",
+                    MethodType.methodType(Executor.class)).invoke();
             state = inVirtualThread.findVarHandle(virtualThread, "state", int.class);
+            parkPermit = inVirtualThread.findVarHandle(virtualThread, "parkPermit", boolean.class);
             yielded = (int) inVirtualThread.findStaticVarHandle(virtualThread, "YIELDED", int.class).get();
             suspended = (int) inVirtualThread.findStaticVarHandle(virtualThread, "SUSPENDED", int.class).get();
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (Throwable e) {
             failure = e;
         }
         NEW_THREAD = newThread;
+        DEFAULT_SCHEDULER = defaultScheduler;
         RUN_CONTINUATION = runContinuation;
         CURRENT_CARRIER = currentCarrier;
         STATE = state;
+        PARK_PERMIT = parkPermit;
         YIELDED = yielded;
         SUSPENDED = suspended;
         FAILURE = failure;
@@ -113,6 +123,14 @@ public final class VirtualThreads {
         }
     }
 
+    /**
+     * The JDK's own virtual-thread scheduler (its ForkJoinPool), for threads weft must not run:
+     * see {@link JdkServiceThreads}.
+     */
+    public static Executor defaultScheduler() {
+        return DEFAULT_SCHEDULER;
+    }
+
     /** The task the JDK will pass to {@code scheduler.execute} for this virtual thread. */
     public static Runnable runContinuation(Thread virtualThread) {
         return (Runnable) RUN_CONTINUATION.get(virtualThread);
@@ -139,6 +157,18 @@ public final class VirtualThreads {
      */
     public static boolean isYielded(Thread virtualThread) {
         return ((int) STATE.getVolatile(virtualThread) & ~SUSPENDED) == YIELDED;
+    }
+
+    /**
+     * Recovery of a lost wake-up: clears the park permit of a virtual thread that is parked, so
+     * that the next {@code LockSupport.unpark} takes effect. The JDK's unpark sets the permit
+     * first and only then marks the thread runnable and submits it; an error in between (a
+     * StackOverflowError in the unparking thread) leaves the permit set on a parked thread, and
+     * every later unpark then does nothing. Only for a thread known to be parked in a wait whose
+     * condition is already met: a spurious wake-up is harmless there.
+     */
+    public static void clearParkPermit(Thread virtualThread) {
+        PARK_PERMIT.setVolatile(virtualThread, false);
     }
 
     /**

@@ -1,0 +1,13 @@
+package dev.weft.internal.sched;
+
+/**
+ * The completion flag of one weft wait (a channel waiter, a select, a sync queue node), which the
+ * waiter's waker sets under the primitive's lock before it wakes the thread. A goroutine parks
+ * with it ({@link Parking#park(Object, WaitReason, Object, WaitCompletion)}), so that sysmon can
+ * find a goroutine whose wait is complete but whose wake-up was lost to an error the waker could
+ * not recover from (a StackOverflowError striking between the two), and wake it.
+ */
+public interface WaitCompletion {
+    /** Whether the wait is over; a volatile read. */
+    boolean completed();
+}
