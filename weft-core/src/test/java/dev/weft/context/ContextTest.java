@@ -599,6 +599,8 @@ class ContextTest {
                             Context t = parent.withValue(new Key1(i), i).withTimeout(Duration.ofHours(1));
                             Context d = t.withDeadline(Instant.now().plusSeconds(60))) {
                         assertThat(d.value(new Key1(i))).isEqualTo(i);
+                        assertThat(children(parent)).isEqualTo(2);
+                        assertThat(c.err()).isNull();
                     }
                 }
                 assertThat(rt.goroutineCount()).isEqualTo(goroutines);
