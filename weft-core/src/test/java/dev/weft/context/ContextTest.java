@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.Go;
 import dev.weft.Goroutine;
+import dev.weft.SchedulingPolicy;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
 import dev.weft.chan.Select;
@@ -561,6 +562,32 @@ class ContextTest {
             });
         }
         assertThat(failures).isEmpty();
+    }
+
+    /**
+     * The same invariant, forced: under PRIORITY on one processor, closing done() hands the
+     * processor to the higher-priority waiter before cancel() has returned (the canceller yields
+     * inside the close), and the waiter must still see err() set.
+     */
+    @Test
+    void aWaiterThatRunsInsideTheCancelStillSeesErr() {
+        try (Weft rt = Weft.builder().procs(1).policy(SchedulingPolicy.PRIORITY).build()) {
+            rt.run(() -> {
+                for (int round = 0; round < 20; round++) {
+                    Context ctx = Context.background().withCancel();
+                    AtomicReference<Throwable> seen = new AtomicReference<>(new AssertionError("not woken"));
+                    Goroutine waiter = Go.go(20, () -> {
+                        ctx.done().recv();
+                        seen.set(ctx.err());
+                    });
+                    awaitTrue(() -> waiter.status().equals("chan receive"));
+                    Goroutine canceller = Go.go(2, ctx::cancel);
+                    canceller.join();
+                    waiter.join();
+                    assertThat(seen.get()).as("round %d", round).isSameAs(Context.CANCELED);
+                }
+            });
+        }
     }
 
     /** A goroutine parked on a descendant's done() is woken by an ancestor's cancel. */
