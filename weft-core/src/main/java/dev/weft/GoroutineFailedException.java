@@ -1,6 +1,9 @@
 package dev.weft;
 
-/** A checked exception escaped a goroutine run by {@link Weft#run}; the cause is that exception. */
+/**
+ * A checked exception escaped a goroutine whose failure is rethrown to a waiting caller, by
+ * {@link Weft#run} or {@link dev.weft.context.ErrGroup#await}; the cause is that exception.
+ */
 public final class GoroutineFailedException extends RuntimeException {
     private final long goroutineId;
 

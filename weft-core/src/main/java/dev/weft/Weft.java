@@ -9,6 +9,7 @@ import dev.weft.internal.sched.SchedStats;
 import dev.weft.internal.util.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -132,6 +133,24 @@ public final class Weft implements AutoCloseable {
         if (t != null) {
             throw new GoroutineFailedException(g.id(), t);
         }
+    }
+
+    /**
+     * An {@link ExecutorService} that runs each task as a goroutine of this runtime, as
+     * {@link #go} would: {@code CompletableFuture.supplyAsync(f, rt.executor())} runs {@code f} on
+     * a goroutine, and code written against {@code ExecutorService} gets goroutines unchanged.
+     *
+     * <p>Each call returns a new executor with its own lifecycle, like
+     * {@code Executors.newVirtualThreadPerTaskExecutor()}: its {@code shutdown}, {@code close}
+     * (the JDK's default: shut down, then wait for its tasks) and {@code awaitTermination} concern
+     * only the tasks submitted through it, so a try-with-resources block on one cannot break
+     * another user of the runtime, and none of them closes the runtime. There is no queue: a task
+     * becomes a goroutine at once, so {@code shutdownNow} returns only tasks still waiting in a run
+     * queue (normally none) and interrupts the running ones, which weft's own waits (channels,
+     * sync) ignore. After the runtime is closed, submitting from outside it is rejected.
+     */
+    public ExecutorService executor() {
+        return new WeftExecutor(this);
     }
 
     /**
