@@ -155,7 +155,8 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         System.out.println("With slices every wait is bounded by a few slices (hogs take turns with everyone); without,");
-        System.out.println("a hog keeps its carrier until it stops and whoever queues behind it waits that long (see max).");
+        System.out.println("a hog keeps its carrier until it stops, and a round that queues behind one waits that long");
+        System.out.println("(see max; whether one does depends on which processors the pair and the hogs land on).");
     }
 
     /** An engine the priority comparison runs the mixed workload on. */
