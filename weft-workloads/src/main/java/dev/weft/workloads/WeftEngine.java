@@ -9,11 +9,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * The workloads on one weft runtime, which this engine builds and owns: goroutines
+ * The workloads on one weft runtime, which this engine builds, owns and closes: goroutines
  * ({@code Go.go}; {@code Weft.go} from the platform thread of {@link #runOnPlatformThread}),
  * channels for pipes, {@code Go.yield}, {@code Go.sleep}, {@code Go.checkpoint} and
- * priorities. Callers build one per measured run, outside the timed part, so that no runtime's
- * idle carriers linger beside another peer's run.
+ * priorities. The runtime's uncaught-exception handler is the engine's: it records the first
+ * failure of any goroutine for {@link #run} to rethrow. {@code weft bench} builds one per
+ * measured run, outside the timed part, so that no runtime's idle carriers linger beside
+ * another peer's run; a JMH trial or the demo runs several workloads on one.
  */
 public final class WeftEngine implements Engine {
     private final Weft rt;
@@ -65,7 +67,7 @@ public final class WeftEngine implements Engine {
     /** Priorities order goroutines under the PRIORITY policy; FIFO records and ignores them. */
     @Override
     public Task start(int priority, Runnable body) {
-        return new GoroutineTask(Go.go(priority, body));
+        return new GoroutineTask(Thread.currentThread() == outsideCaller ? rt.go(priority, body) : Go.go(priority, body));
     }
 
     @Override

@@ -228,11 +228,17 @@ class WorkloadsTest {
     }
 
     @Test
-    void theWeftEngineRunsOnTheRuntimeItWasGiven() {
+    void theWeftEngineStartsEveryTaskOnItsOwnRuntimeFromInsideAndFromOutside() {
         try (WeftEngine e = new WeftEngine(Weft.builder().procs(3).name("engine-test"))) {
             Workloads.spawn(e, 10);
             assertThat(e.runtime().procs()).isEqualTo(3);
-            assertThat(e.runtime().stats().created()).isGreaterThanOrEqualTo(11); // main and ten
+            assertThat(e.runtime().stats().created()).isEqualTo(11); // main and ten
+            // From a platform thread, Go.go would start on the JVM's default runtime instead.
+            e.runOnPlatformThread(() -> {
+                e.start(() -> {}).join();
+                e.start(Workloads.HOG_PRIORITY, () -> {}).join();
+            });
+            assertThat(e.runtime().stats().created()).isEqualTo(13);
         }
     }
 
