@@ -1,5 +1,8 @@
 package dev.weft.bench;
 
+import dev.weft.workloads.Engine;
+import dev.weft.workloads.Outcome;
+import dev.weft.workloads.Workloads;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,39 +30,39 @@ public class ChanBench2 {
     @Param({"weft", "weft-priority", "vthread"})
     public String peer;
 
-    private Peer p;
+    private Engine engine;
 
     @Setup(Level.Trial)
     public void setUp() {
-        p = new Peer(peer, 2);
+        engine = Engines.of(peer, 2);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        p.close();
+        engine.close();
     }
 
     @Benchmark
     @OperationsPerInvocation(ChanBench.ROUNDS)
-    public long pingPong() throws InterruptedException {
-        return ChanBench.pingPongOn(p, peer);
+    public Outcome pingPong() {
+        return Workloads.pingPong(engine, ChanBench.ROUNDS);
     }
 
     @Benchmark
     @OperationsPerInvocation(ChanBench.RING_HOPS)
-    public int ring() throws InterruptedException {
-        return ChanBench.ringOn(p, peer, ChanBench.RING_HOPS);
+    public Outcome ring() {
+        return Workloads.ring(engine, ChanBench.RING_HOPS);
     }
 
     @Benchmark
-    @OperationsPerInvocation(ChanBench.PRODUCERS * ChanBench.PER_PRODUCER)
-    public long fanIn() throws InterruptedException {
-        return ChanBench.fanInOn(p, peer);
+    @OperationsPerInvocation(ChanBench.PRODUCERS * Workloads.PER_PRODUCER)
+    public Outcome fanIn() {
+        return Workloads.fanIn(engine, ChanBench.PRODUCERS);
     }
 
     @Benchmark
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
-    public long skynet() throws InterruptedException {
-        return ChanBench.skynetOn(p, peer);
+    public Outcome skynet() {
+        return Workloads.skynet(engine, ChanBench.SKYNET_LEAVES);
     }
 }

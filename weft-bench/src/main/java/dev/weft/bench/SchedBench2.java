@@ -1,5 +1,8 @@
 package dev.weft.bench;
 
+import dev.weft.workloads.Engine;
+import dev.weft.workloads.Outcome;
+import dev.weft.workloads.Workloads;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** {@link SchedBench}'s ping-pong at parallelism 2 (weft: procs 2), beside the procs-1 figure. */
+/** {@link SchedBench}'s park/unpark ping-pong at parallelism 2 (weft: procs 2), beside the procs-1 figure. */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -27,21 +30,21 @@ public class SchedBench2 {
     @Param({"weft", "vthread"})
     public String peer;
 
-    private Peer p;
+    private Engine engine;
 
     @Setup(Level.Trial)
     public void setUp() {
-        p = new Peer(peer, 2);
+        engine = Engines.of(peer, 2);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        p.close();
+        engine.close();
     }
 
     @Benchmark
     @OperationsPerInvocation(SchedBench.ROUNDS)
-    public int pingPongProcs2() throws InterruptedException {
-        return SchedBench.pingPongOn(p);
+    public Outcome pingPongProcs2() {
+        return Workloads.parkPingPong(engine, SchedBench.ROUNDS);
     }
 }

@@ -1,9 +1,9 @@
 package dev.weft.bench;
 
-import dev.weft.Go;
-import java.time.Duration;
+import dev.weft.workloads.Engine;
+import dev.weft.workloads.Outcome;
+import dev.weft.workloads.Workloads;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,10 +19,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Sleepers (issue 4): 100,000 threads each sleep 10 ms once, all started from one thread of the
- * peer and joined; wall time per run. weft sleeps with {@code Go.sleep} on its per-P timer heaps,
- * JDK virtual threads with {@code Thread.sleep} on the default scheduler (its delay queue), both
- * at parallelism 2 (the machine's cores). The lower bound is 10 ms plus spawning 100,000 threads.
+ * Sleepers (issue 4): the catalogue's sleepers workload, 100,000 threads each sleeping 10 ms
+ * once, all started from one thread of the peer and joined; wall time per run. weft sleeps with
+ * {@code Go.sleep} on its per-P timer heaps, JDK virtual threads with {@code Thread.sleep} on
+ * the default scheduler (its delay queue), both at parallelism 2 (the machine's cores). The
+ * lower bound is 10 ms plus spawning 100,000 threads.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -36,42 +37,20 @@ public class SleepBench {
     @Param({"weft", "vthread"})
     public String peer;
 
-    private Peer p;
+    private Engine engine;
 
     @Setup(Level.Trial)
     public void setUp() {
-        p = new Peer(peer, 2);
+        engine = Engines.of(peer, 2);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        p.close();
+        engine.close();
     }
 
     @Benchmark
-    public int sleepers() throws InterruptedException {
-        AtomicInteger woke = new AtomicInteger();
-        boolean weft = peer.startsWith("weft");
-        p.run(() -> {
-            Thread[] ts = new Thread[SLEEPERS];
-            for (int i = 0; i < ts.length; i++) {
-                ts[i] = p.start(() -> {
-                    if (weft) {
-                        Go.sleep(Duration.ofMillis(10));
-                    } else {
-                        try {
-                            Thread.sleep(10);
-                        } catch (InterruptedException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                    woke.incrementAndGet();
-                });
-            }
-            for (Thread t : ts) {
-                SchedBench.joinQuietly(t);
-            }
-        });
-        return SchedBench.check(woke.get(), SLEEPERS);
+    public Outcome sleepers() {
+        return Workloads.sleepers(engine, SLEEPERS);
     }
 }

@@ -1,11 +1,12 @@
 package dev.weft.cli;
 
-import dev.weft.Go;
-import dev.weft.Goroutine;
 import dev.weft.ThreadingModel;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
 import dev.weft.sync.WaitGroup;
+import dev.weft.workloads.Engine;
+import dev.weft.workloads.WeftEngine;
+import dev.weft.workloads.Workloads;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -39,8 +39,9 @@ import org.jfree.data.category.DefaultCategoryDataset;
  * The classic comparison of threading models, measured on one workload set: what a thread costs
  * to create, what a parked one costs in memory, what a switch costs, and how CPU-bound work
  * scales over the processors. Each figure comes from the same weft program run under
- * {@link ThreadingModel#M_N}, {@link ThreadingModel#N_1} and {@link ThreadingModel#ONE_TO_ONE};
- * every workload checks its own result.
+ * {@link ThreadingModel#M_N}, {@link ThreadingModel#N_1} and {@link ThreadingModel#ONE_TO_ONE}:
+ * the catalogue's spawn, channel ping-pong and CPU work ({@link Workloads}, which check their
+ * own results), and a parked-memory measure of its own.
  *
  * <p>Memory per parked thread is the growth, while the threads are parked, of the live heap
  * after a full GC plus the threads' native memory as the JVM's native memory tracking counts it
@@ -53,56 +54,37 @@ final class ModelComparison {
     record Row(ThreadingModel model, double createNanos, int created, double parkedBytes, int parked,
                double roundTripNanos, int roundTrips, double speedup) {}
 
-    /** Sizes: {@code parked} and {@code spawn} are used as given for M_N and N_1, capped for ONE_TO_ONE. */
-    record Sizes(int spawn, int parked, int roundTrips, int kernelCap, long cpuWorkMillis) {}
+    /** How much of each: {@code parked} and {@code spawn} are used as given for M_N and N_1, capped for ONE_TO_ONE. */
+    record Counts(int spawn, int parked, int roundTrips, int kernelCap, long cpuWorkMillis) {}
 
-    /** {@code loopsPerMilli}: loops of the CPU workload's 1,000-step inner loop per millisecond of CPU. */
-    static List<Row> run(int procs, Sizes sizes, long loopsPerMilli) {
+    /**
+     * Each model on a fresh runtime: the catalogue's CPU work, spawn and channel ping-pong, then
+     * the parked-memory figure. {@code loopsPerMilli}: loops of the catalogue's CPU work per
+     * millisecond ({@link Workloads#loopsPerMilli}).
+     */
+    static List<Row> run(int procs, Counts counts, long loopsPerMilli) {
         List<Row> rows = new ArrayList<>();
         for (ThreadingModel model : ThreadingModel.values()) {
             boolean kernel = model == ThreadingModel.ONE_TO_ONE;
-            int spawn = kernel ? Math.min(sizes.spawn(), sizes.kernelCap()) : sizes.spawn();
-            int parked = kernel ? Math.min(sizes.parked(), sizes.kernelCap()) : sizes.parked();
-            int trips = kernel ? Math.max(1, sizes.roundTrips() / 10) : sizes.roundTrips();
-            try (Weft rt = Weft.builder().model(model).procs(procs).name("models-" + model).build()) {
+            int spawn = kernel ? Math.min(counts.spawn(), counts.kernelCap()) : counts.spawn();
+            int parked = kernel ? Math.min(counts.parked(), counts.kernelCap()) : counts.parked();
+            int trips = kernel ? Math.max(1, counts.roundTrips() / 10) : counts.roundTrips();
+            try (WeftEngine e = new WeftEngine(Weft.builder().model(model).procs(procs).name("models-" + model))) {
                 // CPU work first, while no other thread of the comparison is still winding down.
-                double speedup = speedup(rt, procs, Math.max(1, sizes.cpuWorkMillis() * loopsPerMilli));
-                double create = createNanos(rt, spawn);
-                double trip = roundTripNanos(rt, trips);
-                double bytes = parkedBytes(rt, parked);
+                double speedup = speedup(e, procs, Math.max(1, counts.cpuWorkMillis() * loopsPerMilli));
+                double create = (double) Workloads.spawn(e, spawn).nanos() / spawn;
+                double trip = (double) Workloads.pingPong(e, trips).nanos() / trips;
+                double bytes = parkedBytes(e, parked);
                 rows.add(new Row(model, create, spawn, bytes, parked, trip, trips, speedup));
             }
         }
         return rows;
     }
 
-    private static double createNanos(Weft rt, int n) {
-        long[] sum = new long[1];
-        long t0 = System.nanoTime();
-        rt.run(() -> {
-            Goroutine[] gs = new Goroutine[n];
-            long[] parts = new long[n];
-            for (int i = 0; i < n; i++) {
-                int k = i;
-                gs[i] = Go.go(() -> parts[k] = k);
-            }
-            for (Goroutine g : gs) {
-                g.join();
-            }
-            for (long p : parts) {
-                sum[0] += p;
-            }
-        });
-        long elapsed = System.nanoTime() - t0;
-        DemoCommand.check(sum[0] == (long) n * (n - 1) / 2, "create: sum " + sum[0]);
-        return (double) elapsed / n;
-    }
-
     /** Parks n goroutines on a channel, measures the growth of the process, releases them. */
-    private static double parkedBytes(Weft rt, int n) {
+    private static double parkedBytes(WeftEngine e, int n) {
         long[] grown = new long[1];
-        int[] released = new int[1];
-        rt.run(() -> {
+        e.run(() -> {
             Chan<Integer> gate = Chan.make();
             WaitGroup started = new WaitGroup();
             WaitGroup finished = new WaitGroup();
@@ -110,7 +92,7 @@ final class ModelComparison {
             finished.add(n);
             long before = footprint();
             for (int i = 0; i < n; i++) {
-                Go.go(() -> {
+                e.start(() -> {
                     started.done();
                     gate.recv();
                     finished.done();
@@ -120,9 +102,7 @@ final class ModelComparison {
             grown[0] = footprint() - before;
             gate.close();
             finished.await();
-            released[0] = n;
         });
-        DemoCommand.check(released[0] == n, "parked: released " + released[0]);
         return (double) grown[0] / n;
     }
 
@@ -158,73 +138,18 @@ final class ModelComparison {
         return nativeThreadBytes() > 0;
     }
 
-    private static double roundTripNanos(Weft rt, int trips) {
-        long[] sum = new long[1];
-        long t0 = System.nanoTime();
-        rt.run(() -> {
-            Chan<Integer> ping = Chan.make();
-            Chan<Integer> pong = Chan.make();
-            Goroutine echo = Go.go(() -> {
-                for (Integer v : ping) {
-                    pong.send(v);
-                }
-            });
-            for (int i = 0; i < trips; i++) {
-                ping.send(i);
-                sum[0] += pong.recv();
-            }
-            ping.close();
-            echo.join();
-        });
-        long elapsed = System.nanoTime() - t0;
-        DemoCommand.check(sum[0] == (long) trips * (trips - 1) / 2, "ping-pong: sum " + sum[0]);
-        return (double) elapsed / trips;
-    }
-
     /**
      * Time of one goroutine doing all the work over the time of 2 x procs goroutines sharing it,
      * each the best of three runs (a noisy machine only ever adds time).
      */
-    private static double speedup(Weft rt, int procs, long iterations) {
+    private static double speedup(Engine e, int procs, long loops) {
         long serial = Long.MAX_VALUE;
         long parallel = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
-            serial = Math.min(serial, timeCpuWork(rt, 1, iterations));
-            parallel = Math.min(parallel, timeCpuWork(rt, 2 * procs, iterations));
+            serial = Math.min(serial, Workloads.cpuWork(e, 1, loops).nanos());
+            parallel = Math.min(parallel, Workloads.cpuWork(e, 2 * procs, loops).nanos());
         }
         return (double) serial / parallel;
-    }
-
-    private static long timeCpuWork(Weft rt, int workers, long iterations) {
-        long[] results = new long[workers];
-        long t0 = System.nanoTime();
-        rt.run(() -> {
-            CountDownLatch done = new CountDownLatch(workers);
-            for (int w = 0; w < workers; w++) {
-                int id = w;
-                Go.go(() -> {
-                    long x = 0;
-                    for (long k = id; k < iterations; k += workers) {
-                        for (int j = 0; j < 1000; j++) {
-                            x += Long.numberOfTrailingZeros(x + j) + 1;
-                        }
-                        Go.checkpoint();
-                    }
-                    results[id] = x;
-                    done.countDown();
-                });
-            }
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        long elapsed = System.nanoTime() - t0;
-        for (long r : results) {
-            DemoCommand.check(r > 0, "cpu work");
-        }
-        return elapsed;
     }
 
     static void print(List<Row> rows, int procs) {

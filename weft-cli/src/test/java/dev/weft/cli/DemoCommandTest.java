@@ -7,9 +7,14 @@ import java.io.StringWriter;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
-/** The demo on tiny sizes: every workload checks its own result, and bad options are refused. */
+/**
+ * The demo on tiny sizes: it runs every section and prints the catalogue's checked results, and
+ * bad options are refused. The workloads themselves are tested in weft-workloads.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DemoCommandTest {
 
@@ -30,7 +35,7 @@ class DemoCommandTest {
         }
         String text = buf.toString();
         assertThat(rc).isZero();
-        assertThat(text).contains("spawn 1000", "sum 499500", "ping-pong 1000", "1000 round trips",
+        assertThat(text).contains("spawn 1000", "sum 499500", "park ping-pong 1000", "1000 round trips",
                 "fork-join fib(15)", "fib = 610",
                 "skynet 100", "sum 4950", "context switch", "steals", "sleepers 100x10ms", "lateness p50",
                 "mixed: 4 CPU hogs", "10 ms (default)", "off (1 hour)",
@@ -40,25 +45,18 @@ class DemoCommandTest {
         assertThat(chart.toFile().length()).isPositive();
     }
 
-    @Test
-    void skynetChecksItsSumOnEverySize() {
-        try (dev.weft.Weft rt = dev.weft.Weft.builder().procs(2).name("skynet-test").build()) {
-            assertThat(DemoCommand.skynet(rt, 1)).isEqualTo("sum 0");
-            assertThat(DemoCommand.skynet(rt, 10)).isEqualTo("sum 45");
-            assertThat(DemoCommand.skynet(rt, 10_000)).isEqualTo("sum 49995000");
-        }
-    }
-
-    @Test
-    void aSkynetSizeThatIsNotAPowerOf10IsRefused() {
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "--skynet;500;the skynet size must be a power of 10 (1, 10, 100, ...), not 500",
+            "--fib;5;fib n must be at least the cutoff 12, not 5",
+            "--spawn;0;every size must be positive",
+            "--procs;0;--procs, --hog-millis, --model-parked and --kernel-threads must be positive"})
+    void aSizeNoWorkloadCanRunIsRefusedWithTheCataloguesReason(String option, String value, String message) {
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(new Main()).setErr(new PrintWriter(err));
-        int rc = cl.execute("demo", "--skynet", "500");
+        int rc = cl.execute("demo", option, value);
         assertThat(rc).isNotZero();
-        assertThat(err.toString()).contains("--skynet must be a power of 10");
-        assertThat(DemoCommand.isPowerOf10(0)).isFalse();
-        assertThat(DemoCommand.isPowerOf10(100)).isTrue();
-        assertThat(DemoCommand.isPowerOf10(110)).isFalse();
+        assertThat(err.toString()).contains(message);
     }
 
     @Test

@@ -2,15 +2,22 @@ package dev.weft.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.weft.workloads.JvmPeer;
+import dev.weft.workloads.Peer;
+import dev.weft.workloads.Sizes;
+import dev.weft.workloads.Workload;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.IntConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,15 +25,17 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code weft bench}: the fixed set of workloads on weft and its peers in one process run,
- * alternating, with ratios (see {@link Harness} for why alternating). Writes the table, JSON
- * and chart to the output folder; prints the table (or with {@code --json} the JSON) on stdout
- * and progress on stderr.
+ * {@code weft bench}: the rows of the workload catalogue ({@link Workload}) on weft and its peers
+ * in one process run, alternating, with ratios (see {@link Harness} for why alternating).
+ * Writes the table, JSON and chart to the output folder; prints the table (or with
+ * {@code --json} the JSON) on stdout and progress on stderr. Sizes and their validation are the
+ * catalogue's ({@link Sizes}); this class maps options onto them.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run spawn, skynet, ping-pong, ring, fan-in, fork-join fib, sleepers, yield and a mixed "
-                + "latency workload on weft and its peers (JDK virtual and platform threads, optionally Go), "
-                + "alternating, and print each median and the ratio weft/peer.",
+        description = {"Run spawn (from a task and from a platform thread), skynet, ping-pong (over channels, "
+                + "park/unpark, SynchronousQueue, LinkedTransferQueue, Exchanger), ring, fan-in, fork-join fib, "
+                + "sleepers, yield and a mixed latency workload on weft and its peers (JDK virtual and platform "
+                + "threads, optionally Go), alternating, and print each median and the ratio weft/peer.",
                 "Writes bench.md, bench.json and bench.png to the output folder."})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -54,6 +63,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--with-go", description = "Also build and run the Go versions in bench/go (skipped, with a note, without a Go toolchain).")
     boolean withGo;
 
+    @Option(names = "--run-timeout", paramLabel = "SECONDS",
+            description = "The longest one peer's run of one workload may take before the bench stops with an error "
+                    + "(default: 300, quick: 60).")
+    Integer runTimeout;
+
     @Option(names = "--json", description = "Print the report as JSON on stdout instead of the table.")
     boolean json;
 
@@ -66,8 +80,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skynet", paramLabel = "N", description = "Override: leaves of skynet, a power of 10.")
     Integer skynet;
 
-    @Option(names = "--rounds", paramLabel = "N", description = "Override: ping-pong round trips.")
+    @Option(names = "--rounds", paramLabel = "N", description = "Override: round trips of the channel and park/unpark ping-pongs.")
     Integer rounds;
+
+    @Option(names = "--jdk-rounds", paramLabel = "N",
+            description = "Override: round trips of the SynchronousQueue, LinkedTransferQueue and Exchanger ping-pongs.")
+    Integer jdkRounds;
 
     @Option(names = "--hops", paramLabel = "N", description = "Override: ring hops.")
     Integer hops;
@@ -86,6 +104,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--mixed-rounds", paramLabel = "N", description = "Override: timed round trips of the mixed workload.")
     Integer mixedRounds;
+
+    /** The rows that measure a JDK rendezvous class on every peer. */
+    private static final Set<Workload> JDK_RENDEZVOUS = EnumSet.of(Workload.SYNCHRONOUS_QUEUE, Workload.TRANSFER_QUEUE,
+            Workload.EXCHANGER);
 
     static final class WorkloadNames extends ArrayList<String> {
         WorkloadNames() {
@@ -108,6 +130,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (warm < 0) {
             throw bad("--warmup must not be negative, not " + warm);
+        }
+        int timeoutSeconds = runTimeout != null ? runTimeout : quick ? 60 : 300;
+        if (timeoutSeconds < 1) {
+            throw bad("--run-timeout must be at least 1 second, not " + timeoutSeconds);
         }
         Sizes sizes = sizes();
         List<Workload> ws = selectedWorkloads();
@@ -149,17 +175,23 @@ public final class BenchCommand implements Callable<Integer> {
             notes.add("mixed on JDK virtual threads: the hogs hold every carrier until their deadline (100 ms + 2 ms "
                     + "per round), so that figure is a lower bound set by the deadline, not a measured latency.");
         }
+        if (ws.stream().anyMatch(JDK_RENDEZVOUS::contains) && ps.stream().anyMatch(p -> p instanceof JvmPeer j && j.isWeft())) {
+            notes.add("SynchronousQueue, LinkedTransferQueue and Exchanger spin before they park unless their carrier "
+                    + "is a ForkJoinWorkerThread with queued work (the JDK default scheduler's carriers are): a scheduler "
+                    + "whose carriers are not pays that spin on every hand-off, which at one processor delays the very "
+                    + "partner being waited for.");
+        }
         notes.add("JDK virtual threads run on the JVM-wide default scheduler (parallelism = available processors), "
                 + "and weft 1:1 and JDK platform threads are scheduled by the kernel on every processor: "
                 + "in the procs-1 rows only the weft M:N/N:1 peers and Go are held to one processor.");
         err.printf("weft bench%s: %d warm-up(s) + %d iterations, sizes:%n", quick ? " --quick" : "", warm, iters);
         for (Workload w : ws) {
-            err.printf("  %-12s %s%n", w.id, w.size(sizes));
+            err.printf("  %-19s %s%n", w.id(), w.size(sizes));
         }
         List<Report.Samples> samples;
         try {
             Sizes osThreadSizes = sizes.cappedAt(quick ? Sizes.QUICK_OS_THREAD_CAPS : Sizes.OS_THREAD_CAPS);
-            samples = new Harness(ws, ps, sizes, osThreadSizes, warm, iters, err).run();
+            samples = new Harness(ws, ps, sizes, osThreadSizes, warm, iters, Duration.ofSeconds(timeoutSeconds), err).run();
         } catch (RuntimeException e) {
             err.println();
             err.println("weft bench: failed: " + e.getMessage());
@@ -185,9 +217,18 @@ public final class BenchCommand implements Callable<Integer> {
     private Sizes sizes() {
         Sizes base = quick ? Sizes.QUICK : Sizes.FULL;
         try {
-            return new Sizes(or(spawn, base.spawn()), or(skynet, base.skynetLeaves()), or(rounds, base.rounds()),
-                    or(hops, base.hops()), or(producers, base.producers()), or(fib, base.fib()),
-                    or(sleepers, base.sleepers()), or(yields, base.yields()), or(mixedRounds, base.mixedRounds()));
+            Sizes.Builder b = base.toBuilder();
+            override(spawn, b::spawn);
+            override(skynet, b::skynetLeaves);
+            override(rounds, b::rounds);
+            override(jdkRounds, b::jdkRounds);
+            override(hops, b::hops);
+            override(producers, b::producers);
+            override(fib, b::fib);
+            override(sleepers, b::sleepers);
+            override(yields, b::yields);
+            override(mixedRounds, b::mixedRounds);
+            return b.build();
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());
         }
@@ -220,7 +261,7 @@ public final class BenchCommand implements Callable<Integer> {
             try {
                 ps.add(JvmPeer.byId(id.trim()));
             } catch (IllegalArgumentException e) {
-                throw bad(e.getMessage());
+                throw bad("unknown peer '" + id.trim() + "' (known: " + JvmPeer.ids() + ", go)");
             }
         }
         return List.copyOf(ps);
@@ -235,8 +276,10 @@ public final class BenchCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
-    private static int or(Integer v, int dflt) {
-        return v != null ? v : dflt;
+    private static void override(Integer option, IntConsumer setter) {
+        if (option != null) {
+            setter.accept(option);
+        }
     }
 
     /** The weft checkout: the launcher passes it as {@code weft.root}; else the working directory. */

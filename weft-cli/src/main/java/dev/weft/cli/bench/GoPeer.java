@@ -1,13 +1,18 @@
 package dev.weft.cli.bench;
 
+import dev.weft.workloads.Peer;
+import dev.weft.workloads.Sizes;
+import dev.weft.workloads.Workload;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +25,13 @@ import java.util.concurrent.TimeUnit;
  * and timers have grown as the JVM peers' have after their warm-ups.
  */
 final class GoPeer implements Peer {
+    /**
+     * Workloads with no Go counterpart: they measure something of the JVM's (starting virtual
+     * threads from a platform thread, LockSupport, the JDK's rendezvous classes).
+     */
+    private static final Set<Workload> JVM_ONLY = EnumSet.of(Workload.SPAWN_PLATFORM, Workload.PARK_PING_PONG,
+            Workload.SYNCHRONOUS_QUEUE, Workload.TRANSFER_QUEUE, Workload.EXCHANGER);
+
     private final Path binary;
 
     private GoPeer(Path binary) {
@@ -71,7 +83,12 @@ final class GoPeer implements Peer {
 
     @Override
     public boolean applies(Workload w) {
-        return true;
+        return runsInGo(w);
+    }
+
+    /** Whether bench/go has this workload. */
+    static boolean runsInGo(Workload w) {
+        return !JVM_ONLY.contains(w);
     }
 
     @Override
@@ -91,7 +108,7 @@ final class GoPeer implements Peer {
                     .orElseThrow(() -> new IllegalStateException("Go printed no RAW line: " + out));
             return w.value(Long.parseLong(line.substring(4).trim()), s);
         } catch (IOException e) {
-            throw new IllegalStateException("Go " + w.id + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException("Go " + w.id() + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -107,7 +124,9 @@ final class GoPeer implements Peer {
             case SLEEPERS -> List.of("-w", "sleepers", "-sleepers", str(s.sleepers()));
             case YIELD_2 -> List.of("-w", "yield", "-tasks", "2", "-yields", str(s.yields()));
             case YIELD_1000 -> List.of("-w", "yield", "-tasks", "1000", "-yields", str(s.yields()));
-            case MIXED -> List.of("-w", "mixed", "-mixedrounds", str(s.mixedRounds()), "-hogs", str(Workloads.hogs()));
+            case MIXED -> List.of("-w", "mixed", "-mixedrounds", str(s.mixedRounds()), "-hogs", str(Workload.mixedHogs()));
+            case SPAWN_PLATFORM, PARK_PING_PONG, SYNCHRONOUS_QUEUE, TRANSFER_QUEUE, EXCHANGER ->
+                    throw new IllegalArgumentException("Go has no " + w.id() + " workload: it does not apply there");
         };
     }
 

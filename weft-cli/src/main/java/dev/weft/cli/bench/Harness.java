@@ -1,6 +1,11 @@
 package dev.weft.cli.bench;
 
+import dev.weft.workloads.Peer;
+import dev.weft.workloads.Sizes;
+import dev.weft.workloads.Workload;
 import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +18,11 @@ import java.util.List;
  * no peer always runs right after the same other one (and inherits its cache and JIT state), and
  * each run starts after a full GC so that no peer pays for another's garbage.
  *
+ * <p>Each run has a time limit: it runs on a thread of its own, and one that is not done in
+ * time stops the bench with an exception naming the peer and the workload (its threads are left
+ * behind, daemons, for the process's exit to end), so a peer that hangs or crawls, such as a JDK
+ * class spinning on a carrier it does not expect, costs at most that limit.
+ *
  * <p>Progress goes to {@code progress} (stderr), so stdout stays clean for the table or JSON.
  */
 final class Harness {
@@ -22,17 +32,22 @@ final class Harness {
     private final Sizes osThreadSizes;
     private final int warmups;
     private final int iterations;
+    private final Duration runLimit;
     private final PrintStream progress;
 
-    /** {@code osThreadSizes}: what peers that give each task an OS thread run instead of {@code sizes}. */
+    /**
+     * {@code osThreadSizes}: what peers that give each task an OS thread run instead of
+     * {@code sizes}; {@code runLimit}: the longest one peer's run of one workload may take.
+     */
     Harness(List<Workload> workloads, List<Peer> peers, Sizes sizes, Sizes osThreadSizes, int warmups,
-            int iterations, PrintStream progress) {
+            int iterations, Duration runLimit, PrintStream progress) {
         this.workloads = List.copyOf(workloads);
         this.peers = List.copyOf(peers);
         this.sizes = sizes;
         this.osThreadSizes = osThreadSizes;
         this.warmups = warmups;
         this.iterations = iterations;
+        this.runLimit = runLimit;
         this.progress = progress;
     }
 
@@ -54,16 +69,11 @@ final class Harness {
                     Peer p = here.get(pi);
                     String phase = r < warmups ? "warm-up " + (r + 1) + "/" + warmups
                             : "iteration " + (r - warmups + 1) + "/" + iterations;
-                    progress.printf("[%d/%d %s] %-22s %s ... ", wi + 1, workloads.size(), w.id, p.label(), phase);
+                    progress.printf("[%d/%d %s] %-22s %s ... ", wi + 1, workloads.size(), w.id(), p.label(), phase);
                     progress.flush();
                     System.gc();
-                    double v;
-                    try {
-                        v = p.measure(w, sizesFor(p));
-                    } catch (RuntimeException e) {
-                        throw new IllegalStateException(p.label() + " on " + w.id + ": " + e.getMessage(), e);
-                    }
-                    progress.printf("%.1f %s%n", v, w.unit);
+                    double v = measureWithinLimit(p, w);
+                    progress.printf("%.1f %s%n", v, w.unit());
                     if (r >= warmups) {
                         samples.get(pi).add(v);
                     }
@@ -75,6 +85,38 @@ final class Harness {
             }
         }
         return out;
+    }
+
+    /** One run of {@code w} on {@code p}, on a daemon thread of its own, waited for at most {@link #runLimit}. */
+    private double measureWithinLimit(Peer p, Workload w) {
+        double[] value = new double[1];
+        Throwable[] failure = new Throwable[1];
+        Thread run = Thread.ofPlatform().daemon().name("bench-" + w.id() + "-" + p.id()).start(() -> {
+            try {
+                value[0] = p.measure(w, sizesFor(p));
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        boolean done;
+        try {
+            done = run.join(runLimit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(p.label() + " on " + w.id() + ": interrupted", e);
+        }
+        if (!done) {
+            throw new IllegalStateException(p.label() + " on " + w.id() + " ran past the limit of "
+                    + BigDecimal.valueOf(runLimit.toMillis(), 3).stripTrailingZeros().toPlainString()
+                    + " s per run (--run-timeout); its threads are left behind and the bench stops");
+        }
+        if (failure[0] instanceof Error e) {
+            throw e;
+        }
+        if (failure[0] != null) {
+            throw new IllegalStateException(p.label() + " on " + w.id() + ": " + failure[0].getMessage(), failure[0]);
+        }
+        return value[0];
     }
 
     private Sizes sizesFor(Peer p) {

@@ -1,5 +1,8 @@
 package dev.weft.cli.bench;
 
+import dev.weft.workloads.JvmPeer;
+import dev.weft.workloads.Peer;
+import dev.weft.workloads.Workload;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,7 +39,7 @@ record Report(Machine machine, String command, int warmups, int iterations, List
             boolean isWeft = s.peer() instanceof JvmPeer p && p.isWeft();
             Double weftOverPeer = s.peer() != JvmPeer.WEFT && weft != null ? weft / median : null;
             Double overVthread = isWeft && s.peer() != JvmPeer.WEFT && vthread != null ? median / vthread : null;
-            rows.add(new Row(s.workload().id, s.workload().unit, s.peer().id(), s.peer().label(), s.size(),
+            rows.add(new Row(s.workload().id(), s.workload().unit(), s.peer().id(), s.peer().label(), s.size(),
                     List.copyOf(s.values()), median, s.values().stream().mapToDouble(d -> d).min().orElseThrow(),
                     s.values().stream().mapToDouble(d -> d).max().orElseThrow(), weftOverPeer, overVthread));
         }

@@ -1,10 +1,14 @@
 package dev.weft.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weft.cli.Main;
+import dev.weft.workloads.JvmPeer;
+import dev.weft.workloads.Sizes;
+import dev.weft.workloads.Workload;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -24,7 +28,7 @@ import picocli.CommandLine;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BenchCommandTest {
     private static final String[] TINY = {"--iterations", "2", "--warmup", "0", "--spawn", "100", "--skynet", "100",
-            "--rounds", "100", "--hops", "1000", "--producers", "10", "--fib", "14", "--sleepers", "20",
+            "--rounds", "100", "--jdk-rounds", "100", "--hops", "1000", "--producers", "10", "--fib", "14", "--sleepers", "20",
             "--yields", "100", "--mixed-rounds", "3"};
 
     @TempDir
@@ -98,6 +102,37 @@ class BenchCommandTest {
     }
 
     @Test
+    void theIssue11RowsRunTheSameJdkClassesOnEveryPeer() throws Exception {
+        Run r = bench(tiny("--json", "--workloads", "sq-ping-pong,ltq-ping-pong,exchanger-ping-pong,spawn-platform",
+                "--peers", "weft,weft-n1,vthread,platform"));
+        assertThat(r.rc()).as(r.stderr()).isZero();
+        JsonNode root = new ObjectMapper().readTree(r.stdout());
+        JsonNode rows = root.get("rows");
+        assertThat(rows).hasSize(16);
+        for (JsonNode row : rows) {
+            assertThat(row.get("median").asDouble()).as(row.toString()).isPositive();
+        }
+        assertThat(rows.get(0).get("size").asText()).isEqualTo("100 round trips, SynchronousQueue, procs 1");
+        assertThat(rows.get(12).get("size").asText()).isEqualTo("100 tasks from a platform thread");
+        assertThat(root.get("notes").toString()).contains("spin before they park unless their carrier");
+    }
+
+    @Test
+    void goRunsEveryWorkloadItHasAndRefusesTheJvmOnlyOnes() {
+        Sizes quick = Sizes.QUICK;
+        for (Workload w : Workload.values()) {
+            if (GoPeer.runsInGo(w)) {
+                assertThat(GoPeer.arguments(w, quick)).as(w.id()).startsWith("-w");
+            } else {
+                assertThatThrownBy(() -> GoPeer.arguments(w, quick)).as(w.id())
+                        .hasMessageContaining("Go has no " + w.id() + " workload");
+            }
+        }
+        assertThat(Workload.values()).filteredOn(w -> !GoPeer.runsInGo(w)).containsExactly(Workload.SPAWN_PLATFORM,
+                Workload.PARK_PING_PONG, Workload.SYNCHRONOUS_QUEUE, Workload.TRANSFER_QUEUE, Workload.EXCHANGER);
+    }
+
+    @Test
     void withGoEitherRunsGoOrSaysWhyNot() throws Exception {
         System.setProperty("weft.root", Path.of("..").toAbsolutePath().normalize().toString());
         try {
@@ -136,7 +171,7 @@ class BenchCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
-            "--workloads;spawn,nope;unknown workload 'nope' (known: spawn, skynet",
+            "--workloads;spawn,nope;unknown workload 'nope' (known: spawn, spawn-platform, skynet",
             "--peers;weft,java;unknown peer 'java' (known: weft, weft-priority",
             "--skynet;500;the skynet size must be a power of 10",
             "--fib;5;fib n must be at least the cutoff 12",
@@ -145,6 +180,8 @@ class BenchCommandTest {
             "--spawn;0;every size must be positive",
             "--iterations;0;--iterations must be at least 1",
             "--warmup;-1;--warmup must not be negative",
+            "--jdk-rounds;0;every size must be positive",
+            "--run-timeout;0;--run-timeout must be at least 1 second",
             "--rounds;many;Invalid value for option '--rounds'"})
     void badOptionsAreRefusedByName(String option, String value, String message) {
         Run r = bench(option, value, "--out", out.toString());

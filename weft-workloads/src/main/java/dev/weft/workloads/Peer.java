@@ -1,11 +1,12 @@
-package dev.weft.cli.bench;
+package dev.weft.workloads;
 
 /**
- * One contender of the bench: a weft configuration, JDK threads, or Go in a child process.
- * The harness runs every applicable peer on a workload in turn, once per round, so that
- * whatever disturbs the machine during a round disturbs them all.
+ * One contender of {@code weft bench}: a weft configuration or JDK threads in this JVM
+ * ({@link JvmPeer}), or Go in a child process (weft-cli's {@code GoPeer}). The bench runs
+ * every applicable peer on a workload in turn, once per round, so that whatever disturbs the
+ * machine during a round disturbs them all.
  */
-interface Peer {
+public interface Peer {
     /** The command-line name: {@code weft}, {@code vthread}, {@code go}, ... */
     String id();
 

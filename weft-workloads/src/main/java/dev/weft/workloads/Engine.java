@@ -1,4 +1,4 @@
-package dev.weft.cli.bench;
+package dev.weft.workloads;
 
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -9,14 +9,20 @@ import java.util.function.Supplier;
  * one peer does it idiomatically. {@link Workloads} is written once against this interface, so
  * every peer runs the same algorithm and only the threading primitives differ.
  *
- * <p>All methods but {@link #run} and {@link #close} are called from inside a task of this
- * engine (the main task or one it started).
+ * <p>Invariants every implementation keeps: {@link #run} and {@link #runOnPlatformThread} wait
+ * for their main and then rethrow the first exception that escaped any task of the engine since
+ * it was built (a failure is never a number); every other method but {@link #close} is called
+ * from inside a task of this engine, or from the platform thread inside
+ * {@link #runOnPlatformThread}; an engine is used by one workload run at a time.
  */
-interface Engine extends AutoCloseable {
+public interface Engine extends AutoCloseable {
 
     /** A started task that can be waited for. */
     interface Task {
         void join();
+
+        /** The thread that runs the task, for workloads that park and unpark it directly. */
+        Thread thread();
     }
 
     /** A forked computation whose value can be waited for (fork-join). */
@@ -25,8 +31,8 @@ interface Engine extends AutoCloseable {
     }
 
     /**
-     * A blocking pipe of values between tasks: a weft {@code Chan}, or the nearest JDK queue
-     * ({@code SynchronousQueue} unbuffered, {@code ArrayBlockingQueue} buffered).
+     * A blocking pipe of values between tasks: a weft {@code Chan}, or the JDK class
+     * {@link JdkEngine} names for it.
      */
     interface Pipe {
         /** Blocks until the value is taken (unbuffered) or buffered. */
@@ -39,8 +45,16 @@ interface Engine extends AutoCloseable {
         void closeFor(int consumers);
     }
 
-    /** Runs {@code main} as a task of this engine, waits for it and rethrows what it threw. */
+    /** Runs {@code main} as a task of this engine, waits for it and rethrows what any task threw. */
     void run(Runnable main);
+
+    /**
+     * Runs {@code main} on the calling platform thread, not as a task: the tasks it starts are
+     * started from outside the engine, as a program's main thread starts them (weft queues
+     * those globally rather than on the starter's processor). Waits for {@code main}, then
+     * rethrows what any task threw.
+     */
+    void runOnPlatformThread(Runnable main);
 
     Task start(Runnable body);
 

@@ -1,4 +1,4 @@
-package dev.weft.cli.bench;
+package dev.weft.workloads;
 
 import dev.weft.SchedulingPolicy;
 import dev.weft.ThreadingModel;
@@ -9,12 +9,13 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * The peers that run in this JVM. Each weft configuration is one entry: a customiser of
- * {@link Weft.Builder} (the harness sets the processors per workload), naming its model and
- * policy even where they are the defaults, so that {@code -Dweft.model} cannot change what a
- * row means. Each run gets a fresh engine, built and closed outside the timed part.
+ * The peers that run in this JVM, under the ids both {@code weft bench --peers} and the JMH
+ * {@code peer} parameter use. Each weft configuration is a customiser of {@link Weft.Builder}
+ * (the caller sets the processors) that names its model and policy even where they are the
+ * defaults, so that {@code -Dweft.model} cannot change what a row means. Each measured run gets
+ * a fresh engine, built and closed outside the timed part.
  */
-enum JvmPeer implements Peer {
+public enum JvmPeer implements Peer {
     WEFT("weft", "weft M:N FIFO", false, b -> b.model(ThreadingModel.M_N).policy(SchedulingPolicy.FIFO)),
     WEFT_PRIORITY("weft-priority", "weft M:N PRIORITY", false,
             b -> b.model(ThreadingModel.M_N).policy(SchedulingPolicy.PRIORITY)),
@@ -59,7 +60,7 @@ enum JvmPeer implements Peer {
 
     @Override
     public boolean applies(Workload w) {
-        return this != WEFT_N1 || w.procs <= 1;
+        return this != WEFT_N1 || w.procs() <= 1;
     }
 
     @Override
@@ -67,31 +68,38 @@ enum JvmPeer implements Peer {
         return osThreads;
     }
 
-    boolean isWeft() {
+    public boolean isWeft() {
         return weft != null;
     }
 
     @Override
     public double measure(Workload w, Sizes s) {
-        try (Engine e = engine(w)) {
+        try (Engine e = engine(w.procsHere())) {
             return w.measure(e, s);
         }
     }
 
-    private Engine engine(Workload w) {
-        return weft != null ? new WeftEngine(weft.apply(Weft.builder().procs(w.procsHere()))) : jdk.get();
+    /**
+     * A fresh engine of this peer. {@code procs} sets weft's processors; the JDK's virtual
+     * threads run on the JVM-wide default scheduler, whose parallelism only
+     * {@code -Djdk.virtualThreadScheduler.parallelism} sets, and platform threads on the kernel.
+     */
+    public Engine engine(int procs) {
+        return weft != null ? new WeftEngine(weft.apply(Weft.builder().procs(procs).name("bench-" + id))) : jdk.get();
     }
 
-    static JvmPeer byId(String id) {
+    /** @throws IllegalArgumentException naming the known ids */
+    public static JvmPeer byId(String id) {
         for (JvmPeer p : values()) {
             if (p.id.equals(id)) {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown peer '" + id + "' (known: " + ids() + ", go)");
+        throw new IllegalArgumentException("unknown peer '" + id + "' (known: " + ids() + ")");
     }
 
-    static String ids() {
+    /** Every id, comma-separated. */
+    public static String ids() {
         return Arrays.stream(values()).map(p -> p.id).collect(Collectors.joining(", "));
     }
 }
