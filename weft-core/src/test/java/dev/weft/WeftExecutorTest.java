@@ -7,7 +7,6 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.chan.Chan;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -70,7 +69,7 @@ class WeftExecutorTest {
 
     /** The opaque token of the runtime the calling goroutine belongs to (what deadlock detection compares). */
     private static Object callerRuntime() {
-        return Chan.make().weftRuntime();
+        return dev.weft.internal.sched.Parking.callerRuntime();
     }
 
     private static Object tokenOf(Weft runtime) {

@@ -129,10 +129,14 @@ final class Diagnostics {
                 && s.timers.earliest() == Long.MAX_VALUE;
     }
 
-    /** A wait weft knows the waker of (a weft primitive), not a JDK park that anything may end. */
+    /**
+     * A wait that only a goroutine can end (a weft primitive): not a JDK park, which anything may
+     * end, and not a sleep, which ends by itself (under ONE_TO_ONE it is a timed kernel park with
+     * no weft timer to show for it).
+     */
     private static boolean inWeftWait(G g) {
         WaitReason r = g.waitReason;
-        return r != WaitReason.NONE && r != WaitReason.JDK_PARK;
+        return r != WaitReason.NONE && r != WaitReason.JDK_PARK && r != WaitReason.SLEEP;
     }
 
     /** Whether another runtime can signal nothing: quiet, and every goroutine in a weft wait. */

@@ -1,0 +1,45 @@
+/**
+ * The scheduler: Go's G-M-P for goroutines that are JDK virtual threads. One room per concern,
+ * each a class of a few hundred lines that a change to that concern touches alone:
+ *
+ * <table>
+ *   <caption>The rooms</caption>
+ *   <tr><th>Class</th><th>Concern</th><th>Go's counterpart</th></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.Sched}</td><td>the runtime's shared state, ready, the M
+ *       loop, findRunnable and stealing, and the face dev.weft calls</td><td>proc.go: schedt,
+ *       schedule, findRunnable, runqsteal</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.G}, {@link dev.weft.internal.sched.M},
+ *       {@link dev.weft.internal.sched.P}, {@link dev.weft.internal.sched.GStatus}</td><td>the three
+ *       entities and their state machines</td><td>runtime2.go</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.RunQueuePolicy}: {@link dev.weft.internal.sched.FifoQueues},
+ *       {@link dev.weft.internal.sched.PriorityQueues}</td><td>where a runnable G is queued and which
+ *       queue is looked at first: the scheduling policy, FIFO or PRIORITY</td><td>runqput, globrunqput
+ *       (FIFO only)</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.Idle}</td><td>idle Ps and Ms, spinning, the lost-wake-up
+ *       protocol (its argument is written there)</td><td>wakep, startm, stopm, handoffp; Tokio's
+ *       idle.rs</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.Goroutines}</td><td>creation, exit, adoption of virtual
+ *       threads started with the JDK's APIs, main goroutines, the wait at close</td><td>newproc,
+ *       goexit</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.Timers}</td><td>per-P timer heaps, who runs them,
+ *       Go.sleep</td><td>time.go</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.Syscalls}</td><td>Go.blocking and the hand-off of a
+ *       blocked carrier's P</td><td>entersyscall, exitsyscall</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.Preemption}</td><td>safe points, slice ends, retaking a P
+ *       from a stuck carrier</td><td>preempt.go, retake</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.ProcResize}</td><td>changing procs at run
+ *       time</td><td>procresize</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.Sysmon}</td><td>the monitor thread that drives preemption,
+ *       hand-offs, timers when idle, deadlock detection and lost-wake-up recovery</td><td>sysmon</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.Diagnostics}</td><td>deadlock detection, dumps, counters,
+ *       the runtime's warnings, recovery of lost wake-ups</td><td>checkdead, traceback.go</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.Parking}, {@link dev.weft.internal.sched.WaitReason},
+ *       {@link dev.weft.internal.sched.WaitCompletion}</td><td>the one park/wake protocol the
+ *       primitives above use</td><td>gopark, goready</td></tr>
+ * </table>
+ *
+ * <p>Dependencies point one way: the rooms use {@code Sched}'s shared state and each other through
+ * package-private methods; nothing here depends on the public packages, which depend on this one
+ * only through {@code Sched}, {@code G}, {@code Parking} and the value types.
+ */
+package dev.weft.internal.sched;
