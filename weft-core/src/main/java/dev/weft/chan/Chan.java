@@ -36,8 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Failure atomicity.</b> A StackOverflowError or OutOfMemoryError can strike any call or
  * allocation, and a lock left held would make every later operation on the channel spin
- * forever. So every locked section releases in {@code finally} and allocates nothing (a waiter
- * is made outside the lock, and the section then runs again); within a section, every mutation
+ * forever. So every locked section releases in {@code finally} with no call and allocates
+ * nothing (a goroutine's reusable waiter, or a new one, is taken before the lock); within a section, every mutation
  * comes after the last call that could fail ({@link WaitQueue}: claim, then plain writes), so a
  * failure leaves the channel as it was; and a wake-up that fails after the lock is released is
  * deferred, not lost ({@link Parking#ready}). Close and select's waiting pass, the paths with
@@ -108,43 +108,36 @@ public final class Chan<T> implements Iterable<T> {
     public void send(T value) {
         requireValue(value);
         Sched.checkpoint();
-        Waiter w = null; // made outside the lock, only once the send must wait (see the class comment)
-        for (;;) {
-            Waiter r;
-            lock.lock();
-            try {
-                if (closed) {
-                    r = CLOSED_WAITER;
-                } else if ((r = recvq.dequeueAndComplete(value, true)) != null) {
-                    // handed straight to a parked receiver
-                } else if (count < buf.length) {
-                    putLocked(value);
-                    r = NO_WAITER;
-                } else if (w != null) {
-                    w.elem = value;
-                    sendq.enqueue(w);
-                }
-            } finally {
-                lock.held = 0; // a release with no call: see SpinLock#held
+        Waiter w = Waiter.plain(); // before the lock: nothing is allocated under it
+        Waiter r;
+        lock.lock();
+        try {
+            if (closed) {
+                r = CLOSED_WAITER;
+            } else if ((r = recvq.dequeueAndComplete(value, true)) != null) {
+                // handed straight to a parked receiver
+            } else if (count < buf.length) {
+                putLocked(value);
+                r = NO_WAITER;
+            } else {
+                w.rearm(value);
+                sendq.enqueue(w);
             }
-            if (r == CLOSED_WAITER) {
-                throw ClosedChannelException.send();
-            }
-            if (r != null) {
-                if (r != NO_WAITER) {
-                    Parking.ready(r.thread);
-                }
-                return;
-            }
-            if (w == null) {
-                w = new Waiter(Parking.currentWaiter(), null, 0);
-                continue; // look again: the channel may be ready now
-            }
-            w.await(this, WaitReason.CHAN_SEND, weftRuntime);
-            if (!w.success) {
-                throw ClosedChannelException.send();
+        } finally {
+            lock.held = 0; // a release with no call: see SpinLock#held
+        }
+        if (r == CLOSED_WAITER) {
+            throw ClosedChannelException.send();
+        }
+        if (r != null) {
+            if (r != NO_WAITER) {
+                Parking.ready(r.thread);
             }
             return;
+        }
+        w.await(this, WaitReason.CHAN_SEND, weftRuntime);
+        if (!w.success) {
+            throw ClosedChannelException.send();
         }
     }
 
@@ -209,41 +202,34 @@ public final class Chan<T> implements Iterable<T> {
     /** The blocking receive: a value, or {@link #CLOSED}; allocates only when it must park. */
     private Object receive() {
         Sched.checkpoint();
-        Waiter w = null; // made outside the lock, only once the receive must wait
-        for (;;) {
-            Object v;
-            Waiter s = null;
-            lock.lock();
-            try {
-                if ((s = takeFromSendqLocked()) != null) {
-                    v = taken;
-                    taken = null;
-                } else if (count > 0) {
-                    v = takeLocked();
-                } else if (closed) {
-                    v = CLOSED;
-                } else {
-                    v = NOT_READY;
-                    if (w != null) {
-                        recvq.enqueue(w);
-                    }
-                }
-            } finally {
-                lock.held = 0; // a release with no call: see SpinLock#held
+        Waiter w = Waiter.plain(); // before the lock: nothing is allocated under it
+        Object v;
+        Waiter s;
+        lock.lock();
+        try {
+            if ((s = takeFromSendqLocked()) != null) {
+                v = taken;
+                taken = null;
+            } else if (count > 0) {
+                v = takeLocked();
+            } else if (closed) {
+                v = CLOSED;
+            } else {
+                v = NOT_READY;
+                w.rearm(null);
+                recvq.enqueue(w);
             }
-            if (s != null) {
-                Parking.ready(s.thread);
-            }
-            if (v != NOT_READY) {
-                return v;
-            }
-            if (w == null) {
-                w = new Waiter(Parking.currentWaiter(), null, 0);
-                continue; // look again: a sender may have come meanwhile
-            }
-            w.await(this, WaitReason.CHAN_RECEIVE, weftRuntime);
-            return w.success ? w.elem : CLOSED;
+        } finally {
+            lock.held = 0; // a release with no call: see SpinLock#held
         }
+        if (s != null) {
+            Parking.ready(s.thread);
+        }
+        if (v != NOT_READY) {
+            return v;
+        }
+        w.await(this, WaitReason.CHAN_RECEIVE, weftRuntime);
+        return w.success ? w.elem : CLOSED;
     }
 
     /**

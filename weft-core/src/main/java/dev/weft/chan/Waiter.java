@@ -50,6 +50,29 @@ final class Waiter implements WaitCompletion {
         this.caseIndex = caseIndex;
     }
 
+    /**
+     * The calling thread's waiter for a plain send or receive, made before the channel's lock is
+     * taken: a goroutine's reusable one (see {@link Parking#spareWaiter}), else a new one. Its
+     * previous wait is over (its completer wrote {@link #done} last and no queue holds it), so it
+     * is reset when enqueued again ({@link #rearm}).
+     */
+    static Waiter plain() {
+        Object spare = Parking.spareWaiter();
+        if (spare != null) {
+            return (Waiter) spare;
+        }
+        Waiter w = new Waiter(Parking.currentWaiter(), null, 0);
+        Parking.keepSpareWaiter(w);
+        return w;
+    }
+
+    /** Readies a reused plain waiter for its next wait; plain writes, under the channel's lock. */
+    void rearm(Object value) {
+        elem = value;
+        success = false;
+        done = false;
+    }
+
     @Override
     public boolean completed() {
         return done;

@@ -60,7 +60,9 @@ public final class RWMutex implements Locker {
      * @throws IllegalStateException if the mutex is not read-locked
      */
     public void rUnlock() {
-        StackHeadroom.ensure(); // calls follow the update when a writer waits
+        if (readerCount.get() < 0) {
+            StackHeadroom.ensure(); // a writer waits: calls follow the update (racy prediction)
+        }
         int r = readerCount.decrementAndGet();
         if (r < 0) {
             if (r + 1 == 0 || r + 1 == -MAX_READERS) {

@@ -34,9 +34,13 @@ public final class WaitGroup {
      *     races with {@link #await} on a zero counter
      */
     public void add(int delta) {
-        // Calls follow the counter's update (waking the waiters at zero): a stack overflow must
-        // come before it, or the waiters would never be released (StackHeadroom).
-        StackHeadroom.ensure();
+        // Calls follow the counter's update when it reaches zero with waiters (their release): a
+        // stack overflow must come before the update, or they would never be released. Only
+        // then is the probe worth its cost (StackHeadroom); the read is a racy prediction.
+        long seen = state.get();
+        if ((int) seen != 0 && (int) (seen >> 32) + delta <= 0) {
+            StackHeadroom.ensure();
+        }
         long s = state.addAndGet((long) delta << 32);
         int v = (int) (s >> 32);
         int waiters = (int) s;

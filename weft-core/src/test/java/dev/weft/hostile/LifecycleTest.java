@@ -86,6 +86,23 @@ class LifecycleTest {
         rt.close(); // again: returns at once
     }
 
+    /**
+     * Guards against: a timer callback (AfterFunc, a context deadline) armed by a goroutine being
+     * dropped while its runtime closes, so that the goroutine waiting for it never ends and
+     * close() waits for ever.
+     */
+    @Test
+    void aTimerCallbackFiringWhileTheRuntimeClosesStillRuns() {
+        Weft rt = Weft.builder().procs(1).build();
+        rt.go(() -> {
+            Chan<Integer> done = Chan.make();
+            dev.weft.time.Timer.afterFunc(Duration.ofMillis(50), done::close);
+            done.recv();
+        });
+        assertThat(rt.close(Duration.ofSeconds(30))).isTrue();
+        assertThat(rt.goroutineCount()).isZero();
+    }
+
     /** Guards against: a deadlock report sticking to the runtime (issue 12, defect 7). */
     @Test
     void aRunAfterADeadlockedRunStartsAfreshAndADeadlockIsReportedAgain() {

@@ -84,6 +84,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
      * it: still set when an error escapes the put, so ready knows the G is in no queue.
      */
     boolean queuePending;
+    /** A primitive's reusable waiter for this goroutine (a channel's plain send/receive); G only. */
+    Object spareWaiter;
     /** A ready whose queue put failed (an error ready swallowed); sysmon queues the G. */
     volatile boolean readyLost;
     /**

@@ -93,7 +93,7 @@ final class Goroutines {
             throw new NullPointerException("weft: go of a null body");
         }
         G parent = Sched.currentG();
-        if (closing && (parent == null || parent.sched != sched)) {
+        if (sched.isStopped() || (closing && (parent == null || parent.sched != sched) && !ownThread())) {
             throw new RejectedExecutionException("weft: runtime '" + sched.name()
                     + "' is closed; it accepts no new goroutines");
         }
@@ -124,6 +124,16 @@ final class Goroutines {
             throw e;
         }
         return g;
+    }
+
+    /**
+     * Whether the caller is one of this runtime's own threads in its own context: a carrier
+     * running a timer callback, or sysmon firing one. Their goroutines are the runtime's own
+     * work (an AfterFunc or a context deadline armed by a goroutine), which a close waits for.
+     */
+    private boolean ownThread() {
+        Thread t = Thread.currentThread();
+        return (t instanceof M m && m.sched == sched) || t == sched.sysmon;
     }
 
     /**

@@ -178,7 +178,7 @@ final class Idle {
 
     /**
      * Sysmon, after work has sat queued with every P idle for a millisecond: no M can be spinning
-     * (a spinner holds a P), so a nonzero count, or a spinner wanted, is left over from an error
+     * (a spinner holds a P), so a nonzero count is left over from an error
      * that struck inside {@link #wakep} after it counted a spinner (a StackOverflowError in the
      * caller's deep stack). Left alone it would make every later wakep believe someone spins.
      */
@@ -205,11 +205,6 @@ final class Idle {
         if (nmspinning.get() != 0) {
             return;
         }
-        // The slow path: it counts a spinner, takes a P off the idle list and hands it to an M,
-        // with calls in between; a StackOverflowError among them (the caller may be a goroutine
-        // at the end of its stack) would strand the P and the count for good. Let it strike
-        // here, before anything changes; this path wakes a thread anyway, which costs far more.
-        StackHeadroom.ensure();
         if (npidle.get() == 0) {
             // No P to start an M on: ask the next M that drops its P to spin instead. The flag is
             // set under the lock, where that M reads it (takeNeedSpinning); once set it stays
@@ -224,9 +219,14 @@ final class Idle {
                     return;
                 }
             } finally {
-                sched.lock.unlock();
+                sched.lock.held = 0; // no call: the caller may be at the end of its stack
             }
         }
+        // From here on a spinner is counted, a P taken off the idle list and handed to an M,
+        // with calls in between; a StackOverflowError among them (the caller may be a goroutine
+        // at the end of its stack) would strand the P and the count for good. Let it strike
+        // here, before anything changes: this path wakes a thread, which costs far more.
+        StackHeadroom.ensure();
         if (!nmspinning.compareAndSet(0, 1)) {
             return;
         }

@@ -17,7 +17,7 @@ final class M extends Thread {
 
     /** The P held, or null while idle. */
     P p;
-    /** The P handed over by {@link Sched#startm} before waking this M. */
+    /** The P handed over by {@link Idle#startm} before waking this M. */
     P nextp;
     /**
      * The G whose continuation this M is running, or null. Written by this M only; read by the

@@ -16,6 +16,25 @@ import java.util.concurrent.locks.LockSupport;
 public final class Parking {
     private Parking() {}
 
+    /**
+     * The calling goroutine's spare waiter object, kept by {@link #keepSpareWaiter}, or null (none
+     * yet, or a platform thread). A goroutine is in at most one plain channel wait at a time, so
+     * one reusable waiter saves an allocation per wait, and lets the channel take its waiter
+     * before its lock instead of allocating under it.
+     */
+    public static Object spareWaiter() {
+        G g = Sched.currentG();
+        return g == null ? null : g.spareWaiter;
+    }
+
+    /** Keeps {@code w} as the calling goroutine's spare waiter; no effect on a platform thread. */
+    public static void keepSpareWaiter(Object w) {
+        G g = Sched.currentG();
+        if (g != null) {
+            g.spareWaiter = w;
+        }
+    }
+
     /** The thread that will wait: the caller. */
     public static Thread currentWaiter() {
         return Thread.currentThread();

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  *       switch count has not moved): after one time slice the goroutine's preempt flag is set
  *       (it yields at its next safe point); after two slices, or as soon as the carrier has
  *       made no CPU progress for {@link #blockedNanos} (a blocked read, a native call, a
- *       goroutine pinned by a native frame), the P is retaken ({@link Sched#retakeRunning}).</li>
+ *       goroutine pinned by a native frame), the P is retaken ({@link Preemption#retakeRunning}).</li>
  *   <li><b>RUNNING, switching, but always inheriting the slice</b> (a runnext chain whose
  *       schedtick has not moved for a slice): the slice ends, so the 1-in-61 global check and
  *       the chain's competitors get their turn.</li>

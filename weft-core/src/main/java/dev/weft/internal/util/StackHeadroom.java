@@ -8,17 +8,19 @@ package dev.weft.internal.util;
  *
  * <p>HotSpot checks for overflow on each method entry: a call fails if the stack pointer, less
  * the callee's frame and the shadow zone, passes the limit. Recursing {@link #FRAMES} levels of
- * large frames (see {@link #probe}) touches the limit those calls would touch, and deeper. Used
- * before every wake-up (the JDK's unpark path is deep and not failure-atomic) and before the
- * slow, loop-shaped sections (channel close, a select's waiting pass, the sync primitives' slow
- * paths); the channel fast paths need none, being written so that nothing after their first
- * mutation calls anything. It costs a few nanoseconds (docs/BENCHMARKS.md).
+ * large frames (see {@link #probe}) touches the limit those calls would touch, and deeper. It
+ * costs about 57 ns (measured on the project's 2-core machine), so it is used only where the
+ * work that follows costs far more: before the slow, loop-shaped sections (channel close, a
+ * select's waiting pass, the sync primitives' contended paths) and before {@code wakep} hands a
+ * P to an M. The channel fast paths need none, being written so that nothing after their first
+ * mutation calls anything; the wake-up path relies on deferral and sysmon's recovery instead
+ * (see {@code Parking.wake} and {@code Diagnostics.recoverLostWakeups}).
  */
 public final class StackHeadroom {
     private StackHeadroom() {}
 
     /** Depth of the probe. */
-    static final int FRAMES = 12;
+    static final int FRAMES = 8;
 
     /** Throws StackOverflowError now if the next few kilobytes of calls could overflow. */
     public static void ensure() {
@@ -28,7 +30,7 @@ public final class StackHeadroom {
     /**
      * Each frame keeps sixteen longs live across the recursive call. Compiled Java code has no
      * callee-saved registers, so the JIT must spill them into the frame: about 128 bytes of
-     * stack per level whether the probe runs interpreted or compiled, 1.5 KiB in all, which is
+     * stack per level whether the probe runs interpreted or compiled, a kilobyte in all, which is
      * more than the chains it protects use (interpreted, the JDK's unpark through weft's ready
      * is about twenty small frames). Without that, a compiled probe of small frames would
      * protect less than an interpreted chain needs.

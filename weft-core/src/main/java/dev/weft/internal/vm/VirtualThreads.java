@@ -9,8 +9,10 @@ import java.util.concurrent.Executor;
 /**
  * Access to the JDK's package-private virtual-thread scheduler hook.
  *
- * <p>Six things are reached, all resolved once when this class initialises (the sixth,
- * {@code VirtualThread.defaultScheduler()}, is where weft sends the JDK's own service threads):
+ * <p>Seven things are reached, all resolved once when this class initialises (the sixth,
+ * {@code VirtualThread.defaultScheduler()}, is where weft sends the JDK's own service threads;
+ * the seventh, {@code VirtualThread.parkPermit}, is cleared by sysmon's recovery of a wake-up
+ * lost inside the JDK's unpark, see {@link #clearParkPermit}):
  * <ul>
  *   <li>{@code ThreadBuilders.newVirtualThread(Executor, String, int, Runnable)}: builds an
  *       unstarted virtual thread whose scheduler is the given executor. weft passes each
