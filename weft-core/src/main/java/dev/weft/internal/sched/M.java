@@ -1,5 +1,8 @@
 package dev.weft.internal.sched;
 
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -10,8 +13,28 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Fields are owned by the thread itself except where noted. {@link #nextp} and
  * {@link #spinning} are written by the M that wakes this one, before the wake-up ({@code
  * parked = false} then {@code unpark}, or {@code Thread.start}), which orders them.
+ *
+ * <p><b>Why a ForkJoinWorkerThread.</b> The JDK's {@code SynchronousQueue},
+ * {@code LinkedTransferQueue} and {@code Exchanger} spin for a while before they park, unless the
+ * carrier of the calling virtual thread is a {@code ForkJoinWorkerThread} with work in its queue
+ * ({@code ForkJoinWorkerThread.hasKnownQueuedWork}, which reads the carrier's own work queue).
+ * Spinning only helps if the partner can run meanwhile; when it waits in the spinner's own P
+ * (always at one processor, under N_1 always), every hand-off would pay the whole spin: 30 to 100
+ * times the cost on the JDK's own scheduler, measured. So a carrier is a worker thread of a
+ * shadow pool that never runs anything (its thread factory makes no threads), and its queue holds
+ * one placeholder task exactly when spinning is useless ({@link #setShadowWork}): the JDK then
+ * parks at once, as it does on its own carriers with queued work. The placeholder is pushed and
+ * popped from the M's own context only, when the answer changes, so a switch costs a compare.
  */
-final class M extends Thread {
+final class M extends ForkJoinWorkerThread {
+    /** The pool every carrier belongs to on paper; it never starts a thread or runs a task. */
+    private static final ForkJoinPool SHADOW_POOL = new ForkJoinPool(1, pool -> null, null, false);
+
+    /** The placeholder in this M's shadow queue while {@link #shadowWork}; never run. */
+    private final ForkJoinTask<?> placeholder = ForkJoinTask.adapt(() -> { });
+    /** Whether the placeholder is in the queue; owner only. */
+    private boolean shadowWork;
+
     final Sched sched;
     final int mid;
 
@@ -41,7 +64,8 @@ final class M extends Thread {
     private int seed;
 
     M(Sched sched, int mid) {
-        super(null, null, sched.name() + "-M" + mid, 0, false);
+        super(null, SHADOW_POOL, false);
+        setName(sched.name() + "-M" + mid);
         this.sched = sched;
         this.mid = mid;
         this.seed = 0x9E3779B9 * (mid + 1);
@@ -70,6 +94,21 @@ final class M extends Thread {
                     .getFileName().toString(), "stat");
         } catch (java.io.IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * From this M's own context: shows the JDK's concurrent queues ({@code hasKnownQueuedWork})
+     * that spinning now would only delay the work queued behind the spinner, or not.
+     */
+    void setShadowWork(boolean queued) {
+        if (queued != shadowWork) {
+            shadowWork = queued;
+            if (queued) {
+                placeholder.fork(); // to this worker's own queue: the current thread is this M
+            } else {
+                placeholder.tryUnfork();
+            }
         }
     }
 

@@ -545,6 +545,9 @@ public final class Sched {
         }
         g.setStatusRelease(GStatus.RUNNING); // taken from a queue: nobody else may change it now
         m.curg = g;
+        // Spinning in the JDK's concurrent queues is useless when the partner can only run on
+        // this P: with one P, or with work already queued here (see M's class comment).
+        m.setShadowWork(procs == 1 || !p.runqEmpty());
         queues.mounting(g);
         try {
             g.runContinuation.run();
