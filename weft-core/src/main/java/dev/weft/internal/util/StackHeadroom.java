@@ -9,7 +9,7 @@ package dev.weft.internal.util;
  * <p>HotSpot checks for overflow on each method entry: a call fails if the stack pointer, less
  * the callee's frame and the shadow zone, passes the limit. Recursing {@link #FRAMES} levels of
  * large frames (see {@link #probe}) touches the limit those calls would touch, and deeper. It
- * costs about 57 ns (measured on the project's 2-core machine), so it is used only where the
+ * costs about 54 ns ({@code ./weft jmh StackHeadroomBench}), so it is used only where the
  * work that follows costs far more: before the slow, loop-shaped sections (channel close, a
  * select's waiting pass, the sync primitives' contended paths) and before {@code wakep} hands a
  * P to an M. The channel fast paths need none, being written so that nothing after their first
