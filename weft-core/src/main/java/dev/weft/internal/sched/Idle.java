@@ -476,15 +476,39 @@ final class Idle {
     // ---------------------------------------------------------------------------------------
     // Shutdown and statistics
 
-    /** Under lock, once the runtime is stopped: wakes every idle M so that it exits. */
-    void wakeAllIdleMs() {
-        sched.lock.assertHeld();
-        for (M m = midle; m != null; m = m.link) {
-            m.nextp = null;
-            m.wake();
+    /**
+     * The winning close(): marks the runtime stopped, wakes every idle M so that it exits, and
+     * joins every carrier (all are idle or on their way: the goroutines have ended or been given
+     * up on). Returns whether the wait was interrupted.
+     */
+    boolean stopCarriers() {
+        boolean interrupted = false;
+        List<M> ms;
+        sched.lock.lock();
+        try {
+            sched.markStopped();
+            for (M m = midle; m != null; m = m.link) {
+                m.nextp = null;
+                m.wake();
+            }
+            midle = null;
+            nmidle = 0;
+            ms = new ArrayList<>(allm);
+        } finally {
+            sched.lock.unlock();
         }
-        midle = null;
-        nmidle = 0;
+        for (M m : ms) {
+            boolean done = false;
+            while (!done) {
+                try {
+                    m.join();
+                    done = true;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        return interrupted;
     }
 
     /** Under lock: the carriers ever started. */

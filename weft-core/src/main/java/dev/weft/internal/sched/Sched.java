@@ -4,7 +4,6 @@ import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.util.Clock;
 import dev.weft.internal.util.SpinLock;
 import dev.weft.internal.vm.VirtualThreads;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -270,7 +269,8 @@ public final class Sched {
         }
         boolean interrupted = r == Goroutines.AwaitResult.ENDED_INTERRUPTED;
         if (stopping.compareAndSet(false, true)) {
-            interrupted |= stopCarriers();
+            interrupted |= idle.stopCarriers();
+            sysmon.shutdown();
             LIVE.remove(this);
             terminated.countDown();
         } else {
@@ -287,33 +287,6 @@ public final class Sched {
             Thread.currentThread().interrupt();
         }
         return goroutines.live() == 0;
-    }
-
-    /** The winning close(): stops and joins every carrier, then sysmon. Returns whether interrupted. */
-    private boolean stopCarriers() {
-        boolean interrupted = false;
-        List<M> ms;
-        lock.lock();
-        try {
-            stopped = true;
-            idle.wakeAllIdleMs();
-            ms = idle.allMs();
-        } finally {
-            lock.unlock();
-        }
-        for (M m : ms) {
-            boolean done = false;
-            while (!done) {
-                try {
-                    m.join();
-                    done = true;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        sysmon.shutdown();
-        return interrupted;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -390,6 +363,12 @@ public final class Sched {
 
     boolean isStopped() {
         return stopped;
+    }
+
+    /** Under lock: the runtime stops; idle Ms exit instead of waiting for work. */
+    void markStopped() {
+        lock.assertHeld();
+        stopped = true;
     }
 
     P newP(int id) {
@@ -738,32 +717,5 @@ public final class Sched {
             pp.steals++;
         }
         return g;
-    }
-
-    /** The steal enumeration for n Ps: a start index and a stride coprime with n visit each P once. */
-    static final class StealOrder {
-        final int count;
-        final int[] coprimes;
-
-        StealOrder(int n) {
-            this.count = n;
-            int[] c = new int[n];
-            int k = 0;
-            for (int i = 1; i <= n; i++) {
-                if (gcd(i, n) == 1) {
-                    c[k++] = i;
-                }
-            }
-            this.coprimes = java.util.Arrays.copyOf(c, k);
-        }
-
-        private static int gcd(int a, int b) {
-            while (b != 0) {
-                int t = a % b;
-                a = b;
-                b = t;
-            }
-            return a;
-        }
     }
 }
