@@ -70,6 +70,28 @@ public final class Weft implements AutoCloseable {
         return new Builder();
     }
 
+    /** weft's version, as the build wrote it (for example {@code 0.1.0-SNAPSHOT}). */
+    public static String version() {
+        return VersionHolder.VERSION;
+    }
+
+    private static final class VersionHolder {
+        static final String VERSION = load();
+
+        private static String load() {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = Weft.class.getResourceAsStream("weft.properties")) {
+                if (in == null) {
+                    throw new IllegalStateException("weft: weft.properties is missing from the weft-core jar");
+                }
+                p.load(in);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("weft: cannot read weft.properties", e);
+            }
+            return p.getProperty("version");
+        }
+    }
+
     /**
      * The runtime {@link Go#go} and the timers use outside any goroutine; started on first use
      * with the builder's defaults (so {@code -Dweft.procs} and {@code -Dweft.model} apply),

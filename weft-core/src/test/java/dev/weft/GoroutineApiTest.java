@@ -298,4 +298,9 @@ class GoroutineApiTest {
             built.close();
         }
     }
+
+    @Test
+    void theVersionComesFromTheBuild() {
+        assertThat(Weft.version()).isNotBlank().doesNotContain("${").matches("\\d+\\.\\d+\\.\\d+.*");
+    }
 }

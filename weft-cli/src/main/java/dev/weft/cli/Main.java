@@ -5,13 +5,21 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code weft} command line. */
-@Command(name = "weft", mixinStandardHelpOptions = true, version = "weft 0.1.0",
+@Command(name = "weft", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A Go-style G-M-P scheduler for JDK 25 virtual threads.",
         subcommands = {DemoCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {
         CommandLine.usage(this, System.out);
+    }
+
+    /** The version the build wrote into weft-core, never a literal. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"weft " + dev.weft.Weft.version()};
+        }
     }
 
     public static void main(String[] args) {
