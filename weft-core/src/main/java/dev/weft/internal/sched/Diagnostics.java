@@ -197,16 +197,34 @@ final class Diagnostics {
                 continue;
             }
             WaitCompletion c = g.waitCompletion;
-            if (c != null && c.completed() && g.status == GStatus.WAITING && !g.kernelThread) {
-                VirtualThreads.clearParkPermit(g.thread); // the failed unpark may have left it set
-                LockSupport.unpark(g.thread);
-                sched.ready(g);
-                n++;
+            if (c == null || g.kernelThread || g.status != GStatus.WAITING || !c.completed()) {
+                g.recoveryCandidate = null;
+                continue;
             }
+            // Completed and still parked. Between a waker's completion and its wake-up that is
+            // normal for a moment: act only on the second scan that sees the same wait so.
+            if (g.recoveryCandidate != c) {
+                g.recoveryCandidate = c;
+                continue;
+            }
+            g.recoveryCandidate = null;
+            VirtualThreads.clearParkPermit(g.thread); // the failed unpark may have left it set
+            LockSupport.unpark(g.thread);
+            if (g.status == GStatus.WAITING) {
+                sched.ready(g); // the JDK had marked it runnable before the failure: submit it
+            }
+            n++;
         }
         lostWakeupsRecovered += n;
         return n;
     }
+
+    /**
+     * Set where an error was caught on a wake-up or scheduling path (a deferred wake-up, a ready
+     * that swallowed an error, a carrier's or sysmon's loop): while the runtime is busy, sysmon
+     * scans for lost wake-ups only then, since a scan walks every goroutine.
+     */
+    static volatile boolean failureSeen;
 
     /** Set with some G's {@code readyLost}: a ready swallowed an error before its queue put. */
     static volatile boolean lostReadies;

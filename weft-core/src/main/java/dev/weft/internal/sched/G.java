@@ -86,6 +86,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     boolean queuePending;
     /** A primitive's reusable waiter for this goroutine (a channel's plain send/receive); G only. */
     Object spareWaiter;
+    /** Sysmon's recovery scan: the completed wait it saw this G parked in last time; sysmon only. */
+    WaitCompletion recoveryCandidate;
     /** A ready whose queue put failed (an error ready swallowed); sysmon queues the G. */
     volatile boolean readyLost;
     /**

@@ -134,6 +134,7 @@ public final class Parking {
         } catch (StackOverflowError | OutOfMemoryError e) {
             DEFERRED.offer(waiter);
             deferredPending = true;
+            Diagnostics.failureSeen = true;
             throw e;
         }
         if (deferredPending) {

@@ -447,6 +447,7 @@ public final class Sched {
                         g.queuePending = false;
                         g.readyLost = true;
                         Diagnostics.lostReadies = true;
+                        Diagnostics.failureSeen = true;
                     }
                 }
                 return;
@@ -501,6 +502,7 @@ public final class Sched {
                 execute(m, g);
             } catch (Throwable t) {
                 m.failures++;
+                Diagnostics.failureSeen = true;
                 Diagnostics.warn("carrier " + m.getName() + " caught an error in its scheduling loop and carries on", t);
             }
         }

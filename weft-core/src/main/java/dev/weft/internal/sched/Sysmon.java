@@ -96,6 +96,7 @@ final class Sysmon extends Thread {
                 loop();
             } catch (Throwable t) {
                 failures++;
+                Diagnostics.failureSeen = true;
                 Diagnostics.warn("sysmon of a runtime caught an error and carries on", t);
                 LockSupport.parkNanos(this, MIN_DELAY); // never spin on a failure that repeats
             }
@@ -111,6 +112,10 @@ final class Sysmon extends Thread {
 
     /** When the lost-wake-up scan last ran while the runtime was busy (clock nanos). */
     private long lastRecoveryScan;
+    private int busyScans;
+    /** The idle recovery scan: when it last ran and how long until the next (see sleepUntilWorkLoop). */
+    private long lastIdleScan;
+    private long idleScanPeriod = IDLE_CHECK_NANOS;
 
     private void loop() {
         while (!shutdown) {
@@ -133,8 +138,14 @@ final class Sysmon extends Thread {
             }
             Parking.wakeDeferred();
             long now = sched.clock.nanoTime();
-            if (now - lastRecoveryScan >= IDLE_CHECK_NANOS) {
+            if (Diagnostics.failureSeen && now - lastRecoveryScan >= IDLE_CHECK_NANOS) {
+                // Busy: scan only after an error was caught somewhere (a scan walks every G);
+                // two scans, since a lost wake-up is acted on at the second sight.
                 lastRecoveryScan = now;
+                if (++busyScans >= 2) {
+                    busyScans = 0;
+                    Diagnostics.failureSeen = false;
+                }
                 sched.diagnostics.recoverLostWakeups();
             }
             rounds++;
@@ -179,8 +190,16 @@ final class Sysmon extends Thread {
     private void sleepUntilWorkLoop() {
         while (!shutdown && sched.allProcsIdle()) {
             Parking.wakeDeferred();
-            if (sched.diagnostics.recoverLostWakeups() > 0) {
-                continue; // a P is leaving the idle list for it
+            long t = sched.clock.nanoTime();
+            if (t - lastIdleScan >= idleScanPeriod) {
+                // Idle: a lost wake-up would never be noticed otherwise. The period doubles while
+                // scans find nothing (up to 6.4 s: a scan walks every parked goroutine).
+                lastIdleScan = t;
+                if (sched.diagnostics.recoverLostWakeups() > 0) {
+                    idleScanPeriod = IDLE_CHECK_NANOS;
+                    continue; // a P is leaving the idle list for it
+                }
+                idleScanPeriod = Math.min(idleScanPeriod * 2, 64 * IDLE_CHECK_NANOS);
             }
             if (sched.anyQueuedWork()) {
                 // Every P idle with work queued: should not happen (the spinning protocol
