@@ -112,14 +112,8 @@ public final class Chan<T> implements Iterable<T> {
         Waiter r;
         lock.lock();
         try {
-            if (closed) {
-                r = CLOSED_WAITER;
-            } else if ((r = recvq.dequeueAndComplete(value, true)) != null) {
-                // handed straight to a parked receiver
-            } else if (count < buf.length) {
-                putLocked(value);
-                r = NO_WAITER;
-            } else {
+            r = sendReadyLocked(value);
+            if (r == null) {
                 w.rearm(value);
                 sendq.enqueue(w);
             }
@@ -141,6 +135,27 @@ public final class Chan<T> implements Iterable<T> {
         }
     }
 
+    /**
+     * With the lock held: sends {@code value} if that needs no waiting and says how: the receiver
+     * it was handed to (to be readied after unlocking), {@link #NO_WAITER} (buffered),
+     * {@link #CLOSED_WAITER}, or null if the sender must wait. The mutations are the last steps of
+     * each branch, so a failure at a call leaves the channel as it was.
+     */
+    private Waiter sendReadyLocked(Object value) {
+        if (closed) {
+            return CLOSED_WAITER;
+        }
+        Waiter r = recvq.dequeueAndComplete(value, true);
+        if (r != null) {
+            return r; // handed straight to a parked receiver
+        }
+        if (count < buf.length) {
+            putLocked(value);
+            return NO_WAITER;
+        }
+        return null;
+    }
+
     /** Markers for the outcome of a locked section, so that everything after it runs unlocked. */
     private static final Waiter NO_WAITER = new Waiter(null, null, -1);
     private static final Waiter CLOSED_WAITER = new Waiter(null, null, -2);
@@ -157,14 +172,7 @@ public final class Chan<T> implements Iterable<T> {
         Waiter r;
         lock.lock();
         try {
-            if (closed) {
-                r = CLOSED_WAITER;
-            } else if ((r = recvq.dequeueAndComplete(value, true)) != null) {
-                // handed straight to a parked receiver
-            } else if (count < buf.length) {
-                putLocked(value);
-                r = NO_WAITER;
-            }
+            r = sendReadyLocked(value);
         } finally {
             lock.held = 0;
         }

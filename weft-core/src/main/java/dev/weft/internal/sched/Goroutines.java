@@ -93,20 +93,31 @@ final class Goroutines {
             throw new NullPointerException("weft: go of a null body");
         }
         G parent = Sched.currentG();
+        // Counted before the closing check, and close sets closing before it reads the count:
+        // either close sees this goroutine and waits for it, or this call sees the close and
+        // refuses. Checked first and counted after, a goroutine accepted as close returned was
+        // queued on a stopped runtime and never ran (found by LifecycleTest).
+        live.incrementAndGet();
         if (sched.isStopped() || (closing && (parent == null || parent.sched != sched) && !ownThread())) {
+            decrementLive();
             throw new RejectedExecutionException("weft: runtime '" + sched.name()
                     + "' is closed; it accepts no new goroutines");
         }
-        long parentId = parent == null ? 0 : parent.id;
-        if (priority == INHERIT_PRIORITY) {
-            priority = parent == null ? G.DEFAULT_PRIORITY : parent.basePriority;
+        G g;
+        try {
+            long parentId = parent == null ? 0 : parent.id;
+            if (priority == INHERIT_PRIORITY) {
+                priority = parent == null ? G.DEFAULT_PRIORITY : parent.basePriority;
+            }
+            boolean kernel = sched.model == Model.ONE_TO_ONE;
+            g = new G(sched, goidgen.incrementAndGet(), parentId, body, reportFailure, priority, kernel);
+            if (kernel) {
+                g.thread.setPriority(KernelPriorities.javaPriority(priority));
+            }
+        } catch (RuntimeException | Error e) {
+            decrementLive(); // an OutOfMemoryError making the thread: nothing was started
+            throw e;
         }
-        boolean kernel = sched.model == Model.ONE_TO_ONE;
-        G g = new G(sched, goidgen.incrementAndGet(), parentId, body, reportFailure, priority, kernel);
-        if (kernel) {
-            g.thread.setPriority(KernelPriorities.javaPriority(priority));
-        }
-        live.incrementAndGet();
         created.incrementAndGet();
         all.add(g);
         if (mainWaiter != null) {
@@ -232,14 +243,23 @@ final class Goroutines {
             return;
         }
         G parent = Sched.currentG();
+        live.incrementAndGet(); // before the check, as in start
         if (sched.isStopped() || (closing && (parent == null || parent.sched != sched))) {
+            decrementLive();
             // Thread.start rethrows this: a thread built inside a goroutine and started after
             // its runtime closed would otherwise never run.
             throw new RejectedExecutionException("weft: runtime '" + sched.name()
                     + "' is closed; it accepts no new goroutines (a virtual thread built inside one of its"
                     + " goroutines cannot start now)");
         }
-        sched.ready(adopt(vt, task));
+        G g;
+        try {
+            g = adopt(vt, task);
+        } catch (RuntimeException | Error e) {
+            decrementLive(); // nothing was adopted
+            throw e;
+        }
+        sched.ready(g);
     }
 
     private G adopt(Thread vt, Runnable task) {
@@ -250,8 +270,7 @@ final class Goroutines {
         if (vt.getUncaughtExceptionHandler() == vt.getThreadGroup()) {
             vt.setUncaughtExceptionHandler(g); // its failures reach the runtime's handler
         }
-        live.incrementAndGet();
-        created.incrementAndGet();
+        created.incrementAndGet(); // counted live by readyForeign, before its closing check
         adoptedCount.incrementAndGet();
         all.add(g);
         return g;
