@@ -395,26 +395,13 @@ public final class Chan<T> implements Iterable<T> {
      * Takes the value for a receiver from the first claimable parked sender, or returns null if
      * there is none: unbuffered, the sender's own value; buffered (then full), the head, with the
      * sender's value moving into the freed tail slot. The value is left in {@link #taken}. The
-     * sender is completed here; the caller readies it after unlocking. After the claim (the last
-     * call) everything is plain writes, so a failure leaves no sender claimed and uncompleted.
+     * sender is completed here; the caller readies it after unlocking. After the dequeue returns
+     * everything is plain writes, so a failure leaves no sender claimed and uncompleted.
      */
     Waiter takeFromSendqLocked() {
-        WaitQueue q = sendq;
-        Waiter s;
-        while ((s = q.head) != null) {
-            boolean mine = s.claim();
-            Waiter n = s.next;
-            q.head = n;
-            if (n == null) {
-                q.tail = null;
-            } else {
-                n.prev = null;
-            }
-            s.next = null;
-            s.queued = false;
-            if (!mine) {
-                continue; // a select that already won elsewhere
-            }
+        Waiter s = sendq.dequeue();
+        if (s != null) {
+            // A return cannot overflow: from the dequeue's last write to here, field writes only.
             if (buf.length == 0) {
                 taken = s.elem;
             } else {
@@ -430,9 +417,8 @@ public final class Chan<T> implements Iterable<T> {
             } else {
                 sel.winner = s;
             }
-            return s;
         }
-        return null;
+        return s;
     }
 
     void putLocked(Object value) {

@@ -6,13 +6,13 @@ package dev.weft.chan;
  *
  * <p><b>Failure atomicity.</b> A StackOverflowError can be thrown at any call, and an interpreted
  * VarHandle CAS is several calls deep. So each method's mutation comes after its last call: a
- * failure leaves the queue as it was. {@link #dequeueAndComplete} claims (the one call), then
- * unlinks and completes the waiter with plain field writes, so a claimed waiter is never left
- * both out of the queue and uncompleted.
+ * failure leaves the queue as it was. {@link #dequeueAndComplete} dequeues (claim, then unlink with
+ * plain writes) and completes the waiter with plain writes after that call has returned (a return
+ * cannot overflow), so a claimed waiter is never left both out of the queue and uncompleted.
  */
 final class WaitQueue {
-    Waiter head;
-    Waiter tail;
+    private Waiter head;
+    private Waiter tail;
 
     void enqueue(Waiter w) {
         w.queued = true;
@@ -55,34 +55,20 @@ final class WaitQueue {
      * the same call-free stretch (class comment); the caller readies its thread after unlocking.
      */
     Waiter dequeueAndComplete(Object elem, boolean success) {
-        Waiter w;
-        while ((w = head) != null) {
-            boolean mine = w.claim();
-            // From here to the return: field writes only, no call that could overflow.
-            Waiter n = w.next;
-            head = n;
-            if (n == null) {
-                tail = null;
+        Waiter w = dequeue();
+        if (w != null) {
+            // A return cannot overflow: from the dequeue's last write to here, field writes only.
+            w.elem = elem;
+            w.success = success;
+            Selection sel = w.selection;
+            if (sel == null) {
+                w.done = true;
             } else {
-                n.prev = null;
-            }
-            w.next = null;
-            w.queued = false;
-            if (mine) {
-                w.elem = elem;
-                w.success = success;
-                Selection sel = w.selection;
-                if (sel == null) {
-                    w.done = true;
-                } else {
-                    sel.winner = w;
-                }
-                return w;
+                sel.winner = w;
             }
         }
-        return null;
+        return w;
     }
-
 
     /** Unlinks {@code w} if it is still queued here (a select cleaning up its losing cases). */
     void remove(Waiter w) {

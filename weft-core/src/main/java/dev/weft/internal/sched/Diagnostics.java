@@ -71,12 +71,10 @@ final class Diagnostics {
         return waitingForOtherRuntimes;
     }
 
-    /** ONE_TO_ONE: a goroutine's own thread waited or ended (the kernel switched). */
-    void countKernelSwitch(int reason) {
-        otherSwitchReasons.incrementAndGet(reason);
-    }
-
-    /** A switch on an M that lost its P meanwhile. */
+    /**
+     * A switch no P counts: on an M that lost its P meanwhile, or under ONE_TO_ONE a goroutine's
+     * own thread that waited or ended (the kernel switched).
+     */
     void countOtherSwitch(int reason) {
         otherSwitchReasons.incrementAndGet(reason);
     }
@@ -184,12 +182,8 @@ final class Diagnostics {
      */
     int recoverLostWakeups() {
         int n = 0;
-        boolean lostReady = lostReadies;
-        if (lostReady) {
-            lostReadies = false;
-        }
         for (G g : sched.goroutines.all.snapshot()) {
-            if (lostReady && g.readyLost) {
+            if (g.readyLost) {
                 g.readyLost = false; // runnable, in no queue: queue it
                 sched.queues.putGlobal(g);
                 sched.idle.wakep();
@@ -225,9 +219,6 @@ final class Diagnostics {
      * scans for lost wake-ups only then, since a scan walks every goroutine.
      */
     static volatile boolean failureSeen;
-
-    /** Set with some G's {@code readyLost}: a ready swallowed an error before its queue put. */
-    static volatile boolean lostReadies;
 
     /** Wake-ups sysmon recovered (see {@link #recoverLostWakeups}); sysmon-written. */
     volatile long lostWakeupsRecovered;

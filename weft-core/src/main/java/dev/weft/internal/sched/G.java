@@ -183,7 +183,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
                 g.run();
             } finally {
                 g.setStatusRelease(GStatus.DEAD);
-                g.sched.diagnostics.countKernelSwitch(SwitchReason.EXIT);
+                g.sched.diagnostics.countOtherSwitch(SwitchReason.EXIT);
             }
         }
     }

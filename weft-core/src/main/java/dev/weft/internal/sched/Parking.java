@@ -86,7 +86,7 @@ public final class Parking {
         } finally {
             if (g.kernelThread) {
                 g.setStatusRelease(GStatus.RUNNING);
-                g.sched.diagnostics.countKernelSwitch(SwitchReason.WAIT);
+                g.sched.diagnostics.countOtherSwitch(SwitchReason.WAIT);
             }
             g.waitReason = WaitReason.NONE;
             g.waitBlocker = null;

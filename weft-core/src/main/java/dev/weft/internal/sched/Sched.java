@@ -57,8 +57,6 @@ public final class Sched {
     static final int GLOBAL_FAIRNESS_TICKS = 61;
     /** How long a thief waits before taking a running P's runnext (Go: 3 µs). */
     static final long RUNNEXT_STEAL_BACKOFF_NANOS = 3_000;
-    /** The level a starving G is boosted to (the balance-set manager's 15). */
-    public static final int BOOST_LEVEL = PriorityQueues.BOOST_LEVEL;
 
     private final String name;
     final Clock clock;
@@ -446,7 +444,6 @@ public final class Sched {
                     if (g.queuePending) {
                         g.queuePending = false;
                         g.readyLost = true;
-                        Diagnostics.lostReadies = true;
                         Diagnostics.failureSeen = true;
                     }
                 }

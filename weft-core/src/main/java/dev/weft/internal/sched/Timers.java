@@ -135,7 +135,7 @@ final class Timers {
             } finally {
                 g.casStatus(GStatus.WAITING, GStatus.RUNNING);
                 g.waitReason = WaitReason.NONE;
-                g.sched.diagnostics.countKernelSwitch(SwitchReason.WAIT);
+                g.sched.diagnostics.countOtherSwitch(SwitchReason.WAIT);
             }
             return;
         }
