@@ -44,6 +44,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * loops of calls, first make sure the stack has room ({@code StackHeadroom}).
  *
  * <p>Null is not a value: {@link #recv()} returns null for "closed and drained", Go's zero value.
+ *
+ * <p><b>Interrupts.</b> {@code send} and {@code recv} are not interruptible (as in Go, where a
+ * {@link dev.weft.context.Context} is the way to give up a wait): an interrupt neither ends the wait
+ * nor loses or duplicates its value; the interrupt status is set again when the call returns.
  */
 public final class Chan<T> implements Iterable<T> {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */

@@ -45,6 +45,10 @@ import java.util.function.Consumer;
  *
  * <p>A {@code Select} may be built once and run many times, by one thread at a time; actions run
  * after every channel lock is released.
+ *
+ * <p><b>Interrupts.</b> {@link #run} is not interruptible: an interrupt neither ends the wait nor
+ * makes a case fire; exactly one case still completes, and the interrupt status is set again when
+ * {@code run} returns. Add a {@code Context}'s {@code done()} channel as a case to give up a wait.
  */
 public final class Select {
     private static final byte RECV = 0;

@@ -15,6 +15,10 @@ import java.util.Objects;
  * no wake-up is lost and none is spurious. The FIFO queue is guarded by {@link #queueLock};
  * wakers detach nodes under it and ready them after releasing it. Callers still re-check their
  * predicate in a loop, because another goroutine may lock first and change it.
+ *
+ * <p><b>Interrupts.</b> {@code await} is not interruptible (see the package documentation): it
+ * returns only when signalled (or spuriously, as any condition wait), with the interrupt status set
+ * again.
  */
 public final class Cond {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */

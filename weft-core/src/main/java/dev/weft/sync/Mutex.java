@@ -27,6 +27,9 @@ import java.lang.invoke.VarHandle;
  * <p>Go also spins briefly before sleeping on a multicore machine; weft does not, because a
  * parked goroutine costs a continuation switch, not an OS context switch, and spinning would hold
  * the carrier from other goroutines.
+ *
+ * <p><b>Interrupts.</b> {@code lock} is not interruptible (see the package documentation); the
+ * interrupt status is set again when it returns.
  */
 public final class Mutex implements Locker {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */

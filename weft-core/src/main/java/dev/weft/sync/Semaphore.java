@@ -12,6 +12,9 @@ import dev.weft.internal.util.SpinLock;
  * would fit, so a large request is not starved by a stream of small ones. Everything is guarded by
  * {@link #lock}; {@link #release} grants units to the head of the queue while they fit, detaches
  * those waiters, and readies them after unlocking (the {@link WaitNode} protocol).
+ *
+ * <p><b>Interrupts.</b> {@code acquire} is not interruptible (see the package documentation); the
+ * interrupt status is set again when it returns.
  */
 public final class Semaphore {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */

@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * waiters registered resets the whole word to 0 and releases {@link #sema} once per waiter. Each
  * waiter checks on wake that the word is still 0: anything else means the group was reused
  * before every waiter had returned, which Go reports as misuse.
+ *
+ * <p><b>Interrupts.</b> {@code await} is not interruptible (see the package documentation); the
+ * interrupt status is set again when it returns.
  */
 public final class WaitGroup {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
