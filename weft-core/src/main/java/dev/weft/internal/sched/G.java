@@ -104,7 +104,6 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     /** Links in the runtime's registry of live Gs; guarded by the stripe's lock. */
     G prevG;
     G nextG;
-    Object registryStripe;
 
     /** The timer Go.sleep arms, created on the first sleep and reused. Owner only. */
     TimerEntry sleepTimer;
