@@ -1,5 +1,6 @@
 package dev.weft.chan;
 
+import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.timer.TimerEntry;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 import java.util.function.Consumer;
 
 /**
@@ -343,11 +345,16 @@ public final class Select {
         }
         int[] poll = pollOrder;
         int[] order = lockOrder;
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        // In a synctest bubble the order comes from the bubble's seed (replayable schedules).
+        Bubble bubble = Bubble.current();
+        RandomGenerator rnd = bubble == null ? ThreadLocalRandom.current() : bubble.random();
         int active = 0;
         for (int i = 0; i < n; i++) {
             if (chans[i] == null) {
                 continue;
+            }
+            if (chans[i].bubbled) {
+                Bubble.checkAccess(chans[i].weftRuntime, "select on synctest channel");
             }
             // Inside-out Fisher-Yates: a uniform permutation built in one pass.
             int j = rnd.nextInt(active + 1);
