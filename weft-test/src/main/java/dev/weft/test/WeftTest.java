@@ -24,6 +24,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Test
 @ExtendWith(WeftTestExtension.class)
 public @interface WeftTest {
+    /** The number of schedules a test runs unless it says otherwise. */
+    int DEFAULT_SCHEDULES = 100;
+
     /** How many seeded schedules to run (seeds 1 to this). */
-    int schedules() default 100;
+    int schedules() default DEFAULT_SCHEDULES;
 }

@@ -35,7 +35,7 @@ public final class WeftTestExtension implements InvocationInterceptor {
             }
         };
         WeftTest ann = m.getAnnotation(WeftTest.class);
-        long[] seeds = seeds(ann == null ? 100 : ann.schedules());
+        long[] seeds = seeds(ann == null ? WeftTest.DEFAULT_SCHEDULES : ann.schedules());
         for (int i = 0; i < seeds.length; i++) {
             Schedule s = Synctest.attempt(seeds[i], body);
             if (s.failed()) {

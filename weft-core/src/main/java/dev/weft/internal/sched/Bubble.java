@@ -73,7 +73,8 @@ public final class Bubble {
     private final List<String> trace = new ArrayList<>();
     private long steps;
 
-    private G root;
+    /** Set by the root goroutine itself as its body ends (before any other goroutine can look). */
+    private volatile boolean rootEnded;
     private volatile G awaiter;
     private volatile boolean awaitReleased;
     private volatile boolean done;
@@ -109,7 +110,13 @@ public final class Bubble {
         Sched s = new Sched(c, b);
         b.runner = Thread.currentThread();
         try {
-            b.root = s.go(body, true);
+            s.go(() -> {
+                try {
+                    body.run();
+                } finally {
+                    b.rootEnded = true;
+                }
+            }, true);
             boolean interrupted = false;
             while (!b.done) {
                 LockSupport.park(b);
@@ -224,7 +231,7 @@ public final class Bubble {
         if (waiting != null) {
             return false; // the awaiter is on its way (not parked yet)
         }
-        if (root.bodyDone) {
+        if (rootEnded) {
             finish(new IllegalStateException("weft: deadlock: main bubble goroutine has exited but blocked"
                     + " goroutines remain\n\n" + sched.dump()));
             return false;
