@@ -1,6 +1,7 @@
 package dev.weft.sync;
 
 import dev.weft.internal.util.StackHeadroom;
+import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.WaitReason;
@@ -31,6 +32,8 @@ import java.lang.invoke.VarHandle;
 public final class Mutex implements Locker {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
     private final Object weftRuntime = Parking.callerRuntime();
+    /** Made in a synctest bubble: waits on it are durable there, so outsiders may not touch it. */
+    private final boolean bubbled = Bubble.isBubble(weftRuntime);
 
     private static final int LOCKED = 1;
     private static final int WOKEN = 2;
@@ -82,6 +85,9 @@ public final class Mutex implements Locker {
     }
 
     private void lockSlow() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "lock of synctest mutex");
+        }
         StackHeadroom.ensure(); // the slow path's updates have calls between them
         long waitStart = 0;
         boolean starving = false;
@@ -144,6 +150,9 @@ public final class Mutex implements Locker {
         // Waiters: the update below is followed by calls that wake one, and a stack overflow
         // between the two would lose the wake-up; let it strike before (StackHeadroom).
         StackHeadroom.ensure();
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "unlock of synctest mutex");
+        }
         int old;
         do {
             old = state;

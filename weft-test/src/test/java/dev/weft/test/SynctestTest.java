@@ -492,4 +492,60 @@ class SynctestTest {
         }))).isInstanceOf(IllegalArgumentException.class).hasMessage("boom")
                 .satisfies(t -> assertThat(t.getSuppressed()[0]).hasMessageContaining("seed=42"));
     }
+
+    // Not in Go: a Mutex made in the bubble is durable (outsiders are refused), so holding it
+    // across a sleep while another goroutine waits for it advances time instead of hanging.
+    @Test
+    void mutexMadeInTheBubbleIsDurable() {
+        Synctest.run(() -> {
+            Mutex mu = new Mutex();
+            mu.lock();
+            AtomicReference<Instant> got = new AtomicReference<>();
+            Go.go(() -> {
+                mu.lock();
+                got.set(Time.now());
+                mu.unlock();
+            });
+            Go.sleep(Duration.ofSeconds(1));
+            mu.unlock();
+            Synctest.await();
+            assertThat(got.get()).isEqualTo(START.plusSeconds(1));
+        });
+    }
+
+    // Sync primitives made in a bubble refuse outsiders on the paths that wait or wake.
+    @Test
+    void syncPrimitivesMovedOutOfBubble() {
+        AtomicReference<Mutex> mutex = new AtomicReference<>();
+        AtomicReference<WaitGroup> group = new AtomicReference<>();
+        AtomicReference<Cond> cond = new AtomicReference<>();
+        Synctest.run(() -> {
+            Mutex m = new Mutex();
+            m.lock(); // left locked: an outside lock takes the slow path
+            mutex.set(m);
+            group.set(new WaitGroup());
+            cond.set(new Cond(new Mutex()));
+        });
+        assertThatThrownBy(() -> mutex.get().lock()).hasMessageContaining("lock of synctest mutex from outside bubble");
+        assertThatThrownBy(() -> group.get().add(1)).hasMessageContaining("add to synctest WaitGroup from outside bubble");
+        assertThatThrownBy(() -> cond.get().signal()).hasMessageContaining("signal of synctest Cond from outside bubble");
+    }
+
+    // Go panics if two goroutines of a bubble call Wait at once; weft throws.
+    @Test
+    void secondConcurrentAwaitThrows() {
+        assertThatThrownBy(() -> Synctest.run(() -> {
+            Go.go(Synctest::await);
+            Go.yield(); // let it start waiting (its wait cannot end while we run)
+            Synctest.await();
+        })).hasMessageContaining("is already waiting");
+    }
+
+    // TestHappensBefore (last Run): goroutines still running when the root returns are waited for.
+    @Test
+    void runWaitsForGoroutinesLeftRunning() {
+        AtomicInteger v = new AtomicInteger();
+        Synctest.run(() -> Go.go(() -> Go.go(() -> Go.go(v::incrementAndGet))));
+        assertThat(v.get()).isEqualTo(1);
+    }
 }
