@@ -317,6 +317,18 @@ public final class Bubble {
         return g;
     }
 
+    /** {@code g} just left the carrier: trace why (it ended, blocked, or yielded). Carrier only. */
+    void left(G g) {
+        if (g.bodyDone) {
+            step("g" + g.id + " ends");
+        } else if (g.status == GStatus.RUNNABLE_MOUNTED) {
+            step("g" + g.id + " yields");
+        } else {
+            WaitReason r = g.waitReason;
+            step("g" + g.id + " blocks [" + (r == WaitReason.NONE ? WaitReason.JDK_PARK.text() : r.text()) + "]");
+        }
+    }
+
     /** A goroutine left its carrier still runnable; a plain yield drops its priority (PCT). */
     void requeued(G g, boolean yielded) {
         if (keepPriority == g) {

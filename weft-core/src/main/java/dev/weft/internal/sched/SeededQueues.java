@@ -61,6 +61,7 @@ final class SeededQueues implements RunQueuePolicy {
 
     @Override
     public void ran(G g) {
+        bubble.left(g);
     }
 
     @Override
