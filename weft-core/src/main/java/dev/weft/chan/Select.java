@@ -345,16 +345,20 @@ public final class Select {
         }
         int[] poll = pollOrder;
         int[] order = lockOrder;
-        // In a synctest bubble the order comes from the bubble's seed (replayable schedules).
-        Bubble bubble = Bubble.current();
-        RandomGenerator rnd = bubble == null ? ThreadLocalRandom.current() : bubble.random();
+        RandomGenerator rnd = ThreadLocalRandom.current();
+        for (int i = 0; i < n; i++) {
+            Chan<?> c = chans[i];
+            if (c != null && c.bubbled) {
+                // A synctest bubble's channel: only its goroutines may select on it, and the
+                // order comes from the bubble's seed (replayable schedules).
+                Bubble.checkAccess(c.weftRuntime, "select on synctest channel");
+                rnd = Bubble.of(c.weftRuntime).random();
+            }
+        }
         int active = 0;
         for (int i = 0; i < n; i++) {
             if (chans[i] == null) {
                 continue;
-            }
-            if (chans[i].bubbled) {
-                Bubble.checkAccess(chans[i].weftRuntime, "select on synctest channel");
             }
             // Inside-out Fisher-Yates: a uniform permutation built in one pass.
             int j = rnd.nextInt(active + 1);

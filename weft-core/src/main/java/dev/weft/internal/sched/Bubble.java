@@ -195,6 +195,11 @@ public final class Bubble {
         }
     }
 
+    /** The bubble whose runtime token is {@code runtime}, or null (see {@link #isBubble}). */
+    public static Bubble of(Object runtime) {
+        return runtime instanceof Sched s ? s.bubble : null;
+    }
+
     /** Whether {@code runtime} (a runtime token, see {@link Parking#callerRuntime}) is a bubble's. */
     public static boolean isBubble(Object runtime) {
         return runtime instanceof Sched s && s.bubble != null;

@@ -158,7 +158,11 @@ public final class Sched {
         }
         this.sysmon = new Sysmon(this);
         LIVE.add(this);
-        sysmon.start();
+        if (bubble == null) {
+            // A bubble needs no monitor: its clock moves only when its carrier idles, so no time
+            // slice ends, and the carrier itself advances time and detects deadlocks (Bubble).
+            sysmon.start();
+        }
     }
 
     /** The runtimes of the JVM not yet closed (the default one included once started). */
