@@ -27,14 +27,19 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <pre>{@code
  * Synctest.run(() -> {
- *     Chan<String> reply = Chan.make();
+ *     Chan<String> reply = Chan.make(1);
  *     Go.go(() -> { Go.sleep(Duration.ofSeconds(10)); reply.send("late"); });
  *     int fired = new Select().recv(reply, r -> {}).after(Duration.ofSeconds(5), () -> {}).run();
- *     assertEquals(1, fired);                                        // the timeout won
+ *     assertEquals(1, fired);                                          // the timeout won
  *     assertEquals(Instant.parse("2000-01-01T00:00:05Z"), Time.now()); // in no real time
- *     Synctest.await();                                             // the sleeper is blocked
+ *     Synctest.await();                                                // the sender sleeps
+ *     assertEquals("late", reply.recv());                              // until 00:00:10
  * });
  * }</pre>
+ *
+ * <p>The bubble ends when its last goroutine does; once the root has returned, time no longer
+ * moves, so goroutines still blocked then fail the run (Go's "main bubble goroutine has exited
+ * but blocked goroutines remain").
  */
 public final class Synctest {
     private Synctest() {}

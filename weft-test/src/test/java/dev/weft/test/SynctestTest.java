@@ -548,4 +548,18 @@ class SynctestTest {
         Synctest.run(() -> Go.go(() -> Go.go(() -> Go.go(v::incrementAndGet))));
         assertThat(v.get()).isEqualTo(1);
     }
+
+    // Synctest's class comment example, verbatim.
+    @Test
+    void classCommentExample() {
+        Synctest.run(() -> {
+            Chan<String> reply = Chan.make(1);
+            Go.go(() -> { Go.sleep(Duration.ofSeconds(10)); reply.send("late"); });
+            int fired = new Select().recv(reply, r -> {}).after(Duration.ofSeconds(5), () -> {}).run();
+            org.junit.jupiter.api.Assertions.assertEquals(1, fired);
+            org.junit.jupiter.api.Assertions.assertEquals(Instant.parse("2000-01-01T00:00:05Z"), Time.now());
+            Synctest.await();
+            org.junit.jupiter.api.Assertions.assertEquals("late", reply.recv());
+        });
+    }
 }
