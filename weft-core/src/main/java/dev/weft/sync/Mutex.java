@@ -84,6 +84,14 @@ public final class Mutex implements Locker {
         return (old & (LOCKED | STARVING)) == 0 && STATE.compareAndSet(this, old, old | LOCKED);
     }
 
+    /**
+     * The clock starvation is measured on: a bubble's fake one for a mutex made in a bubble,
+     * where real time would make the mode switch, and so the schedule, differ between replays.
+     */
+    private long nanoTime() {
+        return bubbled ? Bubble.of(weftRuntime).nanoTime() : System.nanoTime();
+    }
+
     private void lockSlow() {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "lock of synctest mutex");
@@ -119,10 +127,10 @@ public final class Mutex implements Locker {
             }
             boolean queueFront = waitStart != 0;
             if (waitStart == 0) {
-                waitStart = System.nanoTime();
+                waitStart = nanoTime();
             }
             sema.acquire(this, weftRuntime, reason, queueFront);
-            starving = starving || System.nanoTime() - waitStart > STARVATION_THRESHOLD_NANOS;
+            starving = starving || nanoTime() - waitStart > STARVATION_THRESHOLD_NANOS;
             old = state;
             if ((old & STARVING) != 0) {
                 // Handed off: the mutex is ours, though the state does not say LOCKED yet.

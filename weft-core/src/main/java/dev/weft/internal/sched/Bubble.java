@@ -147,6 +147,11 @@ public final class Bubble {
         return seed;
     }
 
+    /** The bubble's clock, in the units of {@link System#nanoTime()}. */
+    public long nanoTime() {
+        return nanos;
+    }
+
     /** The bubble's clock as an instant. */
     public Instant now() {
         return EPOCH.plusNanos(nanos - START_NANOS);
