@@ -562,4 +562,32 @@ class SynctestTest {
             org.junit.jupiter.api.Assertions.assertEquals("late", reply.recv());
         });
     }
+
+    // An interrupt of the thread in Synctest.run (a test timeout) abandons a bubble that waits
+    // for real, with the dump, instead of hanging the test.
+    @Test
+    void interruptAbandonsABubbleWaitingForReal() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread runner = Thread.ofPlatform().start(() -> {
+            try {
+                Synctest.run(() -> {
+                    entered.countDown();
+                    try {
+                        never.await(); // a JDK wait: not durable, the bubble waits for real
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        entered.await();
+        runner.interrupt();
+        runner.join();
+        assertThat(failure.get()).hasMessageContaining("synctest run interrupted").hasMessageContaining("goroutine 1 [");
+        never.countDown(); // let the abandoned goroutine end
+    }
 }

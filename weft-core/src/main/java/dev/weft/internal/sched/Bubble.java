@@ -109,6 +109,7 @@ public final class Bubble {
                 SchedConfig.DEFAULT_TIMESLICE_NANOS, false, false, Model.N_1, 0);
         Sched s = new Sched(c, b);
         b.runner = Thread.currentThread();
+        boolean interrupted = false;
         try {
             s.go(() -> {
                 try {
@@ -117,17 +118,25 @@ public final class Bubble {
                     b.rootEnded = true;
                 }
             }, true);
-            boolean interrupted = false;
             while (!b.done) {
                 LockSupport.park(b);
-                interrupted |= Thread.interrupted();
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                    break; // a test timeout: give up on a bubble that waits for real
+                }
+            }
+        } finally {
+            if (b.done) {
+                s.goroutines.giveUpClosing(); // deadlocked goroutines are left parked, unreachable
+                s.close();
+            } else {
+                b.abandoned(s.dump());
+                // Its carrier may be running a goroutine that never ends: do not wait for it.
+                s.close(0);
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        } finally {
-            s.goroutines.giveUpClosing(); // deadlocked goroutines are left parked, unreachable
-            s.close();
         }
         synchronized (b) {
             return new Outcome(seed, b.steps, Collections.unmodifiableList(new ArrayList<>(b.trace)), b.failure);
@@ -281,6 +290,19 @@ public final class Bubble {
         }
         done = true;
         LockSupport.unpark(runner);
+    }
+
+    /** The runner was interrupted before the bubble ended: the run fails with the dump. */
+    private void abandoned(String dump) {
+        synchronized (this) {
+            IllegalStateException e = new IllegalStateException("weft: synctest run interrupted before every"
+                    + " goroutine of the bubble ended (a test timeout?); the bubble is abandoned\n\n" + dump);
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     private void goroutineFailed(G g, Throwable t) {
