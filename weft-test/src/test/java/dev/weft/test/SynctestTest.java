@@ -590,4 +590,16 @@ class SynctestTest {
         assertThat(failure.get()).hasMessageContaining("synctest run interrupted").hasMessageContaining("goroutine 1 [");
         never.countDown(); // let the abandoned goroutine end
     }
+
+    // An interrupt pending before the run does not abandon the bubble; it is kept for the caller.
+    @Test
+    void anInterruptFromBeforeIsKept() {
+        Thread.currentThread().interrupt();
+        try {
+            Synctest.run(() -> Go.sleep(Duration.ofSeconds(1)));
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
 }

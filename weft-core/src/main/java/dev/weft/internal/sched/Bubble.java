@@ -109,6 +109,9 @@ public final class Bubble {
                 SchedConfig.DEFAULT_TIMESLICE_NANOS, false, false, Model.N_1, 0);
         Sched s = new Sched(c, b);
         b.runner = Thread.currentThread();
+        // An interrupt pending from before is kept for the caller; only one during the run
+        // abandons the bubble.
+        boolean wasInterrupted = Thread.interrupted();
         boolean interrupted = false;
         try {
             s.go(() -> {
@@ -134,7 +137,7 @@ public final class Bubble {
                 // Its carrier may be running a goroutine that never ends: do not wait for it.
                 s.close(0);
             }
-            if (interrupted) {
+            if (interrupted || wasInterrupted) {
                 Thread.currentThread().interrupt();
             }
         }
