@@ -602,4 +602,21 @@ class SynctestTest {
             Thread.interrupted();
         }
     }
+
+    // TestTimerNondeterminism: timers due at the same instant do not always fire in the same order.
+    @Test
+    void timersOfTheSameInstantFireInEitherOrder() {
+        Synctest.run(() -> {
+            boolean seen1 = false, seen2 = false;
+            for (int i = 0; i < 1000 && !(seen1 && seen2); i++) {
+                Timer tm1 = Timer.newTimer(Duration.ofNanos(1));
+                Timer tm2 = Timer.newTimer(Duration.ofNanos(1));
+                int fired = new Select().recv(tm1.c(), t -> {}).recv(tm2.c(), t -> {}).run();
+                seen1 |= fired == 0;
+                seen2 |= fired == 1;
+                Synctest.await();
+            }
+            assertThat(seen1 && seen2).as("both timers seen first").isTrue();
+        });
+    }
 }

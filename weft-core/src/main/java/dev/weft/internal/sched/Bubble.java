@@ -336,6 +336,11 @@ public final class Bubble {
         return p;
     }
 
+    /** The order of a timer armed now among those due at the same instant. Carrier only. */
+    long timerTiebreak() {
+        return random.nextLong();
+    }
+
     /** Picks and removes the runnable goroutine to run next: the highest priority. Carrier only. */
     G pick(List<G> runnable) {
         int best = -1;
