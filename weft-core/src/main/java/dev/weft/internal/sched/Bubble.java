@@ -24,8 +24,8 @@ import java.util.random.RandomGenerator;
  * <h2>The fake clock</h2>
  * {@link #nanos} starts at {@link #START_NANOS} (2000-01-01T00:00:00Z, as Go's) and moves only in
  * {@link #idle}: when every goroutine of the bubble is durably blocked, it jumps to the earliest
- * timer, which the carrier then fires as any due timer. Running code never sees it move, so time
- * slices never end by the clock (sysmon's preemption is inert here; the seed decides instead).
+ * timer, which the carrier then fires as any due timer. Running code never sees it move, so no
+ * time slice could ever end: a bubble starts no sysmon, and the seed decides every switch.
  *
  * <h2>Durably blocked</h2>
  * A goroutine parked in a weft primitive (channel, select, sleep, timer, WaitGroup, Cond, join,
