@@ -9,6 +9,8 @@ import dev.weft.chan.Select;
 import dev.weft.context.Context;
 import dev.weft.sync.Cond;
 import dev.weft.sync.Mutex;
+import dev.weft.sync.RWMutex;
+import dev.weft.sync.Semaphore;
 import dev.weft.sync.WaitGroup;
 import dev.weft.time.Ticker;
 import dev.weft.time.Time;
@@ -529,6 +531,15 @@ class SynctestTest {
         assertThatThrownBy(() -> mutex.get().lock()).hasMessageContaining("lock of synctest mutex from outside bubble");
         assertThatThrownBy(() -> group.get().add(1)).hasMessageContaining("add to synctest WaitGroup from outside bubble");
         assertThatThrownBy(() -> cond.get().signal()).hasMessageContaining("signal of synctest Cond from outside bubble");
+        AtomicReference<RWMutex> rw = new AtomicReference<>();
+        AtomicReference<Semaphore> sem = new AtomicReference<>();
+        Synctest.run(() -> {
+            rw.set(new RWMutex());
+            sem.set(new Semaphore(1));
+        });
+        assertThatThrownBy(() -> rw.get().rLock()).hasMessageContaining("read lock of synctest RWMutex from outside bubble");
+        assertThatThrownBy(() -> rw.get().lock()).hasMessageContaining("lock of synctest RWMutex from outside bubble");
+        assertThatThrownBy(() -> sem.get().acquire(1)).hasMessageContaining("acquire of synctest Semaphore from outside bubble");
     }
 
     // Go panics if two goroutines of a bubble call Wait at once; weft throws.
