@@ -1,7 +1,8 @@
 package dev.weft.chan;
 
-import dev.weft.internal.sched.Sched;
+import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.util.SpinLock;
 import dev.weft.internal.util.StackHeadroom;
@@ -52,6 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Chan<T> implements Iterable<T> {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
     final Object weftRuntime = Parking.callerRuntime();
+    /** Made inside a synctest bubble: every operation checks that it comes from inside it. */
+    final boolean bubbled = Bubble.isBubble(weftRuntime);
 
     private static final AtomicLong IDS = new AtomicLong();
     /** What {@link #receive()} returns for "closed and drained"; never a user value (they are non-null T). */
@@ -111,6 +114,9 @@ public final class Chan<T> implements Iterable<T> {
      */
     public void send(T value) {
         requireValue(value);
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "send on synctest channel");
+        }
         Sched.checkpoint();
         Waiter w = Waiter.plain(); // before the lock: nothing is allocated under it
         Waiter r;
@@ -173,6 +179,9 @@ public final class Chan<T> implements Iterable<T> {
      */
     public boolean trySend(T value) {
         requireValue(value);
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "send on synctest channel");
+        }
         Waiter r;
         lock.lock();
         try {
@@ -213,6 +222,9 @@ public final class Chan<T> implements Iterable<T> {
 
     /** The blocking receive: a value, or {@link #CLOSED}; allocates only when it must park. */
     private Object receive() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "receive on synctest channel");
+        }
         Sched.checkpoint();
         Waiter w = Waiter.plain(); // before the lock: nothing is allocated under it
         Object v;
@@ -251,6 +263,9 @@ public final class Chan<T> implements Iterable<T> {
      */
     @SuppressWarnings("unchecked")
     public T tryRecv() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "receive on synctest channel");
+        }
         Object v = null;
         Waiter s;
         lock.lock();
@@ -278,6 +293,9 @@ public final class Chan<T> implements Iterable<T> {
      * @throws ClosedChannelException if the channel is already closed
      */
     public void close() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "close of synctest channel");
+        }
         StackHeadroom.ensure(); // a loop of calls under the lock follows
         // Collect every waiter into a private list (reusing the free 'next' links), wake after unlock.
         Waiter wake = null;

@@ -1,5 +1,6 @@
 package dev.weft.chan;
 
+import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.timer.TimerEntry;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 import java.util.function.Consumer;
 
 /**
@@ -347,7 +349,16 @@ public final class Select {
         }
         int[] poll = pollOrder;
         int[] order = lockOrder;
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        RandomGenerator rnd = ThreadLocalRandom.current();
+        for (int i = 0; i < n; i++) {
+            Chan<?> c = chans[i];
+            if (c != null && c.bubbled) {
+                // A synctest bubble's channel: only its goroutines may select on it, and the
+                // order comes from the bubble's seed (replayable schedules).
+                Bubble.checkAccess(c.weftRuntime, "select on synctest channel");
+                rnd = Bubble.of(c.weftRuntime).random();
+            }
+        }
         int active = 0;
         for (int i = 0; i < n; i++) {
             if (chans[i] == null) {

@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.util.SpinLock;
@@ -23,6 +24,8 @@ import java.util.Objects;
 public final class Cond {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
     private final Object weftRuntime = Parking.callerRuntime();
+    /** Made in a synctest bubble: waits on it are durable there, so outsiders may not touch it. */
+    private final boolean bubbled = Bubble.isBubble(weftRuntime);
 
     private final Locker locker;
     /**
@@ -49,6 +52,9 @@ public final class Cond {
      * {@link Mutex}: "unlock of unlocked mutex") and the call does not wait.
      */
     public void await() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "wait on synctest Cond");
+        }
         WaitNode node = new WaitNode(0);
         queueLock.lock();
         try {
@@ -106,6 +112,9 @@ public final class Cond {
 
     /** Wakes the goroutine that has waited longest, if any. */
     public void signal() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "signal of synctest Cond");
+        }
         WaitNode node;
         queueLock.lock();
         try {
@@ -128,6 +137,9 @@ public final class Cond {
 
     /** Wakes every waiting goroutine. */
     public void broadcast() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "broadcast of synctest Cond");
+        }
         WaitNode node;
         queueLock.lock();
         try {

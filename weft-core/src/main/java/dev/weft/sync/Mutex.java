@@ -1,6 +1,7 @@
 package dev.weft.sync;
 
 import dev.weft.internal.util.StackHeadroom;
+import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.WaitReason;
@@ -34,6 +35,8 @@ import java.lang.invoke.VarHandle;
 public final class Mutex implements Locker {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
     private final Object weftRuntime = Parking.callerRuntime();
+    /** Made in a synctest bubble: waits on it are durable there, so outsiders may not touch it. */
+    private final boolean bubbled = Bubble.isBubble(weftRuntime);
 
     private static final int LOCKED = 1;
     private static final int WOKEN = 2;
@@ -84,7 +87,18 @@ public final class Mutex implements Locker {
         return (old & (LOCKED | STARVING)) == 0 && STATE.compareAndSet(this, old, old | LOCKED);
     }
 
+    /**
+     * The clock starvation is measured on: a bubble's fake one for a mutex made in a bubble,
+     * where real time would make the mode switch, and so the schedule, differ between replays.
+     */
+    private long nanoTime() {
+        return bubbled ? Bubble.of(weftRuntime).nanoTime() : System.nanoTime();
+    }
+
     private void lockSlow() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "lock of synctest mutex");
+        }
         StackHeadroom.ensure(); // the slow path's updates have calls between them
         long waitStart = 0;
         boolean starving = false;
@@ -116,10 +130,10 @@ public final class Mutex implements Locker {
             }
             boolean queueFront = waitStart != 0;
             if (waitStart == 0) {
-                waitStart = System.nanoTime();
+                waitStart = nanoTime();
             }
             sema.acquire(this, weftRuntime, reason, queueFront);
-            starving = starving || System.nanoTime() - waitStart > STARVATION_THRESHOLD_NANOS;
+            starving = starving || nanoTime() - waitStart > STARVATION_THRESHOLD_NANOS;
             old = state;
             if ((old & STARVING) != 0) {
                 // Handed off: the mutex is ours, though the state does not say LOCKED yet.
@@ -147,6 +161,9 @@ public final class Mutex implements Locker {
         // Waiters: the update below is followed by calls that wake one, and a stack overflow
         // between the two would lose the wake-up; let it strike before (StackHeadroom).
         StackHeadroom.ensure();
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "unlock of synctest mutex");
+        }
         int old;
         do {
             old = state;

@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.util.SpinLock;
@@ -19,6 +20,8 @@ import dev.weft.internal.util.SpinLock;
 public final class Semaphore {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
     private final Object weftRuntime = Parking.callerRuntime();
+    /** Made in a synctest bubble: waits on it are durable there, so outsiders may not touch it. */
+    private final boolean bubbled = Bubble.isBubble(weftRuntime);
 
     private final long size;
     /**
@@ -51,6 +54,9 @@ public final class Semaphore {
      *     never be granted)
      */
     public void acquire(long n) {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "acquire of synctest Semaphore");
+        }
         checkWeight(n);
         WaitNode node = null; // made outside the lock, only once the caller must wait; then look again
         for (;;) {
@@ -100,6 +106,9 @@ public final class Semaphore {
      * @throws IllegalStateException if more units would be released than are held
      */
     public void release(long n) {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "release of synctest Semaphore");
+        }
         if (n < 0) {
             throw new IllegalArgumentException("semaphore: negative release " + n);
         }

@@ -1,6 +1,7 @@
 package dev.weft.sync;
 
 import dev.weft.internal.util.StackHeadroom;
+import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
 import dev.weft.Go;
 import dev.weft.Goroutine;
@@ -26,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WaitGroup {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
     private final Object weftRuntime = Parking.callerRuntime();
+    /** Made in a synctest bubble: waits on it are durable there, so outsiders may not touch it. */
+    private final boolean bubbled = Bubble.isBubble(weftRuntime);
 
     private final AtomicLong state = new AtomicLong();
     private final Sema sema = new Sema();
@@ -37,6 +40,9 @@ public final class WaitGroup {
      *     races with {@link #await} on a zero counter
      */
     public void add(int delta) {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "add to synctest WaitGroup");
+        }
         // Calls follow the counter's update when it reaches zero with waiters (their release): a
         // stack overflow must come before the update, or they would never be released. Only
         // then is the probe worth its cost (StackHeadroom); the read is a racy prediction.
@@ -78,6 +84,9 @@ public final class WaitGroup {
             long s = state.get();
             if ((int) (s >> 32) == 0) {
                 return;
+            }
+            if (bubbled) {
+                Bubble.checkAccess(weftRuntime, "wait on synctest WaitGroup");
             }
             if (state.compareAndSet(s, s + 1)) {
                 sema.acquire(this, weftRuntime, WaitReason.WAITGROUP_WAIT, false);

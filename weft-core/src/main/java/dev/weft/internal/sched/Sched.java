@@ -96,10 +96,18 @@ public final class Sched {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
+    /** The synctest bubble this runtime is (its fake clock and seeded schedule), or null. */
+    final Bubble bubble;
+
     /** Every runtime of the JVM not yet closed: deadlock detection looks at all of them. */
     private static final Set<Sched> LIVE = ConcurrentHashMap.newKeySet();
 
     public Sched(SchedConfig c) {
+        this(c, null);
+    }
+
+    /** A runtime that is {@code bubble}'s (null: an ordinary one); see {@link Bubble#run}. */
+    Sched(SchedConfig c, Bubble bubble) {
         VirtualThreads.ensureAvailable();
         // N_1 is one P and one carrier, ONE_TO_ONE one P that only holds timers, whatever the
         // configuration asks: the models' definitions.
@@ -121,7 +129,12 @@ public final class Sched {
         this.handsOff = model == Model.M_N;
         this.priorityPolicy = c.priorityPolicy();
         this.starvationBoostNanos = priorityPolicy ? c.starvationBoostNanos() : 0;
-        this.queues = priorityPolicy ? new PriorityQueues(this, starvationBoostNanos) : new FifoQueues(this);
+        this.bubble = bubble;
+        if (bubble != null) {
+            bubble.sched = this;
+        }
+        this.queues = bubble != null ? new SeededQueues(this, bubble)
+                : priorityPolicy ? new PriorityQueues(this, starvationBoostNanos) : new FifoQueues(this);
         this.idle = new Idle(this, maxMs);
         this.timers = new Timers(this);
         this.preemption = new Preemption(this);
@@ -145,7 +158,11 @@ public final class Sched {
         }
         this.sysmon = new Sysmon(this);
         LIVE.add(this);
-        sysmon.start();
+        if (bubble == null) {
+            // A bubble needs no monitor: its clock moves only when its carrier idles, so no time
+            // slice ends, and the carrier itself advances time and detects deadlocks (Bubble).
+            sysmon.start();
+        }
     }
 
     /** The runtimes of the JVM not yet closed (the default one included once started). */
@@ -190,6 +207,11 @@ public final class Sched {
 
     public int procs() {
         return procs;
+    }
+
+    /** The synctest bubble this runtime is, or null. */
+    public Bubble bubble() {
+        return bubble;
     }
 
     public Model model() {
@@ -636,6 +658,10 @@ public final class Sched {
                 if (g != null) {
                     return g;
                 }
+            }
+
+            if (bubble != null && bubble.idle()) {
+                continue; // the bubble's clock moved or its awaiter woke: look again
             }
 
             // Nothing found: give up the P, re-checking the global queue under the lock.

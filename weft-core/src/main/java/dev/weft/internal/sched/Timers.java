@@ -29,6 +29,9 @@ final class Timers {
         if (p == null || p.status == P.RETAKEN) {
             p = sched.allp()[0];
         }
+        if (sched.bubble != null) {
+            t.tiebreak(sched.bubble.timerTiebreak()); // timers of one instant fire in a seeded order
+        }
         p.timers.add(t, when, period);
         if (p.timers.nextWhen() == when) {
             sched.sysmon.timerArmed(when);

@@ -33,6 +33,10 @@
  *       hand-offs, timers when idle, deadlock detection and lost-wake-up recovery</td><td>sysmon</td></tr>
  *   <tr><td>{@link dev.weft.internal.sched.Diagnostics}</td><td>deadlock detection, dumps, counters,
  *       the runtime's warnings, recovery of lost wake-ups</td><td>checkdead, traceback.go</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.Bubble}, {@link dev.weft.internal.sched.SeededQueues}</td><td>synctest
+ *       bubbles: a one-P runtime with a fake clock that jumps when every goroutine is durably
+ *       blocked, and a seeded (PCT-style) schedule that replays step for step</td><td>synctest.go,
+ *       the bubble half of time.go</td></tr>
  *   <tr><td>{@link dev.weft.internal.sched.Parking}, {@link dev.weft.internal.sched.WaitReason},
  *       {@link dev.weft.internal.sched.WaitCompletion}</td><td>the one park/wake protocol the
  *       primitives above use</td><td>gopark, goready</td></tr>
