@@ -18,4 +18,7 @@ module dev.weft {
     exports dev.weft.context;
     exports dev.weft.sync;
     exports dev.weft.time;
+
+    // weft-test (the automatic module dev.weft.test) builds its bubbles from scheduler internals.
+    exports dev.weft.internal.sched to dev.weft.test;
 }
