@@ -2,6 +2,7 @@ package dev.weft;
 
 import dev.weft.internal.sched.G;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.WaitReason;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,6 +28,10 @@ public final class Goroutine {
     }
 
     private final G g;
+
+    static {
+        ProcessSupport.registerGoroutineFactory(Goroutine::new); // processes list their threads as handles
+    }
 
     Goroutine(G g) {
         this.g = Objects.requireNonNull(g);

@@ -34,15 +34,37 @@ final class WaitNode implements WaitCompletion {
         return signalled;
     }
 
+    /** Takes a node whose thread's process ended out of its queue, under the queue's lock. */
+    @FunctionalInterface
+    interface Withdrawal {
+        /** Whether the node was still queued and is now out; false once a waker has taken it. */
+        boolean withdraw(WaitNode node);
+    }
+
     /** Parks until signalled. Waits are not interruptible (as in Go); the status is kept. */
     void await(Object blocker, WaitReason reason, Object runtime) {
+        await(blocker, reason, runtime, null);
+    }
+
+    /**
+     * {@link #await(Object, WaitReason, Object)} that ends early when the caller's process ends
+     * (see {@code ProcessSupport}) and {@code withdrawal} takes the node back: returns false then,
+     * and the caller undoes what its wait stood for and throws the exit exception. A node a waker
+     * took first is signalled, so the wait completes (true) and the exception comes at the next
+     * safe point. A null {@code withdrawal}: the wait cannot be withdrawn and always completes.
+     */
+    boolean await(Object blocker, WaitReason reason, Object runtime, Withdrawal withdrawal) {
         boolean interrupted = false;
         while (!signalled) {
-            Parking.park(blocker, reason, runtime, this);
+            boolean cancel = Parking.park(blocker, reason, runtime, this);
             interrupted |= Thread.interrupted();
+            if (cancel && withdrawal != null && withdrawal.withdraw(this)) {
+                return false; // the exit exception answers the canceller's interrupt
+            }
         }
         if (interrupted) {
             thread.interrupt();
         }
+        return true;
     }
 }
