@@ -386,10 +386,11 @@ public final class WeftProcess {
         threads.set(1); // the primary's slot
         LIVE.add(this);
         try {
-            return runtime.go(priorityClass.level(ThreadPriority.NORMAL), () -> {
+            // Started outside the caller's process, if it has one: the new thread is this one's.
+            return ProcessSupport.outsideProcess(() -> runtime.go(priorityClass.level(ThreadPriority.NORMAL), () -> {
                 ProcessSupport.joinCurrent(link);
                 body.run();
-            });
+            }));
         } catch (RuntimeException | Error e) {
             LIVE.remove(this); // never started: nothing to end
             throw e;

@@ -76,6 +76,9 @@ public final class Parking {
             LockSupport.park(blocker);
             return false;
         }
+        if (g.cancelled && ProcessSupport.pending(g)) {
+            return true; // a thread that caught its exit and waits again: its wake-up was spent
+        }
         g.waitReason = reason;
         g.waitBlocker = blocker;
         g.waitRuntime = runtime;

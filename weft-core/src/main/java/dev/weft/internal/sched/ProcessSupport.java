@@ -66,6 +66,25 @@ public final class ProcessSupport {
         link.joined(g);
     }
 
+    /**
+     * Runs {@code create} with the calling goroutine outside its process for the call, so that a
+     * goroutine it starts does not inherit the process: how a thread of one process starts
+     * another process's primary thread. Only the caller reads or writes its own link here.
+     */
+    public static <T> T outsideProcess(java.util.function.Supplier<T> create) {
+        G g = Sched.currentG();
+        ProcessLink own = g == null ? null : g.process;
+        if (own == null) {
+            return create.get();
+        }
+        g.process = null;
+        try {
+            return create.get();
+        } finally {
+            g.process = own;
+        }
+    }
+
     /** Cancels {@code g}: see the class comment. Any thread; idempotent. */
     public static void cancel(G g) {
         g.cancelled = true;

@@ -173,13 +173,16 @@ final class Timers {
         long deadline = System.nanoTime() + nanos;
         boolean interrupted = false;
         for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+            if (ProcessSupport.pending(g)) {
+                throw g.process.cancellation(); // checked first: a repeated wait has no wake-up coming
+            }
             LockSupport.parkNanos(left);
             if (Thread.interrupted()) {
                 interrupted = true;
             }
-            if (ProcessSupport.pending(g)) {
-                throw g.process.cancellation();
-            }
+        }
+        if (ProcessSupport.pending(g)) {
+            throw g.process.cancellation();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
