@@ -256,6 +256,74 @@ class ProcessLifecycleTest {
         }
     }
 
+    /**
+     * Threads that never wait in a weft primitive still unwind: at a checkpoint in a CPU loop, at
+     * a yield, when a blocking call returns, and in a join of a goroutine outside the process.
+     */
+    @Test
+    void threadsUnwindAtSafePointsBlockingReturnsAndJoins() throws Exception {
+        try (Weft rt = Weft.builder().build()) {
+            CountDownLatch outsiderRelease = new CountDownLatch(1);
+            Goroutine outsider = rt.go(() -> {
+                try {
+                    outsiderRelease.await();
+                } catch (InterruptedException e) {
+                    throw new AssertionError("the outsider belongs to no process: nobody interrupts it", e);
+                }
+            });
+            CountDownLatch inBlocking = new CountDownLatch(1);
+            CountDownLatch blockingMayReturn = new CountDownLatch(1);
+            AtomicInteger running = new AtomicInteger();
+            List<String> unwound = new CopyOnWriteArrayList<>();
+            WeftProcess p = WeftProcess.builder("busy").start(rt, () -> {
+                Go.go(named("checkpoint", unwound, () -> {
+                    running.incrementAndGet();
+                    for (;;) {
+                        Go.checkpoint();
+                    }
+                }));
+                Go.go(named("yield", unwound, () -> {
+                    running.incrementAndGet();
+                    for (;;) {
+                        Go.yield();
+                    }
+                }));
+                Go.go(named("blocking", unwound, () -> {
+                    running.incrementAndGet();
+                    Go.blocking(() -> {
+                        inBlocking.countDown();
+                        try {
+                            blockingMayReturn.await(); // a JDK wait inside the call: interrupted
+                        } catch (InterruptedException e) {
+                            unwound.add("blocking call interrupted");
+                        }
+                    });
+                }));
+                named("join", unwound, outsider::join).run();
+            });
+            inBlocking.await();
+            awaitTrue(() -> running.get() == 3 && p.primary().state() == Goroutine.State.WAITING);
+            p.terminate(5);
+            assertThat(p.waitFor()).isEqualTo(5);
+            assertThat(unwound).containsExactlyInAnyOrder("checkpoint", "yield", "blocking call interrupted",
+                    "blocking", "join");
+            assertThat(outsider.state()).isNotEqualTo(Goroutine.State.DEAD);
+            outsiderRelease.countDown();
+            outsider.join();
+        }
+    }
+
+    private static Runnable named(String name, List<String> unwound, Runnable body) {
+        return () -> {
+            try {
+                body.run();
+            } catch (ProcessExitException e) {
+                unwound.add(name);
+                throw e;
+            }
+        };
+    }
+
     @Test
     void anExceptionEscapingThePrimaryEndsTheProcessWithCodeOne() throws Exception {
         try (Weft rt = Weft.builder().build()) {
