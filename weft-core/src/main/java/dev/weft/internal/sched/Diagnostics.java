@@ -1,7 +1,9 @@
 package dev.weft.internal.sched;
 
 import dev.weft.internal.vm.VirtualThreads;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -258,12 +260,12 @@ final class Diagnostics {
             grouped |= g.process != null;
         }
         if (grouped) {
-            java.util.LinkedHashMap<ProcessLink, List<G>> byProcess = new java.util.LinkedHashMap<>();
-            byProcess.put(null, new java.util.ArrayList<>());
+            LinkedHashMap<ProcessLink, List<G>> byProcess = new LinkedHashMap<>();
+            byProcess.put(null, new ArrayList<>());
             for (G g : gs) {
-                byProcess.computeIfAbsent(g.process, k -> new java.util.ArrayList<>()).add(g);
+                byProcess.computeIfAbsent(g.process, k -> new ArrayList<>()).add(g);
             }
-            gs = new java.util.ArrayList<>(gs.size());
+            gs = new ArrayList<>(gs.size());
             for (List<G> members : byProcess.values()) {
                 gs.addAll(members);
             }

@@ -117,7 +117,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
 
     /**
      * The process this goroutine belongs to, or null for the root process (see
-     * {@link ProcessLink}); written once by its creator before the thread starts.
+     * {@link ProcessLink}). Written by its creator before the thread starts, or by the G itself
+     * (a process's primary joining, {@code ProcessSupport.outsideProcess}); its M reads it at mount.
      */
     ProcessLink process;
     /** Set once when its process ends: waits and safe points throw the process's exit exception. */
