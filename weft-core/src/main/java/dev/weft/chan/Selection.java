@@ -50,8 +50,11 @@ final class Selection implements WaitCompletion {
         while ((w = winner) == null) {
             boolean cancel = Parking.park(blocker, WaitReason.SELECT, runtime, this);
             interrupted |= Thread.interrupted();
-            if (cancel && claim()) {
-                return null; // the interrupt is answered by the exit exception the select throws
+            if (cancel) {
+                if (claim()) {
+                    return null; // the interrupt is answered by the exit exception the select throws
+                }
+                Thread.onSpinWait(); // a partner claimed a case and is writing the winner, under its lock
             }
         }
         if (interrupted) {

@@ -9,6 +9,7 @@ import dev.weft.chan.Chan;
 import dev.weft.chan.Select;
 import dev.weft.sync.Mutex;
 import dev.weft.sync.Semaphore;
+import dev.weft.sync.WaitGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,6 +157,64 @@ class ProcessCancellationStressTest {
             assertThat(sem.tryAcquire(2)).isTrue();
             assertThat(rt.goroutineCount()).isZero();
             assertThat(running.get()).isEqualTo(WORKERS);
+        }
+    }
+
+    /**
+     * A WaitGroup reaching zero while its waiters' process is terminated: each waiter either
+     * returns (its unit came first) or unwinds, and no unit is left over to wake a later wait.
+     */
+    @RepeatedTest(5)
+    void aWaitGroupReachingZeroDuringATerminateLeavesNoUnitBehind() throws Exception {
+        try (Weft rt = Weft.builder().build()) {
+            WaitGroup wg = new WaitGroup();
+            wg.add(1);
+            int waiters = dev.weft.Conditions.scaledForTheModel(200) + 4;
+            AtomicInteger returned = new AtomicInteger();
+            AtomicInteger unwound = new AtomicInteger();
+            CountDownLatch parked = new CountDownLatch(waiters);
+            WeftProcess p = WeftProcess.builder("waiters").start(rt, () -> {
+                for (int i = 0; i < waiters; i++) {
+                    Go.go(() -> {
+                        parked.countDown();
+                        try {
+                            wg.await();
+                            returned.incrementAndGet();
+                        } catch (ProcessExitException e) {
+                            unwound.incrementAndGet();
+                            throw e;
+                        }
+                    });
+                }
+                wg.await(); // the primary waits too
+            });
+            parked.await();
+            dev.weft.Conditions.awaitTrue(() -> p.threads().stream().allMatch(g -> g.state() == Goroutine.State.WAITING));
+            CountDownLatch go = new CountDownLatch(1);
+            Goroutine doner = rt.go(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                wg.done();
+            });
+            go.countDown();
+            int expected = 2;
+            try {
+                p.terminate(2);
+            } catch (IllegalStateException lost) {
+                expected = 0; // every waiter returned before the terminate: the process ended by itself
+            }
+            doner.join();
+            assertThat(p.waitFor()).isEqualTo(expected);
+            assertThat(returned.get() + unwound.get()).isEqualTo(waiters);
+            wg.add(1);
+            Goroutine later = rt.go(wg::await);
+            dev.weft.Conditions.awaitTrue(() -> later.state() == Goroutine.State.WAITING);
+            assertThat(later.state()).isEqualTo(Goroutine.State.WAITING);
+            wg.done();
+            later.join();
         }
     }
 }

@@ -15,6 +15,7 @@ import dev.weft.chan.Select;
 import dev.weft.sync.Cond;
 import dev.weft.sync.Mutex;
 import dev.weft.sync.Semaphore;
+import dev.weft.sync.WaitGroup;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -147,7 +148,7 @@ class ProcessLifecycleTest {
      */
     @Test
     void terminateUnwindsThousandsOfThreadsParkedInEveryKindOfWait() throws Exception {
-        int perKind = scaledForTheModel(10_000) / 8 + 1;
+        int perKind = scaledForTheModel(10_000) / 9 + 1;
         try (Weft rt = Weft.builder().build()) {
             Chan<Integer> recvOn = Chan.make();
             Chan<Integer> sendOn = Chan.make();
@@ -158,6 +159,8 @@ class ProcessLifecycleTest {
             Mutex condMu = new Mutex();
             Cond cond = new Cond(condMu);
             Semaphore sem = new Semaphore(3);
+            WaitGroup group = new WaitGroup();
+            group.add(1); // done by the test, after the process has ended
             CountDownLatch jdkLatch = new CountDownLatch(1);
             AtomicInteger started = new AtomicInteger();
             AtomicInteger finallies = new AtomicInteger();
@@ -165,8 +168,6 @@ class ProcessLifecycleTest {
             AtomicInteger interrupts = new AtomicInteger();
             AtomicInteger completed = new AtomicInteger(); // a wait that returned: must stay 0
             List<Throwable> unexpected = new CopyOnWriteArrayList<>();
-            int kinds = 8;
-            int total = perKind * kinds;
             Runnable[] bodies = {
                 () -> recvOn.recv(),
                 () -> sendOn.send(1),
@@ -185,6 +186,7 @@ class ProcessLifecycleTest {
                     }
                 },
                 () -> sem.acquire(1),
+                () -> group.await(),
                 () -> {
                     try {
                         jdkLatch.await();
@@ -194,6 +196,8 @@ class ProcessLifecycleTest {
                     }
                 },
             };
+            int kinds = bodies.length;
+            int total = perKind * kinds;
             CountDownLatch holderParked = new CountDownLatch(1);
             // Held by the test, outside the process: only cancellation can free the waiters.
             mu.lock();
@@ -253,6 +257,11 @@ class ProcessLifecycleTest {
             sem.release(3);
             assertThat(condMu.tryLock()).isTrue();
             condMu.unlock();
+            // No unit meant for a withdrawn waiter was left behind: a new wait really waits.
+            Goroutine waiter = rt.go(group::await);
+            awaitTrue(() -> waiter.state() == Goroutine.State.WAITING);
+            group.done();
+            waiter.join();
         }
     }
 

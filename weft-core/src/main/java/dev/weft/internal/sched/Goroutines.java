@@ -176,7 +176,11 @@ final class Goroutines {
         boolean interrupted = false;
         // A Weft.run nested in a goroutine waits like any weft wait, so that deadlock detection
         // sees it: asleep for good if this runtime's goroutines all are.
-        boolean nested = Sched.currentG() != null;
+        G self = Sched.currentG();
+        boolean nested = self != null;
+        if (nested) {
+            self.cancelMask++; // not a cancellable wait: a cancelled caller's park must still park
+        }
         try {
             while (!main.bodyDone) {
                 String dump = main.deadlockDump;
@@ -192,6 +196,9 @@ final class Goroutines {
             }
             return null;
         } finally {
+            if (nested) {
+                self.cancelMask--;
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
