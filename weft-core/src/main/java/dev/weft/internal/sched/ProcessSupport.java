@@ -105,10 +105,15 @@ public final class ProcessSupport {
         return g != null && g.cancelled && g.cancelMask == 0;
     }
 
-    /** Throws the calling goroutine's pending cancellation, if any: a safe point. */
+    /**
+     * Throws the calling goroutine's pending cancellation, if any: a safe point. The interrupt its
+     * canceller sent is cleared: the exception is its answer, and {@code finally} blocks on the
+     * way out should not find their JDK waits interrupted by it.
+     */
     public static void checkCancelled() {
         G g = Sched.currentG();
         if (pending(g)) {
+            Thread.interrupted();
             throw g.process.cancellation();
         }
     }
