@@ -52,8 +52,22 @@ final class OperatingSystemScene {
                 rows.add(new Row(p.process.name(), p.process.priorityClass(), threadsEach, p.process.stats(),
                         p.work.sum(), p.closed.get(), p.process.exitRecord().orElseThrow()));
             }
+            check(rows, rt);
         }
         return rows;
+    }
+
+    /** The scene's own check, as every demo workload has: each process ended as it should, with nothing left. */
+    private static void check(List<Row> rows, Weft rt) {
+        Row ui = rows.get(0);
+        Row batch = rows.get(1);
+        if (ui.exit().code() != 0 || ui.exit().reason() != ExitRecord.Reason.LAST_THREAD_ENDED
+                || batch.exit().code() != TERMINATED || batch.exit().reason() != ExitRecord.Reason.TERMINATED
+                || ui.handlesClosed() != 3 || batch.handlesClosed() != 3 || !rt.processes().isEmpty()
+                || rt.goroutineCount() != 0) {
+            throw new IllegalStateException("weft demo: the operating-system scene ended wrongly: " + rows
+                    + ", live processes " + rt.processes() + ", goroutines " + rt.goroutineCount());
+        }
     }
 
     /** A started process and what the scene counts of it. */
