@@ -96,11 +96,7 @@ public final class ProcessSupport {
         t.interrupt(); // a JDK wait (a latch, Thread.sleep, a socket) ends with InterruptedException
     }
 
-    /** Whether the calling goroutine has a cancellation pending and not held off. */
-    public static boolean cancellationPending() {
-        return pending(Sched.currentG());
-    }
-
+    /** Whether {@code g} (null: not a goroutine) has a cancellation pending and not held off. */
     static boolean pending(G g) {
         return g != null && g.cancelled && g.cancelMask == 0;
     }
