@@ -83,7 +83,9 @@ public final class WeftProcess {
     private final Handles handles = new Handles(this);
 
     private volatile Goroutine primary;
-    /** The primary thread's G (the first to join), whose escaping exception ends the process. */
+    /** The primary's thread, set by the primary itself just before it joins. */
+    private volatile Thread primaryThread;
+    /** The primary thread's G, whose escaping exception ends the process. */
     private volatile G primaryG;
     /** Threads alive or being created (reserved). The end comes when it falls to zero. */
     private final AtomicInteger threads = new AtomicInteger();
@@ -180,6 +182,42 @@ public final class WeftProcess {
         Objects.requireNonNull(priority, "weft: thread priority is null");
         Objects.requireNonNull(body, "weft: go of a null body");
         return Go.go(current().level(priority), body);
+    }
+
+    /**
+     * Starts a thread of this process from any thread, this process's or not, at its class's
+     * level for {@code priority}, on the runtime its primary runs on: for code that serves a
+     * process from outside it (a thread pool of the process growing on a submission from
+     * elsewhere, say). From a thread of this process, {@link #go(ThreadPriority, Runnable)} does
+     * the same.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException beyond {@code maxThreads}, or if the runtime is closed
+     * @throws IllegalStateException if the process is ending or has ended (a thread of it gets
+     *     its {@link ProcessExitException} instead)
+     * @throws UnsupportedOperationException for the root process (use {@code Weft.go})
+     */
+    public Goroutine startThread(ThreadPriority priority, Runnable body) {
+        Objects.requireNonNull(priority, "weft: thread priority is null");
+        Objects.requireNonNull(body, "weft: startThread of a null body");
+        if (this == ROOT) {
+            throw new UnsupportedOperationException("weft: the root process has no runtime of its own; use Weft.go");
+        }
+        if (decision.get() != null && current() != this) {
+            throw new IllegalStateException("weft: startThread on " + label() + ", which " + (isAlive()
+                    ? "is exiting" : "has exited"));
+        }
+        link.reserve();
+        try {
+            // Joins from its first statement, as the primary does; its slot is held meanwhile.
+            return ProcessSupport.outsideProcess(() -> runtime.go(level(priority), () -> {
+                ProcessSupport.joinCurrent(link);
+                ProcessSupport.checkCancelled(); // the process ended before it ran: the body does not start
+                body.run();
+            }));
+        } catch (RuntimeException | Error e) {
+            link.release();
+            throw e;
+        }
     }
 
     /** The live processes whose primary thread runs on {@code rt}, by pid (what {@code Weft.processes()} returns). */
@@ -388,7 +426,9 @@ public final class WeftProcess {
         try {
             // Started outside the caller's process, if it has one: the new thread is this one's.
             return ProcessSupport.outsideProcess(() -> runtime.go(priorityClass.level(ThreadPriority.NORMAL), () -> {
+                primaryThread = Thread.currentThread();
                 ProcessSupport.joinCurrent(link);
+                ProcessSupport.checkCancelled(); // terminated before it ran: the body does not start
                 body.run();
             }));
         } catch (RuntimeException | Error e) {
@@ -460,8 +500,8 @@ public final class WeftProcess {
 
         @Override
         public void joined(G g) {
-            if (primaryG == null) {
-                primaryG = g; // the first member is the primary: only members create members
+            if (g.thread() == primaryThread) {
+                primaryG = g;
                 primary = (Goroutine) ProcessSupport.goroutineOf(g);
             }
             members.add(g);
@@ -494,7 +534,7 @@ public final class WeftProcess {
         public boolean isExit(Throwable t) {
             // Its own unwinding, and the primary's failure, which the process keeps (failure()).
             return (t instanceof ProcessExitException pe && pe.pid() == pid)
-                    || (primaryG != null && primaryG.thread() == Thread.currentThread());
+                    || Thread.currentThread() == primaryThread;
         }
 
         @Override

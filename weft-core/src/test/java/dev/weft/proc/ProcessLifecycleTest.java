@@ -461,6 +461,32 @@ class ProcessLifecycleTest {
     }
 
     @Test
+    void aThreadStartedFromOutsideBelongsToTheProcessAndCountsTowardsItsLimit() throws Exception {
+        try (Weft rt = Weft.builder().build()) {
+            Chan<Integer> release = Chan.make();
+            WeftProcess p = WeftProcess.builder("served").priorityClass(PriorityClass.ABOVE_NORMAL).maxThreads(2)
+                    .start(rt, release::recv);
+            AtomicReference<WeftProcess> seen = new AtomicReference<>();
+            Goroutine t = p.startThread(ThreadPriority.HIGHEST, () -> {
+                seen.set(WeftProcess.current());
+                release.recv();
+            });
+            assertThat(t.priority()).isEqualTo(PriorityClass.ABOVE_NORMAL.level(ThreadPriority.HIGHEST));
+            assertThatThrownBy(() -> p.startThread(ThreadPriority.NORMAL, () -> { }))
+                    .isInstanceOf(RejectedExecutionException.class).hasMessageContaining("limit of 2 threads");
+            release.send(1);
+            release.send(2);
+            assertThat(p.waitFor()).isZero();
+            assertThat(seen.get()).isSameAs(p);
+            assertThatThrownBy(() -> p.startThread(ThreadPriority.NORMAL, () -> { }))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("has exited");
+            assertThatThrownBy(() -> WeftProcess.root().startThread(ThreadPriority.NORMAL, () -> { }))
+                    .isInstanceOf(UnsupportedOperationException.class);
+            assertThat(rt.goroutineCount()).isZero();
+        }
+    }
+
+    @Test
     void threadsRunAtTheClassLevelOfTheirRelativePriority() throws Exception {
         try (Weft rt = Weft.builder().build()) {
             AtomicReference<int[]> levels = new AtomicReference<>();
