@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.LongAdder;
  * safe point every few microseconds of work, and owns a few handles. The HIGH one is interactive:
  * its threads sleep after each burst, and stop on their own at the deadline (the process ends with
  * its last thread, code 0); the BELOW_NORMAL one computes without a pause in the gaps and is
- * terminated afterwards (its threads unwind at their next safe point). The table
- * shows what each process got: run time on the carriers and its share, context switches by
- * reason, the handles its end closed, and the exit code.
+ * terminated afterwards (its threads unwind at their next safe point). The table shows what each
+ * process got: run time on the carriers and its share, context switches by reason, the handles
+ * its end closed, and the exit code.
  */
 final class OperatingSystemScene {
     private OperatingSystemScene() {}
