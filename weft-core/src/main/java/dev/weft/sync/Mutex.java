@@ -136,11 +136,6 @@ public final class Mutex implements Locker {
     }
 
     /**
-     * Unlocks; any thread may unlock, as in Go.
-     *
-     * @throws IllegalStateException if the mutex is not locked
-     */
-    /**
      * A waiter whose process ended has left the semaphore's queue without a unit: it takes its
      * count out of the waiter field. If an unlock already took one count out for a wake-up that
      * now finds nobody queued (the count is then zero), that unlock's unit stays in the
@@ -156,6 +151,11 @@ public final class Mutex implements Locker {
         }
     }
 
+    /**
+     * Unlocks; any thread may unlock, as in Go.
+     *
+     * @throws IllegalStateException if the mutex is not locked
+     */
     @Override
     public void unlock() {
         if (STATE.compareAndSet(this, LOCKED, 0)) {
