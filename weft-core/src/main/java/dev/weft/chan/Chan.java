@@ -139,7 +139,7 @@ public final class Chan<T> implements Iterable<T> {
             }
             return;
         }
-        w.await(this, WaitReason.CHAN_SEND, weftRuntime);
+        w.await(this, sendq, WaitReason.CHAN_SEND, weftRuntime);
         if (!w.success) {
             throw ClosedChannelException.send();
         }
@@ -252,7 +252,7 @@ public final class Chan<T> implements Iterable<T> {
         if (v != NOT_READY) {
             return v;
         }
-        w.await(this, WaitReason.CHAN_RECEIVE, weftRuntime);
+        w.await(this, recvq, WaitReason.CHAN_RECEIVE, weftRuntime);
         return w.success ? w.elem : CLOSED;
     }
 
@@ -458,6 +458,25 @@ public final class Chan<T> implements Iterable<T> {
         recvx = recvx + 1 == buf.length ? 0 : recvx + 1;
         count--;
         return v;
+    }
+
+    /**
+     * Takes a plain waiter whose thread's process ended off {@code queue}, unless a partner
+     * completed it first (dequeue and completion happen in one locked stretch, so under the lock
+     * a waiter is either still queued or done). Returns whether it was withdrawn.
+     */
+    boolean withdraw(Waiter w, WaitQueue queue) {
+        boolean withdrawn;
+        lock.lock();
+        try {
+            withdrawn = w.queued && !w.done;
+            if (withdrawn) {
+                queue.remove(w);
+            }
+        } finally {
+            lock.held = 0;
+        }
+        return withdrawn;
     }
 
     /** Parked senders, for tests that check a finished select left nothing behind. */

@@ -2,6 +2,7 @@ package dev.weft.chan;
 
 import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.sched.WaitReason;
@@ -320,6 +321,9 @@ public final class Select {
                 }
             }
         }
+        if (win == null) {
+            throw ProcessSupport.cancellation(); // the caller's process ended; every waiter is gone
+        }
         int i = win.caseIndex;
         if (kinds[i] == SEND && !win.success) {
             throw ClosedChannelException.send();
@@ -397,8 +401,11 @@ public final class Select {
     private int blockForever() {
         for (;;) {
             // Go's select {}: asleep for good, so part of a deadlock of the caller's runtime.
-            Parking.park(this, WaitReason.SELECT_NO_CASES, Parking.callerRuntime());
+            boolean cancel = Parking.park(this, WaitReason.SELECT_NO_CASES, Parking.callerRuntime());
             Thread.interrupted(); // not interruptible, as in Go; never spin on the status
+            if (cancel) {
+                throw ProcessSupport.cancellation();
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.weft.sync;
 
 import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.util.SpinLock;
 import java.util.Objects;
@@ -73,8 +74,18 @@ public final class Cond {
             withdraw(node);
             throw notHeld;
         }
-        node.await(this, WaitReason.COND_WAIT, weftRuntime);
-        locker.lock();
+        boolean signalled = node.await(this, WaitReason.COND_WAIT, weftRuntime, this::unlink);
+        // The locker is held again on every way out, a process's unwinding included, so the
+        // caller's finally can unlock it: cancellation is held off while it is retaken.
+        ProcessSupport.mask();
+        try {
+            locker.lock();
+        } finally {
+            ProcessSupport.unmask();
+        }
+        if (!signalled) {
+            throw ProcessSupport.cancellation();
+        }
     }
 
     /**
@@ -82,6 +93,13 @@ public final class Cond {
      * chose it, passes that signal on so no real waiter loses it.
      */
     private void withdraw(WaitNode node) {
+        if (!unlink(node)) {
+            signal();
+        }
+    }
+
+    /** Takes {@code node} out of the queue if no signal has chosen it yet; returns whether it did. */
+    private boolean unlink(WaitNode node) {
         WaitNode n;
         queueLock.lock();
         try {
@@ -105,9 +123,7 @@ public final class Cond {
         } finally {
             queueLock.held = 0;
         }
-        if (n == null) {
-            signal();
-        }
+        return n != null;
     }
 
     /** Wakes the goroutine that has waited longest, if any. */

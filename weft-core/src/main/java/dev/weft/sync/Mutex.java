@@ -3,6 +3,7 @@ package dev.weft.sync;
 import dev.weft.internal.util.StackHeadroom;
 import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.WaitReason;
 import java.lang.invoke.MethodHandles;
@@ -132,7 +133,10 @@ public final class Mutex implements Locker {
             if (waitStart == 0) {
                 waitStart = nanoTime();
             }
-            sema.acquire(this, weftRuntime, reason, queueFront);
+            if (!sema.acquire(this, weftRuntime, reason, queueFront, true)) {
+                leaveWaiters();
+                throw ProcessSupport.cancellation();
+            }
             starving = starving || nanoTime() - waitStart > STARVATION_THRESHOLD_NANOS;
             old = state;
             if ((old & STARVING) != 0) {
@@ -145,6 +149,22 @@ public final class Mutex implements Locker {
                 return;
             }
             awoke = true;
+        }
+    }
+
+    /**
+     * A waiter whose process ended has left the semaphore's queue without a unit: it takes its
+     * count out of the waiter field. If an unlock already took one count out for a wake-up that
+     * now finds nobody queued (the count is then zero), that unlock's unit stays in the
+     * semaphore with WOKEN set, and the next waiter takes it as a woken waiter would: so only a
+     * count that is there is taken.
+     */
+    private void leaveWaiters() {
+        for (;;) {
+            int old = state;
+            if ((old >>> WAITER_SHIFT) == 0 || STATE.compareAndSet(this, old, old - WAITER)) {
+                return;
+            }
         }
     }
 

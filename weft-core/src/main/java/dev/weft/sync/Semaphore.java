@@ -2,6 +2,7 @@ package dev.weft.sync;
 
 import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.util.SpinLock;
 
@@ -78,11 +79,72 @@ public final class Semaphore {
                 lock.held = 0;
             }
             if (node != null) {
-                node.await(this, WaitReason.SEMACQUIRE, weftRuntime);
+                if (!node.await(this, WaitReason.SEMACQUIRE, weftRuntime, this::withdraw)) {
+                    throw ProcessSupport.cancellation();
+                }
                 return;
             }
             node = new WaitNode(n);
         }
+    }
+
+    /**
+     * Takes the node of a waiter whose process ended out of the queue, if no release granted it
+     * yet; a waiter behind it that fits now is granted, as a release would (a heavy head leaving
+     * must not keep lighter requests waiting).
+     */
+    private boolean withdraw(WaitNode node) {
+        WaitNode granted = null;
+        boolean found = false;
+        lock.lock();
+        try {
+            WaitNode prev = null;
+            for (WaitNode n = head; n != null; prev = n, n = n.next) {
+                if (n == node) {
+                    found = true;
+                    break;
+                }
+            }
+            if (found) {
+                if (prev == null) {
+                    head = node.next;
+                } else {
+                    prev.next = node.next;
+                }
+                if (tail == node) {
+                    tail = prev;
+                }
+                node.next = null;
+                WaitNode lastGranted = null;
+                while (prev == null && head != null && size - cur >= head.weight) {
+                    WaitNode g = head;
+                    head = g.next;
+                    cur += g.weight;
+                    g.signalled = true;
+                    if (lastGranted == null) {
+                        granted = g;
+                    } else {
+                        lastGranted.next = g;
+                    }
+                    lastGranted = g;
+                }
+                if (head == null) {
+                    tail = null;
+                }
+                if (lastGranted != null) {
+                    lastGranted.next = null;
+                }
+            }
+        } finally {
+            lock.held = 0;
+        }
+        while (granted != null) {
+            WaitNode next = granted.next;
+            granted.next = null;
+            Parking.wake(granted.thread);
+            granted = next;
+        }
+        return found;
     }
 
     /** Acquires {@code n} units if available now and nobody waits; never waits. */

@@ -3,6 +3,7 @@ package dev.weft.sync;
 import dev.weft.internal.util.StackHeadroom;
 import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.Go;
 import dev.weft.Goroutine;
 import dev.weft.internal.sched.WaitReason;
@@ -89,11 +90,33 @@ public final class WaitGroup {
                 Bubble.checkAccess(weftRuntime, "wait on synctest WaitGroup");
             }
             if (state.compareAndSet(s, s + 1)) {
-                sema.acquire(this, weftRuntime, WaitReason.WAITGROUP_WAIT, false);
+                if (!sema.acquire(this, weftRuntime, WaitReason.WAITGROUP_WAIT, false, true)) {
+                    leaveWaiters(); // the caller's process ended: see there
+                }
                 if (state.get() != 0) {
                     throw new IllegalStateException("WaitGroup is reused before previous await has returned");
                 }
                 return;
+            }
+        }
+    }
+
+    /**
+     * A waiter whose process ended has left the semaphore's queue: it takes its count out of the
+     * word and throws the exit exception, unless the counter has reached zero meanwhile. Then
+     * the adder has reset the word and releases one unit per waiter it counted, this one's
+     * included, so this waiter takes its unit (it is coming), lets the wait complete and unwinds
+     * at its next safe point; a unit left in the semaphore would wake a later wait early.
+     */
+    private void leaveWaiters() {
+        for (;;) {
+            long s = state.get();
+            if ((int) (s >> 32) == 0 || (int) s == 0) {
+                sema.acquire(this, weftRuntime, WaitReason.WAITGROUP_WAIT, false); // not cancellable
+                return;
+            }
+            if (state.compareAndSet(s, s - 1)) {
+                throw ProcessSupport.cancellation();
             }
         }
     }

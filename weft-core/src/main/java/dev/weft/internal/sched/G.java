@@ -114,6 +114,17 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     /** What escaped the body, if anything; written before DEAD. */
     private volatile Throwable failure;
 
+    /**
+     * The process this goroutine belongs to, or null for the root process (see
+     * {@link ProcessLink}). Written by its creator before the thread starts, or by the G itself
+     * (a process's primary joining, {@code ProcessSupport.outsideProcess}); its M reads it at mount.
+     */
+    ProcessLink process;
+    /** Set once when its process ends: waits and safe points throw the process's exit exception. */
+    volatile boolean cancelled;
+    /** While above zero, cancellation is held off (a process's own unwinding steps); G only. */
+    int cancelMask;
+
     private static final VarHandle STATUS;
     static {
         try {
@@ -213,7 +224,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
             body.run();
         } catch (Throwable t) {
             failure = t;
-            if (reportFailure) {
+            if (reportFailure && (process == null || !process.isExit(t))) {
                 sched.goroutines.reportUncaught(this, t);
             }
         } finally {
@@ -225,7 +236,9 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     @Override
     public void uncaughtException(Thread t, Throwable e) {
         failure = e;
-        sched.goroutines.reportUncaught(this, e);
+        if (process == null || !process.isExit(e)) {
+            sched.goroutines.reportUncaught(this, e);
+        }
     }
 
     @Override

@@ -261,9 +261,20 @@ public final class Sched {
         return Syscalls.blocking(call);
     }
 
-    /** Go.checkpoint: yield if asked to. */
+    /**
+     * Go.checkpoint: yield if asked to; throw the goroutine's process exit exception if its
+     * process has ended (see {@link ProcessSupport}).
+     */
     public static void checkpoint() {
-        Preemption.checkpoint();
+        G g = currentG();
+        if (g != null) {
+            if (g.preempt) {
+                Preemption.checkpoint();
+            }
+            if (g.cancelled) {
+                ProcessSupport.checkCancelled();
+            }
+        }
     }
 
     /**
@@ -549,6 +560,8 @@ public final class Sched {
         // this P: with one P, or with work already queued here (see M's class comment).
         m.setShadowWork(procs == 1 || !p.runqEmpty());
         queues.mounting(g);
+        ProcessLink proc = g.process; // a process member's run time is accounted to its process
+        long mountedAt = proc == null ? 0 : System.nanoTime();
         try {
             g.runContinuation.run();
         } catch (Throwable t) {
@@ -560,6 +573,9 @@ public final class Sched {
             Syscalls.unmountedInSyscall(m, g);
         }
         afterRun(m, g);
+        if (proc != null) {
+            proc.switched(m.lastSwitchReason, System.nanoTime() - mountedAt);
+        }
     }
 
     private void afterRun(M m, G g) {
@@ -602,6 +618,7 @@ public final class Sched {
 
     /** Counts a switch on the M's P, or among the others if the M lost its P meanwhile. */
     private void countSwitch(M m, int reason) {
+        m.lastSwitchReason = reason;
         P p = m.p;
         if (p != null) {
             p.switchReasons[reason]++;

@@ -40,6 +40,11 @@
  *   <tr><td>{@link dev.weft.internal.sched.Parking}, {@link dev.weft.internal.sched.WaitReason},
  *       {@link dev.weft.internal.sched.WaitCompletion}</td><td>the one park/wake protocol the
  *       primitives above use</td><td>gopark, goready</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.ProcessLink},
+ *       {@link dev.weft.internal.sched.ProcessSupport}</td><td>a goroutine's process
+ *       ({@code dev.weft.proc}): membership inherited at creation, per-process accounting,
+ *       cancellation of a member's waits and safe points</td><td>none (an operating system's
+ *       process)</td></tr>
  * </table>
  *
  * <p>Dependencies point one way: the rooms use {@code Sched}'s shared state and each other through
