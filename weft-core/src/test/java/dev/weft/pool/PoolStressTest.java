@@ -1,0 +1,147 @@
+package dev.weft.pool;
+
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.Conditions;
+import dev.weft.Go;
+import dev.weft.Weft;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Shutdown races under load: many submitters (platform threads and goroutines) against
+ * shutdownNow or shutdown, while the pool grows and shrinks. Invariant: every accepted task either
+ * ran or was returned by shutdownNow, never both, never twice, and no rejected task ran.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class PoolStressTest {
+    private static final long LONG_DELAY_MS = 30_000;
+
+    /** A task that counts its runs. */
+    private static final class Counted implements Runnable {
+        final AtomicInteger runs = new AtomicInteger();
+
+        @Override
+        public void run() {
+            runs.incrementAndGet();
+            if ((System.identityHashCode(this) & 7) == 0) {
+                Go.yield(); // some tasks give up their carrier mid-way
+            }
+        }
+    }
+
+    @Test
+    void manySubmittersAgainstShutdownNowLoseNothingAndRunNothingTwice() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            race(true, round);
+        }
+    }
+
+    @Test
+    void manySubmittersAgainstShutdownRunEveryAcceptedTaskOnce() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            race(false, round);
+        }
+    }
+
+    private void race(boolean now, int round) throws Exception {
+        int perSubmitter = Conditions.scaledForTheModel(20_000);
+        int platformSubmitters = 3;
+        int goroutineSubmitters = 3;
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        try (Weft rt = Weft.builder().name("stress").procs(2).build()) {
+            ThreadPool p = ThreadPool.builder("stress-" + round).minWorkers(1).maxWorkers(8)
+                    .keepAlive(Duration.ofMillis(1)).queueCapacity(5_000)
+                    .uncaughtExceptionHandler((t, x) -> failures.add(x)).build(rt);
+            int submitters = platformSubmitters + goroutineSubmitters;
+            List<Queue<Counted>> accepted = new ArrayList<>();
+            List<Queue<Counted>> rejected = new ArrayList<>();
+            CountDownLatch halfway = new CountDownLatch(submitters);
+            CountDownLatch finished = new CountDownLatch(submitters);
+            for (int s = 0; s < submitters; s++) {
+                Queue<Counted> acc = new ConcurrentLinkedQueue<>();
+                Queue<Counted> rej = new ConcurrentLinkedQueue<>();
+                accepted.add(acc);
+                rejected.add(rej);
+                Runnable submitter = () -> {
+                    try {
+                        for (int i = 0; i < perSubmitter; i++) {
+                            if (i == perSubmitter / 4) {
+                                halfway.countDown();
+                            }
+                            Counted c = new Counted();
+                            try {
+                                p.execute(c);
+                                acc.add(c);
+                            } catch (RejectedExecutionException fullOrShutDown) {
+                                rej.add(c);
+                                if (p.isShutdown()) {
+                                    break;
+                                }
+                                Thread.yield();
+                            }
+                        }
+                    } finally {
+                        finished.countDown();
+                    }
+                };
+                if (s < platformSubmitters) {
+                    Thread.ofPlatform().start(submitter);
+                } else {
+                    rt.go(submitter);
+                }
+            }
+            assertThat(halfway.await(LONG_DELAY_MS, MILLISECONDS)).isTrue();
+            List<Runnable> returned = now ? p.shutdownNow() : List.of();
+            if (!now) {
+                p.shutdown();
+            }
+            assertThat(p.awaitTermination(LONG_DELAY_MS, MILLISECONDS)).as("terminated").isTrue();
+            assertThat(finished.await(LONG_DELAY_MS, MILLISECONDS)).isTrue();
+
+            Map<Runnable, Boolean> returnedSet = new IdentityHashMap<>();
+            for (Runnable r : returned) {
+                assertThat(returnedSet.put(r, Boolean.TRUE)).as("returned twice").isNull();
+            }
+            long ran = 0;
+            long total = 0;
+            for (Queue<Counted> acc : accepted) {
+                for (Counted c : acc) {
+                    total++;
+                    int runs = c.runs.get();
+                    boolean back = returnedSet.remove(c) != null;
+                    assertThat(runs + (back ? 1 : 0)).as("an accepted task ran or was returned, exactly once").isEqualTo(1);
+                    ran += runs;
+                }
+            }
+            assertThat(returnedSet).as("only accepted tasks are returned").isEmpty();
+            for (Queue<Counted> rej : rejected) {
+                for (Counted c : rej) {
+                    assertThat(c.runs.get()).as("a rejected task never runs").isZero();
+                }
+            }
+            PoolStats s = p.stats();
+            assertThat(s.completed()).isEqualTo(ran);
+            assertThat(s.workers()).isZero();
+            assertThat(s.queued()).isZero();
+            assertThat(s.rejected()).isEqualTo(rejected.stream().mapToLong(Queue::size).sum());
+            assertThat(total).isPositive();
+            if (!now) {
+                assertThat(ran).isEqualTo(total);
+            }
+            assertThat(failures).isEmpty();
+        }
+    }
+}
