@@ -50,7 +50,7 @@ import java.util.function.Consumer;
  *
  * <h2>Goroutines</h2>
  * Workers are goroutines of {@code rt} at level {@code class.level(priority)}, where the class is
- * the creating process's (today always {@link PriorityClass#NORMAL}: see {@link #creatorClass}).
+ * the creating process's (today always {@link PriorityClass#NORMAL}: see {@code creatorClass()}).
  * One more goroutine, the <em>manager</em>, is started by {@link Builder#build} from the creating
  * thread; it starts every worker, so every goroutine of the pool descends from the thread that
  * built it (a goroutine inherits its creator's process, so the workers of a pool built in a process
@@ -60,7 +60,8 @@ import java.util.function.Consumer;
  * <h2>State and invariants</h2>
  * One weft {@link Mutex} ({@link #lock}) guards all the pool's state: the work queue, the delay
  * queue (a heap by trigger time, then submission order), the idle stack, the counters and the
- * registrations. Nothing runs user code or parks under it, except the Mutex's own wait. Under it:
+ * registrations. Nothing runs user code or parks while holding it (a {@code cancel} that waits for
+ * the manager waits on a {@link Cond} of it, which releases it). Under it:
  * <ul>
  *   <li>{@code promised} counts workers on their way to the queue (started, or popped from the
  *       idle stack and woken, and not yet back at the top of their loop); {@link #dispatchLocked},

@@ -333,6 +333,51 @@ class ThreadPoolTest {
         assertThat(sum.get()).isEqualTo(55);
     }
 
+    /**
+     * Deadlock detection sees through a pool built in a goroutine: while a timer task is pending
+     * nothing is reported; with the pool idle (its goroutines parked in the runtime's own waits) a
+     * main goroutine waiting for nothing still is.
+     */
+    @Test
+    void deadlockDetectionSeesThroughAnIdlePool() throws Exception {
+        AtomicReference<ThreadPool> pool = new AtomicReference<>();
+        rt.run(() -> {
+            ThreadPool p = ThreadPool.builder("in-run").minWorkers(1).maxWorkers(1).build(rt);
+            pool.set(p);
+            WaitGroup wg = new WaitGroup();
+            wg.add(1);
+            p.schedule(wg::done, 30, MILLISECONDS);
+            wg.await(); // every goroutine parked, but the manager's timer is pending
+        });
+        track(pool.get());
+        assertThatThrownBy(() -> rt.run(() -> Chan.make().recv())).isInstanceOf(dev.weft.DeadlockException.class);
+        pool.get().shutdown();
+        assertThat(pool.get().awaitTermination(LONG_DELAY_MS, MILLISECONDS)).isTrue();
+    }
+
+    /** Under the PRIORITY policy the pool works the same: work, timer and wait callbacks. */
+    @Test
+    void worksUnderThePriorityPolicy() throws Exception {
+        try (Weft prio = Weft.builder().name("prio").procs(2).policy(dev.weft.SchedulingPolicy.PRIORITY).build()) {
+            ThreadPool p = builder().priority(ThreadPriority.HIGHEST).maxWorkers(3).build(prio);
+            try {
+                assertThat(p.submit(() -> Go.current().priority()).get(LONG_DELAY_MS, MILLISECONDS))
+                        .isEqualTo(PriorityClass.NORMAL.level(ThreadPriority.HIGHEST));
+                assertThat(p.schedule(() -> "timed", 5, MILLISECONDS).get(LONG_DELAY_MS, MILLISECONDS)).isEqualTo("timed");
+                Chan<Integer> ch = Chan.make(4);
+                AtomicInteger sum = new AtomicInteger();
+                WaitRegistration r = p.onReceive(ch, sum::addAndGet);
+                for (int i = 1; i <= 4; i++) {
+                    ch.send(i);
+                }
+                ch.close();
+                awaitTrue(() -> !r.isActive() && sum.get() == 10);
+            } finally {
+                p.close();
+            }
+        }
+    }
+
     /** close() from one of the pool's own workers would wait for itself: a clear exception instead. */
     @Test
     void closeFromAWorkerThrows() throws Exception {
