@@ -166,6 +166,8 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     private int active;
     private int promised;
     private boolean managerAlive = true;
+    /** The manager is in (or about to run) a Select with receive cases: shutdownNow waits it out. */
+    private boolean managerSelecting;
     private long completed;
     private long failed;
     private long rejected;
@@ -452,6 +454,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                             r.inSelect = true;
                         }
                     }
+                    managerSelecting = !cases.isEmpty();
                     head = delayed.peek();
                     wait = head == null ? -1 : Math.max(0, head.time - now);
                 } finally {
@@ -484,6 +487,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                     for (ReceiveWait<?> r : cases) {
                         r.inSelect = false;
                     }
+                    managerSelecting = false;
                     if (fired != null) {
                         action = fired.receivedLocked(firedResult);
                         fired = null;
@@ -492,7 +496,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                 } finally {
                     lock.unlock();
                 }
-                selectDone.broadcast(); // cancel() waits for its channel to leave the Select
+                selectDone.broadcast(); // cancel() and shutdownNow() wait for the Select to end
                 act(action);
             }
         }
@@ -582,8 +586,10 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
 
     /**
      * Shuts down, interrupts the workers running tasks, and returns every task that never started:
-     * those queued for a worker and the delayed ones, in that order. A value that the manager had
-     * just taken from a registration's channel at this moment is dropped with its registration.
+     * those queued for a worker (wait callbacks included, each with its value) and the delayed
+     * ones, in that order. If the manager is waiting on registrations' channels, this first kicks
+     * it and waits for that Select to end, so a value it took from a channel meanwhile is queued
+     * and returned too: no value taken from a channel is lost.
      */
     @Override
     public List<Runnable> shutdownNow() {
@@ -593,6 +599,12 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         try {
             if (runState < STOP) {
                 runState = STOP;
+            }
+            if (managerSelecting) {
+                kick();
+                while (managerSelecting) {
+                    selectDone.await(); // its next Select has no receive cases: the pool is stopping
+                }
             }
             neverStarted.addAll(queue);
             queue.clear();
@@ -943,15 +955,16 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         @SuppressWarnings("unchecked")
         Object receivedLocked(RecvResult<?> result) {
             armed.remove(this);
-            if (!result.ok() || runState >= STOP) {
+            if (!result.ok()) {
                 endLocked();
                 return null;
             }
             if (state == ARMED) {
                 state = DELIVERING;
             }
-            // Shut down (or being cancelled) since the Select took it: deliver it all the same,
-            // so a value taken from the channel is not lost; the delivery's end finds ENDED.
+            // Cancelled, shut down or stopping since the Select took it: queue it all the same,
+            // so a value taken from the channel is not lost (shutdownNow waits for this and
+            // returns it); the delivery's end finds ENDED.
             queue.addLast(new Delivery((T) result.value()));
             return dispatchLocked();
         }

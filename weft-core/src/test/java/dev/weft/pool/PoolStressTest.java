@@ -17,6 +17,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.Future;
+import dev.weft.chan.Chan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -53,6 +56,97 @@ class PoolStressTest {
     void manySubmittersAgainstShutdownRunEveryAcceptedTaskOnce() throws Exception {
         for (int round = 0; round < 3; round++) {
             race(false, round);
+        }
+    }
+
+    /**
+     * Timer and wait callbacks against shutdownNow: a delayed task ran or its future was returned,
+     * exactly once; a value sent to a registration's channel was delivered once, or its callback
+     * was returned, or it is still in the channel: none lost, none twice.
+     */
+    @Test
+    void timerAndWaitCallbacksAgainstShutdownNow() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            int tasks = Conditions.scaledForTheModel(5_000);
+            int channels = 4;
+            int values = Conditions.scaledForTheModel(5_000);
+            try (Weft rt = Weft.builder().name("stress-cb").procs(2).build()) {
+                ThreadPool p = ThreadPool.builder("cb-" + round).minWorkers(1).maxWorkers(4).build(rt);
+                Map<Future<?>, AtomicInteger> scheduled = new IdentityHashMap<>();
+                List<Chan<Integer>> chans = new ArrayList<>();
+                List<AtomicIntegerArray> delivered = new ArrayList<>();
+                AtomicInteger[] sent = new AtomicInteger[channels];
+                java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+                CountDownLatch feeding = new CountDownLatch(channels);
+                List<Thread> feeders = new ArrayList<>();
+                for (int c = 0; c < channels; c++) {
+                    Chan<Integer> ch = Chan.make(64);
+                    AtomicIntegerArray seen = new AtomicIntegerArray(values);
+                    chans.add(ch);
+                    delivered.add(seen);
+                    AtomicInteger sentHere = sent[c] = new AtomicInteger();
+                    p.onReceive(ch, v -> seen.incrementAndGet(v));
+                    feeders.add(Thread.ofPlatform().start(() -> {
+                        for (int v = 0; v < values; v++) {
+                            if (v == values / 4) {
+                                feeding.countDown();
+                            }
+                            while (!ch.trySend(v)) { // full: wait for the callbacks, until the pool stops
+                                if (stopped.get()) {
+                                    feeding.countDown();
+                                    return;
+                                }
+                                Thread.yield();
+                            }
+                            sentHere.incrementAndGet();
+                        }
+                        feeding.countDown();
+                    }));
+                }
+                for (int i = 0; i < tasks; i++) {
+                    AtomicInteger runs = new AtomicInteger();
+                    scheduled.put(p.schedule(runs::incrementAndGet, i % 3, MILLISECONDS), runs);
+                }
+                assertThat(feeding.await(LONG_DELAY_MS, MILLISECONDS)).isTrue();
+                List<Runnable> returned = p.shutdownNow();
+                stopped.set(true);
+                assertThat(p.awaitTermination(LONG_DELAY_MS, MILLISECONDS)).isTrue();
+                for (Thread t : feeders) {
+                    t.join();
+                }
+                Map<Object, Boolean> back = new IdentityHashMap<>();
+                for (Runnable r : returned) {
+                    assertThat(back.put(r, Boolean.TRUE)).as("returned twice").isNull();
+                }
+                for (Map.Entry<Future<?>, AtomicInteger> e : scheduled.entrySet()) {
+                    boolean wasReturned = back.remove(e.getKey()) != null;
+                    assertThat(e.getValue().get() + (wasReturned ? 1 : 0)).as("a delayed task ran or was returned, once").isEqualTo(1);
+                }
+                // What is left in the returned list are queued callbacks; run them now (as a caller of
+                // shutdownNow may), so their values count as delivered.
+                for (Object r : back.keySet()) {
+                    ((Runnable) r).run();
+                }
+                for (int c = 0; c < channels; c++) {
+                    AtomicIntegerArray seen = delivered.get(c);
+                    Chan<Integer> ch = chans.get(c);
+                    Integer left;
+                    while ((left = ch.tryRecv()) != null) {
+                        seen.incrementAndGet(left);
+                    }
+                    int lost = 0;
+                    for (int v = 0; v < values; v++) {
+                        int n = seen.get(v);
+                        assertThat(n).as("value " + v + " delivered at most once").isLessThanOrEqualTo(1);
+                        if (v < sent[c].get()) {
+                            lost += n == 0 ? 1 : 0;
+                        } else {
+                            assertThat(n).as("value " + v + " was never sent").isZero();
+                        }
+                    }
+                    assertThat(lost).as("values lost on channel " + c).isZero();
+                }
+            }
         }
     }
 
