@@ -149,6 +149,37 @@ class ThreadPoolTest {
     }
 
     /**
+     * ThreadPoolExecutorTest.testGet_cancelled, with one worker as there: the second task waits in
+     * the queue; cancelled there, it never runs, and cancel(true) of the running one interrupts it.
+     */
+    @Test
+    void aCancelledQueuedTaskNeverRuns() throws Exception {
+        ThreadPool p = track(builder().minWorkers(1).maxWorkers(1).build(rt));
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicInteger interrupted = new AtomicInteger();
+        Future<?> running = p.submit(() -> {
+            started.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException cancelled) {
+                interrupted.incrementAndGet();
+            }
+        });
+        AtomicInteger queuedRuns = new AtomicInteger();
+        Future<?> queued = p.submit(queuedRuns::incrementAndGet);
+        assertThat(started.await(LONG_DELAY_MS, MILLISECONDS)).isTrue();
+        assertThat(p.stats().queued()).isEqualTo(1);
+        assertThat(queued.cancel(false)).isTrue();
+        assertThat(running.cancel(true)).isTrue();
+        assertThatThrownBy(queued::get).isInstanceOf(java.util.concurrent.CancellationException.class);
+        awaitTrue(() -> p.stats().completed() == 2); // the cancelled one is taken and ends at once
+        assertThat(queuedRuns.get()).isZero();
+        assertThat(interrupted.get()).isEqualTo(1);
+        assertThat(p.submit(() -> Thread.currentThread().isInterrupted()).get(LONG_DELAY_MS, MILLISECONDS))
+                .as("the next task starts with the interrupt status clear").isFalse();
+    }
+
+    /**
      * ThreadPoolExecutorTest.testRejectedRecycledTask: a task resubmitted after rejections, while
      * the pool saturates and drains, runs every time it was accepted.
      */
