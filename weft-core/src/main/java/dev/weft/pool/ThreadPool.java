@@ -421,13 +421,43 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
 
     /** Starts the pool's goroutines, moves due timer tasks to the queue, waits for the armed channels. */
     private final class Manager implements Runnable {
+        /** The registrations whose inSelect this manager set for its current Select; written under the lock. */
+        private final List<ReceiveWait<?>> cases = new ArrayList<>();
         private ReceiveWait<?> fired;
         private RecvResult<?> firedResult;
 
         @Override
         public void run() {
+            try {
+                loop();
+            } catch (Throwable t) {
+                // Nothing of ours throws here; an Error, or the goroutine being torn down, would
+                // leave a pool that can neither grow, time nor terminate: say so, and shut it down
+                // (the workers drain the queue; timers not yet due never run).
+                lock.lock();
+                try {
+                    managerAlive = false;
+                    managerSelecting = false;
+                    for (ReceiveWait<?> r : cases) {
+                        r.inSelect = false; // a cancel waiting for this Select must not wait for ever
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                selectDone.broadcast();
+                report(t);
+                shutdown();
+                lock.lock();
+                try {
+                    tryTerminateLocked();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+
+        private void loop() {
             List<Runnable> starting = new ArrayList<>();
-            List<ReceiveWait<?>> cases = new ArrayList<>();
             List<Object> actions = new ArrayList<>();
             for (;;) {
                 long wait;
