@@ -82,8 +82,10 @@ import java.util.function.Consumer;
  * a token after unlocking, so the woken goroutine does not run into the lock its waker holds. A
  * worker above {@code minWorkers} waits in a {@link Select} with {@code after(keepAlive)}; if it
  * times out and is still on the idle stack (nobody chose it), it leaves while the pool has more
- * than {@code minWorkers}. A token that arrives after such a timeout only makes the next wait
- * return once, and the worker re-checks the queue. Channels, Select, Mutex and weft's timers
+ * than {@code minWorkers}. A token that arrives after such a timeout stays in the channel and
+ * makes the next wait return at once: the worker, still on the idle stack then, takes itself off,
+ * sees that nobody chose it and looks again, so a worker is on the idle stack only while it waits
+ * and each pop is answered by one wake-up. Channels, Select, Mutex and weft's timers
  * behave the same under the three threading models, so the pool does too.
  *
  * <h2>Timer callbacks</h2>
@@ -388,11 +390,14 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                 } finally {
                     lock.lock();
                 }
-                if (!wokenUp && idle.remove(this) && workers > minWorkers) {
+                // Still on the idle stack: nobody chose it. Either the wait timed out, or it returned
+                // on a stale token (one sent to it after an earlier timeout raced with a waker).
+                boolean chosen = !idle.remove(this);
+                if (!chosen && !wokenUp && workers > minWorkers) {
                     return; // kept alive long enough with nothing to do
                 }
-                // Woken, or timed out while someone chose it (its token comes later and only
-                // makes a later wait return early), or needed to keep minWorkers: look again.
+                // Chosen (its waker promised it to the queue, even if the wait timed out first and
+                // the token comes later), a stale token, or kept for minWorkers: look again.
             }
         }
 
@@ -1254,7 +1259,10 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
             pool.lock.lock();
             try {
                 for (int i = 0; i < minWorkers; i++) {
-                    pool.toStart.add(pool.new Worker());
+                    Worker w = pool.new Worker();
+                    w.promisedWork = true; // on its way to the queue, like any worker started for work
+                    pool.promised++;
+                    pool.toStart.add(w);
                     pool.workers++;
                 }
             } finally {

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PoolStressTest {
-    private static final long LONG_DELAY_MS = 30_000;
+    private static final long LONG_DELAY_MS = 20_000;
 
     /** A task that counts its runs. */
     private static final class Counted implements Runnable {
@@ -110,7 +110,7 @@ class PoolStressTest {
                 assertThat(feeding.await(LONG_DELAY_MS, MILLISECONDS)).isTrue();
                 List<Runnable> returned = p.shutdownNow();
                 stopped.set(true);
-                assertThat(p.awaitTermination(LONG_DELAY_MS, MILLISECONDS)).isTrue();
+                assertThat(p.awaitTermination(LONG_DELAY_MS, MILLISECONDS)).as(() -> "terminated: " + p + "\n" + rt.dump()).isTrue();
                 for (Thread t : feeders) {
                     t.join();
                 }
@@ -202,7 +202,7 @@ class PoolStressTest {
             if (!now) {
                 p.shutdown();
             }
-            assertThat(p.awaitTermination(LONG_DELAY_MS, MILLISECONDS)).as("terminated").isTrue();
+            assertThat(p.awaitTermination(LONG_DELAY_MS, MILLISECONDS)).as(() -> "terminated: " + p + "\n" + rt.dump()).isTrue();
             assertThat(finished.await(LONG_DELAY_MS, MILLISECONDS)).isTrue();
 
             Map<Runnable, Boolean> returnedSet = new IdentityHashMap<>();

@@ -257,6 +257,38 @@ class ThreadPoolTest {
         assertThat(p.stats().workers()).isGreaterThanOrEqualTo(2);
     }
 
+    /**
+     * Churn: with a keep-alive of a millisecond, workers time out while wakers choose them, over
+     * and over. Every burst is served, the pool never exceeds max, and it settles back to min.
+     */
+    @Test
+    void growAndShrinkChurnLosesNoWakeUp() throws Exception {
+        ThreadPool p = track(builder().minWorkers(1).maxWorkers(5).keepAlive(Duration.ofMillis(1)).build(rt));
+        int rounds = Conditions.scaledForTheModel(2_000) / 2 + 10;
+        AtomicInteger most = new AtomicInteger();
+        long total = 0;
+        for (int r = 0; r < rounds; r++) {
+            int burst = 1 + r % 7;
+            total += burst;
+            CountDownLatch done = new CountDownLatch(burst);
+            for (int i = 0; i < burst; i++) {
+                p.execute(() -> {
+                    most.accumulateAndGet(p.stats().workers(), Math::max);
+                    done.countDown();
+                });
+            }
+            assertThat(done.await(LONG_DELAY_MS, MILLISECONDS)).as(() -> "round served: " + p).isTrue();
+            if (r % 3 == 0) {
+                Thread.yield(); // let some workers time out between bursts
+            }
+        }
+        assertThat(most.get()).isBetween(1, 5);
+        awaitTrue(() -> p.stats().workers() == 1);
+        long expected = total;
+        awaitTrue(() -> p.stats().completed() == expected); // counted as each task returns to its worker
+        assertThat(p.submit(() -> "after churn").get(LONG_DELAY_MS, MILLISECONDS)).isEqualTo("after churn");
+    }
+
     /** ThreadPoolExecutorTest.testGetActiveCount and testGetCompletedTaskCount: the counters, never overestimated. */
     @Test
     void statsCountActiveCompletedAndFailed() throws Exception {
