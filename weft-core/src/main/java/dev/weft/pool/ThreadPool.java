@@ -58,13 +58,14 @@ import java.util.function.Consumer;
  * waits for the wait callbacks' channels. Nothing of the pool is a platform thread.
  *
  * <h2>State and invariants</h2>
- * One weft {@link Mutex} ({@link #lock}) guards all the pool's state: the work queue, the delay
+ * One weft {@link Mutex} ({@code lock}) guards all the pool's state: the work queue, the delay
  * queue (a heap by trigger time, then submission order), the idle stack, the counters and the
- * registrations. Nothing runs user code or parks while holding it (a {@code cancel} that waits for
- * the manager waits on a {@link Cond} of it, which releases it). Under it:
+ * registrations. Nothing runs user code or parks while holding it ({@code cancel} and
+ * {@code shutdownNow}, which may wait for the manager's Select to end, wait on a {@link Cond} of it,
+ * which releases it). Under it:
  * <ul>
  *   <li>{@code promised} counts workers on their way to the queue (started, or popped from the
- *       idle stack and woken, and not yet back at the top of their loop); {@link #dispatchLocked},
+ *       idle stack and woken, and not yet back at the top of their loop); {@code dispatchLocked},
  *       called after every enqueue, wakes or starts one more worker while
  *       {@code queue.size() > promised}. So an idle worker and a queued task never coexist for
  *       longer than a wake-up, and the pool grows towards max exactly while work is queued that
