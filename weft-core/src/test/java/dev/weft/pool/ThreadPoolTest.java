@@ -368,6 +368,10 @@ class ThreadPoolTest {
         assertThat(p.priorityLevel()).isEqualTo(expected);
         Integer level = p.submit(() -> Go.current() == null ? -1 : Go.current().priority()).get(LONG_DELAY_MS, MILLISECONDS);
         assertThat(level).isEqualTo(expected);
+        if (rt.model() == dev.weft.ThreadingModel.ONE_TO_ONE) { // a kernel thread per worker, at the mapped Java priority
+            assertThat(p.submit(() -> Thread.currentThread().getPriority()).get(LONG_DELAY_MS, MILLISECONDS))
+                    .isEqualTo(dev.weft.internal.sched.KernelPriorities.javaPriority(expected));
+        }
         ThreadPool low = track(builder().priority(ThreadPriority.IDLE).build(rt));
         assertThat(low.submit(() -> Go.current().priority()).get(LONG_DELAY_MS, MILLISECONDS)).isEqualTo(1);
     }
