@@ -16,6 +16,7 @@ module dev.weft {
     exports dev.weft;
     exports dev.weft.chan;
     exports dev.weft.context;
+    exports dev.weft.pool;
     exports dev.weft.proc;
     exports dev.weft.sync;
     exports dev.weft.time;

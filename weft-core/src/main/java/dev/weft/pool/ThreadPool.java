@@ -4,10 +4,13 @@ import dev.weft.PriorityClass;
 import dev.weft.ThreadPriority;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.chan.RecvResult;
 import dev.weft.chan.Select;
 import dev.weft.sync.Cond;
 import dev.weft.sync.Mutex;
+import dev.weft.proc.ProcessExitException;
+import dev.weft.proc.WeftProcess;
 import dev.weft.sync.WaitGroup;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -50,7 +53,7 @@ import java.util.function.Consumer;
  *
  * <h2>Goroutines</h2>
  * Workers are goroutines of {@code rt} at level {@code class.level(priority)}, where the class is
- * the creating process's (today always {@link PriorityClass#NORMAL}: see {@code creatorClass()}).
+ * the creating thread's process's ({@link PriorityClass#NORMAL} for the root process).
  * One more goroutine, the <em>manager</em>, is started by {@link Builder#build} from the creating
  * thread; it starts every worker, so every goroutine of the pool descends from the thread that
  * built it (a goroutine inherits its creator's process, so the workers of a pool built in a process
@@ -194,12 +197,26 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     }
 
     /**
-     * The priority class the pool's relative priority applies to: the creating process's. Until
-     * processes exist (dev.weft.proc, issue 14's other half) every goroutine is in the NORMAL class,
-     * which is also the class of a goroutine started outside any process.
+     * The priority class the pool's relative priority applies to: the creating thread's process's
+     * (NORMAL for the root process, to which threads outside any process belong).
      */
     private static PriorityClass creatorClass() {
-        return PriorityClass.NORMAL;
+        return WeftProcess.current().priorityClass();
+    }
+
+    /**
+     * Takes the pool's lock even in a thread whose process is ending (a weft {@code Mutex.lock}
+     * is a cancellation point there): the pool's bookkeeping on the way out of a worker or the
+     * manager must complete, or the lock and the counters would be left inconsistent. The waits
+     * for work stay cancellable, which is how a process's pool threads unwind.
+     */
+    private void lockUncancellable() {
+        ProcessSupport.mask();
+        try {
+            lock.lock();
+        } finally {
+            ProcessSupport.unmask();
+        }
     }
 
     /** A builder for a pool named {@code name} (the name appears in messages and logs). */
@@ -230,7 +247,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     public void execute(Runnable command) {
         Objects.requireNonNull(command, "weft: execute of a null task");
         Object action;
-        lock.lock();
+        lockUncancellable();
         try {
             checkAcceptingLocked();
             if (queue.size() >= queueCapacity) {
@@ -305,6 +322,8 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         }
         try {
             task.run();
+        } catch (ProcessExitException e) {
+            throw e; // the worker's process is ending: the worker unwinds with it
         } catch (Throwable t) {
             report(t);
             return true;
@@ -337,13 +356,22 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
             thread = Thread.currentThread();
             Select timedWait = new Select().recv(wake, v -> woken = true)
                     .after(Duration.ofNanos(keepAliveNanos), () -> woken = false);
-            lock.lock();
+            boolean processEnding = false;
+            lockUncancellable();
             try {
                 started.add(this);
                 loop(timedWait);
+            } catch (ProcessExitException e) {
+                processEnding = true;
+                throw e;
             } finally {
                 exitLocked();
                 lock.unlock();
+                if (processEnding) {
+                    // The pool's threads are its process's: no worker can be started for it any
+                    // more, so it takes no more work (its other workers unwind the same way).
+                    shutdown();
+                }
             }
         }
 
@@ -363,7 +391,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                     try {
                         threw = runTask(task);
                     } finally {
-                        lock.lock();
+                        lockUncancellable();
                         current = null;
                         active--;
                         completed++;
@@ -389,7 +417,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                         wokenUp = true;
                     }
                 } finally {
-                    lock.lock();
+                    lockUncancellable();
                 }
                 // Still on the idle stack: nobody chose it. Either the wait timed out, or it returned
                 // on a stale token (one sent to it after an earlier timeout raced with a waker).
@@ -440,7 +468,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                 // Nothing of ours throws here; an Error, or the goroutine being torn down, would
                 // leave a pool that can neither grow, time nor terminate: say so, and shut it down
                 // (the workers drain the queue; timers not yet due never run).
-                lock.lock();
+                lockUncancellable();
                 try {
                     managerAlive = false;
                     managerSelecting = false;
@@ -451,9 +479,11 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                     lock.unlock();
                 }
                 selectDone.broadcast();
-                report(t);
+                if (!(t instanceof ProcessExitException)) {
+                    report(t); // a process's end is not a failure of the pool
+                }
                 shutdown();
-                lock.lock();
+                lockUncancellable();
                 try {
                     tryTerminateLocked();
                 } finally {
@@ -467,7 +497,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
             List<Object> actions = new ArrayList<>();
             for (;;) {
                 long wait;
-                lock.lock();
+                lockUncancellable();
                 try {
                     long now = System.nanoTime();
                     ScheduledTask<?> head;
@@ -518,7 +548,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                 }
                 select.run();
                 Object action = null;
-                lock.lock();
+                lockUncancellable();
                 try {
                     for (ReceiveWait<?> r : cases) {
                         r.inSelect = false;
@@ -546,7 +576,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
             try {
                 runtime.go(level, body);
             } catch (RuntimeException | Error e) { // the runtime refuses goroutines (closed), or worse
-                lock.lock();
+                lockUncancellable();
                 try {
                     if (body instanceof Worker w) {
                         if (w.promisedWork) {
@@ -576,7 +606,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     @Override
     public void shutdown() {
         List<Worker> toWake = new ArrayList<>();
-        lock.lock();
+        lockUncancellable();
         try {
             if (runState == RUNNING) {
                 runState = SHUTDOWN;
@@ -631,7 +661,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     public List<Runnable> shutdownNow() {
         List<Runnable> neverStarted = new ArrayList<>();
         List<Worker> toWake = new ArrayList<>();
-        lock.lock();
+        lockUncancellable();
         try {
             if (runState < STOP) {
                 runState = STOP;
@@ -697,7 +727,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     @Override
     public void close() {
         Thread me = Thread.currentThread();
-        lock.lock();
+        lockUncancellable();
         try {
             for (Worker w : started) {
                 if (w.thread == me) {
@@ -713,7 +743,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
 
     /** The pool's counters, read together. */
     public PoolStats stats() {
-        lock.lock();
+        lockUncancellable();
         try {
             return new PoolStats(workers, active, queue.size(), completed, rejected, failed);
         } finally {
@@ -790,7 +820,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
 
     private <V> ScheduledTask<V> delay(ScheduledTask<V> task) {
         boolean first;
-        lock.lock();
+        lockUncancellable();
         try {
             checkAcceptingLocked();
             task.seq = sequence++;
@@ -808,7 +838,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     /** A periodic task that ran normally: back into the delay queue, unless cancelled or shut down. */
     private void reschedule(ScheduledTask<?> task) {
         boolean first = false;
-        lock.lock();
+        lockUncancellable();
         try {
             if (runState == RUNNING && !task.isCancelled()) {
                 task.time = task.period > 0 ? task.time + task.period : System.nanoTime() - task.period;
@@ -827,7 +857,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
 
     private void removeDelayed(ScheduledTask<?> task) {
         boolean removed;
-        lock.lock();
+        lockUncancellable();
         try {
             removed = delayed.remove(task);
         } finally {
@@ -923,7 +953,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         Objects.requireNonNull(chan, "weft: onReceive of a null channel");
         Objects.requireNonNull(callback, "weft: onReceive with a null callback");
         ReceiveWait<T> r = new ReceiveWait<>(chan, callback);
-        lock.lock();
+        lockUncancellable();
         try {
             checkAcceptingLocked();
             waits.add(r);
@@ -947,7 +977,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         Objects.requireNonNull(group, "weft: onDone of a null WaitGroup");
         Objects.requireNonNull(callback, "weft: onDone with a null callback");
         DoneWait d = new DoneWait(group, callback);
-        lock.lock();
+        lockUncancellable();
         try {
             checkAcceptingLocked();
             waits.add(d);
@@ -1008,7 +1038,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         /** After a callback: queue the next value if one is ready, else go back to the manager. */
         private void next() {
             Object action = null;
-            lock.lock();
+            lockUncancellable();
             try {
                 if (state == ENDED) {
                     return;
@@ -1051,7 +1081,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
          */
         @Override
         public boolean cancel() {
-            lock.lock();
+            lockUncancellable();
             try {
                 if (state == ENDED) {
                     return false;
@@ -1114,7 +1144,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
             try {
                 group.await();
             } catch (RuntimeException misuse) { // a group reused while we waited (WaitGroup's message)
-                lock.lock();
+                lockUncancellable();
                 try {
                     endLocked();
                 } finally {
@@ -1124,7 +1154,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                 return;
             }
             Object action = null;
-            lock.lock();
+            lockUncancellable();
             try {
                 if (!ended) {
                     endLocked();
@@ -1145,7 +1175,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
 
         @Override
         public boolean cancel() {
-            lock.lock();
+            lockUncancellable();
             try {
                 if (ended) {
                     return false;
@@ -1257,7 +1287,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                         + ") is above maxWorkers (" + max + ")");
             }
             ThreadPool pool = new ThreadPool(this, rt, max);
-            pool.lock.lock();
+            pool.lockUncancellable();
             try {
                 for (int i = 0; i < minWorkers; i++) {
                     Worker w = pool.new Worker();

@@ -1,0 +1,73 @@
+package dev.weft.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.PriorityClass;
+import dev.weft.ThreadPriority;
+import dev.weft.Weft;
+import dev.weft.chan.Chan;
+import dev.weft.proc.WeftProcess;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A pool built by a thread of a process: its workers are threads of that process, at the
+ * process's class, and they end with it (issue 14: "Workers are goroutines of the pool's
+ * process").
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ProcessPoolTest {
+
+    @Test
+    void aPoolBuiltInAProcessRunsAtItsClassAndEndsWithIt() throws Exception {
+        try (Weft rt = Weft.builder().procs(2).name("pooled").build()) {
+            AtomicReference<ThreadPool> poolRef = new AtomicReference<>();
+            AtomicReference<WeftProcess> seenByTask = new AtomicReference<>();
+            CountDownLatch blocked = new CountDownLatch(2);
+            AtomicInteger finallies = new AtomicInteger();
+            Chan<Object> never = Chan.make();
+            WeftProcess p = WeftProcess.builder("indexer").priorityClass(PriorityClass.HIGH).start(rt, () -> {
+                ThreadPool pool = ThreadPool.builder("io").minWorkers(2).maxWorkers(2)
+                        .priority(ThreadPriority.ABOVE_NORMAL).build(rt);
+                poolRef.set(pool);
+                for (int i = 0; i < 2; i++) {
+                    pool.execute(() -> {
+                        try {
+                            seenByTask.set(WeftProcess.current());
+                            blocked.countDown();
+                            never.recv();
+                        } finally {
+                            finallies.incrementAndGet();
+                        }
+                    });
+                }
+                never.recv();
+            });
+            assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
+            ThreadPool pool = poolRef.get();
+            assertThat(seenByTask.get()).isSameAs(p);
+            assertThat(pool.priorityLevel()).isEqualTo(PriorityClass.HIGH.level(ThreadPriority.ABOVE_NORMAL));
+
+            p.terminate(7);
+            assertThat(p.waitFor()).isEqualTo(7);
+            assertThat(finallies.get()).as("each blocked task unwound through its finally").isEqualTo(2);
+            assertThat(p.threads()).isEmpty();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).as("the pool ended with its process").isTrue();
+            assertThatThrownBy(() -> pool.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
+        }
+    }
+
+    @Test
+    void aPoolBuiltOutsideAnyProcessIsInTheNormalClass() {
+        try (Weft rt = Weft.builder().procs(1).build();
+             ThreadPool pool = ThreadPool.builder("root").priority(ThreadPriority.HIGHEST).build(rt)) {
+            assertThat(pool.priorityLevel()).isEqualTo(PriorityClass.NORMAL.level(ThreadPriority.HIGHEST));
+        }
+    }
+}
