@@ -5,14 +5,20 @@ import dev.weft.Go;
 import dev.weft.PriorityClass;
 import dev.weft.SchedulingPolicy;
 import dev.weft.Weft;
+import dev.weft.chan.Chan;
+import dev.weft.pool.PoolStats;
+import dev.weft.pool.ThreadPool;
 import dev.weft.proc.ExitRecord;
 import dev.weft.proc.ProcessStats;
 import dev.weft.proc.WeftProcess;
+import dev.weft.sync.WaitGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -23,7 +29,10 @@ import java.util.concurrent.atomic.LongAdder;
  * its last thread, code 0); the BELOW_NORMAL one computes without a pause in the gaps and is
  * terminated afterwards (its threads unwind at their next safe point). The table shows what each
  * process got: run time on the carriers and its share, context switches by reason, the handles
- * its end closed, and the exit code.
+ * its end closed, and the exit code. The HIGH process also runs a thread pool of its own: its
+ * timer callbacks redraw a clock every few milliseconds, and its wait callbacks handle the events
+ * the process's threads post after each burst; the process shuts the pool down when its threads
+ * are done, so that it can end with its last thread.
  */
 final class OperatingSystemScene {
     private OperatingSystemScene() {}
@@ -34,23 +43,29 @@ final class OperatingSystemScene {
     /** How long the HIGH process's threads pause after each burst of work. */
     static final Duration PAUSE = Duration.ofMillis(1);
 
-    /** One row of the table. */
+    /** The period of the HIGH process's pool's timer callback. */
+    static final Duration TICK = Duration.ofMillis(5);
+
+    /** One row of the table; the pool's figures only for the process that has one. */
     record Row(String name, PriorityClass cls, int threads, ProcessStats stats, long work, int handlesClosed,
-               ExitRecord exit) {}
+               ExitRecord exit, PoolFigures pool) {}
+
+    /** What the HIGH process's thread pool did. */
+    record PoolFigures(String name, long ticks, long events, PoolStats stats) {}
 
     static List<Row> run(int procs, Duration length) {
         int threadsEach = 2 * procs;
         List<Row> rows = new ArrayList<>();
         try (Weft rt = Weft.builder().procs(procs).policy(SchedulingPolicy.PRIORITY).name("os").build()) {
             long deadline = System.nanoTime() + length.toNanos();
-            Proc high = start(rt, "ui", PriorityClass.HIGH, threadsEach, deadline, PAUSE);
-            Proc low = start(rt, "batch", PriorityClass.BELOW_NORMAL, threadsEach, Long.MAX_VALUE, Duration.ZERO);
+            Proc high = start(rt, "ui", PriorityClass.HIGH, threadsEach, deadline, PAUSE, true);
+            Proc low = start(rt, "batch", PriorityClass.BELOW_NORMAL, threadsEach, Long.MAX_VALUE, Duration.ZERO, false);
             high.process.waitFor();
             low.process.terminate(TERMINATED);
             low.process.waitFor();
             for (Proc p : List.of(high, low)) {
                 rows.add(new Row(p.process.name(), p.process.priorityClass(), threadsEach, p.process.stats(),
-                        p.work.sum(), p.closed.get(), p.process.exitRecord().orElseThrow()));
+                        p.work.sum(), p.closed.get(), p.process.exitRecord().orElseThrow(), p.pool.get()));
             }
             check(rows, rt);
         }
@@ -64,6 +79,8 @@ final class OperatingSystemScene {
         if (ui.exit().code() != 0 || ui.exit().reason() != ExitRecord.Reason.LAST_THREAD_ENDED
                 || batch.exit().code() != TERMINATED || batch.exit().reason() != ExitRecord.Reason.TERMINATED
                 || ui.handlesClosed() != 3 || batch.handlesClosed() != 3 || !rt.processes().isEmpty()
+                || ui.pool() == null || ui.pool().ticks() == 0 || ui.pool().events() == 0
+                || ui.pool().stats().failed() != 0 || ui.pool().stats().workers() != 0
                 || rt.goroutineCount() != 0) {
             throw new IllegalStateException("weft demo: the operating-system scene ended wrongly: " + rows
                     + ", live processes " + rt.processes() + ", goroutines " + rt.goroutineCount());
@@ -71,25 +88,52 @@ final class OperatingSystemScene {
     }
 
     /** A started process and what the scene counts of it. */
-    private record Proc(WeftProcess process, LongAdder work, AtomicInteger closed) {}
+    private record Proc(WeftProcess process, LongAdder work, AtomicInteger closed, AtomicReference<PoolFigures> pool) {}
 
-    private static Proc start(Weft rt, String name, PriorityClass cls, int threads, long deadline, Duration pause) {
+    private static Proc start(Weft rt, String name, PriorityClass cls, int threads, long deadline, Duration pause,
+                              boolean withPool) {
         LongAdder work = new LongAdder();
         AtomicInteger closed = new AtomicInteger();
+        AtomicReference<PoolFigures> poolFigures = new AtomicReference<>();
         WeftProcess p = WeftProcess.builder(name).priorityClass(cls).env(Map.of("ROLE", name)).start(rt, () -> {
             WeftProcess self = WeftProcess.current();
             for (int h = 0; h < 3; h++) { // a log, a cache, a socket: closed by the process's end
                 self.handles().open(closed::incrementAndGet);
             }
-            for (int i = 0; i < threads; i++) {
-                Go.go(() -> worker(deadline, pause, work));
+            if (!withPool) {
+                for (int i = 0; i < threads; i++) {
+                    Go.go(() -> worker(deadline, pause, work, null));
+                }
+                return;
             }
+            // The pool is the process's: its workers are threads of this process, at its class.
+            ThreadPool pool = ThreadPool.builder(name + "-io").minWorkers(1).maxWorkers(2).build(rt);
+            LongAdder ticks = new LongAdder();
+            LongAdder events = new LongAdder();
+            Chan<Long> posted = Chan.make(64);
+            pool.scheduleAtFixedRate(ticks::increment, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+            pool.onReceive(posted, e -> events.increment());
+            WaitGroup workers = new WaitGroup();
+            for (int i = 0; i < threads; i++) {
+                workers.go(() -> worker(deadline, pause, work, posted));
+            }
+            workers.await();
+            pool.shutdown(); // the process ends with its last thread: the pool's too
+            try {
+                pool.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            poolFigures.set(new PoolFigures(pool.name(), ticks.sum(), events.sum(), pool.stats()));
         });
-        return new Proc(p, work, closed);
+        return new Proc(p, work, closed, poolFigures);
     }
 
-    /** Computes in units with a safe point after each; after every 64 units, pauses (an interactive thread) or not. */
-    private static void worker(long deadline, Duration pause, LongAdder work) {
+    /**
+     * Computes in units with a safe point after each; after every 64 units, posts an event (if
+     * given a channel) and pauses (an interactive thread) or not.
+     */
+    private static void worker(long deadline, Duration pause, LongAdder work, Chan<Long> events) {
         long x = 1;
         while (System.nanoTime() < deadline) {
             for (int unit = 0; unit < 64; unit++) {
@@ -98,6 +142,9 @@ final class OperatingSystemScene {
                 }
                 work.increment();
                 Go.checkpoint(); // a safe point: slices end and the process's end reach the thread here
+            }
+            if (events != null) {
+                events.trySend(work.sum()); // handled by the pool's wait callback; dropped when it lags
             }
             if (!pause.isZero()) {
                 Go.sleep(pause); // waits for input, say: its processor is free meanwhile
@@ -130,5 +177,14 @@ final class OperatingSystemScene {
         System.out.println("switches by reason: its time slice ended, a higher-priority goroutine took its carrier (prio),");
         System.out.println("it waited (ui's sleeps), its thread ended; handles: closed by the process's end, newest first.");
         System.out.println("'batch' runs in the gaps 'ui' leaves and gives way whenever a 'ui' thread wakes.");
+        for (Row r : rows) {
+            if (r.pool() != null) {
+                PoolFigures f = r.pool();
+                System.out.printf("thread pool '%s' of '%s': %d timer callbacks (every %d ms), %d wait callbacks (events "
+                        + "its threads posted), %d tasks completed, %d failed; shut down by the process before it ended.%n",
+                        f.name(), r.name(), f.ticks(), TICK.toMillis(), f.events(), f.stats().completed(),
+                        f.stats().failed());
+            }
+        }
     }
 }
