@@ -115,36 +115,54 @@ public final class Semaphore {
                     tail = prev;
                 }
                 node.next = null;
-                WaitNode lastGranted = null;
-                while (prev == null && head != null && size - cur >= head.weight) {
-                    WaitNode g = head;
-                    head = g.next;
-                    cur += g.weight;
-                    g.signalled = true;
-                    if (lastGranted == null) {
-                        granted = g;
-                    } else {
-                        lastGranted.next = g;
-                    }
-                    lastGranted = g;
-                }
-                if (head == null) {
-                    tail = null;
-                }
-                if (lastGranted != null) {
-                    lastGranted.next = null;
+                if (prev == null) { // it was the head: those behind it may fit now
+                    granted = grantFittingLocked();
                 }
             }
         } finally {
             lock.held = 0;
         }
+        wakeGranted(granted);
+        return found;
+    }
+
+    /**
+     * Under the lock: grants waiting requests from the head in FIFO order while they fit, and
+     * returns them as a chain (through {@code next}) to wake after unlocking. Plain field writes
+     * only (the signal included): nothing here can fail half way.
+     */
+    private WaitNode grantFittingLocked() {
+        WaitNode granted = null;
+        WaitNode lastGranted = null;
+        while (head != null && size - cur >= head.weight) {
+            WaitNode node = head;
+            head = node.next;
+            cur += node.weight;
+            node.signalled = true;
+            if (lastGranted == null) {
+                granted = node;
+            } else {
+                lastGranted.next = node;
+            }
+            lastGranted = node;
+        }
+        if (head == null) {
+            tail = null;
+        }
+        if (lastGranted != null) {
+            lastGranted.next = null;
+        }
+        return granted;
+    }
+
+    /** Wakes a chain {@link #grantFittingLocked} returned; no lock held. */
+    private static void wakeGranted(WaitNode granted) {
         while (granted != null) {
             WaitNode next = granted.next;
             granted.next = null;
             Parking.wake(granted.thread);
             granted = next;
         }
-        return found;
     }
 
     /** Acquires {@code n} units if available now and nobody waits; never waits. */
@@ -181,26 +199,7 @@ public final class Semaphore {
             held = cur;
             if (n <= held) {
                 cur -= n;
-                WaitNode lastGranted = null;
-                // Plain field writes only (signal() included): nothing here can fail half way.
-                while (head != null && size - cur >= head.weight) {
-                    WaitNode node = head;
-                    head = node.next;
-                    cur += node.weight;
-                    node.signalled = true;
-                    if (lastGranted == null) {
-                        granted = node;
-                    } else {
-                        lastGranted.next = node;
-                    }
-                    lastGranted = node;
-                }
-                if (head == null) {
-                    tail = null;
-                }
-                if (lastGranted != null) {
-                    lastGranted.next = null;
-                }
+                granted = grantFittingLocked();
             }
         } finally {
             lock.held = 0;
@@ -208,12 +207,7 @@ public final class Semaphore {
         if (n > held) {
             throw new IllegalStateException("semaphore: released more than held (" + n + " > " + held + ")");
         }
-        while (granted != null) {
-            WaitNode next = granted.next;
-            granted.next = null;
-            Parking.wake(granted.thread);
-            granted = next;
-        }
+        wakeGranted(granted);
         Parking.yieldIfOutranked();
     }
 
