@@ -6,7 +6,10 @@ import dev.weft.internal.sched.Model;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.SchedConfig;
 import dev.weft.internal.sched.SchedStats;
+import dev.weft.internal.trace.TraceSession;
 import dev.weft.internal.util.Clock;
+import dev.weft.trace.TraceRecording;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -173,6 +176,22 @@ public final class Weft implements AutoCloseable {
      */
     public ExecutorService executor() {
         return new WeftExecutor(this);
+    }
+
+    /**
+     * Starts recording an execution trace of this runtime: every goroutine's creation, runs,
+     * waits and wake-ups, preemptions, steals, hand-offs, carriers parking and waking, timers,
+     * with nanosecond timestamps. {@link TraceRecording#stop} or {@code close} writes
+     * {@code file} as Chrome trace-event JSON (Perfetto, {@code chrome://tracing},
+     * {@code weft trace FILE}). For a whole program, {@code -Dweft.trace=FILE} traces every
+     * runtime of the JVM and writes the file at exit.
+     *
+     * @throws IllegalStateException if the trace writer (artifact {@code dev.weft:weft-trace}) is
+     *                               not on the class path, or this runtime is already traced
+     */
+    public TraceRecording startTrace(Path file) {
+        Objects.requireNonNull(file, "weft: startTrace needs a file");
+        return new TraceRecording(sched.startTrace(file, TraceSession.configuredCapacity()));
     }
 
     /**

@@ -158,6 +158,10 @@ final class Diagnostics {
      * (its Weft.run throws), and a close() waiting for these goroutines gives up on them.
      */
     void declareDeadlock(String dump) {
+        dev.weft.internal.trace.RuntimeTrace t = sched.trace;
+        if (t != null) {
+            Tracing.fromCaller(sched, t, dev.weft.internal.trace.TraceEvent.DEADLOCK, 0, sched.goroutines.live(), 0);
+        }
         for (G g : sched.goroutines.all.snapshot()) {
             Thread waiter = g.mainWaiter;
             // A main that waits for a nested run learns of the deadlock from that run's exception.

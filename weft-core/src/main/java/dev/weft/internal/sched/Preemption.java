@@ -1,5 +1,7 @@
 package dev.weft.internal.sched;
 
+import dev.weft.internal.trace.RuntimeTrace;
+import dev.weft.internal.trace.TraceEvent;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -60,6 +62,7 @@ final class Preemption {
         if (running != null && !running.preempt) { // a pending PRIORITY request keeps its reason
             running.preemptReason = SwitchReason.SLICE_END;
             running.preempt = true;
+            traceRequest(p, running, SwitchReason.SLICE_END);
         }
         sliceEnds.incrementAndGet();
     }
@@ -70,8 +73,17 @@ final class Preemption {
         if (!running.preempt) { // a pending PRIORITY request keeps its reason
             running.preemptReason = SwitchReason.SLICE_END;
             running.preempt = true;
+            traceRequest(p, running, SwitchReason.SLICE_END);
         }
         preemptRequests.incrementAndGet();
+    }
+
+    /** A preemption request for the trace: sysmon's (shared buffer), or the policy's from a carrier. */
+    void traceRequest(P p, G g, int reason) {
+        RuntimeTrace t = sched.trace;
+        if (t != null) {
+            Tracing.fromCaller(sched, t, TraceEvent.PREEMPT, reason, g.id, p == null ? -1 : p.id);
+        }
     }
 
     /**
@@ -112,6 +124,10 @@ final class Preemption {
             g.preempt = true; // at its next safe point it leaves the carrier
         }
         (blocked ? blockedRetakes : hogRetakes).incrementAndGet();
+        RuntimeTrace t = sched.trace;
+        if (t != null) {
+            Tracing.shared(t, p.id, TraceEvent.RETAKE, blocked ? 1 : 0, p.id, g == null ? 0 : g.id);
+        }
         sched.idle.handoffp(fresh);
         return true;
     }

@@ -1,9 +1,15 @@
 package dev.weft.internal.sched;
 
 import dev.weft.internal.timer.TimerEntry;
+import dev.weft.internal.trace.RuntimeTrace;
+import dev.weft.internal.trace.TraceEvent;
+import dev.weft.internal.trace.TraceSession;
 import dev.weft.internal.util.Clock;
 import dev.weft.internal.util.SpinLock;
 import dev.weft.internal.vm.VirtualThreads;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -96,6 +102,20 @@ public final class Sched {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
+    /**
+     * The execution trace being recorded, or null: the one check of every tracing hook (see
+     * {@link Tracing}). Set and cleared by CAS ({@link #TRACE}).
+     */
+    volatile RuntimeTrace trace;
+    static final VarHandle TRACE;
+    static {
+        try {
+            TRACE = MethodHandles.lookup().findVarHandle(Sched.class, "trace", RuntimeTrace.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Every runtime of the JVM not yet closed: deadlock detection looks at all of them. */
     private static final Set<Sched> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -143,6 +163,7 @@ public final class Sched {
         } finally {
             lock.unlock();
         }
+        Tracing.attachGlobal(this);
         this.sysmon = new Sysmon(this);
         LIVE.add(this);
         sysmon.start();
@@ -217,6 +238,17 @@ public final class Sched {
 
     public SchedStats stats() {
         return diagnostics.stats();
+    }
+
+    /**
+     * Starts recording an execution trace of this runtime into {@code file}, with
+     * {@code capacity} events per carrier buffer; {@link TraceSession#stop} writes it.
+     *
+     * @throws IllegalStateException if no trace writer is on the class path, or a recording
+     *                               already covers this runtime
+     */
+    public TraceSession startTrace(Path file, int capacity) {
+        return Tracing.start(this, file, capacity);
     }
 
     /** The goroutine dump, in Go's format. */
@@ -377,10 +409,18 @@ public final class Sched {
         m.p = p;
         p.m = m;
         p.status = P.RUNNING;
+        RuntimeTrace t = m.sched.trace;
+        if (t != null) {
+            Tracing.onM(t, m, TraceEvent.P_START, 0, p.id, 0);
+        }
     }
 
     static void releasep(M m) {
         P p = m.p;
+        RuntimeTrace t = m.sched.trace;
+        if (t != null) {
+            Tracing.onM(t, m, TraceEvent.P_STOP, 0, p.id, 0);
+        }
         p.m = null;
         m.p = null;
     }
@@ -429,6 +469,10 @@ public final class Sched {
                 if (!g.casStatus(s, GStatus.RUNNABLE)) {
                     continue;
                 }
+                RuntimeTrace t = trace;
+                if (t != null && s == GStatus.WAITING) {
+                    Tracing.fromCaller(this, t, TraceEvent.GO_UNBLOCK, 0, g.id, Tracing.currentGoid(carrier));
+                }
                 P mine = null;
                 if (carrier instanceof M m && m.sched == this && m.p != null && !m.inSyscall
                         && m.p.status != P.RETAKEN) {
@@ -453,6 +497,10 @@ public final class Sched {
                 g.readiedOnCarrier = carrier == caller && carrier instanceof M m && m.curg == g
                         && VirtualThreads.isYielded(g.thread);
                 if (g.casStatus(GStatus.RUNNING, GStatus.RUNNABLE_MOUNTED)) {
+                    RuntimeTrace t = trace;
+                    if (t != null && !g.readiedOnCarrier) { // a wait ended while it unmounted
+                        Tracing.fromCaller(this, t, TraceEvent.GO_UNBLOCK, 0, g.id, Tracing.currentGoid(carrier));
+                    }
                     return;
                 }
                 continue;
@@ -486,6 +534,10 @@ public final class Sched {
     void mstart(M m) {
         P p = m.nextp;
         m.nextp = null;
+        RuntimeTrace tr = trace;
+        if (tr != null) {
+            Tracing.onM(tr, m, TraceEvent.M_START, 0, m.mid, 0);
+        }
         acquirep(m, p);
         for (;;) {
             try {
@@ -527,6 +579,10 @@ public final class Sched {
         // this P: with one P, or with work already queued here (see M's class comment).
         m.setShadowWork(procs == 1 || !p.runqEmpty());
         queues.mounting(g);
+        RuntimeTrace tr = trace;
+        if (tr != null) {
+            Tracing.onM(tr, m, TraceEvent.GO_START, 0, g.id, 0);
+        }
         try {
             g.runContinuation.run();
         } catch (Throwable t) {
@@ -548,7 +604,7 @@ public final class Sched {
                 if (!g.thread.isAlive()) {
                     // Terminated. Only the M that ran it last marks it: nothing can ready it now.
                     if (g.casStatus(GStatus.RUNNING, GStatus.DEAD)) {
-                        countSwitch(m, SwitchReason.EXIT);
+                        countSwitch(m, g, SwitchReason.EXIT);
                         if (g.adopted) {
                             goroutines.adoptedExited(g);
                         }
@@ -557,7 +613,7 @@ public final class Sched {
                     continue;
                 }
                 if (g.casStatus(GStatus.RUNNING, GStatus.WAITING)) {
-                    countSwitch(m, SwitchReason.WAIT);
+                    countSwitch(m, g, SwitchReason.WAIT);
                     return;
                 }
                 continue;
@@ -565,10 +621,10 @@ public final class Sched {
             if (s == GStatus.RUNNABLE_MOUNTED) {
                 boolean yielded = g.readiedOnCarrier;
                 if (yielded) {
-                    countSwitch(m, g.yieldReason);
+                    countSwitch(m, g, g.yieldReason);
                     g.yieldReason = SwitchReason.YIELD;
                 } else {
-                    countSwitch(m, SwitchReason.WAIT);
+                    countSwitch(m, g, SwitchReason.WAIT);
                 }
                 g.setStatusRelease(GStatus.RUNNABLE);
                 queues.requeue(g, m.p, yielded);
@@ -579,7 +635,11 @@ public final class Sched {
     }
 
     /** Counts a switch on the M's P, or among the others if the M lost its P meanwhile. */
-    private void countSwitch(M m, int reason) {
+    private void countSwitch(M m, G g, int reason) {
+        RuntimeTrace t = trace;
+        if (t != null) {
+            Tracing.goStop(t, m, g, reason);
+        }
         P p = m.p;
         if (p != null) {
             p.switchReasons[reason]++;
@@ -714,6 +774,10 @@ public final class Sched {
         G g = queues.steal(pp, p2, stealRunnext, backoff);
         if (g != null) {
             pp.steals++;
+            RuntimeTrace t = trace;
+            if (t != null) {
+                Tracing.onM(t, pp.m, TraceEvent.STEAL, 0, p2.id, 1 + pp.runqSize());
+            }
         }
         return g;
     }
