@@ -97,6 +97,16 @@ final class Idle {
         return needspinning.get();
     }
 
+    /** Every M made so far (a copy, under the lock): schedtrace's detail lines. */
+    List<M> allmSnapshot() {
+        sched.lock.lock();
+        try {
+            return List.copyOf(allm);
+        } finally {
+            sched.lock.unlock();
+        }
+    }
+
     // ---------------------------------------------------------------------------------------
     // Spinning
 

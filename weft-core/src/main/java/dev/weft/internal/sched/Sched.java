@@ -88,6 +88,8 @@ public final class Sched {
     final Goroutines goroutines;
     final ProcResize resize;
     final Diagnostics diagnostics;
+    /** -Dweft.schedtrace's periodic line, printed by sysmon. */
+    final SchedTrace schedTrace;
     final Sysmon sysmon;
 
     /** All Ps ever created; only the first {@link #procs} are in use. Replaced under lock. */
@@ -148,6 +150,7 @@ public final class Sched {
         this.goroutines = new Goroutines(this, c.uncaughtHandler());
         this.resize = new ProcResize(this);
         this.diagnostics = new Diagnostics(this);
+        this.schedTrace = new SchedTrace(this);
         P[] ps = new P[procs];
         for (int i = 0; i < procs; i++) {
             ps[i] = newP(i);
