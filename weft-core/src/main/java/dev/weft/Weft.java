@@ -51,12 +51,15 @@ public final class Weft implements AutoCloseable {
     final Sched sched;
     private final ThreadingModel model;
     private final SchedulingPolicy policy;
+    /** This runtime's JMX bean (dev.weft:type=Runtime,name=...), or null if JMX refused it. */
+    private final RuntimeBean bean;
 
     /** The default runtime: the scheduler internals create it (timers and Go.go need it there). */
     private Weft(Sched sched, ThreadingModel model) {
         this.sched = sched;
         this.model = model;
         this.policy = SchedulingPolicy.FIFO;
+        this.bean = RuntimeBean.register(this);
     }
 
     private Weft(Builder b, String name) {
@@ -67,6 +70,7 @@ public final class Weft implements AutoCloseable {
                 (g, t) -> handler.uncaught(new Goroutine(g), t), Clock.SYSTEM, Go.saturatedNanos(b.timeslice),
                 b.detectDeadlocks, policy == SchedulingPolicy.PRIORITY, Model.valueOf(model.name()),
                 b.starvationBoost ? Go.saturatedNanos(b.starvationBound) : 0));
+        this.bean = RuntimeBean.register(this);
     }
 
     public static Builder builder() {
@@ -286,6 +290,9 @@ public final class Weft implements AutoCloseable {
     public void close() {
         checkClosable();
         sched.close();
+        if (bean != null) {
+            bean.unregister();
+        }
     }
 
     /**
@@ -306,7 +313,11 @@ public final class Weft implements AutoCloseable {
             throw new IllegalArgumentException("weft: negative close timeout: " + timeout);
         }
         checkClosable();
-        return sched.close(Go.saturatedNanos(timeout));
+        boolean ended = sched.close(Go.saturatedNanos(timeout));
+        if (bean != null && sched.isTerminated()) {
+            bean.unregister();
+        }
+        return ended;
     }
 
     private void checkClosable() {

@@ -398,6 +398,11 @@ public final class Sched {
         return stopped;
     }
 
+    /** Whether a close has stopped the carriers and sysmon (the runtime is gone for good). */
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
     /** Under lock: the runtime stops; idle Ms exit instead of waiting for work. */
     void markStopped() {
         lock.assertHeld();

@@ -1,0 +1,193 @@
+package dev.weft;
+
+import dev.weft.internal.sched.SchedStats;
+import dev.weft.internal.sched.SwitchReason;
+import dev.weft.management.WeftRuntimeMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.InstanceNotFoundException;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * A runtime's {@link WeftRuntimeMXBean}: registered with the platform MBean server by
+ * {@link #register} when the runtime is built, unregistered by {@link #unregister} once it has
+ * stopped. Registration never fails the runtime: a JVM without a working MBean server (or a
+ * security policy that forbids it) runs without the bean, and the failure is logged.
+ */
+final class RuntimeBean implements WeftRuntimeMXBean {
+    private static final System.Logger LOG = System.getLogger("dev.weft");
+
+    private final Weft rt;
+    private final ObjectName objectName;
+
+    private RuntimeBean(Weft rt, ObjectName objectName) {
+        this.rt = rt;
+        this.objectName = objectName;
+    }
+
+    /** Registers a bean for {@code rt}; returns it, or null if JMX refused (logged). */
+    static RuntimeBean register(Weft rt) {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            for (int k = 1; ; k++) {
+                String name = k == 1 ? rt.name() : rt.name() + "-" + k;
+                ObjectName on = new ObjectName("dev.weft:type=Runtime,name=" + quoteIfNeeded(name));
+                RuntimeBean bean = new RuntimeBean(rt, on);
+                try {
+                    server.registerMBean(bean, on);
+                    return bean;
+                } catch (InstanceAlreadyExistsException taken) {
+                    // another runtime of the JVM has this name: try the next suffix
+                }
+            }
+        } catch (JMException | RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.WARNING, "weft: runtime '" + rt.name() + "' has no JMX bean: " + e);
+            return null;
+        }
+    }
+
+    private static String quoteIfNeeded(String name) {
+        for (char c : name.toCharArray()) {
+            if (c == ',' || c == '=' || c == ':' || c == '"' || c == '*' || c == '?' || c == '\n') {
+                return ObjectName.quote(name);
+            }
+        }
+        return name;
+    }
+
+    ObjectName objectName() {
+        return objectName;
+    }
+
+    void unregister() {
+        try {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(objectName);
+        } catch (InstanceNotFoundException gone) {
+            // unregistered already (a second close)
+        } catch (JMException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "weft: could not unregister " + objectName + ": " + e);
+        }
+    }
+
+    private SchedStats s() {
+        return rt.sched.stats();
+    }
+
+    @Override
+    public String getName() {
+        return rt.name();
+    }
+
+    @Override
+    public String getModel() {
+        return rt.model().name();
+    }
+
+    @Override
+    public String getPolicy() {
+        return rt.policy().name();
+    }
+
+    @Override
+    public long getGoroutines() {
+        return rt.goroutineCount();
+    }
+
+    @Override
+    public long getGoroutinesCreated() {
+        return s().created();
+    }
+
+    @Override
+    public int getProcs() {
+        return s().procs();
+    }
+
+    @Override
+    public int getThreads() {
+        return s().threads();
+    }
+
+    @Override
+    public int getSpinningThreads() {
+        return s().spinning();
+    }
+
+    @Override
+    public int getIdleThreads() {
+        return s().idleThreads();
+    }
+
+    @Override
+    public int getIdleProcs() {
+        return s().idleProcs();
+    }
+
+    @Override
+    public int getGlobalQueueLength() {
+        return s().globalRunq();
+    }
+
+    @Override
+    public int[] getLocalQueueLengths() {
+        return s().localRunq();
+    }
+
+    @Override
+    public long getContextSwitches() {
+        return s().switches();
+    }
+
+    @Override
+    public Map<String, Long> getSwitchesByReason() {
+        long[] r = s().switchReasons();
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (int i = 0; i < r.length; i++) {
+            m.put(SwitchReason.name(i), r[i]);
+        }
+        return m;
+    }
+
+    @Override
+    public long getSteals() {
+        return s().steals();
+    }
+
+    @Override
+    public long getHandoffs() {
+        return s().syscallHandoffs();
+    }
+
+    @Override
+    public long getRetakes() {
+        SchedStats s = s();
+        return s.hogRetakes() + s.blockedRetakes();
+    }
+
+    @Override
+    public long getPreemptions() {
+        SchedStats s = s();
+        return s.preemptRequests() + s.priorityPreemptRequests();
+    }
+
+    @Override
+    public long getBoosts() {
+        return s().starvationBoosts();
+    }
+
+    @Override
+    public String dump() {
+        return rt.dump();
+    }
+
+    @Override
+    public int setProcs(int procs) {
+        int before = rt.procs();
+        rt.setProcs(procs);
+        return before;
+    }
+}
