@@ -158,6 +158,7 @@ final class Diagnostics {
      * (its Weft.run throws), and a close() waiting for these goroutines gives up on them.
      */
     void declareDeadlock(String dump) {
+        Jfr.deadlock(sched, dump);
         dev.weft.internal.trace.RuntimeTrace t = sched.trace;
         if (t != null) {
             Tracing.fromCaller(sched, t, dev.weft.internal.trace.TraceEvent.DEADLOCK, 0, sched.goroutines.live(), 0);

@@ -62,7 +62,7 @@ final class Preemption {
         if (running != null && !running.preempt) { // a pending PRIORITY request keeps its reason
             running.preemptReason = SwitchReason.SLICE_END;
             running.preempt = true;
-            traceRequest(p, running, SwitchReason.SLICE_END);
+            recordRequest(p, running, SwitchReason.SLICE_END);
         }
         sliceEnds.incrementAndGet();
     }
@@ -73,13 +73,14 @@ final class Preemption {
         if (!running.preempt) { // a pending PRIORITY request keeps its reason
             running.preemptReason = SwitchReason.SLICE_END;
             running.preempt = true;
-            traceRequest(p, running, SwitchReason.SLICE_END);
+            recordRequest(p, running, SwitchReason.SLICE_END);
         }
         preemptRequests.incrementAndGet();
     }
 
-    /** A preemption request for the trace: sysmon's (shared buffer), or the policy's from a carrier. */
-    void traceRequest(P p, G g, int reason) {
+    /** A preemption request for the trace (sysmon's, or the policy's from a carrier) and JFR. */
+    void recordRequest(P p, G g, int reason) {
+        Jfr.preempt(sched, g, p, reason);
         RuntimeTrace t = sched.trace;
         if (t != null) {
             Tracing.fromCaller(sched, t, TraceEvent.PREEMPT, reason, g.id, p == null ? -1 : p.id);
@@ -124,6 +125,7 @@ final class Preemption {
             g.preempt = true; // at its next safe point it leaves the carrier
         }
         (blocked ? blockedRetakes : hogRetakes).incrementAndGet();
+        Jfr.retake(sched, p, g, blocked);
         RuntimeTrace t = sched.trace;
         if (t != null) {
             Tracing.shared(t, p.id, TraceEvent.RETAKE, blocked ? 1 : 0, p.id, g == null ? 0 : g.id);

@@ -782,6 +782,7 @@ public final class Sched {
         G g = queues.steal(pp, p2, stealRunnext, backoff);
         if (g != null) {
             pp.steals++;
+            Jfr.steal(this, pp, p2);
             RuntimeTrace t = trace;
             if (t != null) {
                 Tracing.onM(t, pp.m, TraceEvent.STEAL, 0, p2.id, 1 + pp.runqSize());

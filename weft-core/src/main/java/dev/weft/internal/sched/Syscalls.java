@@ -103,6 +103,7 @@ final class Syscalls {
         }
         p.m = null;
         sched.preemption.syscallHandoffs.incrementAndGet();
+        Jfr.handoff(sched, p);
         RuntimeTrace t = sched.trace;
         if (t != null) {
             Tracing.shared(t, p.id, TraceEvent.P_HANDOFF, 0, p.id, 0);

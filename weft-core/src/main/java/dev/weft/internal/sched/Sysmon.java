@@ -104,6 +104,8 @@ final class Sysmon extends Thread {
     }
 
     private long delay = MIN_DELAY;
+    /** When dev.weft.SchedulerStats is next due (see Jfr.statsTick). */
+    private long jfrStatsDue = System.nanoTime();
     private int quietRounds;
     /** Consecutive idle rounds that saw queued work nobody runs; see sleepUntilWorkLoop. */
     private int strandedRounds;
@@ -132,6 +134,7 @@ final class Sysmon extends Thread {
             LockSupport.parkNanos(this, sched.schedTrace.cap(delay));
             plannedWake = Long.MAX_VALUE;
             sched.schedTrace.tick();
+            jfrStatsDue = Jfr.statsTick(sched, jfrStatsDue);
             if (sched.allProcsIdle()) {
                 sleepUntilWork();
                 quietRounds = 0;
@@ -191,6 +194,7 @@ final class Sysmon extends Thread {
     private void sleepUntilWorkLoop() {
         while (!shutdown && sched.allProcsIdle()) {
             sched.schedTrace.tick();
+            jfrStatsDue = Jfr.statsTick(sched, jfrStatsDue);
             Parking.wakeDeferred();
             long t = sched.clock.nanoTime();
             if (t - lastIdleScan >= idleScanPeriod) {
