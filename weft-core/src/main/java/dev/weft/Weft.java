@@ -70,6 +70,9 @@ public final class Weft implements AutoCloseable {
                 (g, t) -> handler.uncaught(new Goroutine(g), t), Clock.SYSTEM, Go.saturatedNanos(b.timeslice),
                 b.detectDeadlocks, policy == SchedulingPolicy.PRIORITY, Model.valueOf(model.name()),
                 b.starvationBoost ? Go.saturatedNanos(b.starvationBound) : 0));
+        if (b.nameGoroutines != null) {
+            sched.nameGoroutines(b.nameGoroutines);
+        }
         this.bean = RuntimeBean.register(this);
     }
 
@@ -345,6 +348,8 @@ public final class Weft implements AutoCloseable {
         private SchedulingPolicy policy;
         private boolean starvationBoost = true;
         private Duration starvationBound;
+        /** Null: the default ({@code -Dweft.nameGoroutines}, else off). */
+        private Boolean nameGoroutines;
 
         private Builder() {
             SchedConfig d = SchedConfig.defaults(null, null);
@@ -441,6 +446,18 @@ public final class Weft implements AutoCloseable {
          */
         public Builder detectDeadlocks(boolean detect) {
             this.detectDeadlocks = detect;
+            return this;
+        }
+
+        /**
+         * Whether each goroutine's virtual thread is named {@code <runtime name>/g<id>} (e.g.
+         * {@code weft-1/g42}), so that a {@code jcmd <pid> Thread.dump_to_file} dump or a profiler
+         * shows which goroutine a thread is. Default: off (a name costs a string per spawn), or
+         * {@code -Dweft.nameGoroutines=true}. {@link Weft#dump()} prints each goroutine's Java
+         * thread id either way.
+         */
+        public Builder nameGoroutines(boolean name) {
+            this.nameGoroutines = name;
             return this;
         }
 

@@ -272,7 +272,8 @@ final class Diagnostics {
                     sb.append(", ").append(ms).append(ms == 1 ? " millisecond" : " milliseconds");
                 }
             }
-            sb.append("]:\n");
+            // The Java thread id matches the goroutine to a jcmd Thread.dump_to_file or a JFR event.
+            sb.append("] (java thread ").append(g.thread.threadId()).append("):\n");
             for (StackTraceElement f : g.thread.getStackTrace()) {
                 if (f.getClassName().equals(G.class.getName()) && f.getMethodName().equals("run")) {
                     break; // below this: the JDK's virtual-thread entry frames

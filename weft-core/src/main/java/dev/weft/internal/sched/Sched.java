@@ -77,6 +77,12 @@ public final class Sched {
     final long starvationBoostNanos;
     private final boolean priorityPolicy;
 
+    /**
+     * Whether goroutines' virtual threads are named {@code <runtime>/g<id>}: set once by the
+     * builder before the runtime is handed out ({@link #nameGoroutines(boolean)}).
+     */
+    volatile boolean nameGoroutines = Boolean.getBoolean("weft.nameGoroutines");
+
     /** Go's sched.lock: idle lists, allp/procs changes, M creation, shutdown. */
     final SpinLock lock = new SpinLock();
 
@@ -252,6 +258,11 @@ public final class Sched {
      */
     public TraceSession startTrace(Path file, int capacity) {
         return Tracing.start(this, file, capacity);
+    }
+
+    /** Names goroutines' virtual threads {@code <runtime>/g<id>} from now on, or stops naming them. */
+    public void nameGoroutines(boolean on) {
+        nameGoroutines = on;
     }
 
     /** The goroutine dump, in Go's format. */
