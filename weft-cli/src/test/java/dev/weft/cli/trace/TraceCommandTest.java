@@ -130,6 +130,29 @@ class TraceCommandTest {
     }
 
     @Test
+    void theDemoTracesAWorkloadAndSaysWhereThePageIs(@TempDir Path dir) throws IOException {
+        Path trace = dir.resolve("demo.trace.json");
+        java.io.PrintStream saved = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf, true, StandardCharsets.UTF_8));
+        int rc;
+        try {
+            rc = new CommandLine(new Main()).execute("demo", "--procs", "2", "--spawn", "100", "--rounds", "100",
+                    "--fib", "15", "--skynet", "100", "--sleepers", "10", "--hog-millis", "10", "--mixed-rounds", "5",
+                    "--model-parked", "100", "--kernel-threads", "100", "--models-chart", dir.resolve("m.png").toString(),
+                    "--trace", trace.toString());
+        } finally {
+            System.setOut(saved);
+        }
+        assertThat(rc).isZero();
+        Path page = dir.resolve("demo.trace.html");
+        assertThat(buf.toString(StandardCharsets.UTF_8)).contains("trace of fork-join fib(15): " + trace.toAbsolutePath(),
+                "timeline page: " + page.toAbsolutePath());
+        assertThat(page).isRegularFile();
+        assertThat(expected(trace).slices()).isPositive();
+    }
+
+    @Test
     void aFileThatIsNotATraceIsRefusedWithTheReason(@TempDir Path dir) throws IOException {
         Path notTrace = dir.resolve("x.json");
         Files.writeString(notTrace, "{\"hello\": 1}");

@@ -600,7 +600,11 @@ public final class Sched {
         queues.mounting(g);
         RuntimeTrace tr = trace;
         if (tr != null) {
-            Tracing.onM(tr, m, TraceEvent.GO_START, 0, g.id, 0);
+            if (m.inheritTime) {
+                Tracing.startAfterStop(tr, m, g);
+            } else {
+                Tracing.onM(tr, m, TraceEvent.GO_START, 0, g.id, 0);
+            }
         }
         try {
             g.runContinuation.run();

@@ -47,9 +47,21 @@ final class Tracing {
 
     private static void attach(TraceSession s, Sched sched) {
         s.attach(sched.name(), sched.procs(), rt -> {
-            if (!Sched.TRACE.compareAndSet(sched, null, rt)) {
-                throw new IllegalStateException("weft: runtime '" + sched.name() + "' is already being traced"
-                        + " (by another startTrace, or by -Dweft.trace for the whole JVM)");
+            synchronized (Tracing.class) { // one startTrace at a time
+                if (sched.trace != null) {
+                    throw new IllegalStateException("weft: runtime '" + sched.name() + "' is already being traced"
+                            + " (by another startTrace, or by -Dweft.trace for the whole JVM)");
+                }
+                // The carriers that exist get their buffers now, so that none allocates one (and
+                // zeroes megabytes) in the middle of its work. The volatile write of trace below
+                // publishes them; a carrier still finishing an event of a previous recording may
+                // replace its new buffer with one of its own, which costs memory only.
+                for (M m : sched.idle.allmSnapshot()) {
+                    m.traceBuf = rt.newCarrierBuffer(m.mid);
+                }
+                if (!Sched.TRACE.compareAndSet(sched, null, rt)) {
+                    throw new IllegalStateException("weft: runtime '" + sched.name() + "' is already being traced");
+                }
             }
         }, rt -> Sched.TRACE.compareAndSet(sched, rt, null));
     }
@@ -106,7 +118,23 @@ final class Tracing {
     /** An event from the M's own context (its loop, or the goroutine mounted on it). */
     static void onM(RuntimeTrace t, M m, int kind, int c, long a, long b) {
         P p = m.p;
-        buffer(t, m).add(kind, p == null ? -1 : p.id, c, a, b);
+        TraceBuffer buf = buffer(t, m);
+        if (buf.mid() >= 0) {
+            buf.add(kind, p == null ? -1 : p.id, c, a, b);
+        } else {
+            buf.addShared(kind, p == null ? -1 : p.id, c, a, b); // past the cap on carrier buffers
+        }
+    }
+
+    /** GO_START of a run that continues the slice (runnext): stamped as the stop just before it. */
+    static void startAfterStop(RuntimeTrace t, M m, G g) {
+        P p = m.p;
+        TraceBuffer buf = buffer(t, m);
+        if (buf.mid() >= 0) {
+            buf.addAfterStop(TraceEvent.GO_START, p == null ? -1 : p.id, 0, g.id, 0);
+        } else {
+            buf.addShared(TraceEvent.GO_START, p == null ? -1 : p.id, 0, g.id, 0);
+        }
     }
 
     /** An event from whatever thread calls: its carrier's buffer if that is ours, else the shared one. */

@@ -52,8 +52,21 @@ public final class RuntimeTrace {
         return shared;
     }
 
-    /** A new buffer for carrier {@code mid}; called once per carrier and recording. */
+    /**
+     * Carrier buffers per runtime and recording at most: memory stays bounded (at the default
+     * size, 2 MiB each) even where blocking calls made thousands of carriers; the carriers past
+     * the cap write the shared buffer.
+     */
+    public static final int MAX_CARRIER_BUFFERS = 256;
+
+    /**
+     * A new buffer for carrier {@code mid}, called once per carrier and recording; past
+     * {@link #MAX_CARRIER_BUFFERS}, the shared buffer (whose writers lock it: see its mid, -1).
+     */
     public synchronized TraceBuffer newCarrierBuffer(int mid) {
+        if (carriers.size() >= MAX_CARRIER_BUFFERS) {
+            return shared;
+        }
         TraceBuffer b = new TraceBuffer(this, "M" + mid, mid, session.capacity());
         carriers.add(b);
         return b;

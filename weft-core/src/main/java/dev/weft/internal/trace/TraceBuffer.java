@@ -70,6 +70,27 @@ public final class TraceBuffer {
         COUNT.setRelease(this, n + 1);
     }
 
+    /**
+     * Owner thread only: {@link #add}, stamped with the time of the buffer's last event if that
+     * was a {@link TraceEvent#GO_STOP} (else the clock's). For a run that directly follows the
+     * previous one on the same carrier (a runnext hand-off): the clock costs as much as the rest
+     * of an event, and the moment between the two is the scheduler's own few hundred ns.
+     */
+    public void addAfterStop(int kind, int p, int c, long a, long b) {
+        int n = count;
+        if (n == 0 || n == capacity || TraceEvent.kind(data[(n - 1) * WORDS + 1]) != TraceEvent.GO_STOP) {
+            add(kind, p, c, a, b);
+            return;
+        }
+        int i = n * WORDS;
+        long[] d = data;
+        d[i] = d[i - WORDS];
+        d[i + 1] = TraceEvent.header(kind, p, c);
+        d[i + 2] = a;
+        d[i + 3] = b;
+        COUNT.setRelease(this, n + 1);
+    }
+
     /** Any thread: {@link #add} under this buffer's monitor (the shared buffer of a runtime). */
     public synchronized void addShared(int kind, int p, int c, long a, long b) {
         add(kind, p, c, a, b);
