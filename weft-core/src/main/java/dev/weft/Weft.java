@@ -6,6 +6,7 @@ import dev.weft.internal.sched.Model;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.SchedConfig;
 import dev.weft.internal.sched.SchedStats;
+import dev.weft.internal.trace.Recordings;
 import dev.weft.internal.trace.TraceSession;
 import dev.weft.internal.util.Clock;
 import dev.weft.trace.TraceRecording;
@@ -198,7 +199,7 @@ public final class Weft implements AutoCloseable {
      */
     public TraceRecording startTrace(Path file) {
         Objects.requireNonNull(file, "weft: startTrace needs a file");
-        return new TraceRecording(sched.startTrace(file, TraceSession.configuredCapacity()));
+        return Recordings.wrap(sched.startTrace(file, TraceSession.configuredCapacity()), TraceRecording.class);
     }
 
     /**

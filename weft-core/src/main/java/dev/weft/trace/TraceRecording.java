@@ -1,5 +1,6 @@
 package dev.weft.trace;
 
+import dev.weft.internal.trace.Recordings;
 import dev.weft.internal.trace.TraceSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,10 +18,13 @@ import java.nio.file.Path;
  * also in the file).
  */
 public final class TraceRecording implements AutoCloseable {
+    static {
+        Recordings.install(TraceRecording::new);
+    }
+
     private final TraceSession session;
 
-    /** For dev.weft: wraps a started session. */
-    public TraceRecording(TraceSession session) {
+    private TraceRecording(TraceSession session) {
         this.session = session;
     }
 

@@ -33,6 +33,10 @@
  *       hand-offs, timers when idle, deadlock detection and lost-wake-up recovery</td><td>sysmon</td></tr>
  *   <tr><td>{@link dev.weft.internal.sched.Diagnostics}</td><td>deadlock detection, dumps, counters,
  *       the runtime's warnings, recovery of lost wake-ups</td><td>checkdead, traceback.go</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.Tracing}, {@link dev.weft.internal.sched.SchedTrace},
+ *       {@link dev.weft.internal.sched.Jfr}</td><td>the execution trace's hooks (recording in
+ *       {@code internal.trace}), -Dweft.schedtrace's lines from sysmon, JFR events</td><td>trace.go,
+ *       schedtrace</td></tr>
  *   <tr><td>{@link dev.weft.internal.sched.Parking}, {@link dev.weft.internal.sched.WaitReason},
  *       {@link dev.weft.internal.sched.WaitCompletion}</td><td>the one park/wake protocol the
  *       primitives above use</td><td>gopark, goready</td></tr>
