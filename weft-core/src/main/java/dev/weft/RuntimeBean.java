@@ -59,10 +59,6 @@ final class RuntimeBean implements WeftRuntimeMXBean {
         return name;
     }
 
-    ObjectName objectName() {
-        return objectName;
-    }
-
     void unregister() {
         try {
             ManagementFactory.getPlatformMBeanServer().unregisterMBean(objectName);

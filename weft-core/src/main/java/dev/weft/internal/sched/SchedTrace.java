@@ -51,10 +51,6 @@ final class SchedTrace {
         return ms * 1_000_000;
     }
 
-    boolean enabled() {
-        return periodNanos > 0;
-    }
-
     /** Sysmon: {@code sleepNanos}, shortened so that it wakes for the next line. */
     long cap(long sleepNanos) {
         if (periodNanos == 0) {

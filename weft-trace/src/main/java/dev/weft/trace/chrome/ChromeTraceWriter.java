@@ -225,6 +225,9 @@ public final class ChromeTraceWriter implements TraceWriter {
                             slice(mTid, CAT_M_RUN, "g" + a, runStart, t, a, reason, wait, blockedOn);
                         }
                         runG = -1;
+                        // A Go.blocking call whose goroutine left the carrier meanwhile spans
+                        // other runs: no slice for it (slices on a track must nest).
+                        callSince = -1;
                     }
                     case TraceEvent.GO_UNBLOCK -> {
                         instant(here, "unblock g" + a, "wake", t, "g", a, "by", bb);
