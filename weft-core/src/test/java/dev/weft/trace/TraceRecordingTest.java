@@ -66,15 +66,17 @@ class TraceRecordingTest {
         Path file = dir.resolve("run.trace.json");
         long[] ids;
         ThreadingModel model;
+        TraceRecording rec;
         try (Weft rt = Weft.builder().procs(2).name("traced").build()) {
             model = rt.model();
-            TraceRecording rec = rt.startTrace(file);
+            rec = rt.startTrace(file);
             assertThat(rec.file()).isEqualTo(file);
             ids = workload(rt);
-            assertThat(rec.stop()).isEqualTo(file);
-            assertThat(rec.isStopped()).isTrue();
-            assertThat(rec.droppedEvents()).isZero();
-        }
+        } // close() returns once every carrier stopped: each goroutine's exit is recorded
+        assertThat(rec.isStopped()).isFalse();
+        assertThat(rec.stop()).isEqualTo(file);
+        assertThat(rec.isStopped()).isTrue();
+        assertThat(rec.droppedEvents()).isZero();
         assertThat(Files.readString(file)).startsWith("captured ");
         Written w = CapturingTraceWriter.WRITTEN.get(file);
         assertThat(w.dropped()).isZero();

@@ -59,11 +59,12 @@ class ChromeTraceWriterTest {
     @Test
     void theFileHasTracksSlicesFlowsAndMetadata(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("run.trace.json");
+        TraceRecording rec;
         try (Weft rt = Weft.builder().procs(2).name("chrome").build()) {
-            try (TraceRecording rec = rt.startTrace(file)) {
-                workload(rt);
-            }
-        }
+            rec = rt.startTrace(file);
+            workload(rt);
+        } // close() returns once every carrier stopped: each goroutine's last stop is recorded
+        rec.stop();
         JsonNode root = JSON.readTree(file.toFile());
         assertThat(root.path("otherData").path("droppedEvents").asLong(-1)).isZero();
         assertThat(root.path("otherData").path("generator").asText()).isEqualTo("weft");
