@@ -6,10 +6,14 @@ import dev.weft.management.WeftRuntimeMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 
 /**
@@ -17,36 +21,68 @@ import javax.management.ObjectName;
  * {@link #register} when the runtime is built, unregistered by {@link #unregister} once it has
  * stopped. Registration never fails the runtime: a JVM without a working MBean server (or a
  * security policy that forbids it) runs without the bean, and the failure is logged.
+ *
+ * <p><b>When.</b> Creating the platform MBean server costs some 200 ms (measured here), which
+ * weft does not add to the start of every program. If the JVM has one already (JMX in use, a
+ * management agent, {@code jconsole} attached), the bean is registered at once, in the builder's
+ * thread; otherwise one daemon thread ({@code weft-jmx}, gone after 10 idle seconds) registers it
+ * in the background, and a {@code jconsole} that attaches later finds it. That thread also does
+ * those beans' unregistrations, after their registrations (one FIFO queue).
  */
 final class RuntimeBean implements WeftRuntimeMXBean {
     private static final System.Logger LOG = System.getLogger("dev.weft");
 
-    private final Weft rt;
-    private final ObjectName objectName;
+    /** The background registrar (see the class comment); created on first use. */
+    private static final class Registrar {
+        static final ThreadPoolExecutor EXECUTOR = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "weft-jmx");
+                    t.setDaemon(true);
+                    return t;
+                });
 
-    private RuntimeBean(Weft rt, ObjectName objectName) {
-        this.rt = rt;
-        this.objectName = objectName;
+        static {
+            EXECUTOR.allowCoreThreadTimeOut(true);
+        }
     }
 
-    /** Registers a bean for {@code rt}; returns it, or null if JMX refused (logged). */
+    private final Weft rt;
+    private final boolean background;
+    /** Set once registered; null before, or if JMX refused. */
+    private volatile ObjectName objectName;
+
+    private RuntimeBean(Weft rt, boolean background) {
+        this.rt = rt;
+        this.background = background;
+    }
+
+    /** Registers a bean for {@code rt}, at once or in the background (class comment); returns it. */
     static RuntimeBean register(Weft rt) {
+        RuntimeBean bean = new RuntimeBean(rt, MBeanServerFactory.findMBeanServer(null).isEmpty());
+        if (bean.background) {
+            Registrar.EXECUTOR.execute(bean::registerNow);
+        } else {
+            bean.registerNow();
+        }
+        return bean;
+    }
+
+    private void registerNow() {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             for (int k = 1; ; k++) {
                 String name = k == 1 ? rt.name() : rt.name() + "-" + k;
                 ObjectName on = new ObjectName("dev.weft:type=Runtime,name=" + quoteIfNeeded(name));
-                RuntimeBean bean = new RuntimeBean(rt, on);
                 try {
-                    server.registerMBean(bean, on);
-                    return bean;
+                    server.registerMBean(this, on);
+                    objectName = on;
+                    return;
                 } catch (InstanceAlreadyExistsException taken) {
                     // another runtime of the JVM has this name: try the next suffix
                 }
             }
         } catch (JMException | RuntimeException | Error e) {
             LOG.log(System.Logger.Level.WARNING, "weft: runtime '" + rt.name() + "' has no JMX bean: " + e);
-            return null;
         }
     }
 
@@ -60,12 +96,25 @@ final class RuntimeBean implements WeftRuntimeMXBean {
     }
 
     void unregister() {
+        if (background) {
+            Registrar.EXECUTOR.execute(this::unregisterNow); // after the registration, queued first
+        } else {
+            unregisterNow();
+        }
+    }
+
+    private void unregisterNow() {
+        ObjectName on = objectName;
+        if (on == null) {
+            return; // never registered (refused), or unregistered already (a second close)
+        }
+        objectName = null;
         try {
-            ManagementFactory.getPlatformMBeanServer().unregisterMBean(objectName);
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(on);
         } catch (InstanceNotFoundException gone) {
-            // unregistered already (a second close)
+            // unregistered already
         } catch (JMException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "weft: could not unregister " + objectName + ": " + e);
+            LOG.log(System.Logger.Level.WARNING, "weft: could not unregister " + on + ": " + e);
         }
     }
 

@@ -52,7 +52,7 @@ public final class Weft implements AutoCloseable {
     final Sched sched;
     private final ThreadingModel model;
     private final SchedulingPolicy policy;
-    /** This runtime's JMX bean (dev.weft:type=Runtime,name=...), or null if JMX refused it. */
+    /** This runtime's JMX bean (dev.weft:type=Runtime,name=...), registered now or in the background. */
     private final RuntimeBean bean;
 
     /** The default runtime: the scheduler internals create it (timers and Go.go need it there). */
@@ -294,9 +294,7 @@ public final class Weft implements AutoCloseable {
     public void close() {
         checkClosable();
         sched.close();
-        if (bean != null) {
-            bean.unregister();
-        }
+        bean.unregister();
     }
 
     /**
@@ -318,7 +316,7 @@ public final class Weft implements AutoCloseable {
         }
         checkClosable();
         boolean ended = sched.close(Go.saturatedNanos(timeout));
-        if (bean != null && sched.isTerminated()) {
+        if (sched.isTerminated()) {
             bean.unregister();
         }
         return ended;

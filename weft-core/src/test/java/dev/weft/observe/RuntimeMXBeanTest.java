@@ -8,11 +8,15 @@ import dev.weft.Weft;
 import dev.weft.chan.Chan;
 import dev.weft.management.WeftRuntimeMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.management.JMX;
 import javax.management.MBeanServer;
+import javax.management.MBeanServerDelegate;
+import javax.management.MBeanServerNotification;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
@@ -88,6 +92,48 @@ class RuntimeMXBeanTest {
                     .isZero();
         }
         assertThat(SERVER.queryNames(new ObjectName("dev.weft:type=Runtime,name=twin*"), null)).isEmpty();
+    }
+
+    /**
+     * Run in a JVM of its own, where nothing made the platform MBean server before the runtime:
+     * the bean is registered in the background, then unregistered after close; it waits for both
+     * with a listener on the server's registration notifications.
+     */
+    public static final class LateJmxProgram {
+        public static void main(String[] args) throws Exception {
+            Weft rt = Weft.builder().procs(1).name("late-jmx").build();
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName("dev.weft:type=Runtime,name=late-jmx");
+            CountDownLatch registered = new CountDownLatch(1);
+            CountDownLatch unregistered = new CountDownLatch(1);
+            server.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, (n, hb) -> {
+                if (n instanceof MBeanServerNotification m && m.getMBeanName().equals(name)) {
+                    (m.getType().equals(MBeanServerNotification.REGISTRATION_NOTIFICATION) ? registered : unregistered)
+                            .countDown();
+                }
+            }, null, null);
+            if (!server.isRegistered(name)) {
+                registered.await(30, TimeUnit.SECONDS); // a safety net: the notification ends the wait
+            }
+            System.out.println("registered=" + server.isRegistered(name) + " goroutines="
+                    + server.getAttribute(name, "Goroutines"));
+            rt.close();
+            if (server.isRegistered(name)) {
+                unregistered.await(30, TimeUnit.SECONDS);
+            }
+            System.out.println("after close registered=" + server.isRegistered(name));
+        }
+    }
+
+    @Test
+    void aRuntimeBuiltBeforeJmxStartedGetsItsBeanInTheBackground() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "--add-opens=java.base/java.lang=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), LateJmxProgram.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("registered=true goroutines=0", "after close registered=false");
     }
 
     @Test

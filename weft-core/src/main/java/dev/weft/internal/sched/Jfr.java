@@ -1,12 +1,16 @@
 package dev.weft.internal.sched;
 
 import dev.weft.internal.jfr.WeftEvents;
+import jdk.jfr.FlightRecorder;
 
 /**
  * Where the scheduler commits its JFR events ({@link WeftEvents}). Each method is called at the
- * decision it records, next to the trace hook, and begins with {@code isEnabled()} on a fresh
- * event: while no recording enables the type that is false, the event never escapes, and the JIT
- * removes it, so an idle flight recorder costs nothing. {@code dev.weft.SchedulerStats} comes
+ * decision it records, next to the trace hook. It first asks {@code FlightRecorder.isInitialized()}
+ * (a static volatile read): until something starts the flight recorder, weft never touches an
+ * event class, because the first use of one initialises JFR's Java side, some 90 ms (measured)
+ * that would stall a carrier in the middle of a steal. Then {@code isEnabled()} on a fresh
+ * event: false while no recording enables the type; the event never escapes and the JIT removes
+ * it. {@code dev.weft.SchedulerStats} comes
  * from sysmon ({@link #statsTick}), once a period per runtime while a recording enables it.
  */
 final class Jfr {
@@ -40,8 +44,8 @@ final class Jfr {
      */
     static long statsTick(Sched s, long due) {
         long now = System.nanoTime();
-        if (now - due < 0) {
-            return due;
+        if (now - due < 0 || !FlightRecorder.isInitialized()) {
+            return due; // not yet; or no flight recorder (then the first tick after it starts commits)
         }
         WeftEvents.SchedulerStats e = new WeftEvents.SchedulerStats();
         if (e.isEnabled()) {
@@ -74,6 +78,9 @@ final class Jfr {
     }
 
     static void preempt(Sched s, G g, P p, int reason) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         WeftEvents.Preempt e = new WeftEvents.Preempt();
         if (e.isEnabled()) {
             e.runtime = s.name();
@@ -85,6 +92,9 @@ final class Jfr {
     }
 
     static void steal(Sched s, P thief, P victim) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         WeftEvents.Steal e = new WeftEvents.Steal();
         if (e.isEnabled()) {
             e.runtime = s.name();
@@ -96,6 +106,9 @@ final class Jfr {
     }
 
     static void handoff(Sched s, P p) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         WeftEvents.Handoff e = new WeftEvents.Handoff();
         if (e.isEnabled()) {
             e.runtime = s.name();
@@ -105,6 +118,9 @@ final class Jfr {
     }
 
     static void retake(Sched s, P p, G g, boolean blocked) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         WeftEvents.Retake e = new WeftEvents.Retake();
         if (e.isEnabled()) {
             e.runtime = s.name();
@@ -116,6 +132,9 @@ final class Jfr {
     }
 
     static void boost(Sched s, int count, int level) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         WeftEvents.PriorityBoost e = new WeftEvents.PriorityBoost();
         if (e.isEnabled()) {
             e.runtime = s.name();
@@ -126,6 +145,9 @@ final class Jfr {
     }
 
     static void deadlock(Sched s, String dump) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         WeftEvents.Deadlock e = new WeftEvents.Deadlock();
         if (e.isEnabled()) {
             e.runtime = s.name();
@@ -136,6 +158,9 @@ final class Jfr {
     }
 
     static void procsChange(Sched s, int from, int to) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         WeftEvents.ProcsChange e = new WeftEvents.ProcsChange();
         if (e.isEnabled()) {
             e.runtime = s.name();
