@@ -1,6 +1,7 @@
 package dev.weft;
 
 import dev.weft.internal.sched.G;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.Sched;
 import java.time.Duration;
 import java.util.Objects;
@@ -78,7 +79,9 @@ public final class Go {
      */
     public static <T> T blocking(Callable<T> call) throws Exception {
         Objects.requireNonNull(call, "weft: blocking of a null call");
-        return Sched.blocking(call);
+        T result = Sched.blocking(call);
+        ProcessSupport.checkCancelled(); // a process that ended during the call unwinds on its return
+        return result;
     }
 
     /** {@link #blocking(Callable)} for a call without a result or checked exceptions. */
@@ -89,6 +92,7 @@ public final class Go {
                 call.run();
                 return null;
             });
+            ProcessSupport.checkCancelled(); // as above
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
@@ -105,6 +109,7 @@ public final class Go {
      */
     public static void yield() {
         Thread.yield();
+        ProcessSupport.checkCancelled(); // a safe point: an ended process's thread unwinds here
     }
 
     /** The running goroutine, or null when the caller is not a goroutine. */

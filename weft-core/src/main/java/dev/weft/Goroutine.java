@@ -2,6 +2,7 @@ package dev.weft;
 
 import dev.weft.internal.sched.G;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.WaitReason;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,6 +28,10 @@ public final class Goroutine {
     }
 
     private final G g;
+
+    static {
+        ProcessSupport.registerGoroutineFactory(Goroutine::new); // processes list their threads as handles
+    }
 
     Goroutine(G g) {
         this.g = Objects.requireNonNull(g);
@@ -93,7 +98,8 @@ public final class Goroutine {
     /**
      * Waits until the goroutine has finished. From a goroutine this parks the goroutine (its
      * carrier runs others); from a platform thread it blocks the thread. An interrupt does not
-     * end the wait; the interrupt status is kept for the caller.
+     * end the wait; the interrupt status is kept for the caller. If the caller's process ends
+     * meanwhile ({@code dev.weft.proc}), the wait ends with its {@code ProcessExitException}.
      */
     public void join() {
         Thread t = g.thread();
@@ -102,6 +108,7 @@ public final class Goroutine {
             try {
                 joinParked(t, 0);
             } catch (InterruptedException e) {
+                ProcessSupport.checkCancelled(); // the caller's process ended: unwind, do not wait on
                 interrupted = true;
             }
         }

@@ -9,9 +9,11 @@ import dev.weft.internal.sched.SchedStats;
 import dev.weft.internal.trace.Recordings;
 import dev.weft.internal.trace.TraceSession;
 import dev.weft.internal.util.Clock;
+import dev.weft.proc.WeftProcess;
 import dev.weft.trace.TraceRecording;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -204,7 +206,9 @@ public final class Weft implements AutoCloseable {
 
     /**
      * A goroutine dump in Go's format: for every live goroutine its id, state or wait reason,
-     * how long it has been seen waiting, its stack, and which goroutine created it.
+     * how long it has been seen waiting, its stack, and which goroutine created it. When some
+     * belong to processes ({@code dev.weft.proc}), they are grouped under a header line per
+     * process (pid, name, priority class, exit state), the root process's first.
      */
     public String dump() {
         return sched.dump();
@@ -252,6 +256,14 @@ public final class Weft implements AutoCloseable {
             return KernelPriorities.osHonoursThreadPriorities();
         }
         return policy == SchedulingPolicy.PRIORITY;
+    }
+
+    /**
+     * The live processes started on this runtime ({@link WeftProcess.Builder#start}), by pid. The
+     * root process, which every runtime shares, is not among them.
+     */
+    public List<WeftProcess> processes() {
+        return WeftProcess.list(this);
     }
 
     /** Goroutines started and not yet finished. */

@@ -154,9 +154,14 @@ class PriorityPolicyTest {
         AtomicReference<String> last = new AtomicReference<>();
         try (Weft rt = onOneProc().timeslice(Duration.ofMillis(2)).build()) {
             WaitGroup wg = new WaitGroup();
+            // The three wait at a gate, so that all are queued before the first of them runs: a
+            // slice end of the spawning goroutine (Go.go is a safe point; on a loaded machine the
+            // OS can stall it past its slice) would otherwise let one start before the others exist.
+            Chan<Void> gate = Chan.make();
             rt.run(() -> {
                 for (String name : List.of("A", "B", "C")) {
                     wg.go(() -> {
+                        gate.recvOk();
                         while (true) {
                             // One goroutine runs at a time and checkpoint is the only switch point.
                             if (turns.size() >= 9) {
@@ -170,6 +175,7 @@ class PriorityPolicyTest {
                         }
                     });
                 }
+                gate.close();
                 wg.await();
                 assertThat(rt.stats().switchesByReason().sliceEnds()).isGreaterThanOrEqualTo(8);
             });

@@ -128,6 +128,20 @@ class SysmonTest {
 
     @Test
     void aGoroutineThatReachesASafePointYieldsWhenItsSliceEnds() {
+        // On a loaded machine the OS may starve the polite goroutine's carrier long enough for
+        // sysmon to retake its P instead (a carrier that makes no progress looks blocked), and the
+        // ping-pong then completes without a safe-point yield. That is correct scheduling, so the
+        // experiment is repeated until a round ends with the yield this test is about; a scheduler
+        // that never yields at safe points fails every round.
+        long preemptYields = 0;
+        for (int round = 0; round < 5 && preemptYields == 0; round++) {
+            preemptYields = politeHogAgainstPingPong();
+        }
+        assertThat(preemptYields).isGreaterThanOrEqualTo(1);
+    }
+
+    /** One round: a checkpointing hog on the only P while a ping-pong needs it; its preempt yields. */
+    private static long politeHogAgainstPingPong() {
         try (Weft rt = Weft.builder().procs(1).timeslice(Duration.ofMillis(2)).build()) {
             AtomicBoolean stop = new AtomicBoolean();
             CountDownLatch spinning = new CountDownLatch(1);
@@ -144,8 +158,7 @@ class SysmonTest {
                 stop.set(true);
             }
             polite.join();
-            SchedulerStats s = rt.stats();
-            assertThat(s.preemptYields()).isGreaterThanOrEqualTo(1);
+            return rt.stats().preemptYields();
         }
     }
 

@@ -31,12 +31,13 @@ import picocli.CommandLine.Option;
  * {@code weft bench} and the JMH benchmarks) on the M:N scheduler and prints, per workload, what
  * the scheduler did (goroutines run, context switches, steals, carriers used), so a newcomer
  * sees it work; then the catalogue's mixed latency workload with and without time slices and
- * under each policy, and the threading models side by side ({@link ModelComparison}). Every
+ * under each policy, two processes of different priority classes sharing the processors
+ * ({@link OperatingSystemScene}), and the threading models side by side ({@link ModelComparison}). Every
  * workload checks its own result; this class only validates options and prints.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run spawn, park/unpark ping-pong, fork-join, channel (skynet) and timer workloads on weft and show "
-                + "the scheduler's counters; then time slices, priorities and the three threading models at work.")
+                + "the scheduler's counters; then time slices, priorities, processes and the three threading models at work.")
 final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -85,11 +86,15 @@ final class DemoCommand implements Callable<Integer> {
                     + "${FALLBACK-VALUE}), write its timeline page beside it and print where both are.")
     String trace;
 
+    @Option(names = "--os-millis", description = "How long the two processes of the operating-system scene share "
+            + "the processors (default: ${DEFAULT-VALUE}).")
+    long osMillis = 1_000;
+
     @Override
     public Integer call() {
-        if (procs < 1 || hogMillis < 1 || modelParked < 1 || kernelThreads < 1) {
+        if (procs < 1 || hogMillis < 1 || modelParked < 1 || kernelThreads < 1 || osMillis < 1) {
             throw new ParameterException(spec.commandLine(),
-                    "--procs, --hog-millis, --model-parked and --kernel-threads must be positive");
+                    "--procs, --hog-millis, --model-parked, --kernel-threads and --os-millis must be positive");
         }
         Sizes sizes;
         try {
@@ -121,6 +126,9 @@ final class DemoCommand implements Callable<Integer> {
         mixed(sizes.mixedRounds());
         System.out.println();
         priority(sizes.mixedRounds());
+        System.out.println();
+        Duration os = Duration.ofMillis(osMillis);
+        OperatingSystemScene.print(OperatingSystemScene.run(procs, os), procs, os);
         System.out.println();
         models(sizes);
         return 0;

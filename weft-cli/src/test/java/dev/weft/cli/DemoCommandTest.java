@@ -29,7 +29,8 @@ class DemoCommandTest {
         try {
             rc = cl.execute("demo", "--procs", "2", "--spawn", "1000", "--rounds", "1000", "--fib", "15",
                     "--skynet", "100", "--sleepers", "100", "--hog-millis", "20", "--mixed-rounds", "10",
-                    "--model-parked", "1000", "--kernel-threads", "200", "--models-chart", chart.toString());
+                    "--model-parked", "1000", "--kernel-threads", "200", "--os-millis", "200",
+                    "--models-chart", chart.toString());
         } finally {
             System.setOut(saved);
         }
@@ -40,6 +41,7 @@ class DemoCommandTest {
                 "skynet 100", "sum 4950", "context switch", "steals", "sleepers 100x10ms", "lateness p50",
                 "mixed: 4 CPU hogs", "10 ms (default)", "off (1 hour)",
                 "priority: 4 CPU hogs", "weft PRIORITY", "weft FIFO", "virtual threads", "all rounds",
+                "operating system: two processes share 2 processors for 200 ms", "LAST_THREAD_ENDED", "TERMINATED",
                 "threading models", "M_N", "N_1", "ONE_TO_ONE", "memory per parked", "CPU speedup");
         assertThat(chart).isRegularFile();
         assertThat(chart.toFile().length()).isPositive();
@@ -50,7 +52,8 @@ class DemoCommandTest {
             "--skynet;500;the skynet size must be a power of 10 (1, 10, 100, ...), not 500",
             "--fib;5;fib n must be at least the cutoff 12, not 5",
             "--spawn;0;every size must be positive",
-            "--procs;0;--procs, --hog-millis, --model-parked and --kernel-threads must be positive"})
+            "--procs;0;--procs, --hog-millis, --model-parked, --kernel-threads and --os-millis must be positive",
+            "--os-millis;0;--procs, --hog-millis, --model-parked, --kernel-threads and --os-millis must be positive"})
     void aSizeNoWorkloadCanRunIsRefusedWithTheCataloguesReason(String option, String value, String message) {
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(new Main()).setErr(new PrintWriter(err));

@@ -1,7 +1,8 @@
 package dev.weft.chan;
 
-import dev.weft.internal.sched.Sched;
+import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.util.SpinLock;
 import dev.weft.internal.util.StackHeadroom;
@@ -44,10 +45,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * loops of calls, first make sure the stack has room ({@code StackHeadroom}).
  *
  * <p>Null is not a value: {@link #recv()} returns null for "closed and drained", Go's zero value.
+ *
+ * <p><b>Interrupts.</b> {@code send} and {@code recv} are not interruptible (as in Go, where a
+ * {@link dev.weft.context.Context} is the way to give up a wait): an interrupt neither ends the wait
+ * nor loses or duplicates its value; the interrupt status is set again when the call returns.
  */
 public final class Chan<T> implements Iterable<T> {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
     final Object weftRuntime = Parking.callerRuntime();
+    /** Made inside a synctest bubble: every operation checks that it comes from inside it. */
+    final boolean bubbled = Bubble.isBubble(weftRuntime);
 
     private static final AtomicLong IDS = new AtomicLong();
     /** What {@link #receive()} returns for "closed and drained"; never a user value (they are non-null T). */
@@ -107,6 +114,9 @@ public final class Chan<T> implements Iterable<T> {
      */
     public void send(T value) {
         requireValue(value);
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "send on synctest channel");
+        }
         Sched.checkpoint();
         Waiter w = Waiter.plain(); // before the lock: nothing is allocated under it
         Waiter r;
@@ -129,7 +139,7 @@ public final class Chan<T> implements Iterable<T> {
             }
             return;
         }
-        w.await(this, WaitReason.CHAN_SEND, weftRuntime);
+        w.await(this, sendq, WaitReason.CHAN_SEND, weftRuntime);
         if (!w.success) {
             throw ClosedChannelException.send();
         }
@@ -169,6 +179,9 @@ public final class Chan<T> implements Iterable<T> {
      */
     public boolean trySend(T value) {
         requireValue(value);
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "send on synctest channel");
+        }
         Waiter r;
         lock.lock();
         try {
@@ -209,6 +222,9 @@ public final class Chan<T> implements Iterable<T> {
 
     /** The blocking receive: a value, or {@link #CLOSED}; allocates only when it must park. */
     private Object receive() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "receive on synctest channel");
+        }
         Sched.checkpoint();
         Waiter w = Waiter.plain(); // before the lock: nothing is allocated under it
         Object v;
@@ -236,7 +252,7 @@ public final class Chan<T> implements Iterable<T> {
         if (v != NOT_READY) {
             return v;
         }
-        w.await(this, WaitReason.CHAN_RECEIVE, weftRuntime);
+        w.await(this, recvq, WaitReason.CHAN_RECEIVE, weftRuntime);
         return w.success ? w.elem : CLOSED;
     }
 
@@ -247,6 +263,9 @@ public final class Chan<T> implements Iterable<T> {
      */
     @SuppressWarnings("unchecked")
     public T tryRecv() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "receive on synctest channel");
+        }
         Object v = null;
         Waiter s;
         lock.lock();
@@ -274,6 +293,9 @@ public final class Chan<T> implements Iterable<T> {
      * @throws ClosedChannelException if the channel is already closed
      */
     public void close() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "close of synctest channel");
+        }
         StackHeadroom.ensure(); // a loop of calls under the lock follows
         // Collect every waiter into a private list (reusing the free 'next' links), wake after unlock.
         Waiter wake = null;
@@ -436,6 +458,25 @@ public final class Chan<T> implements Iterable<T> {
         recvx = recvx + 1 == buf.length ? 0 : recvx + 1;
         count--;
         return v;
+    }
+
+    /**
+     * Takes a plain waiter whose thread's process ended off {@code queue}, unless a partner
+     * completed it first (dequeue and completion happen in one locked stretch, so under the lock
+     * a waiter is either still queued or done). Returns whether it was withdrawn.
+     */
+    boolean withdraw(Waiter w, WaitQueue queue) {
+        boolean withdrawn;
+        lock.lock();
+        try {
+            withdrawn = w.queued && !w.done;
+            if (withdrawn) {
+                queue.remove(w);
+            }
+        } finally {
+            lock.held = 0;
+        }
+        return withdrawn;
     }
 
     /** Parked senders, for tests that check a finished select left nothing behind. */

@@ -1,6 +1,8 @@
 package dev.weft.chan;
 
+import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.sched.WaitReason;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 import java.util.function.Consumer;
 
 /**
@@ -45,6 +48,10 @@ import java.util.function.Consumer;
  *
  * <p>A {@code Select} may be built once and run many times, by one thread at a time; actions run
  * after every channel lock is released.
+ *
+ * <p><b>Interrupts.</b> {@link #run} is not interruptible: an interrupt neither ends the wait nor
+ * makes a case fire; exactly one case still completes, and the interrupt status is set again when
+ * {@code run} returns. Add a {@code Context}'s {@code done()} channel as a case to give up a wait.
  */
 public final class Select {
     private static final byte RECV = 0;
@@ -314,6 +321,9 @@ public final class Select {
                 }
             }
         }
+        if (win == null) {
+            throw ProcessSupport.cancellation(); // the caller's process ended; every waiter is gone
+        }
         int i = win.caseIndex;
         if (kinds[i] == SEND && !win.success) {
             throw ClosedChannelException.send();
@@ -343,7 +353,16 @@ public final class Select {
         }
         int[] poll = pollOrder;
         int[] order = lockOrder;
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        RandomGenerator rnd = ThreadLocalRandom.current();
+        for (int i = 0; i < n; i++) {
+            Chan<?> c = chans[i];
+            if (c != null && c.bubbled) {
+                // A synctest bubble's channel: only its goroutines may select on it, and the
+                // order comes from the bubble's seed (replayable schedules).
+                Bubble.checkAccess(c.weftRuntime, "select on synctest channel");
+                rnd = Bubble.of(c.weftRuntime).random();
+            }
+        }
         int active = 0;
         for (int i = 0; i < n; i++) {
             if (chans[i] == null) {
@@ -382,8 +401,11 @@ public final class Select {
     private int blockForever() {
         for (;;) {
             // Go's select {}: asleep for good, so part of a deadlock of the caller's runtime.
-            Parking.park(this, WaitReason.SELECT_NO_CASES, Parking.callerRuntime());
+            boolean cancel = Parking.park(this, WaitReason.SELECT_NO_CASES, Parking.callerRuntime());
             Thread.interrupted(); // not interruptible, as in Go; never spin on the status
+            if (cancel) {
+                throw ProcessSupport.cancellation();
+            }
         }
     }
 

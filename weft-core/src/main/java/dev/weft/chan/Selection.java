@@ -39,13 +39,23 @@ final class Selection implements WaitCompletion {
         return CLAIMED.compareAndSet(this, 0, 1);
     }
 
-    /** Parks the selecting thread until a case has won. */
+    /**
+     * Parks the selecting thread until a case has won. Returns null if the caller's process ended
+     * and this thread won the claim itself, as a partner would: no case can fire any more, and
+     * the select removes its waiters. If a partner's claim came first, its case completes.
+     */
     Waiter await(Object blocker, Object runtime) {
         boolean interrupted = false;
         Waiter w;
         while ((w = winner) == null) {
-            Parking.park(blocker, WaitReason.SELECT, runtime, this);
+            boolean cancel = Parking.park(blocker, WaitReason.SELECT, runtime, this);
             interrupted |= Thread.interrupted();
+            if (cancel) {
+                if (claim()) {
+                    return null; // the interrupt is answered by the exit exception the select throws
+                }
+                Thread.onSpinWait(); // a partner claimed a case and is writing the winner, under its lock
+            }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

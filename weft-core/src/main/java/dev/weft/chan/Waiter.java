@@ -1,6 +1,7 @@
 package dev.weft.chan;
 
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.WaitCompletion;
 import dev.weft.internal.sched.WaitReason;
 
@@ -83,13 +84,22 @@ final class Waiter implements WaitCompletion {
         return selection == null || selection.claim();
     }
 
-    /** Parks a plain waiter until it is completed. */
-    void await(Object blocker, WaitReason reason, Object runtime) {
+    /**
+     * Parks a plain waiter, queued on {@code queue} of {@code chan}, until it is completed. If the
+     * caller's process ends meanwhile, the waiter is withdrawn under the channel's lock and the
+     * process's exit exception thrown; a waiter already completed (a partner took or gave the
+     * value) is not withdrawable, so the operation completes and the exception waits for the next
+     * safe point: no value is lost or delivered twice.
+     */
+    void await(Chan<?> chan, WaitQueue queue, WaitReason reason, Object runtime) {
         boolean interrupted = false;
         while (!done) {
-            Parking.park(blocker, reason, runtime, this);
+            boolean cancel = Parking.park(chan, reason, runtime, this);
             // Go's waits are not interruptible; keep the status but do not spin on it.
             interrupted |= Thread.interrupted();
+            if (cancel && chan.withdraw(this, queue)) {
+                throw ProcessSupport.cancellation();
+            }
         }
         if (interrupted) {
             thread.interrupt();

@@ -1,6 +1,7 @@
 package dev.weft.context;
 
 import dev.weft.chan.Chan;
+import dev.weft.time.Time;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -88,7 +89,7 @@ public abstract sealed class Context implements AutoCloseable permits Context.Ba
      */
     public final Context withTimeout(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        Instant deadline = plusSaturated(Instant.now(), timeout);
+        Instant deadline = plusSaturated(Time.now(), timeout); // a bubble's clock inside one
         if (inheritsEarlierDeadline(deadline)) {
             return withCancel();
         }
@@ -106,7 +107,7 @@ public abstract sealed class Context implements AutoCloseable permits Context.Ba
         if (inheritsEarlierDeadline(deadline)) {
             return withCancel();
         }
-        return CancelContext.create(this, deadline, Duration.between(Instant.now(), deadline));
+        return CancelContext.create(this, deadline, Duration.between(Time.now(), deadline));
     }
 
     /** Go's WithDeadline: a parent deadline strictly before the new one makes the timer pointless. */

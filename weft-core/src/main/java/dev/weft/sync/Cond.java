@@ -1,6 +1,8 @@
 package dev.weft.sync;
 
+import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.util.SpinLock;
 import java.util.Objects;
@@ -15,10 +17,16 @@ import java.util.Objects;
  * no wake-up is lost and none is spurious. The FIFO queue is guarded by {@link #queueLock};
  * wakers detach nodes under it and ready them after releasing it. Callers still re-check their
  * predicate in a loop, because another goroutine may lock first and change it.
+ *
+ * <p><b>Interrupts.</b> {@code await} is not interruptible (see the package documentation): it
+ * returns only when signalled (or spuriously, as any condition wait), with the interrupt status set
+ * again.
  */
 public final class Cond {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
     private final Object weftRuntime = Parking.callerRuntime();
+    /** Made in a synctest bubble: waits on it are durable there, so outsiders may not touch it. */
+    private final boolean bubbled = Bubble.isBubble(weftRuntime);
 
     private final Locker locker;
     /**
@@ -45,6 +53,9 @@ public final class Cond {
      * {@link Mutex}: "unlock of unlocked mutex") and the call does not wait.
      */
     public void await() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "wait on synctest Cond");
+        }
         WaitNode node = new WaitNode(0);
         queueLock.lock();
         try {
@@ -63,8 +74,18 @@ public final class Cond {
             withdraw(node);
             throw notHeld;
         }
-        node.await(this, WaitReason.COND_WAIT, weftRuntime);
-        locker.lock();
+        boolean signalled = node.await(this, WaitReason.COND_WAIT, weftRuntime, this::unlink);
+        // The locker is held again on every way out, a process's unwinding included, so the
+        // caller's finally can unlock it: cancellation is held off while it is retaken.
+        ProcessSupport.mask();
+        try {
+            locker.lock();
+        } finally {
+            ProcessSupport.unmask();
+        }
+        if (!signalled) {
+            throw ProcessSupport.cancellation();
+        }
     }
 
     /**
@@ -72,6 +93,13 @@ public final class Cond {
      * chose it, passes that signal on so no real waiter loses it.
      */
     private void withdraw(WaitNode node) {
+        if (!unlink(node)) {
+            signal();
+        }
+    }
+
+    /** Takes {@code node} out of the queue if no signal has chosen it yet; returns whether it did. */
+    private boolean unlink(WaitNode node) {
         WaitNode n;
         queueLock.lock();
         try {
@@ -95,13 +123,14 @@ public final class Cond {
         } finally {
             queueLock.held = 0;
         }
-        if (n == null) {
-            signal();
-        }
+        return n != null;
     }
 
     /** Wakes the goroutine that has waited longest, if any. */
     public void signal() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "signal of synctest Cond");
+        }
         WaitNode node;
         queueLock.lock();
         try {
@@ -124,6 +153,9 @@ public final class Cond {
 
     /** Wakes every waiting goroutine. */
     public void broadcast() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "broadcast of synctest Cond");
+        }
         WaitNode node;
         queueLock.lock();
         try {

@@ -1,7 +1,9 @@
 package dev.weft.sync;
 
 import dev.weft.internal.util.StackHeadroom;
+import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.WaitReason;
 import java.lang.invoke.MethodHandles;
@@ -27,10 +29,15 @@ import java.lang.invoke.VarHandle;
  * <p>Go also spins briefly before sleeping on a multicore machine; weft does not, because a
  * parked goroutine costs a continuation switch, not an OS context switch, and spinning would hold
  * the carrier from other goroutines.
+ *
+ * <p><b>Interrupts.</b> {@code lock} is not interruptible (see the package documentation); the
+ * interrupt status is set again when it returns.
  */
 public final class Mutex implements Locker {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
     private final Object weftRuntime = Parking.callerRuntime();
+    /** Made in a synctest bubble: waits on it are durable there, so outsiders may not touch it. */
+    private final boolean bubbled = Bubble.isBubble(weftRuntime);
 
     private static final int LOCKED = 1;
     private static final int WOKEN = 2;
@@ -81,7 +88,18 @@ public final class Mutex implements Locker {
         return (old & (LOCKED | STARVING)) == 0 && STATE.compareAndSet(this, old, old | LOCKED);
     }
 
+    /**
+     * The clock starvation is measured on: a bubble's fake one for a mutex made in a bubble,
+     * where real time would make the mode switch, and so the schedule, differ between replays.
+     */
+    private long nanoTime() {
+        return bubbled ? Bubble.of(weftRuntime).nanoTime() : System.nanoTime();
+    }
+
     private void lockSlow() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "lock of synctest mutex");
+        }
         StackHeadroom.ensure(); // the slow path's updates have calls between them
         long waitStart = 0;
         boolean starving = false;
@@ -113,10 +131,13 @@ public final class Mutex implements Locker {
             }
             boolean queueFront = waitStart != 0;
             if (waitStart == 0) {
-                waitStart = System.nanoTime();
+                waitStart = nanoTime();
             }
-            sema.acquire(this, weftRuntime, reason, queueFront);
-            starving = starving || System.nanoTime() - waitStart > STARVATION_THRESHOLD_NANOS;
+            if (!sema.acquire(this, weftRuntime, reason, queueFront, true)) {
+                leaveWaiters();
+                throw ProcessSupport.cancellation();
+            }
+            starving = starving || nanoTime() - waitStart > STARVATION_THRESHOLD_NANOS;
             old = state;
             if ((old & STARVING) != 0) {
                 // Handed off: the mutex is ours, though the state does not say LOCKED yet.
@@ -128,6 +149,22 @@ public final class Mutex implements Locker {
                 return;
             }
             awoke = true;
+        }
+    }
+
+    /**
+     * A waiter whose process ended has left the semaphore's queue without a unit: it takes its
+     * count out of the waiter field. If an unlock already took one count out for a wake-up that
+     * now finds nobody queued (the count is then zero), that unlock's unit stays in the
+     * semaphore with WOKEN set, and the next waiter takes it as a woken waiter would: so only a
+     * count that is there is taken.
+     */
+    private void leaveWaiters() {
+        for (;;) {
+            int old = state;
+            if ((old >>> WAITER_SHIFT) == 0 || STATE.compareAndSet(this, old, old - WAITER)) {
+                return;
+            }
         }
     }
 
@@ -144,6 +181,9 @@ public final class Mutex implements Locker {
         // Waiters: the update below is followed by calls that wake one, and a stack overflow
         // between the two would lose the wake-up; let it strike before (StackHeadroom).
         StackHeadroom.ensure();
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "unlock of synctest mutex");
+        }
         int old;
         do {
             old = state;

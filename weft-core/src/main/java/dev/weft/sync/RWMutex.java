@@ -1,6 +1,7 @@
 package dev.weft.sync;
 
 import dev.weft.internal.util.StackHeadroom;
+import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.WaitReason;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RWMutex implements Locker {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
     private final Object weftRuntime = Parking.callerRuntime();
+    /** Made in a synctest bubble: waits on it are durable there, so outsiders may not touch it. */
+    private final boolean bubbled = Bubble.isBubble(weftRuntime);
 
     private static final int MAX_READERS = 1 << 30;
 
@@ -36,6 +39,9 @@ public final class RWMutex implements Locker {
 
     /** Locks for reading, parking while a writer holds or waits for the lock. */
     public void rLock() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "read lock of synctest RWMutex");
+        }
         if (readerCount.incrementAndGet() < 0) {
             readerSem.acquire(this, weftRuntime, WaitReason.RWMUTEX_RLOCK, false);
         }
@@ -60,6 +66,9 @@ public final class RWMutex implements Locker {
      * @throws IllegalStateException if the mutex is not read-locked
      */
     public void rUnlock() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "read unlock of synctest RWMutex");
+        }
         if (readerCount.get() < 0) {
             StackHeadroom.ensure(); // a writer waits: calls follow the update (racy prediction)
         }
@@ -78,6 +87,9 @@ public final class RWMutex implements Locker {
     /** Locks for writing, parking until every reader and writer is out. */
     @Override
     public void lock() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "lock of synctest RWMutex");
+        }
         StackHeadroom.ensure(); // several updates with calls between them
         w.lock();
         int r = readerCount.getAndAdd(-MAX_READERS);
@@ -105,6 +117,9 @@ public final class RWMutex implements Locker {
      */
     @Override
     public void unlock() {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "unlock of synctest RWMutex");
+        }
         StackHeadroom.ensure(); // several updates with calls between them
         int r = readerCount.addAndGet(MAX_READERS);
         if (r >= MAX_READERS) {

@@ -42,8 +42,17 @@ final class Sema {
      * front: Go's mutex uses it for a waiter that was already woken once, so it keeps its turn.
      */
     void acquire(Object blocker, Object runtime, WaitReason reason, boolean lifo) {
+        acquire(blocker, runtime, reason, lifo, false);
+    }
+
+    /**
+     * {@link #acquire(Object, Object, WaitReason, boolean)}; with {@code cancellable}, a wait whose
+     * thread's process ends is withdrawn ({@link #withdraw}) and this returns false: no unit was
+     * taken, and the caller undoes its own bookkeeping and throws the exit exception.
+     */
+    boolean acquire(Object blocker, Object runtime, WaitReason reason, boolean lifo, boolean cancellable) {
         if (tryAcquire()) {
-            return;
+            return true;
         }
         for (;;) {
             // The slow path mutates nwait and the queue between calls: make sure a stack overflow,
@@ -73,11 +82,13 @@ final class Sema {
                 lock.held = 0;
             }
             if (acquired) {
-                return;
+                return true;
             }
-            node.await(blocker, reason, runtime);
+            if (!node.await(blocker, reason, runtime, cancellable ? this::withdraw : null)) {
+                return false;
+            }
             if (node.handoff || tryAcquire()) {
-                return;
+                return true;
             }
             // A barging acquirer took the unit our wake-up was for: queue again, first in line.
             lifo = true;
@@ -118,6 +129,41 @@ final class Sema {
         if (node != null) {
             Parking.ready(node.thread);
         }
+    }
+
+    /**
+     * Unlinks {@code node} if no release has taken it yet, keeping {@link #nwait} equal to the
+     * queued nodes. A release that finds the queue empty leaves its unit in {@link #count}, where
+     * the next acquirer takes it, as any release that comes before its acquire.
+     */
+    private boolean withdraw(WaitNode node) {
+        StackHeadroom.ensure();
+        boolean found = false;
+        lock.lock();
+        try {
+            WaitNode prev = null;
+            for (WaitNode n = head; n != null; prev = n, n = n.next) {
+                if (n == node) {
+                    found = !node.signalled;
+                    break;
+                }
+            }
+            if (found) {
+                nwait.decrementAndGet(); // the call first: the unlink below is plain writes
+                if (prev == null) {
+                    head = node.next;
+                } else {
+                    prev.next = node.next;
+                }
+                if (tail == node) {
+                    tail = prev;
+                }
+                node.next = null;
+            }
+        } finally {
+            lock.held = 0;
+        }
+        return found;
     }
 
     private boolean tryAcquire() {

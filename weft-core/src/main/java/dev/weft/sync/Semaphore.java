@@ -1,6 +1,8 @@
 package dev.weft.sync;
 
+import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.util.SpinLock;
 
@@ -12,10 +14,15 @@ import dev.weft.internal.util.SpinLock;
  * would fit, so a large request is not starved by a stream of small ones. Everything is guarded by
  * {@link #lock}; {@link #release} grants units to the head of the queue while they fit, detaches
  * those waiters, and readies them after unlocking (the {@link WaitNode} protocol).
+ *
+ * <p><b>Interrupts.</b> {@code acquire} is not interruptible (see the package documentation); the
+ * interrupt status is set again when it returns.
  */
 public final class Semaphore {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
     private final Object weftRuntime = Parking.callerRuntime();
+    /** Made in a synctest bubble: waits on it are durable there, so outsiders may not touch it. */
+    private final boolean bubbled = Bubble.isBubble(weftRuntime);
 
     private final long size;
     /**
@@ -48,6 +55,9 @@ public final class Semaphore {
      *     never be granted)
      */
     public void acquire(long n) {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "acquire of synctest Semaphore");
+        }
         checkWeight(n);
         WaitNode node = null; // made outside the lock, only once the caller must wait; then look again
         for (;;) {
@@ -69,11 +79,72 @@ public final class Semaphore {
                 lock.held = 0;
             }
             if (node != null) {
-                node.await(this, WaitReason.SEMACQUIRE, weftRuntime);
+                if (!node.await(this, WaitReason.SEMACQUIRE, weftRuntime, this::withdraw)) {
+                    throw ProcessSupport.cancellation();
+                }
                 return;
             }
             node = new WaitNode(n);
         }
+    }
+
+    /**
+     * Takes the node of a waiter whose process ended out of the queue, if no release granted it
+     * yet; a waiter behind it that fits now is granted, as a release would (a heavy head leaving
+     * must not keep lighter requests waiting).
+     */
+    private boolean withdraw(WaitNode node) {
+        WaitNode granted = null;
+        boolean found = false;
+        lock.lock();
+        try {
+            WaitNode prev = null;
+            for (WaitNode n = head; n != null; prev = n, n = n.next) {
+                if (n == node) {
+                    found = true;
+                    break;
+                }
+            }
+            if (found) {
+                if (prev == null) {
+                    head = node.next;
+                } else {
+                    prev.next = node.next;
+                }
+                if (tail == node) {
+                    tail = prev;
+                }
+                node.next = null;
+                WaitNode lastGranted = null;
+                while (prev == null && head != null && size - cur >= head.weight) {
+                    WaitNode g = head;
+                    head = g.next;
+                    cur += g.weight;
+                    g.signalled = true;
+                    if (lastGranted == null) {
+                        granted = g;
+                    } else {
+                        lastGranted.next = g;
+                    }
+                    lastGranted = g;
+                }
+                if (head == null) {
+                    tail = null;
+                }
+                if (lastGranted != null) {
+                    lastGranted.next = null;
+                }
+            }
+        } finally {
+            lock.held = 0;
+        }
+        while (granted != null) {
+            WaitNode next = granted.next;
+            granted.next = null;
+            Parking.wake(granted.thread);
+            granted = next;
+        }
+        return found;
     }
 
     /** Acquires {@code n} units if available now and nobody waits; never waits. */
@@ -97,6 +168,9 @@ public final class Semaphore {
      * @throws IllegalStateException if more units would be released than are held
      */
     public void release(long n) {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "release of synctest Semaphore");
+        }
         if (n < 0) {
             throw new IllegalArgumentException("semaphore: negative release " + n);
         }

@@ -1,7 +1,9 @@
 package dev.weft.sync;
 
 import dev.weft.internal.util.StackHeadroom;
+import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.Go;
 import dev.weft.Goroutine;
 import dev.weft.internal.sched.WaitReason;
@@ -19,10 +21,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * waiters registered resets the whole word to 0 and releases {@link #sema} once per waiter. Each
  * waiter checks on wake that the word is still 0: anything else means the group was reused
  * before every waiter had returned, which Go reports as misuse.
+ *
+ * <p><b>Interrupts.</b> {@code await} is not interruptible (see the package documentation); the
+ * interrupt status is set again when it returns.
  */
 public final class WaitGroup {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
     private final Object weftRuntime = Parking.callerRuntime();
+    /** Made in a synctest bubble: waits on it are durable there, so outsiders may not touch it. */
+    private final boolean bubbled = Bubble.isBubble(weftRuntime);
 
     private final AtomicLong state = new AtomicLong();
     private final Sema sema = new Sema();
@@ -34,6 +41,9 @@ public final class WaitGroup {
      *     races with {@link #await} on a zero counter
      */
     public void add(int delta) {
+        if (bubbled) {
+            Bubble.checkAccess(weftRuntime, "add to synctest WaitGroup");
+        }
         // Calls follow the counter's update when it reaches zero with waiters (their release): a
         // stack overflow must come before the update, or they would never be released. Only
         // then is the probe worth its cost (StackHeadroom); the read is a racy prediction.
@@ -76,12 +86,37 @@ public final class WaitGroup {
             if ((int) (s >> 32) == 0) {
                 return;
             }
+            if (bubbled) {
+                Bubble.checkAccess(weftRuntime, "wait on synctest WaitGroup");
+            }
             if (state.compareAndSet(s, s + 1)) {
-                sema.acquire(this, weftRuntime, WaitReason.WAITGROUP_WAIT, false);
+                if (!sema.acquire(this, weftRuntime, WaitReason.WAITGROUP_WAIT, false, true)) {
+                    leaveWaiters(); // the caller's process ended: see there
+                }
                 if (state.get() != 0) {
                     throw new IllegalStateException("WaitGroup is reused before previous await has returned");
                 }
                 return;
+            }
+        }
+    }
+
+    /**
+     * A waiter whose process ended has left the semaphore's queue: it takes its count out of the
+     * word and throws the exit exception, unless the counter has reached zero meanwhile. Then
+     * the adder has reset the word and releases one unit per waiter it counted, this one's
+     * included, so this waiter takes its unit (it is coming), lets the wait complete and unwinds
+     * at its next safe point; a unit left in the semaphore would wake a later wait early.
+     */
+    private void leaveWaiters() {
+        for (;;) {
+            long s = state.get();
+            if ((int) (s >> 32) == 0 || (int) s == 0) {
+                sema.acquire(this, weftRuntime, WaitReason.WAITGROUP_WAIT, false); // not cancellable
+                return;
+            }
+            if (state.compareAndSet(s, s - 1)) {
+                throw ProcessSupport.cancellation();
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.weft.sync;
 
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.WaitCompletion;
 import dev.weft.internal.sched.WaitReason;
 
@@ -34,15 +35,43 @@ final class WaitNode implements WaitCompletion {
         return signalled;
     }
 
-    /** Parks until signalled. Waits are not interruptible (as in Go); the status is kept. */
-    void await(Object blocker, WaitReason reason, Object runtime) {
+    /** Takes a node whose thread's process ended out of its queue, under the queue's lock. */
+    @FunctionalInterface
+    interface Withdrawal {
+        /** Whether the node was still queued and is now out; false once a waker has taken it. */
+        boolean withdraw(WaitNode node);
+    }
+
+    /**
+     * Parks until signalled. Waits are not interruptible (as in Go); the status is kept. Ends
+     * early when the caller's process ends (see {@code ProcessSupport}) and {@code withdrawal}
+     * takes the node back: returns false then,
+     * and the caller undoes what its wait stood for and throws the exit exception. A node a waker
+     * took first is signalled, so the wait completes (true) and the exception comes at the next
+     * safe point. A null {@code withdrawal}: the wait cannot be withdrawn and always completes.
+     */
+    boolean await(Object blocker, WaitReason reason, Object runtime, Withdrawal withdrawal) {
+        if (withdrawal == null) {
+            // Cancellation held off: a cancelled thread's park would return at once, every time.
+            ProcessSupport.mask();
+        }
         boolean interrupted = false;
-        while (!signalled) {
-            Parking.park(blocker, reason, runtime, this);
-            interrupted |= Thread.interrupted();
+        try {
+            while (!signalled) {
+                boolean cancel = Parking.park(blocker, reason, runtime, this);
+                interrupted |= Thread.interrupted();
+                if (cancel && withdrawal != null && withdrawal.withdraw(this)) {
+                    return false; // the exit exception answers the canceller's interrupt
+                }
+            }
+        } finally {
+            if (withdrawal == null) {
+                ProcessSupport.unmask();
+            }
         }
         if (interrupted) {
             thread.interrupt();
         }
+        return true;
     }
 }

@@ -1,12 +1,23 @@
 package dev.weft.time;
 
 import dev.weft.chan.Chan;
+import dev.weft.internal.sched.Bubble;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Go's {@code time.After} and {@code time.Tick}. */
+/** Go's {@code time.Now}, {@code time.After} and {@code time.Tick}. */
 public final class Time {
     private Time() {}
+
+    /**
+     * The current time: inside a synctest bubble, the bubble's fake clock (which starts at
+     * 2000-01-01T00:00:00Z and moves only when every goroutine of the bubble is durably
+     * blocked); anywhere else, {@link Instant#now()}.
+     */
+    public static Instant now() {
+        Bubble b = Bubble.current();
+        return b == null ? Instant.now() : b.now();
+    }
 
     /**
      * A channel that receives the time once, after {@code d}: {@code Timer.newTimer(d).c()}. The

@@ -17,6 +17,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>After {@link #stop} or {@link #reset} returns, no value sent before the call can be received.
+ *
+ * <p><b>Interrupts.</b> A receive from {@link #c()} is a channel wait: not interruptible, the
+ * interrupt status kept.
  */
 public final class Timer {
     private final TimerChannel tc;

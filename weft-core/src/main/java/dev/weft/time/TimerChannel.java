@@ -1,6 +1,7 @@
 package dev.weft.time;
 
 import dev.weft.chan.Chan;
+import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.timer.TimerHeap;
@@ -77,11 +78,15 @@ final class TimerChannel {
     /** Under fireLock: send the time unless the timer was stopped or reset since it was armed. */
     private void deliver(TimerEntry e, long seq) {
         if (seq == e.seq()) {
-            c.trySend(Instant.now());
+            Bubble b = sched.bubble();
+            c.trySend(b == null ? Instant.now() : b.now());
         }
     }
 
     void start(long delayNanos, long periodNanos) {
+        if (sched.bubble() != null) {
+            Bubble.checkAccess(sched, "start of synctest timer");
+        }
         synchronized (armLock) {
             invalidateFirings(false);
             sched.addTimer(entry, deadline(delayNanos), periodNanos);
@@ -90,6 +95,9 @@ final class TimerChannel {
 
     /** Returns whether the timer was pending (it had not fired, or a tick was still due). */
     boolean stop() {
+        if (sched.bubble() != null) {
+            Bubble.checkAccess(sched, "stop of synctest timer");
+        }
         synchronized (armLock) {
             // Out of the heap first, then the new sequence number: a firing the heap hands out
             // after the bump would carry the new number and get through (issue 12, defect 4).
@@ -100,6 +108,9 @@ final class TimerChannel {
     }
 
     boolean reset(long delayNanos, long periodNanos) {
+        if (sched.bubble() != null) {
+            Bubble.checkAccess(sched, "reset of synctest timer");
+        }
         synchronized (armLock) {
             boolean pending = TimerHeap.remove(entry); // before the bump, as in stop
             invalidateFirings(true);

@@ -1,7 +1,9 @@
 package dev.weft.internal.sched;
 
 import dev.weft.internal.vm.VirtualThreads;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -256,12 +258,38 @@ final class Diagnostics {
 
     private String dump(List<G> gs) {
         gs.sort(Comparator.comparingLong(g -> g.id));
+        // Goroutines of processes are grouped under their process, in order of first goroutine,
+        // after those of the root process; without processes the dump is Go's, unchanged.
+        boolean grouped = false;
+        for (G g : gs) {
+            grouped |= g.process != null;
+        }
+        if (grouped) {
+            LinkedHashMap<ProcessLink, List<G>> byProcess = new LinkedHashMap<>();
+            byProcess.put(null, new ArrayList<>());
+            for (G g : gs) {
+                byProcess.computeIfAbsent(g.process, k -> new ArrayList<>()).add(g);
+            }
+            gs = new ArrayList<>(gs.size());
+            for (List<G> members : byProcess.values()) {
+                gs.addAll(members);
+            }
+        }
         long now = sched.clock.nanoTime();
         StringBuilder sb = new StringBuilder();
+        boolean first = true;
+        ProcessLink section = null;
         for (G g : gs) {
-            if (sb.length() > 0) {
+            if (grouped && (first || g.process != section)) {
+                section = g.process;
+                if (sb.length() > 0) {
+                    sb.append('\n');
+                }
+                sb.append("== ").append(section == null ? "root process" : section.describe()).append(" ==\n");
+            } else if (sb.length() > 0) {
                 sb.append('\n');
             }
+            first = false;
             sb.append("goroutine ").append(g.id).append(" [").append(g.statusText());
             if (g.status == GStatus.WAITING) {
                 if (g.waitSeenAt == 0) {

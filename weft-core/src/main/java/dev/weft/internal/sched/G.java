@@ -104,7 +104,6 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     /** Links in the runtime's registry of live Gs; guarded by the stripe's lock. */
     G prevG;
     G nextG;
-    Object registryStripe;
 
     /** The timer Go.sleep arms, created on the first sleep and reused. Owner only. */
     TimerEntry sleepTimer;
@@ -114,6 +113,17 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     final boolean reportFailure;
     /** What escaped the body, if anything; written before DEAD. */
     private volatile Throwable failure;
+
+    /**
+     * The process this goroutine belongs to, or null for the root process (see
+     * {@link ProcessLink}). Written by its creator before the thread starts, or by the G itself
+     * (a process's primary joining, {@code ProcessSupport.outsideProcess}); its M reads it at mount.
+     */
+    ProcessLink process;
+    /** Set once when its process ends: waits and safe points throw the process's exit exception. */
+    volatile boolean cancelled;
+    /** While above zero, cancellation is held off (a process's own unwinding steps); G only. */
+    int cancelMask;
 
     private static final VarHandle STATUS;
     static {
@@ -216,7 +226,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
             body.run();
         } catch (Throwable t) {
             failure = t;
-            if (reportFailure) {
+            if (reportFailure && (process == null || !process.isExit(t))) {
                 sched.goroutines.reportUncaught(this, t);
             }
         } finally {
@@ -228,7 +238,9 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     @Override
     public void uncaughtException(Thread t, Throwable e) {
         failure = e;
-        sched.goroutines.reportUncaught(this, e);
+        if (process == null || !process.isExit(e)) {
+            sched.goroutines.reportUncaught(this, e);
+        }
     }
 
     @Override

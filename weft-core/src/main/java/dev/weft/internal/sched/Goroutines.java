@@ -103,6 +103,17 @@ final class Goroutines {
             throw new RejectedExecutionException("weft: runtime '" + sched.name()
                     + "' is closed; it accepts no new goroutines");
         }
+        // A member's goroutine joins its process (Go.go, the JDK's APIs, a pool): the slot is
+        // reserved before anything exists, so a refusal leaves nothing half-started.
+        ProcessLink proc = parent == null ? null : parent.process;
+        if (proc != null) {
+            try {
+                proc.reserve();
+            } catch (RuntimeException | Error e) {
+                decrementLive();
+                throw e;
+            }
+        }
         G g;
         try {
             long parentId = parent == null ? 0 : parent.id;
@@ -116,7 +127,14 @@ final class Goroutines {
             }
         } catch (RuntimeException | Error e) {
             decrementLive(); // an OutOfMemoryError making the thread: nothing was started
+            if (proc != null) {
+                proc.release();
+            }
             throw e;
+        }
+        if (proc != null) {
+            g.process = proc;
+            proc.joined(g);
         }
         created.incrementAndGet();
         all.add(g);
@@ -136,6 +154,9 @@ final class Goroutines {
                 mainsRunning.decrementAndGet();
             }
             decrementLive();
+            if (proc != null) {
+                proc.left(g);
+            }
             throw e;
         }
         return g;
@@ -159,7 +180,11 @@ final class Goroutines {
         boolean interrupted = false;
         // A Weft.run nested in a goroutine waits like any weft wait, so that deadlock detection
         // sees it: asleep for good if this runtime's goroutines all are.
-        boolean nested = Sched.currentG() != null;
+        G self = Sched.currentG();
+        boolean nested = self != null;
+        if (nested) {
+            self.cancelMask++; // not a cancellable wait: a cancelled caller's park must still park
+        }
         try {
             while (!main.bodyDone) {
                 String dump = main.deadlockDump;
@@ -175,6 +200,9 @@ final class Goroutines {
             }
             return null;
         } finally {
+            if (nested) {
+                self.cancelMask--;
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -195,6 +223,9 @@ final class Goroutines {
             mainsRunning.decrementAndGet();
             LockSupport.unpark(waiter);
         }
+        if (g.process != null) {
+            g.process.left(g); // after the count: a process that ends here has no goroutine counted
+        }
     }
 
     /** An adopted thread has terminated (its M saw it): forget it. */
@@ -202,6 +233,9 @@ final class Goroutines {
         adoptedByThread.remove(g.thread);
         all.remove(g);
         decrementLive();
+        if (g.process != null) {
+            g.process.left(g);
+        }
     }
 
     private void decrementLive() {
@@ -256,12 +290,28 @@ final class Goroutines {
                     + "' is closed; it accepts no new goroutines (a virtual thread built inside one of its"
                     + " goroutines cannot start now)");
         }
+        ProcessLink proc = parent == null ? null : parent.process;
+        if (proc != null) {
+            try {
+                proc.reserve(); // as in start: Thread.start rethrows a refusal
+            } catch (RuntimeException | Error e) {
+                decrementLive();
+                throw e;
+            }
+        }
         G g;
         try {
             g = adopt(vt, task);
         } catch (RuntimeException | Error e) {
             decrementLive(); // nothing was adopted
+            if (proc != null) {
+                proc.release();
+            }
             throw e;
+        }
+        if (proc != null) {
+            g.process = proc; // before it first runs: the ready below publishes it
+            proc.joined(g);
         }
         sched.ready(g);
     }

@@ -47,6 +47,8 @@ final class M extends ForkJoinWorkerThread {
      * G itself (same carrier, so program order) and racily by statistics.
      */
     G curg;
+    /** The reason of the switch this M counted last; read back by execute for a process member. M only. */
+    int lastSwitchReason;
     /** Inside Go.blocking: the P may be handed to another M, so ready() must not use it. */
     boolean inSyscall;
     /** Looking for work without having found any (counted in {@code Sched.nmspinning}). */

@@ -55,24 +55,30 @@ public final class Parking {
      * Parks the caller, showing {@code reason} in goroutine dumps while it waits on
      * {@code blocker}, a primitive that belongs to {@code runtime} (its {@link #callerRuntime}
      * token; null when a platform thread made it, so that anything may signal it).
+     *
+     * @return whether the caller's process has ended meanwhile (see {@link ProcessSupport}): the
+     *     primitive then withdraws its waiter, or lets a completed wait complete
      */
-    public static void park(Object blocker, WaitReason reason, Object runtime) {
-        park(blocker, reason, runtime, null);
+    public static boolean park(Object blocker, WaitReason reason, Object runtime) {
+        return park(blocker, reason, runtime, null);
     }
 
     /**
      * {@link #park(Object, WaitReason, Object)} for a wait whose completion flag is
      * {@code completion}, which sysmon checks to recover a lost wake-up (see
-     * {@link WaitCompletion}).
+     * {@link WaitCompletion}). Returns as {@link #park(Object, WaitReason, Object)} does.
      */
-    public static void park(Object blocker, WaitReason reason, Object runtime, WaitCompletion completion) {
+    public static boolean park(Object blocker, WaitReason reason, Object runtime, WaitCompletion completion) {
         if (deferredPending) {
             wakeDeferred(); // a wake-up that failed earlier may be what this wait needs
         }
         G g = Sched.currentG();
         if (g == null) {
             LockSupport.park(blocker);
-            return;
+            return false;
+        }
+        if (g.cancelled && ProcessSupport.pending(g)) {
+            return true; // a thread that caught its exit and waits again: its wake-up was spent
         }
         g.waitReason = reason;
         g.waitBlocker = blocker;
@@ -99,6 +105,7 @@ public final class Parking {
             g.waitRuntime = null;
             g.waitCompletion = null;
         }
+        return ProcessSupport.pending(g);
     }
 
     /**

@@ -37,6 +37,10 @@ final class Preemption {
         G g = Sched.currentG();
         if (g != null && g.preempt) {
             g.preempt = false;
+            if (g.sched.bubble != null && !((SeededQueues) g.sched.queues).switchAtSafePoint(g)) {
+                g.preempt = true; // a bubble's goroutine: the seed said no switch here; ask again next time
+                return;
+            }
             g.sched.preemption.preemptYields.incrementAndGet();
             g.yieldReason = g.preemptReason;
             Thread.yield();

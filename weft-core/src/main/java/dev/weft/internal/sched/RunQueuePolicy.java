@@ -9,13 +9,14 @@ package dev.weft.internal.sched;
  *   <li>{@link PriorityQueues}: 32 levels per P and globally, the highest ready level runs, a
  *       higher-priority G that becomes ready preempts the lowest running one, round robin within
  *       a level, and a starvation guard.</li>
+ *   <li>{@link SeededQueues}: a synctest bubble's, every choice drawn from its seed.</li>
  * </ul>
  * A runtime holds exactly one for its life, so every call site sees one receiver class and the
  * JIT inlines it. Each implementation touches only its own queue fields of {@link P}
  * ({@code runq} or {@code prq}); nothing else in the scheduler reads those fields except through
  * P's three racy size helpers.
  */
-sealed interface RunQueuePolicy permits FifoQueues, PriorityQueues {
+sealed interface RunQueuePolicy permits FifoQueues, PriorityQueues, SeededQueues {
 
     /**
      * Queues {@code g}, just CASed to RUNNABLE, and wakes whoever must run it. {@code mine} is the

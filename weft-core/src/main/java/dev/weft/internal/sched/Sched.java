@@ -124,10 +124,18 @@ public final class Sched {
         }
     }
 
+    /** The synctest bubble this runtime is (its fake clock and seeded schedule), or null. */
+    final Bubble bubble;
+
     /** Every runtime of the JVM not yet closed: deadlock detection looks at all of them. */
     private static final Set<Sched> LIVE = ConcurrentHashMap.newKeySet();
 
     public Sched(SchedConfig c) {
+        this(c, null);
+    }
+
+    /** A runtime that is {@code bubble}'s (null: an ordinary one); see {@link Bubble#run}. */
+    Sched(SchedConfig c, Bubble bubble) {
         VirtualThreads.ensureAvailable();
         // N_1 is one P and one carrier, ONE_TO_ONE one P that only holds timers, whatever the
         // configuration asks: the models' definitions.
@@ -149,7 +157,12 @@ public final class Sched {
         this.handsOff = model == Model.M_N;
         this.priorityPolicy = c.priorityPolicy();
         this.starvationBoostNanos = priorityPolicy ? c.starvationBoostNanos() : 0;
-        this.queues = priorityPolicy ? new PriorityQueues(this, starvationBoostNanos) : new FifoQueues(this);
+        this.bubble = bubble;
+        if (bubble != null) {
+            bubble.sched = this;
+        }
+        this.queues = bubble != null ? new SeededQueues(this, bubble)
+                : priorityPolicy ? new PriorityQueues(this, starvationBoostNanos) : new FifoQueues(this);
         this.idle = new Idle(this, maxMs);
         this.timers = new Timers(this);
         this.preemption = new Preemption(this);
@@ -175,7 +188,11 @@ public final class Sched {
         Tracing.attachGlobal(this);
         this.sysmon = new Sysmon(this);
         LIVE.add(this);
-        sysmon.start();
+        if (bubble == null) {
+            // A bubble needs no monitor: its clock moves only when its carrier idles, so no time
+            // slice ends, and the carrier itself advances time and detects deadlocks (Bubble).
+            sysmon.start();
+        }
     }
 
     /** The runtimes of the JVM not yet closed (the default one included once started). */
@@ -220,6 +237,11 @@ public final class Sched {
 
     public int procs() {
         return procs;
+    }
+
+    /** The synctest bubble this runtime is, or null. */
+    public Bubble bubble() {
+        return bubble;
     }
 
     public Model model() {
@@ -285,9 +307,20 @@ public final class Sched {
         return Syscalls.blocking(call);
     }
 
-    /** Go.checkpoint: yield if asked to. */
+    /**
+     * Go.checkpoint: yield if asked to; throw the goroutine's process exit exception if its
+     * process has ended (see {@link ProcessSupport}).
+     */
     public static void checkpoint() {
-        Preemption.checkpoint();
+        G g = currentG();
+        if (g != null) {
+            if (g.preempt) {
+                Preemption.checkpoint();
+            }
+            if (g.cancelled) {
+                ProcessSupport.checkCancelled();
+            }
+        }
     }
 
     /**
@@ -598,6 +631,8 @@ public final class Sched {
         // this P: with one P, or with work already queued here (see M's class comment).
         m.setShadowWork(procs == 1 || !p.runqEmpty());
         queues.mounting(g);
+        ProcessLink proc = g.process; // a process member's run time is accounted to its process
+        long mountedAt = proc == null ? 0 : System.nanoTime();
         RuntimeTrace tr = trace;
         if (tr != null) {
             if (m.inheritTime) {
@@ -617,6 +652,9 @@ public final class Sched {
             Syscalls.unmountedInSyscall(m, g);
         }
         afterRun(m, g);
+        if (proc != null) {
+            proc.switched(m.lastSwitchReason, System.nanoTime() - mountedAt);
+        }
     }
 
     private void afterRun(M m, G g) {
@@ -663,6 +701,7 @@ public final class Sched {
         if (t != null) {
             Tracing.goStop(t, m, g, reason);
         }
+        m.lastSwitchReason = reason;
         P p = m.p;
         if (p != null) {
             p.switchReasons[reason]++;
@@ -719,6 +758,10 @@ public final class Sched {
                 if (g != null) {
                     return g;
                 }
+            }
+
+            if (bubble != null && bubble.idle()) {
+                continue; // the bubble's clock moved or its awaiter woke: look again
             }
 
             // Nothing found: give up the P, re-checking the global queue under the lock.

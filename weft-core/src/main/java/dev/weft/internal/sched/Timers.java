@@ -29,6 +29,9 @@ final class Timers {
         if (p == null || p.status == P.RETAKEN) {
             p = sched.allp()[0];
         }
+        if (sched.bubble != null) {
+            t.tiebreak(sched.bubble.timerTiebreak()); // timers of one instant fire in a seeded order
+        }
         p.timers.add(t, when, period);
         if (p.timers.nextWhen() == when) {
             sched.sysmon.timerArmed(when);
@@ -126,7 +129,7 @@ final class Timers {
         }
         G g = Sched.currentG();
         if (g == null) {
-            sleepPlatform(nanos);
+            sleepPlatform(nanos, null);
             return;
         }
         if (g.kernelThread) {
@@ -135,7 +138,7 @@ final class Timers {
             g.waitReason = WaitReason.SLEEP;
             g.casStatus(GStatus.RUNNING, GStatus.WAITING);
             try {
-                sleepPlatform(nanos);
+                sleepPlatform(nanos, g);
             } finally {
                 g.casStatus(GStatus.WAITING, GStatus.RUNNING);
                 g.waitReason = WaitReason.NONE;
@@ -155,9 +158,13 @@ final class Timers {
         s.timers.add(t, deadline, 0);
         try {
             while (t.isPending()) {
-                Parking.park(t, WaitReason.SLEEP, s);
+                boolean cancel = Parking.park(t, WaitReason.SLEEP, s);
                 if (Thread.interrupted()) {
                     interrupted = true;
+                }
+                if (cancel) {
+                    interrupted = false; // the exception answers the canceller's interrupt
+                    throw g.process.cancellation(); // the finally below takes the timer out
                 }
             }
         } finally {
@@ -168,14 +175,21 @@ final class Timers {
         }
     }
 
-    private static void sleepPlatform(long nanos) {
+    /** A platform thread's sleep; {@code g} is its goroutine under ONE_TO_ONE, whose process may end it. */
+    private static void sleepPlatform(long nanos, G g) {
         long deadline = System.nanoTime() + nanos;
         boolean interrupted = false;
         for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+            if (ProcessSupport.pending(g)) {
+                throw g.process.cancellation(); // checked first: a repeated wait has no wake-up coming
+            }
             LockSupport.parkNanos(left);
             if (Thread.interrupted()) {
                 interrupted = true;
             }
+        }
+        if (ProcessSupport.pending(g)) {
+            throw g.process.cancellation();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

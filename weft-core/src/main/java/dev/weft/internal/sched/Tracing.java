@@ -97,7 +97,7 @@ final class Tracing {
             s.stop();
             System.err.println("weft: trace written to " + s.file().toAbsolutePath()
                     + (s.dropped() > 0 ? " (" + s.dropped() + " events dropped: raise -Dweft.trace.buffer)" : ""));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) { // LinkageError: the writer's own dependencies missing
             LOG.log(System.Logger.Level.ERROR, "weft: could not write the trace to " + s.file(), e);
         }
     }

@@ -24,7 +24,9 @@ public enum WaitReason {
     WAITGROUP_WAIT("sync.WaitGroup.Wait"),
     COND_WAIT("sync.Cond.Wait"),
     SEMACQUIRE("semacquire"),
-    ONCE("sync.Once.Do");
+    ONCE("sync.Once.Do"),
+    /** Synctest.await: waiting for every other goroutine of the bubble to block durably. */
+    SYNCTEST_WAIT("synctest.Wait");
 
     private final String text;
 

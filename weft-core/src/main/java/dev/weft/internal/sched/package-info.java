@@ -37,9 +37,18 @@
  *       {@link dev.weft.internal.sched.Jfr}</td><td>the execution trace's hooks (recording in
  *       {@code internal.trace}), -Dweft.schedtrace's lines from sysmon, JFR events</td><td>trace.go,
  *       schedtrace</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.Bubble}, {@link dev.weft.internal.sched.SeededQueues}</td><td>synctest
+ *       bubbles: a one-P runtime with a fake clock that jumps when every goroutine is durably
+ *       blocked, and a seeded (PCT-style) schedule that replays step for step</td><td>synctest.go,
+ *       the bubble half of time.go</td></tr>
  *   <tr><td>{@link dev.weft.internal.sched.Parking}, {@link dev.weft.internal.sched.WaitReason},
  *       {@link dev.weft.internal.sched.WaitCompletion}</td><td>the one park/wake protocol the
  *       primitives above use</td><td>gopark, goready</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.ProcessLink},
+ *       {@link dev.weft.internal.sched.ProcessSupport}</td><td>a goroutine's process
+ *       ({@code dev.weft.proc}): membership inherited at creation, per-process accounting,
+ *       cancellation of a member's waits and safe points</td><td>none (an operating system's
+ *       process)</td></tr>
  * </table>
  *
  * <p>Dependencies point one way: the rooms use {@code Sched}'s shared state and each other through

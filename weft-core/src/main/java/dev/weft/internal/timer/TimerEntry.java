@@ -29,11 +29,21 @@ public final class TimerEntry {
     int index = -1;
     /** The heap holding this entry, or null. Written under the heap's lock; read racily first. */
     volatile TimerHeap heap;
+    /**
+     * Orders entries due at the same instant, lowest first: drawn from a synctest bubble's seed
+     * when armed there (its timers of one instant fire in a seeded order), 0 elsewhere.
+     */
+    long tiebreak;
     /** Bumped by the owner on every stop/reset; a firing carries the value it was armed with. */
     volatile long seq;
 
     public TimerEntry(Callback callback) {
         this.callback = callback;
+    }
+
+    /** Sets the {@link #tiebreak} for its next arming (before {@code TimerHeap.add}). */
+    public void tiebreak(long t) {
+        tiebreak = t;
     }
 
     /** Whether the entry sits in some heap right now. */

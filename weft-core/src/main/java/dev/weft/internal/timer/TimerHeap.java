@@ -162,12 +162,17 @@ public final class TimerHeap {
         nextWhen = size == 0 ? Long.MAX_VALUE : heap[0].when;
     }
 
+    /** Heap order: due time, then the tiebreak (0 outside synctest bubbles: due time alone). */
+    private static boolean before(TimerEntry a, TimerEntry b) {
+        return a.when < b.when || (a.when == b.when && a.tiebreak < b.tiebreak);
+    }
+
     private void siftUp(int i) {
         TimerEntry t = heap[i];
         while (i > 0) {
             int parent = (i - 1) / ARITY;
             TimerEntry p = heap[parent];
-            if (p.when <= t.when) {
+            if (!before(t, p)) {
                 break;
             }
             heap[i] = p;
@@ -188,11 +193,11 @@ public final class TimerHeap {
             int best = first;
             int end = Math.min(first + ARITY, size);
             for (int c = first + 1; c < end; c++) {
-                if (heap[c].when < heap[best].when) {
+                if (before(heap[c], heap[best])) {
                     best = c;
                 }
             }
-            if (heap[best].when >= t.when) {
+            if (!before(heap[best], t)) {
                 break;
             }
             heap[i] = heap[best];

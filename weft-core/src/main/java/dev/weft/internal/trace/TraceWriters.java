@@ -14,8 +14,8 @@ public final class TraceWriters {
         for (TraceWriter w : ServiceLoader.load(TraceWriter.class, loader)) {
             return w;
         }
-        throw new IllegalStateException("weft: tracing needs a trace writer, and none is on the class path: add the"
-                + " artifact " + ARTIFACT + " (the same version as weft-core) to the application's dependencies");
+        throw new IllegalStateException("weft: tracing needs a trace writer, and none is on the class or module path: add"
+                + " the artifact " + ARTIFACT + " (the same version as weft-core) to the application's dependencies");
     }
 
     /** The first writer of weft-core's own class loader (the application's class path). */

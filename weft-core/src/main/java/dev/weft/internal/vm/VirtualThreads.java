@@ -37,8 +37,20 @@ import java.util.concurrent.Executor;
 public final class VirtualThreads {
     private VirtualThreads() {}
 
-    /** The JVM flag without which none of this works. */
-    public static final String REQUIRED_FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
+    /**
+     * The JVM flag without which none of this works, as the caller's layout needs it: on the class
+     * path weft is in the unnamed module ({@code =ALL-UNNAMED}); on the module path it is the
+     * module {@code dev.weft}, and the JVM only honours an opens naming that module.
+     */
+    public static final String REQUIRED_FLAG = "--add-opens java.base/java.lang=" + openTarget();
+
+    /** The JDK feature release whose {@code java.lang} internals weft is built and tested against. */
+    public static final int TESTED_FEATURE_RELEASE = 25;
+
+    private static String openTarget() {
+        Module self = VirtualThreads.class.getModule();
+        return self.isNamed() ? self.getName() : "ALL-UNNAMED";
+    }
 
     private static final MethodHandle NEW_THREAD;        // (Executor, String, int, Runnable) -> Thread
     private static final VarHandle RUN_CONTINUATION;     // VirtualThread.runContinuation
@@ -95,13 +107,27 @@ public final class VirtualThreads {
         FAILURE = failure;
     }
 
-    /** Thrown when the JDK hook cannot be reached; the message names the missing flag. */
+    /**
+     * Thrown when the JDK hook cannot be reached. The message says which of the two causes it is:
+     * the flag is missing (an access was refused), or this JDK's {@code java.lang} internals are not
+     * the ones weft reads (a class, field or method is absent or has another shape).
+     */
     public static final class HookUnavailableException extends IllegalStateException {
         HookUnavailableException(Throwable cause) {
-            super("weft needs the JVM flag '" + REQUIRED_FLAG + "' to schedule virtual threads: "
+            super(message(cause), cause);
+        }
+
+        private static String message(Throwable cause) {
+            if (cause instanceof ReflectiveOperationException && !(cause instanceof IllegalAccessException)) {
+                return "weft cannot use this JDK's virtual-thread scheduler hook: java.lang's internals differ "
+                        + "from those of JDK " + TESTED_FEATURE_RELEASE + ", the release weft is built and tested "
+                        + "against (running " + Runtime.version() + ", " + System.getProperty("java.vm.vendor")
+                        + "). Run weft on a JDK " + TESTED_FEATURE_RELEASE + " build. Cause: " + cause;
+            }
+            return "weft needs the JVM flag '" + REQUIRED_FLAG + "' to schedule virtual threads: "
                     + "the JDK 25 custom-scheduler hook is package-private. Add the flag to the java command "
-                    + "line (the ./weft launcher, surefire's argLine and JMH's jvmArgs already carry it). Cause: "
-                    + cause, cause);
+                    + "line (the ./weft launcher, surefire's argLine and JMH's jvmArgs already carry it; "
+                    + "see the README, \"Use weft in your project\"). Cause: " + cause;
         }
     }
 

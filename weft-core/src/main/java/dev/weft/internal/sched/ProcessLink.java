@@ -1,0 +1,42 @@
+package dev.weft.internal.sched;
+
+/**
+ * What the scheduler knows of the process a goroutine belongs to (the public {@code dev.weft.proc}
+ * implements it; this package never sees that type). A goroutine's {@link G#process} is null for the
+ * root process, so a goroutine outside any process pays one null check at creation and exit.
+ *
+ * <p>Protocol, all on the creating thread except {@link #left}: {@link #reserve} before the new G
+ * exists (it may throw, and then nothing was created: a thread limit, or a process that is
+ * exiting); then {@link #release} if creation failed, or {@link #joined} once the G is made and
+ * linked, before its thread starts. {@link #left} comes once per joined G, after its body has
+ * finished and after the runtime stopped counting it (for an adopted virtual thread, once its
+ * carrier saw it terminate, from that carrier: it must not block or run user code).
+ */
+public interface ProcessLink {
+    /** Takes a thread slot for a goroutine about to be created; throws to refuse it. */
+    void reserve();
+
+    /** Gives back a slot {@link #reserve} took for a goroutine that was never created. */
+    void release();
+
+    /** {@code g} was created in a reserved slot; its thread has not started yet. */
+    void joined(G g);
+
+    /** {@code g}'s body has finished; its slot is free. */
+    void left(G g);
+
+    /**
+     * The goroutine was just switched out for {@code reason} ({@link SwitchReason}) after running
+     * {@code ranNanos} on a carrier; called by its M, so it must be cheap and never block.
+     */
+    void switched(int reason, long ranNanos);
+
+    /** Whether {@code t} is this process's own unwinding, which is not a failure to report. */
+    boolean isExit(Throwable t);
+
+    /** The exception a cancelled member throws at its next wait or safe point. */
+    RuntimeException cancellation();
+
+    /** One line for goroutine dumps: pid, name, class and exit state. */
+    String describe();
+}

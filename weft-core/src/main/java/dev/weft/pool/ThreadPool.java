@@ -1,0 +1,1276 @@
+package dev.weft.pool;
+
+import dev.weft.PriorityClass;
+import dev.weft.ThreadPriority;
+import dev.weft.Weft;
+import dev.weft.chan.Chan;
+import dev.weft.chan.RecvResult;
+import dev.weft.chan.Select;
+import dev.weft.sync.Cond;
+import dev.weft.sync.Mutex;
+import dev.weft.sync.WaitGroup;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableScheduledFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A thread pool of goroutines: between {@code minWorkers} and {@code maxWorkers} worker goroutines
+ * of one runtime run work ({@link #execute}, {@link #submit}, {@link #invokeAll}...), timer
+ * callbacks ({@link #schedule}, {@link #scheduleAtFixedRate}, {@link #scheduleWithFixedDelay}) and
+ * wait callbacks ({@link #onReceive}, {@link #onDone}). It is a {@link ScheduledExecutorService}
+ * with the JDK's contract, and follows {@code ScheduledThreadPoolExecutor}'s default policies: at
+ * {@link #shutdown} periodic tasks are cancelled and one-shot delayed tasks still run;
+ * {@link #shutdownNow} returns every queued and delayed task that never started.
+ *
+ * <pre>{@code
+ * ThreadPool pool = ThreadPool.builder("io").minWorkers(1).maxWorkers(8)
+ *         .priority(ThreadPriority.ABOVE_NORMAL).queueCapacity(10_000).build(rt);
+ * pool.submit(() -> fetch(url));
+ * pool.scheduleAtFixedRate(this::flush, 0, 1, TimeUnit.SECONDS);
+ * WaitRegistration r = pool.onReceive(requests, req -> serve(req));
+ * }</pre>
+ *
+ * <h2>Goroutines</h2>
+ * Workers are goroutines of {@code rt} at level {@code class.level(priority)}, where the class is
+ * the creating process's (today always {@link PriorityClass#NORMAL}: see {@code creatorClass()}).
+ * One more goroutine, the <em>manager</em>, is started by {@link Builder#build} from the creating
+ * thread; it starts every worker, so every goroutine of the pool descends from the thread that
+ * built it (a goroutine inherits its creator's process, so the workers of a pool built in a process
+ * belong to that process, whoever submits the work). The manager also keeps the delay queue and
+ * waits for the wait callbacks' channels. Nothing of the pool is a platform thread.
+ *
+ * <h2>State and invariants</h2>
+ * One weft {@link Mutex} ({@code lock}) guards all the pool's state: the work queue, the delay
+ * queue (a heap by trigger time, then submission order), the idle stack, the counters and the
+ * registrations. Nothing runs user code or parks while holding it ({@code cancel} and
+ * {@code shutdownNow}, which may wait for the manager's Select to end, wait on a {@link Cond} of it,
+ * which releases it). Under it:
+ * <ul>
+ *   <li>{@code promised} counts workers on their way to the queue (started, or popped from the
+ *       idle stack and woken, and not yet back at the top of their loop); {@code dispatchLocked},
+ *       called after every enqueue, wakes or starts one more worker while
+ *       {@code queue.size() > promised}. So an idle worker and a queued task never coexist for
+ *       longer than a wake-up, and the pool grows towards max exactly while work is queued that
+ *       no worker is promised to.
+ *   <li>A worker is idle only with the queue empty (it checks under the lock before it pushes
+ *       itself), so waking the most recently idled one (a stack) keeps a warm worker busy and lets
+ *       the coldest run out their keep-alive: that is how the pool shrinks.
+ *   <li>Each task is taken from the queue exactly once, under the lock, by a worker or by
+ *       {@link #shutdownNow}: every accepted task either runs or is returned, never both.
+ * </ul>
+ *
+ * <h2>Parking</h2>
+ * An idle worker parks on a channel of its own (capacity 1, made by the worker's goroutine so that
+ * deadlock detection attributes the wait to the runtime); a waker pops it under the lock and sends
+ * a token after unlocking, so the woken goroutine does not run into the lock its waker holds. A
+ * worker above {@code minWorkers} waits in a {@link Select} with {@code after(keepAlive)}; if it
+ * times out and is still on the idle stack (nobody chose it), it leaves while the pool has more
+ * than {@code minWorkers}. A token that arrives after such a timeout stays in the channel and
+ * makes the next wait return at once: the worker, still on the idle stack then, takes itself off,
+ * sees that nobody chose it and looks again, so a worker is on the idle stack only while it waits
+ * and each pop is answered by one wake-up. Channels, Select, Mutex and weft's timers
+ * behave the same under the three threading models, so the pool does too.
+ *
+ * <h2>Timer callbacks</h2>
+ * A scheduled task waits in the delay queue; the manager waits in a Select on its kick channel
+ * with {@code after(time of the earliest task)}, a timer on weft's heaps: no timer thread and no
+ * {@code ScheduledThreadPoolExecutor}. When it is due, the manager moves it to the work queue (due
+ * tasks and wait callbacks were accepted earlier, so they enter the work queue even when it is
+ * full; the capacity bounds what {@link #execute} accepts). A periodic task puts itself back after
+ * each run (fixed rate: previous time plus period; fixed delay: end of the run plus delay);
+ * cancelling removes a task from the delay queue.
+ *
+ * <h2>Wait callbacks</h2>
+ * No goroutine per {@link #onReceive} registration: an armed registration is a receive case in
+ * the manager's Select, so one parked goroutine waits for every channel. A value received there is
+ * queued as a callback; after the callback, its worker tries the channel again without waiting (a
+ * Select with {@code orElse}, under the pool's lock, so it is ordered with {@code cancel}) and
+ * queues the next callback at once, or re-arms the registration with the manager if the channel is
+ * empty. So callbacks of one registration run one at a time, in the channel's order, like
+ * {@code for v := range ch { f(v) }}, and a fast producer is served without the manager. The price
+ * is a Select over every armed channel each time the manager wakes (linear in the registrations).
+ * {@link #onDone} does use one goroutine per registration, started by the manager: a
+ * {@link WaitGroup} offers only a blocking {@code await}, and a non-blocking registration would
+ * change its state word's protocol. A cancelled onDone's goroutine stays parked until its group
+ * reaches zero (then it ends without queuing the callback), like Go's
+ * {@code go func() { wg.Wait(); ... }()}.
+ *
+ * <h2>Failures</h2>
+ * An exception that escapes a task run by {@link #execute}, or a wait callback, goes to the pool's
+ * handler (by default a WARNING on {@code System.Logger} "dev.weft"); one from {@link #submit} or a
+ * scheduled task completes its Future, as the JDK does. Either way the worker goes on, and
+ * {@link PoolStats#failed()} counts it. Work offered when the queue holds {@code queueCapacity}
+ * tasks, or after shutdown, gets {@link RejectedExecutionException}.
+ *
+ * <h2>Lifecycle</h2>
+ * RUNNING → SHUTDOWN ({@link #shutdown}: no new work; queued and delayed one-shot tasks still
+ * run; periodic tasks and wait registrations end) or STOP ({@link #shutdownNow}: the queues are
+ * drained and returned, running tasks interrupted) → TERMINATED once no worker is left, the
+ * manager has ended and nothing is queued. Shut a pool down before closing its runtime: the
+ * runtime's close waits for the pool's goroutines.
+ */
+public final class ThreadPool extends AbstractExecutorService implements ScheduledExecutorService {
+    private static final System.Logger LOG = System.getLogger("dev.weft");
+
+    private static final int RUNNING = 0;
+    private static final int SHUTDOWN = 1;
+    private static final int STOP = 2;
+    private static final int TERMINATED = 3;
+
+    /** What wakes an idle worker or the manager; the value carries nothing. */
+    private static final Object TOKEN = Boolean.TRUE;
+    /** {@link #dispatchLocked}'s answer "a worker was added to toStart: kick the manager". */
+    private static final Object KICK = new Object();
+
+    private final String name;
+    private final Weft runtime;
+    private final int minWorkers;
+    private final int maxWorkers;
+    private final int queueCapacity;
+    private final long keepAliveNanos;
+    private final int level;
+    private final Thread.UncaughtExceptionHandler handler;
+
+    /** Guards every field below that is not final or volatile. */
+    private final Mutex lock = new Mutex();
+    /** Signalled when the manager's Select has returned and its cases are no longer armed there. */
+    private final Cond selectDone = new Cond(lock);
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private final PriorityQueue<ScheduledTask<?>> delayed = new PriorityQueue<>();
+    /** Idle workers, most recently idled first. */
+    private final ArrayDeque<Worker> idle = new ArrayDeque<>();
+    /** Workers whose goroutine has begun (shutdownNow interrupts the busy ones). */
+    private final Set<Worker> started = new HashSet<>();
+    /** Goroutine bodies (workers, onDone waiters) the manager is to start. */
+    private final List<Runnable> toStart = new ArrayList<>();
+    /** onReceive registrations waiting in the manager's Select. */
+    private final List<ReceiveWait<?>> armed = new ArrayList<>();
+    /** Every registration still active. */
+    private final Set<WaitRegistration> waits = new LinkedHashSet<>();
+    private int workers;
+    private int active;
+    private int promised;
+    private boolean managerAlive = true;
+    /** The manager is in (or about to run) a Select with receive cases: shutdownNow waits it out. */
+    private boolean managerSelecting;
+    private long completed;
+    private long failed;
+    private long rejected;
+    private long sequence;
+
+    private volatile int runState = RUNNING;
+    /** Capacity 1: kicks coalesce, and a kick sent while the manager works is seen by its next Select. */
+    private final Chan<Object> kick = Chan.make(1);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    private ThreadPool(Builder b, Weft runtime, int max) {
+        this.name = b.name;
+        this.runtime = runtime;
+        this.minWorkers = b.minWorkers;
+        this.maxWorkers = max;
+        this.queueCapacity = b.queueCapacity;
+        this.keepAliveNanos = saturatedNanos(b.keepAlive);
+        this.level = creatorClass().level(b.priority);
+        this.handler = b.handler != null ? b.handler
+                : (t, e) -> LOG.log(System.Logger.Level.WARNING, "weft: thread pool '" + name + "': a task failed on " + t, e);
+    }
+
+    /**
+     * The priority class the pool's relative priority applies to: the creating process's. Until
+     * processes exist (dev.weft.proc, issue 14's other half) every goroutine is in the NORMAL class,
+     * which is also the class of a goroutine started outside any process.
+     */
+    private static PriorityClass creatorClass() {
+        return PriorityClass.NORMAL;
+    }
+
+    /** A builder for a pool named {@code name} (the name appears in messages and logs). */
+    public static Builder builder(String name) {
+        return new Builder(Objects.requireNonNull(name, "weft: thread pool name is null"));
+    }
+
+    /** The pool's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The goroutine priority level (0-31) of the pool's workers. */
+    public int priorityLevel() {
+        return level;
+    }
+
+    // ---- work
+
+    /**
+     * Queues {@code command} for a worker. An exception that escapes it goes to the pool's handler.
+     *
+     * @throws RejectedExecutionException if the queue holds {@code queueCapacity} tasks, or the pool
+     *     is shut down
+     * @throws NullPointerException if {@code command} is null
+     */
+    @Override
+    public void execute(Runnable command) {
+        Objects.requireNonNull(command, "weft: execute of a null task");
+        Object action;
+        lock.lock();
+        try {
+            checkAcceptingLocked();
+            if (queue.size() >= queueCapacity) {
+                rejected++;
+                throw new RejectedExecutionException("weft: thread pool '" + name + "' is full: " + queue.size()
+                        + " tasks queued, the capacity is " + queueCapacity);
+            }
+            queue.addLast(command);
+            action = dispatchLocked();
+        } finally {
+            lock.unlock();
+        }
+        act(action);
+    }
+
+    private void checkAcceptingLocked() {
+        if (runState != RUNNING) {
+            rejected++;
+            throw new RejectedExecutionException("weft: thread pool '" + name + "' is shut down; it accepts no new work");
+        }
+    }
+
+    /**
+     * After an enqueue: if more is queued than workers are promised to, wake the most recent idle
+     * worker or, below max, have the manager start one. Returns the worker to wake, {@link #KICK},
+     * or null; the caller acts on it after unlocking.
+     */
+    private Object dispatchLocked() {
+        if (queue.size() <= promised) {
+            return null;
+        }
+        Worker w = idle.pollFirst();
+        if (w != null) {
+            w.promisedWork = true;
+            promised++;
+            return w;
+        }
+        if (workers < maxWorkers && runState < STOP && managerAlive) {
+            w = new Worker();
+            w.promisedWork = true;
+            promised++;
+            workers++;
+            toStart.add(w);
+            return KICK;
+        }
+        return null; // every worker is busy and the pool is at max: the task waits its turn
+    }
+
+    private void act(Object action) {
+        if (action == KICK) {
+            kick();
+        } else if (action != null) {
+            ((Worker) action).wake.trySend(TOKEN);
+        }
+    }
+
+    private void kick() {
+        kick.trySend(TOKEN); // false: a kick is already pending, which is as good
+    }
+
+    /** Runs one task on the calling worker; returns whether it failed. Never throws. */
+    private boolean runTask(Runnable task) {
+        // ThreadPoolExecutor's rule: a stopping pool's worker runs interrupted, a running pool's
+        // worker starts clean, re-checked after the clear in case shutdownNow came in between.
+        if (runState >= STOP) {
+            Thread.currentThread().interrupt();
+        } else {
+            Thread.interrupted();
+            if (runState >= STOP) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            task.run();
+        } catch (Throwable t) {
+            report(t);
+            return true;
+        }
+        return task instanceof Future<?> f && f.isDone() && f.state() == Future.State.FAILED;
+    }
+
+    private void report(Throwable t) {
+        try {
+            handler.uncaughtException(Thread.currentThread(), t);
+        } catch (Throwable inHandler) {
+            LOG.log(System.Logger.Level.WARNING, "weft: thread pool '" + name + "': its failure handler threw", inHandler);
+        }
+    }
+
+    /** A worker goroutine's body. */
+    private final class Worker implements Runnable {
+        /** Made by the worker's own goroutine; a waker sends one token after popping it. */
+        Chan<Object> wake;
+        Thread thread;
+        /** Under lock: the task it runs, for shutdownNow's interrupt. */
+        Runnable current;
+        /** Under lock: counted in {@link #promised}. */
+        boolean promisedWork;
+        private boolean woken;
+
+        @Override
+        public void run() {
+            wake = Chan.make(1);
+            thread = Thread.currentThread();
+            Select timedWait = new Select().recv(wake, v -> woken = true)
+                    .after(Duration.ofNanos(keepAliveNanos), () -> woken = false);
+            lock.lock();
+            try {
+                started.add(this);
+                loop(timedWait);
+            } finally {
+                exitLocked();
+                lock.unlock();
+            }
+        }
+
+        /** Called and returns with the lock held. */
+        private void loop(Select timedWait) {
+            for (;;) {
+                if (promisedWork) {
+                    promisedWork = false;
+                    promised--;
+                }
+                Runnable task = runState < STOP ? queue.pollFirst() : null;
+                if (task != null) {
+                    current = task;
+                    active++;
+                    lock.unlock();
+                    boolean threw = true;
+                    try {
+                        threw = runTask(task);
+                    } finally {
+                        lock.lock();
+                        current = null;
+                        active--;
+                        completed++;
+                        if (threw) {
+                            failed++;
+                        }
+                    }
+                    continue;
+                }
+                if (runState >= SHUTDOWN) {
+                    return; // stopping, or shut down with nothing left to run
+                }
+                boolean timed = workers > minWorkers;
+                idle.addFirst(this);
+                lock.unlock();
+                boolean wokenUp;
+                try {
+                    if (timed) {
+                        timedWait.run();
+                        wokenUp = woken;
+                    } else {
+                        wake.recv();
+                        wokenUp = true;
+                    }
+                } finally {
+                    lock.lock();
+                }
+                // Still on the idle stack: nobody chose it. Either the wait timed out, or it returned
+                // on a stale token (one sent to it after an earlier timeout raced with a waker).
+                boolean chosen = !idle.remove(this);
+                if (!chosen && !wokenUp && workers > minWorkers) {
+                    return; // kept alive long enough with nothing to do
+                }
+                // Chosen (its waker promised it to the queue, even if the wait timed out first and
+                // the token comes later), a stale token, or kept for minWorkers: look again.
+            }
+        }
+
+        private void exitLocked() {
+            idle.remove(this);
+            started.remove(this);
+            if (promisedWork) {
+                promisedWork = false;
+                promised--;
+            }
+            workers--;
+            tryTerminateLocked();
+        }
+    }
+
+    private void tryTerminateLocked() {
+        if (runState == SHUTDOWN || runState == STOP) {
+            if (workers == 0 && !managerAlive && queue.isEmpty()) {
+                runState = TERMINATED;
+                terminated.countDown();
+            }
+        }
+    }
+
+    // ---- the manager
+
+    /** Starts the pool's goroutines, moves due timer tasks to the queue, waits for the armed channels. */
+    private final class Manager implements Runnable {
+        /** The registrations whose inSelect this manager set for its current Select; written under the lock. */
+        private final List<ReceiveWait<?>> cases = new ArrayList<>();
+        private ReceiveWait<?> fired;
+        private RecvResult<?> firedResult;
+
+        @Override
+        public void run() {
+            try {
+                loop();
+            } catch (Throwable t) {
+                // Nothing of ours throws here; an Error, or the goroutine being torn down, would
+                // leave a pool that can neither grow, time nor terminate: say so, and shut it down
+                // (the workers drain the queue; timers not yet due never run).
+                lock.lock();
+                try {
+                    managerAlive = false;
+                    managerSelecting = false;
+                    for (ReceiveWait<?> r : cases) {
+                        r.inSelect = false; // a cancel waiting for this Select must not wait for ever
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                selectDone.broadcast();
+                report(t);
+                shutdown();
+                lock.lock();
+                try {
+                    tryTerminateLocked();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+
+        private void loop() {
+            List<Runnable> starting = new ArrayList<>();
+            List<Object> actions = new ArrayList<>();
+            for (;;) {
+                long wait;
+                lock.lock();
+                try {
+                    long now = System.nanoTime();
+                    ScheduledTask<?> head;
+                    while ((head = delayed.peek()) != null && head.time - now <= 0) {
+                        delayed.poll();
+                        queue.addLast(head);
+                        actions.add(dispatchLocked());
+                    }
+                    if (runState >= SHUTDOWN && delayed.isEmpty() && toStart.isEmpty()) {
+                        managerAlive = false;
+                        tryTerminateLocked();
+                        return;
+                    }
+                    starting.addAll(toStart);
+                    toStart.clear();
+                    cases.clear();
+                    if (runState == RUNNING && starting.isEmpty()) { // else it starts them and looks again
+                        cases.addAll(armed);
+                        for (ReceiveWait<?> r : cases) {
+                            r.inSelect = true;
+                        }
+                    }
+                    managerSelecting = !cases.isEmpty();
+                    head = delayed.peek();
+                    wait = head == null ? -1 : Math.max(0, head.time - now);
+                } finally {
+                    lock.unlock();
+                }
+                for (Object a : actions) {
+                    if (a != KICK) {
+                        act(a); // a KICK is for us, and the loop comes round anyway
+                    }
+                }
+                actions.clear();
+                if (!starting.isEmpty()) {
+                    for (Runnable body : starting) {
+                        start(body);
+                    }
+                    starting.clear();
+                    continue; // look again before waiting: a shut-down pool may be done now
+                }
+                Select select = new Select().recv(kick, v -> {});
+                for (ReceiveWait<?> r : cases) {
+                    r.addCase(select, this);
+                }
+                if (wait >= 0) {
+                    select.after(Duration.ofNanos(wait), () -> {});
+                }
+                select.run();
+                Object action = null;
+                lock.lock();
+                try {
+                    for (ReceiveWait<?> r : cases) {
+                        r.inSelect = false;
+                    }
+                    managerSelecting = false;
+                    if (fired != null) {
+                        action = fired.receivedLocked(firedResult);
+                        fired = null;
+                        firedResult = null;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                selectDone.broadcast(); // cancel() and shutdownNow() wait for the Select to end
+                act(action);
+            }
+        }
+
+        void fired(ReceiveWait<?> r, RecvResult<?> result) {
+            fired = r;
+            firedResult = result;
+        }
+
+        private void start(Runnable body) {
+            try {
+                runtime.go(level, body);
+            } catch (RuntimeException | Error e) { // the runtime refuses goroutines (closed), or worse
+                lock.lock();
+                try {
+                    if (body instanceof Worker w) {
+                        if (w.promisedWork) {
+                            w.promisedWork = false;
+                            promised--;
+                        }
+                        workers--;
+                    } else if (body instanceof DoneWait d) {
+                        d.endLocked();
+                    }
+                    tryTerminateLocked();
+                } finally {
+                    lock.unlock();
+                }
+                report(e);
+            }
+        }
+    }
+
+    // ---- lifecycle
+
+    /**
+     * Accepts no new work. Queued tasks and one-shot delayed tasks still run; periodic tasks are
+     * cancelled and wait registrations end (as {@code ScheduledThreadPoolExecutor}'s default
+     * policies). Idempotent.
+     */
+    @Override
+    public void shutdown() {
+        List<Worker> toWake = new ArrayList<>();
+        lock.lock();
+        try {
+            if (runState == RUNNING) {
+                runState = SHUTDOWN;
+                delayed.removeIf(ThreadPool::cancelIfPeriodic);
+                queue.removeIf(ThreadPool::cancelIfPeriodic);
+                endWaitsLocked();
+                idleToWakeLocked(toWake);
+                tryTerminateLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Worker w : toWake) {
+            w.wake.trySend(TOKEN);
+        }
+        kick();
+    }
+
+    private static boolean cancelIfPeriodic(Object task) {
+        if (task instanceof ScheduledTask<?> t && t.isPeriodic()) {
+            t.cancelQuietly();
+            return true;
+        }
+        return false;
+    }
+
+    private void idleToWakeLocked(List<Worker> toWake) {
+        Worker w;
+        while ((w = idle.pollFirst()) != null) {
+            toWake.add(w);
+        }
+    }
+
+    private void endWaitsLocked() {
+        for (WaitRegistration w : new ArrayList<>(waits)) {
+            if (w instanceof ReceiveWait<?> r) {
+                r.endLocked();
+            } else {
+                ((DoneWait) w).endLocked();
+            }
+        }
+    }
+
+    /**
+     * Shuts down, interrupts the workers running tasks, and returns every task that never started:
+     * those queued for a worker (wait callbacks included, each with its value) and the delayed
+     * ones, in that order. If the manager is waiting on registrations' channels, this first kicks
+     * it and waits for that Select to end, so a value it took from a channel meanwhile is queued
+     * and returned too: no value taken from a channel is lost.
+     */
+    @Override
+    public List<Runnable> shutdownNow() {
+        List<Runnable> neverStarted = new ArrayList<>();
+        List<Worker> toWake = new ArrayList<>();
+        lock.lock();
+        try {
+            if (runState < STOP) {
+                runState = STOP;
+            }
+            if (managerSelecting) {
+                kick();
+                while (managerSelecting) {
+                    selectDone.await(); // its next Select has no receive cases: the pool is stopping
+                }
+            }
+            neverStarted.addAll(queue);
+            queue.clear();
+            List<ScheduledTask<?>> timed = new ArrayList<>(delayed);
+            timed.sort(null);
+            neverStarted.addAll(timed);
+            delayed.clear();
+            endWaitsLocked();
+            idleToWakeLocked(toWake);
+            for (Worker w : started) {
+                if (w.current != null) {
+                    w.thread.interrupt();
+                }
+            }
+            tryTerminateLocked();
+        } finally {
+            lock.unlock();
+        }
+        for (Worker w : toWake) {
+            w.wake.trySend(TOKEN);
+        }
+        kick();
+        return neverStarted;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return runState != RUNNING;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return runState == TERMINATED;
+    }
+
+    /**
+     * Waits until terminated or {@code timeout} has passed.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "weft: awaitTermination with a null time unit");
+        return terminated.await(timeout, unit);
+    }
+
+    /**
+     * The JDK's close (shut down, wait for termination; an interrupt while waiting becomes
+     * {@link #shutdownNow} and the status is kept).
+     *
+     * @throws IllegalStateException if called from one of the pool's workers, which would wait for
+     *     itself
+     */
+    @Override
+    public void close() {
+        Thread me = Thread.currentThread();
+        lock.lock();
+        try {
+            for (Worker w : started) {
+                if (w.thread == me) {
+                    throw new IllegalStateException("weft: thread pool '" + name
+                            + "' closed from one of its own workers, which would wait for itself");
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        ScheduledExecutorService.super.close();
+    }
+
+    /** The pool's counters, read together. */
+    public PoolStats stats() {
+        lock.lock();
+        try {
+            return new PoolStats(workers, active, queue.size(), completed, rejected, failed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        String s = switch (runState) {
+            case RUNNING -> "running";
+            case SHUTDOWN -> "shutting down";
+            case STOP -> "stopping";
+            default -> "terminated";
+        };
+        return "ThreadPool[" + name + ", " + s + ", " + stats() + "]";
+    }
+
+    // ---- timer callbacks
+
+    @Override
+    public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+        Objects.requireNonNull(command, "weft: schedule of a null task");
+        Objects.requireNonNull(unit, "weft: schedule with a null time unit");
+        return delay(new ScheduledTask<Void>(command, triggerTime(delay, unit), 0));
+    }
+
+    @Override
+    public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+        Objects.requireNonNull(callable, "weft: schedule of a null task");
+        Objects.requireNonNull(unit, "weft: schedule with a null time unit");
+        return delay(new ScheduledTask<>(callable, triggerTime(delay, unit)));
+    }
+
+    /**
+     * Runs {@code command} first after {@code initialDelay}, then every {@code period} after that
+     * first time; a run that overruns delays the next, and runs never overlap. An exception ends
+     * the task (the future completes with it); so do cancel and shutdown.
+     *
+     * @throws IllegalArgumentException if {@code period} is not positive
+     */
+    @Override
+    public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+        Objects.requireNonNull(command, "weft: scheduleAtFixedRate of a null task");
+        Objects.requireNonNull(unit, "weft: scheduleAtFixedRate with a null time unit");
+        if (period <= 0) {
+            throw new IllegalArgumentException("weft: scheduleAtFixedRate needs a positive period, got " + period);
+        }
+        return delay(new ScheduledTask<Void>(command, triggerTime(initialDelay, unit), unit.toNanos(period)));
+    }
+
+    /**
+     * Runs {@code command} first after {@code initialDelay}, then {@code delay} after the end of
+     * each run. An exception ends the task (the future completes with it); so do cancel and
+     * shutdown.
+     *
+     * @throws IllegalArgumentException if {@code delay} is not positive
+     */
+    @Override
+    public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+        Objects.requireNonNull(command, "weft: scheduleWithFixedDelay of a null task");
+        Objects.requireNonNull(unit, "weft: scheduleWithFixedDelay with a null time unit");
+        if (delay <= 0) {
+            throw new IllegalArgumentException("weft: scheduleWithFixedDelay needs a positive delay, got " + delay);
+        }
+        return delay(new ScheduledTask<Void>(command, triggerTime(initialDelay, unit), -unit.toNanos(delay)));
+    }
+
+    /** Delays are capped at about 146 years, so trigger times compare by subtraction without overflow. */
+    private static long triggerTime(long delay, TimeUnit unit) {
+        long d = Math.min(Math.max(0, unit.toNanos(delay)), Long.MAX_VALUE >> 1);
+        return System.nanoTime() + d;
+    }
+
+    private <V> ScheduledTask<V> delay(ScheduledTask<V> task) {
+        boolean first;
+        lock.lock();
+        try {
+            checkAcceptingLocked();
+            task.seq = sequence++;
+            delayed.add(task);
+            first = delayed.peek() == task;
+        } finally {
+            lock.unlock();
+        }
+        if (first) {
+            kick(); // the manager's timer is for a later time
+        }
+        return task;
+    }
+
+    /** A periodic task that ran normally: back into the delay queue, unless cancelled or shut down. */
+    private void reschedule(ScheduledTask<?> task) {
+        boolean first = false;
+        lock.lock();
+        try {
+            if (runState == RUNNING && !task.isCancelled()) {
+                task.time = task.period > 0 ? task.time + task.period : System.nanoTime() - task.period;
+                delayed.add(task);
+                first = delayed.peek() == task;
+            } else {
+                task.cancelQuietly();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (first) {
+            kick();
+        }
+    }
+
+    private void removeDelayed(ScheduledTask<?> task) {
+        boolean removed;
+        lock.lock();
+        try {
+            removed = delayed.remove(task);
+        } finally {
+            lock.unlock();
+        }
+        if (removed && isShutdown()) {
+            kick(); // the manager may have been waiting only for this one
+        }
+    }
+
+    /**
+     * A task of the delay queue. {@code time} is written under the pool's lock (a periodic task's
+     * next time, before it is queued again) and read by {@link #getDelay} without it.
+     */
+    private final class ScheduledTask<V> extends FutureTask<V> implements RunnableScheduledFuture<V> {
+        volatile long time;
+        /** Zero: one-shot; positive: fixed rate; negative: fixed delay of {@code -period}. */
+        final long period;
+        /** Submission order, for ties of time; set under the lock. */
+        long seq;
+
+        ScheduledTask(Runnable command, long time, long period) {
+            super(command, null);
+            this.time = time;
+            this.period = period;
+        }
+
+        ScheduledTask(Callable<V> callable, long time) {
+            super(callable);
+            this.time = time;
+            this.period = 0;
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(time - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            if (other == this) {
+                return 0;
+            }
+            if (other instanceof ScheduledTask<?> x) {
+                long diff = time - x.time;
+                return diff < 0 ? -1 : diff > 0 ? 1 : Long.compare(seq, x.seq);
+            }
+            return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
+        }
+
+        @Override
+        public boolean isPeriodic() {
+            return period != 0;
+        }
+
+        @Override
+        public void run() {
+            if (!isPeriodic()) {
+                super.run();
+            } else if (super.runAndReset()) {
+                reschedule(this);
+            }
+        }
+
+        /** Cancels and takes the task out of the delay queue, so a shut-down pool need not wait for it. */
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+                removeDelayed(this);
+            }
+            return cancelled;
+        }
+
+        /** Under the pool's lock: cancel without taking it again. */
+        void cancelQuietly() {
+            super.cancel(false);
+        }
+    }
+
+    // ---- wait callbacks
+
+    /**
+     * Runs {@code callback} on a worker for each value received from {@code chan}, one at a time and
+     * in the channel's order, until the channel is closed (and drained), the registration is
+     * cancelled, or the pool shuts down. An exception from the callback goes to the pool's handler
+     * and the registration goes on.
+     *
+     * @throws RejectedExecutionException if the pool is shut down
+     * @throws NullPointerException if {@code chan} or {@code callback} is null
+     */
+    public <T> WaitRegistration onReceive(Chan<T> chan, Consumer<? super T> callback) {
+        Objects.requireNonNull(chan, "weft: onReceive of a null channel");
+        Objects.requireNonNull(callback, "weft: onReceive with a null callback");
+        ReceiveWait<T> r = new ReceiveWait<>(chan, callback);
+        lock.lock();
+        try {
+            checkAcceptingLocked();
+            waits.add(r);
+            armed.add(r);
+        } finally {
+            lock.unlock();
+        }
+        kick();
+        return r;
+    }
+
+    /**
+     * Runs {@code callback} once on a worker when {@code group} reaches zero (at once if it is
+     * zero), unless cancelled before, or the pool shuts down first. An exception from the callback
+     * goes to the pool's handler.
+     *
+     * @throws RejectedExecutionException if the pool is shut down
+     * @throws NullPointerException if {@code group} or {@code callback} is null
+     */
+    public WaitRegistration onDone(WaitGroup group, Runnable callback) {
+        Objects.requireNonNull(group, "weft: onDone of a null WaitGroup");
+        Objects.requireNonNull(callback, "weft: onDone with a null callback");
+        DoneWait d = new DoneWait(group, callback);
+        lock.lock();
+        try {
+            checkAcceptingLocked();
+            waits.add(d);
+            toStart.add(d);
+        } finally {
+            lock.unlock();
+        }
+        kick();
+        return d;
+    }
+
+    /**
+     * An onReceive registration. States, under the lock: ARMED (a case of the manager's Select),
+     * DELIVERING (a callback queued or running; its end takes the next value or re-arms), ENDED.
+     */
+    final class ReceiveWait<T> implements WaitRegistration {
+        private static final int ARMED = 0;
+        private static final int DELIVERING = 1;
+        private static final int ENDED = 2;
+
+        private final Chan<T> chan;
+        private final Consumer<? super T> callback;
+        private volatile int state = ARMED;
+        /** Under lock: a case of the Select the manager is in (or about to run). */
+        boolean inSelect;
+        /** Non-blocking receive, run only under the pool's lock. */
+        private final Select poll;
+        private RecvResult<T> polled;
+
+        ReceiveWait(Chan<T> chan, Consumer<? super T> callback) {
+            this.chan = chan;
+            this.callback = callback;
+            this.poll = new Select().recvOk(chan, r -> polled = r).orElse(() -> polled = null);
+        }
+
+        void addCase(Select select, Manager m) {
+            select.recvOk(chan, r -> m.fired(this, r));
+        }
+
+        /** Under lock: the manager took {@code result} from the channel; returns the action for after the lock. */
+        @SuppressWarnings("unchecked")
+        Object receivedLocked(RecvResult<?> result) {
+            armed.remove(this);
+            if (!result.ok()) {
+                endLocked();
+                return null;
+            }
+            if (state == ARMED) {
+                state = DELIVERING;
+            }
+            // Cancelled, shut down or stopping since the Select took it: queue it all the same,
+            // so a value taken from the channel is not lost (shutdownNow waits for this and
+            // returns it); the delivery's end finds ENDED.
+            queue.addLast(new Delivery((T) result.value()));
+            return dispatchLocked();
+        }
+
+        /** After a callback: queue the next value if one is ready, else go back to the manager. */
+        private void next() {
+            Object action = null;
+            lock.lock();
+            try {
+                if (state == ENDED) {
+                    return;
+                }
+                if (runState != RUNNING) {
+                    endLocked();
+                    return;
+                }
+                poll.run();
+                RecvResult<T> r = polled;
+                polled = null;
+                if (r == null) {
+                    state = ARMED;
+                    armed.add(this);
+                    action = KICK;
+                } else if (!r.ok()) {
+                    endLocked();
+                } else {
+                    queue.addLast(new Delivery(r.value()));
+                    action = dispatchLocked();
+                }
+            } finally {
+                lock.unlock();
+            }
+            act(action);
+        }
+
+        void endLocked() {
+            if (state == ARMED) {
+                armed.remove(this);
+            }
+            state = ENDED;
+            waits.remove(this);
+        }
+
+        /**
+         * Ends the registration and, if the manager's Select has a case on the channel, kicks it
+         * and waits until that Select has returned, so nothing is received for this registration
+         * after cancel returns (a value the Select took before is still delivered).
+         */
+        @Override
+        public boolean cancel() {
+            lock.lock();
+            try {
+                if (state == ENDED) {
+                    return false;
+                }
+                endLocked();
+                if (inSelect) {
+                    kick();
+                    while (inSelect) {
+                        selectDone.await();
+                    }
+                }
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public boolean isActive() {
+            return state != ENDED;
+        }
+
+        @Override
+        public String toString() {
+            return "onReceive[" + chan + ", " + (isActive() ? "active" : "ended") + "]";
+        }
+
+        /** One callback for one value; its end moves the registration on, even if it throws. */
+        private final class Delivery implements Runnable {
+            private final T value;
+
+            Delivery(T value) {
+                this.value = value;
+            }
+
+            @Override
+            public void run() {
+                try {
+                    callback.accept(value);
+                } finally {
+                    next();
+                }
+            }
+        }
+    }
+
+    /** An onDone registration: the body of its waiter goroutine. */
+    final class DoneWait implements WaitRegistration, Runnable {
+        private final WaitGroup group;
+        private final Runnable callback;
+        private volatile boolean ended;
+
+        DoneWait(WaitGroup group, Runnable callback) {
+            this.group = group;
+            this.callback = callback;
+        }
+
+        @Override
+        public void run() {
+            try {
+                group.await();
+            } catch (RuntimeException misuse) { // a group reused while we waited (WaitGroup's message)
+                lock.lock();
+                try {
+                    endLocked();
+                } finally {
+                    lock.unlock();
+                }
+                report(misuse);
+                return;
+            }
+            Object action = null;
+            lock.lock();
+            try {
+                if (!ended) {
+                    endLocked();
+                    queue.addLast(callback);
+                    action = dispatchLocked();
+                }
+            } finally {
+                lock.unlock();
+            }
+            act(action);
+        }
+
+        void endLocked() {
+            ended = true;
+            waits.remove(this);
+            toStart.remove(this);
+        }
+
+        @Override
+        public boolean cancel() {
+            lock.lock();
+            try {
+                if (ended) {
+                    return false;
+                }
+                endLocked();
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public boolean isActive() {
+            return !ended;
+        }
+
+        @Override
+        public String toString() {
+            return "onDone[" + group + ", " + (ended ? "ended" : "active") + "]";
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Options of a {@link ThreadPool}; each setter checks its argument at once. */
+    public static final class Builder {
+        private final String name;
+        private int minWorkers = 1;
+        private int maxWorkers; // 0: max(minWorkers, the runtime's procs)
+        private ThreadPriority priority = ThreadPriority.NORMAL;
+        private int queueCapacity = Integer.MAX_VALUE;
+        private Duration keepAlive = Duration.ofSeconds(60);
+        private Thread.UncaughtExceptionHandler handler;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** Workers kept while idle (default 1); at least 1, since workers start workers. */
+        public Builder minWorkers(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("weft: thread pool '" + name + "': minWorkers must be at least 1, got " + n);
+            }
+            this.minWorkers = n;
+            return this;
+        }
+
+        /** The most workers (default: the larger of minWorkers and the runtime's procs). */
+        public Builder maxWorkers(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("weft: thread pool '" + name + "': maxWorkers must be at least 1, got " + n);
+            }
+            this.maxWorkers = n;
+            return this;
+        }
+
+        /** The workers' priority relative to the creating process's class (default NORMAL). */
+        public Builder priority(ThreadPriority p) {
+            this.priority = Objects.requireNonNull(p, "weft: thread pool priority is null");
+            return this;
+        }
+
+        /** The most tasks {@code execute} queues for a worker (default unbounded). */
+        public Builder queueCapacity(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("weft: thread pool '" + name + "': queueCapacity must be at least 1, got " + n);
+            }
+            this.queueCapacity = n;
+            return this;
+        }
+
+        /** How long a worker beyond minWorkers stays idle before it ends (default 60 s). */
+        public Builder keepAlive(Duration d) {
+            Objects.requireNonNull(d, "weft: thread pool keepAlive is null");
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("weft: thread pool '" + name + "': keepAlive must be positive, got " + d);
+            }
+            this.keepAlive = d;
+            return this;
+        }
+
+        /**
+         * Receives what escapes a task run by {@code execute} or a wait callback (default: a
+         * WARNING on {@code System.Logger} "dev.weft"). It runs on the worker and must not block long.
+         */
+        public Builder uncaughtExceptionHandler(Thread.UncaughtExceptionHandler h) {
+            this.handler = Objects.requireNonNull(h, "weft: thread pool uncaughtExceptionHandler is null");
+            return this;
+        }
+
+        /**
+         * Builds the pool on {@code rt} and starts its manager goroutine from the calling thread;
+         * {@code minWorkers} workers follow at once.
+         *
+         * @throws IllegalArgumentException if minWorkers is above maxWorkers
+         * @throws RejectedExecutionException if the runtime is closed
+         */
+        public ThreadPool build(Weft rt) {
+            Objects.requireNonNull(rt, "weft: thread pool '" + name + "' built on a null runtime");
+            int max = maxWorkers == 0 ? Math.max(minWorkers, rt.procs()) : maxWorkers;
+            if (minWorkers > max) {
+                throw new IllegalArgumentException("weft: thread pool '" + name + "': minWorkers (" + minWorkers
+                        + ") is above maxWorkers (" + max + ")");
+            }
+            ThreadPool pool = new ThreadPool(this, rt, max);
+            pool.lock.lock();
+            try {
+                for (int i = 0; i < minWorkers; i++) {
+                    Worker w = pool.new Worker();
+                    w.promisedWork = true; // on its way to the queue, like any worker started for work
+                    pool.promised++;
+                    pool.toStart.add(w);
+                    pool.workers++;
+                }
+            } finally {
+                pool.lock.unlock();
+            }
+            rt.go(pool.level, pool.new Manager());
+            return pool;
+        }
+    }
+}

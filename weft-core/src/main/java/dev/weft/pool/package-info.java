@@ -1,0 +1,13 @@
+/**
+ * Thread pools on goroutines: {@link dev.weft.pool.ThreadPool}, a bounded set of worker goroutines
+ * that runs work ({@code ExecutorService}), timer callbacks ({@code ScheduledExecutorService}, on
+ * weft's timers) and wait callbacks (a value received from a {@link dev.weft.chan.Chan}, a
+ * {@link dev.weft.sync.WaitGroup} reaching zero), the thread pool of the scheduler notes
+ * (issue 14).
+ *
+ * <p>The pool is built on weft's public primitives only ({@code Mutex} for its state, a
+ * {@code Chan} per idle worker for parking, {@code Select} with {@code after} for keep-alive,
+ * timers and wait callbacks), so it behaves the same under the three threading models and the
+ * scheduler can change under it.
+ */
+package dev.weft.pool;

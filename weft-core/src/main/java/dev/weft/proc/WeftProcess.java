@@ -1,0 +1,629 @@
+package dev.weft.proc;
+
+import dev.weft.ContextSwitches;
+import dev.weft.Go;
+import dev.weft.Goroutine;
+import dev.weft.PriorityClass;
+import dev.weft.ThreadPriority;
+import dev.weft.Weft;
+import dev.weft.internal.sched.G;
+import dev.weft.internal.sched.ProcessLink;
+import dev.weft.internal.sched.ProcessSupport;
+import dev.weft.internal.sched.SwitchReason;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A process: a group of goroutines (its threads) that shares an environment, a priority class, a
+ * security context, a thread limit and a table of handles, started with a primary thread and
+ * ended with an exit code, as an operating system's process is.
+ *
+ * <pre>{@code
+ * WeftProcess p = WeftProcess.builder("indexer").priorityClass(PriorityClass.BELOW_NORMAL)
+ *         .env(Map.of("MODE", "fast")).maxThreads(1_000).start(rt, () -> index());
+ * int code = p.waitFor();
+ * }</pre>
+ *
+ * <h2>Membership</h2>
+ * Every goroutine a thread of the process starts belongs to it, however it is started
+ * ({@code Go.go}, {@code Weft.go}, the JDK's {@code Thread.ofVirtual()} inside a goroutine, a
+ * pool): the scheduler's G carries the process and its creation path inherits it
+ * ({@code internal.sched.ProcessLink}). Goroutines started by platform threads, or by goroutines
+ * outside any process, belong to the {@linkplain #root() root process}. A thread's base level is
+ * the process's class with the thread's relative priority ({@link PriorityClass#level}); the
+ * primary thread runs at the class's NORMAL level and others inherit their creator's.
+ *
+ * <h2>Lifecycle</h2>
+ * The thread count is reserved before a goroutine is created ({@code maxThreads} refuses with
+ * nothing started) and given back when its body has finished. The process ends once:
+ * <ul>
+ *   <li>when its last thread ends (code 0),
+ *   <li>when a thread calls {@link #exit(int)} or anyone calls {@link #terminate(int)},
+ *   <li>when an exception escapes the primary thread (code 1, {@link #failure()}).
+ * </ul>
+ * The first of these decides the code; the others' threads are then cancelled: each unwinds with
+ * a {@link ProcessExitException} from its next weft wait or safe point, and one in a JDK wait is
+ * interrupted. When the count reaches zero, the handles still open are closed, newest first, by a
+ * thread of their own (so that no carrier runs user code and no cancelled thread does), the
+ * {@link ExitRecord} is written and {@link #waitFor} returns.
+ */
+public final class WeftProcess {
+    private static final AtomicLong PIDS = new AtomicLong();
+    /** Live processes of every runtime, for {@link #list}. */
+    private static final Set<WeftProcess> LIVE = ConcurrentHashMap.newKeySet();
+    private static final WeftProcess ROOT = new WeftProcess();
+
+    private final long pid;
+    private final String name;
+    private final Map<String, String> env;
+    private final PriorityClass priorityClass;
+    private final SecurityContext security;
+    private final int maxThreads;
+    /** The runtime its primary thread runs on; null for the root process. */
+    private final Weft runtime;
+    /** How the scheduler sees it; null for the root process. */
+    private final Link link;
+    private final Handles handles = new Handles(this);
+
+    private volatile Goroutine primary;
+    /** The primary's thread, set by the primary itself just before it joins. */
+    private volatile Thread primaryThread;
+    /** The primary thread's G, whose escaping exception ends the process. */
+    private volatile G primaryG;
+    /** Threads alive or being created (reserved). The end comes when it falls to zero. */
+    private final AtomicInteger threads = new AtomicInteger();
+    private final Set<G> members = ConcurrentHashMap.newKeySet();
+    /** The decision, set once: the first exit, terminate, primary failure or last thread. */
+    private final AtomicReference<Decision> decision = new AtomicReference<>();
+    private volatile ExitRecord record;
+    private final CountDownLatch ended = new CountDownLatch(1);
+
+    private final LongAdder runNanos = new LongAdder();
+    private final LongAdder[] switches = new LongAdder[SwitchReason.COUNT];
+
+    private record Decision(int code, ExitRecord.Reason reason, Throwable failure) {}
+
+    /** The root process. */
+    private WeftProcess() {
+        this.pid = PIDS.getAndIncrement();
+        this.name = "root";
+        this.env = Map.copyOf(System.getenv());
+        this.priorityClass = PriorityClass.NORMAL;
+        this.security = SecurityContext.SYSTEM;
+        this.maxThreads = Integer.MAX_VALUE;
+        this.runtime = null;
+        this.link = null;
+        for (int i = 0; i < switches.length; i++) {
+            switches[i] = new LongAdder();
+        }
+    }
+
+    private WeftProcess(Builder b, Weft runtime) {
+        this.pid = PIDS.getAndIncrement();
+        this.name = b.name;
+        WeftProcess creator = current();
+        this.env = b.env != null ? b.env : creator.env;
+        this.priorityClass = b.priorityClass;
+        this.security = b.security != null ? b.security : creator.security;
+        this.maxThreads = b.maxThreads;
+        this.runtime = runtime;
+        this.link = new Link();
+        for (int i = 0; i < switches.length; i++) {
+            switches[i] = new LongAdder();
+        }
+    }
+
+    /**
+     * A builder for a process called {@code name}.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if it is blank
+     */
+    public static Builder builder(String name) {
+        Objects.requireNonNull(name, "weft: process name is null");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("weft: process name is blank");
+        }
+        return new Builder(name);
+    }
+
+    /** The process of the calling thread: its goroutine's, or the root process. */
+    public static WeftProcess current() {
+        G g = ProcessSupport.current();
+        ProcessLink l = g == null ? null : ProcessSupport.processOf(g);
+        return l instanceof Link link ? link.owner() : ROOT;
+    }
+
+    /** The root process: goroutines started outside any process, and platform threads. It never ends. */
+    public static WeftProcess root() {
+        return ROOT;
+    }
+
+    /**
+     * Ends the calling thread's process with {@code code}: its other threads are cancelled and this
+     * one unwinds at once with the {@link ProcessExitException} this throws. If the process is
+     * already ending, the first code stands and this thread unwinds all the same.
+     *
+     * @throws IllegalStateException if the caller belongs to no process (a platform thread, or a
+     *     goroutine of the root process)
+     */
+    public static void exit(int code) {
+        WeftProcess p = current();
+        if (p == ROOT) {
+            throw new IllegalStateException("weft: WeftProcess.exit(" + code + ") called outside any process"
+                    + " (from the root process: a platform thread or a goroutine started outside processes)");
+        }
+        p.decide(code, ExitRecord.Reason.EXIT, null);
+        throw p.link.cancellation();
+    }
+
+    /**
+     * Starts a goroutine in the caller's process at its class's level for {@code priority}
+     * ({@link #level}); in the root process, the NORMAL class's.
+     */
+    public static Goroutine go(ThreadPriority priority, Runnable body) {
+        Objects.requireNonNull(priority, "weft: thread priority is null");
+        Objects.requireNonNull(body, "weft: go of a null body");
+        return Go.go(current().level(priority), body);
+    }
+
+    /**
+     * Starts a thread of this process from any thread, this process's or not, at its class's
+     * level for {@code priority}, on the runtime its primary runs on: for code that serves a
+     * process from outside it (a thread pool of the process growing on a submission from
+     * elsewhere, say). From a thread of this process, {@link #go(ThreadPriority, Runnable)} does
+     * the same.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException beyond {@code maxThreads}, or if the runtime is closed
+     * @throws IllegalStateException if the process is ending or has ended (a thread of it gets
+     *     its {@link ProcessExitException} instead)
+     * @throws UnsupportedOperationException for the root process (use {@code Weft.go})
+     */
+    public Goroutine startThread(ThreadPriority priority, Runnable body) {
+        Objects.requireNonNull(priority, "weft: thread priority is null");
+        Objects.requireNonNull(body, "weft: startThread of a null body");
+        if (this == ROOT) {
+            throw new UnsupportedOperationException("weft: the root process has no runtime of its own; use Weft.go");
+        }
+        if (decision.get() != null && current() != this) {
+            throw new IllegalStateException("weft: startThread on " + label() + ", which " + (isAlive()
+                    ? "is exiting" : "has exited"));
+        }
+        link.reserve();
+        try {
+            // Joins from its first statement, as the primary does; its slot is held meanwhile.
+            return ProcessSupport.outsideProcess(() -> runtime.go(level(priority), () -> {
+                ProcessSupport.joinCurrent(link);
+                ProcessSupport.checkCancelled(); // the process ended before it ran: the body does not start
+                body.run();
+            }));
+        } catch (RuntimeException | Error e) {
+            link.release();
+            throw e;
+        }
+    }
+
+    /** The live processes whose primary thread runs on {@code rt}, by pid (what {@code Weft.processes()} returns). */
+    public static List<WeftProcess> list(Weft rt) {
+        Objects.requireNonNull(rt, "weft: runtime is null");
+        List<WeftProcess> out = new ArrayList<>();
+        for (WeftProcess p : LIVE) {
+            if (p.runtime == rt) {
+                out.add(p);
+            }
+        }
+        out.sort(Comparator.comparingLong(WeftProcess::pid));
+        return out;
+    }
+
+    /** Unique among the processes of this JVM; the root process is 0. */
+    public long pid() {
+        return pid;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The environment, immutable; the same for every thread of the process. */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public PriorityClass priorityClass() {
+        return priorityClass;
+    }
+
+    /** The process's own security context (a thread may impersonate another: {@link SecurityContext#current()}). */
+    public SecurityContext security() {
+        return security;
+    }
+
+    /** The base level of a thread of this process with relative priority {@code p}. */
+    public int level(ThreadPriority p) {
+        return priorityClass.level(p);
+    }
+
+    /** The primary thread; null for the root process. */
+    public Goroutine primary() {
+        return primary;
+    }
+
+    /** The threads alive now (a snapshot). */
+    public List<Goroutine> threads() {
+        List<Goroutine> out = new ArrayList<>();
+        for (G g : this == ROOT ? ProcessSupport.rootMembers() : List.copyOf(members)) {
+            out.add((Goroutine) ProcessSupport.goroutineOf(g));
+        }
+        return out;
+    }
+
+    public Handles handles() {
+        return handles;
+    }
+
+    /**
+     * Ends the process with {@code code} from any thread, its own included (the caller then unwinds
+     * at its next safe point).
+     *
+     * @throws IllegalStateException if the process is already ending or has ended (a second
+     *     terminate, an exit, or its end came first): the first decision stands
+     * @throws UnsupportedOperationException for the root process
+     */
+    public void terminate(int code) {
+        if (this == ROOT) {
+            throw new UnsupportedOperationException("weft: the root process cannot be terminated");
+        }
+        if (!decide(code, ExitRecord.Reason.TERMINATED, null)) {
+            Decision d = decision.get();
+            throw new IllegalStateException("weft: terminate(" + code + ") of " + label() + ", which "
+                    + (isAlive() ? "is already exiting" : "has exited") + " with code " + d.code()
+                    + " (" + d.reason() + "); a process ends once");
+        }
+    }
+
+    /**
+     * Waits for the process to end and its handles to be closed; returns the exit code. An
+     * interrupt does not end the wait (it is kept), unless the caller's own process is ending:
+     * then it unwinds with that process's {@link ProcessExitException}.
+     *
+     * @throws IllegalStateException if the caller is a thread of this process (it would wait for itself)
+     * @throws UnsupportedOperationException for the root process, which never ends
+     */
+    public int waitFor() {
+        checkWaitable();
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                try {
+                    ended.await();
+                    return record.code();
+                } catch (InterruptedException e) {
+                    ProcessSupport.checkCancelled();
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** {@link #waitFor()} for at most {@code timeout}: empty if the process has not ended by then. */
+    public OptionalInt waitFor(Duration timeout) {
+        Objects.requireNonNull(timeout, "weft: waitFor timeout is null");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("weft: negative waitFor timeout " + timeout);
+        }
+        checkWaitable();
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE;
+        }
+        long deadline = System.nanoTime() + nanos;
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                try {
+                    long left = deadline - System.nanoTime();
+                    if (nanos == Long.MAX_VALUE) {
+                        ended.await();
+                    } else if (!ended.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                        return OptionalInt.empty();
+                    }
+                    return OptionalInt.of(record.code());
+                } catch (InterruptedException e) {
+                    ProcessSupport.checkCancelled();
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void checkWaitable() {
+        if (this == ROOT) {
+            throw new UnsupportedOperationException("weft: the root process never ends; waitFor would not return");
+        }
+        if (current() == this) {
+            throw new IllegalStateException("weft: waitFor called by a thread of " + label()
+                    + ", which would wait for itself");
+        }
+    }
+
+    /** Until the process has ended and closed its handles. */
+    public boolean isAlive() {
+        return ended.getCount() != 0;
+    }
+
+    /** What escaped the primary thread, if anything (known as soon as the process starts to end). */
+    public Optional<Throwable> failure() {
+        Decision d = decision.get();
+        return Optional.ofNullable(d == null ? null : d.failure());
+    }
+
+    /** How the process ended; empty while it is alive. */
+    public Optional<ExitRecord> exitRecord() {
+        return Optional.ofNullable(isAlive() ? null : record);
+    }
+
+    /** Its threads' run time, context switches by reason, threads and handles; racy. */
+    public ProcessStats stats() {
+        long[] s = new long[SwitchReason.COUNT];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = switches[i].sum();
+        }
+        return new ProcessStats(Duration.ofNanos(runNanos.sum()),
+                new ContextSwitches(s[SwitchReason.SLICE_END], s[SwitchReason.PRIORITY], s[SwitchReason.WAIT],
+                        s[SwitchReason.YIELD], s[SwitchReason.EXIT]),
+                this == ROOT ? ProcessSupport.rootMembers().size() : members.size(), handles.size());
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    /** "process 3 'indexer'", for messages. */
+    String label() {
+        return "process " + pid + " '" + name + "'";
+    }
+
+    private String describe() {
+        Decision d = decision.get();
+        String state = d == null ? "running" : isAlive() ? "exiting with code " + d.code() : "exited with code " + d.code();
+        return label() + " [" + priorityClass + ", " + state + "]";
+    }
+
+    // ---- The lifecycle ----
+
+    private Goroutine startPrimary(Runnable body) {
+        threads.set(1); // the primary's slot
+        LIVE.add(this);
+        try {
+            // Started outside the caller's process, if it has one: the new thread is this one's.
+            return ProcessSupport.outsideProcess(() -> runtime.go(priorityClass.level(ThreadPriority.NORMAL), () -> {
+                primaryThread = Thread.currentThread();
+                ProcessSupport.joinCurrent(link);
+                ProcessSupport.checkCancelled(); // terminated before it ran: the body does not start
+                body.run();
+            }));
+        } catch (RuntimeException | Error e) {
+            LIVE.remove(this); // never started: nothing to end
+            throw e;
+        }
+    }
+
+    /** Records the first decision and cancels every thread; false if one was made before. */
+    private boolean decide(int code, ExitRecord.Reason reason, Throwable failure) {
+        if (!decision.compareAndSet(null, new Decision(code, reason, failure))) {
+            return false;
+        }
+        for (G g : members) {
+            ProcessSupport.cancel(g);
+        }
+        return true;
+    }
+
+    private void threadGone() {
+        if (threads.decrementAndGet() == 0) {
+            decide(0, ExitRecord.Reason.LAST_THREAD_ENDED, null);
+            // A thread of its own: the last thread may be a carrier (an adopted thread's end is
+            // seen there) or a cancelled goroutine, and a close is user code that may block.
+            Thread.ofPlatform().daemon().name("weft-process-" + pid + "-end").start(this::finish);
+        }
+    }
+
+    private void finish() {
+        List<Throwable> failures = handles.closeAll();
+        Decision d = decision.get();
+        if (d.failure() != null) {
+            for (Throwable t : failures) {
+                d.failure().addSuppressed(t);
+            }
+        }
+        record = new ExitRecord(pid, d.code(), d.reason(), d.failure(), failures);
+        LIVE.remove(this);
+        ended.countDown();
+    }
+
+    /** The scheduler's view of this process (internal, so that no public method names a G). */
+    private final class Link implements ProcessLink {
+        WeftProcess owner() {
+            return WeftProcess.this;
+        }
+
+        @Override
+        public void reserve() {
+            for (;;) {
+                if (decision.get() != null) {
+                    throw cancellation(); // only a member creates members, and it is being cancelled
+                }
+                int n = threads.get();
+                if (n >= maxThreads) {
+                    throw new RejectedExecutionException("weft: " + label() + " has reached its limit of "
+                            + maxThreads + " threads; the goroutine was not started");
+                }
+                if (threads.compareAndSet(n, n + 1)) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void release() {
+            threadGone();
+        }
+
+        @Override
+        public void joined(G g) {
+            if (g.thread() == primaryThread) {
+                primaryG = g;
+                primary = (Goroutine) ProcessSupport.goroutineOf(g);
+            }
+            members.add(g);
+            // decide() sets the decision before it reads the members: either it sees g, or this sees it.
+            if (decision.get() != null) {
+                ProcessSupport.cancel(g);
+            }
+        }
+
+        @Override
+        public void left(G g) {
+            members.remove(g);
+            if (g.thread() == Thread.currentThread() && !g.thread().isVirtual()) {
+                runNanos.add(cpuNanos()); // ONE_TO_ONE: the kernel ran it; its CPU time is the run time
+            }
+            Throwable t = g.failure();
+            if (g == primaryG && t != null && !(t instanceof ProcessExitException pe && pe.pid() == pid)) {
+                decide(1, ExitRecord.Reason.PRIMARY_FAILED, t);
+            }
+            threadGone();
+        }
+
+        @Override
+        public void switched(int reason, long ranNanos) {
+            runNanos.add(ranNanos);
+            switches[reason].increment();
+        }
+
+        @Override
+        public boolean isExit(Throwable t) {
+            // Its own unwinding, and the primary's failure, which the process keeps (failure()).
+            return (t instanceof ProcessExitException pe && pe.pid() == pid)
+                    || Thread.currentThread() == primaryThread;
+        }
+
+        @Override
+        public RuntimeException cancellation() {
+            Decision d = decision.get();
+            return new ProcessExitException(pid, name, d == null ? 0 : d.code());
+        }
+
+        @Override
+        public String describe() {
+            return WeftProcess.this.describe();
+        }
+    }
+
+    private static long cpuNanos() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long t = mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : -1;
+        return Math.max(0, t);
+    }
+
+    /** Configures a process; {@link #start} starts it. */
+    public static final class Builder {
+        private final String name;
+        private Map<String, String> env;
+        private PriorityClass priorityClass = PriorityClass.NORMAL;
+        private SecurityContext security;
+        private int maxThreads = Integer.MAX_VALUE;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /**
+         * The environment, copied (default: the creating thread's process's).
+         *
+         * @throws NullPointerException if the map, or a key or value in it, is null
+         */
+        public Builder env(Map<String, String> env) {
+            Objects.requireNonNull(env, "weft: process environment is null");
+            env.forEach((k, v) -> {
+                if (k == null || v == null) {
+                    throw new NullPointerException("weft: process environment entry " + k + "=" + v
+                            + ": keys and values must not be null");
+                }
+            });
+            this.env = Map.copyOf(env);
+            return this;
+        }
+
+        /** The priority class (default NORMAL). */
+        public Builder priorityClass(PriorityClass priorityClass) {
+            this.priorityClass = Objects.requireNonNull(priorityClass, "weft: priority class is null");
+            return this;
+        }
+
+        /** The security context (default: the creating thread's process's own). */
+        public Builder security(SecurityContext security) {
+            this.security = Objects.requireNonNull(security, "weft: security context is null");
+            return this;
+        }
+
+        /**
+         * The most threads alive at once, the primary included (default: no limit); a goroutine
+         * beyond it is refused with {@link RejectedExecutionException} and nothing is started.
+         *
+         * @throws IllegalArgumentException if {@code maxThreads} is not positive
+         */
+        public Builder maxThreads(int maxThreads) {
+            if (maxThreads < 1) {
+                throw new IllegalArgumentException("weft: maxThreads must be positive, got " + maxThreads);
+            }
+            this.maxThreads = maxThreads;
+            return this;
+        }
+
+        /**
+         * Starts the process on {@code rt} with {@code primary} as its primary thread.
+         *
+         * @throws java.util.concurrent.RejectedExecutionException if the runtime is closed
+         */
+        public WeftProcess start(Weft rt, Runnable primary) {
+            Objects.requireNonNull(rt, "weft: process runtime is null");
+            Objects.requireNonNull(primary, "weft: process primary body is null");
+            WeftProcess p = new WeftProcess(this, rt);
+            Goroutine g = p.startPrimary(primary);
+            if (p.primary == null) {
+                p.primary = g; // normally set already by the primary joining
+            }
+            return p;
+        }
+    }
+}
