@@ -12,6 +12,8 @@ module dev.weft {
     // threading-model comparison read thread CPU times through java.lang.management.
     requires java.management;
     requires jdk.management;
+    // The scheduler's JFR events (dev.weft.internal.jfr), committed where it decides.
+    requires jdk.jfr;
 
     exports dev.weft;
     exports dev.weft.chan;
@@ -20,7 +22,16 @@ module dev.weft {
     exports dev.weft.proc;
     exports dev.weft.sync;
     exports dev.weft.time;
+    exports dev.weft.trace;
+    exports dev.weft.management;
 
-    // weft-test (the automatic module dev.weft.test) builds its bubbles from scheduler internals.
-    exports dev.weft.internal.sched to dev.weft.test;
+    // weft-test (the automatic module dev.weft.test) builds its bubbles from scheduler internals;
+    // weft-trace (dev.weft.trace.chrome) writes the recordings and names the switch and wait reasons.
+    exports dev.weft.internal.sched to dev.weft.test, dev.weft.trace.chrome;
+    exports dev.weft.internal.trace to dev.weft.trace.chrome;
+    // JFR reads the event classes it records.
+    exports dev.weft.internal.jfr to jdk.jfr;
+
+    // The trace writer, from weft-trace when it is on the path (Weft.startTrace, -Dweft.trace).
+    uses dev.weft.internal.trace.TraceWriter;
 }

@@ -6,8 +6,12 @@ import dev.weft.internal.sched.Model;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.SchedConfig;
 import dev.weft.internal.sched.SchedStats;
+import dev.weft.internal.trace.Recordings;
+import dev.weft.internal.trace.TraceSession;
 import dev.weft.internal.util.Clock;
 import dev.weft.proc.WeftProcess;
+import dev.weft.trace.TraceRecording;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -50,12 +54,15 @@ public final class Weft implements AutoCloseable {
     final Sched sched;
     private final ThreadingModel model;
     private final SchedulingPolicy policy;
+    /** This runtime's JMX bean (dev.weft:type=Runtime,name=...), registered now or in the background. */
+    private final RuntimeBean bean;
 
     /** The default runtime: the scheduler internals create it (timers and Go.go need it there). */
     private Weft(Sched sched, ThreadingModel model) {
         this.sched = sched;
         this.model = model;
         this.policy = SchedulingPolicy.FIFO;
+        this.bean = RuntimeBean.register(this);
     }
 
     private Weft(Builder b, String name) {
@@ -66,6 +73,10 @@ public final class Weft implements AutoCloseable {
                 (g, t) -> handler.uncaught(new Goroutine(g), t), Clock.SYSTEM, Go.saturatedNanos(b.timeslice),
                 b.detectDeadlocks, policy == SchedulingPolicy.PRIORITY, Model.valueOf(model.name()),
                 b.starvationBoost ? Go.saturatedNanos(b.starvationBound) : 0));
+        if (b.nameGoroutines != null) {
+            sched.nameGoroutines(b.nameGoroutines);
+        }
+        this.bean = RuntimeBean.register(this);
     }
 
     public static Builder builder() {
@@ -178,6 +189,22 @@ public final class Weft implements AutoCloseable {
     }
 
     /**
+     * Starts recording an execution trace of this runtime: every goroutine's creation, runs,
+     * waits and wake-ups, preemptions, steals, hand-offs, carriers parking and waking, timers,
+     * with nanosecond timestamps. {@link TraceRecording#stop} or {@code close} writes
+     * {@code file} as Chrome trace-event JSON (Perfetto, {@code chrome://tracing},
+     * {@code weft trace FILE}). For a whole program, {@code -Dweft.trace=FILE} traces every
+     * runtime of the JVM and writes the file at exit.
+     *
+     * @throws IllegalStateException if the trace writer (artifact {@code dev.weft:weft-trace}) is
+     *                               not on the class path, or this runtime is already traced
+     */
+    public TraceRecording startTrace(Path file) {
+        Objects.requireNonNull(file, "weft: startTrace needs a file");
+        return Recordings.wrap(sched.startTrace(file, TraceSession.configuredCapacity()), TraceRecording.class);
+    }
+
+    /**
      * A goroutine dump in Go's format: for every live goroutine its id, state or wait reason,
      * how long it has been seen waiting, its stack, and which goroutine created it. When some
      * belong to processes ({@code dev.weft.proc}), they are grouped under a header line per
@@ -279,6 +306,7 @@ public final class Weft implements AutoCloseable {
     public void close() {
         checkClosable();
         sched.close();
+        bean.unregister();
     }
 
     /**
@@ -299,7 +327,11 @@ public final class Weft implements AutoCloseable {
             throw new IllegalArgumentException("weft: negative close timeout: " + timeout);
         }
         checkClosable();
-        return sched.close(Go.saturatedNanos(timeout));
+        boolean ended = sched.close(Go.saturatedNanos(timeout));
+        if (sched.isTerminated()) {
+            bean.unregister();
+        }
+        return ended;
     }
 
     private void checkClosable() {
@@ -327,6 +359,8 @@ public final class Weft implements AutoCloseable {
         private SchedulingPolicy policy;
         private boolean starvationBoost = true;
         private Duration starvationBound;
+        /** Null: the default ({@code -Dweft.nameGoroutines}, else off). */
+        private Boolean nameGoroutines;
 
         private Builder() {
             SchedConfig d = SchedConfig.defaults(null, null);
@@ -423,6 +457,18 @@ public final class Weft implements AutoCloseable {
          */
         public Builder detectDeadlocks(boolean detect) {
             this.detectDeadlocks = detect;
+            return this;
+        }
+
+        /**
+         * Whether each goroutine's virtual thread is named {@code <runtime name>/g<id>} (e.g.
+         * {@code weft-1/g42}), so that a {@code jcmd <pid> Thread.dump_to_file} dump or a profiler
+         * shows which goroutine a thread is. Default: off (a name costs a string per spawn), or
+         * {@code -Dweft.nameGoroutines=true}. {@link Weft#dump()} prints each goroutine's Java
+         * thread id either way.
+         */
+        public Builder nameGoroutines(boolean name) {
+            this.nameGoroutines = name;
             return this;
         }
 

@@ -3,6 +3,8 @@ package dev.weft.cli;
 import dev.weft.SchedulerStats;
 import dev.weft.SchedulingPolicy;
 import dev.weft.Weft;
+import dev.weft.cli.trace.TracePage;
+import dev.weft.trace.TraceRecording;
 import dev.weft.workloads.Engine;
 import dev.weft.workloads.JdkEngine;
 import dev.weft.workloads.Latency;
@@ -12,6 +14,7 @@ import dev.weft.workloads.WeftEngine;
 import dev.weft.workloads.Workloads;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +81,11 @@ final class DemoCommand implements Callable<Integer> {
             + "thread (default: ${DEFAULT-VALUE}).")
     int kernelThreads = 10_000;
 
+    @Option(names = "--trace", arity = "0..1", paramLabel = "FILE", fallbackValue = "weft-demo.trace.json",
+            description = "Record an execution trace of the fork-join fib workload into FILE (default: "
+                    + "${FALLBACK-VALUE}), write its timeline page beside it and print where both are.")
+    String trace;
+
     @Option(names = "--os-millis", description = "How long the two processes of the operating-system scene share "
             + "the processors (default: ${DEFAULT-VALUE}).")
     long osMillis = 1_000;
@@ -100,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
         try (WeftEngine e = new WeftEngine(Weft.builder().procs(procs).name("demo"))) {
             rows.add(measure(e, "spawn " + sizes.spawn(), () -> Workloads.spawn(e, sizes.spawn())));
             rows.add(measure(e, "park ping-pong " + sizes.rounds(), () -> Workloads.parkPingPong(e, sizes.rounds())));
-            rows.add(measure(e, "fork-join fib(" + sizes.fib() + ")", () -> Workloads.fib(e, sizes.fib())));
+            rows.add(traced(e, () -> measure(e, "fork-join fib(" + sizes.fib() + ")", () -> Workloads.fib(e, sizes.fib()))));
             rows.add(measure(e, "skynet " + sizes.skynetLeaves(), () -> Workloads.skynet(e, sizes.skynetLeaves())));
             rows.add(measure(e, "sleepers " + sizes.sleepers() + "x" + Workloads.SLEEP.toMillis() + "ms",
                     () -> Workloads.sleepers(e, sizes.sleepers())));
@@ -124,6 +132,26 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
         models(sizes);
         return 0;
+    }
+
+    /** With --trace: {@code row} recorded into the trace file, whose page is written and named. */
+    private Row traced(WeftEngine e, Supplier<Row> row) {
+        if (trace == null) {
+            return row.get();
+        }
+        Path file = Path.of(trace);
+        Row r;
+        try (TraceRecording rec = e.runtime().startTrace(file)) {
+            r = row.get();
+        }
+        try {
+            Path page = TracePage.write(file);
+            System.out.printf("trace of %s: %s%ntimeline page: %s%n%n", r.name(), file.toAbsolutePath(),
+                    page.toAbsolutePath());
+        } catch (IOException ex) {
+            System.err.println("weft demo: could not write the trace page for " + file + ": " + ex);
+        }
+        return r;
     }
 
     /** One line of the first table: a catalogue workload's outcome and the scheduler's counters over it. */

@@ -1,13 +1,14 @@
 package dev.weft.cli;
 
 import dev.weft.cli.bench.BenchCommand;
+import dev.weft.cli.trace.TraceCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code weft} command line. */
 @Command(name = "weft", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A Go-style G-M-P scheduler for JDK 25 virtual threads.",
-        subcommands = {DemoCommand.class, BenchCommand.class, ScaleCommand.class})
+        subcommands = {DemoCommand.class, BenchCommand.class, ScaleCommand.class, TraceCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -160,6 +160,11 @@ final class Diagnostics {
      * (its Weft.run throws), and a close() waiting for these goroutines gives up on them.
      */
     void declareDeadlock(String dump) {
+        Jfr.deadlock(sched, dump);
+        dev.weft.internal.trace.RuntimeTrace t = sched.trace;
+        if (t != null) {
+            Tracing.fromCaller(sched, t, dev.weft.internal.trace.TraceEvent.DEADLOCK, 0, sched.goroutines.live(), 0);
+        }
         for (G g : sched.goroutines.all.snapshot()) {
             Thread waiter = g.mainWaiter;
             // A main that waits for a nested run learns of the deadlock from that run's exception.
@@ -295,7 +300,8 @@ final class Diagnostics {
                     sb.append(", ").append(ms).append(ms == 1 ? " millisecond" : " milliseconds");
                 }
             }
-            sb.append("]:\n");
+            // The Java thread id matches the goroutine to a jcmd Thread.dump_to_file or a JFR event.
+            sb.append("] (java thread ").append(g.thread.threadId()).append("):\n");
             for (StackTraceElement f : g.thread.getStackTrace()) {
                 if (f.getClassName().equals(G.class.getName()) && f.getMethodName().equals("run")) {
                     break; // below this: the JDK's virtual-thread entry frames

@@ -152,9 +152,11 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
             this.thread = new KernelThread(this, sched.name() + "-g" + id);
             this.runContinuation = null;
         } else {
-            // Unnamed, as the JDK's own virtual threads are: a name per goroutine would cost a
-            // string per spawn.
-            this.thread = VirtualThreads.newThread(this, "", this);
+            // Named "<runtime>/g<id>" (so that a jcmd thread dump shows which goroutine a virtual
+            // thread is) when the runtime names goroutines; otherwise unnamed, as the JDK's own
+            // virtual threads are: a name costs a string per spawn (measured in
+            // docs/notes/issue-15.md).
+            this.thread = VirtualThreads.newThread(this, sched.nameGoroutines ? sched.name() + "/g" + id : "", this);
             this.runContinuation = VirtualThreads.runContinuation(thread);
         }
         this.status = GStatus.IDLE;

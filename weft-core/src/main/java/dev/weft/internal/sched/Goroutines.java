@@ -138,6 +138,10 @@ final class Goroutines {
         }
         created.incrementAndGet();
         all.add(g);
+        dev.weft.internal.trace.RuntimeTrace t = sched.trace;
+        if (t != null) {
+            Tracing.fromCaller(sched, t, dev.weft.internal.trace.TraceEvent.GO_CREATE, 0, g.id, g.parentId);
+        }
         if (mainWaiter != null) {
             g.mainWaiter = mainWaiter;
             mainsRunning.incrementAndGet();

@@ -97,6 +97,16 @@ final class Idle {
         return needspinning.get();
     }
 
+    /** Every M made so far (a copy, under the lock): schedtrace's detail lines. */
+    List<M> allmSnapshot() {
+        sched.lock.lock();
+        try {
+            return List.copyOf(allm);
+        } finally {
+            sched.lock.unlock();
+        }
+    }
+
     // ---------------------------------------------------------------------------------------
     // Spinning
 
@@ -351,10 +361,18 @@ final class Idle {
         } finally {
             sched.lock.unlock();
         }
+        dev.weft.internal.trace.RuntimeTrace t = sched.trace;
+        if (t != null) {
+            Tracing.onM(t, m, dev.weft.internal.trace.TraceEvent.M_PARK, 0, m.mid, 0);
+        }
         m.parkUntilWoken();
         P p = m.nextp;
         if (p == null) {
             return false;
+        }
+        t = sched.trace;
+        if (t != null) {
+            Tracing.onM(t, m, dev.weft.internal.trace.TraceEvent.M_UNPARK, 0, m.mid, p.id);
         }
         m.nextp = null;
         Sched.acquirep(m, p);

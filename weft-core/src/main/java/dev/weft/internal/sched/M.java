@@ -59,6 +59,9 @@ final class M extends ForkJoinWorkerThread {
     M link;
     volatile boolean parked;
 
+    /** This M's buffer of the current (or last) execution trace; owner only (see {@code Tracing}). */
+    dev.weft.internal.trace.TraceBuffer traceBuf;
+
     /** Throwables the scheduling loop caught and survived; owner-written, read racily. */
     volatile long failures;
 

@@ -1,5 +1,6 @@
 package dev.weft.internal.sched;
 
+import dev.weft.internal.vm.VirtualThreads;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -86,6 +87,11 @@ public final class Parking {
         if (g.kernelThread) {
             // ONE_TO_ONE: no M records the wait, so the thread shows it itself (dumps, deadlocks).
             g.casStatus(GStatus.RUNNING, GStatus.WAITING);
+            dev.weft.internal.trace.RuntimeTrace t = g.sched.trace;
+            if (t != null) { // no M records the switch: the thread does (shared buffer)
+                Tracing.shared(t, -1, dev.weft.internal.trace.TraceEvent.GO_STOP, SwitchReason.WAIT, g.id,
+                        Tracing.waitWord(g, SwitchReason.WAIT));
+            }
         }
         try {
             LockSupport.park(blocker);
@@ -153,8 +159,13 @@ public final class Parking {
         if (waiter instanceof G.KernelThread k) {
             // Runnable before the unpark, so deadlock detection never sees a woken thread as
             // waiting while the kernel has yet to run it; the counter tells it something happened.
-            k.g.casStatus(GStatus.WAITING, GStatus.RUNNING);
+            boolean woke = k.g.casStatus(GStatus.WAITING, GStatus.RUNNING);
             k.g.sched.diagnostics.kernelWakes.increment();
+            dev.weft.internal.trace.RuntimeTrace t = k.g.sched.trace;
+            if (t != null && woke) {
+                Tracing.fromCaller(k.g.sched, t, dev.weft.internal.trace.TraceEvent.GO_UNBLOCK, 0, k.g.id,
+                        Tracing.currentGoid(VirtualThreads.currentCarrierThread()));
+            }
         }
         LockSupport.unpark(waiter);
     }

@@ -1,5 +1,7 @@
 package dev.weft.internal.sched;
 
+import dev.weft.internal.trace.RuntimeTrace;
+import dev.weft.internal.trace.TraceEvent;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -64,6 +66,7 @@ final class Preemption {
         if (running != null && !running.preempt) { // a pending PRIORITY request keeps its reason
             running.preemptReason = SwitchReason.SLICE_END;
             running.preempt = true;
+            recordRequest(p, running, SwitchReason.SLICE_END);
         }
         sliceEnds.incrementAndGet();
     }
@@ -74,8 +77,18 @@ final class Preemption {
         if (!running.preempt) { // a pending PRIORITY request keeps its reason
             running.preemptReason = SwitchReason.SLICE_END;
             running.preempt = true;
+            recordRequest(p, running, SwitchReason.SLICE_END);
         }
         preemptRequests.incrementAndGet();
+    }
+
+    /** A preemption request for the trace (sysmon's, or the policy's from a carrier) and JFR. */
+    void recordRequest(P p, G g, int reason) {
+        Jfr.preempt(sched, g, p, reason);
+        RuntimeTrace t = sched.trace;
+        if (t != null) {
+            Tracing.fromCaller(sched, t, TraceEvent.PREEMPT, reason, g.id, p == null ? -1 : p.id);
+        }
     }
 
     /**
@@ -116,6 +129,11 @@ final class Preemption {
             g.preempt = true; // at its next safe point it leaves the carrier
         }
         (blocked ? blockedRetakes : hogRetakes).incrementAndGet();
+        Jfr.retake(sched, p, g, blocked);
+        RuntimeTrace t = sched.trace;
+        if (t != null) {
+            Tracing.shared(t, p.id, TraceEvent.RETAKE, blocked ? 1 : 0, p.id, g == null ? 0 : g.id);
+        }
         sched.idle.handoffp(fresh);
         return true;
     }

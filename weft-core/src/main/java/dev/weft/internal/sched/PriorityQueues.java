@@ -91,6 +91,7 @@ final class PriorityQueues implements RunQueuePolicy {
         if (best > g.level) {
             g.preemptReason = SwitchReason.PRIORITY;
             g.preempt = true;
+            sched.preemption.recordRequest(null, g, SwitchReason.PRIORITY);
         } else if (best >= 0) {
             preemptLowerThan(best);
         }
@@ -191,6 +192,11 @@ final class PriorityQueues implements RunQueuePolicy {
         moved += global.boostStarved(before, BOOST_LEVEL, global);
         if (moved > 0) {
             sched.preemption.starvationBoosts.addAndGet(moved);
+            Jfr.boost(sched, moved, BOOST_LEVEL);
+            dev.weft.internal.trace.RuntimeTrace t = sched.trace;
+            if (t != null) {
+                Tracing.fromCaller(sched, t, dev.weft.internal.trace.TraceEvent.BOOST, 0, moved, BOOST_LEVEL);
+            }
             VarHandle.fullFence(); // publish, then flag
             if (sched.idle.idleProcs() == 0) {
                 preemptLowerThan(BOOST_LEVEL);
@@ -238,5 +244,6 @@ final class PriorityQueues implements RunQueuePolicy {
         victim.preemptReason = SwitchReason.PRIORITY;
         victim.preempt = true;
         sched.preemption.priorityPreemptRequests.incrementAndGet();
+        sched.preemption.recordRequest(null, victim, SwitchReason.PRIORITY);
     }
 }

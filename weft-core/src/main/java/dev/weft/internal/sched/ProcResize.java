@@ -56,6 +56,11 @@ final class ProcResize {
                 ps = grown;
             }
             sched.publishProcs(n);
+            Jfr.procsChange(sched, old, n);
+            dev.weft.internal.trace.RuntimeTrace t = sched.trace;
+            if (t != null) {
+                Tracing.fromCaller(sched, t, dev.weft.internal.trace.TraceEvent.PROCS_CHANGE, 0, old, n);
+            }
             if (n > old) {
                 for (int i = old; i < n; i++) {
                     P p = ps[i];

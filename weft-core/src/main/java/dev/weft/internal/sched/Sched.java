@@ -1,9 +1,15 @@
 package dev.weft.internal.sched;
 
 import dev.weft.internal.timer.TimerEntry;
+import dev.weft.internal.trace.RuntimeTrace;
+import dev.weft.internal.trace.TraceEvent;
+import dev.weft.internal.trace.TraceSession;
 import dev.weft.internal.util.Clock;
 import dev.weft.internal.util.SpinLock;
 import dev.weft.internal.vm.VirtualThreads;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,6 +77,12 @@ public final class Sched {
     final long starvationBoostNanos;
     private final boolean priorityPolicy;
 
+    /**
+     * Whether goroutines' virtual threads are named {@code <runtime>/g<id>}: set once by the
+     * builder before the runtime is handed out ({@link #nameGoroutines(boolean)}).
+     */
+    volatile boolean nameGoroutines = Boolean.getBoolean("weft.nameGoroutines");
+
     /** Go's sched.lock: idle lists, allp/procs changes, M creation, shutdown. */
     final SpinLock lock = new SpinLock();
 
@@ -82,6 +94,8 @@ public final class Sched {
     final Goroutines goroutines;
     final ProcResize resize;
     final Diagnostics diagnostics;
+    /** -Dweft.schedtrace's periodic line, printed by sysmon. */
+    final SchedTrace schedTrace;
     final Sysmon sysmon;
 
     /** All Ps ever created; only the first {@link #procs} are in use. Replaced under lock. */
@@ -95,6 +109,20 @@ public final class Sched {
     /** Won by the one close() that stops the carriers; the others wait for {@link #terminated}. */
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
+
+    /**
+     * The execution trace being recorded, or null: the one check of every tracing hook (see
+     * {@link Tracing}). Set and cleared by CAS ({@link #TRACE}).
+     */
+    volatile RuntimeTrace trace;
+    static final VarHandle TRACE;
+    static {
+        try {
+            TRACE = MethodHandles.lookup().findVarHandle(Sched.class, "trace", RuntimeTrace.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** The synctest bubble this runtime is (its fake clock and seeded schedule), or null. */
     final Bubble bubble;
@@ -141,6 +169,7 @@ public final class Sched {
         this.goroutines = new Goroutines(this, c.uncaughtHandler());
         this.resize = new ProcResize(this);
         this.diagnostics = new Diagnostics(this);
+        this.schedTrace = new SchedTrace(this);
         P[] ps = new P[procs];
         for (int i = 0; i < procs; i++) {
             ps[i] = newP(i);
@@ -156,6 +185,7 @@ public final class Sched {
         } finally {
             lock.unlock();
         }
+        Tracing.attachGlobal(this);
         this.sysmon = new Sysmon(this);
         LIVE.add(this);
         if (bubble == null) {
@@ -239,6 +269,22 @@ public final class Sched {
 
     public SchedStats stats() {
         return diagnostics.stats();
+    }
+
+    /**
+     * Starts recording an execution trace of this runtime into {@code file}, with
+     * {@code capacity} events per carrier buffer; {@link TraceSession#stop} writes it.
+     *
+     * @throws IllegalStateException if no trace writer is on the class path, or a recording
+     *                               already covers this runtime
+     */
+    public TraceSession startTrace(Path file, int capacity) {
+        return Tracing.start(this, file, capacity);
+    }
+
+    /** Names goroutines' virtual threads {@code <runtime>/g<id>} from now on, or stops naming them. */
+    public void nameGoroutines(boolean on) {
+        nameGoroutines = on;
     }
 
     /** The goroutine dump, in Go's format. */
@@ -396,6 +442,11 @@ public final class Sched {
         return stopped;
     }
 
+    /** Whether a close has stopped the carriers and sysmon (the runtime is gone for good). */
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
     /** Under lock: the runtime stops; idle Ms exit instead of waiting for work. */
     void markStopped() {
         lock.assertHeld();
@@ -410,10 +461,18 @@ public final class Sched {
         m.p = p;
         p.m = m;
         p.status = P.RUNNING;
+        RuntimeTrace t = m.sched.trace;
+        if (t != null) {
+            Tracing.onM(t, m, TraceEvent.P_START, 0, p.id, 0);
+        }
     }
 
     static void releasep(M m) {
         P p = m.p;
+        RuntimeTrace t = m.sched.trace;
+        if (t != null) {
+            Tracing.onM(t, m, TraceEvent.P_STOP, 0, p.id, 0);
+        }
         p.m = null;
         m.p = null;
     }
@@ -462,6 +521,10 @@ public final class Sched {
                 if (!g.casStatus(s, GStatus.RUNNABLE)) {
                     continue;
                 }
+                RuntimeTrace t = trace;
+                if (t != null && s == GStatus.WAITING) {
+                    Tracing.fromCaller(this, t, TraceEvent.GO_UNBLOCK, 0, g.id, Tracing.currentGoid(carrier));
+                }
                 P mine = null;
                 if (carrier instanceof M m && m.sched == this && m.p != null && !m.inSyscall
                         && m.p.status != P.RETAKEN) {
@@ -486,6 +549,10 @@ public final class Sched {
                 g.readiedOnCarrier = carrier == caller && carrier instanceof M m && m.curg == g
                         && VirtualThreads.isYielded(g.thread);
                 if (g.casStatus(GStatus.RUNNING, GStatus.RUNNABLE_MOUNTED)) {
+                    RuntimeTrace t = trace;
+                    if (t != null && !g.readiedOnCarrier) { // a wait ended while it unmounted
+                        Tracing.fromCaller(this, t, TraceEvent.GO_UNBLOCK, 0, g.id, Tracing.currentGoid(carrier));
+                    }
                     return;
                 }
                 continue;
@@ -519,6 +586,10 @@ public final class Sched {
     void mstart(M m) {
         P p = m.nextp;
         m.nextp = null;
+        RuntimeTrace tr = trace;
+        if (tr != null) {
+            Tracing.onM(tr, m, TraceEvent.M_START, 0, m.mid, 0);
+        }
         acquirep(m, p);
         for (;;) {
             try {
@@ -562,6 +633,14 @@ public final class Sched {
         queues.mounting(g);
         ProcessLink proc = g.process; // a process member's run time is accounted to its process
         long mountedAt = proc == null ? 0 : System.nanoTime();
+        RuntimeTrace tr = trace;
+        if (tr != null) {
+            if (m.inheritTime) {
+                Tracing.startAfterStop(tr, m, g);
+            } else {
+                Tracing.onM(tr, m, TraceEvent.GO_START, 0, g.id, 0);
+            }
+        }
         try {
             g.runContinuation.run();
         } catch (Throwable t) {
@@ -586,7 +665,7 @@ public final class Sched {
                 if (!g.thread.isAlive()) {
                     // Terminated. Only the M that ran it last marks it: nothing can ready it now.
                     if (g.casStatus(GStatus.RUNNING, GStatus.DEAD)) {
-                        countSwitch(m, SwitchReason.EXIT);
+                        countSwitch(m, g, SwitchReason.EXIT);
                         if (g.adopted) {
                             goroutines.adoptedExited(g);
                         }
@@ -595,7 +674,7 @@ public final class Sched {
                     continue;
                 }
                 if (g.casStatus(GStatus.RUNNING, GStatus.WAITING)) {
-                    countSwitch(m, SwitchReason.WAIT);
+                    countSwitch(m, g, SwitchReason.WAIT);
                     return;
                 }
                 continue;
@@ -603,10 +682,10 @@ public final class Sched {
             if (s == GStatus.RUNNABLE_MOUNTED) {
                 boolean yielded = g.readiedOnCarrier;
                 if (yielded) {
-                    countSwitch(m, g.yieldReason);
+                    countSwitch(m, g, g.yieldReason);
                     g.yieldReason = SwitchReason.YIELD;
                 } else {
-                    countSwitch(m, SwitchReason.WAIT);
+                    countSwitch(m, g, SwitchReason.WAIT);
                 }
                 g.setStatusRelease(GStatus.RUNNABLE);
                 queues.requeue(g, m.p, yielded);
@@ -617,7 +696,11 @@ public final class Sched {
     }
 
     /** Counts a switch on the M's P, or among the others if the M lost its P meanwhile. */
-    private void countSwitch(M m, int reason) {
+    private void countSwitch(M m, G g, int reason) {
+        RuntimeTrace t = trace;
+        if (t != null) {
+            Tracing.goStop(t, m, g, reason);
+        }
         m.lastSwitchReason = reason;
         P p = m.p;
         if (p != null) {
@@ -757,6 +840,11 @@ public final class Sched {
         G g = queues.steal(pp, p2, stealRunnext, backoff);
         if (g != null) {
             pp.steals++;
+            Jfr.steal(this, pp, p2);
+            RuntimeTrace t = trace;
+            if (t != null) {
+                Tracing.onM(t, pp.m, TraceEvent.STEAL, 0, p2.id, 1 + pp.runqSize());
+            }
         }
         return g;
     }

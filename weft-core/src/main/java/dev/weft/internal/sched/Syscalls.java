@@ -1,6 +1,8 @@
 package dev.weft.internal.sched;
 
 import dev.weft.internal.vm.VirtualThreads;
+import dev.weft.internal.trace.RuntimeTrace;
+import dev.weft.internal.trace.TraceEvent;
 import java.util.concurrent.Callable;
 
 /**
@@ -36,6 +38,10 @@ final class Syscalls {
         }
         g.inSyscall = true;
         m.inSyscall = true;
+        RuntimeTrace t = g.sched.trace;
+        if (t != null) {
+            Tracing.onM(t, m, TraceEvent.SYSCALL_ENTER, 0, g.id, 0);
+        }
         try {
             return call.call();
         } finally {
@@ -52,10 +58,18 @@ final class Syscalls {
         m.inSyscall = false;
         P p = m.p;
         if (p.casStatus(P.SYSCALL, P.RUNNING)) {
+            RuntimeTrace t = g.sched.trace;
+            if (t != null) {
+                Tracing.onM(t, m, TraceEvent.SYSCALL_EXIT, 0, g.id, 0);
+            }
             return; // fast path: nobody took the P
         }
         Sched sched = g.sched;
         m.p = null;
+        RuntimeTrace t = sched.trace;
+        if (t != null) {
+            Tracing.onM(t, m, TraceEvent.SYSCALL_EXIT, 1, g.id, 0);
+        }
         P idle;
         sched.lock.lock();
         try {
@@ -89,6 +103,11 @@ final class Syscalls {
         }
         p.m = null;
         sched.preemption.syscallHandoffs.incrementAndGet();
+        Jfr.handoff(sched, p);
+        RuntimeTrace t = sched.trace;
+        if (t != null) {
+            Tracing.shared(t, p.id, TraceEvent.P_HANDOFF, 0, p.id, 0);
+        }
         sched.idle.handoffp(p);
         return true;
     }

@@ -104,6 +104,8 @@ final class Sysmon extends Thread {
     }
 
     private long delay = MIN_DELAY;
+    /** When dev.weft.SchedulerStats is next due (see Jfr.statsTick). */
+    private long jfrStatsDue = System.nanoTime();
     private int quietRounds;
     /** Consecutive idle rounds that saw queued work nobody runs; see sleepUntilWorkLoop. */
     private int strandedRounds;
@@ -129,8 +131,10 @@ final class Sysmon extends Thread {
                 delay = Math.max(1_000, Math.min(delay, next - sched.clock.nanoTime()));
             }
             plannedWake = sched.clock.nanoTime() + delay;
-            LockSupport.parkNanos(this, delay);
+            LockSupport.parkNanos(this, sched.schedTrace.cap(delay));
             plannedWake = Long.MAX_VALUE;
+            sched.schedTrace.tick();
+            jfrStatsDue = Jfr.statsTick(sched, jfrStatsDue);
             if (sched.allProcsIdle()) {
                 sleepUntilWork();
                 quietRounds = 0;
@@ -189,6 +193,8 @@ final class Sysmon extends Thread {
 
     private void sleepUntilWorkLoop() {
         while (!shutdown && sched.allProcsIdle()) {
+            sched.schedTrace.tick();
+            jfrStatsDue = Jfr.statsTick(sched, jfrStatsDue);
             Parking.wakeDeferred();
             long t = sched.clock.nanoTime();
             if (t - lastIdleScan >= idleScanPeriod) {
@@ -224,12 +230,12 @@ final class Sysmon extends Thread {
                     // ONE_TO_ONE: goroutines park without ever taking a P, so nothing would wake
                     // sysmon to look for a deadlock again. Asleep beside an awake runtime: that
                     // one may fall asleep too without waking us. Either way: look periodically.
-                    LockSupport.parkNanos(this, MAX_DELAY);
+                    LockSupport.parkNanos(this, sched.schedTrace.cap(MAX_DELAY));
                 } else {
                     // Woken by the first P to leave the idle list; the bound is insurance, so
                     // that a wake-up lost to an error (a deferred one, an M never woken) is
                     // noticed within a tenth of a second, at ten cheap wake-ups a second.
-                    LockSupport.parkNanos(this, IDLE_CHECK_NANOS);
+                    LockSupport.parkNanos(this, sched.schedTrace.cap(IDLE_CHECK_NANOS));
                 }
                 continue;
             }
@@ -240,7 +246,7 @@ final class Sysmon extends Thread {
                 LockSupport.parkNanos(this, MIN_DELAY);
                 continue;
             }
-            LockSupport.parkNanos(this, wait);
+            LockSupport.parkNanos(this, sched.schedTrace.cap(wait));
         }
     }
 

@@ -43,7 +43,11 @@ final class Timers {
         long now = sched.clock.nanoTime();
         if (h.nextWhen() <= now) {
             try {
-                h.runDue(now);
+                int fired = h.runDue(now);
+                dev.weft.internal.trace.RuntimeTrace t = sched.trace;
+                if (t != null && fired > 0) {
+                    Tracing.fromCaller(sched, t, dev.weft.internal.trace.TraceEvent.TIMER_FIRE, 0, fired, 0);
+                }
             } catch (Throwable e) {
                 Diagnostics.warn("a timer callback of runtime '" + sched.name() + "' threw", e);
             }

@@ -33,6 +33,10 @@
  *       hand-offs, timers when idle, deadlock detection and lost-wake-up recovery</td><td>sysmon</td></tr>
  *   <tr><td>{@link dev.weft.internal.sched.Diagnostics}</td><td>deadlock detection, dumps, counters,
  *       the runtime's warnings, recovery of lost wake-ups</td><td>checkdead, traceback.go</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.Tracing}, {@link dev.weft.internal.sched.SchedTrace},
+ *       {@link dev.weft.internal.sched.Jfr}</td><td>the execution trace's hooks (recording in
+ *       {@code internal.trace}), -Dweft.schedtrace's lines from sysmon, JFR events</td><td>trace.go,
+ *       schedtrace</td></tr>
  *   <tr><td>{@link dev.weft.internal.sched.Bubble}, {@link dev.weft.internal.sched.SeededQueues}</td><td>synctest
  *       bubbles: a one-P runtime with a fake clock that jumps when every goroutine is durably
  *       blocked, and a seeded (PCT-style) schedule that replays step for step</td><td>synctest.go,

@@ -1,0 +1,180 @@
+package dev.weft.internal.sched;
+
+import dev.weft.internal.trace.RuntimeTrace;
+import dev.weft.internal.trace.TraceBuffer;
+import dev.weft.internal.trace.TraceEvent;
+import dev.weft.internal.trace.TraceSession;
+import dev.weft.internal.trace.TraceWriter;
+import dev.weft.internal.trace.TraceWriters;
+import dev.weft.internal.vm.VirtualThreads;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The scheduler's side of execution tracing (the recording itself is in
+ * {@code dev.weft.internal.trace}). Every hook in the rooms is one volatile read of
+ * {@link Sched#trace} and a branch that is not taken while nothing records; the methods here run
+ * only when a recording is on.
+ *
+ * <p><b>Which buffer.</b> A carrier (M) of the runtime writes its own buffer: its scheduling loop
+ * and the goroutine mounted on it never run at the same time, so the buffer has one writer and
+ * needs no lock. Buffers are per M rather than per P, as in Go since 1.21: a P changes carriers
+ * (a hand-off while its M blocks in {@code Go.blocking}), and a retaken P and its replacement
+ * share an id while two Ms run them, so a per-P buffer would have two writers. Each event carries
+ * the P its M held, which is what the file's P tracks are built from. Any other thread (sysmon,
+ * platform threads, ONE_TO_ONE goroutines, the JDK's unparkers, another runtime's carriers)
+ * writes the runtime's shared buffer under its lock.
+ *
+ * <p><b>{@code -Dweft.trace=FILE}.</b> One recording for the whole JVM: every runtime built while
+ * it runs is attached at construction, and a shutdown hook stops it and writes the file.
+ */
+final class Tracing {
+    private Tracing() {}
+
+    private static final System.Logger LOG = System.getLogger("dev.weft");
+
+    /** The JVM-wide recording of -Dweft.trace, or null. Guarded by the class. */
+    private static TraceSession global;
+    private static boolean globalTried;
+
+    /** Starts a recording of {@code sched} alone into {@code file}. */
+    static TraceSession start(Sched sched, Path file, int capacity) {
+        TraceWriter writer = TraceWriters.load(); // fails at once, naming the artifact, if absent
+        TraceSession s = new TraceSession(file, writer, capacity);
+        attach(s, sched);
+        return s;
+    }
+
+    private static void attach(TraceSession s, Sched sched) {
+        s.attach(sched.name(), sched.procs(), rt -> {
+            synchronized (Tracing.class) { // one startTrace at a time
+                if (sched.trace != null) {
+                    throw new IllegalStateException("weft: runtime '" + sched.name() + "' is already being traced"
+                            + " (by another startTrace, or by -Dweft.trace for the whole JVM)");
+                }
+                // The carriers that exist get their buffers now, so that none allocates one (and
+                // zeroes megabytes) in the middle of its work. The volatile write of trace below
+                // publishes them; a carrier still finishing an event of a previous recording may
+                // replace its new buffer with one of its own, which costs memory only.
+                for (M m : sched.idle.allmSnapshot()) {
+                    m.traceBuf = rt.newCarrierBuffer(m.mid);
+                }
+                if (!Sched.TRACE.compareAndSet(sched, null, rt)) {
+                    throw new IllegalStateException("weft: runtime '" + sched.name() + "' is already being traced");
+                }
+            }
+        }, rt -> Sched.TRACE.compareAndSet(sched, rt, null));
+    }
+
+    /** From each Sched constructor: attach to the -Dweft.trace recording if there is one. */
+    static void attachGlobal(Sched sched) {
+        String file = System.getProperty("weft.trace");
+        if (file == null || file.isBlank()) {
+            return;
+        }
+        TraceSession s;
+        synchronized (Tracing.class) {
+            if (!globalTried) {
+                globalTried = true;
+                try {
+                    global = new TraceSession(Path.of(file.trim()), TraceWriters.load(),
+                            TraceSession.configuredCapacity());
+                    TraceSession g = global;
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGlobal(g), "weft-trace-writer"));
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "weft: -Dweft.trace=" + file + " is ignored: " + e.getMessage());
+                }
+            }
+            s = global;
+        }
+        if (s != null) {
+            attach(s, sched);
+        }
+    }
+
+    private static void stopGlobal(TraceSession s) {
+        try {
+            s.stop();
+            System.err.println("weft: trace written to " + s.file().toAbsolutePath()
+                    + (s.dropped() > 0 ? " (" + s.dropped() + " events dropped: raise -Dweft.trace.buffer)" : ""));
+        } catch (IOException | RuntimeException | LinkageError e) { // LinkageError: the writer's own dependencies missing
+            LOG.log(System.Logger.Level.ERROR, "weft: could not write the trace to " + s.file(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Writing events
+
+    /** M {@code m}'s buffer for recording {@code t}, made on its first event. Owner thread only. */
+    static TraceBuffer buffer(RuntimeTrace t, M m) {
+        TraceBuffer b = m.traceBuf;
+        if (b == null || b.owner() != t) {
+            b = t.newCarrierBuffer(m.mid);
+            m.traceBuf = b;
+        }
+        return b;
+    }
+
+    /** An event from the M's own context (its loop, or the goroutine mounted on it). */
+    static void onM(RuntimeTrace t, M m, int kind, int c, long a, long b) {
+        P p = m.p;
+        TraceBuffer buf = buffer(t, m);
+        if (buf.mid() >= 0) {
+            buf.add(kind, p == null ? -1 : p.id, c, a, b);
+        } else {
+            buf.addShared(kind, p == null ? -1 : p.id, c, a, b); // past the cap on carrier buffers
+        }
+    }
+
+    /** GO_START of a run that continues the slice (runnext): stamped as the stop just before it. */
+    static void startAfterStop(RuntimeTrace t, M m, G g) {
+        P p = m.p;
+        TraceBuffer buf = buffer(t, m);
+        if (buf.mid() >= 0) {
+            buf.addAfterStop(TraceEvent.GO_START, p == null ? -1 : p.id, 0, g.id, 0);
+        } else {
+            buf.addShared(TraceEvent.GO_START, p == null ? -1 : p.id, 0, g.id, 0);
+        }
+    }
+
+    /** An event from whatever thread calls: its carrier's buffer if that is ours, else the shared one. */
+    static void fromCaller(Sched sched, RuntimeTrace t, int kind, int c, long a, long b) {
+        Thread carrier = VirtualThreads.currentCarrierThread();
+        if (carrier instanceof M m && m.sched == sched) {
+            onM(t, m, kind, c, a, b);
+        } else {
+            t.shared().addShared(kind, -1, c, a, b);
+        }
+    }
+
+    /** An event of a thread that is not a carrier (sysmon), about P {@code p} or none (-1). */
+    static void shared(RuntimeTrace t, int p, int kind, int c, long a, long b) {
+        t.shared().addShared(kind, p, c, a, b);
+    }
+
+    /** GO_STOP's b: the wait reason and the identity hash of what the G waits on. */
+    static long waitWord(G g, int reason) {
+        if (reason != SwitchReason.WAIT) {
+            return 0;
+        }
+        Object blocker = g.waitBlocker;
+        long hash = blocker == null ? 0 : System.identityHashCode(blocker);
+        return hash << 32 | g.waitReason.ordinal();
+    }
+
+    /** The id of the goroutine running on the calling thread (0: none). */
+    static long currentGoid(Thread carrier) {
+        if (carrier instanceof M m && carrier != Thread.currentThread()) {
+            G g = m.curg;
+            return g == null ? 0 : g.id;
+        }
+        if (carrier instanceof G.KernelThread k) {
+            return k.g.id;
+        }
+        return 0;
+    }
+
+    static void goStop(RuntimeTrace t, M m, G g, int reason) {
+        onM(t, m, TraceEvent.GO_STOP, reason, g.id, waitWord(g, reason));
+    }
+}

@@ -1,0 +1,137 @@
+package dev.weft.internal.trace;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One recording: the runtimes it covers (one for {@code Weft.startTrace}, every runtime of the
+ * JVM for {@code -Dweft.trace}), the time it began, its writer and its file. {@link #stop}
+ * detaches every runtime (from then on their hooks see no trace and record nothing), takes the
+ * buffers as they are, and writes the file once; later stops return the first one's result.
+ */
+public final class TraceSession {
+    /** Events per carrier buffer unless {@code -Dweft.trace.buffer} says otherwise: 2 MiB each. */
+    public static final int DEFAULT_CAPACITY = 1 << 16;
+
+    private final Path file;
+    private final TraceWriter writer;
+    private final int capacity;
+    private final long startNanos = System.nanoTime();
+    private final long startEpochMillis = System.currentTimeMillis();
+    private final List<RuntimeTrace> runtimes = new ArrayList<>();
+    private boolean stopped;
+    private long stopNanos;
+    private IOException failure;
+
+    public TraceSession(Path file, TraceWriter writer, int capacity) {
+        if (file == null) {
+            throw new NullPointerException("weft: trace file is null");
+        }
+        if (capacity < 16) {
+            throw new IllegalArgumentException("weft: a trace buffer needs room for at least 16 events, got " + capacity);
+        }
+        this.file = file;
+        this.writer = writer;
+        this.capacity = capacity;
+    }
+
+    /** The buffer size {@code -Dweft.trace.buffer} asks for (events per carrier), or the default. */
+    public static int configuredCapacity() {
+        String s = System.getProperty("weft.trace.buffer");
+        if (s == null || s.isBlank()) {
+            return DEFAULT_CAPACITY;
+        }
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("weft: -Dweft.trace.buffer=" + s + " is not a number of events", e);
+        }
+    }
+
+    /**
+     * Adds a runtime; {@code install} publishes its {@link RuntimeTrace} to the scheduler (and
+     * throws if another recording holds it); {@code detach} removes it at stop. Returns null if
+     * the recording has already stopped.
+     */
+    public synchronized RuntimeTrace attach(String name, int procs, Consumer<RuntimeTrace> install,
+                                           Consumer<RuntimeTrace> detach) {
+        if (stopped) {
+            return null;
+        }
+        RuntimeTrace rt = new RuntimeTrace(this, name, runtimes.size(), procs, detach);
+        install.accept(rt);
+        runtimes.add(rt);
+        return rt;
+    }
+
+    /** Stops recording and writes the file (once). */
+    public void stop() throws IOException {
+        List<RuntimeTrace> rts;
+        synchronized (this) {
+            if (stopped) {
+                if (failure != null) {
+                    throw failure;
+                }
+                return;
+            }
+            stopped = true;
+            stopNanos = System.nanoTime() - startNanos;
+            rts = List.copyOf(runtimes);
+        }
+        for (RuntimeTrace rt : rts) {
+            rt.detach();
+        }
+        try {
+            writer.write(this, file);
+        } catch (IOException e) {
+            synchronized (this) {
+                failure = e;
+            }
+            throw e;
+        }
+    }
+
+    public synchronized boolean isStopped() {
+        return stopped;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
+
+    /** Wall-clock time the recording began, for the file's metadata. */
+    public long startEpochMillis() {
+        return startEpochMillis;
+    }
+
+    /** Length of the recording in ns (0 while it runs). */
+    public synchronized long durationNanos() {
+        return stopNanos;
+    }
+
+    public synchronized List<RuntimeTrace> runtimes() {
+        return List.copyOf(runtimes);
+    }
+
+    /** Events lost to full buffers, over every runtime. */
+    public long dropped() {
+        long n = 0;
+        for (RuntimeTrace rt : runtimes()) {
+            for (TraceBuffer b : rt.buffers()) {
+                n += b.dropped();
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.weft.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.Goroutine;
+import dev.weft.ThreadingModel;
+import dev.weft.Weft;
+import dev.weft.chan.Chan;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Goroutines findable from outside: with names on, the JSON thread dump that
+ * {@code jcmd <pid> Thread.dump_to_file -format=json} writes (here through the same diagnostic
+ * command, invoked over JMX) names each goroutine's thread {@code <runtime>/g<id>}; and
+ * {@code rt.dump()} gives each goroutine's Java thread id.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class GoroutineNamesTest {
+    @Test
+    void aThreadDumpNamesEachGoroutine(@TempDir Path dir) throws Exception {
+        Chan<Integer> gate = Chan.make();
+        CountDownLatch parked = new CountDownLatch(2);
+        try (Weft rt = Weft.builder().procs(1).name("named").nameGoroutines(true).build()) {
+            Goroutine a = rt.go(() -> {
+                parked.countDown();
+                gate.recv();
+            });
+            Goroutine b = rt.go(() -> {
+                parked.countDown();
+                gate.recv();
+            });
+            try {
+                parked.await();
+                if (rt.model() != ThreadingModel.ONE_TO_ONE) { // there goroutines are named platform threads
+                    assertThat(a.thread().getName()).isEqualTo("named/g" + a.id());
+                }
+                Path file = dir.resolve("threads.json");
+                ManagementFactory.getPlatformMBeanServer().invoke(
+                        new ObjectName("com.sun.management:type=DiagnosticCommand"), "threadDumpToFile",
+                        new Object[] {new String[] {"-format=json", file.toString()}},
+                        new String[] {String[].class.getName()});
+                String json = Files.readString(file);
+                for (Goroutine g : new Goroutine[] {a, b}) {
+                    // The dump lists each thread with its tid and name (JSON writes "/" as "\/").
+                    String jsonName = g.thread().getName().replace("/", "\\/");
+                    assertThat(json).containsPattern("\"tid\": \"" + g.thread().threadId() + "\",\\s*\"time\": \"[^\"]*\",(\\s*\"virtual\": true,)?"
+                            + "\\s*\"name\": \"" + java.util.regex.Pattern.quote(jsonName) + "\"");
+                    assertThat(g.thread().getName()).contains("g" + g.id());
+                }
+                String dump = rt.dump();
+                assertThat(dump).contains("goroutine " + a.id() + " [chan receive",
+                        "(java thread " + a.thread().threadId() + "):");
+            } finally {
+                gate.close();
+            }
+        }
+    }
+
+    @Test
+    void namesAreOffUnlessAsked() {
+        try (Weft rt = Weft.builder().procs(1).model(ThreadingModel.M_N).build()) {
+            Goroutine g = rt.go(() -> { });
+            g.join();
+            assertThat(g.thread().getName()).isEmpty();
+        }
+    }
+}

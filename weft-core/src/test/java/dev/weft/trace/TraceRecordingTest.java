@@ -1,0 +1,228 @@
+package dev.weft.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.Go;
+import dev.weft.Goroutine;
+import dev.weft.ThreadingModel;
+import dev.weft.Weft;
+import dev.weft.chan.Chan;
+import dev.weft.internal.sched.SwitchReason;
+import dev.weft.internal.sched.WaitReason;
+import dev.weft.internal.trace.TraceEvent;
+import dev.weft.internal.trace.TraceWriters;
+import dev.weft.trace.CapturingTraceWriter.Event;
+import dev.weft.trace.CapturingTraceWriter.Written;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The recording side of execution traces (the JSON writer is tested in weft-trace): what a
+ * program's run leaves in the buffers, under each threading model, and the recording's
+ * lifecycle (one at a time, nothing recorded once stopped, bounded buffers that count what they
+ * drop, a clear error without a writer).
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TraceRecordingTest {
+    private static final int ROUNDS = 200;
+
+    /** A ping-pong over unbuffered channels, a Go.blocking call and a sleep, in a main goroutine. */
+    private static long[] workload(Weft rt) {
+        long[] ids = new long[2];
+        rt.run(() -> {
+            Chan<Integer> ping = Chan.make();
+            Chan<Integer> pong = Chan.make();
+            Goroutine echo = Go.go(() -> {
+                for (int i = 0; i < ROUNDS; i++) {
+                    pong.send(ping.recv() + 1);
+                }
+            });
+            ids[0] = Go.current().id();
+            ids[1] = echo.id();
+            for (int i = 0; i < ROUNDS; i++) {
+                ping.send(i);
+                assertThat(pong.recv()).isEqualTo(i + 1);
+            }
+            Go.blocking(() -> { });
+            Go.sleep(Duration.ofMillis(1));
+            echo.join();
+        });
+        return ids;
+    }
+
+    @Test
+    void aRunRecordsCreationsWaitsWakeUpsAndRuns(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("run.trace.json");
+        long[] ids;
+        ThreadingModel model;
+        TraceRecording rec;
+        try (Weft rt = Weft.builder().procs(2).name("traced").build()) {
+            model = rt.model();
+            rec = rt.startTrace(file);
+            assertThat(rec.file()).isEqualTo(file);
+            ids = workload(rt);
+        } // close() returns once every carrier stopped: each goroutine's exit is recorded
+        assertThat(rec.isStopped()).isFalse();
+        assertThat(rec.stop()).isEqualTo(file);
+        assertThat(rec.isStopped()).isTrue();
+        assertThat(rec.droppedEvents()).isZero();
+        assertThat(Files.readString(file)).startsWith("captured ");
+        Written w = CapturingTraceWriter.WRITTEN.get(file);
+        assertThat(w.dropped()).isZero();
+        long main = ids[0];
+        long echo = ids[1];
+
+        // Creation, with the creator: the main goroutine came from this platform thread, echo from main.
+        assertThat(w.of(TraceEvent.GO_CREATE)).anySatisfy(e -> {
+            assertThat(e.a()).isEqualTo(echo);
+            assertThat(e.b()).isEqualTo(main);
+        });
+        assertThat(w.of(TraceEvent.GO_CREATE)).anySatisfy(e -> {
+            assertThat(e.a()).isEqualTo(main);
+            assertThat(e.b()).isZero();
+        });
+        // Each side woke the other, and says who did. Every exchange parks one side (the one that
+        // came first), except when the wake-up lands before the park (a permit, no wake-up to
+        // record): most exchanges show one.
+        List<Event> unblocks = w.of(TraceEvent.GO_UNBLOCK);
+        long echoWoken = unblocks.stream().filter(e -> e.a() == echo && e.b() == main).count();
+        long mainWoken = unblocks.stream().filter(e -> e.a() == main && e.b() == echo).count();
+        assertThat(echoWoken).isPositive();
+        assertThat(mainWoken).isPositive();
+        assertThat(echoWoken + mainWoken).isGreaterThanOrEqualTo(ROUNDS);
+
+        // Echo waited in a channel operation, on a channel (its identity hash is recorded).
+        assertThat(w.of(TraceEvent.GO_STOP)).anySatisfy(e -> {
+            assertThat(e.a()).isEqualTo(echo);
+            assertThat(e.c()).isEqualTo(SwitchReason.WAIT);
+            assertThat((int) (e.b() & 0xFFFF_FFFFL)).isIn(WaitReason.CHAN_RECEIVE.ordinal(),
+                    WaitReason.CHAN_SEND.ordinal());
+            assertThat(e.b() >>> 32).isNotZero();
+        });
+        if (model == ThreadingModel.ONE_TO_ONE) {
+            // Goroutines are kernel threads: no M runs them, so there are no run slices to record.
+            assertThat(w.of(TraceEvent.GO_START)).isEmpty();
+            return;
+        }
+        // Runs: every start on a carrier is followed, on that carrier, by the stop of the same G.
+        Set<String> tracks = w.events().stream().map(Event::track).collect(Collectors.toSet());
+        for (String track : tracks) {
+            long running = -1;
+            for (Event e : w.events()) {
+                if (!e.track().equals(track)) {
+                    continue;
+                }
+                if (e.kind() == TraceEvent.GO_START) {
+                    assertThat(running).as("a start on %s while g%d runs", track, running).isEqualTo(-1);
+                    assertThat(e.p()).isGreaterThanOrEqualTo(0);
+                    running = e.a();
+                } else if (e.kind() == TraceEvent.GO_STOP) {
+                    assertThat(e.a()).isEqualTo(running);
+                    running = -1;
+                }
+            }
+        }
+        assertThat(w.of(TraceEvent.GO_STOP)).anySatisfy(e -> {
+            assertThat(e.a()).isEqualTo(echo);
+            assertThat(e.c()).isEqualTo(SwitchReason.EXIT);
+        });
+        // Timers fired for the sleep; carriers acquired Ps.
+        assertThat(w.of(TraceEvent.TIMER_FIRE)).isNotEmpty();
+        assertThat(w.of(TraceEvent.P_START)).isNotEmpty();
+        if (model == ThreadingModel.M_N) {
+            assertThat(w.of(TraceEvent.SYSCALL_ENTER)).anySatisfy(e -> assertThat(e.a()).isEqualTo(main));
+            assertThat(w.of(TraceEvent.SYSCALL_EXIT)).anySatisfy(e -> assertThat(e.a()).isEqualTo(main));
+        }
+        // Times are nanoseconds from the start, in order on each carrier.
+        for (String track : tracks) {
+            List<Event> mine = w.events().stream().filter(e -> e.track().equals(track)).toList();
+            for (int i = 1; i < mine.size(); i++) {
+                assertThat(mine.get(i).time()).isGreaterThanOrEqualTo(mine.get(i - 1).time());
+            }
+        }
+    }
+
+    @Test
+    void nothingIsRecordedOnceStoppedAndStoppingTwiceWritesOnce(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("t.json");
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            TraceRecording rec = rt.startTrace(file);
+            workload(rt);
+            rec.close();
+            Written first = CapturingTraceWriter.WRITTEN.get(file);
+            workload(rt);
+            assertThat(rec.stop()).isEqualTo(file);
+            assertThat(CapturingTraceWriter.WRITTEN.get(file)).isSameAs(first);
+            // A new recording of the same runtime starts empty.
+            Path second = dir.resolve("t2.json");
+            try (TraceRecording again = rt.startTrace(second)) {
+                rt.run(() -> { });
+            }
+            Written w2 = CapturingTraceWriter.WRITTEN.get(second);
+            assertThat(w2.events().size()).isLessThan(first.events().size());
+            assertThat(w2.of(TraceEvent.GO_CREATE)).hasSize(1);
+        }
+    }
+
+    @Test
+    void oneRecordingAtATimePerRuntime(@TempDir Path dir) {
+        try (Weft rt = Weft.builder().procs(1).build();
+             TraceRecording rec = rt.startTrace(dir.resolve("a.json"))) {
+            assertThatThrownBy(() -> rt.startTrace(dir.resolve("b.json")))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already being traced");
+            assertThat(rec.isStopped()).isFalse();
+        }
+        assertThatThrownBy(() -> Weft.builder().procs(1).build().startTrace(null))
+                .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void fullBuffersDropEventsAndCountThem(@TempDir Path dir) {
+        Path file = dir.resolve("small.json");
+        String old = System.getProperty("weft.trace.buffer");
+        System.setProperty("weft.trace.buffer", "16");
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            TraceRecording rec;
+            try {
+                rec = rt.startTrace(file);
+            } finally {
+                if (old == null) {
+                    System.clearProperty("weft.trace.buffer");
+                } else {
+                    System.setProperty("weft.trace.buffer", old);
+                }
+            }
+            workload(rt);
+            rec.stop();
+            Written w = CapturingTraceWriter.WRITTEN.get(file);
+            // 2 x 200 wake-ups alone exceed 16 events per buffer.
+            assertThat(w.dropped()).isPositive();
+            assertThat(rec.droppedEvents()).isEqualTo(w.dropped());
+            Set<String> tracks = w.events().stream().map(Event::track).collect(Collectors.toSet());
+            for (String t : tracks) {
+                assertThat(w.events().stream().filter(e -> e.track().equals(t)).count()).isLessThanOrEqualTo(16);
+            }
+        }
+    }
+
+    @Test
+    void withoutAWriterTheErrorNamesTheArtifact() throws Exception {
+        try (URLClassLoader empty = new URLClassLoader(new URL[0], null)) {
+            assertThatThrownBy(() -> TraceWriters.load(empty))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("dev.weft:weft-trace");
+        }
+    }
+}

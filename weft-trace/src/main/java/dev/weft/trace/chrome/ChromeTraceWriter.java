@@ -1,0 +1,384 @@
+package dev.weft.trace.chrome;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.weft.internal.sched.SwitchReason;
+import dev.weft.internal.sched.WaitReason;
+import dev.weft.internal.trace.RuntimeTrace;
+import dev.weft.internal.trace.TraceBuffer;
+import dev.weft.internal.trace.TraceEvent;
+import dev.weft.internal.trace.TraceSession;
+import dev.weft.internal.trace.TraceWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Writes a weft recording as Chrome trace-event JSON (the "JSON Object Format" that Perfetto and
+ * {@code chrome://tracing} open, and {@code weft trace} turns into a page), streaming with
+ * jackson-core.
+ *
+ * <p><b>Layout.</b> One process per runtime ({@code pid} = its index + 1). In it, a track per P
+ * ({@code tid} = the P's id) holding the goroutine run slices ({@code ph: X}, category
+ * {@value #CAT_RUN}, named {@code g<id>}, with the reason the goroutine left and, for a wait, the
+ * wait reason and the identity hash of the object waited on) and the instants that happened
+ * there (steals, preemption requests, hand-offs, timers); a track per carrier ({@code tid} =
+ * {@value #M_TID} + its id) with the same slices (category {@value #CAT_M_RUN}), its idle periods
+ * and its {@code Go.blocking} calls; and one track for the runtime's other threads (sysmon,
+ * platform threads). A flow arrow ({@code ph: s/f}, binding to the enclosing slices) goes from each
+ * wake-up to the woken goroutine's next run. The events a carrier recorded are in program order,
+ * so its slices pair a start with the next stop.
+ *
+ * <p>{@code otherData} holds the recording's metadata, {@code droppedEvents} among it; every
+ * event's time is in µs with ns precision, from the recording's start.
+ */
+public final class ChromeTraceWriter implements TraceWriter {
+    /** Category of the run slices on the P tracks: one per time a goroutine held a P. */
+    public static final String CAT_RUN = "goroutine";
+    /** Category of the same slices on the M tracks. */
+    public static final String CAT_M_RUN = "carrier";
+    /** tid of carrier {@code m}'s track: this plus its id. */
+    public static final int M_TID = 10_000;
+    /** tid of the track of the runtime's other threads. */
+    public static final int OTHER_TID = 99_999;
+
+    private static final WaitReason[] WAIT_REASONS = WaitReason.values();
+
+    @Override
+    public void write(TraceSession session, Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (OutputStream out = Files.newOutputStream(file);
+             JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("displayTimeUnit", "ns");
+            g.writeObjectFieldStart("otherData");
+            g.writeStringField("generator", "weft");
+            g.writeNumberField("droppedEvents", session.dropped());
+            g.writeNumberField("startEpochMillis", session.startEpochMillis());
+            g.writeNumberField("durationNs", session.durationNanos());
+            g.writeNumberField("bufferEvents", session.capacity());
+            g.writeEndObject();
+            g.writeArrayFieldStart("traceEvents");
+            for (RuntimeTrace rt : session.runtimes()) {
+                new RuntimeWriter(g, rt).write();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    /** One runtime's events. */
+    private static final class RuntimeWriter {
+        private final JsonGenerator g;
+        private final RuntimeTrace rt;
+        private final int pid;
+        private final List<TraceBuffer> buffers;
+        /** Each goroutine's run starts: {time, P} pairs, sorted, for the flow arrows. */
+        private final Map<Long, long[]> starts = new HashMap<>();
+        private final Map<Long, Integer> startCounts = new HashMap<>();
+        private final TreeSet<Integer> ps = new TreeSet<>();
+        private long flowIds;
+
+        RuntimeWriter(JsonGenerator g, RuntimeTrace rt) {
+            this.g = g;
+            this.rt = rt;
+            this.pid = rt.index() + 1;
+            this.buffers = rt.buffers();
+        }
+
+        void write() throws IOException {
+            for (int p = 0; p < rt.procs(); p++) {
+                ps.add(p);
+            }
+            indexStarts();
+            long dropped = 0;
+            for (TraceBuffer b : buffers) {
+                dropped += b.dropped();
+            }
+            metadata("process_name", -1, "weft runtime '" + rt.name() + "'");
+            g.writeStartObject();
+            g.writeStringField("ph", "M");
+            g.writeStringField("name", "weft_runtime");
+            g.writeNumberField("pid", pid);
+            g.writeObjectFieldStart("args");
+            g.writeStringField("name", rt.name());
+            g.writeNumberField("procs", rt.procs());
+            g.writeNumberField("droppedEvents", dropped);
+            g.writeEndObject();
+            g.writeEndObject();
+            for (int p : ps) {
+                metadata("thread_name", p, "P" + p);
+                sortIndex(p, p);
+            }
+            for (TraceBuffer b : buffers) {
+                int tid = b.mid() < 0 ? OTHER_TID : M_TID + b.mid();
+                metadata("thread_name", tid, b.mid() < 0 ? "sysmon and other threads" : b.track());
+                sortIndex(tid, tid);
+                events(b, tid);
+            }
+        }
+
+        /** First pass: every run start (for the flows' ends) and every P seen. */
+        private void indexStarts() {
+            for (TraceBuffer b : buffers) {
+                for (int i = 0, n = b.size(); i < n; i++) {
+                    long h = b.header(i);
+                    int p = TraceEvent.p(h);
+                    if (p >= 0) {
+                        ps.add(p);
+                    }
+                    if (TraceEvent.kind(h) == TraceEvent.GO_START) {
+                        long id = b.a(i);
+                        long[] arr = starts.computeIfAbsent(id, k -> new long[8]);
+                        int c = startCounts.getOrDefault(id, 0);
+                        if (2 * c + 2 > arr.length) {
+                            arr = Arrays.copyOf(arr, arr.length * 2);
+                            starts.put(id, arr);
+                        }
+                        arr[2 * c] = b.time(i);
+                        arr[2 * c + 1] = p;
+                        startCounts.put(id, c + 1);
+                    }
+                }
+            }
+            for (Map.Entry<Long, long[]> e : starts.entrySet()) {
+                int c = startCounts.get(e.getKey());
+                long[] arr = e.getValue();
+                // Sort the pairs by time.
+                long[][] pairs = new long[c][];
+                for (int i = 0; i < c; i++) {
+                    pairs[i] = new long[] {arr[2 * i], arr[2 * i + 1]};
+                }
+                Arrays.sort(pairs, (x, y) -> Long.compare(x[0], y[0]));
+                for (int i = 0; i < c; i++) {
+                    arr[2 * i] = pairs[i][0];
+                    arr[2 * i + 1] = pairs[i][1];
+                }
+            }
+        }
+
+        /** The first run start of goroutine {@code id} at or after {@code t}: {time, P}, or null. */
+        private long[] nextStart(long id, long t) {
+            long[] arr = starts.get(id);
+            if (arr == null) {
+                return null;
+            }
+            int lo = 0;
+            int hi = startCounts.get(id);
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (arr[2 * mid] < t) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo < startCounts.get(id) ? new long[] {arr[2 * lo], arr[2 * lo + 1]} : null;
+        }
+
+        private void events(TraceBuffer b, int mTid) throws IOException {
+            boolean carrier = b.mid() >= 0;
+            long runG = -1;
+            long runStart = 0;
+            int runP = -1;
+            long idleSince = -1;
+            long callSince = -1;
+            long callG = 0;
+            for (int i = 0, n = b.size(); i < n; i++) {
+                long t = b.time(i);
+                long h = b.header(i);
+                int kind = TraceEvent.kind(h);
+                int p = TraceEvent.p(h);
+                int c = TraceEvent.c(h);
+                long a = b.a(i);
+                long bb = b.b(i);
+                int here = p >= 0 ? p : mTid; // instants go to the P's track when there is one
+                switch (kind) {
+                    case TraceEvent.GO_START -> {
+                        runG = a;
+                        runStart = t;
+                        runP = p;
+                    }
+                    case TraceEvent.GO_STOP -> {
+                        if (runG == a && carrier) {
+                            int reason = c;
+                            String wait = null;
+                            long blockedOn = 0;
+                            if (reason == SwitchReason.WAIT) {
+                                int w = (int) (bb & 0xFFFF_FFFFL);
+                                wait = w > 0 && w < WAIT_REASONS.length ? WAIT_REASONS[w].text() : "park";
+                                blockedOn = bb >>> 32;
+                            }
+                            if (runP >= 0) {
+                                slice(runP, CAT_RUN, "g" + a, runStart, t, a, reason, wait, blockedOn);
+                            }
+                            slice(mTid, CAT_M_RUN, "g" + a, runStart, t, a, reason, wait, blockedOn);
+                        }
+                        runG = -1;
+                        // A Go.blocking call whose goroutine left the carrier meanwhile spans
+                        // other runs: no slice for it (slices on a track must nest).
+                        callSince = -1;
+                    }
+                    case TraceEvent.GO_UNBLOCK -> {
+                        instant(here, "unblock g" + a, "wake", t, "g", a, "by", bb);
+                        long[] next = nextStart(a, t);
+                        if (next != null && next[1] >= 0) {
+                            long id = ++flowIds;
+                            flow("s", here, t, id);
+                            flow("f", (int) next[1], next[0], id);
+                        }
+                    }
+                    case TraceEvent.GO_CREATE -> instant(here, "create g" + a, "create", t, "g", a, "parent", bb);
+                    case TraceEvent.PREEMPT -> instant(bb >= 0 ? (int) bb : here, "preempt g" + a, "preempt", t,
+                            "g", a, "reason", SwitchReason.name(c));
+                    case TraceEvent.STEAL -> instant(here, "steal from P" + a, "steal", t, "victim", a, "count", bb);
+                    case TraceEvent.SYSCALL_ENTER -> {
+                        callSince = t;
+                        callG = a;
+                    }
+                    case TraceEvent.SYSCALL_EXIT -> {
+                        if (callSince >= 0 && callG == a) {
+                            complete(mTid, "Go.blocking g" + a, "syscall", callSince, t, "lostP", c);
+                        }
+                        callSince = -1;
+                    }
+                    case TraceEvent.P_HANDOFF -> instant((int) a, "handoff P" + a, "handoff", t, "p", a, null, 0);
+                    case TraceEvent.P_START -> instant(mTid, "acquire P" + a, "p", t, "p", a, null, 0);
+                    case TraceEvent.P_STOP -> instant(mTid, "release P" + a, "p", t, "p", a, null, 0);
+                    case TraceEvent.M_START -> instant(mTid, "M" + a + " start", "m", t, "m", a, null, 0);
+                    case TraceEvent.M_PARK -> idleSince = t;
+                    case TraceEvent.M_UNPARK -> {
+                        if (idleSince >= 0) {
+                            complete(mTid, "idle", "idle", idleSince, t, "p", bb);
+                        }
+                        idleSince = -1;
+                    }
+                    case TraceEvent.TIMER_FIRE -> instant(here, "timers fired", "timer", t, "count", a, null, 0);
+                    case TraceEvent.BOOST -> instant(here, "starvation boost", "boost", t, "count", a, "level", bb);
+                    case TraceEvent.DEADLOCK -> instant(here, "deadlock", "deadlock", t, "goroutines", a, null, 0);
+                    case TraceEvent.RETAKE -> instant((int) a, "retake P" + a, "retake", t, "p", a, "g", bb);
+                    case TraceEvent.PROCS_CHANGE -> instant(here, "procs " + a + " -> " + bb, "procs", t, "from", a,
+                            "to", bb);
+                    default -> instant(here, TraceEvent.name(kind), "other", t, "a", a, "b", bb);
+                }
+            }
+        }
+
+        private static double us(long ns) {
+            return ns / 1000.0;
+        }
+
+        private void slice(int tid, String cat, String name, long from, long to, long goid, int reason, String wait,
+                           long blockedOn) throws IOException {
+            g.writeStartObject();
+            g.writeStringField("ph", "X");
+            g.writeStringField("cat", cat);
+            g.writeStringField("name", name);
+            g.writeNumberField("pid", pid);
+            g.writeNumberField("tid", tid);
+            g.writeNumberField("ts", us(from));
+            g.writeNumberField("dur", us(to - from));
+            g.writeObjectFieldStart("args");
+            g.writeNumberField("g", goid);
+            g.writeStringField("end", SwitchReason.name(reason));
+            if (wait != null) {
+                g.writeStringField("wait", wait);
+                if (blockedOn != 0) {
+                    g.writeStringField("blockedOn", "0x" + Long.toHexString(blockedOn));
+                }
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+
+        private void complete(int tid, String name, String cat, long from, long to, String key, long value)
+                throws IOException {
+            g.writeStartObject();
+            g.writeStringField("ph", "X");
+            g.writeStringField("cat", cat);
+            g.writeStringField("name", name);
+            g.writeNumberField("pid", pid);
+            g.writeNumberField("tid", tid);
+            g.writeNumberField("ts", us(from));
+            g.writeNumberField("dur", us(to - from));
+            g.writeObjectFieldStart("args");
+            g.writeNumberField(key, value);
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+
+        private void instant(int tid, String name, String cat, long t, String k1, long v1, String k2, Object v2)
+                throws IOException {
+            g.writeStartObject();
+            g.writeStringField("ph", "i");
+            g.writeStringField("s", "t");
+            g.writeStringField("cat", cat);
+            g.writeStringField("name", name);
+            g.writeNumberField("pid", pid);
+            g.writeNumberField("tid", tid);
+            g.writeNumberField("ts", us(t));
+            g.writeObjectFieldStart("args");
+            g.writeNumberField(k1, v1);
+            if (k2 != null) {
+                if (v2 instanceof Number num) {
+                    g.writeNumberField(k2, num.longValue());
+                } else {
+                    g.writeStringField(k2, String.valueOf(v2));
+                }
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+
+        private void flow(String ph, int tid, long t, long id) throws IOException {
+            g.writeStartObject();
+            g.writeStringField("ph", ph);
+            g.writeStringField("cat", "wake");
+            g.writeStringField("name", "wake-up");
+            g.writeNumberField("pid", pid);
+            g.writeNumberField("tid", tid);
+            g.writeNumberField("ts", us(t));
+            g.writeNumberField("id", id);
+            if (ph.equals("f")) {
+                g.writeStringField("bp", "e");
+            }
+            g.writeEndObject();
+        }
+
+        private void metadata(String name, int tid, String value) throws IOException {
+            g.writeStartObject();
+            g.writeStringField("ph", "M");
+            g.writeStringField("name", name);
+            g.writeNumberField("pid", pid);
+            if (tid >= 0) {
+                g.writeNumberField("tid", tid);
+            }
+            g.writeObjectFieldStart("args");
+            g.writeStringField("name", value);
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+
+        private void sortIndex(int tid, int index) throws IOException {
+            g.writeStartObject();
+            g.writeStringField("ph", "M");
+            g.writeStringField("name", "thread_sort_index");
+            g.writeNumberField("pid", pid);
+            g.writeNumberField("tid", tid);
+            g.writeObjectFieldStart("args");
+            g.writeNumberField("sort_index", index);
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+    }
+}

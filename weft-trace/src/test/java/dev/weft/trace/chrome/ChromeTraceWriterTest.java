@@ -1,0 +1,152 @@
+package dev.weft.trace.chrome;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weft.Go;
+import dev.weft.Weft;
+import dev.weft.chan.Chan;
+import dev.weft.sync.WaitGroup;
+import dev.weft.trace.TraceRecording;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file a recording becomes: Chrome trace-event JSON with the layout ChromeTraceWriter documents. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ChromeTraceWriterTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Fan-out of 64 workers, each exchanging over channels with a collector, then a wait. */
+    static void workload(Weft rt) {
+        rt.run(() -> {
+            Chan<Long> results = Chan.make(4);
+            WaitGroup wg = new WaitGroup();
+            AtomicLong sum = new AtomicLong();
+            for (int i = 0; i < 64; i++) {
+                long n = i;
+                wg.add(1);
+                Go.go(() -> {
+                    long acc = 0;
+                    for (int k = 0; k < 2000; k++) {
+                        acc += k * n;
+                    }
+                    results.send(acc);
+                    wg.done();
+                });
+            }
+            Go.go(() -> {
+                wg.await();
+                results.close();
+            });
+            for (long r : results) {
+                sum.addAndGet(r);
+            }
+            assertThat(sum.get()).isEqualTo(1999L * 2000 / 2 * (63 * 64 / 2));
+        });
+    }
+
+    @Test
+    void theFileHasTracksSlicesFlowsAndMetadata(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("run.trace.json");
+        TraceRecording rec;
+        try (Weft rt = Weft.builder().procs(2).name("chrome").build()) {
+            rec = rt.startTrace(file);
+            workload(rt);
+        } // close() returns once every carrier stopped: each goroutine's last stop is recorded
+        rec.stop();
+        JsonNode root = JSON.readTree(file.toFile());
+        assertThat(root.path("otherData").path("droppedEvents").asLong(-1)).isZero();
+        assertThat(root.path("otherData").path("generator").asText()).isEqualTo("weft");
+        JsonNode events = root.path("traceEvents");
+        assertThat(events.isArray()).isTrue();
+
+        Map<Integer, String> threadNames = new HashMap<>();
+        List<JsonNode> slices = new ArrayList<>();
+        Set<Long> goroutinesRun = new HashSet<>();
+        Map<Long, Integer> flowStarts = new HashMap<>();
+        Map<Long, Integer> flowEnds = new HashMap<>();
+        for (JsonNode e : events) {
+            String ph = e.path("ph").asText();
+            assertThat(e.path("pid").asInt()).isEqualTo(1);
+            switch (ph) {
+                case "M" -> {
+                    if (e.path("name").asText().equals("thread_name")) {
+                        threadNames.put(e.path("tid").asInt(), e.path("args").path("name").asText());
+                    }
+                    if (e.path("name").asText().equals("process_name")) {
+                        assertThat(e.path("args").path("name").asText()).contains("'chrome'");
+                    }
+                }
+                case "X" -> {
+                    if (e.path("cat").asText().equals(ChromeTraceWriter.CAT_RUN)) {
+                        slices.add(e);
+                        long g = e.path("args").path("g").asLong();
+                        goroutinesRun.add(g);
+                        assertThat(e.path("name").asText()).isEqualTo("g" + g);
+                        assertThat(e.path("dur").asDouble()).isGreaterThanOrEqualTo(0);
+                        assertThat(e.path("args").path("end").asText()).isNotEmpty();
+                    }
+                }
+                case "s" -> flowStarts.merge(e.path("id").asLong(), 1, Integer::sum);
+                case "f" -> {
+                    flowEnds.merge(e.path("id").asLong(), 1, Integer::sum);
+                    assertThat(e.path("bp").asText()).isEqualTo("e");
+                }
+                default -> { }
+            }
+        }
+        assertThat(threadNames).containsEntry(0, "P0").containsEntry(1, "P1");
+        assertThat(threadNames.values()).anyMatch(n -> n.startsWith("M"));
+        // 64 workers, the closer and main all ran.
+        assertThat(goroutinesRun).hasSizeGreaterThanOrEqualTo(66);
+        // Every slice is on a P track, and a P runs one goroutine at a time.
+        Map<Integer, List<double[]>> perP = new HashMap<>();
+        for (JsonNode s : slices) {
+            int tid = s.path("tid").asInt();
+            assertThat(threadNames.get(tid)).startsWith("P");
+            perP.computeIfAbsent(tid, k -> new ArrayList<>())
+                    .add(new double[] {s.path("ts").asDouble(), s.path("ts").asDouble() + s.path("dur").asDouble()});
+        }
+        for (List<double[]> runs : perP.values()) {
+            runs.sort((a, b) -> Double.compare(a[0], b[0]));
+            for (int i = 1; i < runs.size(); i++) {
+                assertThat(runs.get(i)[0]).isGreaterThanOrEqualTo(runs.get(i - 1)[1] - 0.0015);
+            }
+        }
+        // Wake-ups: each flow has one start and one end.
+        assertThat(flowStarts).isNotEmpty();
+        assertThat(flowEnds).isEqualTo(flowStarts);
+        assertThat(flowStarts.values()).containsOnly(1);
+    }
+
+    @Test
+    void droppedEventsAreInTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("small.json");
+        System.setProperty("weft.trace.buffer", "32");
+        TraceRecording rec;
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            try {
+                rec = rt.startTrace(file);
+            } finally {
+                System.clearProperty("weft.trace.buffer");
+            }
+            workload(rt);
+            rec.stop();
+        }
+        JsonNode root = JSON.readTree(file.toFile());
+        long dropped = root.path("otherData").path("droppedEvents").asLong();
+        assertThat(dropped).isPositive().isEqualTo(rec.droppedEvents());
+        assertThat(root.path("otherData").path("bufferEvents").asInt()).isEqualTo(32);
+    }
+}
