@@ -19,13 +19,20 @@ public record Schedule(long seed, long steps, List<String> trace, Throwable fail
         return failure != null;
     }
 
-    /** The failure's message (its class name if it has none), or null; for comparing replays. */
+    /**
+     * The failure's class and message, or null; for comparing replays. A goroutine dump in the
+     * message names each goroutine's Java thread id, which the JVM assigns anew on every run; those
+     * are left out, so that a replay's text is the same as the original's.
+     */
     public String failureText() {
         if (failure == null) {
             return null;
         }
-        return failure.getClass().getName() + ": " + failure.getMessage();
+        String message = String.valueOf(failure.getMessage());
+        return failure.getClass().getName() + ": " + JAVA_THREAD_ID.matcher(message).replaceAll("");
     }
+
+    private static final java.util.regex.Pattern JAVA_THREAD_ID = java.util.regex.Pattern.compile(" \\(java thread \\d+\\)");
 
     /** The last {@code n} steps, one per line. */
     public String traceTail(int n) {
