@@ -353,16 +353,17 @@ public final class Select {
         }
         int[] poll = pollOrder;
         int[] order = lockOrder;
-        RandomGenerator rnd = ThreadLocalRandom.current();
         for (int i = 0; i < n; i++) {
             Chan<?> c = chans[i];
             if (c != null && c.bubbled) {
-                // A synctest bubble's channel: only its goroutines may select on it, and the
-                // order comes from the bubble's seed (replayable schedules).
+                // A synctest bubble's channel: only its goroutines may select on it.
                 Bubble.checkAccess(c.weftRuntime, "select on synctest channel");
-                rnd = Bubble.of(c.weftRuntime).random();
             }
         }
+        // Inside a bubble the order comes from its seed, whoever made the channels, so that a
+        // schedule replays; elsewhere from the thread's own generator.
+        Bubble bubble = Bubble.current();
+        RandomGenerator rnd = bubble != null ? bubble.random() : ThreadLocalRandom.current();
         int active = 0;
         for (int i = 0; i < n; i++) {
             if (chans[i] == null) {

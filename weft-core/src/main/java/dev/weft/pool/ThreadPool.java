@@ -368,9 +368,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                 exitLocked();
                 lock.unlock();
                 if (processEnding) {
-                    // The pool's threads are its process's: no worker can be started for it any
-                    // more, so it takes no more work (its other workers unwind the same way).
-                    shutdown();
+                    endWithProcess();
                 }
             }
         }
@@ -382,6 +380,9 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                     promisedWork = false;
                     promised--;
                 }
+                // A worker whose process is ending takes no more work (a task would start only to
+                // unwind at its first wait): it unwinds here, and endWithProcess cancels the rest.
+                ProcessSupport.checkCancelled();
                 Runnable task = runState < STOP ? queue.pollFirst() : null;
                 if (task != null) {
                     current = task;
@@ -442,6 +443,26 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         }
     }
 
+    /**
+     * The pool's process is ending (called by a worker or the manager unwinding with it): no
+     * thread can be started for the pool any more, so queued and delayed work could never run.
+     * The pool stops as {@link #shutdownNow} does, and work that never started is cancelled, so
+     * that nobody waits for ever on its future; then the pool terminates once its last thread is
+     * gone. Cancellation is held off meanwhile: the caller is unwinding already.
+     */
+    private void endWithProcess() {
+        ProcessSupport.mask();
+        try {
+            for (Runnable r : shutdownNow()) {
+                if (r instanceof Future<?> f) {
+                    f.cancel(false);
+                }
+            }
+        } finally {
+            ProcessSupport.unmask();
+        }
+    }
+
     private void tryTerminateLocked() {
         if (runState == SHUTDOWN || runState == STOP) {
             if (workers == 0 && !managerAlive && queue.isEmpty()) {
@@ -479,9 +500,11 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                     lock.unlock();
                 }
                 selectDone.broadcast();
-                if (!(t instanceof ProcessExitException)) {
-                    report(t); // a process's end is not a failure of the pool
+                if (t instanceof ProcessExitException) {
+                    endWithProcess(); // a process's end is not a failure of the pool
+                    return;
                 }
+                report(t);
                 shutdown();
                 lockUncancellable();
                 try {
@@ -591,6 +614,9 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                 } finally {
                     lock.unlock();
                 }
+                if (e instanceof ProcessExitException ending) {
+                    throw ending; // the manager's process is ending: Manager.run ends the pool
+                }
                 report(e);
             }
         }
@@ -668,8 +694,16 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
             }
             if (managerSelecting) {
                 kick();
-                while (managerSelecting) {
-                    selectDone.await(); // its next Select has no receive cases: the pool is stopping
+                // Not cancellable: a thread whose process is ending must still leave the pool
+                // stopped and drained. The wait is bounded: the manager was kicked, and if it is
+                // unwinding itself its catch clears managerSelecting and broadcasts.
+                ProcessSupport.mask();
+                try {
+                    while (managerSelecting) {
+                        selectDone.await(); // its next Select has no receive cases: the pool is stopping
+                    }
+                } finally {
+                    ProcessSupport.unmask();
                 }
             }
             neverStarted.addAll(queue);
@@ -1149,6 +1183,9 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                     endLocked();
                 } finally {
                     lock.unlock();
+                }
+                if (misuse instanceof ProcessExitException ending) {
+                    throw ending; // its process is ending: not a failure of the callback
                 }
                 report(misuse);
                 return;

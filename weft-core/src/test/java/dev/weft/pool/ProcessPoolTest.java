@@ -3,12 +3,17 @@ package dev.weft.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.Go;
 import dev.weft.PriorityClass;
 import dev.weft.ThreadPriority;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
 import dev.weft.proc.WeftProcess;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,6 +65,44 @@ class ProcessPoolTest {
             assertThat(p.threads()).isEmpty();
             assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).as("the pool ended with its process").isTrue();
             assertThatThrownBy(() -> pool.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
+        }
+    }
+
+    /**
+     * Work still queued when the process ends can never run (no thread can be started for an
+     * ending process): the pool stops, cancels it, and terminates, and the process ends.
+     */
+    @Test
+    void workQueuedWhenItsProcessEndsIsCancelledAndThePoolTerminates() throws Exception {
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            AtomicReference<ThreadPool> poolRef = new AtomicReference<>();
+            List<Future<?>> futures = new CopyOnWriteArrayList<>();
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch submitted = new CountDownLatch(1);
+            WeftProcess p = WeftProcess.builder("busy").start(rt, () -> {
+                try (ThreadPool pool = ThreadPool.builder("one").minWorkers(1).maxWorkers(1).build(rt)) {
+                    poolRef.set(pool);
+                    for (int i = 0; i < 3; i++) {
+                        futures.add(pool.submit(() -> {
+                            running.countDown();
+                            Go.sleep(Duration.ofHours(1));
+                        }));
+                    }
+                    futures.add(pool.schedule(() -> { }, 1, TimeUnit.HOURS));
+                    submitted.countDown();
+                    Chan.make().recv(); // the primary waits too; close() would wait for the pool
+                }
+            });
+            assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(submitted.await(30, TimeUnit.SECONDS)).isTrue();
+            p.terminate(3);
+            assertThat(p.waitFor(Duration.ofSeconds(30))).hasValue(3);
+            ThreadPool pool = poolRef.get();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            for (Future<?> f : futures) {
+                assertThat(f.isDone()).as("no future is left pending").isTrue();
+            }
+            assertThat(futures.subList(1, 4)).allMatch(Future::isCancelled);
         }
     }
 

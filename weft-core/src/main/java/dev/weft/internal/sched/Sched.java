@@ -185,7 +185,11 @@ public final class Sched {
         } finally {
             lock.unlock();
         }
-        Tracing.attachGlobal(this);
+        if (bubble == null) {
+            // A bubble is a test's private runtime, built once per schedule: under -Dweft.trace
+            // each would keep its buffers until exit and add a process to the file.
+            Tracing.attachGlobal(this);
+        }
         this.sysmon = new Sysmon(this);
         LIVE.add(this);
         if (bubble == null) {

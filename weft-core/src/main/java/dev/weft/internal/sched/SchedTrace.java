@@ -65,7 +65,7 @@ final class SchedTrace {
             return;
         }
         long now = System.nanoTime();
-        if (now < next) {
+        if (now - next < 0) { // nanoTime may wrap: compare differences
             return;
         }
         next = Math.max(next + periodNanos, now + periodNanos / 2);

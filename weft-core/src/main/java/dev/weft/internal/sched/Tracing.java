@@ -109,6 +109,13 @@ final class Tracing {
     static TraceBuffer buffer(RuntimeTrace t, M m) {
         TraceBuffer b = m.traceBuf;
         if (b == null || b.owner() != t) {
+            if (Thread.currentThread() != m) {
+                // A goroutine mounted on m: only m's own thread may install m's buffer. A
+                // goroutine can unmount inside the synchronized newCarrierBuffer (a contended
+                // monitor unmounts a virtual thread) and resume on another carrier, and would then
+                // write m's buffer beside m's own loop. The shared buffer (locked) takes the event.
+                return t.shared();
+            }
             b = t.newCarrierBuffer(m.mid);
             m.traceBuf = b;
         }
