@@ -138,6 +138,10 @@ final class CancelContext extends Context {
      * itself is cancelling us (it drops its whole child set) or we were born cancelled.
      */
     private void cancel(boolean removeFromParent, ContextCanceledException e, Throwable why) {
+        // A close that cannot happen here (a descendant made inside a synctest bubble, cancelled
+        // from outside it: Go's cross-bubble rule) must not leave this tree half cancelled: the
+        // rest is done, and the first such failure is rethrown to the canceller at the end.
+        RuntimeException refused = null;
         lock.lock();
         try {
             if (err != null) {
@@ -149,11 +153,19 @@ final class CancelContext extends Context {
                 done.close();
             } catch (ClosedChannelException closedByUser) {
                 // done() is public: someone closed it despite its contract; it is closed either way
+            } catch (RuntimeException notHere) {
+                refused = notHere;
             }
             err = e;
             if (children != null) {
                 for (CancelContext child : children) {
-                    child.cancel(false, e, why);
+                    try {
+                        child.cancel(false, e, why);
+                    } catch (RuntimeException notHere) {
+                        if (refused == null) {
+                            refused = notHere;
+                        }
+                    }
                 }
                 children = null;
             }
@@ -166,6 +178,9 @@ final class CancelContext extends Context {
         }
         if (removeFromParent && ancestor != null) {
             ancestor.removeChild(this);
+        }
+        if (refused != null) {
+            throw refused;
         }
     }
 

@@ -479,10 +479,18 @@ public final class WeftProcess {
         @Override
         public void reserve() {
             for (;;) {
-                if (decision.get() != null) {
-                    throw cancellation(); // only a member creates members, and it is being cancelled
-                }
                 int n = threads.get();
+                // Ended or ending: a count of zero is final (the last thread is gone and the exit is
+                // being recorded), even before the decision is written. A member is unwinding; an
+                // outsider (startThread) is told that the process has ended.
+                if (decision.get() != null || n == 0) {
+                    G self = ProcessSupport.current();
+                    if (self != null && ProcessSupport.processOf(self) == this) {
+                        throw cancellation();
+                    }
+                    throw new IllegalStateException("weft: " + label() + " has ended or is ending; "
+                            + "no thread can be started in it");
+                }
                 if (n >= maxThreads) {
                     throw new RejectedExecutionException("weft: " + label() + " has reached its limit of "
                             + maxThreads + " threads; the goroutine was not started");

@@ -23,6 +23,12 @@ import java.util.Objects;
  * again.
  */
 public final class Cond {
+    /**
+     * This object's withdrawal step for a cancelled wait, made once: a bound method reference
+     * written at the call would allocate on every blocking wait of every goroutine.
+     */
+    private final WaitNode.Withdrawal unlinking = this::unlink;
+
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
     private final Object weftRuntime = Parking.callerRuntime();
     /** Made in a synctest bubble: waits on it are durable there, so outsiders may not touch it. */
@@ -74,7 +80,7 @@ public final class Cond {
             withdraw(node);
             throw notHeld;
         }
-        boolean signalled = node.await(this, WaitReason.COND_WAIT, weftRuntime, this::unlink);
+        boolean signalled = node.await(this, WaitReason.COND_WAIT, weftRuntime, unlinking);
         // The locker is held again on every way out, a process's unwinding included, so the
         // caller's finally can unlock it: cancellation is held off while it is retaken.
         ProcessSupport.mask();

@@ -23,6 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * to see.
  */
 final class Sema {
+    /**
+     * This object's withdrawal step for a cancelled wait, made once: a bound method reference
+     * written at the call would allocate on every blocking wait of every goroutine.
+     */
+    private final WaitNode.Withdrawal withdrawal = this::withdraw;
+
     /** Releases not yet consumed; CAS only. */
     private final AtomicLong count = new AtomicLong();
     /** Threads inside acquire's slow path; written under lock, read without it by release. */
@@ -84,7 +90,7 @@ final class Sema {
             if (acquired) {
                 return true;
             }
-            if (!node.await(blocker, reason, runtime, cancellable ? this::withdraw : null)) {
+            if (!node.await(blocker, reason, runtime, cancellable ? withdrawal : null)) {
                 return false;
             }
             if (node.handoff || tryAcquire()) {

@@ -19,6 +19,12 @@ import dev.weft.internal.util.SpinLock;
  * interrupt status is set again when it returns.
  */
 public final class Semaphore {
+    /**
+     * This object's withdrawal step for a cancelled wait, made once: a bound method reference
+     * written at the call would allocate on every blocking wait of every goroutine.
+     */
+    private final WaitNode.Withdrawal withdrawal = this::withdraw;
+
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
     private final Object weftRuntime = Parking.callerRuntime();
     /** Made in a synctest bubble: waits on it are durable there, so outsiders may not touch it. */
@@ -79,7 +85,7 @@ public final class Semaphore {
                 lock.held = 0;
             }
             if (node != null) {
-                if (!node.await(this, WaitReason.SEMACQUIRE, weftRuntime, this::withdraw)) {
+                if (!node.await(this, WaitReason.SEMACQUIRE, weftRuntime, withdrawal)) {
                     throw ProcessSupport.cancellation();
                 }
                 return;

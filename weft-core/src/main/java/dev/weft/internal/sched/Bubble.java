@@ -192,7 +192,11 @@ public final class Bubble {
         awaiter = g;
         try {
             while (!awaitReleased) {
-                Parking.park(this, WaitReason.SYNCTEST_WAIT, sched);
+                if (Parking.park(this, WaitReason.SYNCTEST_WAIT, sched)) {
+                    // The caller's process is ending: its park returns at once from now on, so
+                    // unwind rather than spin on the carrier.
+                    throw ProcessSupport.cancellation();
+                }
             }
         } finally {
             awaiter = null;

@@ -3,7 +3,8 @@ package dev.weft.internal.sched;
 /**
  * What the scheduler knows of the process a goroutine belongs to (the public {@code dev.weft.proc}
  * implements it; this package never sees that type). A goroutine's {@link G#process} is null for the
- * root process, so a goroutine outside any process pays one null check at creation and exit.
+ * root process, so a goroutine outside any process pays a null check at creation, exit and each
+ * mount.
  *
  * <p>Protocol, all on the creating thread except {@link #left}: {@link #reserve} before the new G
  * exists (it may throw, and then nothing was created: a thread limit, or a process that is
