@@ -1257,21 +1257,22 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
             this.name = name;
         }
 
+        private int atLeastOne(String what, int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("weft: thread pool '" + name + "': " + what + " must be at least 1, got " + n);
+            }
+            return n;
+        }
+
         /** Workers kept while idle (default 1); at least 1, since workers start workers. */
         public Builder minWorkers(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("weft: thread pool '" + name + "': minWorkers must be at least 1, got " + n);
-            }
-            this.minWorkers = n;
+            this.minWorkers = atLeastOne("minWorkers", n);
             return this;
         }
 
         /** The most workers (default: the larger of minWorkers and the runtime's procs). */
         public Builder maxWorkers(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("weft: thread pool '" + name + "': maxWorkers must be at least 1, got " + n);
-            }
-            this.maxWorkers = n;
+            this.maxWorkers = atLeastOne("maxWorkers", n);
             return this;
         }
 
@@ -1283,10 +1284,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
 
         /** The most tasks {@code execute} queues for a worker (default unbounded). */
         public Builder queueCapacity(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("weft: thread pool '" + name + "': queueCapacity must be at least 1, got " + n);
-            }
-            this.queueCapacity = n;
+            this.queueCapacity = atLeastOne("queueCapacity", n);
             return this;
         }
 

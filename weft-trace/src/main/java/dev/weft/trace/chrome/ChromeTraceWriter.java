@@ -278,8 +278,8 @@ public final class ChromeTraceWriter implements TraceWriter {
             return ns / 1000.0;
         }
 
-        private void slice(int tid, String cat, String name, long from, long to, long goid, int reason, String wait,
-                           long blockedOn) throws IOException {
+        /** Opens a complete ("X") event from {@code from} to {@code to}, up to its open args object. */
+        private void beginComplete(int tid, String cat, String name, long from, long to) throws IOException {
             g.writeStartObject();
             g.writeStringField("ph", "X");
             g.writeStringField("cat", cat);
@@ -289,6 +289,11 @@ public final class ChromeTraceWriter implements TraceWriter {
             g.writeNumberField("ts", us(from));
             g.writeNumberField("dur", us(to - from));
             g.writeObjectFieldStart("args");
+        }
+
+        private void slice(int tid, String cat, String name, long from, long to, long goid, int reason, String wait,
+                           long blockedOn) throws IOException {
+            beginComplete(tid, cat, name, from, to);
             g.writeNumberField("g", goid);
             g.writeStringField("end", SwitchReason.name(reason));
             if (wait != null) {
@@ -303,15 +308,7 @@ public final class ChromeTraceWriter implements TraceWriter {
 
         private void complete(int tid, String name, String cat, long from, long to, String key, long value)
                 throws IOException {
-            g.writeStartObject();
-            g.writeStringField("ph", "X");
-            g.writeStringField("cat", cat);
-            g.writeStringField("name", name);
-            g.writeNumberField("pid", pid);
-            g.writeNumberField("tid", tid);
-            g.writeNumberField("ts", us(from));
-            g.writeNumberField("dur", us(to - from));
-            g.writeObjectFieldStart("args");
+            beginComplete(tid, cat, name, from, to);
             g.writeNumberField(key, value);
             g.writeEndObject();
             g.writeEndObject();
