@@ -1123,8 +1123,15 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                 endLocked();
                 if (inSelect) {
                     kick();
-                    while (inSelect) {
-                        selectDone.await();
+                    // Bounded (the manager was kicked), and not cancellable: a caller whose process
+                    // is ending must still find the registration ended when cancel returns.
+                    ProcessSupport.mask();
+                    try {
+                        while (inSelect) {
+                            selectDone.await();
+                        }
+                    } finally {
+                        ProcessSupport.unmask();
                     }
                 }
                 return true;
