@@ -133,7 +133,7 @@ import java.util.function.Consumer;
 public final class ThreadPool extends AbstractExecutorService implements ScheduledExecutorService {
     private static final System.Logger LOG = System.getLogger("dev.weft");
 
-    private static final int RUNNING = 0;
+    static final int RUNNING = 0;
     private static final int SHUTDOWN = 1;
     private static final int STOP = 2;
     private static final int TERMINATED = 3;
@@ -141,7 +141,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     /** What wakes an idle worker or the manager; the value carries nothing. */
     private static final Object TOKEN = Boolean.TRUE;
     /** {@link #dispatchLocked}'s answer "a worker was added to toStart: kick the manager". */
-    private static final Object KICK = new Object();
+    static final Object KICK = new Object();
 
     private final String name;
     private final Weft runtime;
@@ -153,21 +153,21 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     private final Thread.UncaughtExceptionHandler handler;
 
     /** Guards every field below that is not final or volatile. */
-    private final Mutex lock = new Mutex();
+    final Mutex lock = new Mutex();
     /** Signalled when the manager's Select has returned and its cases are no longer armed there. */
-    private final Cond selectDone = new Cond(lock);
-    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    final Cond selectDone = new Cond(lock);
+    final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private final PriorityQueue<ScheduledTask<?>> delayed = new PriorityQueue<>();
     /** Idle workers, most recently idled first. */
     private final ArrayDeque<Worker> idle = new ArrayDeque<>();
     /** Workers whose goroutine has begun (shutdownNow interrupts the busy ones). */
     private final Set<Worker> started = new HashSet<>();
     /** Goroutine bodies (workers, onDone waiters) the manager is to start. */
-    private final List<Runnable> toStart = new ArrayList<>();
+    final List<Runnable> toStart = new ArrayList<>();
     /** onReceive registrations waiting in the manager's Select. */
-    private final List<ReceiveWait<?>> armed = new ArrayList<>();
+    final List<ReceiveWait<?>> armed = new ArrayList<>();
     /** Every registration still active. */
-    private final Set<WaitRegistration> waits = new LinkedHashSet<>();
+    final Set<WaitRegistration> waits = new LinkedHashSet<>();
     private int workers;
     private int active;
     private int promised;
@@ -179,7 +179,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     private long rejected;
     private long sequence;
 
-    private volatile int runState = RUNNING;
+    volatile int runState = RUNNING;
     /** Capacity 1: kicks coalesce, and a kick sent while the manager works is seen by its next Select. */
     private final Chan<Object> kick = Chan.make(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -210,7 +210,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
      * manager must complete, or the lock and the counters would be left inconsistent. The waits
      * for work stay cancellable, which is how a process's pool threads unwind.
      */
-    private void lockUncancellable() {
+    void lockUncancellable() {
         ProcessSupport.mask();
         try {
             lock.lock();
@@ -275,7 +275,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
      * worker or, below max, have the manager start one. Returns the worker to wake, {@link #KICK},
      * or null; the caller acts on it after unlocking.
      */
-    private Object dispatchLocked() {
+    Object dispatchLocked() {
         if (queue.size() <= promised) {
             return null;
         }
@@ -296,7 +296,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         return null; // every worker is busy and the pool is at max: the task waits its turn
     }
 
-    private void act(Object action) {
+    void act(Object action) {
         if (action == KICK) {
             kick();
         } else if (action != null) {
@@ -304,7 +304,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         }
     }
 
-    private void kick() {
+    void kick() {
         kick.trySend(TOKEN); // false: a kick is already pending, which is as good
     }
 
@@ -331,7 +331,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         return task instanceof Future<?> f && f.isDone() && f.state() == Future.State.FAILED;
     }
 
-    private void report(Throwable t) {
+    void report(Throwable t) {
         try {
             handler.uncaughtException(Thread.currentThread(), t);
         } catch (Throwable inHandler) {
@@ -475,7 +475,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     // ---- the manager
 
     /** Starts the pool's goroutines, moves due timer tasks to the queue, waits for the armed channels. */
-    private final class Manager implements Runnable {
+    final class Manager implements Runnable {
         /** The registrations whose inSelect this manager set for its current Select; written under the lock. */
         private final List<ReceiveWait<?>> cases = new ArrayList<>();
         private ReceiveWait<?> fired;
@@ -986,7 +986,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     public <T> WaitRegistration onReceive(Chan<T> chan, Consumer<? super T> callback) {
         Objects.requireNonNull(chan, "weft: onReceive of a null channel");
         Objects.requireNonNull(callback, "weft: onReceive with a null callback");
-        ReceiveWait<T> r = new ReceiveWait<>(chan, callback);
+        ReceiveWait<T> r = new ReceiveWait<>(this, chan, callback);
         lockUncancellable();
         try {
             checkAcceptingLocked();
@@ -1010,7 +1010,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     public WaitRegistration onDone(WaitGroup group, Runnable callback) {
         Objects.requireNonNull(group, "weft: onDone of a null WaitGroup");
         Objects.requireNonNull(callback, "weft: onDone with a null callback");
-        DoneWait d = new DoneWait(group, callback);
+        DoneWait d = new DoneWait(this, group, callback);
         lockUncancellable();
         try {
             checkAcceptingLocked();
@@ -1021,225 +1021,6 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         }
         kick();
         return d;
-    }
-
-    /**
-     * An onReceive registration. States, under the lock: ARMED (a case of the manager's Select),
-     * DELIVERING (a callback queued or running; its end takes the next value or re-arms), ENDED.
-     */
-    final class ReceiveWait<T> implements WaitRegistration {
-        private static final int ARMED = 0;
-        private static final int DELIVERING = 1;
-        private static final int ENDED = 2;
-
-        private final Chan<T> chan;
-        private final Consumer<? super T> callback;
-        private volatile int state = ARMED;
-        /** Under lock: a case of the Select the manager is in (or about to run). */
-        boolean inSelect;
-        /** Non-blocking receive, run only under the pool's lock. */
-        private final Select poll;
-        private RecvResult<T> polled;
-
-        ReceiveWait(Chan<T> chan, Consumer<? super T> callback) {
-            this.chan = chan;
-            this.callback = callback;
-            this.poll = new Select().recvOk(chan, r -> polled = r).orElse(() -> polled = null);
-        }
-
-        void addCase(Select select, Manager m) {
-            select.recvOk(chan, r -> m.fired(this, r));
-        }
-
-        /** Under lock: the manager took {@code result} from the channel; returns the action for after the lock. */
-        @SuppressWarnings("unchecked")
-        Object receivedLocked(RecvResult<?> result) {
-            armed.remove(this);
-            if (!result.ok()) {
-                endLocked();
-                return null;
-            }
-            if (state == ARMED) {
-                state = DELIVERING;
-            }
-            // Cancelled, shut down or stopping since the Select took it: queue it all the same,
-            // so a value taken from the channel is not lost (shutdownNow waits for this and
-            // returns it); the delivery's end finds ENDED.
-            queue.addLast(new Delivery((T) result.value()));
-            return dispatchLocked();
-        }
-
-        /** After a callback: queue the next value if one is ready, else go back to the manager. */
-        private void next() {
-            Object action = null;
-            lockUncancellable();
-            try {
-                if (state == ENDED) {
-                    return;
-                }
-                if (runState != RUNNING) {
-                    endLocked();
-                    return;
-                }
-                poll.run();
-                RecvResult<T> r = polled;
-                polled = null;
-                if (r == null) {
-                    state = ARMED;
-                    armed.add(this);
-                    action = KICK;
-                } else if (!r.ok()) {
-                    endLocked();
-                } else {
-                    queue.addLast(new Delivery(r.value()));
-                    action = dispatchLocked();
-                }
-            } finally {
-                lock.unlock();
-            }
-            act(action);
-        }
-
-        void endLocked() {
-            if (state == ARMED) {
-                armed.remove(this);
-            }
-            state = ENDED;
-            waits.remove(this);
-        }
-
-        /**
-         * Ends the registration and, if the manager's Select has a case on the channel, kicks it
-         * and waits until that Select has returned, so nothing is received for this registration
-         * after cancel returns (a value the Select took before is still delivered).
-         */
-        @Override
-        public boolean cancel() {
-            lockUncancellable();
-            try {
-                if (state == ENDED) {
-                    return false;
-                }
-                endLocked();
-                if (inSelect) {
-                    kick();
-                    // Bounded (the manager was kicked), and not cancellable: a caller whose process
-                    // is ending must still find the registration ended when cancel returns.
-                    ProcessSupport.mask();
-                    try {
-                        while (inSelect) {
-                            selectDone.await();
-                        }
-                    } finally {
-                        ProcessSupport.unmask();
-                    }
-                }
-                return true;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public boolean isActive() {
-            return state != ENDED;
-        }
-
-        @Override
-        public String toString() {
-            return "onReceive[" + chan + ", " + (isActive() ? "active" : "ended") + "]";
-        }
-
-        /** One callback for one value; its end moves the registration on, even if it throws. */
-        private final class Delivery implements Runnable {
-            private final T value;
-
-            Delivery(T value) {
-                this.value = value;
-            }
-
-            @Override
-            public void run() {
-                try {
-                    callback.accept(value);
-                } finally {
-                    next();
-                }
-            }
-        }
-    }
-
-    /** An onDone registration: the body of its waiter goroutine. */
-    final class DoneWait implements WaitRegistration, Runnable {
-        private final WaitGroup group;
-        private final Runnable callback;
-        private volatile boolean ended;
-
-        DoneWait(WaitGroup group, Runnable callback) {
-            this.group = group;
-            this.callback = callback;
-        }
-
-        @Override
-        public void run() {
-            try {
-                group.await();
-            } catch (RuntimeException misuse) { // a group reused while we waited (WaitGroup's message)
-                lockUncancellable();
-                try {
-                    endLocked();
-                } finally {
-                    lock.unlock();
-                }
-                if (misuse instanceof ProcessExitException ending) {
-                    throw ending; // its process is ending: not a failure of the callback
-                }
-                report(misuse);
-                return;
-            }
-            Object action = null;
-            lockUncancellable();
-            try {
-                if (!ended) {
-                    endLocked();
-                    queue.addLast(callback);
-                    action = dispatchLocked();
-                }
-            } finally {
-                lock.unlock();
-            }
-            act(action);
-        }
-
-        void endLocked() {
-            ended = true;
-            waits.remove(this);
-            toStart.remove(this);
-        }
-
-        @Override
-        public boolean cancel() {
-            lockUncancellable();
-            try {
-                if (ended) {
-                    return false;
-                }
-                endLocked();
-                return true;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public boolean isActive() {
-            return !ended;
-        }
-
-        @Override
-        public String toString() {
-            return "onDone[" + group + ", " + (ended ? "ended" : "active") + "]";
-        }
     }
 
     private static long saturatedNanos(Duration d) {
