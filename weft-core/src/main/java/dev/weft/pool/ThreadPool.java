@@ -24,11 +24,8 @@ import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Delayed;
 import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -802,14 +799,14 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
         Objects.requireNonNull(command, "weft: schedule of a null task");
         Objects.requireNonNull(unit, "weft: schedule with a null time unit");
-        return delay(new ScheduledTask<Void>(command, triggerTime(delay, unit), 0));
+        return delay(new ScheduledTask<Void>(this, command, triggerTime(delay, unit), 0));
     }
 
     @Override
     public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
         Objects.requireNonNull(callable, "weft: schedule of a null task");
         Objects.requireNonNull(unit, "weft: schedule with a null time unit");
-        return delay(new ScheduledTask<>(callable, triggerTime(delay, unit)));
+        return delay(new ScheduledTask<>(this, callable, triggerTime(delay, unit)));
     }
 
     /**
@@ -826,7 +823,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         if (period <= 0) {
             throw new IllegalArgumentException("weft: scheduleAtFixedRate needs a positive period, got " + period);
         }
-        return delay(new ScheduledTask<Void>(command, triggerTime(initialDelay, unit), unit.toNanos(period)));
+        return delay(new ScheduledTask<Void>(this, command, triggerTime(initialDelay, unit), unit.toNanos(period)));
     }
 
     /**
@@ -843,7 +840,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         if (delay <= 0) {
             throw new IllegalArgumentException("weft: scheduleWithFixedDelay needs a positive delay, got " + delay);
         }
-        return delay(new ScheduledTask<Void>(command, triggerTime(initialDelay, unit), -unit.toNanos(delay)));
+        return delay(new ScheduledTask<Void>(this, command, triggerTime(initialDelay, unit), -unit.toNanos(delay)));
     }
 
     /** Delays are capped at about 146 years, so trigger times compare by subtraction without overflow. */
@@ -870,7 +867,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     }
 
     /** A periodic task that ran normally: back into the delay queue, unless cancelled or shut down. */
-    private void reschedule(ScheduledTask<?> task) {
+    void reschedule(ScheduledTask<?> task) {
         boolean first = false;
         lockUncancellable();
         try {
@@ -889,7 +886,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         }
     }
 
-    private void removeDelayed(ScheduledTask<?> task) {
+    void removeDelayed(ScheduledTask<?> task) {
         boolean removed;
         lockUncancellable();
         try {
@@ -899,76 +896,6 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         }
         if (removed && isShutdown()) {
             kick(); // the manager may have been waiting only for this one
-        }
-    }
-
-    /**
-     * A task of the delay queue. {@code time} is written under the pool's lock (a periodic task's
-     * next time, before it is queued again) and read by {@link #getDelay} without it.
-     */
-    private final class ScheduledTask<V> extends FutureTask<V> implements RunnableScheduledFuture<V> {
-        volatile long time;
-        /** Zero: one-shot; positive: fixed rate; negative: fixed delay of {@code -period}. */
-        final long period;
-        /** Submission order, for ties of time; set under the lock. */
-        long seq;
-
-        ScheduledTask(Runnable command, long time, long period) {
-            super(command, null);
-            this.time = time;
-            this.period = period;
-        }
-
-        ScheduledTask(Callable<V> callable, long time) {
-            super(callable);
-            this.time = time;
-            this.period = 0;
-        }
-
-        @Override
-        public long getDelay(TimeUnit unit) {
-            return unit.convert(time - System.nanoTime(), TimeUnit.NANOSECONDS);
-        }
-
-        @Override
-        public int compareTo(Delayed other) {
-            if (other == this) {
-                return 0;
-            }
-            if (other instanceof ScheduledTask<?> x) {
-                long diff = time - x.time;
-                return diff < 0 ? -1 : diff > 0 ? 1 : Long.compare(seq, x.seq);
-            }
-            return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
-        }
-
-        @Override
-        public boolean isPeriodic() {
-            return period != 0;
-        }
-
-        @Override
-        public void run() {
-            if (!isPeriodic()) {
-                super.run();
-            } else if (super.runAndReset()) {
-                reschedule(this);
-            }
-        }
-
-        /** Cancels and takes the task out of the delay queue, so a shut-down pool need not wait for it. */
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled) {
-                removeDelayed(this);
-            }
-            return cancelled;
-        }
-
-        /** Under the pool's lock: cancel without taking it again. */
-        void cancelQuietly() {
-            super.cancel(false);
         }
     }
 
