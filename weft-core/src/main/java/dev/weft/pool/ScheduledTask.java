@@ -7,8 +7,8 @@ import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A task of a {@link ThreadPool}'s delay queue. {@code time} is written under the pool's lock (a periodic task's
- * next time, before it is queued again) and read by {@link #getDelay} without it.
+ * A task of a {@link ThreadPool}'s delay queue. {@code time} is written under the pool's lock (a
+ * periodic task's next time, before it is queued again) and read by {@link #getDelay} without it.
  */
 final class ScheduledTask<V> extends FutureTask<V> implements RunnableScheduledFuture<V> {
     private final ThreadPool pool;
