@@ -642,6 +642,11 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         } finally {
             lock.unlock();
         }
+        wakeAndKick(toWake);
+    }
+
+    /** After the lock: wakes the idle workers {@code idleToWakeLocked} chose, and the manager. */
+    private void wakeAndKick(List<Worker> toWake) {
         for (Worker w : toWake) {
             w.wake.trySend(TOKEN);
         }
@@ -720,10 +725,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         } finally {
             lock.unlock();
         }
-        for (Worker w : toWake) {
-            w.wake.trySend(TOKEN);
-        }
-        kick();
+        wakeAndKick(toWake);
         return neverStarted;
     }
 
