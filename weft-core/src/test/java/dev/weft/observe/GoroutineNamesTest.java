@@ -55,6 +55,18 @@ class GoroutineNamesTest {
                             + "\\s*\"name\": \"" + java.util.regex.Pattern.quote(jsonName) + "\"");
                     assertThat(g.thread().getName()).contains("g" + g.id());
                 }
+                if (rt.model() != ThreadingModel.ONE_TO_ONE) {
+                    // Goroutines are listed under their runtime's own container, a child of the
+                    // root (GoroutineContainer), not tracked a second time by the root.
+                    int container = json.indexOf("\"container\": \"named\"");
+                    assertThat(container).as("the runtime's container in the dump").isPositive();
+                    String section = json.substring(container);
+                    int next = section.indexOf("\"container\":", 1);
+                    section = next < 0 ? section : section.substring(0, next);
+                    assertThat(section).contains("\"parent\": \"<root>\"")
+                            .contains("\"tid\": \"" + a.thread().threadId() + "\"")
+                            .contains("\"tid\": \"" + b.thread().threadId() + "\"");
+                }
                 String dump = rt.dump();
                 assertThat(dump).contains("goroutine " + a.id() + " [chan receive",
                         "(java thread " + a.thread().threadId() + "):");

@@ -1,6 +1,7 @@
 package dev.weft.internal.sched;
 
 import dev.weft.internal.vm.JdkServiceThreads;
+import dev.weft.internal.vm.GoroutineContainer;
 import dev.weft.internal.vm.VirtualThreads;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -147,7 +148,11 @@ final class Goroutines {
             mainsRunning.incrementAndGet();
         }
         try {
-            g.thread.start();
+            if (g.kernelThread) {
+                g.thread.start();
+            } else {
+                GoroutineContainer.start(g.thread, sched.container);
+            }
         } catch (RuntimeException | Error e) {
             all.remove(g);
             if (mainWaiter != null) {

@@ -6,6 +6,7 @@ import dev.weft.internal.trace.TraceEvent;
 import dev.weft.internal.trace.TraceSession;
 import dev.weft.internal.util.Clock;
 import dev.weft.internal.util.SpinLock;
+import dev.weft.internal.vm.GoroutineContainer;
 import dev.weft.internal.vm.VirtualThreads;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -92,6 +93,12 @@ public final class Sched {
     final Timers timers;
     final Preemption preemption;
     final Goroutines goroutines;
+    /**
+     * The JDK thread container its goroutines start in (see {@code GoroutineContainer}: the JDK's
+     * root container would track each one a second time); null under ONE_TO_ONE, whose
+     * goroutines are platform threads.
+     */
+    final AutoCloseable container;
     final ProcResize resize;
     final Diagnostics diagnostics;
     /** -Dweft.schedtrace's periodic line, printed by sysmon. */
@@ -167,6 +174,10 @@ public final class Sched {
         this.timers = new Timers(this);
         this.preemption = new Preemption(this);
         this.goroutines = new Goroutines(this, c.uncaughtHandler());
+        this.container = model == Model.ONE_TO_ONE ? null
+                : GoroutineContainer.create(name, () -> goroutines.all.snapshot().stream()
+                        .filter(g -> !g.adopted) // an adopted thread is the root container's
+                        .map(g -> g.thread));
         this.resize = new ProcResize(this);
         this.diagnostics = new Diagnostics(this);
         this.schedTrace = new SchedTrace(this);
@@ -353,6 +364,9 @@ public final class Sched {
             interrupted |= idle.stopCarriers();
             sysmon.shutdown();
             LIVE.remove(this);
+            if (container != null) {
+                GoroutineContainer.close(container);
+            }
             terminated.countDown();
         } else {
             for (;;) {

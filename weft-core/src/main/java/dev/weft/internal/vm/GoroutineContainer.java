@@ -1,0 +1,152 @@
+package dev.weft.internal.vm;
+
+import java.lang.classfile.ClassFile;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The JDK thread container a runtime starts its goroutines in, instead of the JDK's root
+ * container.
+ *
+ * <p><b>Why.</b> {@code Thread.start()} puts every virtual thread in the root container, which by
+ * default ({@code jdk.trackAllThreads}) adds it to a {@code ConcurrentHashMap} at start and
+ * removes it at exit, so that thread dumps can list it: a third of the samples of a spawn-and-join
+ * profile, for the JDK's virtual threads and for weft's alike (docs/BENCHMARKS.md, the per-path
+ * ledger). weft already keeps every live goroutine in its own registry (Go's {@code allgs}, for
+ * {@code rt.dump()} and deadlock detection), so it tracks each goroutine twice. A container of
+ * its own, whose start and exit hooks do nothing and whose thread list is read from that registry
+ * when a dump asks, removes the second copy: {@code jcmd <pid> Thread.dump_to_file} then shows a
+ * runtime's goroutines under a container named after the runtime, a child of the root.
+ *
+ * <p><b>How.</b> The JDK's container type ({@code jdk.internal.vm.ThreadContainer}) is in a
+ * package no module outside {@code java.base} may use, and {@code VirtualThread.start(container)}
+ * is package-private. The one door weft has is {@code --add-opens java.base/java.lang}: a full
+ * lookup in {@code java.lang}, which may define a class in that package. So the subclass is
+ * generated once, with the JDK's class-file API, as {@code java.lang.WeftGoroutineContainer}:
+ * its constructor registers it with {@code ThreadContainers} (what makes dumps find it), its
+ * {@code threads()} calls back a {@link Supplier} of weft's (a {@code java.base} type, so the
+ * generated class refers to nothing outside {@code java.base}), and {@code close()} deregisters it.
+ * Every goroutine of a runtime is started with {@code VirtualThread.start(thatContainer)}.
+ *
+ * <p>The threads' own container ({@code Thread.threadContainer}) is then the runtime's. The JDK
+ * reads it in three places: scoped-value inheritance (only from an owned container; the root and
+ * this one are both shared, so nothing changes), the exit hook (this one's does nothing), and
+ * dumps. A thread a goroutine starts with the JDK's APIs still goes to the root container.
+ */
+public final class GoroutineContainer {
+    private GoroutineContainer() {}
+
+    private static final MethodHandle CREATE; // (String, Supplier) -> AutoCloseable
+    private static final MethodHandle START;  // (Thread, AutoCloseable) -> void: VirtualThread.start(container)
+    private static final Throwable FAILURE;
+
+    static {
+        MethodHandle create = null;
+        MethodHandle start = null;
+        Throwable failure = null;
+        try {
+            MethodHandles.Lookup inJavaLang = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
+            Class<?> containerType = Class.forName("jdk.internal.vm.ThreadContainer");
+            Class<?> generated = inJavaLang.defineClass(classBytes());
+            create = inJavaLang.findConstructor(generated, MethodType.methodType(void.class, String.class, Supplier.class))
+                    .asType(MethodType.methodType(AutoCloseable.class, String.class, Supplier.class));
+            Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
+            start = MethodHandles.privateLookupIn(virtualThread, MethodHandles.lookup())
+                    .findVirtual(virtualThread, "start", MethodType.methodType(void.class, containerType))
+                    .asType(MethodType.methodType(void.class, Thread.class, AutoCloseable.class));
+        } catch (Throwable e) {
+            failure = e;
+        }
+        CREATE = create;
+        START = start;
+        FAILURE = failure;
+    }
+
+    /** The class file of {@code java.lang.WeftGoroutineContainer}; see the class comment. */
+    private static byte[] classBytes() {
+        ClassDesc self = ClassDesc.of("java.lang", "WeftGoroutineContainer");
+        ClassDesc container = ClassDesc.of("jdk.internal.vm", "ThreadContainer");
+        ClassDesc containers = ClassDesc.of("jdk.internal.vm", "ThreadContainers");
+        ClassDesc supplier = ClassDesc.of("java.util.function", "Supplier");
+        ClassDesc stream = ClassDesc.of("java.util.stream", "Stream");
+        ClassDesc autoCloseable = ClassDesc.of("java.lang", "AutoCloseable");
+        ClassDesc string = ConstantDescs.CD_String;
+        ClassDesc object = ConstantDescs.CD_Object;
+        return ClassFile.of().build(self, cb -> cb
+                .withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER)
+                .withSuperclass(container)
+                .withInterfaceSymbols(autoCloseable)
+                .withField("name", string, ClassFile.ACC_PRIVATE | ClassFile.ACC_FINAL)
+                .withField("threads", supplier, ClassFile.ACC_PRIVATE | ClassFile.ACC_FINAL)
+                .withField("key", object, ClassFile.ACC_PRIVATE | ClassFile.ACC_FINAL)
+                .withMethodBody(ConstantDescs.INIT_NAME, MethodTypeDesc.of(ConstantDescs.CD_void, string, supplier),
+                        ClassFile.ACC_PUBLIC, code -> code
+                                .aload(0).iconst_1()
+                                .invokespecial(container, ConstantDescs.INIT_NAME,
+                                        MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_boolean))
+                                .aload(0).aload(1).putfield(self, "name", string)
+                                .aload(0).aload(2).putfield(self, "threads", supplier)
+                                // Registered last: a dump may call threads() from now on.
+                                .aload(0).aload(0)
+                                .invokestatic(containers, "registerContainer", MethodTypeDesc.of(object, container))
+                                .putfield(self, "key", object)
+                                .return_())
+                .withMethodBody("name", MethodTypeDesc.of(string), ClassFile.ACC_PUBLIC, code -> code
+                        .aload(0).getfield(self, "name", string).areturn())
+                .withMethodBody("toString", MethodTypeDesc.of(string), ClassFile.ACC_PUBLIC, code -> code
+                        .aload(0).getfield(self, "name", string).areturn())
+                .withMethodBody("threads", MethodTypeDesc.of(stream), ClassFile.ACC_PUBLIC, code -> code
+                        .aload(0).getfield(self, "threads", supplier)
+                        .invokeinterface(supplier, "get", MethodTypeDesc.of(object))
+                        .checkcast(stream).areturn())
+                .withMethodBody("close", MethodTypeDesc.of(ConstantDescs.CD_void), ClassFile.ACC_PUBLIC, code -> code
+                        .aload(0).getfield(self, "key", object)
+                        .invokestatic(containers, "deregisterContainer", MethodTypeDesc.of(ConstantDescs.CD_void, object))
+                        .return_()));
+    }
+
+    /**
+     * A container named {@code name} whose live threads, when a dump asks, are {@code threads}'s;
+     * registered with the JDK until {@link #close}.
+     *
+     * @throws VirtualThreads.HookUnavailableException if this JDK's internals do not allow it
+     */
+    public static AutoCloseable create(String name, Supplier<Stream<Thread>> threads) {
+        if (FAILURE != null) {
+            throw new VirtualThreads.HookUnavailableException(FAILURE);
+        }
+        try {
+            return (AutoCloseable) CREATE.invokeExact(name, threads);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("weft: could not create the goroutine container", t);
+        }
+    }
+
+    /** Starts {@code virtualThread} (made by {@link VirtualThreads#newThread}) in {@code container}. */
+    public static void start(Thread virtualThread, AutoCloseable container) {
+        try {
+            START.invokeExact(virtualThread, container);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("weft: the JDK refused to start a virtual thread", t);
+        }
+    }
+
+    /** Takes {@code container} out of the JDK's registry: dumps no longer list it. */
+    public static void close(AutoCloseable container) {
+        try {
+            container.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("weft: could not deregister the goroutine container", e);
+        }
+    }
+}
