@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * package no module outside {@code java.base} may use, and {@code VirtualThread.start(container)}
  * is package-private. The one door weft has is {@code --add-opens java.base/java.lang}: a full
  * lookup in {@code java.lang}, which may define a class in that package. So the subclass is
- * generated once, with the JDK's class-file API, as {@code java.lang.WeftGoroutineContainer}:
+ * generated once, with the JDK's class-file API, as {@code java.lang.WeftGoroutineContainer$v1}:
  * its constructor registers it with {@code ThreadContainers} (what makes dumps find it), its
  * {@code threads()} calls back a {@link Supplier} of weft's (a {@code java.base} type, so the
  * generated class refers to nothing outside {@code java.base}), and {@code close()} deregisters it.
@@ -53,7 +53,7 @@ public final class GoroutineContainer {
         try {
             MethodHandles.Lookup inJavaLang = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
             Class<?> containerType = Class.forName("jdk.internal.vm.ThreadContainer");
-            Class<?> generated = inJavaLang.defineClass(classBytes());
+            Class<?> generated = containerClass(inJavaLang);
             create = inJavaLang.findConstructor(generated, MethodType.methodType(void.class, String.class, Supplier.class))
                     .asType(MethodType.methodType(AutoCloseable.class, String.class, Supplier.class));
             Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
@@ -68,9 +68,34 @@ public final class GoroutineContainer {
         FAILURE = failure;
     }
 
-    /** The class file of {@code java.lang.WeftGoroutineContainer}; see the class comment. */
+    /**
+     * The generated class's name: a JVM may hold several copies of weft (two class loaders, two
+     * versions), and the class lives in {@code java.base}, where each name is defined once. The
+     * first copy defines it and the others use it: it refers to {@code java.base} types only, so it
+     * serves them all. The suffix is this shape's: change it with the class file.
+     */
+    private static final String CLASS_NAME = "WeftGoroutineContainer$v1";
+
+    private static Class<?> containerClass(MethodHandles.Lookup inJavaLang) throws IllegalAccessException {
+        try {
+            return inJavaLang.findClass("java.lang." + CLASS_NAME);
+        } catch (ClassNotFoundException absent) {
+            try {
+                return inJavaLang.defineClass(classBytes());
+            } catch (LinkageError raced) { // another copy of weft defined it meanwhile
+                try {
+                    return inJavaLang.findClass("java.lang." + CLASS_NAME);
+                } catch (ClassNotFoundException e) {
+                    raced.addSuppressed(e);
+                    throw raced;
+                }
+            }
+        }
+    }
+
+    /** The class file of {@link #CLASS_NAME}; see the class comment. */
     private static byte[] classBytes() {
-        ClassDesc self = ClassDesc.of("java.lang", "WeftGoroutineContainer");
+        ClassDesc self = ClassDesc.of("java.lang", CLASS_NAME);
         ClassDesc container = ClassDesc.of("jdk.internal.vm", "ThreadContainer");
         ClassDesc containers = ClassDesc.of("jdk.internal.vm", "ThreadContainers");
         ClassDesc supplier = ClassDesc.of("java.util.function", "Supplier");
