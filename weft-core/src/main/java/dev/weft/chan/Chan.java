@@ -128,7 +128,11 @@ public final class Chan<T> implements Iterable<T> {
                 sendq.enqueue(w);
             }
         } finally {
-            lock.held = 0; // a release with no call: see SpinLock#held
+            try {
+                lock.unlock(); // a release store, no fence: see SpinLock#held
+            } catch (StackOverflowError e) {
+                lock.held = 0; // the call failed before its store
+            }
         }
         if (r == CLOSED_WAITER) {
             throw ClosedChannelException.send();
@@ -187,7 +191,11 @@ public final class Chan<T> implements Iterable<T> {
         try {
             r = sendReadyLocked(value);
         } finally {
-            lock.held = 0;
+            try {
+                lock.unlock(); // a release store, no fence: see SpinLock#held
+            } catch (StackOverflowError e) {
+                lock.held = 0; // the call failed before its store
+            }
         }
         if (r == CLOSED_WAITER) {
             throw ClosedChannelException.send();
@@ -244,7 +252,11 @@ public final class Chan<T> implements Iterable<T> {
                 recvq.enqueue(w);
             }
         } finally {
-            lock.held = 0; // a release with no call: see SpinLock#held
+            try {
+                lock.unlock(); // a release store, no fence: see SpinLock#held
+            } catch (StackOverflowError e) {
+                lock.held = 0; // the call failed before its store
+            }
         }
         if (s != null) {
             Parking.ready(s.thread);
@@ -277,7 +289,11 @@ public final class Chan<T> implements Iterable<T> {
                 v = takeLocked();
             }
         } finally {
-            lock.held = 0;
+            try {
+                lock.unlock(); // a release store, no fence: see SpinLock#held
+            } catch (StackOverflowError e) {
+                lock.held = 0; // the call failed before its store
+            }
         }
         if (s != null) {
             Parking.ready(s.thread);
@@ -435,7 +451,11 @@ public final class Chan<T> implements Iterable<T> {
             s.success = true;
             Selection sel = s.selection;
             if (sel == null) {
-                s.done = true;
+                try {
+                    Waiter.DONE.setRelease(s, true); // see Waiter#done
+                } catch (StackOverflowError e) {
+                    s.done = true;
+                }
             } else {
                 sel.winner = s;
             }

@@ -62,7 +62,11 @@ final class WaitQueue {
             w.success = success;
             Selection sel = w.selection;
             if (sel == null) {
-                w.done = true;
+                try {
+                    Waiter.DONE.setRelease(w, true); // see Waiter#done
+                } catch (StackOverflowError e) {
+                    w.done = true;
+                }
             } else {
                 sel.winner = w;
             }

@@ -4,6 +4,8 @@ import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.WaitCompletion;
 import dev.weft.internal.sched.WaitReason;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One parked operation on one channel: Go's {@code sudog}. A plain send or receive parks with one
@@ -42,8 +44,26 @@ final class Waiter implements WaitCompletion {
     Waiter next;
     boolean queued;
 
-    /** Completion flag of a plain waiter (unused by select cases, which complete their Selection). */
+    /**
+     * Completion flag of a plain waiter (unused by select cases, which complete their Selection).
+     * Read with volatile (acquire) loads. Completers set it with a release store through
+     * {@link #DONE}, not a volatile write: the waiter only needs the completer's writes of
+     * {@link #elem} and {@link #success} ordered before it, and a volatile write's full fence
+     * costs a hand-off more than the rest of the completion. The store sits in the call-free
+     * stretch of a completion (see {@link WaitQueue}), so a StackOverflowError at the VarHandle
+     * call falls back to the volatile write, which needs no call; {@link #rearm} clears it with a
+     * plain store, published by the unlock that follows the enqueue.
+     */
     volatile boolean done;
+
+    static final VarHandle DONE;
+    static {
+        try {
+            DONE = MethodHandles.lookup().findVarHandle(Waiter.class, "done", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     Waiter(Thread thread, Selection selection, int caseIndex) {
         this.thread = thread;
@@ -71,7 +91,7 @@ final class Waiter implements WaitCompletion {
     void rearm(Object value) {
         elem = value;
         success = false;
-        done = false;
+        DONE.set(this, false);
     }
 
     @Override

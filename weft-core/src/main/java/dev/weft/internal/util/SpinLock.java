@@ -27,7 +27,23 @@ public final class SpinLock {
      * instead of calling {@link #unlock()}, because there any call, {@code unlock()} included,
      * can throw StackOverflowError and leave the lock held for ever. (The JDK's own locks are
      * protected by {@code @ReservedStackAccess}, JEP 270, which only the JDK may use.) A volatile
-     * write is a release, exactly what {@code unlock()} does; it skips only the owner check.
+     * write is a release, as {@code unlock()} is; it skips only the owner check.
+     *
+     * <p>A volatile write is also a full fence (a locked instruction on x86), which a release does
+     * not need and which a channel's hand-off pays twice per operation. Hot sections therefore
+     * call {@link #unlock()} (a release store) and write the field only if that call failed:
+     * <pre>{@code
+     * } finally {
+     *     try {
+     *         lock.unlock();
+     *     } catch (StackOverflowError e) {
+     *         lock.held = 0; // the call failed before its store: release without one
+     *     }
+     * }
+     * }</pre>
+     * The error is not rethrown: the section's work is done and the lock is released, so the
+     * caller goes on as if the call had succeeded (its next call may overflow again, with nothing
+     * held). {@code unlock()} can fail only before its store: after it nothing but returns remain.
      */
     public volatile int held;
     /** The holding thread, recorded only when {@link #CHECKED}; for {@link #assertHeld}. */
