@@ -1,6 +1,8 @@
 package dev.weft.internal.queue;
 
 import dev.weft.internal.util.SpinLock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,9 +19,10 @@ import java.util.List;
  *       {@code next} takes runnext only at or above every queued level (and the element it
  *       displaces goes to the tail of its level); a plain put above runnext's level demotes
  *       runnext to the head of its own level, where it keeps its turn.</li>
- *   <li>Every element records when it was queued, so that {@link #boostStarved} can find those
- *       that have waited too long. Moving between queues (a steal, a global batch, a drain) keeps
- *       that time: a starving goroutine does not restart its wait by being moved.</li>
+ *   <li>Every element records when it was queued (or {@link #UNSTAMPED}, stamped when a scan
+ *       first sees it), so that {@link #boostStarved} can find those that have waited too long.
+ *       Moving between queues (a steal, a global batch, a drain) keeps that time: a starving
+ *       goroutine does not restart its wait by being moved.</li>
  * </ul>
  *
  * <h2>Concurrency</h2>
@@ -66,12 +69,45 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
     /** runnext's level, or -1 when empty; written under the lock, read racily by bestLevel. */
     private volatile int runnextLevel = -1;
 
+    /*
+     * Under the lock the three summaries above are written with release stores, not volatile
+     * writes: a volatile write is a full fence, two or three per put and poll on the path of
+     * every switch, and nothing needs one here. The lock-free readers (bestLevel, isEmpty, size)
+     * are racy by design and load with acquire semantics; where a reader must not miss a put
+     * (the publish-then-flag rule, the spinning protocol), the scheduler fences explicitly between
+     * the put and its next load.
+     */
+    private static final VarHandle SIZE;
+    private static final VarHandle BITMAP;
+    private static final VarHandle RUNNEXT_LEVEL;
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SIZE = l.findVarHandle(PriorityRunQueue.class, "size", int.class);
+            BITMAP = l.findVarHandle(PriorityRunQueue.class, "bitmap", int.class);
+            RUNNEXT_LEVEL = l.findVarHandle(PriorityRunQueue.class, "runnextLevel", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     // Scratch space for moves into this queue; used only by the thread that owns this queue as
     // a destination (a P's M stealing or taking a global batch), outside this queue's lock.
     private final Object[] scratch = new Object[MAX_BATCH];
     private final long[] scratchAt = new long[MAX_BATCH];
 
-    /** Queues {@code e} at the tail of its level, or in runnext (see the class comment). */
+    /**
+     * The queue time of an element not yet seen by {@link #boostStarved}, which stamps it with
+     * the time of that first sighting: a caller that would otherwise read the clock on every put
+     * (a switch pays two) passes this, and a starving element is then boosted at most one scan
+     * later than with an exact time.
+     */
+    public static final long UNSTAMPED = Long.MIN_VALUE;
+
+    /**
+     * Queues {@code e} at the tail of its level, or in runnext (see the class comment), as queued
+     * at {@code now} (or {@link #UNSTAMPED}).
+     */
     public void put(E e, boolean next, long now) {
         int level = checkLevel(e.runLevel());
         lock.lock();
@@ -82,15 +118,15 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                 int oldLevel = runnextLevel;
                 runnext = e;
                 runnextQueuedAt = now;
-                runnextLevel = level;
+                RUNNEXT_LEVEL.setRelease(this, level);
                 if (old != null) {
                     enqueue(old, oldLevel, oldAt, false); // displaced: still queued, so one more in all
                 }
-                size = size + 1;
+                SIZE.setRelease(this, size + 1);
                 return;
             }
             enqueue(e, level, now, false);
-            size = size + 1;
+            SIZE.setRelease(this, size + 1);
             if (runnext != null && runnextLevel < level) {
                 demoteRunnext();
             }
@@ -138,7 +174,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                 return null;
             }
             clearRunnext();
-            size = size - 1;
+            SIZE.setRelease(this, size - 1);
             return (E) e;
         } finally {
             lock.unlock();
@@ -158,7 +194,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                 return null;
             }
             Object e = dequeue(level);
-            size = size - 1;
+            SIZE.setRelease(this, size - 1);
             return (E) e;
         } finally {
             lock.unlock();
@@ -190,7 +226,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                 intoAt[i] = queuedAtHead(level);
                 into[i] = dequeue(level);
             }
-            size = size - n;
+            SIZE.setRelease(this, size - n);
         } finally {
             lock.unlock();
         }
@@ -223,7 +259,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                         intoAt[i] = queuedAtHead(level);
                         into[i] = dequeue(level);
                     }
-                    size = size - n;
+                    SIZE.setRelease(this, size - n);
                     break;
                 }
                 if (!stealRunnext || runnext == null) {
@@ -232,7 +268,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                 if (backedOff || runnextBackoffNanos <= 0) {
                     Object e = runnext;
                     clearRunnext();
-                    size = size - 1;
+                    SIZE.setRelease(this, size - 1);
                     return (E) e;
                 }
             } finally {
@@ -262,7 +298,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                     enqueue(e, e.runLevel(), scratchAt[i], false);
                     scratch[i] = null;
                 }
-                size = size + (n - 1);
+                SIZE.setRelease(this, size + (n - 1));
                 if (runnext != null && runnextLevel < topQueuedLevel()) {
                     demoteRunnext();
                 }
@@ -293,7 +329,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                     all.add(dequeue(level));
                 }
             }
-            size = 0;
+            SIZE.setRelease(this, 0);
         } finally {
             lock.unlock();
         }
@@ -307,7 +343,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                 @SuppressWarnings("unchecked") E e = (E) all.get(i);
                 to.enqueue(e, e.runLevel(), at.get(i), true);
             }
-            to.size = to.size + all.size();
+            SIZE.setRelease(to, to.size + all.size());
         } finally {
             to.lock.unlock();
         }
@@ -319,9 +355,10 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
      * {@code queuedBefore} is raised to {@code boostLevel} (told so through
      * {@link Leveled#boost}) and moves, in queue order, to the tail of that level in
      * {@code into}: this queue itself, or another (a P's starved goroutines go to the global
-     * queue, where every P sees them). Returns how many moved.
+     * queue, where every P sees them). An element put {@link #UNSTAMPED} is stamped {@code now}
+     * instead, its first sighting. Returns how many moved.
      */
-    public int boostStarved(long queuedBefore, int boostLevel, PriorityRunQueue<E> into) {
+    public int boostStarved(long now, long queuedBefore, int boostLevel, PriorityRunQueue<E> into) {
         checkLevel(boostLevel);
         if (size == 0) {
             return 0;
@@ -331,11 +368,13 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
         List<Long> awayAt = into == this ? null : new ArrayList<>();
         lock.lock();
         try {
-            if (runnext != null && runnextLevel < boostLevel && runnextQueuedAt - queuedBefore < 0) {
+            if (runnext != null && runnextQueuedAt == UNSTAMPED) {
+                runnextQueuedAt = now;
+            } else if (runnext != null && runnextLevel < boostLevel && runnextQueuedAt - queuedBefore < 0) {
                 @SuppressWarnings("unchecked") E e = (E) runnext;
                 e.boost(boostLevel);
                 if (away == null) {
-                    runnextLevel = boostLevel;
+                    RUNNEXT_LEVEL.setRelease(this, boostLevel);
                 } else {
                     away.add(e);
                     awayAt.add(runnextQueuedAt);
@@ -359,7 +398,11 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                     Object e = ring[from];
                     long t = at[from];
                     ring[from] = null;
-                    if (t - queuedBefore < 0) {
+                    boolean starvedNow = t != UNSTAMPED && t - queuedBefore < 0;
+                    if (t == UNSTAMPED) {
+                        t = now; // first seen now: kept, with this time
+                    }
+                    if (starvedNow) {
                         @SuppressWarnings("unchecked") E starved = (E) e;
                         starved.boost(boostLevel);
                         if (away == null) {
@@ -378,11 +421,11 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                 }
                 count[level] = kept;
                 if (kept == 0) {
-                    bitmap = bitmap & ~(1 << level);
+                    BITMAP.setRelease(this, bitmap & ~(1 << level));
                 }
             }
             if (away != null) {
-                size = size - away.size();
+                SIZE.setRelease(this, size - away.size());
             }
             if (runnext != null && runnextLevel < topQueuedLevel()) {
                 demoteRunnext();
@@ -396,7 +439,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                 for (int i = 0; i < away.size(); i++) {
                     into.enqueue(away.get(i), boostLevel, awayAt.get(i), false);
                 }
-                into.size = into.size + away.size();
+                SIZE.setRelease(into, into.size + away.size());
                 if (into.runnext != null && into.runnextLevel < boostLevel) {
                     into.demoteRunnext();
                 }
@@ -433,7 +476,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
         queuedAt[level][slot] = at;
         count[level] = c + 1;
         if (c == 0) {
-            bitmap = bitmap | (1 << level);
+            BITMAP.setRelease(this, bitmap | (1 << level));
         }
     }
 
@@ -450,7 +493,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
         int c = count[level] - 1;
         count[level] = c;
         if (c == 0) {
-            bitmap = bitmap & ~(1 << level);
+            BITMAP.setRelease(this, bitmap & ~(1 << level));
         }
         return e;
     }
@@ -483,7 +526,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
 
     private void clearRunnext() {
         runnext = null;
-        runnextLevel = -1;
+        RUNNEXT_LEVEL.setRelease(this, -1);
     }
 
     private static int checkLevel(int level) {

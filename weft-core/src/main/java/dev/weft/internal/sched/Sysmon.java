@@ -67,8 +67,10 @@ final class Sysmon extends Thread {
         super(null, null, sched.name() + "-sysmon", 0, false);
         this.sched = sched;
         this.blockedNanos = 1_000_000;
-        // A quarter of the bound: a starving G is boosted at most 25% late.
-        this.boostScanPeriod = Math.max(1_000_000, sched.starvationBoostNanos / 4);
+        // An eighth of the bound: a G is stamped by the first scan that sees it queued
+        // (PriorityRunQueue.UNSTAMPED), up to one period after it was queued, and boosted by the
+        // first scan after the bound from that stamp: at most 25% late in all.
+        this.boostScanPeriod = Math.max(1_000_000, sched.starvationBoostNanos / 8);
         setDaemon(true);
         boolean cpu = threads.isThreadCpuTimeSupported();
         if (cpu && !threads.isThreadCpuTimeEnabled()) {

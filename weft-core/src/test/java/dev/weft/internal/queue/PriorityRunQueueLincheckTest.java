@@ -65,7 +65,7 @@ public class PriorityRunQueueLincheckTest {
     /** Every element counts as starved (queued at 0): level 2 and runnext move up to 15, in place. */
     @Operation
     public int boost() {
-        return queue.boostStarved(Long.MAX_VALUE, 15, queue);
+        return queue.boostStarved(Long.MAX_VALUE, Long.MAX_VALUE, 15, queue);
     }
 
     @Operation

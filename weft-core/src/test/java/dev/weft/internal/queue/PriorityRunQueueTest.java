@@ -157,7 +157,7 @@ class PriorityRunQueueTest {
         p.put(young, false, 900);
         p.put(old2, false, 200);
         p.put(high, false, 100); // above the boost level: never boosted
-        assertThat(p.boostStarved(500, 15, global)).isEqualTo(2);
+        assertThat(p.boostStarved(1_000, 500, 15, global)).isEqualTo(2);
         assertThat(old1.level).isEqualTo(15);
         assertThat(old2.level).isEqualTo(15);
         assertThat(young.level).isEqualTo(2);
@@ -170,9 +170,28 @@ class PriorityRunQueueTest {
         PriorityRunQueue<LeveledElement> q = new PriorityRunQueue<>();
         q.put(new LeveledElement("a", 1), false, 10);
         q.put(new LeveledElement("b", 16), false, 10);
-        assertThat(q.boostStarved(50, 15, q)).isEqualTo(1);
-        assertThat(q.boostStarved(50, 15, q)).isZero(); // at 15 now: not boosted again
+        assertThat(q.boostStarved(1_000, 50, 15, q)).isEqualTo(1);
+        assertThat(q.boostStarved(1_000, 50, 15, q)).isZero(); // at 15 now: not boosted again
         assertThat(drainOrder(q)).containsExactly("b", "a");
+    }
+
+    /**
+     * Guards against: a goroutine queued without a time (the scheduler's puts read no clock)
+     * being taken for one queued at the dawn of time and boosted by the first scan, or never
+     * being boosted at all.
+     */
+    @Test
+    void anUnstampedElementIsStampedByTheFirstScanAndBoostedByALaterOne() {
+        PriorityRunQueue<LeveledElement> q = new PriorityRunQueue<>();
+        LeveledElement waiting = new LeveledElement("waiting", 3);
+        LeveledElement next = new LeveledElement("next", 3);
+        q.put(waiting, false, PriorityRunQueue.UNSTAMPED);
+        q.put(next, true, PriorityRunQueue.UNSTAMPED);
+        assertThat(q.boostStarved(1_000, 900, 15, q)).isZero(); // first sighting: stamped 1,000
+        assertThat(q.boostStarved(1_500, 999, 15, q)).isZero(); // queued at 1,000, not before 999
+        assertThat(q.boostStarved(2_000, 1_001, 15, q)).isEqualTo(2);
+        assertThat(waiting.level).isEqualTo(15);
+        assertThat(next.level).isEqualTo(15);
     }
 
     @Test
@@ -213,7 +232,7 @@ class PriorityRunQueueTest {
         threads.add(new Thread(() -> {
             await(start);
             while (!done.get()) {
-                victim.boostStarved(Long.MAX_VALUE, 15, victim);
+                victim.boostStarved(Long.MAX_VALUE, Long.MAX_VALUE, 15, victim);
             }
         }));
         threads.forEach(Thread::start);
