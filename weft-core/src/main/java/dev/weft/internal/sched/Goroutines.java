@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
@@ -46,9 +48,23 @@ final class Goroutines {
     private final Sched sched;
     private final BiConsumer<G, Throwable> uncaughtHandler;
 
+    /**
+     * The next batch of goroutine ids; a P takes {@link #GOID_BATCH} at a time ({@link #newGoid}),
+     * so a spawning goroutine does not write a line the other carriers write too.
+     */
     private final AtomicLong goidgen = new AtomicLong();
-    private final AtomicLong live = new AtomicLong();
-    final AtomicLong created = new AtomicLong();
+    static final int GOID_BATCH = 16;
+    /**
+     * Goroutines started and not finished, in slot {@link #LIVE} of an array of 16: the slot is
+     * then 64 bytes from either end of the array, so no other field shares its cache line. Every
+     * spawn and every exit writes it (from the spawner's and the finisher's carriers, which
+     * differ at procs 2 and more); a neighbour written too would make each of those writes a
+     * cache miss for the other core as well (measured, docs/BENCHMARKS.md, spawn).
+     */
+    private final AtomicLongArray liveCell = new AtomicLongArray(16);
+    private static final int LIVE = 8;
+    /** Goroutines created, for statistics; a LongAdder, written by every carrier's spawns. */
+    final LongAdder created = new LongAdder();
     final AtomicLong adoptedCount = new AtomicLong();
     /** An adopted thread's G, or {@link #JDK_SERVICE} for a JDK thread sent to the default scheduler. */
     private final ConcurrentHashMap<Thread, Object> adoptedByThread = new ConcurrentHashMap<>();
@@ -71,7 +87,28 @@ final class Goroutines {
     }
 
     long live() {
-        return live.get();
+        return liveCell.get(LIVE);
+    }
+
+    /**
+     * A new goroutine id: from the caller's P's batch when a goroutine of this runtime creates it
+     * on its carrier (Go's goidcache), else from the runtime's counter. Ids are unique, not
+     * ordered by creation across Ps.
+     */
+    private long newGoid(G parent) {
+        if (parent != null && parent.sched == sched && VirtualThreads.currentCarrierThread() instanceof M m
+                && m.sched == sched) {
+            P p = m.p;
+            if (p != null) {
+                if (p.goidcache == p.goidcacheend) {
+                    long start = goidgen.getAndAdd(GOID_BATCH);
+                    p.goidcache = start;
+                    p.goidcacheend = start + GOID_BATCH;
+                }
+                return ++p.goidcache;
+            }
+        }
+        return goidgen.incrementAndGet();
     }
 
     boolean closing() {
@@ -98,7 +135,7 @@ final class Goroutines {
         // either close sees this goroutine and waits for it, or this call sees the close and
         // refuses. Checked first and counted after, a goroutine accepted as close returned was
         // queued on a stopped runtime and never ran (found by LifecycleTest).
-        live.incrementAndGet();
+        liveCell.incrementAndGet(LIVE);
         if (sched.isStopped() || (closing && (parent == null || parent.sched != sched) && !ownThread())) {
             decrementLive();
             throw new RejectedExecutionException("weft: runtime '" + sched.name()
@@ -122,7 +159,7 @@ final class Goroutines {
                 priority = parent == null ? G.DEFAULT_PRIORITY : parent.basePriority;
             }
             boolean kernel = sched.model == Model.ONE_TO_ONE;
-            g = new G(sched, goidgen.incrementAndGet(), parentId, body, reportFailure, priority, kernel);
+            g = new G(sched, newGoid(parent), parentId, body, reportFailure, priority, kernel);
             if (kernel) {
                 g.thread.setPriority(KernelPriorities.javaPriority(priority));
             }
@@ -137,7 +174,7 @@ final class Goroutines {
             g.process = proc;
             proc.joined(g);
         }
-        created.incrementAndGet();
+        created.increment();
         all.add(g);
         dev.weft.internal.trace.RuntimeTrace t = sched.trace;
         if (t != null) {
@@ -244,7 +281,7 @@ final class Goroutines {
     }
 
     private void decrementLive() {
-        if (live.decrementAndGet() == 0 && closing) {
+        if (liveCell.decrementAndGet(LIVE) == 0 && closing) {
             wakeCloser();
         }
     }
@@ -286,7 +323,7 @@ final class Goroutines {
             return;
         }
         G parent = Sched.currentG();
-        live.incrementAndGet(); // before the check, as in start
+        liveCell.incrementAndGet(LIVE); // before the check, as in start
         if (sched.isStopped() || (closing && (parent == null || parent.sched != sched))) {
             decrementLive();
             // Thread.start rethrows this: a thread built inside a goroutine and started after
@@ -329,7 +366,7 @@ final class Goroutines {
         if (vt.getUncaughtExceptionHandler() == vt.getThreadGroup()) {
             vt.setUncaughtExceptionHandler(g); // its failures reach the runtime's handler
         }
-        created.incrementAndGet(); // counted live by readyForeign, before its closing check
+        created.increment(); // counted live by readyForeign, before its closing check
         adoptedCount.incrementAndGet();
         all.add(g);
         return g;
@@ -360,7 +397,7 @@ final class Goroutines {
         closing = true;
         long start = System.nanoTime();
         try {
-            while (live.get() != 0 && !closeGaveUp) {
+            while (liveCell.get(LIVE) != 0 && !closeGaveUp) {
                 if (nanos == Long.MAX_VALUE) {
                     LockSupport.park(this);
                 } else {
