@@ -126,8 +126,15 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     int cancelMask;
 
     private static final VarHandle STATUS;
+    /**
+     * {@link #bodyDone}, set with a release store: its readers (a {@code Weft.run} waiting for its
+     * main, the bubble) loop on a volatile read with a park permit behind it, so the store needs
+     * no full fence, which every goroutine's exit would pay.
+     */
+    static final VarHandle BODY_DONE;
     static {
         try {
+            BODY_DONE = MethodHandles.lookup().findVarHandle(G.class, "bodyDone", boolean.class);
             STATUS = MethodHandles.lookup().findVarHandle(G.class, "status", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);

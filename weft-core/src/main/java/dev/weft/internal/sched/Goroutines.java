@@ -259,8 +259,8 @@ final class Goroutines {
     void bodyFinished(G g) {
         all.remove(g);
         decrementLive(); // before bodyDone: a returning Weft.run sees the count without it
-        g.bodyDone = true;
-        Thread waiter = g.mainWaiter;
+        G.BODY_DONE.setRelease(g, true);
+        Thread waiter = g.mainWaiter; // set before the thread started: no fence needed between
         if (waiter != null) {
             mainsRunning.decrementAndGet();
             LockSupport.unpark(waiter);
