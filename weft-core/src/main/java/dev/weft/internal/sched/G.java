@@ -132,8 +132,17 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
      * no full fence, which every goroutine's exit would pay.
      */
     static final VarHandle BODY_DONE;
+    /**
+     * For the constructors, which initialise {@link #basePriority} and {@link #level} with plain
+     * stores: a volatile write is a full fence, two per spawn, and a new G needs none, since it is
+     * published to other threads by its thread's start (the run-queue put is a release).
+     */
+    private static final VarHandle BASE_PRIORITY;
+    private static final VarHandle LEVEL;
     static {
         try {
+            BASE_PRIORITY = MethodHandles.lookup().findVarHandle(G.class, "basePriority", int.class);
+            LEVEL = MethodHandles.lookup().findVarHandle(G.class, "level", int.class);
             BODY_DONE = MethodHandles.lookup().findVarHandle(G.class, "bodyDone", boolean.class);
             STATUS = MethodHandles.lookup().findVarHandle(G.class, "status", int.class);
         } catch (ReflectiveOperationException e) {
@@ -153,8 +162,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         this.adopted = false;
         this.reportFailure = reportFailure;
         this.kernelThread = kernelThread;
-        this.basePriority = priority;
-        this.level = priority;
+        BASE_PRIORITY.set(this, priority);
+        LEVEL.set(this, priority);
         if (kernelThread) {
             this.thread = new KernelThread(this, sched.name() + "-g" + id);
             this.runContinuation = null;
@@ -166,7 +175,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
             this.thread = VirtualThreads.newThread(this, sched.nameGoroutines ? sched.name() + "/g" + id : "", this);
             this.runContinuation = VirtualThreads.runContinuation(thread);
         }
-        this.status = GStatus.IDLE;
+        // status starts IDLE, the default value (0): no store, so no fence
     }
 
     /** A virtual thread started by user code inside a goroutine, seen for the first time. */
@@ -180,9 +189,9 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         this.reportFailure = true;
         this.thread = adoptedThread;
         this.runContinuation = runContinuation;
-        this.basePriority = priority;
-        this.level = priority;
-        this.status = GStatus.IDLE;
+        BASE_PRIORITY.set(this, priority);
+        LEVEL.set(this, priority);
+        // status starts IDLE, the default value (0): no store, so no fence
     }
 
     /** A platform thread that is one goroutine (ONE_TO_ONE); how {@code Sched.currentG} finds it. */

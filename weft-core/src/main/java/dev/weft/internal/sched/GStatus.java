@@ -33,7 +33,7 @@ package dev.weft.internal.sched;
 final class GStatus {
     private GStatus() {}
 
-    static final int IDLE = 0;
+    static final int IDLE = 0; // G's constructors rely on it being the default value
     static final int RUNNABLE = 1;
     static final int RUNNING = 2;
     static final int WAITING = 4;
