@@ -49,11 +49,10 @@ final class Goroutines {
     private final BiConsumer<G, Throwable> uncaughtHandler;
 
     /**
-     * The next batch of goroutine ids; a P takes {@link #GOID_BATCH} at a time ({@link #newGoid}),
-     * so a spawning goroutine does not write a line the other carriers write too.
+     * The last goroutine id handed out. Ids increase in creation order (a program may rely on it;
+     * Go's per-P batches would not keep it), and only spawning carriers write this counter.
      */
     private final AtomicLong goidgen = new AtomicLong();
-    static final int GOID_BATCH = 16;
     /**
      * Goroutines started and not finished, in slot {@link #LIVE} of an array of 16: the slot is
      * then 64 bytes from either end of the array, so no other field shares its cache line. Every
@@ -88,27 +87,6 @@ final class Goroutines {
 
     long live() {
         return liveCell.get(LIVE);
-    }
-
-    /**
-     * A new goroutine id: from the caller's P's batch when a goroutine of this runtime creates it
-     * on its carrier (Go's goidcache), else from the runtime's counter. Ids are unique, not
-     * ordered by creation across Ps.
-     */
-    private long newGoid(G parent) {
-        if (parent != null && parent.sched == sched && VirtualThreads.currentCarrierThread() instanceof M m
-                && m.sched == sched) {
-            P p = m.p;
-            if (p != null) {
-                if (p.goidcache == p.goidcacheend) {
-                    long start = goidgen.getAndAdd(GOID_BATCH);
-                    p.goidcache = start;
-                    p.goidcacheend = start + GOID_BATCH;
-                }
-                return ++p.goidcache;
-            }
-        }
-        return goidgen.incrementAndGet();
     }
 
     boolean closing() {
@@ -159,7 +137,7 @@ final class Goroutines {
                 priority = parent == null ? G.DEFAULT_PRIORITY : parent.basePriority;
             }
             boolean kernel = sched.model == Model.ONE_TO_ONE;
-            g = new G(sched, newGoid(parent), parentId, body, reportFailure, priority, kernel);
+            g = new G(sched, goidgen.incrementAndGet(), parentId, body, reportFailure, priority, kernel);
             if (kernel) {
                 g.thread.setPriority(KernelPriorities.javaPriority(priority));
             }

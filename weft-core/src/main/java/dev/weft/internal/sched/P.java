@@ -56,14 +56,6 @@ final class P {
     /** Idle-list link, under the scheduler lock. */
     P link;
 
-    /**
-     * Goroutine ids this P hands out without touching the runtime's counter (Go's goidcache):
-     * the next one is {@code goidcache + 1}, the batch ends at {@link #goidcacheend}. Written only
-     * by the M holding this P, for goroutines created by the goroutine it runs.
-     */
-    long goidcache;
-    long goidcacheend;
-
     /** Incremented each time a G starts a new time slice (not when it inherits one via runnext). */
     int schedtick;
     /** Set by sysmon when a runnext chain has shared one slice for a whole time slice. */
