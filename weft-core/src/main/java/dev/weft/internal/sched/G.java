@@ -95,15 +95,15 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
      * lazily, as Go's GC stamps waitsince, so parking costs no clock read.
      */
     long waitSeenAt;
-    /** Set when the body has returned or thrown (the thread may still be finishing). */
+    /**
+     * Set when the body has returned or thrown (the thread may still be finishing), or, for an
+     * adopted thread, once it has terminated: the registry then skips the G and drops it.
+     */
     volatile boolean bodyDone;
     /** The thread waiting in Weft.run for this G to end, if it is a main goroutine. */
     volatile Thread mainWaiter;
     /** Set once if this main goroutine was found in a deadlock: the dump its Weft.run throws with. */
     volatile String deadlockDump;
-    /** Links in the runtime's registry of live Gs; guarded by the stripe's lock. */
-    G prevG;
-    G nextG;
 
     /** The timer Go.sleep arms, created on the first sleep and reused. Owner only. */
     TimerEntry sleepTimer;

@@ -2,66 +2,83 @@ package dev.weft.internal.sched;
 
 import dev.weft.internal.util.SpinLock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Every live goroutine of one runtime (Go's {@code allgs}), for goroutine dumps and deadlock
- * detection. Intrusive doubly-linked lists, striped by goroutine id: adding or removing a G is one
- * spin lock, rarely contended, and four field writes, no allocation. (A spin lock, not a monitor:
- * see {@link SpinLock}.) Striping by id rather than by creating thread matters when one goroutine
- * spawns many that end on other carriers: by creator, every add and every remove of that family
- * met on one stripe's lock (6% of spawn's samples in a JFR profile were that lock's slow path); by
- * id, consecutive goroutines spread over all stripes and an add meets a remove one time in
- * sixteen.
+ * Every live goroutine of one runtime (Go's {@code allgs}), for goroutine dumps, deadlock
+ * detection and the runtime's thread container.
+ *
+ * <p><b>Nothing at exit.</b> A goroutine is usually created on one carrier and ends on another
+ * (a steal, a global batch, a wake-up on another P). A registry that both adds and removes
+ * makes every goroutine move the registry's cache lines from the creator's core to the exiter's
+ * and back: measured at about 100 ns a goroutine when a platform thread spawns for a carrier,
+ * a quarter of the whole spawn (docs/BENCHMARKS.md). So, as Go's {@code allgs} does, the
+ * registry is written by creators only: a goroutine is appended to its creator's {@link Shard}
+ * and nothing is written here when it ends. An ended goroutine ({@link G#bodyDone}, set by its
+ * own exit) stays in its shard, skipped by every reader, until a compaction drops it: the
+ * creator compacts a full shard before growing it, and sysmon {@link #sweep sweeps} every shard
+ * once the ended entries outnumber the live ones ({@link #needsSweep}), so the memory they hold
+ * is bounded by about twice the live goroutines.
+ *
+ * <p><b>Shards.</b> One per carrier (M) of the runtime, for goroutines created on it (by the
+ * goroutine it runs, or by the M itself for a timer callback), and one shared by every other
+ * creator (platform threads, ONE_TO_ONE goroutines, other runtimes' carriers). A carrier's shard
+ * has one writer at a time, so its spin lock is taken without contention except by a reader or
+ * sysmon's sweep; the lock is still needed for them. (A spin lock, not a monitor: see
+ * {@link SpinLock}.)
  */
 final class GRegistry {
-    private static final int STRIPES = 16;
+    private static final int INITIAL = 256;
 
-    private final Stripe[] stripes = new Stripe[STRIPES];
-
-    GRegistry() {
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new Stripe();
-        }
-    }
-
-    private static final class Stripe {
+    /** One creator's goroutines in creation order, ended ones included until a compaction. */
+    static final class Shard {
         final SpinLock lock = new SpinLock();
-        G head;
+        /** Under lock. */
+        G[] gs = new G[INITIAL];
+        /** Entries in {@link #gs}; under lock, read racily by {@link #entries}. */
+        int size;
     }
 
-    private Stripe stripeOf(G g) {
-        return stripes[(int) (g.id & (STRIPES - 1))];
-    }
+    private final Shard shared = new Shard();
+    /** Every shard, the shared one first; copy-on-write under {@link #shardsLock}. */
+    private volatile Shard[] shards = {shared};
+    private final SpinLock shardsLock = new SpinLock();
 
-    void add(G g) {
-        Stripe s = stripeOf(g);
-        s.lock.lock();
-        try {
-            g.nextG = s.head;
-            if (s.head != null) {
-                s.head.prevG = g;
+    /** The shard for goroutines created on carrier {@code m}, made on its first. Only on m's thread. */
+    Shard shardOf(M m) {
+        Shard s = m.registryShard;
+        if (s == null) {
+            s = new Shard();
+            shardsLock.lock();
+            try {
+                Shard[] old = shards;
+                Shard[] grown = Arrays.copyOf(old, old.length + 1);
+                grown[old.length] = s;
+                shards = grown;
+            } finally {
+                shardsLock.unlock();
             }
-            s.head = g;
-        } finally {
-            s.lock.unlock();
+            m.registryShard = s;
         }
+        return s;
     }
 
-    void remove(G g) {
-        Stripe s = stripeOf(g);
+    /** The shard of creators that are not carriers of the runtime. */
+    Shard shared() {
+        return shared;
+    }
+
+    void add(Shard s, G g) {
         s.lock.lock();
         try {
-            if (g.prevG != null) {
-                g.prevG.nextG = g.nextG;
-            } else {
-                s.head = g.nextG;
+            if (s.size == s.gs.length) {
+                compactLocked(s);
+                if (s.size > s.gs.length / 2) { // mostly live: grow, so the next compaction is as far
+                    s.gs = Arrays.copyOf(s.gs, s.gs.length * 2);
+                }
             }
-            if (g.nextG != null) {
-                g.nextG.prevG = g.prevG;
-            }
-            g.prevG = null;
-            g.nextG = null;
+            s.gs[s.size++] = g;
         } finally {
             s.lock.unlock();
         }
@@ -70,16 +87,62 @@ final class GRegistry {
     /** A snapshot of the live goroutines, in no particular order. */
     List<G> snapshot() {
         List<G> all = new ArrayList<>();
-        for (Stripe s : stripes) {
+        for (Shard s : shards) {
             s.lock.lock();
             try {
-                for (G g = s.head; g != null; g = g.nextG) {
-                    all.add(g);
+                for (int i = 0; i < s.size; i++) {
+                    G g = s.gs[i];
+                    if (!g.bodyDone) {
+                        all.add(g);
+                    }
                 }
             } finally {
                 s.lock.unlock();
             }
         }
         return all;
+    }
+
+    /** Entries, live and ended, over every shard; racy. */
+    long entries() {
+        long n = 0;
+        for (Shard s : shards) {
+            n += s.size;
+        }
+        return n;
+    }
+
+    /** Sysmon: whether the ended entries outnumber the {@code live} goroutines (and are many). */
+    boolean needsSweep(long live) {
+        return entries() - live > Math.max(INITIAL, live);
+    }
+
+    /** Sysmon: drops every ended entry, and gives back arrays left mostly empty. */
+    void sweep() {
+        for (Shard s : shards) {
+            s.lock.lock();
+            try {
+                compactLocked(s);
+                if (s.gs.length > INITIAL && s.size < s.gs.length / 8) {
+                    s.gs = Arrays.copyOf(s.gs, Math.max(INITIAL, s.size * 2));
+                }
+            } finally {
+                s.lock.unlock();
+            }
+        }
+    }
+
+    /** Under the shard's lock: keeps the live entries, in order. */
+    private static void compactLocked(Shard s) {
+        G[] gs = s.gs;
+        int kept = 0;
+        for (int i = 0; i < s.size; i++) {
+            G g = gs[i];
+            if (!g.bodyDone) {
+                gs[kept++] = g;
+            }
+        }
+        Arrays.fill(gs, kept, s.size, null);
+        s.size = kept;
     }
 }

@@ -153,7 +153,6 @@ final class Goroutines {
             proc.joined(g);
         }
         created.increment();
-        all.add(g);
         dev.weft.internal.trace.RuntimeTrace t = sched.trace;
         if (t != null) {
             Tracing.fromCaller(sched, t, dev.weft.internal.trace.TraceEvent.GO_CREATE, 0, g.id, g.parentId);
@@ -163,13 +162,14 @@ final class Goroutines {
             mainsRunning.incrementAndGet();
         }
         try {
+            all.add(registryShard(), g); // may grow its array: an OutOfMemoryError is undone below
             if (g.kernelThread) {
                 g.thread.start();
             } else {
                 GoroutineContainer.start(g.thread, sched.container);
             }
         } catch (RuntimeException | Error e) {
-            all.remove(g);
+            G.BODY_DONE.setRelease(g, true); // never ran: the registry drops it
             if (mainWaiter != null) {
                 mainsRunning.decrementAndGet();
             }
@@ -235,7 +235,6 @@ final class Goroutines {
      * again. Its M marks it DEAD once the thread has terminated ({@code Sched.afterRun}).
      */
     void bodyFinished(G g) {
-        all.remove(g);
         decrementLive(); // before bodyDone: a returning Weft.run sees the count without it
         G.BODY_DONE.setRelease(g, true);
         Thread waiter = g.mainWaiter; // set before the thread started: no fence needed between
@@ -251,10 +250,22 @@ final class Goroutines {
     /** An adopted thread has terminated (its M saw it): forget it. */
     void adoptedExited(G g) {
         adoptedByThread.remove(g.thread);
-        all.remove(g);
+        G.BODY_DONE.setRelease(g, true); // the registry drops it (GRegistry: nothing at exit)
         decrementLive();
         if (g.process != null) {
             g.process.left(g);
+        }
+    }
+
+    /** The registry shard for a goroutine the caller creates: its carrier's, if one of ours. */
+    private GRegistry.Shard registryShard() {
+        return VirtualThreads.currentCarrierThread() instanceof M m && m.sched == sched ? all.shardOf(m) : all.shared();
+    }
+
+    /** Sysmon: drops ended goroutines from the registry once they outnumber the live ones. */
+    void sweepRegistry() {
+        if (all.needsSweep(live())) {
+            all.sweep();
         }
     }
 
@@ -346,7 +357,7 @@ final class Goroutines {
         }
         created.increment(); // counted live by readyForeign, before its closing check
         adoptedCount.incrementAndGet();
-        all.add(g);
+        all.add(registryShard(), g);
         return g;
     }
 

@@ -61,6 +61,8 @@ final class M extends ForkJoinWorkerThread {
 
     /** This M's buffer of the current (or last) execution trace; owner only (see {@code Tracing}). */
     dev.weft.internal.trace.TraceBuffer traceBuf;
+    /** The registry shard of goroutines created on this carrier (see GRegistry); this thread only. */
+    GRegistry.Shard registryShard;
 
     /** Throwables the scheduling loop caught and survived; owner-written, read racily. */
     volatile long failures;

@@ -137,6 +137,7 @@ final class Sysmon extends Thread {
             plannedWake = Long.MAX_VALUE;
             sched.schedTrace.tick();
             jfrStatsDue = Jfr.statsTick(sched, jfrStatsDue);
+            sched.goroutines.sweepRegistry();
             if (sched.allProcsIdle()) {
                 sleepUntilWork();
                 quietRounds = 0;
