@@ -4,6 +4,7 @@ import dev.weft.internal.util.StackHeadroom;
 import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.ProcessSupport;
+import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.WaitReason;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -81,6 +82,9 @@ public final class RWMutex implements Locker {
 
     /** Locks for reading, parking while a writer holds or waits for the lock. */
     public void rLock() {
+        // A safe point, as Mutex.lock is: a loop of uncontended read locks must still see its
+        // process end. First, so that nothing can throw once the count holds our increment.
+        Sched.checkpoint();
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "read lock of synctest RWMutex");
         }
