@@ -341,7 +341,7 @@ class ProcessSyncCancellationTest {
      * and across starvation-mode hand-offs. Afterwards the mutex is idle with no waiter counted
      * and not starving (tryLock works), and outsiders contend on it without a lost wake-up.
      */
-    @RepeatedTest(5)
+    @RepeatedTest(40)
     void aMutexUnderContentionIsExactAfterATerminate() throws Exception {
         int workers = scaledForTheModel(400) + 8;
         try (Weft rt = Weft.builder().build()) {
