@@ -276,6 +276,7 @@ class ProcessSyncCancellationTest {
         try (Weft rt = Weft.builder().build()) {
             RWMutex rw = new RWMutex();
             AtomicLong rounds = new AtomicLong();
+            AtomicLong writes = new AtomicLong(); // polled without the lock
             long[] guarded = new long[1];
             Tally t = new Tally();
             WeftProcess p = WeftProcess.builder("rw-hammer").start(rt, () -> {
@@ -287,6 +288,7 @@ class ProcessSyncCancellationTest {
                                 rw.lock();
                                 try {
                                     guarded[0]++;
+                                    writes.incrementAndGet();
                                 } finally {
                                     rw.unlock();
                                 }
@@ -302,7 +304,7 @@ class ProcessSyncCancellationTest {
                     }));
                 }
             });
-            awaitTrue(() -> t.started.get() == workers && rounds.get() > 5_000 && guarded[0] > 100);
+            awaitTrue(() -> t.started.get() == workers && rounds.get() > 2_000 && writes.get() > 50);
             p.terminate(1);
             assertThat(p.waitFor()).isEqualTo(1);
             assertThat(t.unexpected).isEmpty();
@@ -336,46 +338,54 @@ class ProcessSyncCancellationTest {
     }
 
     /**
-     * Gap 2 of the issue: goroutines of a process contending on one Mutex, terminated
-     * mid-contention, so that withdrawals land between an unlock's count update and its release
-     * and across starvation-mode hand-offs. Afterwards the mutex is idle with no waiter counted
-     * and not starving (tryLock works), and outsiders contend on it without a lost wake-up.
+     * Gap 2 of the issue: generation after generation, goroutines of a process contend on one
+     * Mutex and the process is terminated mid-contention, so that withdrawals land between an
+     * unlock's count update and its release, and across starvation-mode hand-offs. After each
+     * one the mutex is idle with no waiter counted and not starving (so tryLock works); then
+     * outsiders contend on it without a lost wake-up. (Before the waiters left ghosts, about one
+     * generation in seventy left "Mutex[unlocked, starving, waiters=0]", where tryLock fails.)
      */
-    @RepeatedTest(40)
-    void aMutexUnderContentionIsExactAfterATerminate() throws Exception {
-        int workers = scaledForTheModel(400) + 8;
+    @Test
+    void aMutexUnderContentionIsExactAfterEachOfManyTerminates() throws Exception {
+        int workers = scaledForTheModel(64) + 8;
+        // One carrier (N_1) takes about a second a generation here (a preempted holder stalls
+        // every waiter), so fewer there.
+        int generations = switch (String.valueOf(System.getProperty("weft.model"))) {
+            case "N_1" -> 8;
+            case "ONE_TO_ONE" -> 30;
+            default -> 300;
+        };
         try (Weft rt = Weft.builder().build()) {
             Mutex mu = new Mutex();
             long[] guarded = new long[1];
-            Tally t = new Tally();
-            WeftProcess p = WeftProcess.builder("mu-hammer").start(rt, () -> {
-                for (int i = 0; i < workers; i++) {
-                    Go.go(t.member(() -> {
-                        for (;;) {
-                            mu.lock();
-                            try {
-                                guarded[0]++;
-                            } finally {
-                                mu.unlock();
+            AtomicLong rounds = new AtomicLong(); // polled without the lock
+            for (int gen = 0; gen < generations; gen++) {
+                Tally t = new Tally();
+                long from = rounds.get();
+                WeftProcess p = WeftProcess.builder("mu-hammer-" + gen).start(rt, () -> {
+                    for (int i = 0; i < workers; i++) {
+                        Go.go(t.member(() -> {
+                            for (;;) {
+                                mu.lock();
+                                try {
+                                    guarded[0]++;
+                                    rounds.incrementAndGet();
+                                } finally {
+                                    mu.unlock();
+                                }
                             }
-                        }
-                    }));
-                }
-            });
-            awaitTrue(() -> {
-                mu.lock();
-                try {
-                    return t.started.get() == workers && guarded[0] > 20_000;
-                } finally {
-                    mu.unlock();
-                }
-            });
-            p.terminate(1);
-            assertThat(p.waitFor()).isEqualTo(1);
-            assertThat(t.unexpected).isEmpty();
-            assertThat(t.finallies).hasValue(workers);
-            assertThat(rt.goroutineCount()).isZero();
-            assertIdle(mu);
+                        }));
+                    }
+                });
+                awaitTrue(() -> t.started.get() == workers && rounds.get() - from > 300);
+                p.terminate(1);
+                assertThat(p.waitFor()).isEqualTo(1);
+                assertThat(t.unexpected).isEmpty();
+                assertThat(t.finallies).hasValue(workers);
+                assertThat(rt.goroutineCount()).isZero();
+                assertThat(mu).as("generation %d", gen).hasToString("Mutex[unlocked, waiters=0]");
+                assertIdle(mu);
+            }
             long before = guarded[0];
             List<Goroutine> users = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
