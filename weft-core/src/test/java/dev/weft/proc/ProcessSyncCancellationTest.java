@@ -448,13 +448,14 @@ class ProcessSyncCancellationTest {
     /**
      * The issue's stress case for the sync waits: thousands of a process's threads parked in
      * rLock and lock (behind a held write lock, and behind a writer waiting for a reader), on a
-     * Once, in Cond.await and on a Mutex, all held from outside; terminate: every one unwinds
+     * Once, on a Mutex, all held from outside, and in Cond.await over a Mutex, an RWMutex and its
+     * read locker (which they retake on the way out); terminate: every one unwinds
      * through its finally, the goroutine count returns to the outsiders', and once the outsiders
      * let go, every primitive works for a goroutine outside the process.
      */
     @RepeatedTest(2)
     void thousandsOfThreadsInMixedSyncWaitsUnwindAndEveryPrimitiveStaysUsable() throws Exception {
-        int members = scaledForTheModel(2_000) + 14;
+        int members = scaledForTheModel(2_000) + 18;
         try (Weft rt = Weft.builder().build()) {
             RWMutex heldForWriting = new RWMutex();
             RWMutex heldForReading = new RWMutex();
@@ -462,6 +463,9 @@ class ProcessSyncCancellationTest {
             Mutex condMu = new Mutex();
             Cond cond = new Cond(condMu);
             Mutex mu = new Mutex();
+            RWMutex condRw = new RWMutex(); // free: its Conds' waiters retake it on the way out
+            Cond writeCond = new Cond(condRw);
+            Cond readCond = new Cond(condRw.rLocker());
             AtomicInteger actions = new AtomicInteger();
             Chan<Integer> finishOnce = Chan.make();
             CountDownLatch onceRunning = new CountDownLatch(1);
@@ -505,6 +509,22 @@ class ProcessSyncCancellationTest {
                     mu.lock();
                     mu.unlock();
                 },
+                () -> {
+                    condRw.lock();
+                    try {
+                        writeCond.await();
+                    } finally {
+                        condRw.unlock();
+                    }
+                },
+                () -> {
+                    condRw.rLock();
+                    try {
+                        readCond.await();
+                    } finally {
+                        condRw.rUnlock();
+                    }
+                },
             };
             Tally t = new Tally();
             WeftProcess p = WeftProcess.builder("sync-victim").start(rt, t.member(() -> {
@@ -534,6 +554,7 @@ class ProcessSyncCancellationTest {
             assertThat(actions).hasValue(1);
             assertUsable(rt, heldForWriting);
             assertUsable(rt, heldForReading);
+            assertUsable(rt, condRw);
             assertIdle(mu);
             assertIdle(condMu);
             // The Cond still delivers a signal to a new waiter outside the process.
