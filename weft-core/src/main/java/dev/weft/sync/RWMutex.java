@@ -55,7 +55,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pending then, whose unlock (its own or its ghost's) counts it in {@code r}: so readerSem
  * receives exactly one unit per reader that had to sleep, and each such reader, or its ghost,
  * takes exactly one, which keeps Go's accounting (a reader that barges the unit of one that has
- * not queued yet simply takes its turn). readerCount and readerWait are changed only as Go
+ * not queued yet simply takes its turn). So every ghost reader is reached, as a real reader would
+ * be woken: units keep coming while anyone, ghost or not, is still owed one. A ghost writer is
+ * reached by the release of the last reader it waited for, as the writer would have been woken
+ * by it; so no wake-up is lost to a departure, and the ghost's own releases (readers let in,
+ * {@link #w} unlocked) happen where the writer's unlock would have. readerCount and readerWait are changed only as Go
  * changes them, a ghost reader's release coming from the thread that granted it. writerSem
  * receives a unit only when readerWait reaches zero, once per pending writer, and that writer
  * or its ghost takes it (a ghost writer still holds {@link #w}, so no other writer can be there
