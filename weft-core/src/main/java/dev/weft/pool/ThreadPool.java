@@ -54,8 +54,9 @@ import java.util.function.Consumer;
  * One more goroutine, the <em>manager</em> ({@link Manager}), is started by {@link Builder#build}
  * from the creating thread; it starts every worker, so every goroutine of the pool descends from
  * the thread that built it (a goroutine inherits its creator's process, so the workers of a pool
- * built in a process belong to that process, whoever submits the work). The manager also keeps the delay queue and
- * waits for the wait callbacks' channels. Nothing of the pool is a platform thread.
+ * built in a process belong to that process, whoever submits the work). The manager also keeps
+ * the delay queue and waits for the wait callbacks' channels. Nothing of the pool is a platform
+ * thread.
  *
  * <h2>State and invariants</h2>
  * One weft {@link Mutex} ({@code lock}) guards all the pool's state: the work queue, the delay
