@@ -33,7 +33,7 @@ final class ReceiveWait<T> implements WaitRegistration {
         this.poll = new Select().recvOk(chan, r -> polled = r).orElse(() -> polled = null);
     }
 
-    void addCase(Select select, ThreadPool.Manager m) {
+    void addCase(Select select, Manager m) {
         select.recvOk(chan, r -> m.fired(this, r));
     }
 

@@ -51,11 +51,12 @@ import java.util.function.Consumer;
  * <h2>Goroutines</h2>
  * Workers are goroutines of {@code rt} at level {@code class.level(priority)}, where the class is
  * the creating thread's process's ({@link PriorityClass#NORMAL} for the root process).
- * One more goroutine, the <em>manager</em>, is started by {@link Builder#build} from the creating
- * thread; it starts every worker, so every goroutine of the pool descends from the thread that
- * built it (a goroutine inherits its creator's process, so the workers of a pool built in a process
- * belong to that process, whoever submits the work). The manager also keeps the delay queue and
- * waits for the wait callbacks' channels. Nothing of the pool is a platform thread.
+ * One more goroutine, the <em>manager</em> ({@link Manager}), is started by {@link Builder#build}
+ * from the creating thread; it starts every worker, so every goroutine of the pool descends from
+ * the thread that built it (a goroutine inherits its creator's process, so the workers of a pool
+ * built in a process belong to that process, whoever submits the work). The manager also keeps
+ * the delay queue and waits for the wait callbacks' channels. Nothing of the pool is a platform
+ * thread.
  *
  * <h2>State and invariants</h2>
  * One weft {@link Mutex} ({@code lock}) guards all the pool's state: the work queue, the delay
@@ -131,7 +132,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     private static final System.Logger LOG = System.getLogger("dev.weft");
 
     static final int RUNNING = 0;
-    private static final int SHUTDOWN = 1;
+    static final int SHUTDOWN = 1;
     private static final int STOP = 2;
     private static final int TERMINATED = 3;
 
@@ -141,12 +142,12 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     static final Object KICK = new Object();
 
     private final String name;
-    private final Weft runtime;
+    final Weft runtime;
     private final int minWorkers;
     private final int maxWorkers;
     private final int queueCapacity;
     private final long keepAliveNanos;
-    private final int level;
+    final int level;
     private final Thread.UncaughtExceptionHandler handler;
 
     /** Guards every field below that is not final or volatile. */
@@ -154,7 +155,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     /** Signalled when the manager's Select has returned and its cases are no longer armed there. */
     final Cond selectDone = new Cond(lock);
     final ArrayDeque<Runnable> queue = new ArrayDeque<>();
-    private final PriorityQueue<ScheduledTask<?>> delayed = new PriorityQueue<>();
+    final PriorityQueue<ScheduledTask<?>> delayed = new PriorityQueue<>();
     /** Idle workers, most recently idled first. */
     private final ArrayDeque<Worker> idle = new ArrayDeque<>();
     /** Workers whose goroutine has begun (shutdownNow interrupts the busy ones). */
@@ -165,12 +166,12 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     final List<ReceiveWait<?>> armed = new ArrayList<>();
     /** Every registration still active. */
     final Set<WaitRegistration> waits = new LinkedHashSet<>();
-    private int workers;
+    int workers;
     private int active;
-    private int promised;
-    private boolean managerAlive = true;
+    int promised;
+    boolean managerAlive = true;
     /** The manager is in (or about to run) a Select with receive cases: shutdownNow waits it out. */
-    private boolean managerSelecting;
+    boolean managerSelecting;
     private long completed;
     private long failed;
     private long rejected;
@@ -178,7 +179,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
 
     volatile int runState = RUNNING;
     /** Capacity 1: kicks coalesce, and a kick sent while the manager works is seen by its next Select. */
-    private final Chan<Object> kick = Chan.make(1);
+    final Chan<Object> kick = Chan.make(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
 
     private ThreadPool(Builder b, Weft runtime, int max) {
@@ -337,7 +338,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     }
 
     /** A worker goroutine's body. */
-    private final class Worker implements Runnable {
+    final class Worker implements Runnable {
         /** Made by the worker's own goroutine; a waker sends one token after popping it. */
         Chan<Object> wake;
         Thread thread;
@@ -447,7 +448,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
      * that nobody waits for ever on its future; then the pool terminates once its last thread is
      * gone. Cancellation is held off meanwhile: the caller is unwinding already.
      */
-    private void endWithProcess() {
+    void endWithProcess() {
         ProcessSupport.mask();
         try {
             for (Runnable r : shutdownNow()) {
@@ -460,161 +461,11 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         }
     }
 
-    private void tryTerminateLocked() {
+    void tryTerminateLocked() {
         if (runState == SHUTDOWN || runState == STOP) {
             if (workers == 0 && !managerAlive && queue.isEmpty()) {
                 runState = TERMINATED;
                 terminated.countDown();
-            }
-        }
-    }
-
-    // ---- the manager
-
-    /** Starts the pool's goroutines, moves due timer tasks to the queue, waits for the armed channels. */
-    final class Manager implements Runnable {
-        /** The registrations whose inSelect this manager set for its current Select; written under the lock. */
-        private final List<ReceiveWait<?>> cases = new ArrayList<>();
-        private ReceiveWait<?> fired;
-        private RecvResult<?> firedResult;
-
-        @Override
-        public void run() {
-            try {
-                loop();
-            } catch (Throwable t) {
-                // Nothing of ours throws here; an Error, or the goroutine being torn down, would
-                // leave a pool that can neither grow, time nor terminate: say so, and shut it down
-                // (the workers drain the queue; timers not yet due never run).
-                lockUncancellable();
-                try {
-                    managerAlive = false;
-                    managerSelecting = false;
-                    for (ReceiveWait<?> r : cases) {
-                        r.inSelect = false; // a cancel waiting for this Select must not wait for ever
-                    }
-                } finally {
-                    lock.unlock();
-                }
-                selectDone.broadcast();
-                if (t instanceof ProcessExitException) {
-                    endWithProcess(); // a process's end is not a failure of the pool
-                    return;
-                }
-                report(t);
-                shutdown();
-                lockUncancellable();
-                try {
-                    tryTerminateLocked();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        }
-
-        private void loop() {
-            List<Runnable> starting = new ArrayList<>();
-            List<Object> actions = new ArrayList<>();
-            for (;;) {
-                long wait;
-                lockUncancellable();
-                try {
-                    long now = System.nanoTime();
-                    ScheduledTask<?> head;
-                    while ((head = delayed.peek()) != null && head.time - now <= 0) {
-                        delayed.poll();
-                        queue.addLast(head);
-                        actions.add(dispatchLocked());
-                    }
-                    if (runState >= SHUTDOWN && delayed.isEmpty() && toStart.isEmpty()) {
-                        managerAlive = false;
-                        tryTerminateLocked();
-                        return;
-                    }
-                    starting.addAll(toStart);
-                    toStart.clear();
-                    cases.clear();
-                    if (runState == RUNNING && starting.isEmpty()) { // else it starts them and looks again
-                        cases.addAll(armed);
-                        for (ReceiveWait<?> r : cases) {
-                            r.inSelect = true;
-                        }
-                    }
-                    managerSelecting = !cases.isEmpty();
-                    head = delayed.peek();
-                    wait = head == null ? -1 : Math.max(0, head.time - now);
-                } finally {
-                    lock.unlock();
-                }
-                for (Object a : actions) {
-                    if (a != KICK) {
-                        act(a); // a KICK is for us, and the loop comes round anyway
-                    }
-                }
-                actions.clear();
-                if (!starting.isEmpty()) {
-                    for (Runnable body : starting) {
-                        start(body);
-                    }
-                    starting.clear();
-                    continue; // look again before waiting: a shut-down pool may be done now
-                }
-                Select select = new Select().recv(kick, v -> {});
-                for (ReceiveWait<?> r : cases) {
-                    r.addCase(select, this);
-                }
-                if (wait >= 0) {
-                    select.after(Duration.ofNanos(wait), () -> {});
-                }
-                select.run();
-                Object action = null;
-                lockUncancellable();
-                try {
-                    for (ReceiveWait<?> r : cases) {
-                        r.inSelect = false;
-                    }
-                    managerSelecting = false;
-                    if (fired != null) {
-                        action = fired.receivedLocked(firedResult);
-                        fired = null;
-                        firedResult = null;
-                    }
-                } finally {
-                    lock.unlock();
-                }
-                selectDone.broadcast(); // cancel() and shutdownNow() wait for the Select to end
-                act(action);
-            }
-        }
-
-        void fired(ReceiveWait<?> r, RecvResult<?> result) {
-            fired = r;
-            firedResult = result;
-        }
-
-        private void start(Runnable body) {
-            try {
-                runtime.go(level, body);
-            } catch (RuntimeException | Error e) { // the runtime refuses goroutines (closed), or worse
-                lockUncancellable();
-                try {
-                    if (body instanceof Worker w) {
-                        if (w.promisedWork) {
-                            w.promisedWork = false;
-                            promised--;
-                        }
-                        workers--;
-                    } else if (body instanceof DoneWait d) {
-                        d.endLocked();
-                    }
-                    tryTerminateLocked();
-                } finally {
-                    lock.unlock();
-                }
-                if (e instanceof ProcessExitException ending) {
-                    throw ending; // the manager's process is ending: Manager.run ends the pool
-                }
-                report(e);
             }
         }
     }
@@ -1051,7 +902,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
             } finally {
                 pool.lock.unlock();
             }
-            rt.go(pool.level, pool.new Manager());
+            rt.go(pool.level, new Manager(pool));
             return pool;
         }
     }

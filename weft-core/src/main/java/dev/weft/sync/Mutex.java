@@ -26,6 +26,34 @@ import java.lang.invoke.VarHandle;
  * first waiter ({@link Sema#release} with hand-off) and newcomers queue at the tail without trying,
  * bounding latency. The mode ends when the owning waiter waited under 1 ms or is the last one.
  *
+ * <h2>Cancelled waiters</h2>
+ * A waiter whose process ends unwinds at once and leaves a ghost in the semaphore's queue
+ * ({@link Sema#acquireOrLeaveGhost}), keeping its place and its count in the waiter field. The
+ * first unlock whose wake-up reaches the ghost plays the ghost's part in its own thread: a
+ * normal-mode wake-up makes it a woken waiter that does not lock ({@link #ghostWokenLeaves}:
+ * WOKEN is passed on to the next waiter if the mutex is free and someone waits, else cleared),
+ * a starvation-mode hand-off makes it the owner, which unlocks at once ({@link #ghostTakesAndLeaves},
+ * then the unlock goes on). So every transition of the word is one a real waiter could make, and
+ * Go's invariants hold as they are: the waiter field counts registered waiters not yet woken,
+ * ghosts included; WOKEN stands for exactly one wake-up in flight or one woken waiter competing;
+ * and no unit stays in the semaphore without a waiter to take it.
+ *
+ * <p>Why not unlink the node instead. The waiter field and the semaphore are updated apart: an
+ * unlock takes a count out and sets WOKEN, then releases. A waiter that unlinks itself in
+ * between cannot tell whether that count was its own. If it takes a count out too, the field is
+ * one short; if it does not, its own stays; and when the release then finds the queue empty, its
+ * unit stays in the semaphore with WOKEN set and nobody woken, the next waiter to register takes
+ * the unit as a "woken" waiter while its own count stays in the field (one too high, so later
+ * unlocks issue spurious wake-ups), and a hand-off that finds nobody leaves STARVING set on an
+ * unlocked mutex, where {@link #tryLock} fails until some lock call takes the stray unit.
+ *
+ * <p>Termination. The unlocker's work for ghosts is a loop, not a wait: each turn consumes one
+ * ghost (its node leaves the queue with the unit, under the semaphore's lock, exactly once), the
+ * ghosts are finitely many, and a turn ends the loop unless its release reached another ghost.
+ * No thread ever waits for a ghost, and a ghost never waits: a departing waiter leaves at once.
+ * A ghost's count leaves the field when a wake-up reaches it, that is, when an unlock would have
+ * woken it; until then {@link #toString} counts it.
+ *
  * <p>Go also spins briefly before sleeping on a multicore machine; weft does not, because a
  * parked goroutine costs a continuation switch, not an OS context switch, and spinning would hold
  * the carrier from other goroutines.
@@ -133,9 +161,8 @@ public final class Mutex implements Locker {
             if (waitStart == 0) {
                 waitStart = nanoTime();
             }
-            if (!sema.acquire(this, weftRuntime, reason, queueFront, true)) {
-                leaveWaiters();
-                throw ProcessSupport.cancellation();
+            if (!sema.acquireOrLeaveGhost(this, weftRuntime, reason, queueFront)) {
+                throw ProcessSupport.cancellation(); // our ghost keeps our count: see "Cancelled waiters"
             }
             starving = starving || nanoTime() - waitStart > STARVATION_THRESHOLD_NANOS;
             old = state;
@@ -149,22 +176,6 @@ public final class Mutex implements Locker {
                 return;
             }
             awoke = true;
-        }
-    }
-
-    /**
-     * A waiter whose process ended has left the semaphore's queue without a unit: it takes its
-     * count out of the waiter field. If an unlock already took one count out for a wake-up that
-     * now finds nobody queued (the count is then zero), that unlock's unit stays in the
-     * semaphore with WOKEN set, and the next waiter takes it as a woken waiter would: so only a
-     * count that is there is taken.
-     */
-    private void leaveWaiters() {
-        for (;;) {
-            int old = state;
-            if ((old >>> WAITER_SHIFT) == 0 || STATE.compareAndSet(this, old, old - WAITER)) {
-                return;
-            }
         }
     }
 
@@ -194,23 +205,76 @@ public final class Mutex implements Locker {
         unlockSlow(old - LOCKED);
     }
 
+    /**
+     * Wakes a waiter for the unlock that left the word {@code now}. A wake-up that reaches a
+     * ghost (see "Cancelled waiters") comes back here: this thread plays the ghost's part and
+     * loops, one ghost per turn.
+     */
     private void unlockSlow(int now) {
-        if ((now & STARVING) != 0) {
-            sema.release(true); // ownership goes straight to the first waiter
-            return;
-        }
         int old = now;
         for (;;) {
+            if ((old & STARVING) != 0) {
+                if (!sema.release(true)) {
+                    return; // ownership went straight to the first waiter
+                }
+                old = ghostTakesAndLeaves();
+                continue;
+            }
             // Nobody to wake, or someone already woken/locked it, or it turned starving (the
             // owner will hand off): nothing to do.
             if ((old >>> WAITER_SHIFT) == 0 || (old & (LOCKED | WOKEN | STARVING)) != 0) {
                 return;
             }
             if (STATE.compareAndSet(this, old, (old - WAITER) | WOKEN)) {
-                sema.release(false);
+                if (sema.release(false)) {
+                    ghostWokenLeaves();
+                }
                 return;
             }
             old = state;
+        }
+    }
+
+    /**
+     * A hand-off reached a ghost: the mutex is its own now (nobody else can lock while STARVING
+     * is set), so it leaves as a handed-off waiter that unlocks at once: its count goes, and
+     * starvation mode ends if it was the last waiter, as for a real one. Returns the word after,
+     * unlocked, for {@link #unlockSlow} to go on from.
+     */
+    private int ghostTakesAndLeaves() {
+        for (;;) {
+            int old = state;
+            int next = old - WAITER;
+            if ((old >>> WAITER_SHIFT) == 1) {
+                next &= ~STARVING;
+            }
+            if (STATE.compareAndSet(this, old, next)) {
+                return next;
+            }
+        }
+    }
+
+    /**
+     * A normal-mode wake-up reached a ghost: its count was taken out with WOKEN set, and the
+     * woken waiter it stood for will never run, so this thread leaves in its place. A woken
+     * waiter that does not lock clears WOKEN and lets unlock's rule decide again: if the mutex is
+     * unlocked and someone still waits, the wake-up passes on (WOKEN kept, one more count out,
+     * one more release, which may reach the next ghost: one ghost per turn); otherwise WOKEN is
+     * cleared and whoever holds or will be handed the mutex wakes the next waiter at its unlock.
+     */
+    private void ghostWokenLeaves() {
+        for (;;) {
+            int old = state;
+            if ((old & WOKEN) == 0) {
+                throw new IllegalStateException("weft: inconsistent mutex state " + old);
+            }
+            if ((old >>> WAITER_SHIFT) != 0 && (old & (LOCKED | STARVING)) == 0) {
+                if (STATE.compareAndSet(this, old, old - WAITER) && !sema.release(false)) {
+                    return; // a real waiter is woken, or its unit waits for it in the semaphore
+                }
+            } else if (STATE.compareAndSet(this, old, old & ~WOKEN)) {
+                return;
+            }
         }
     }
 

@@ -11,6 +11,11 @@ import java.util.Objects;
  * <p>Protocol: {@link #done} is written only while holding {@link #m}, after the action returns or
  * throws (Go's deferred store: an action that throws still counts as done), and read without the
  * lock on the fast path; the volatile write/read publishes the action's effects.
+ *
+ * <p>A waiter whose process ends leaves through {@link #m}'s cancelled-waiter path before it has
+ * read {@code done} under the lock, so it neither runs the action nor marks it done; the running
+ * action's own thread, if cancelled, ends the action with the exit exception, which counts as
+ * done as any exception does.
  */
 public final class Once {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */

@@ -3,6 +3,8 @@ package dev.weft.sync;
 import dev.weft.internal.util.StackHeadroom;
 import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
+import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.WaitReason;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,6 +22,51 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the negative count at rUnlock, decrements readerWait; the one that reaches zero wakes the
  * writer on {@link #writerSem}. Writers exclude each other with the {@link Mutex} {@link #w}.
  * On unlock the writer adds MAX_READERS back and releases every reader that queued meanwhile.
+ *
+ * <h2>Cancelled waiters</h2>
+ * A thread whose process ends while it waits here unwinds at once, in each of the three waits:
+ * <ul>
+ * <li>On {@link #w} (a writer behind another writer): the {@link Mutex}'s own departure; nothing
+ *     of this lock has been touched yet.
+ * <li>On {@link #readerSem} (a reader behind a writer): its increment of readerCount cannot be
+ *     undone. Decrementing it is right while the writer it waited for is still there, but by the
+ *     time the reader acts that writer may have unlocked (counting this reader among the readers
+ *     it let in) and a later writer may have made the count negative again, counting it among
+ *     the readers to wait for; the decrement cannot tell the two apart, and in the second case
+ *     readerWait would have to go down too. So the reader leaves a ghost in readerSem's queue
+ *     ({@link Sema#acquireOrLeaveGhost}). The writer's unlock counted the ghost in its {@code r}
+ *     like any reader that queued, and the release that reaches it takes the unit for it and
+ *     reports it; the unlocker then releases the read lock for the ghost: a plain decrement, since
+ *     the unlocker still holds {@link #w} and has added MAX_READERS back, so no writer is pending
+ *     and the count stays at or above zero (the ghost's own increment is in it).
+ * <li>On {@link #writerSem} (a writer waiting for the readers inside): it holds {@link #w} and
+ *     has made readerCount negative, and readers that leave meanwhile are still decrementing
+ *     readerWait. Restoring the count at once would race with a reader that has decremented
+ *     readerCount but not yet readerWait: that reader's late decrement would either drive
+ *     readerWait below zero, so that the next writer would stop waiting one reader too early, or
+ *     release writerSem for nobody, a stale unit that would let the next writer in among readers.
+ *     So the writer too leaves a ghost, and the last reader out, whose release reaches it and
+ *     takes its unit, unlocks for it ({@link #letReadersIn}): the count is restored, readers
+ *     queued meanwhile are let in and {@link #w} is unlocked. The ghost writer acts as a writer
+ *     with an empty critical section: new readers wait for the readers inside to leave, as they
+ *     would have for the writer, and no longer.
+ * </ul>
+ * Why nothing is lost. Every increment that made readerCount negative belongs to the writer
+ * pending then, whose unlock (its own or its ghost's) counts it in {@code r}: so readerSem
+ * receives exactly one unit per reader that had to sleep, and each such reader, or its ghost,
+ * takes exactly one, which keeps Go's accounting (a reader that barges the unit of one that has
+ * not queued yet simply takes its turn). So every ghost reader is reached, as a real reader would
+ * be woken: units keep coming while anyone, ghost or not, is still owed one. A ghost writer is
+ * reached by the release of the last reader it waited for, as the writer would have been woken
+ * by it; so no wake-up is lost to a departure, and the ghost's own releases (readers let in,
+ * {@link #w} unlocked) happen where the writer's unlock would have. readerCount and readerWait are changed only as Go
+ * changes them, a ghost reader's release coming from the thread that granted it. writerSem
+ * receives a unit only when readerWait reaches zero, once per pending writer, and that writer
+ * or its ghost takes it (a ghost writer still holds {@link #w}, so no other writer can be there
+ * to take it): no unit is ever stale. A release reaches a ghost only through a queue it is in,
+ * under that queue's lock, so each ghost is served once; releasing a ghost's read lock or
+ * unlocking for a ghost writer never waits, so a releaser's extra work is bounded by the
+ * ghosts it meets.
  */
 public final class RWMutex implements Locker {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
@@ -39,11 +86,15 @@ public final class RWMutex implements Locker {
 
     /** Locks for reading, parking while a writer holds or waits for the lock. */
     public void rLock() {
+        // A safe point, as Mutex.lock is: a loop of uncontended read locks must still see its
+        // process end. First, so that nothing can throw once the count holds our increment.
+        Sched.checkpoint();
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "read lock of synctest RWMutex");
         }
-        if (readerCount.incrementAndGet() < 0) {
-            readerSem.acquire(this, weftRuntime, WaitReason.RWMUTEX_RLOCK, false);
+        if (readerCount.incrementAndGet() < 0
+                && !readerSem.acquireOrLeaveGhost(this, weftRuntime, WaitReason.RWMUTEX_RLOCK, false)) {
+            throw ProcessSupport.cancellation(); // our ghost keeps our place: see "Cancelled waiters"
         }
     }
 
@@ -72,14 +123,17 @@ public final class RWMutex implements Locker {
         if (readerCount.get() < 0) {
             StackHeadroom.ensure(); // a writer waits: calls follow the update (racy prediction)
         }
+        // (A ghost writer's unlock below is the chain of unlock's, one frame deeper.)
         int r = readerCount.decrementAndGet();
         if (r < 0) {
             if (r + 1 == 0 || r + 1 == -MAX_READERS) {
                 readerCount.incrementAndGet();
                 throw new IllegalStateException("rUnlock of unlocked RWMutex");
             }
-            if (readerWait.decrementAndGet() == 0) {
-                writerSem.release(false); // the last reader the writer waited for
+            if (readerWait.decrementAndGet() == 0 && writerSem.release(false)) {
+                // The last reader the writer waited for, and the writer is a ghost: it holds the
+                // lock now, and this thread unlocks it in its place (see "Cancelled waiters").
+                letReadersIn(readerCount.addAndGet(MAX_READERS));
             }
         }
     }
@@ -91,10 +145,11 @@ public final class RWMutex implements Locker {
             Bubble.checkAccess(weftRuntime, "lock of synctest RWMutex");
         }
         StackHeadroom.ensure(); // several updates with calls between them
-        w.lock();
+        w.lock(); // a departure there touches nothing of ours
         int r = readerCount.getAndAdd(-MAX_READERS);
-        if (r != 0 && readerWait.addAndGet(r) != 0) {
-            writerSem.acquire(this, weftRuntime, WaitReason.RWMUTEX_LOCK, false);
+        if (r != 0 && readerWait.addAndGet(r) != 0
+                && !writerSem.acquireOrLeaveGhost(this, weftRuntime, WaitReason.RWMUTEX_LOCK, false)) {
+            throw ProcessSupport.cancellation(); // our ghost holds w: see "Cancelled waiters"
         }
     }
 
@@ -126,8 +181,20 @@ public final class RWMutex implements Locker {
             readerCount.addAndGet(-MAX_READERS);
             throw new IllegalStateException("unlock of unlocked RWMutex");
         }
+        letReadersIn(r);
+    }
+
+    /**
+     * The rest of the writer's unlock, for the writer or for its ghost, once MAX_READERS is added
+     * back ({@code r} readers queued meanwhile): lets them in and unlocks {@link #w}. A release
+     * that reaches a ghost reader has taken its unit: its read lock is released here, a plain
+     * decrement (see "Cancelled waiters").
+     */
+    private void letReadersIn(int r) {
         for (int i = 0; i < r; i++) {
-            readerSem.release(false);
+            if (readerSem.release(false)) {
+                readerCount.decrementAndGet();
+            }
         }
         w.unlock();
     }

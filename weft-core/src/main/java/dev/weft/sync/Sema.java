@@ -21,6 +21,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * increments {@code nwait} under the lock and only then retries {@code count}. Both are volatile
  * (sequentially consistent), so a releaser that sees no waiter leaves a count the waiter is bound
  * to see.
+ *
+ * <p><b>Ghosts.</b> A waiter whose process ends may leave in two ways. {@link #withdraw} unlinks
+ * its node ({@link WaitGroup}, which can tell by itself whether a unit is coming to it). With
+ * {@link #acquireOrLeaveGhost} the node stays queued, marked {@link WaitNode#ghost}, and its
+ * thread unwinds at once; the release that reaches it takes the unit for it and returns true, and
+ * its caller finishes what the ghost's acquire stood for (the primitive's "lock, then unlock at
+ * once"). So a release never finds the queue emptied by a departed waiter and never leaves a unit
+ * behind for nobody, which is what makes the departure exact for {@link Mutex} and
+ * {@link RWMutex}, whose state words cannot tell whether a wake-up is already on its way. A ghost
+ * is never readied: its thread has moved on. A ghost at the head whose unit a barging acquirer
+ * took stays there for the next release, as a woken waiter that lost its unit queues again.
  */
 final class Sema {
     /**
@@ -28,6 +39,8 @@ final class Sema {
      * written at the call would allocate on every blocking wait of every goroutine.
      */
     private final WaitNode.Withdrawal withdrawal = this::withdraw;
+    /** {@link #leaveGhost} as a withdrawal step, made once for the same reason. */
+    private final WaitNode.Withdrawal ghosting = this::leaveGhost;
 
     /** Releases not yet consumed; CAS only. */
     private final AtomicLong count = new AtomicLong();
@@ -57,6 +70,21 @@ final class Sema {
      * taken, and the caller undoes its own bookkeeping and throws the exit exception.
      */
     boolean acquire(Object blocker, Object runtime, WaitReason reason, boolean lifo, boolean cancellable) {
+        return acquire(blocker, runtime, reason, lifo, cancellable ? withdrawal : null);
+    }
+
+    /**
+     * {@link #acquire(Object, Object, WaitReason, boolean)}, except that a wait whose thread's
+     * process ends returns false at once and leaves its node queued as a ghost (see "Ghosts"):
+     * the caller throws the exit exception and undoes nothing, since the release that reaches the
+     * ghost reports it, and the releaser completes the acquisition and its undoing for it.
+     */
+    boolean acquireOrLeaveGhost(Object blocker, Object runtime, WaitReason reason, boolean lifo) {
+        return acquire(blocker, runtime, reason, lifo, ghosting);
+    }
+
+    private boolean acquire(Object blocker, Object runtime, WaitReason reason, boolean lifo,
+            WaitNode.Withdrawal onCancel) {
         if (tryAcquire()) {
             return true;
         }
@@ -90,7 +118,7 @@ final class Sema {
             if (acquired) {
                 return true;
             }
-            if (!node.await(blocker, reason, runtime, cancellable ? withdrawal : null)) {
+            if (!node.await(blocker, reason, runtime, onCancel)) {
                 return false;
             }
             if (node.handoff || tryAcquire()) {
@@ -104,17 +132,34 @@ final class Sema {
     /**
      * Adds one unit and wakes the first waiter, if any. With {@code handoff} the unit goes straight
      * to that waiter (Go's starvation-mode mutex), so no newcomer can take it in between.
+     *
+     * @return true if the first waiter was a ghost ({@link #acquireOrLeaveGhost}) and the unit has
+     *     been taken for it: the caller then completes that waiter's acquisition on its behalf
      */
-    void release(boolean handoff) {
+    boolean release(boolean handoff) {
         count.incrementAndGet();
         if (nwait.get() == 0) {
-            return;
+            return false;
         }
         StackHeadroom.ensure(); // a waiter to wake: see acquire
         WaitNode node = null;
+        boolean ghost = false;
         lock.lock();
         try {
-            if (nwait.get() != 0) {
+            if (nwait.get() != 0 && head.ghost) {
+                // Its thread has gone: the unit is taken here, for it. If a barger took it first,
+                // the ghost keeps its place for the next release. The calls come before the unlink.
+                ghost = tryAcquire();
+                if (ghost) {
+                    nwait.decrementAndGet();
+                    WaitNode g = head;
+                    head = g.next;
+                    if (head == null) {
+                        tail = null;
+                    }
+                    g.next = null;
+                }
+            } else if (nwait.get() != 0) {
                 // Under the lock nwait counts exactly the queued nodes, so the queue is not empty.
                 // The hand-off's CAS comes before the unlink: once the node is off the queue,
                 // only field writes follow, so a failure cannot lose it.
@@ -134,6 +179,25 @@ final class Sema {
         }
         if (node != null) {
             Parking.ready(node.thread);
+        }
+        return ghost;
+    }
+
+    /**
+     * Marks {@code node} a ghost if no release has taken it yet (an unsignalled node is queued):
+     * it keeps its place and its count in {@link #nwait}, and the thread may leave.
+     */
+    private boolean leaveGhost(WaitNode node) {
+        StackHeadroom.ensure();
+        lock.lock();
+        try {
+            if (node.signalled) {
+                return false;
+            }
+            node.ghost = true;
+            return true;
+        } finally {
+            lock.held = 0;
         }
     }
 

@@ -22,6 +22,12 @@ final class WaitNode implements WaitCompletion {
     WaitNode next;
     /** Set by the waker before signalled: ownership was transferred, do not re-acquire. */
     boolean handoff;
+    /**
+     * Its thread has left and the node stays queued in its place (see {@code Sema}'s "Ghosts"):
+     * the release that reaches it takes the unit for it instead of readying the thread. Guarded by
+     * the owning queue's lock.
+     */
+    boolean ghost;
     /** The wake-up, published by the waker with a plain volatile write (no call) under its lock. */
     volatile boolean signalled;
 

@@ -1,0 +1,176 @@
+package dev.weft.pool;
+
+import dev.weft.chan.RecvResult;
+import dev.weft.chan.Select;
+import dev.weft.proc.ProcessExitException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link ThreadPool}'s manager goroutine: starts the pool's goroutines (workers and onDone
+ * waiters queued in {@code toStart}), moves due timer tasks from the delay queue to the work
+ * queue, and otherwise waits in one Select over the kick channel, every armed onReceive
+ * registration's channel and the next timer. The pool's overview describes the protocol; this
+ * class holds no state of the pool's, only its current Select's cases.
+ *
+ * <p>Invariants, all under the pool's lock: {@code managerSelecting} is set when the manager arms
+ * the registrations in {@link #cases} ({@code inSelect}) for its next Select, and is cleared, with
+ * {@code selectDone} broadcast, as soon as that Select has returned or the manager ends, so that
+ * {@code cancel} and {@code shutdownNow} never wait for a Select that will not end;
+ * {@code managerAlive} becomes false only when the manager returns (the pool is shut down and
+ * has nothing left to time or start) or dies. Goroutines are started and actions run after the
+ * lock is released.
+ */
+final class Manager implements Runnable {
+    private final ThreadPool pool;
+
+    /** The registrations whose inSelect this manager set for its current Select; written under the lock. */
+    private final List<ReceiveWait<?>> cases = new ArrayList<>();
+    private ReceiveWait<?> fired;
+    private RecvResult<?> firedResult;
+
+    Manager(ThreadPool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public void run() {
+        try {
+            loop();
+        } catch (Throwable t) {
+            // Nothing of ours throws here; an Error, or the goroutine being torn down, would
+            // leave a pool that can neither grow, time nor terminate: say so, and shut it down
+            // (the workers drain the queue; timers not yet due never run).
+            pool.lockUncancellable();
+            try {
+                pool.managerAlive = false;
+                pool.managerSelecting = false;
+                for (ReceiveWait<?> r : cases) {
+                    r.inSelect = false; // a cancel waiting for this Select must not wait for ever
+                }
+            } finally {
+                pool.lock.unlock();
+            }
+            pool.selectDone.broadcast();
+            if (t instanceof ProcessExitException) {
+                pool.endWithProcess(); // a process's end is not a failure of the pool
+                return;
+            }
+            pool.report(t);
+            pool.shutdown();
+            pool.lockUncancellable();
+            try {
+                pool.tryTerminateLocked();
+            } finally {
+                pool.lock.unlock();
+            }
+        }
+    }
+
+    private void loop() {
+        List<Runnable> starting = new ArrayList<>();
+        List<Object> actions = new ArrayList<>();
+        for (;;) {
+            long wait;
+            pool.lockUncancellable();
+            try {
+                long now = System.nanoTime();
+                ScheduledTask<?> head;
+                while ((head = pool.delayed.peek()) != null && head.time - now <= 0) {
+                    pool.delayed.poll();
+                    pool.queue.addLast(head);
+                    actions.add(pool.dispatchLocked());
+                }
+                if (pool.runState >= ThreadPool.SHUTDOWN && pool.delayed.isEmpty() && pool.toStart.isEmpty()) {
+                    pool.managerAlive = false;
+                    pool.tryTerminateLocked();
+                    return;
+                }
+                starting.addAll(pool.toStart);
+                pool.toStart.clear();
+                cases.clear();
+                if (pool.runState == ThreadPool.RUNNING && starting.isEmpty()) { // else it starts them and looks again
+                    cases.addAll(pool.armed);
+                    for (ReceiveWait<?> r : cases) {
+                        r.inSelect = true;
+                    }
+                }
+                pool.managerSelecting = !cases.isEmpty();
+                head = pool.delayed.peek();
+                wait = head == null ? -1 : Math.max(0, head.time - now);
+            } finally {
+                pool.lock.unlock();
+            }
+            for (Object a : actions) {
+                if (a != ThreadPool.KICK) {
+                    pool.act(a); // a KICK is for us, and the loop comes round anyway
+                }
+            }
+            actions.clear();
+            if (!starting.isEmpty()) {
+                for (Runnable body : starting) {
+                    start(body);
+                }
+                starting.clear();
+                continue; // look again before waiting: a shut-down pool may be done now
+            }
+            Select select = new Select().recv(pool.kick, v -> {});
+            for (ReceiveWait<?> r : cases) {
+                r.addCase(select, this);
+            }
+            if (wait >= 0) {
+                select.after(Duration.ofNanos(wait), () -> {});
+            }
+            select.run();
+            Object action = null;
+            pool.lockUncancellable();
+            try {
+                for (ReceiveWait<?> r : cases) {
+                    r.inSelect = false;
+                }
+                pool.managerSelecting = false;
+                if (fired != null) {
+                    action = fired.receivedLocked(firedResult);
+                    fired = null;
+                    firedResult = null;
+                }
+            } finally {
+                pool.lock.unlock();
+            }
+            pool.selectDone.broadcast(); // cancel() and shutdownNow() wait for the Select to end
+            pool.act(action);
+        }
+    }
+
+    void fired(ReceiveWait<?> r, RecvResult<?> result) {
+        fired = r;
+        firedResult = result;
+    }
+
+    private void start(Runnable body) {
+        try {
+            pool.runtime.go(pool.level, body);
+        } catch (RuntimeException | Error e) { // the runtime refuses goroutines (closed), or worse
+            pool.lockUncancellable();
+            try {
+                if (body instanceof ThreadPool.Worker w) {
+                    if (w.promisedWork) {
+                        w.promisedWork = false;
+                        pool.promised--;
+                    }
+                    pool.workers--;
+                } else if (body instanceof DoneWait d) {
+                    d.endLocked();
+                }
+                pool.tryTerminateLocked();
+            } finally {
+                pool.lock.unlock();
+            }
+            if (e instanceof ProcessExitException ending) {
+                throw ending; // the manager's process is ending: Manager.run ends the pool
+            }
+            pool.report(e);
+        }
+    }
+}
