@@ -171,7 +171,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
             // Named "<runtime>/g<id>" (so that a jcmd thread dump shows which goroutine a virtual
             // thread is) when the runtime names goroutines; otherwise unnamed, as the JDK's own
             // virtual threads are: a name costs a string per spawn (measured in
-            // docs/notes/issue-15.md).
+            // docs/BENCHMARKS.md, "Goroutine names").
             this.thread = VirtualThreads.newThread(this, sched.nameGoroutines ? sched.name() + "/g" + id : "", this);
             this.runContinuation = VirtualThreads.runContinuation(thread);
         }
