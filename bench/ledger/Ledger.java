@@ -1,0 +1,243 @@
+import dev.weft.*;
+import dev.weft.chan.Chan;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The workloads of the per-path CPU ledger (docs/BENCHMARKS.md): each runs on one weft runtime
+ * (or on the JDK's virtual threads, the names starting with "v") and returns nanoseconds per
+ * operation; "cpu-NAME" returns the CPU time the carriers and the caller spent per operation
+ * instead of the elapsed time, a figure that another process on the machine barely moves.
+ * Loaded by {@code Compare} once per build of weft-core, each in its own class loader.
+ */
+public class Ledger {
+    static final int ROUNDS = 200_000;
+    static Weft rt;
+    public static void init(int procs) { rt = Weft.builder().procs(procs).policy(Boolean.getBoolean("prio") ? SchedulingPolicy.PRIORITY : SchedulingPolicy.FIFO).starvationBoost(!Boolean.getBoolean("noboost")).name("rt" + System.identityHashCode(Ledger.class)).build(); }
+    public static void close() { rt.close(); }
+    static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    public static long run(String what) {
+        if (what.startsWith("cpu-")) {
+            String w = what.substring(4);
+            long c0 = carrierCpu();
+            long ops = run(w);  // returns per-op wall ns
+            long c1 = carrierCpu();
+            return (c1 - c0) / opsOf(w);
+        }
+        return switch (what) {
+            case "chan" -> chan();
+            case "bare" -> bare();
+            case "spawn" -> spawn();
+            case "buf" -> buf();
+            case "vbare" -> vbare();
+            case "pspawn" -> pspawn(false);
+            case "vpspawn" -> pspawn(true);
+            case "vsq" -> vsq();
+            case "yield2" -> yields(2, false);
+            case "yield1000" -> yields(1000, false);
+            case "vyield2" -> yields(2, true);
+            case "vyield1000" -> yields(1000, true);
+            case "dist" -> dist();
+            case "vspawn" -> vspawn();
+            case "alloc" -> alloc(false);
+            case "valloc" -> alloc(true);
+            case "wake" -> wake();
+            default -> throw new IllegalArgumentException(what);
+        };
+    }
+    static long bare() {
+        long[] out = new long[1];
+        rt.run(() -> {
+            AtomicInteger turn = new AtomicInteger();
+            Thread ping = Thread.currentThread();
+            Goroutine pong = Go.go(() -> {
+                for (int i = 0; i < ROUNDS; i++) {
+                    while (turn.get() != 1) LockSupport.park();
+                    turn.set(0);
+                    LockSupport.unpark(ping);
+                }
+            });
+            long t0 = System.nanoTime();
+            for (int i = 0; i < ROUNDS; i++) {
+                turn.set(1);
+                LockSupport.unpark(pong.thread());
+                while (turn.get() != 0) LockSupport.park();
+            }
+            pong.join();
+            out[0] = System.nanoTime() - t0;
+        });
+        return out[0] / ROUNDS;
+    }
+    static long chan() {
+        long[] out = new long[1];
+        rt.run(() -> {
+            Chan<Integer> a = Chan.make(), b = Chan.make();
+            Goroutine pong = Go.go(() -> {
+                for (int i = 0; i < ROUNDS; i++) { b.send(a.recv()); }
+            });
+            Integer v = 1;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < ROUNDS; i++) { a.send(v); v = b.recv(); }
+            pong.join();
+            out[0] = System.nanoTime() - t0;
+        });
+        return out[0] / ROUNDS;
+    }
+    static final java.lang.management.ThreadMXBean TMX = java.lang.management.ManagementFactory.getThreadMXBean();
+    static long carrierCpu() {
+        long sum = TMX.getCurrentThreadCpuTime();
+        String prefix = rt.name() + "-";
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(prefix) || t.getName().startsWith("ForkJoinPool-1-worker")) { long c = TMX.getThreadCpuTime(t.threadId()); if (c > 0) sum += c; }
+        }
+        return sum;
+    }
+    static long opsOf(String w) {
+        return switch (w) { case "chan", "bare", "wake", "vsq", "vbare" -> ROUNDS; case "pspawn", "vpspawn" -> 100_000; case "spawn", "vspawn" -> 100_000; case "buf" -> 10_000_000; case "yield2", "yield1000", "vyield2", "vyield1000" -> 400_000; default -> 1; };
+    }
+    static long buf() {
+        long[] out = new long[1];
+        rt.run(() -> {
+            Chan<Integer> a = Chan.make(1);
+            Integer v = 1;
+            int n = 10_000_000;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) { a.send(v); v = a.recv(); }
+            out[0] = (System.nanoTime() - t0) * 1000 / n;
+        });
+        return out[0];
+    }
+    // unpark a parked goroutine that is then run; measures ready+switch without channels: like bare but
+    // wakee does not unpark back; instead a chain: ping sends to pong via chan, pong replies via LockSupport
+    static long wake() {
+        long[] out = new long[1];
+        rt.run(() -> {
+            Chan<Integer> a = Chan.make();
+            AtomicInteger turn = new AtomicInteger();
+            Thread ping = Thread.currentThread();
+            Goroutine pong = Go.go(() -> {
+                for (int i = 0; i < ROUNDS; i++) { a.recv(); turn.set(0); LockSupport.unpark(ping); }
+            });
+            Integer v = 1;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < ROUNDS; i++) { turn.set(1); a.send(v); while (turn.get() != 0) LockSupport.park(); }
+            pong.join();
+            out[0] = System.nanoTime() - t0;
+        });
+        return out[0] / ROUNDS;
+    }
+    static long alloc(boolean vt) {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int n = 100_000;
+        long[] out = new long[1];
+        Runnable body = () -> {
+            Thread[] ts = new Thread[n];
+            long a0 = mx.getTotalThreadAllocatedBytes();
+            for (int i = 0; i < n; i++) ts[i] = vt ? Thread.ofVirtual().start(() -> {}) : Go.go(() -> {}).thread();
+            for (int i = 0; i < n; i++) { try { ts[i].join(); } catch (InterruptedException e) { throw new RuntimeException(e); } }
+            out[0] = (mx.getTotalThreadAllocatedBytes() - a0) / n;
+        };
+        if (vt) { Thread t = Thread.ofVirtual().start(body); try { t.join(); } catch (InterruptedException e) {} } else rt.run(body);
+        return out[0];
+    }
+    static long vspawn() {
+        long[] out = new long[1];
+        int n = 100_000;
+        Thread t = Thread.ofVirtual().start(() -> {
+            Thread[] gs = new Thread[n];
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) gs[i] = Thread.ofVirtual().start(() -> {});
+            try { for (int i = 0; i < n; i++) gs[i].join(); } catch (InterruptedException e) {}
+            out[0] = System.nanoTime() - t0;
+        });
+        try { t.join(); } catch (InterruptedException e) {}
+        return out[0] / n;
+    }
+    static long dist() {
+        int n = 100_000;
+        java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> m = new java.util.concurrent.ConcurrentHashMap<>();
+        rt.run(() -> {
+            Goroutine[] gs = new Goroutine[n];
+            for (int i = 0; i < n; i++) gs[i] = Go.go(() -> { m.computeIfAbsent(dev.weft.internal.vm.VirtualThreads.currentCarrierThread().getName(), k -> new java.util.concurrent.atomic.LongAdder()).increment(); });
+            for (int i = 0; i < n; i++) gs[i].join();
+        });
+        System.out.println(m + " " + rt.stats());
+        return 0;
+    }
+    static long yields(int n, boolean vt) {
+        int total = 400_000, each = total / n;
+        long[] out = new long[1];
+        Runnable body = () -> {
+            Thread[] ts = new Thread[n];
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                Runnable r = () -> { for (int k = 0; k < each; k++) Thread.yield(); };
+                ts[i] = vt ? Thread.ofVirtual().start(r) : Go.go(r).thread();
+            }
+            try { for (Thread t : ts) t.join(); } catch (InterruptedException e) {}
+            out[0] = System.nanoTime() - t0;
+        };
+        if (vt) { Thread t = Thread.ofVirtual().start(body); try { t.join(); } catch (InterruptedException e) {} } else rt.run(body);
+        return out[0] / total;
+    }
+    static long vsq() {
+        long[] out = new long[1];
+        Thread t = Thread.ofVirtual().start(() -> {
+            var a = new java.util.concurrent.SynchronousQueue<Integer>();
+            var b = new java.util.concurrent.SynchronousQueue<Integer>();
+            Thread pong = Thread.ofVirtual().start(() -> {
+                try { for (int i = 0; i < ROUNDS; i++) { b.put(a.take()); } } catch (InterruptedException e) {}
+            });
+            Integer v = 1;
+            long t0 = System.nanoTime();
+            try { for (int i = 0; i < ROUNDS; i++) { a.put(v); v = b.take(); } pong.join(); } catch (InterruptedException e) {}
+            out[0] = System.nanoTime() - t0;
+        });
+        try { t.join(); } catch (InterruptedException e) {}
+        return out[0] / ROUNDS;
+    }
+    static long vbare() {
+        long[] out = new long[1];
+        Thread t = Thread.ofVirtual().start(() -> {
+            AtomicInteger turn = new AtomicInteger();
+            Thread ping = Thread.currentThread();
+            Thread pong = Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < ROUNDS; i++) {
+                    while (turn.get() != 1) LockSupport.park();
+                    turn.set(0);
+                    LockSupport.unpark(ping);
+                }
+            });
+            long t0 = System.nanoTime();
+            for (int i = 0; i < ROUNDS; i++) {
+                turn.set(1);
+                LockSupport.unpark(pong);
+                while (turn.get() != 0) LockSupport.park();
+            }
+            try { pong.join(); } catch (InterruptedException e) {}
+            out[0] = System.nanoTime() - t0;
+        });
+        try { t.join(); } catch (InterruptedException e) {}
+        return out[0] / ROUNDS;
+    }
+    static long pspawn(boolean vt) {
+        int n = 100_000;
+        Thread[] ts = new Thread[n];
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) ts[i] = vt ? Thread.ofVirtual().start(() -> {}) : rt.go(() -> {}).thread();
+        try { for (int i = 0; i < n; i++) ts[i].join(); } catch (InterruptedException e) {}
+        return (System.nanoTime() - t0) / n;
+    }
+    static long spawn() {
+        long[] out = new long[1];
+        int n = 100_000;
+        rt.run(() -> {
+            Goroutine[] gs = new Goroutine[n];
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) gs[i] = Go.go(() -> {});
+            for (int i = 0; i < n; i++) gs[i].join();
+            out[0] = System.nanoTime() - t0;
+        });
+        return out[0] / n;
+    }
+}
