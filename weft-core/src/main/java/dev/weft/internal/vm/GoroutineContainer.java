@@ -1,9 +1,7 @@
 package dev.weft.internal.vm;
 
-import java.lang.classfile.ClassFile;
-import java.lang.constant.ClassDesc;
-import java.lang.constant.ConstantDescs;
-import java.lang.constant.MethodTypeDesc;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -28,7 +26,8 @@ import java.util.stream.Stream;
  * package no module outside {@code java.base} may use, and {@code VirtualThread.start(container)}
  * is package-private. The one door weft has is {@code --add-opens java.base/java.lang}: a full
  * lookup in {@code java.lang}, which may define a class in that package. So the subclass is
- * generated once, with the JDK's class-file API, as {@code java.lang.WeftGoroutineContainer$v1}:
+ * defined there, as {@code java.lang.WeftGoroutineContainer$v1}, from a class file generated with
+ * the JDK's class-file API ({@link #CLASS_FILE}):
  * its constructor registers it with {@code ThreadContainers} (what makes dumps find it), its
  * {@code threads()} calls back a {@link Supplier} of weft's (a {@code java.base} type, so the
  * generated class refers to nothing outside {@code java.base}), and {@code close()} deregisters it.
@@ -74,7 +73,24 @@ public final class GoroutineContainer {
      * first copy defines it and the others use it: it refers to {@code java.base} types only, so it
      * serves them all. The suffix is this shape's: change it with the class file.
      */
-    private static final String CLASS_NAME = "WeftGoroutineContainer$v1";
+    static final String CLASS_NAME = "WeftGoroutineContainer$v1";
+
+    /**
+     * The class file, made by the JDK's class-file API and shipped as a resource: generating it
+     * when weft starts loaded that API's classes, 40 ms and more of the first runtime's start.
+     * {@code GoroutineContainerClassTest} holds the generator and checks that the resource is
+     * what it makes (and rewrites it with {@code -Dweft.regenerate=true}).
+     */
+    static final String CLASS_FILE = "WeftGoroutineContainer.classfile";
+
+    private static byte[] classBytes() throws IOException {
+        try (InputStream in = GoroutineContainer.class.getResourceAsStream(CLASS_FILE)) {
+            if (in == null) {
+                throw new IOException("no resource " + CLASS_FILE);
+            }
+            return in.readAllBytes();
+        }
+    }
 
     private static Class<?> containerClass(MethodHandles.Lookup inJavaLang) throws IllegalAccessException {
         try {
@@ -82,6 +98,8 @@ public final class GoroutineContainer {
         } catch (ClassNotFoundException absent) {
             try {
                 return inJavaLang.defineClass(classBytes());
+            } catch (IOException e) {
+                throw new IllegalStateException("weft: " + CLASS_FILE + " is missing from weft-core's jar", e);
             } catch (LinkageError raced) { // another copy of weft defined it meanwhile
                 try {
                     return inJavaLang.findClass("java.lang." + CLASS_NAME);
@@ -91,49 +109,6 @@ public final class GoroutineContainer {
                 }
             }
         }
-    }
-
-    /** The class file of {@link #CLASS_NAME}; see the class comment. */
-    private static byte[] classBytes() {
-        ClassDesc self = ClassDesc.of("java.lang", CLASS_NAME);
-        ClassDesc container = ClassDesc.of("jdk.internal.vm", "ThreadContainer");
-        ClassDesc containers = ClassDesc.of("jdk.internal.vm", "ThreadContainers");
-        ClassDesc supplier = ClassDesc.of("java.util.function", "Supplier");
-        ClassDesc stream = ClassDesc.of("java.util.stream", "Stream");
-        ClassDesc autoCloseable = ClassDesc.of("java.lang", "AutoCloseable");
-        ClassDesc string = ConstantDescs.CD_String;
-        ClassDesc object = ConstantDescs.CD_Object;
-        return ClassFile.of().build(self, cb -> cb
-                .withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER)
-                .withSuperclass(container)
-                .withInterfaceSymbols(autoCloseable)
-                .withField("name", string, ClassFile.ACC_PRIVATE | ClassFile.ACC_FINAL)
-                .withField("threads", supplier, ClassFile.ACC_PRIVATE | ClassFile.ACC_FINAL)
-                .withField("key", object, ClassFile.ACC_PRIVATE | ClassFile.ACC_FINAL)
-                .withMethodBody(ConstantDescs.INIT_NAME, MethodTypeDesc.of(ConstantDescs.CD_void, string, supplier),
-                        ClassFile.ACC_PUBLIC, code -> code
-                                .aload(0).iconst_1()
-                                .invokespecial(container, ConstantDescs.INIT_NAME,
-                                        MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_boolean))
-                                .aload(0).aload(1).putfield(self, "name", string)
-                                .aload(0).aload(2).putfield(self, "threads", supplier)
-                                // Registered last: a dump may call threads() from now on.
-                                .aload(0).aload(0)
-                                .invokestatic(containers, "registerContainer", MethodTypeDesc.of(object, container))
-                                .putfield(self, "key", object)
-                                .return_())
-                .withMethodBody("name", MethodTypeDesc.of(string), ClassFile.ACC_PUBLIC, code -> code
-                        .aload(0).getfield(self, "name", string).areturn())
-                .withMethodBody("toString", MethodTypeDesc.of(string), ClassFile.ACC_PUBLIC, code -> code
-                        .aload(0).getfield(self, "name", string).areturn())
-                .withMethodBody("threads", MethodTypeDesc.of(stream), ClassFile.ACC_PUBLIC, code -> code
-                        .aload(0).getfield(self, "threads", supplier)
-                        .invokeinterface(supplier, "get", MethodTypeDesc.of(object))
-                        .checkcast(stream).areturn())
-                .withMethodBody("close", MethodTypeDesc.of(ConstantDescs.CD_void), ClassFile.ACC_PUBLIC, code -> code
-                        .aload(0).getfield(self, "key", object)
-                        .invokestatic(containers, "deregisterContainer", MethodTypeDesc.of(ConstantDescs.CD_void, object))
-                        .return_()));
     }
 
     /**
