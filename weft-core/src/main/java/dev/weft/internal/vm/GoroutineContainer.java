@@ -115,11 +115,17 @@ public final class GoroutineContainer {
      * A container named {@code name} whose live threads, when a dump asks, are {@code threads}'s;
      * registered with the JDK until {@link #close}.
      *
-     * @throws VirtualThreads.HookUnavailableException if this JDK's internals do not allow it
+     * @throws VirtualThreads.HookUnavailableException if the flag is missing or this JDK's internals
+     *     differ (the message says which)
+     * @throws IllegalStateException if the class could not be defined (a damaged jar)
      */
     public static AutoCloseable create(String name, Supplier<Stream<Thread>> threads) {
-        if (FAILURE != null) {
-            throw new VirtualThreads.HookUnavailableException(FAILURE);
+        if (FAILURE instanceof ReflectiveOperationException) {
+            throw new VirtualThreads.HookUnavailableException(FAILURE); // names the flag, or this JDK's difference
+        }
+        if (FAILURE != null) { // a damaged jar (the class file resource) or a JDK that refused the class
+            throw new IllegalStateException("weft: cannot define its goroutine thread container in java.lang: "
+                    + FAILURE, FAILURE);
         }
         try {
             return (AutoCloseable) CREATE.invokeExact(name, threads);
