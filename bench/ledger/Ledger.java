@@ -29,6 +29,8 @@ public class Ledger {
             case "bare" -> bare();
             case "spawn" -> spawn();
             case "buf" -> buf();
+            case "skynet" -> skynet(false);
+            case "vskynet" -> skynet(true);
             case "vbare" -> vbare();
             case "pspawn" -> pspawn(false);
             case "vpspawn" -> pspawn(true);
@@ -93,7 +95,7 @@ public class Ledger {
         return sum;
     }
     static long opsOf(String w) {
-        return switch (w) { case "chan", "bare", "wake", "vsq", "vbare" -> ROUNDS; case "pspawn", "vpspawn" -> 100_000; case "spawn", "vspawn" -> 100_000; case "buf" -> 10_000_000; case "yield2", "yield1000", "vyield2", "vyield1000" -> 400_000; default -> 1; };
+        return switch (w) { case "chan", "bare", "wake", "vsq", "vbare" -> ROUNDS; case "pspawn", "vpspawn" -> 100_000; case "skynet", "vskynet" -> SKYNET_NODES; case "spawn", "vspawn" -> 100_000; case "buf" -> 10_000_000; case "yield2", "yield1000", "vyield2", "vyield1000" -> 400_000; default -> 1; };
     }
     static long buf() {
         long[] out = new long[1];
@@ -228,6 +230,48 @@ public class Ledger {
         try { for (int i = 0; i < n; i++) ts[i].join(); } catch (InterruptedException e) {}
         return (System.nanoTime() - t0) / n;
     }
+    /** Skynet with 100,000 leaves (111,111 tasks), each sending its sum to its parent. */
+    static final int SKYNET_LEAVES = 100_000;
+    static final int SKYNET_NODES = 111_111;
+
+    static long skynet(boolean vt) {
+        long[] out = new long[1];
+        Runnable body = () -> {
+            long t0 = System.nanoTime();
+            long sum = vt ? vskynetNode(0, SKYNET_LEAVES) : skynetNode(0, SKYNET_LEAVES);
+            out[0] = System.nanoTime() - t0;
+            if (sum != (long) SKYNET_LEAVES * (SKYNET_LEAVES - 1) / 2) throw new AssertionError(sum);
+        };
+        if (vt) { Thread t = Thread.ofVirtual().start(body); try { t.join(); } catch (InterruptedException e) {} } else rt.run(body);
+        return out[0] / SKYNET_NODES;
+    }
+
+    static long skynetNode(long num, int size) {
+        if (size == 1) return num;
+        Chan<Long> c = Chan.make();
+        int step = size / 10;
+        for (int i = 0; i < 10; i++) {
+            long sub = num + (long) i * step;
+            Go.go(() -> c.send(skynetNode(sub, step)));
+        }
+        long sum = 0;
+        for (int i = 0; i < 10; i++) sum += c.recv();
+        return sum;
+    }
+
+    static long vskynetNode(long num, int size) {
+        if (size == 1) return num;
+        var c = new java.util.concurrent.SynchronousQueue<Long>();
+        int step = size / 10;
+        for (int i = 0; i < 10; i++) {
+            long sub = num + (long) i * step;
+            Thread.ofVirtual().start(() -> { try { c.put(vskynetNode(sub, step)); } catch (InterruptedException e) {} });
+        }
+        long sum = 0;
+        try { for (int i = 0; i < 10; i++) sum += c.take(); } catch (InterruptedException e) {}
+        return sum;
+    }
+
     static long spawn() {
         long[] out = new long[1];
         int n = 100_000;

@@ -130,7 +130,7 @@ public final class Chan<T> implements Iterable<T> {
         } finally {
             try {
                 lock.unlock(); // a release store, no fence: see SpinLock#held
-            } catch (StackOverflowError e) {
+            } catch (VirtualMachineError e) { // a StackOverflowError, or an OutOfMemoryError making one
                 lock.held = 0; // the call failed before its store
             }
         }
@@ -193,7 +193,7 @@ public final class Chan<T> implements Iterable<T> {
         } finally {
             try {
                 lock.unlock(); // a release store, no fence: see SpinLock#held
-            } catch (StackOverflowError e) {
+            } catch (VirtualMachineError e) { // a StackOverflowError, or an OutOfMemoryError making one
                 lock.held = 0; // the call failed before its store
             }
         }
@@ -254,7 +254,7 @@ public final class Chan<T> implements Iterable<T> {
         } finally {
             try {
                 lock.unlock(); // a release store, no fence: see SpinLock#held
-            } catch (StackOverflowError e) {
+            } catch (VirtualMachineError e) { // a StackOverflowError, or an OutOfMemoryError making one
                 lock.held = 0; // the call failed before its store
             }
         }
@@ -291,7 +291,7 @@ public final class Chan<T> implements Iterable<T> {
         } finally {
             try {
                 lock.unlock(); // a release store, no fence: see SpinLock#held
-            } catch (StackOverflowError e) {
+            } catch (VirtualMachineError e) { // a StackOverflowError, or an OutOfMemoryError making one
                 lock.held = 0; // the call failed before its store
             }
         }
@@ -453,7 +453,7 @@ public final class Chan<T> implements Iterable<T> {
             if (sel == null) {
                 try {
                     Waiter.DONE.setRelease(s, true); // see Waiter#done
-                } catch (StackOverflowError e) {
+                } catch (VirtualMachineError e) { // a StackOverflowError, or an OutOfMemoryError making one
                     s.done = true;
                 }
             } else {

@@ -64,7 +64,7 @@ final class WaitQueue {
             if (sel == null) {
                 try {
                     Waiter.DONE.setRelease(w, true); // see Waiter#done
-                } catch (StackOverflowError e) {
+                } catch (VirtualMachineError e) { // a StackOverflowError, or an OutOfMemoryError making one
                     w.done = true;
                 }
             } else {

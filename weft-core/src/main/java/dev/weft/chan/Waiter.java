@@ -51,7 +51,8 @@ final class Waiter implements WaitCompletion {
      * {@link #elem} and {@link #success} ordered before it, and a volatile write's full fence
      * costs a hand-off more than the rest of the completion. The store sits in the call-free
      * stretch of a completion (see {@link WaitQueue}), so a StackOverflowError at the VarHandle
-     * call falls back to the volatile write, which needs no call; {@link #rearm} clears it with a
+     * call (or the OutOfMemoryError HotSpot throws when it cannot allocate one) falls back to
+     * the volatile write, which needs no call; {@link #rearm} clears it with a
      * plain store, published by the unlock that follows the enqueue.
      */
     volatile boolean done;

@@ -30,8 +30,11 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     final Sched sched;
     final long id;
     final long parentId;
-    /** The goroutine's body, or null for an adopted thread (the JDK runs the user's task). */
-    private final Runnable body;
+    /**
+     * The goroutine's body, or null for an adopted thread (the JDK runs the user's task); cleared
+     * when it has run ({@link #forgetAfterExit}).
+     */
+    private Runnable body;
     /** Its virtual thread, or under the ONE_TO_ONE model its own platform thread. */
     final Thread thread;
     /** The JDK's task that mounts the virtual thread; null for a platform-thread goroutine. */
@@ -246,8 +249,23 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
                 sched.goroutines.reportUncaught(this, t);
             }
         } finally {
+            forgetAfterExit();
             sched.goroutines.bodyFinished(this);
         }
+    }
+
+    /**
+     * Drops what the ended goroutine referred to: the registry keeps an ended G until its next
+     * compaction (GRegistry), and its body's captured state or the last object it waited on must
+     * not live that long. The G's own thread (or, for an adopted one, its M) is the only writer.
+     */
+    void forgetAfterExit() {
+        body = null;
+        waitBlocker = null;
+        waitRuntime = null;
+        waitCompletion = null;
+        spareWaiter = null;
+        sleepTimer = null;
     }
 
     /** Adopted threads: an exception escaping the user's task reaches the runtime's handler. */

@@ -16,10 +16,12 @@ import java.util.List;
  * a quarter of the whole spawn (docs/BENCHMARKS.md). So, as Go's {@code allgs} does, the
  * registry is written by creators only: a goroutine is appended to its creator's {@link Shard}
  * and nothing is written here when it ends. An ended goroutine ({@link G#bodyDone}, set by its
- * own exit) stays in its shard, skipped by every reader, until a compaction drops it: the
- * creator compacts a full shard before growing it, and sysmon {@link #sweep sweeps} every shard
- * once the ended entries outnumber the live ones ({@link #needsSweep}), so the memory they hold
- * is bounded by about twice the live goroutines.
+ * own exit, which also drops what its body referred to: {@link G#forgetAfterExit}) stays in its
+ * shard, skipped by weft's readers, until a compaction drops it once its thread has terminated
+ * (until then the JDK's exit path may still block, and thread dumps list it: {@link #threads}):
+ * the creator compacts a full shard before growing it, and sysmon {@link #sweep sweeps} every
+ * shard once the ended entries outnumber the live ones ({@link #needsSweep}), so they number
+ * about the live goroutines at most.
  *
  * <p><b>Shards.</b> One per carrier (M) of the runtime, for goroutines created on it (by the
  * goroutine it runs, or by the M itself for a timer callback), and one shared by every other
@@ -57,7 +59,7 @@ final class GRegistry {
                 grown[old.length] = s;
                 shards = grown;
             } finally {
-                shardsLock.unlock();
+                release(shardsLock);
             }
             m.registryShard = s;
         }
@@ -80,11 +82,46 @@ final class GRegistry {
             }
             s.gs[s.size++] = g;
         } finally {
-            s.lock.unlock();
+            release(s.lock);
         }
     }
 
-    /** A snapshot of the live goroutines, in no particular order. */
+    /**
+     * Releases {@code lock}, even when the stack or the heap is exhausted (see {@link SpinLock#held}):
+     * sysmon's sweep takes every shard's lock, so one left held would stop the runtime.
+     */
+    private static void release(SpinLock lock) {
+        try {
+            lock.unlock();
+        } catch (VirtualMachineError e) {
+            lock.held = 0;
+        }
+    }
+
+    /**
+     * The threads of the goroutines weft started (not adopted ones, which are the JDK root
+     * container's) that have not terminated, ended bodies included: the JDK's exit path of a
+     * thread may still block (closing a structured scope), and a thread dump should show it.
+     */
+    List<Thread> threads() {
+        List<Thread> all = new ArrayList<>();
+        for (Shard s : shards) {
+            s.lock.lock();
+            try {
+                for (int i = 0; i < s.size; i++) {
+                    G g = s.gs[i];
+                    if (!g.adopted && g.thread.isAlive()) {
+                        all.add(g.thread);
+                    }
+                }
+            } finally {
+                release(s.lock);
+            }
+        }
+        return all;
+    }
+
+    /** A snapshot of the live goroutines (body not ended), in no particular order. */
     List<G> snapshot() {
         List<G> all = new ArrayList<>();
         for (Shard s : shards) {
@@ -97,7 +134,7 @@ final class GRegistry {
                     }
                 }
             } finally {
-                s.lock.unlock();
+                release(s.lock);
             }
         }
         return all;
@@ -112,9 +149,13 @@ final class GRegistry {
         return n;
     }
 
-    /** Sysmon: whether the ended entries outnumber the {@code live} goroutines (and are many). */
+    /**
+     * Sysmon: whether the ended entries outnumber the {@code live} goroutines, and are more than
+     * the shards hold before compacting themselves (else every round would sweep, taking the
+     * carriers' shard locks and lines for nothing).
+     */
     boolean needsSweep(long live) {
-        return entries() - live > Math.max(INITIAL, live);
+        return entries() - live > Math.max((long) INITIAL * shards.length, live);
     }
 
     /** Sysmon: drops every ended entry, and gives back arrays left mostly empty. */
@@ -127,18 +168,18 @@ final class GRegistry {
                     s.gs = Arrays.copyOf(s.gs, Math.max(INITIAL, s.size * 2));
                 }
             } finally {
-                s.lock.unlock();
+                release(s.lock);
             }
         }
     }
 
-    /** Under the shard's lock: keeps the live entries, in order. */
+    /** Under the shard's lock: drops the ended goroutines whose threads have terminated. */
     private static void compactLocked(Shard s) {
         G[] gs = s.gs;
         int kept = 0;
         for (int i = 0; i < s.size; i++) {
             G g = gs[i];
-            if (!g.bodyDone) {
+            if (!g.bodyDone || g.thread.isAlive()) {
                 gs[kept++] = g;
             }
         }

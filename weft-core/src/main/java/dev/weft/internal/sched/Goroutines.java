@@ -250,6 +250,7 @@ final class Goroutines {
     /** An adopted thread has terminated (its M saw it): forget it. */
     void adoptedExited(G g) {
         adoptedByThread.remove(g.thread);
+        g.forgetAfterExit();
         G.BODY_DONE.setRelease(g, true); // the registry drops it (GRegistry: nothing at exit)
         decrementLive();
         if (g.process != null) {
@@ -351,13 +352,13 @@ final class Goroutines {
         G parent = Sched.currentG();
         G g = new G(sched, goidgen.incrementAndGet(), parent == null ? 0 : parent.id, vt, task,
                 parent == null ? G.DEFAULT_PRIORITY : parent.basePriority);
+        all.add(registryShard(), g); // first: it may fail (a grown array), and then nothing else changed
         adoptedByThread.put(vt, g);
         if (vt.getUncaughtExceptionHandler() == vt.getThreadGroup()) {
             vt.setUncaughtExceptionHandler(g); // its failures reach the runtime's handler
         }
         created.increment(); // counted live by readyForeign, before its closing check
         adoptedCount.incrementAndGet();
-        all.add(registryShard(), g);
         return g;
     }
 

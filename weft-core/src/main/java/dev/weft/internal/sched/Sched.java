@@ -175,9 +175,7 @@ public final class Sched {
         this.preemption = new Preemption(this);
         this.goroutines = new Goroutines(this, c.uncaughtHandler());
         this.container = model == Model.ONE_TO_ONE ? null
-                : GoroutineContainer.create(name, () -> goroutines.all.snapshot().stream()
-                        .filter(g -> !g.adopted) // an adopted thread is the root container's
-                        .map(g -> g.thread));
+                : GoroutineContainer.create(name, () -> goroutines.all.threads().stream());
         this.resize = new ProcResize(this);
         this.diagnostics = new Diagnostics(this);
         this.schedTrace = new SchedTrace(this);
@@ -364,7 +362,9 @@ public final class Sched {
             interrupted |= idle.stopCarriers();
             sysmon.shutdown();
             LIVE.remove(this);
-            if (container != null) {
+            if (container != null && goroutines.live() == 0) {
+                // Not after a close that gave up on goroutines asleep for good: their threads
+                // stay parked, and dumps should still show them.
                 GoroutineContainer.close(container);
             }
             terminated.countDown();

@@ -224,6 +224,9 @@ final class Sysmon extends Thread {
                 continue;
             }
             strandedRounds = 0;
+            // Goroutines that ended just before every P went idle, or under ONE_TO_ONE, whose
+            // one P is nearly always idle: their entries would wait for the next busy round.
+            sched.goroutines.sweepRegistry();
             long next = sched.timers.earliest();
             if (next == Long.MAX_VALUE) {
                 if (checkDeadlock()) {

@@ -36,11 +36,13 @@ public final class SpinLock {
      * } finally {
      *     try {
      *         lock.unlock();
-     *     } catch (StackOverflowError e) {
+     *     } catch (VirtualMachineError e) {
      *         lock.held = 0; // the call failed before its store: release without one
      *     }
      * }
      * }</pre>
+     * {@code VirtualMachineError}, not only {@code StackOverflowError}: when the heap is exhausted,
+     * HotSpot cannot allocate the StackOverflowError and throws an OutOfMemoryError in its place.
      * The error is not rethrown: the section's work is done and the lock is released, so the
      * caller goes on as if the call had succeeded (its next call may overflow again, with nothing
      * held). {@code unlock()} can fail only before its store: after it nothing but returns remain.

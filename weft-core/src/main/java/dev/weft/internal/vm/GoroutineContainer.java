@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * package no module outside {@code java.base} may use, and {@code VirtualThread.start(container)}
  * is package-private. The one door weft has is {@code --add-opens java.base/java.lang}: a full
  * lookup in {@code java.lang}, which may define a class in that package. So the subclass is
- * defined there, as {@code java.lang.WeftGoroutineContainer$v1}, from a class file generated with
+ * defined there, as {@code java.lang.WeftGoroutineContainer$v2}, from a class file generated with
  * the JDK's class-file API ({@link #CLASS_FILE}):
  * its constructor registers it with {@code ThreadContainers} (what makes dumps find it), its
  * {@code threads()} calls back a {@link Supplier} of weft's (a {@code java.base} type, so the
@@ -71,9 +71,11 @@ public final class GoroutineContainer {
      * The generated class's name: a JVM may hold several copies of weft (two class loaders, two
      * versions), and the class lives in {@code java.base}, where each name is defined once. The
      * first copy defines it and the others use it: it refers to {@code java.base} types only, so it
-     * serves them all. The suffix is this shape's: change it with the class file.
+     * serves them all. The suffix is this shape's: change it with the class file. (Its
+     * {@code toString} is the JDK's, name and identity, so that two runtimes of one name stay
+     * apart in a JSON thread dump.)
      */
-    static final String CLASS_NAME = "WeftGoroutineContainer$v1";
+    static final String CLASS_NAME = "WeftGoroutineContainer$v2";
 
     /**
      * The class file, made by the JDK's class-file API and shipped as a resource: generating it

@@ -52,8 +52,6 @@ class GoroutineContainerClassTest {
                                 .return_())
                 .withMethodBody("name", MethodTypeDesc.of(string), ClassFile.ACC_PUBLIC, code -> code
                         .aload(0).getfield(self, "name", string).areturn())
-                .withMethodBody("toString", MethodTypeDesc.of(string), ClassFile.ACC_PUBLIC, code -> code
-                        .aload(0).getfield(self, "name", string).areturn())
                 .withMethodBody("threads", MethodTypeDesc.of(stream), ClassFile.ACC_PUBLIC, code -> code
                         .aload(0).getfield(self, "threads", supplier)
                         .invokeinterface(supplier, "get", MethodTypeDesc.of(object))
