@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * any. {@link #nmspinning} counts them; at most half the busy Ps' worth spin at once
  * ({@link #trySpin}). A spinner that finds work stops spinning and wakes another spinner
  * ({@link #resetSpinning}), so a burst reaches full parallelism one M at a time instead of every
- * M waking for every G. Every decrement goes through {@link #dropSpinning}, which checks the
- * count.
+ * M waking for every G. Every decrement goes through {@link #uncountSpinner}, which checks the
+ * count (see {@link #repairStaleSpinning} for the one case a zero count is not an error).
  *
  * <h2>The lost-wake-up argument</h2>
  * Two halves, each with a full fence between its store and its load:
@@ -67,6 +67,11 @@ final class Idle {
     private int nmidle;                   // under lock
     private final List<M> allm = new ArrayList<>(); // under lock
     private final AtomicInteger nmspinning = new AtomicInteger();
+    /**
+     * Set once {@link #repairStaleSpinning} has zeroed a nonzero count: from then on a spinner's
+     * drop that finds zero is that repair's doing, not a protocol error.
+     */
+    private volatile boolean spinningRepaired;
     /** Set when a spinner was wanted but no P was idle: the next M to drop its P spins instead. */
     private final AtomicInteger needspinning = new AtomicInteger();
     /** Under lock: the thread-exhaustion message has been printed. */
@@ -132,11 +137,30 @@ final class Idle {
         nmspinning.incrementAndGet();
     }
 
-    /** {@code m} stops spinning; the one place the count goes down for a spinning M. */
+    /**
+     * {@code m} stops spinning; the one place the count goes down for a spinning M. A count that
+     * is already zero is an error, unless {@link #repairStaleSpinning} ran: it cannot tell a count
+     * left over from a failed wakep from that of an M between dropping its P and this call, and
+     * may have zeroed this M's count already.
+     */
     void dropSpinning(M m) {
         m.spinning = false;
-        if (nmspinning.decrementAndGet() < 0) {
-            throw Sched.fatal("negative nmspinning");
+        uncountSpinner();
+    }
+
+    /** Takes one spinner out of the count (see {@link #dropSpinning} for a count found at zero). */
+    private void uncountSpinner() {
+        for (;;) {
+            int n = nmspinning.get();
+            if (n == 0) {
+                if (spinningRepaired) {
+                    return; // the repair took this M's count
+                }
+                throw Sched.fatal("negative nmspinning");
+            }
+            if (nmspinning.compareAndSet(n, n - 1)) {
+                return;
+            }
         }
     }
 
@@ -187,15 +211,20 @@ final class Idle {
     }
 
     /**
-     * Sysmon, after work has sat queued with every P idle for a millisecond: no M can be spinning
-     * (a spinner holds a P), so a nonzero count is left over from an error
-     * that struck inside {@link #wakep} after it counted a spinner (a StackOverflowError in the
-     * caller's deep stack). Left alone it would make every later wakep believe someone spins.
+     * Sysmon, after work has sat queued with every P idle for a millisecond: a nonzero count is
+     * most likely left over from an error that struck inside {@link #wakep} after it counted a
+     * spinner (a StackOverflowError in the caller's deep stack), and left alone it would make
+     * every later wakep believe someone spins. It may also be an M's that has put its P on the
+     * idle list and not yet reached {@link #spinnerExit} (descheduled there by an overloaded
+     * machine: seen under load), whose own drop then finds the count already taken; so
+     * {@link #spinningRepaired} tells {@link #dropSpinning} that a zero count is not an error.
+     * Zeroing a live spinner's count only lets a wakep start one more spinner than needed.
      */
     void repairStaleSpinning() {
         sched.lock.lock();
         try {
             if (npidle.get() >= sched.procs() && nmspinning.get() > 0) {
+                spinningRepaired = true;
                 nmspinning.set(0);
             }
         } finally {
@@ -245,7 +274,7 @@ final class Idle {
         try {
             p = pidlegetSpinning();
             if (p == null) {
-                nmspinning.decrementAndGet(); // the increment above was ours; no M spins for it
+                uncountSpinner(); // the increment above was ours; no M spins for it
                 return;
             }
         } finally {
@@ -307,7 +336,7 @@ final class Idle {
         }
         if (nm == null) {
             if (spinning) {
-                nmspinning.decrementAndGet(); // counted by the caller for an M that never came
+                uncountSpinner(); // counted by the caller for an M that never came
             }
             if (report) {
                 Diagnostics.warn("thread exhaustion: runtime '" + sched.name() + "' needs more than " + maxMs
@@ -331,7 +360,7 @@ final class Idle {
                 sched.lock.unlock();
             }
             if (spinning) {
-                nmspinning.decrementAndGet();
+                uncountSpinner();
             }
             Diagnostics.warn("runtime '" + sched.name() + "' could not start a carrier thread", e);
         }

@@ -620,9 +620,14 @@ public final class Sched {
                 }
                 execute(m, g);
             } catch (Throwable t) {
-                m.failures++;
+                long n = ++m.failures;
                 Diagnostics.failureSeen = true;
-                Diagnostics.warn("carrier " + m.getName() + " caught an error in its scheduling loop and carries on", t);
+                // An error that recurs on every turn of the loop must not flood the log (a bug
+                // once wrote gigabytes in a minute): the 1st, 2nd, 4th, 8th... are reported.
+                if (Long.bitCount(n) == 1) {
+                    Diagnostics.warn("carrier " + m.getName() + " caught an error in its scheduling loop and carries on"
+                            + (n == 1 ? "" : " (error " + n + " on this carrier; the next reported is the " + 2 * n + "th)"), t);
+                }
             }
         }
     }
