@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * any. {@link #nmspinning} counts them; at most half the busy Ps' worth spin at once
  * ({@link #trySpin}). A spinner that finds work stops spinning and wakes another spinner
  * ({@link #resetSpinning}), so a burst reaches full parallelism one M at a time instead of every
- * M waking for every G. Every decrement goes through {@link #dropSpinning}, which checks the
- * count.
+ * M waking for every G. Every decrement goes through {@link #uncountSpinning}, which never takes
+ * the count below zero (see there why it may be lower than the Ms that spin, and why that is the
+ * safe side).
  *
  * <h2>The lost-wake-up argument</h2>
  * Two halves, each with a full fence between its store and its load:
@@ -135,8 +136,30 @@ final class Idle {
     /** {@code m} stops spinning; the one place the count goes down for a spinning M. */
     void dropSpinning(M m) {
         m.spinning = false;
-        if (nmspinning.decrementAndGet() < 0) {
-            throw Sched.fatal("negative nmspinning");
+        uncountSpinning();
+    }
+
+    /**
+     * Takes one spinner off {@link #nmspinning}, never below zero; a full fence either way, as
+     * the spinner-exit half of the protocol needs. The count may be lower than the Ms that spin:
+     * {@link #repairStaleSpinning} resets it on evidence (every P of procs idle) that also holds
+     * while real spinners hold no P of procs (between dropping the P and the count in findRunnable,
+     * handed a P by startm and not yet awake, holding a P that setProcs removed). One too low
+     * costs at most an extra wake-up. Below zero it would read as "someone spins" to every
+     * {@link #wakep} (lost wake-ups); and the check that threw here left it there for good, so
+     * every later spinner threw before it could park and close() joined carriers that never
+     * stopped (seen under load in SchedulerStressTest.setProcsWhileGoroutinesRun).
+     */
+    private void uncountSpinning() {
+        for (;;) {
+            int c = nmspinning.get();
+            if (c <= 0) {
+                VarHandle.fullFence();
+                return;
+            }
+            if (nmspinning.compareAndSet(c, c - 1)) {
+                return;
+            }
         }
     }
 
@@ -167,7 +190,10 @@ final class Idle {
      */
     boolean spinnerExit(M m) {
         dropSpinning(m); // a full fence: the re-check below reads after it
-        if (!sched.anyQueuedWork()) {
+        // Once stopped, an M that found nothing goes to stopm and exits: work that it sees but
+        // cannot take (on a P beyond procs, or one put back idle) must not keep it spinning while
+        // close() joins it.
+        if (sched.isStopped() || !sched.anyQueuedWork()) {
             return false;
         }
         P p;
@@ -187,10 +213,12 @@ final class Idle {
     }
 
     /**
-     * Sysmon, after work has sat queued with every P idle for a millisecond: no M can be spinning
-     * (a spinner holds a P), so a nonzero count is left over from an error
-     * that struck inside {@link #wakep} after it counted a spinner (a StackOverflowError in the
-     * caller's deep stack). Left alone it would make every later wakep believe someone spins.
+     * Sysmon, after work has sat queued with every P idle for a millisecond: a nonzero count is
+     * then most likely left over from an error that struck inside {@link #wakep} after it counted
+     * a spinner (a StackOverflowError in the caller's deep stack). Left alone it would make every
+     * later wakep believe someone spins. It is not proof: a spinner may hold no P of procs at the
+     * moment (see {@link #uncountSpinning}), and the reset then erases its count, which only
+     * makes the count one too low until that spinner stops.
      */
     void repairStaleSpinning() {
         sched.lock.lock();
@@ -245,7 +273,7 @@ final class Idle {
         try {
             p = pidlegetSpinning();
             if (p == null) {
-                nmspinning.decrementAndGet(); // the increment above was ours; no M spins for it
+                uncountSpinning(); // the increment above was ours; no M spins for it
                 return;
             }
         } finally {
@@ -307,7 +335,7 @@ final class Idle {
         }
         if (nm == null) {
             if (spinning) {
-                nmspinning.decrementAndGet(); // counted by the caller for an M that never came
+                uncountSpinning(); // counted by the caller for an M that never came
             }
             if (report) {
                 Diagnostics.warn("thread exhaustion: runtime '" + sched.name() + "' needs more than " + maxMs
@@ -331,7 +359,7 @@ final class Idle {
                 sched.lock.unlock();
             }
             if (spinning) {
-                nmspinning.decrementAndGet();
+                uncountSpinning();
             }
             Diagnostics.warn("runtime '" + sched.name() + "' could not start a carrier thread", e);
         }
