@@ -114,8 +114,8 @@ final class ProcResize {
             if (p.id < sched.procs()) {
                 // procs grew back meanwhile: keep it. Its queue has not been looked at; put on the
                 // idle list, it would be an idle P with work, which thieves skip while spinners'
-                // re-check (anyQueuedWork) sees it: a spinner then took its own P back and spun
-                // for ever, and sysmon, seeing work stranded, reset the spinning count under it.
+                // re-check (anyQueuedWork) sees it: a lone spinner kept taking its own P back from
+                // above it, and sysmon, seeing work stranded, reset the spinning count under it.
                 p.stopRequested = false;
                 return;
             }
