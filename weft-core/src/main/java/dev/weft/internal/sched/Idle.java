@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * any. {@link #nmspinning} counts them; at most half the busy Ps' worth spin at once
  * ({@link #trySpin}). A spinner that finds work stops spinning and wakes another spinner
  * ({@link #resetSpinning}), so a burst reaches full parallelism one M at a time instead of every
- * M waking for every G. Every decrement goes through {@link #uncountSpinner}, which checks the
- * count (see {@link #repairStaleSpinning} for the one case a zero count is not an error).
+ * M waking for every G. Every decrement goes through {@link #uncountSpinning}, which never takes
+ * the count below zero (see there why it may be lower than the Ms that spin, and why that is the
+ * safe side).
  *
  * <h2>The lost-wake-up argument</h2>
  * Two halves, each with a full fence between its store and its load:
@@ -67,11 +68,6 @@ final class Idle {
     private int nmidle;                   // under lock
     private final List<M> allm = new ArrayList<>(); // under lock
     private final AtomicInteger nmspinning = new AtomicInteger();
-    /**
-     * Set once {@link #repairStaleSpinning} has zeroed a nonzero count: from then on a spinner's
-     * drop that finds zero is that repair's doing, not a protocol error.
-     */
-    private volatile boolean spinningRepaired;
     /** Set when a spinner was wanted but no P was idle: the next M to drop its P spins instead. */
     private final AtomicInteger needspinning = new AtomicInteger();
     /** Under lock: the thread-exhaustion message has been printed. */
@@ -137,28 +133,31 @@ final class Idle {
         nmspinning.incrementAndGet();
     }
 
-    /**
-     * {@code m} stops spinning; the one place the count goes down for a spinning M. A count that
-     * is already zero is an error, unless {@link #repairStaleSpinning} ran: it cannot tell a count
-     * left over from a failed wakep from that of an M between dropping its P and this call, and
-     * may have zeroed this M's count already.
-     */
+    /** {@code m} stops spinning; the one place the count goes down for a spinning M. */
     void dropSpinning(M m) {
         m.spinning = false;
-        uncountSpinner();
+        uncountSpinning();
     }
 
-    /** Takes one spinner out of the count (see {@link #dropSpinning} for a count found at zero). */
-    private void uncountSpinner() {
+    /**
+     * Takes one spinner off {@link #nmspinning}, never below zero; a full fence either way, as
+     * the spinner-exit half of the protocol needs. The count may be lower than the Ms that spin:
+     * {@link #repairStaleSpinning} resets it on evidence (every P of procs idle) that also holds
+     * while real spinners hold no P of procs (between dropping the P and the count in findRunnable,
+     * handed a P by startm and not yet awake, holding a P that setProcs removed). One too low
+     * costs at most an extra wake-up. Below zero it would read as "someone spins" to every
+     * {@link #wakep} (lost wake-ups); and the check that threw here left it there for good, so
+     * every later spinner threw before it could park and close() joined carriers that never
+     * stopped (seen under load in SchedulerStressTest.setProcsWhileGoroutinesRun).
+     */
+    private void uncountSpinning() {
         for (;;) {
-            int n = nmspinning.get();
-            if (n == 0) {
-                if (spinningRepaired) {
-                    return; // the repair took this M's count
-                }
-                throw Sched.fatal("negative nmspinning");
+            int c = nmspinning.get();
+            if (c <= 0) {
+                VarHandle.fullFence();
+                return;
             }
-            if (nmspinning.compareAndSet(n, n - 1)) {
+            if (nmspinning.compareAndSet(c, c - 1)) {
                 return;
             }
         }
@@ -191,7 +190,10 @@ final class Idle {
      */
     boolean spinnerExit(M m) {
         dropSpinning(m); // a full fence: the re-check below reads after it
-        if (!sched.anyQueuedWork()) {
+        // Once stopped, an M that found nothing goes to stopm and exits: work that it sees but
+        // cannot take (on a P beyond procs, or one put back idle) must not keep it spinning while
+        // close() joins it.
+        if (sched.isStopped() || !sched.anyQueuedWork()) {
             return false;
         }
         P p;
@@ -212,19 +214,16 @@ final class Idle {
 
     /**
      * Sysmon, after work has sat queued with every P idle for a millisecond: a nonzero count is
-     * most likely left over from an error that struck inside {@link #wakep} after it counted a
-     * spinner (a StackOverflowError in the caller's deep stack), and left alone it would make
-     * every later wakep believe someone spins. It may also be an M's that has put its P on the
-     * idle list and not yet reached {@link #spinnerExit} (descheduled there by an overloaded
-     * machine: seen under load), whose own drop then finds the count already taken; so
-     * {@link #spinningRepaired} tells {@link #dropSpinning} that a zero count is not an error.
-     * Zeroing a live spinner's count only lets a wakep start one more spinner than needed.
+     * then most likely left over from an error that struck inside {@link #wakep} after it counted
+     * a spinner (a StackOverflowError in the caller's deep stack). Left alone it would make every
+     * later wakep believe someone spins. It is not proof: a spinner may hold no P of procs at the
+     * moment (see {@link #uncountSpinning}), and the reset then erases its count, which only
+     * makes the count one too low until that spinner stops.
      */
     void repairStaleSpinning() {
         sched.lock.lock();
         try {
             if (npidle.get() >= sched.procs() && nmspinning.get() > 0) {
-                spinningRepaired = true;
                 nmspinning.set(0);
             }
         } finally {
@@ -274,7 +273,7 @@ final class Idle {
         try {
             p = pidlegetSpinning();
             if (p == null) {
-                uncountSpinner(); // the increment above was ours; no M spins for it
+                uncountSpinning(); // the increment above was ours; no M spins for it
                 return;
             }
         } finally {
@@ -336,7 +335,7 @@ final class Idle {
         }
         if (nm == null) {
             if (spinning) {
-                uncountSpinner(); // counted by the caller for an M that never came
+                uncountSpinning(); // counted by the caller for an M that never came
             }
             if (report) {
                 Diagnostics.warn("thread exhaustion: runtime '" + sched.name() + "' needs more than " + maxMs
@@ -360,7 +359,7 @@ final class Idle {
                 sched.lock.unlock();
             }
             if (spinning) {
-                uncountSpinner();
+                uncountSpinning();
             }
             Diagnostics.warn("runtime '" + sched.name() + "' could not start a carrier thread", e);
         }

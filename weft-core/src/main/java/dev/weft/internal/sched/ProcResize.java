@@ -100,7 +100,10 @@ final class ProcResize {
         p.timers.moveAllTo(sched.allp()[0].timers);
     }
 
-    /** The M's P was removed by setProcs: stop it and let the M look for another P. */
+    /**
+     * The M's P was removed by setProcs: stop it and let the M look for another P. The M keeps
+     * the P if procs grew back meanwhile, or if sysmon retook it (findRunnable retires it next).
+     */
     void stopCurrentP(M m) {
         P p = m.p;
         sched.lock.lock();
@@ -108,13 +111,16 @@ final class ProcResize {
             if (p.status == P.RETAKEN) {
                 return; // retaken meanwhile: findRunnable retires it next
             }
-            Sched.releasep(m);
-            if (p.id >= sched.procs()) {
-                stopP(p);
-            } else {
-                p.stopRequested = false; // procs grew back meanwhile
-                sched.idle.pidleput(p);
+            if (p.id < sched.procs()) {
+                // procs grew back meanwhile: keep it. Its queue has not been looked at; put on the
+                // idle list, it would be an idle P with work, which thieves skip while spinners'
+                // re-check (anyQueuedWork) sees it: a lone spinner kept taking its own P back from
+                // above it, and sysmon, seeing work stranded, reset the spinning count under it.
+                p.stopRequested = false;
+                return;
             }
+            Sched.releasep(m);
+            stopP(p);
         } finally {
             sched.lock.unlock();
         }

@@ -752,11 +752,10 @@ public final class Sched {
             }
             if (pp.stopRequested || pp.id >= procs) {
                 // setProcs removed this P (flagged if it was running, or caught here if it was
-                // in a hand-off or a syscall then).
+                // in a hand-off or a syscall then). The top of the loop takes it from there: no P
+                // (stopped), the same P (procs grew back) or a retaken one, which must be retired
+                // (taking another P over it would leave it in retaken for good).
                 resize.stopCurrentP(m);
-                if (!idle.reacquireOrStop(m)) {
-                    return null;
-                }
                 continue;
             }
             if (pp.timers.nextWhen() != Long.MAX_VALUE) {
