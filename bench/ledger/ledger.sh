@@ -14,10 +14,10 @@ ROUNDS=${3:-11}
 [[ -x "${JAVA_HOME:-}/bin/javac" ]] || { echo "ledger.sh: run it as ./weft ledger, which finds a JDK 25" >&2; exit 1; }
 OUT=$ROOT/target/ledger
 rm -rf "$OUT" && mkdir -p "$OUT"
-./mvnw -B -q -o -pl weft-core compile
+./mvnw -B -q -pl weft-core compile
 cp -r weft-core/target/classes "$OUT/after"
 git worktree add -q --detach "$OUT/src-before" "$BEFORE"
-(cd "$OUT/src-before" && ./mvnw -B -q -o -pl weft-core compile && cp -r weft-core/target/classes "$OUT/before")
+(cd "$OUT/src-before" && ./mvnw -B -q -pl weft-core compile && cp -r weft-core/target/classes "$OUT/before")
 git worktree remove --force "$OUT/src-before"
 "$JAVA_HOME/bin/javac" -d "$OUT/ledger" -cp "$OUT/after" bench/ledger/Ledger.java bench/ledger/Compare.java
 run() { "$JAVA_HOME/bin/java" -Djdk.virtualThreadScheduler.parallelism="$PROCS" -Dledger.classes="$OUT/ledger" \
