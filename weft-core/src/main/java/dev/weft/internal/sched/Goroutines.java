@@ -140,7 +140,8 @@ final class Goroutines {
         all.add(g);
         dev.weft.internal.trace.RuntimeTrace t = sched.trace;
         if (t != null) {
-            Tracing.fromCaller(sched, t, dev.weft.internal.trace.TraceEvent.GO_CREATE, 0, g.id, g.parentId);
+            Tracing.untimed(sched, t, VirtualThreads.currentCarrierThread(), dev.weft.internal.trace.TraceEvent.GO_CREATE,
+                    g, g.parentId);
         }
         if (mainWaiter != null) {
             g.mainWaiter = mainWaiter;

@@ -18,6 +18,8 @@ import java.lang.invoke.VarHandle;
  */
 public final class TraceBuffer {
     static final int WORDS = 4;
+    /** The time word of an event recorded without reading the clock ({@link #addUntimed}). */
+    public static final long UNTIMED = -1;
     private static final VarHandle COUNT;
     private static final VarHandle DROPPED;
     static {
@@ -54,7 +56,7 @@ public final class TraceBuffer {
         return owner;
     }
 
-    /** Owner thread only. */
+    /** Owner thread only: an event stamped with the clock. */
     public void add(int kind, int p, int c, long a, long b) {
         int n = count;
         if (n == capacity) {
@@ -64,6 +66,28 @@ public final class TraceBuffer {
         int i = n * WORDS;
         long[] d = data;
         d[i] = System.nanoTime() - origin;
+        d[i + 1] = TraceEvent.header(kind, p, c);
+        d[i + 2] = a;
+        d[i + 3] = b;
+        COUNT.setRelease(this, n + 1);
+    }
+
+    /**
+     * Owner thread only: {@link #add} without reading the clock, for a {@link TraceEvent#GO_CREATE}
+     * or {@link TraceEvent#GO_UNBLOCK} made by the goroutine running on the carrier. Its time is
+     * {@link #UNTIMED} here; {@link EventTimes} gives it the time of this buffer's next timed event
+     * (an upper bound: the clock read later in program order), or the target goroutine's next
+     * start if that came first. A carrier buffer only: the shared one has many writers.
+     */
+    public void addUntimed(int kind, int p, int c, long a, long b) {
+        int n = count;
+        if (n == capacity) {
+            DROPPED.setRelease(this, dropped + 1);
+            return;
+        }
+        int i = n * WORDS;
+        long[] d = data;
+        d[i] = UNTIMED;
         d[i + 1] = TraceEvent.header(kind, p, c);
         d[i + 2] = a;
         d[i + 3] = b;
@@ -115,7 +139,10 @@ public final class TraceBuffer {
         return (long) DROPPED.getAcquire(this);
     }
 
-    /** Time of event {@code i} in ns since the recording began. */
+    /**
+     * Time of event {@code i} in ns since the recording began, or {@link #UNTIMED}: a writer
+     * takes the times from {@link EventTimes#resolve} instead.
+     */
     public long time(int i) {
         return data[i * WORDS];
     }

@@ -12,7 +12,10 @@ public final class TraceEvent {
 
     /** a: new goroutine, b: creating goroutine (0: a platform thread). */
     public static final int GO_CREATE = 0;
-    /** a: goroutine that starts running on the event's P. */
+    /**
+     * a: goroutine that starts running on the event's P; c: the carrier's id (what pairs the runs
+     * of carriers past {@link RuntimeTrace#MAX_CARRIER_BUFFERS}, whose events share a buffer).
+     */
     public static final int GO_START = 1;
     /**
      * a: goroutine that left its carrier; c: why ({@code SwitchReason}: slice end, priority, wait,

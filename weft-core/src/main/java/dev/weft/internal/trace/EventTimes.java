@@ -1,0 +1,140 @@
+package dev.weft.internal.trace;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The time of every event of a runtime's recording, with the untimed ones
+ * ({@link TraceBuffer#addUntimed}) given a time. Writers read times from here, never from
+ * {@link TraceBuffer#time} directly.
+ *
+ * <p><b>Why some events are untimed.</b> A clock read ({@code System.nanoTime}) costs as much as
+ * the rest of an event, and a goroutine switch is a few hundred ns: the recording reads the clock
+ * once per switch (the stop; a runnext start shares it) and not at all for the creations and
+ * wake-ups a running goroutine makes, which are as frequent as the switches themselves.
+ *
+ * <p><b>The rule.</b> An untimed event {@code e} of goroutine {@code x} (created or woken) in a
+ * carrier's buffer truly happened at some T between the buffer's previous timed event (lo) and
+ * its next one (hi), the buffer being in program order. It is given {@code min(hi, s)}, where s is
+ * x's first run start at or after lo: x cannot start before it is created or woken (if x was
+ * running at lo, that start follows its stop, and the wake-up ends the wait of that stop). So the
+ * run slices stay exact,
+ * every create and wake-up still comes after x's stop and before the start it leads to (the file's
+ * flow arrows and the page's runnable/blocked split depend on that order), and the error is only
+ * ever late: at most the rest of the waker's run until its next timed event (its next switch, at
+ * most a scheduling slice away), or until x started. With no timed event after it, hi is the end
+ * of the recording. Last, each untimed event takes the time of the event after it in its buffer
+ * if that is earlier (the next one's target started first), so every buffer stays in time order;
+ * that never moves it before its own bounds, since the events' true times are in program order.
+ */
+public final class EventTimes {
+    private EventTimes() {}
+
+    /** Each buffer's event times (same order as {@code buffers}); {@code end}: the recording's length. */
+    public static long[][] resolve(List<TraceBuffer> buffers, long end) {
+        int[] sizes = new int[buffers.size()];
+        for (int k = 0; k < sizes.length; k++) {
+            sizes[k] = buffers.get(k).size(); // one snapshot: a carrier may still add events
+        }
+        Index starts = new Index();
+        boolean untimed = false;
+        for (int k = 0; k < sizes.length; k++) {
+            TraceBuffer b = buffers.get(k);
+            for (int i = 0; i < sizes[k]; i++) {
+                int kind = TraceEvent.kind(b.header(i));
+                long t = b.time(i);
+                if (t == TraceBuffer.UNTIMED) {
+                    untimed = true;
+                } else if (kind == TraceEvent.GO_START) {
+                    starts.add(b.a(i), t);
+                }
+            }
+        }
+        starts.sort();
+        long[][] times = new long[sizes.length][];
+        for (int k = 0; k < sizes.length; k++) {
+            TraceBuffer b = buffers.get(k);
+            int n = sizes[k];
+            long[] out = new long[n];
+            long hi = end;
+            for (int i = n - 1; i >= 0; i--) { // each untimed event gets the next timed time
+                long t = b.time(i);
+                if (t != TraceBuffer.UNTIMED) {
+                    hi = t;
+                }
+                out[i] = t == TraceBuffer.UNTIMED ? Math.max(hi, 0) : t;
+            }
+            if (untimed) {
+                long lo = 0;
+                for (int i = 0; i < n; i++) {
+                    if (b.time(i) != TraceBuffer.UNTIMED) {
+                        lo = out[i];
+                        continue;
+                    }
+                    long s = starts.firstAtOrAfter(b.a(i), lo);
+                    if (s >= 0 && s < out[i]) {
+                        out[i] = s;
+                    }
+                }
+                for (int i = n - 2; i >= 0; i--) { // keep the buffer in order: a later event's cap binds too
+                    if (b.time(i) == TraceBuffer.UNTIMED && out[i + 1] < out[i]) {
+                        out[i] = out[i + 1];
+                    }
+                }
+            }
+            times[k] = out;
+        }
+        return times;
+    }
+
+    /** Per goroutine, the sorted times of its run starts. */
+    private static final class Index {
+        private final Map<Long, long[]> times = new HashMap<>();
+        private final Map<Long, Integer> counts = new HashMap<>();
+
+        void add(long g, long t) {
+            long[] arr = times.computeIfAbsent(g, k -> new long[4]);
+            int c = counts.getOrDefault(g, 0);
+            if (c == arr.length) {
+                arr = Arrays.copyOf(arr, c * 2);
+                times.put(g, arr);
+            }
+            arr[c] = t;
+            counts.put(g, c + 1);
+        }
+
+        void sort() {
+            for (Map.Entry<Long, long[]> e : times.entrySet()) {
+                Arrays.sort(e.getValue(), 0, counts.get(e.getKey()));
+            }
+        }
+
+        /** The first time of {@code g} at or after {@code t}, or -1. */
+        long firstAtOrAfter(long g, long t) {
+            long[] arr = times.get(g);
+            if (arr == null) {
+                return -1;
+            }
+            int n = counts.get(g);
+            int i = lowerBound(arr, n, t);
+            return i < n ? arr[i] : -1;
+        }
+
+        /** The first index whose time is at or after {@code t}. */
+        private static int lowerBound(long[] arr, int n, long t) {
+            int lo = 0;
+            int hi = n;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (arr[mid] < t) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+    }
+}
