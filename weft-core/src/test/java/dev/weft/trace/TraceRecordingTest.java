@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,6 +152,34 @@ class TraceRecordingTest {
                 assertThat(mine.get(i).time()).isGreaterThanOrEqualTo(mine.get(i - 1).time());
             }
         }
+    }
+
+    @Test
+    @Tag("user-space-scheduler") // ONE_TO_ONE leaves the JDK's virtual threads to the JDK
+    void aVirtualThreadStartedWithTheJdksApisInAGoroutineIsCreatedLikeTheOthers(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("adopted.json");
+        long[] ids = new long[2];
+        TraceRecording rec;
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            rec = rt.startTrace(file);
+            rt.run(() -> {
+                ids[0] = Go.current().id();
+                Thread t = Thread.ofVirtual().start(() -> ids[1] = Go.current().id());
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+        rec.stop();
+        Written w = CapturingTraceWriter.WRITTEN.get(file);
+        assertThat(ids[1]).isPositive().isNotEqualTo(ids[0]);
+        // Created by the goroutine that started it, before its first run.
+        List<Event> creates = w.of(TraceEvent.GO_CREATE).stream().filter(e -> e.a() == ids[1]).toList();
+        assertThat(creates).singleElement().satisfies(e -> assertThat(e.b()).isEqualTo(ids[0]));
+        Event start = w.of(TraceEvent.GO_START).stream().filter(e -> e.a() == ids[1]).findFirst().orElseThrow();
+        assertThat(creates.getFirst().time()).isLessThanOrEqualTo(start.time());
     }
 
     @Test

@@ -314,6 +314,11 @@ final class Goroutines {
             g.process = proc; // before it first runs: the ready below publishes it
             proc.joined(g);
         }
+        dev.weft.internal.trace.RuntimeTrace t = sched.trace;
+        if (t != null) { // before its first run, as for a goroutine weft starts
+            Tracing.untimed(sched, t, VirtualThreads.currentCarrierThread(), dev.weft.internal.trace.TraceEvent.GO_CREATE,
+                    g, g.parentId);
+        }
         sched.ready(g);
     }
 
