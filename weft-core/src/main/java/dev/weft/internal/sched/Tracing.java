@@ -25,6 +25,11 @@ import java.nio.file.Path;
  * platform threads, ONE_TO_ONE goroutines, the JDK's unparkers, another runtime's carriers)
  * writes the runtime's shared buffer under its lock.
  *
+ * <p><b>The clock.</b> A read of {@code System.nanoTime} costs as much as the rest of an event, so
+ * a switch reads it once: the stop; a runnext start reuses it ({@link #startAfterStop}), and the
+ * creations and wake-ups a goroutine makes on a carrier read none ({@link #untimed}; their time
+ * is inferred when the file is written, see {@code EventTimes}).
+ *
  * <p><b>{@code -Dweft.trace=FILE}.</b> One recording for the whole JVM: every runtime built while
  * it runs is attached at construction, and a shutdown hook stops it and writes the file.
  */

@@ -11,6 +11,11 @@ import java.lang.invoke.VarHandle;
  * goroutines, the JDK's unparkers) share one buffer per runtime and write it under its monitor
  * ({@link #addShared}): that path is not hot.
  *
+ * <p>Most events read the clock ({@link #add}); a creation or wake-up made by the goroutine on a
+ * carrier does not ({@link #addUntimed}), and a start right after a stop reuses the stop's time
+ * ({@link #addAfterStop}): the clock costs as much as the rest of an event, and a switch is a few
+ * hundred ns. {@link EventTimes} says what time the untimed events get.
+ *
  * <p>When the buffer is full, events are dropped and counted: memory stays bounded and the file
  * says how many were lost. The count of events is published with a release store after the event's
  * words, so the writer, which reads it with an acquire load once the recording stops, sees whole

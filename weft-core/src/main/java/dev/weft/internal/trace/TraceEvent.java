@@ -10,7 +10,10 @@ package dev.weft.internal.trace;
 public final class TraceEvent {
     private TraceEvent() {}
 
-    /** a: new goroutine, b: creating goroutine (0: a platform thread). */
+    /**
+     * a: new goroutine (one weft starts, or a virtual thread it adopts), b: creating goroutine (0: a
+     * platform thread). Untimed on a carrier ({@link EventTimes}).
+     */
     public static final int GO_CREATE = 0;
     /**
      * a: goroutine that starts running on the event's P; c: the carrier's id (what pairs the runs
@@ -23,7 +26,10 @@ public final class TraceEvent {
      * hash of the object waited on (0: none) in the high 32.
      */
     public static final int GO_STOP = 2;
-    /** a: goroutine made runnable again after a wait; b: the goroutine that did it (0: another thread). */
+    /**
+     * a: goroutine made runnable again after a wait; b: the goroutine that did it (0: another
+     * thread). Untimed on a carrier ({@link EventTimes}).
+     */
     public static final int GO_UNBLOCK = 3;
     /** a: goroutine asked to yield by sysmon or the policy; c: SwitchReason (slice end, priority). */
     public static final int PREEMPT = 4;

@@ -35,7 +35,11 @@ import java.util.TreeSet;
  * and its {@code Go.blocking} calls; and one track for the runtime's other threads (sysmon,
  * platform threads). A flow arrow ({@code ph: s/f}, binding to the enclosing slices) goes from each
  * wake-up to the woken goroutine's next run. The events a carrier recorded are in program order,
- * so its slices pair a start with the next stop.
+ * so its slices pair a start with the next stop. Carriers past the cap on carrier buffers write the
+ * shared one, interleaved: their runs pair by goroutine (it runs on one carrier at a time), their
+ * idle periods by carrier, and they get a track each all the same ({@code GO_START} names its
+ * carrier). Times come from {@link EventTimes}, which gives the untimed creations and wake-ups
+ * theirs.
  *
  * <p>{@code otherData} holds the recording's metadata, {@code droppedEvents} among it; every
  * event's time is in µs with ns precision, from the recording's start.
