@@ -89,25 +89,28 @@ public final class EventTimes {
         return times;
     }
 
-    /** Per goroutine, the sorted times of its run starts. */
+    /** Per goroutine, the sorted times of its run starts (slot 0 of each array: how many). */
     private static final class Index {
         private final Map<Long, long[]> times = new HashMap<>();
-        private final Map<Long, Integer> counts = new HashMap<>();
 
         void add(long g, long t) {
-            long[] arr = times.computeIfAbsent(g, k -> new long[4]);
-            int c = counts.getOrDefault(g, 0);
-            if (c == arr.length) {
-                arr = Arrays.copyOf(arr, c * 2);
+            long[] arr = times.get(g);
+            if (arr == null) {
+                arr = new long[4];
                 times.put(g, arr);
             }
-            arr[c] = t;
-            counts.put(g, c + 1);
+            int c = (int) arr[0];
+            if (c + 1 == arr.length) {
+                arr = Arrays.copyOf(arr, arr.length * 2);
+                times.put(g, arr);
+            }
+            arr[c + 1] = t;
+            arr[0] = c + 1;
         }
 
         void sort() {
-            for (Map.Entry<Long, long[]> e : times.entrySet()) {
-                Arrays.sort(e.getValue(), 0, counts.get(e.getKey()));
+            for (long[] arr : times.values()) {
+                Arrays.sort(arr, 1, (int) arr[0] + 1);
             }
         }
 
@@ -117,15 +120,15 @@ public final class EventTimes {
             if (arr == null) {
                 return -1;
             }
-            int n = counts.get(g);
+            int n = (int) arr[0];
             int i = lowerBound(arr, n, t);
-            return i < n ? arr[i] : -1;
+            return i <= n ? arr[i] : -1;
         }
 
-        /** The first index whose time is at or after {@code t}. */
+        /** The first index (1 to n, n + 1: none) whose time is at or after {@code t}. */
         private static int lowerBound(long[] arr, int n, long t) {
-            int lo = 0;
-            int hi = n;
+            int lo = 1;
+            int hi = n + 1;
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
                 if (arr[mid] < t) {
