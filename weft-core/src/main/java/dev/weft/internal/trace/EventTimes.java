@@ -18,16 +18,18 @@ import java.util.Map;
  * <p><b>The rule.</b> An untimed event {@code e} of goroutine {@code x} (created or woken) in a
  * carrier's buffer truly happened at some T between the buffer's previous timed event (lo) and
  * its next one (hi), the buffer being in program order. It is given {@code min(hi, s)}, where s is
- * x's first run start at or after lo: x cannot start before it is created or woken (if x was
- * running at lo, that start follows its stop, and the wake-up ends the wait of that stop). So the
- * run slices stay exact,
- * every create and wake-up still comes after x's stop and before the start it leads to (the file's
- * flow arrows and the page's runnable/blocked split depend on that order), and the error is only
- * ever late: at most the rest of the waker's run until its next timed event (its next switch, at
- * most a scheduling slice away), or until x started. With no timed event after it, hi is the end
- * of the recording. Last, each untimed event takes the time of the event after it in its buffer
- * if that is earlier (the next one's target started first), so every buffer stays in time order;
- * that never moves it before its own bounds, since the events' true times are in program order.
+ * x's first run start at or after lo. Then, walking the buffer backwards, it takes the next
+ * event's time if that is earlier, so every buffer stays in time order. With no timed event after
+ * it, hi is the end of the recording.
+ *
+ * <p><b>What holds.</b> Run slices are exact (only creations and wake-ups are untimed). An
+ * untimed event is never before lo and never after the start it leads to (that start is at or
+ * after T, so at or after s), which the file's flow arrows and the page's runnable/blocked split
+ * rely on. Usually it is late, by at most the rest of its maker's run up to the next timed event
+ * (the next switch or call, normally within a scheduling slice) or until x started, whichever is first. It is
+ * early only when x ran a whole slice inside that stretch (woken by someone else meanwhile, then
+ * blocked again): it then lands on that slice's start, and the page counts x's wait before its
+ * next run as blocked rather than runnable.
  */
 public final class EventTimes {
     private EventTimes() {}
