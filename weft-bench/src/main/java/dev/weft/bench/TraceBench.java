@@ -27,11 +27,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * What an execution trace costs while it records ({@code trace=on}: a recording per iteration,
  * with buffers large enough that nothing is dropped, written after the iteration) against the
  * same runtime untraced ({@code trace=off}: the hooks' one branch each). Ping-pong is the
- * worst case (every round trip records two wake-ups, two stops and two starts); skynet records
+ * worst case (every round trip records two wake-ups, two stops and two starts, and reads the
+ * clock twice: see {@code EventTimes}); skynet records
  * a creation, runs and a wake-up per goroutine. Iterations are short so that an iteration's
  * events fit the buffers; startTrace allocates the carriers' buffers (outside the measurement),
  * and the parallel collector keeps a concurrent GC of the previous iteration's buffers from
- * competing with the measured one on a small machine.
+ * competing with the measured one on a small machine; for the same reason the file written
+ * after an iteration is deleted before the next one (its write-back would compete as well), and
+ * the heap is collected after each iteration, in both modes.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -68,7 +71,7 @@ public class TraceBench {
     }
 
     @TearDown(Level.Iteration)
-    public void stopRecording() {
+    public void stopRecording() throws IOException {
         if (rec != null) {
             rec.stop();
             if (rec.droppedEvents() > 0) {
@@ -76,7 +79,14 @@ public class TraceBench {
                         + " events: raise -Dweft.trace.buffer, or the cost measured is the drop's");
             }
             rec = null;
+            // Hundreds of MB of JSON an iteration: deleted at once, the kernel drops its dirty
+            // pages instead of writing them back to disk while the next iteration is measured.
+            Files.deleteIfExists(file);
         }
+        // The writer's working set (indexes over hundreds of thousands of goroutines) outlives
+        // young collections while it writes: collected here, in both modes, rather than by a
+        // full collection inside the next measured iteration.
+        System.gc();
     }
 
     @TearDown(Level.Trial)

@@ -1,5 +1,6 @@
 package dev.weft.trace;
 
+import dev.weft.internal.trace.EventTimes;
 import dev.weft.internal.trace.RuntimeTrace;
 import dev.weft.internal.trace.TraceBuffer;
 import dev.weft.internal.trace.TraceEvent;
@@ -19,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * test can tell the file was written.
  */
 public final class CapturingTraceWriter implements TraceWriter {
-    /** One event as recorded. */
-    public record Event(String runtime, String track, long time, int kind, int p, int c, long a, long b) {
+    /** One event as recorded; {@code time} as {@link EventTimes} resolves it, {@code timed} whether the clock was read. */
+    public record Event(String runtime, String track, long time, boolean timed, int kind, int p, int c, long a, long b) {
         @Override
         public String toString() {
             return TraceEvent.name(kind) + "(p=" + p + ", c=" + c + ", a=" + a + ", b=" + b + ")@" + track;
@@ -40,11 +41,14 @@ public final class CapturingTraceWriter implements TraceWriter {
     public void write(TraceSession session, Path file) throws IOException {
         List<Event> events = new ArrayList<>();
         for (RuntimeTrace rt : session.runtimes()) {
-            for (TraceBuffer b : rt.buffers()) {
-                for (int i = 0, n = b.size(); i < n; i++) {
+            List<TraceBuffer> buffers = rt.buffers();
+            long[][] times = EventTimes.resolve(buffers, session.durationNanos());
+            for (int k = 0; k < buffers.size(); k++) {
+                TraceBuffer b = buffers.get(k);
+                for (int i = 0, n = times[k].length; i < n; i++) {
                     long h = b.header(i);
-                    events.add(new Event(rt.name(), b.track(), b.time(i), TraceEvent.kind(h), TraceEvent.p(h),
-                            TraceEvent.c(h), b.a(i), b.b(i)));
+                    events.add(new Event(rt.name(), b.track(), times[k][i], b.time(i) != TraceBuffer.UNTIMED,
+                            TraceEvent.kind(h), TraceEvent.p(h), TraceEvent.c(h), b.a(i), b.b(i)));
                 }
             }
         }

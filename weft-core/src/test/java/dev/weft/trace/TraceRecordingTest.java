@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,6 +150,106 @@ class TraceRecordingTest {
             List<Event> mine = w.events().stream().filter(e -> e.track().equals(track)).toList();
             for (int i = 1; i < mine.size(); i++) {
                 assertThat(mine.get(i).time()).isGreaterThanOrEqualTo(mine.get(i - 1).time());
+            }
+        }
+    }
+
+    @Test
+    @Tag("user-space-scheduler") // ONE_TO_ONE leaves the JDK's virtual threads to the JDK
+    void aVirtualThreadStartedWithTheJdksApisInAGoroutineIsCreatedLikeTheOthers(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("adopted.json");
+        long[] ids = new long[2];
+        TraceRecording rec;
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            rec = rt.startTrace(file);
+            rt.run(() -> {
+                ids[0] = Go.current().id();
+                Thread t = Thread.ofVirtual().start(() -> ids[1] = Go.current().id());
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+        rec.stop();
+        Written w = CapturingTraceWriter.WRITTEN.get(file);
+        assertThat(ids[1]).isPositive().isNotEqualTo(ids[0]);
+        // Created by the goroutine that started it, before its first run.
+        List<Event> creates = w.of(TraceEvent.GO_CREATE).stream().filter(e -> e.a() == ids[1]).toList();
+        assertThat(creates).singleElement().satisfies(e -> assertThat(e.b()).isEqualTo(ids[0]));
+        Event start = w.of(TraceEvent.GO_START).stream().filter(e -> e.a() == ids[1]).findFirst().orElseThrow();
+        assertThat(creates.getFirst().time()).isLessThanOrEqualTo(start.time());
+    }
+
+    /**
+     * Creations and wake-ups made on carriers read no clock; the times they are given keep the
+     * orders the file and the page rely on, checked on a busy run over four Ps: a goroutine is
+     * created before it first runs, and each such event lies between its track's timed neighbours.
+     */
+    @Test
+    void untimedEventsGetTimesThatKeepTheOrder(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("busy.json");
+        TraceRecording rec;
+        ThreadingModel model;
+        try (Weft rt = Weft.builder().procs(4).build()) {
+            model = rt.model();
+            rec = rt.startTrace(file);
+            rt.run(() -> {
+                Chan<Integer> in = Chan.make();
+                Chan<Integer> out = Chan.make();
+                for (int w = 0; w < 50; w++) {
+                    Go.go(() -> {
+                        for (Integer v : in) {
+                            out.send(v * 2);
+                        }
+                    });
+                }
+                Go.go(() -> {
+                    for (int i = 0; i < 2000; i++) {
+                        in.send(i);
+                    }
+                    in.close();
+                });
+                long sum = 0;
+                for (int i = 0; i < 2000; i++) {
+                    sum += out.recv();
+                }
+                assertThat(sum).isEqualTo(1999L * 2000);
+            });
+        }
+        rec.stop();
+        Written w = CapturingTraceWriter.WRITTEN.get(file);
+        assertThat(w.dropped()).isZero();
+        assertThat(w.of(TraceEvent.GO_CREATE)).hasSizeGreaterThanOrEqualTo(52);
+        if (model == ThreadingModel.ONE_TO_ONE) {
+            // No carriers: every event is stamped in the shared buffer.
+            assertThat(w.events()).allSatisfy(e -> assertThat(e.timed()).isTrue());
+            return;
+        }
+        assertThat(w.of(TraceEvent.GO_UNBLOCK)).anySatisfy(e -> assertThat(e.timed()).isFalse());
+        for (Event c : w.of(TraceEvent.GO_CREATE)) {
+            w.of(TraceEvent.GO_START).stream().filter(e -> e.a() == c.a()).mapToLong(Event::time).min()
+                    .ifPresent(firstRun -> assertThat(c.time()).as("creation of g%d", c.a()).isLessThanOrEqualTo(firstRun));
+        }
+        Set<String> tracks = w.events().stream().map(Event::track).collect(Collectors.toSet());
+        for (String track : tracks) {
+            List<Event> mine = w.events().stream().filter(e -> e.track().equals(track)).toList();
+            long lo = 0;
+            for (int i = 0; i < mine.size(); i++) {
+                Event e = mine.get(i);
+                if (e.timed()) {
+                    lo = e.time();
+                    continue;
+                }
+                assertThat(e.kind()).isIn(TraceEvent.GO_CREATE, TraceEvent.GO_UNBLOCK);
+                assertThat(e.time()).as("%s on %s", e, track).isGreaterThanOrEqualTo(lo);
+                for (int j = i + 1; j < mine.size(); j++) {
+                    if (mine.get(j).timed()) {
+                        assertThat(e.time()).as("%s on %s", e, track).isLessThanOrEqualTo(mine.get(j).time());
+                        break;
+                    }
+                }
             }
         }
     }

@@ -155,7 +155,8 @@ final class Goroutines {
         created.increment();
         dev.weft.internal.trace.RuntimeTrace t = sched.trace;
         if (t != null) {
-            Tracing.fromCaller(sched, t, dev.weft.internal.trace.TraceEvent.GO_CREATE, 0, g.id, g.parentId);
+            Tracing.untimed(sched, t, VirtualThreads.currentCarrierThread(), dev.weft.internal.trace.TraceEvent.GO_CREATE,
+                    g, g.parentId);
         }
         if (mainWaiter != null) {
             g.mainWaiter = mainWaiter;
@@ -344,6 +345,11 @@ final class Goroutines {
         if (proc != null) {
             g.process = proc; // before it first runs: the ready below publishes it
             proc.joined(g);
+        }
+        dev.weft.internal.trace.RuntimeTrace t = sched.trace;
+        if (t != null) { // before its first run, as for a goroutine weft starts
+            Tracing.untimed(sched, t, VirtualThreads.currentCarrierThread(), dev.weft.internal.trace.TraceEvent.GO_CREATE,
+                    g, g.parentId);
         }
         sched.ready(g);
     }

@@ -541,7 +541,7 @@ public final class Sched {
                 }
                 RuntimeTrace t = trace;
                 if (t != null && s == GStatus.WAITING) {
-                    Tracing.fromCaller(this, t, TraceEvent.GO_UNBLOCK, 0, g.id, Tracing.currentGoid(carrier));
+                    Tracing.unblock(this, t, carrier, g);
                 }
                 P mine = null;
                 if (carrier instanceof M m && m.sched == this && m.p != null && !m.inSyscall
@@ -569,7 +569,7 @@ public final class Sched {
                 if (g.casStatus(GStatus.RUNNING, GStatus.RUNNABLE_MOUNTED)) {
                     RuntimeTrace t = trace;
                     if (t != null && !g.readiedOnCarrier) { // a wait ended while it unmounted
-                        Tracing.fromCaller(this, t, TraceEvent.GO_UNBLOCK, 0, g.id, Tracing.currentGoid(carrier));
+                        Tracing.unblock(this, t, carrier, g);
                     }
                     return;
                 }
@@ -661,7 +661,7 @@ public final class Sched {
             if (m.inheritTime) {
                 Tracing.startAfterStop(tr, m, g);
             } else {
-                Tracing.onM(tr, m, TraceEvent.GO_START, 0, g.id, 0);
+                Tracing.onM(tr, m, TraceEvent.GO_START, m.mid, g.id, 0);
             }
         }
         try {

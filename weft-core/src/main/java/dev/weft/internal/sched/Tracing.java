@@ -25,6 +25,11 @@ import java.nio.file.Path;
  * platform threads, ONE_TO_ONE goroutines, the JDK's unparkers, another runtime's carriers)
  * writes the runtime's shared buffer under its lock.
  *
+ * <p><b>The clock.</b> A read of {@code System.nanoTime} costs as much as the rest of an event, so
+ * a switch reads it once: the stop; a runnext start reuses it ({@link #startAfterStop}), and the
+ * creations and wake-ups a goroutine makes on a carrier read none ({@link #untimed}; their time
+ * is inferred when the file is written, see {@code EventTimes}).
+ *
  * <p><b>{@code -Dweft.trace=FILE}.</b> One recording for the whole JVM: every runtime built while
  * it runs is attached at construction, and a shutdown hook stops it and writes the file.
  */
@@ -138,9 +143,9 @@ final class Tracing {
         P p = m.p;
         TraceBuffer buf = buffer(t, m);
         if (buf.mid() >= 0) {
-            buf.addAfterStop(TraceEvent.GO_START, p == null ? -1 : p.id, 0, g.id, 0);
+            buf.addAfterStop(TraceEvent.GO_START, p == null ? -1 : p.id, m.mid, g.id, 0);
         } else {
-            buf.addShared(TraceEvent.GO_START, p == null ? -1 : p.id, 0, g.id, 0);
+            buf.addShared(TraceEvent.GO_START, p == null ? -1 : p.id, m.mid, g.id, 0);
         }
     }
 
@@ -152,6 +157,32 @@ final class Tracing {
         } else {
             t.shared().addShared(kind, -1, c, a, b);
         }
+    }
+
+    /**
+     * A GO_CREATE or GO_UNBLOCK of goroutine {@code g} by the calling thread, whose carrier is
+     * {@code carrier} (the caller has it at hand). On a carrier of this runtime it is untimed
+     * ({@link TraceBuffer#addUntimed}: a creation or a wake-up is as frequent as a switch, and
+     * the clock costs as much as the rest of an event); elsewhere it goes to the shared buffer,
+     * stamped. {@code by}: the creator or the waker.
+     */
+    static void untimed(Sched sched, RuntimeTrace t, Thread carrier, int kind, G g, long by) {
+        if (carrier instanceof M m && m.sched == sched) {
+            P p = m.p;
+            TraceBuffer buf = buffer(t, m);
+            if (buf.mid() >= 0) {
+                buf.addUntimed(kind, p == null ? -1 : p.id, 0, g.id, by);
+            } else {
+                buf.addShared(kind, p == null ? -1 : p.id, 0, g.id, by);
+            }
+        } else {
+            t.shared().addShared(kind, -1, 0, g.id, by);
+        }
+    }
+
+    /** GO_UNBLOCK of {@code g} from {@code ready}: by the goroutine running on the caller's carrier, if any. */
+    static void unblock(Sched sched, RuntimeTrace t, Thread carrier, G g) {
+        untimed(sched, t, carrier, TraceEvent.GO_UNBLOCK, g, currentGoid(carrier));
     }
 
     /** An event of a thread that is not a carrier (sysmon), about P {@code p} or none (-1). */

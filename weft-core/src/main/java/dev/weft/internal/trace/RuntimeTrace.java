@@ -55,7 +55,8 @@ public final class RuntimeTrace {
     /**
      * Carrier buffers per runtime and recording at most: memory stays bounded (at the default
      * size, 2 MiB each) even where blocking calls made thousands of carriers; the carriers past
-     * the cap write the shared buffer.
+     * the cap write the shared buffer (their starts name them, so the writer still pairs their
+     * runs and gives them tracks).
      */
     public static final int MAX_CARRIER_BUFFERS = 256;
 

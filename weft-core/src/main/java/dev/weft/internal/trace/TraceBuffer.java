@@ -11,6 +11,11 @@ import java.lang.invoke.VarHandle;
  * goroutines, the JDK's unparkers) share one buffer per runtime and write it under its monitor
  * ({@link #addShared}): that path is not hot.
  *
+ * <p>Most events read the clock ({@link #add}); a creation or wake-up made by the goroutine on a
+ * carrier does not ({@link #addUntimed}), and a start right after a stop reuses the stop's time
+ * ({@link #addAfterStop}): the clock costs as much as the rest of an event, and a switch is a few
+ * hundred ns. {@link EventTimes} says what time the untimed events get.
+ *
  * <p>When the buffer is full, events are dropped and counted: memory stays bounded and the file
  * says how many were lost. The count of events is published with a release store after the event's
  * words, so the writer, which reads it with an acquire load once the recording stops, sees whole
@@ -18,6 +23,8 @@ import java.lang.invoke.VarHandle;
  */
 public final class TraceBuffer {
     static final int WORDS = 4;
+    /** The time word of an event recorded without reading the clock ({@link #addUntimed}). */
+    public static final long UNTIMED = -1;
     private static final VarHandle COUNT;
     private static final VarHandle DROPPED;
     static {
@@ -54,7 +61,7 @@ public final class TraceBuffer {
         return owner;
     }
 
-    /** Owner thread only. */
+    /** Owner thread only: an event stamped with the clock. */
     public void add(int kind, int p, int c, long a, long b) {
         int n = count;
         if (n == capacity) {
@@ -64,6 +71,28 @@ public final class TraceBuffer {
         int i = n * WORDS;
         long[] d = data;
         d[i] = System.nanoTime() - origin;
+        d[i + 1] = TraceEvent.header(kind, p, c);
+        d[i + 2] = a;
+        d[i + 3] = b;
+        COUNT.setRelease(this, n + 1);
+    }
+
+    /**
+     * Owner thread only: {@link #add} without reading the clock, for a {@link TraceEvent#GO_CREATE}
+     * or {@link TraceEvent#GO_UNBLOCK} made by the goroutine running on the carrier. Its time is
+     * {@link #UNTIMED} here; {@link EventTimes} gives it the time of this buffer's next timed event
+     * (an upper bound: the clock read later in program order), or the target goroutine's next
+     * start if that came first. A carrier buffer only: the shared one has many writers.
+     */
+    public void addUntimed(int kind, int p, int c, long a, long b) {
+        int n = count;
+        if (n == capacity) {
+            DROPPED.setRelease(this, dropped + 1);
+            return;
+        }
+        int i = n * WORDS;
+        long[] d = data;
+        d[i] = UNTIMED;
         d[i + 1] = TraceEvent.header(kind, p, c);
         d[i + 2] = a;
         d[i + 3] = b;
@@ -115,7 +144,10 @@ public final class TraceBuffer {
         return (long) DROPPED.getAcquire(this);
     }
 
-    /** Time of event {@code i} in ns since the recording began. */
+    /**
+     * Time of event {@code i} in ns since the recording began, or {@link #UNTIMED}: a writer
+     * takes the times from {@link EventTimes#resolve} instead.
+     */
     public long time(int i) {
         return data[i * WORDS];
     }

@@ -10,9 +10,15 @@ package dev.weft.internal.trace;
 public final class TraceEvent {
     private TraceEvent() {}
 
-    /** a: new goroutine, b: creating goroutine (0: a platform thread). */
+    /**
+     * a: new goroutine (one weft starts, or a virtual thread it adopts), b: creating goroutine (0: a
+     * platform thread). Untimed on a carrier ({@link EventTimes}).
+     */
     public static final int GO_CREATE = 0;
-    /** a: goroutine that starts running on the event's P. */
+    /**
+     * a: goroutine that starts running on the event's P; c: the carrier's id (what pairs the runs
+     * of carriers past {@link RuntimeTrace#MAX_CARRIER_BUFFERS}, whose events share a buffer).
+     */
     public static final int GO_START = 1;
     /**
      * a: goroutine that left its carrier; c: why ({@code SwitchReason}: slice end, priority, wait,
@@ -20,7 +26,10 @@ public final class TraceEvent {
      * hash of the object waited on (0: none) in the high 32.
      */
     public static final int GO_STOP = 2;
-    /** a: goroutine made runnable again after a wait; b: the goroutine that did it (0: another thread). */
+    /**
+     * a: goroutine made runnable again after a wait; b: the goroutine that did it (0: another
+     * thread). Untimed on a carrier ({@link EventTimes}).
+     */
     public static final int GO_UNBLOCK = 3;
     /** a: goroutine asked to yield by sysmon or the policy; c: SwitchReason (slice end, priority). */
     public static final int PREEMPT = 4;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.weft.internal.sched.SwitchReason;
 import dev.weft.internal.sched.WaitReason;
+import dev.weft.internal.trace.EventTimes;
 import dev.weft.internal.trace.RuntimeTrace;
 import dev.weft.internal.trace.TraceBuffer;
 import dev.weft.internal.trace.TraceEvent;
@@ -34,7 +35,11 @@ import java.util.TreeSet;
  * and its {@code Go.blocking} calls; and one track for the runtime's other threads (sysmon,
  * platform threads). A flow arrow ({@code ph: s/f}, binding to the enclosing slices) goes from each
  * wake-up to the woken goroutine's next run. The events a carrier recorded are in program order,
- * so its slices pair a start with the next stop.
+ * so its slices pair a start with the next stop. Carriers past the cap on carrier buffers write the
+ * shared one, interleaved: their runs pair by goroutine (it runs on one carrier at a time), their
+ * idle periods by carrier, and they get a track each all the same ({@code GO_START} names its
+ * carrier). Times come from {@link EventTimes}, which gives the untimed creations and wake-ups
+ * theirs.
  *
  * <p>{@code otherData} holds the recording's metadata, {@code droppedEvents} among it; every
  * event's time is in µs with ns precision, from the recording's start.
@@ -83,6 +88,8 @@ public final class ChromeTraceWriter implements TraceWriter {
         private final RuntimeTrace rt;
         private final int pid;
         private final List<TraceBuffer> buffers;
+        /** Every event's time, untimed ones resolved ({@link EventTimes}); their lengths are the event counts. */
+        private final long[][] times;
         /** Each goroutine's run starts: {time, P} pairs, sorted, for the flow arrows. */
         private final Map<Long, long[]> starts = new HashMap<>();
         private final Map<Long, Integer> startCounts = new HashMap<>();
@@ -94,6 +101,7 @@ public final class ChromeTraceWriter implements TraceWriter {
             this.rt = rt;
             this.pid = rt.index() + 1;
             this.buffers = rt.buffers();
+            this.times = EventTimes.resolve(buffers, rt.session().durationNanos());
         }
 
         void write() throws IOException {
@@ -120,18 +128,20 @@ public final class ChromeTraceWriter implements TraceWriter {
                 metadata("thread_name", p, "P" + p);
                 sortIndex(p, p);
             }
-            for (TraceBuffer b : buffers) {
+            for (int k = 0; k < buffers.size(); k++) {
+                TraceBuffer b = buffers.get(k);
                 int tid = b.mid() < 0 ? OTHER_TID : M_TID + b.mid();
                 metadata("thread_name", tid, b.mid() < 0 ? "sysmon and other threads" : b.track());
                 sortIndex(tid, tid);
-                events(b, tid);
+                events(b, times[k], tid);
             }
         }
 
         /** First pass: every run start (for the flows' ends) and every P seen. */
         private void indexStarts() {
-            for (TraceBuffer b : buffers) {
-                for (int i = 0, n = b.size(); i < n; i++) {
+            for (int k = 0; k < buffers.size(); k++) {
+                TraceBuffer b = buffers.get(k);
+                for (int i = 0, n = times[k].length; i < n; i++) {
                     long h = b.header(i);
                     int p = TraceEvent.p(h);
                     if (p >= 0) {
@@ -139,13 +149,13 @@ public final class ChromeTraceWriter implements TraceWriter {
                     }
                     if (TraceEvent.kind(h) == TraceEvent.GO_START) {
                         long id = b.a(i);
-                        long[] arr = starts.computeIfAbsent(id, k -> new long[8]);
+                        long[] arr = starts.computeIfAbsent(id, key -> new long[8]);
                         int c = startCounts.getOrDefault(id, 0);
                         if (2 * c + 2 > arr.length) {
                             arr = Arrays.copyOf(arr, arr.length * 2);
                             starts.put(id, arr);
                         }
-                        arr[2 * c] = b.time(i);
+                        arr[2 * c] = times[k][i];
                         arr[2 * c + 1] = p;
                         startCounts.put(id, c + 1);
                     }
@@ -186,16 +196,23 @@ public final class ChromeTraceWriter implements TraceWriter {
             return lo < startCounts.get(id) ? new long[] {arr[2 * lo], arr[2 * lo + 1]} : null;
         }
 
-        private void events(TraceBuffer b, int mTid) throws IOException {
+        private void events(TraceBuffer b, long[] times, int mTid) throws IOException {
             boolean carrier = b.mid() >= 0;
+            // The shared buffer interleaves threads, among them carriers past the cap on carrier
+            // buffers: their runs pair by goroutine (one runs on one carrier at a time), their
+            // idle periods by carrier, and each goes to the track of the carrier its start names.
+            Map<Long, long[]> sharedRuns = new HashMap<>(); // goroutine -> {start, P, carrier}
+            Map<Long, Long> sharedCalls = new HashMap<>(); // goroutine -> Go.blocking since
+            Map<Long, Long> sharedIdle = new HashMap<>(); // carrier -> idle since
+            TreeSet<Integer> sharedCarriers = new TreeSet<>();
             long runG = -1;
             long runStart = 0;
             int runP = -1;
             long idleSince = -1;
             long callSince = -1;
             long callG = 0;
-            for (int i = 0, n = b.size(); i < n; i++) {
-                long t = b.time(i);
+            for (int i = 0, n = times.length; i < n; i++) {
+                long t = times[i];
                 long h = b.header(i);
                 int kind = TraceEvent.kind(h);
                 int p = TraceEvent.p(h);
@@ -205,29 +222,31 @@ public final class ChromeTraceWriter implements TraceWriter {
                 int here = p >= 0 ? p : mTid; // instants go to the P's track when there is one
                 switch (kind) {
                     case TraceEvent.GO_START -> {
-                        runG = a;
-                        runStart = t;
-                        runP = p;
+                        if (carrier) {
+                            runG = a;
+                            runStart = t;
+                            runP = p;
+                        } else {
+                            sharedRuns.put(a, new long[] {t, p, c});
+                            sharedCarriers.add(c);
+                        }
                     }
                     case TraceEvent.GO_STOP -> {
-                        if (runG == a && carrier) {
-                            int reason = c;
-                            String wait = null;
-                            long blockedOn = 0;
-                            if (reason == SwitchReason.WAIT) {
-                                int w = (int) (bb & 0xFFFF_FFFFL);
-                                wait = w > 0 && w < WAIT_REASONS.length ? WAIT_REASONS[w].text() : "park";
-                                blockedOn = bb >>> 32;
+                        if (carrier) {
+                            if (runG == a) {
+                                run(runP, mTid, a, runStart, t, c, bb);
                             }
-                            if (runP >= 0) {
-                                slice(runP, CAT_RUN, "g" + a, runStart, t, a, reason, wait, blockedOn);
+                            runG = -1;
+                            // A Go.blocking call whose goroutine left the carrier meanwhile spans
+                            // other runs: no slice for it (slices on a track must nest).
+                            callSince = -1;
+                        } else {
+                            long[] run = sharedRuns.remove(a);
+                            if (run != null) {
+                                run((int) run[1], M_TID + (int) run[2], a, run[0], t, c, bb);
                             }
-                            slice(mTid, CAT_M_RUN, "g" + a, runStart, t, a, reason, wait, blockedOn);
+                            sharedCalls.remove(a);
                         }
-                        runG = -1;
-                        // A Go.blocking call whose goroutine left the carrier meanwhile spans
-                        // other runs: no slice for it (slices on a track must nest).
-                        callSince = -1;
                     }
                     case TraceEvent.GO_UNBLOCK -> {
                         instant(here, "unblock g" + a, "wake", t, "g", a, "by", bb);
@@ -243,25 +262,51 @@ public final class ChromeTraceWriter implements TraceWriter {
                             "g", a, "reason", SwitchReason.name(c));
                     case TraceEvent.STEAL -> instant(here, "steal from P" + a, "steal", t, "victim", a, "count", bb);
                     case TraceEvent.SYSCALL_ENTER -> {
-                        callSince = t;
-                        callG = a;
+                        if (carrier) {
+                            callSince = t;
+                            callG = a;
+                        } else {
+                            sharedCalls.put(a, t);
+                        }
                     }
                     case TraceEvent.SYSCALL_EXIT -> {
-                        if (callSince >= 0 && callG == a) {
-                            complete(mTid, "Go.blocking g" + a, "syscall", callSince, t, "lostP", c);
+                        if (carrier) {
+                            if (callSince >= 0 && callG == a) {
+                                complete(mTid, "Go.blocking g" + a, "syscall", callSince, t, "lostP", c);
+                            }
+                            callSince = -1;
+                        } else {
+                            Long since = sharedCalls.remove(a);
+                            long[] run = sharedRuns.get(a);
+                            if (since != null && run != null) {
+                                complete(M_TID + (int) run[2], "Go.blocking g" + a, "syscall", since, t, "lostP", c);
+                            }
                         }
-                        callSince = -1;
                     }
                     case TraceEvent.P_HANDOFF -> instant((int) a, "handoff P" + a, "handoff", t, "p", a, null, 0);
                     case TraceEvent.P_START -> instant(mTid, "acquire P" + a, "p", t, "p", a, null, 0);
                     case TraceEvent.P_STOP -> instant(mTid, "release P" + a, "p", t, "p", a, null, 0);
                     case TraceEvent.M_START -> instant(mTid, "M" + a + " start", "m", t, "m", a, null, 0);
-                    case TraceEvent.M_PARK -> idleSince = t;
-                    case TraceEvent.M_UNPARK -> {
-                        if (idleSince >= 0) {
-                            complete(mTid, "idle", "idle", idleSince, t, "p", bb);
+                    case TraceEvent.M_PARK -> {
+                        if (carrier) {
+                            idleSince = t;
+                        } else {
+                            sharedIdle.put(a, t);
+                            sharedCarriers.add((int) a);
                         }
-                        idleSince = -1;
+                    }
+                    case TraceEvent.M_UNPARK -> {
+                        if (carrier) {
+                            if (idleSince >= 0) {
+                                complete(mTid, "idle", "idle", idleSince, t, "p", bb);
+                            }
+                            idleSince = -1;
+                        } else {
+                            Long since = sharedIdle.remove(a);
+                            if (since != null) {
+                                complete(M_TID + (int) a, "idle", "idle", since, t, "p", bb);
+                            }
+                        }
                     }
                     case TraceEvent.TIMER_FIRE -> instant(here, "timers fired", "timer", t, "count", a, null, 0);
                     case TraceEvent.BOOST -> instant(here, "starvation boost", "boost", t, "count", a, "level", bb);
@@ -272,6 +317,26 @@ public final class ChromeTraceWriter implements TraceWriter {
                     default -> instant(here, TraceEvent.name(kind), "other", t, "a", a, "b", bb);
                 }
             }
+            for (int m : sharedCarriers) { // carriers without a buffer of their own: their track
+                metadata("thread_name", M_TID + m, "M" + m);
+                sortIndex(M_TID + m, M_TID + m);
+            }
+        }
+
+        /** A run slice on P {@code p}'s track (if it held one) and on the carrier's. */
+        private void run(int p, int mTid, long goid, long from, long to, int reason, long waitWord)
+                throws IOException {
+            String wait = null;
+            long blockedOn = 0;
+            if (reason == SwitchReason.WAIT) {
+                int w = (int) (waitWord & 0xFFFF_FFFFL);
+                wait = w > 0 && w < WAIT_REASONS.length ? WAIT_REASONS[w].text() : "park";
+                blockedOn = waitWord >>> 32;
+            }
+            if (p >= 0) {
+                slice(p, CAT_RUN, "g" + goid, from, to, goid, reason, wait, blockedOn);
+            }
+            slice(mTid, CAT_M_RUN, "g" + goid, from, to, goid, reason, wait, blockedOn);
         }
 
         private static double us(long ns) {

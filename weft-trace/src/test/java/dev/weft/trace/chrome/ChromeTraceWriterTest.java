@@ -7,6 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weft.Go;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
+import dev.weft.internal.sched.SwitchReason;
+import dev.weft.internal.sched.WaitReason;
+import dev.weft.internal.trace.RuntimeTrace;
+import dev.weft.internal.trace.TraceBuffer;
+import dev.weft.internal.trace.TraceEvent;
+import dev.weft.internal.trace.TraceSession;
 import dev.weft.sync.WaitGroup;
 import dev.weft.trace.TraceRecording;
 import java.nio.file.Path;
@@ -128,6 +134,56 @@ class ChromeTraceWriterTest {
         assertThat(flowStarts).isNotEmpty();
         assertThat(flowEnds).isEqualTo(flowStarts);
         assertThat(flowStarts.values()).containsOnly(1);
+    }
+
+    /**
+     * Carriers past {@link RuntimeTrace#MAX_CARRIER_BUFFERS} record into the shared buffer, where
+     * their events interleave with each other's: their runs, idle periods and calls still become
+     * slices, on their P's track and on a track of their own. Built by hand, as a real run would
+     * need hundreds of carriers blocked at once.
+     */
+    @Test
+    void carriersPastTheBufferCapKeepTheirRunsAndIdlePeriods(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("capped.json");
+        TraceSession session = new TraceSession(file, new ChromeTraceWriter(), 64);
+        RuntimeTrace rt = session.attach("capped", 2, r -> { }, r -> { });
+        for (int m = 0; m < RuntimeTrace.MAX_CARRIER_BUFFERS; m++) {
+            assertThat(rt.newCarrierBuffer(m).mid()).isEqualTo(m);
+        }
+        TraceBuffer shared = rt.newCarrierBuffer(300);
+        assertThat(shared).isSameAs(rt.shared());
+        assertThat(rt.newCarrierBuffer(301)).isSameAs(shared);
+        // M300 runs g7 on P0 while M301 runs g8 on P1, then M300 idles.
+        shared.addShared(TraceEvent.GO_START, 0, 300, 7, 0);
+        shared.addShared(TraceEvent.GO_START, 1, 301, 8, 0);
+        shared.addShared(TraceEvent.SYSCALL_ENTER, 1, 0, 8, 0);
+        shared.addShared(TraceEvent.GO_STOP, 0, SwitchReason.WAIT, 7, WaitReason.CHAN_RECEIVE.ordinal());
+        shared.addShared(TraceEvent.M_PARK, -1, 0, 300, 0);
+        shared.addShared(TraceEvent.SYSCALL_EXIT, 1, 0, 8, 0);
+        shared.addShared(TraceEvent.GO_STOP, 1, SwitchReason.EXIT, 8, 0);
+        shared.addShared(TraceEvent.M_UNPARK, -1, 0, 300, 0);
+        session.stop();
+
+        JsonNode root = JSON.readTree(file.toFile());
+        assertThat(root.path("otherData").path("droppedEvents").asLong(-1)).isZero();
+        Map<Integer, String> threadNames = new HashMap<>();
+        Map<Integer, List<String>> slicesByTrack = new HashMap<>();
+        for (JsonNode e : root.path("traceEvents")) {
+            if (e.path("ph").asText().equals("M") && e.path("name").asText().equals("thread_name")) {
+                threadNames.put(e.path("tid").asInt(), e.path("args").path("name").asText());
+            } else if (e.path("ph").asText().equals("X")) {
+                slicesByTrack.computeIfAbsent(e.path("tid").asInt(), k -> new ArrayList<>())
+                        .add(e.path("cat").asText() + ":" + e.path("name").asText());
+            }
+        }
+        assertThat(slicesByTrack.get(0)).containsExactly(ChromeTraceWriter.CAT_RUN + ":g7");
+        assertThat(slicesByTrack.get(1)).containsExactly(ChromeTraceWriter.CAT_RUN + ":g8");
+        int m300 = ChromeTraceWriter.M_TID + 300;
+        int m301 = ChromeTraceWriter.M_TID + 301;
+        assertThat(slicesByTrack.get(m300)).containsExactlyInAnyOrder(ChromeTraceWriter.CAT_M_RUN + ":g7", "idle:idle");
+        assertThat(slicesByTrack.get(m301))
+                .containsExactlyInAnyOrder(ChromeTraceWriter.CAT_M_RUN + ":g8", "syscall:Go.blocking g8");
+        assertThat(threadNames).containsEntry(m300, "M300").containsEntry(m301, "M301");
     }
 
     @Test
