@@ -33,15 +33,20 @@ final class FifoQueues implements RunQueuePolicy {
     }
 
     @Override
-    public void requeue(G g, P p, boolean yielded) {
-        if (p == null || (yielded && p.runq.isEmpty())) {
-            global.put(g); // Gosched (or the M lost its P): behind everyone
+    public void requeue(G g, P p, boolean yielded, boolean preempted) {
+        if (p == null || preempted || (yielded && p.runq.isEmpty())) {
+            // A preemption (as Go's), a Gosched with nothing else queued here, or an M that lost
+            // its P: the global queue, behind everyone.
+            global.put(g);
             sched.idle.wakep();
         } else if (yielded) {
             // Gosched with work queued here: the tail of this P's queue, behind all of it, as
             // the JDK's scheduler does. Go puts it in the global queue, whose lock every P then
-            // takes once per yield (1,000 yielders at procs 2 met there on every switch); the
-            // global queue is still polled every 61st slice, so what waits there is not starved.
+            // takes once per yield (1,000 yielders at procs 2 met there on every switch). What
+            // waits in the global queue is still reached: each of these switches starts a slice,
+            // and every 61st slice polls it. A preemption must not come here: a preempted G ends
+            // a runnext chain (channel hand-offs, which start no slice), and requeued locally it
+            // left the global queue unpolled for good under N_1 (ProcessCancellationStressTest).
             p.runq.put(g, false, global);
             sched.idle.wakepFromRunningP();
         } else {

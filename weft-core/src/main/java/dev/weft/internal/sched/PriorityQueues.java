@@ -61,7 +61,7 @@ final class PriorityQueues implements RunQueuePolicy {
     }
 
     @Override
-    public void requeue(G g, P p, boolean yielded) {
+    public void requeue(G g, P p, boolean yielded, boolean preempted) {
         if (p == null) {
             global.put(g, false, queueTime());
             sched.idle.wakep();

@@ -29,9 +29,10 @@ sealed interface RunQueuePolicy permits FifoQueues, PriorityQueues, SeededQueues
     /**
      * {@code g} left its carrier still runnable (RUNNABLE_MOUNTED, now RUNNABLE): requeue it.
      * {@code yielded}: a {@code Thread.yield} (Gosched, or a preemption at a safe point), else a
-     * park whose wake-up came in flight. {@code p} is the M's P, or null if it lost it.
+     * park whose wake-up came in flight; {@code preempted}: that yield was a preemption (a slice
+     * end, or a higher priority). {@code p} is the M's P, or null if it lost it.
      */
-    void requeue(G g, P p, boolean yielded);
+    void requeue(G g, P p, boolean yielded, boolean preempted);
 
     /** The M is about to mount {@code g}, taken from a queue (PRIORITY re-flags the lowest runner). */
     void mounting(G g);

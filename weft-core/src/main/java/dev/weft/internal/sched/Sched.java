@@ -704,14 +704,16 @@ public final class Sched {
             }
             if (s == GStatus.RUNNABLE_MOUNTED) {
                 boolean yielded = g.readiedOnCarrier;
+                boolean preempted = false;
                 if (yielded) {
+                    preempted = g.yieldReason != SwitchReason.YIELD;
                     countSwitch(m, g, g.yieldReason);
                     g.yieldReason = SwitchReason.YIELD;
                 } else {
                     countSwitch(m, g, SwitchReason.WAIT);
                 }
                 g.setStatusRelease(GStatus.RUNNABLE);
-                queues.requeue(g, m.p, yielded);
+                queues.requeue(g, m.p, yielded, preempted);
                 return;
             }
             throw fatal("goroutine " + g.id + " unmounted in status " + GStatus.name(s));

@@ -45,7 +45,7 @@ final class SeededQueues implements RunQueuePolicy {
     }
 
     @Override
-    public void requeue(G g, P p, boolean yielded) {
+    public void requeue(G g, P p, boolean yielded, boolean preempted) {
         bubble.requeued(g, yielded);
         add(g);
         if (p == null) {
