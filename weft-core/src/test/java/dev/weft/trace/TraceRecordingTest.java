@@ -99,9 +99,16 @@ class TraceRecordingTest {
         List<Event> unblocks = w.of(TraceEvent.GO_UNBLOCK);
         long echoWoken = unblocks.stream().filter(e -> e.a() == echo && e.b() == main).count();
         long mainWoken = unblocks.stream().filter(e -> e.a() == main && e.b() == echo).count();
-        assertThat(echoWoken).isPositive();
-        assertThat(mainWoken).isPositive();
-        assertThat(echoWoken + mainWoken).isGreaterThanOrEqualTo(ROUNDS);
+        if (model != ThreadingModel.ONE_TO_ONE) {
+            assertThat(echoWoken).isPositive();
+            assertThat(mainWoken).isPositive();
+            assertThat(echoWoken + mainWoken).isGreaterThanOrEqualTo(ROUNDS);
+        } else {
+            // Two kernel threads on two cores: the kernel decides which side parks first, and a
+            // wake-up that reaches a thread not yet parked leaves a permit, not an event (CI saw
+            // echo never parked first in a whole run).
+            assertThat(echoWoken + mainWoken).isPositive();
+        }
 
         // Echo waited in a channel operation, on a channel (its identity hash is recorded).
         assertThat(w.of(TraceEvent.GO_STOP)).anySatisfy(e -> {
