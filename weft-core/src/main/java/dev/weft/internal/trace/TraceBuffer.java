@@ -63,6 +63,11 @@ public final class TraceBuffer {
 
     /** Owner thread only: an event stamped with the clock. */
     public void add(int kind, int p, int c, long a, long b) {
+        put(System.nanoTime() - origin, kind, p, c, a, b);
+    }
+
+    /** Owner thread only: appends one event with the time given, or drops and counts it when full. */
+    private void put(long time, int kind, int p, int c, long a, long b) {
         int n = count;
         if (n == capacity) {
             DROPPED.setRelease(this, dropped + 1);
@@ -70,7 +75,7 @@ public final class TraceBuffer {
         }
         int i = n * WORDS;
         long[] d = data;
-        d[i] = System.nanoTime() - origin;
+        d[i] = time;
         d[i + 1] = TraceEvent.header(kind, p, c);
         d[i + 2] = a;
         d[i + 3] = b;
@@ -85,18 +90,7 @@ public final class TraceBuffer {
      * start if that came first. A carrier buffer only: the shared one has many writers.
      */
     public void addUntimed(int kind, int p, int c, long a, long b) {
-        int n = count;
-        if (n == capacity) {
-            DROPPED.setRelease(this, dropped + 1);
-            return;
-        }
-        int i = n * WORDS;
-        long[] d = data;
-        d[i] = UNTIMED;
-        d[i + 1] = TraceEvent.header(kind, p, c);
-        d[i + 2] = a;
-        d[i + 3] = b;
-        COUNT.setRelease(this, n + 1);
+        put(UNTIMED, kind, p, c, a, b);
     }
 
     /**
@@ -111,13 +105,7 @@ public final class TraceBuffer {
             add(kind, p, c, a, b);
             return;
         }
-        int i = n * WORDS;
-        long[] d = data;
-        d[i] = d[i - WORDS];
-        d[i + 1] = TraceEvent.header(kind, p, c);
-        d[i + 2] = a;
-        d[i + 3] = b;
-        COUNT.setRelease(this, n + 1);
+        put(data[(n - 1) * WORDS], kind, p, c, a, b);
     }
 
     /** Any thread: {@link #add} under this buffer's monitor (the shared buffer of a runtime). */
