@@ -59,7 +59,11 @@ final class GRegistry {
                 grown[old.length] = s;
                 shards = grown;
             } finally {
-                release(shardsLock);
+                try {
+                    shardsLock.unlock();
+                } catch (VirtualMachineError e) {
+                    shardsLock.held = 0; // see SpinLock#held: a lock left held would stop sysmon's sweep
+                }
             }
             m.registryShard = s;
         }
@@ -82,21 +86,14 @@ final class GRegistry {
             }
             s.gs[s.size++] = g;
         } finally {
-            release(s.lock);
+            try {
+                s.lock.unlock();
+            } catch (VirtualMachineError e) {
+                s.lock.held = 0; // see SpinLock#held: a lock left held would stop sysmon's sweep
+            }
         }
     }
 
-    /**
-     * Releases {@code lock}, even when the stack or the heap is exhausted (see {@link SpinLock#held}):
-     * sysmon's sweep takes every shard's lock, so one left held would stop the runtime.
-     */
-    private static void release(SpinLock lock) {
-        try {
-            lock.unlock();
-        } catch (VirtualMachineError e) {
-            lock.held = 0;
-        }
-    }
 
     /**
      * The threads of the goroutines weft started (not adopted ones, which are the JDK root
@@ -115,7 +112,11 @@ final class GRegistry {
                     }
                 }
             } finally {
-                release(s.lock);
+                try {
+                    s.lock.unlock();
+                } catch (VirtualMachineError e) {
+                    s.lock.held = 0; // see SpinLock#held: a lock left held would stop sysmon's sweep
+                }
             }
         }
         return all;
@@ -134,7 +135,11 @@ final class GRegistry {
                     }
                 }
             } finally {
-                release(s.lock);
+                try {
+                    s.lock.unlock();
+                } catch (VirtualMachineError e) {
+                    s.lock.held = 0; // see SpinLock#held: a lock left held would stop sysmon's sweep
+                }
             }
         }
         return all;
@@ -168,7 +173,11 @@ final class GRegistry {
                     s.gs = Arrays.copyOf(s.gs, Math.max(INITIAL, s.size * 2));
                 }
             } finally {
-                release(s.lock);
+                try {
+                    s.lock.unlock();
+                } catch (VirtualMachineError e) {
+                    s.lock.held = 0; // see SpinLock#held: a lock left held would stop sysmon's sweep
+                }
             }
         }
     }
