@@ -19,12 +19,56 @@ public class Ledger {
     public static long run(String what) {
         if (what.startsWith("cpu-")) {
             String w = what.substring(4);
+            dev.weft.trace.TraceRecording rec = startTrace(w);
             long c0 = carrierCpu();
-            long ops = run(w);  // returns per-op wall ns
+            long ops = untraced(w);  // returns per-op wall ns
             long c1 = carrierCpu();
+            stopTrace(rec);
             return (c1 - c0) / opsOf(w);
         }
+        dev.weft.trace.TraceRecording rec = startTrace(what);
+        long perOp = untraced(what);
+        stopTrace(rec);
+        return perOp;
+    }
+    /**
+     * "tNAME": NAME with an execution trace recording (started, and its carriers' buffers made,
+     * before the measurement; written after it). Run with -Dweft.trace.buffer large enough that
+     * nothing is dropped: a drop fails the run rather than measure it.
+     */
+    static dev.weft.trace.TraceRecording startTrace(String what) {
+        if (!what.startsWith("t")) {
+            return null;
+        }
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("ledger", ".trace.json");
+            dev.weft.trace.TraceRecording rec = rt.startTrace(file);
+            untraced("warm");
+            return rec;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+    static void stopTrace(dev.weft.trace.TraceRecording rec) {
+        if (rec == null) {
+            return;
+        }
+        try {
+            rec.stop();
+            java.nio.file.Files.deleteIfExists(rec.file());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (rec.droppedEvents() > 0) {
+            throw new IllegalStateException(rec.droppedEvents() + " trace events dropped: raise -Dweft.trace.buffer");
+        }
+    }
+    static long untraced(String what) {
+        if (what.startsWith("t")) {
+            what = what.substring(1);
+        }
         return switch (what) {
+            case "warm" -> warm();
             case "chan" -> chan();
             case "bare" -> bare();
             case "spawn" -> spawn();
@@ -46,6 +90,17 @@ public class Ledger {
             case "wake" -> wake();
             default -> throw new IllegalArgumentException(what);
         };
+    }
+    /** A few thousand switches on every P, so that each carrier has made its trace buffer. */
+    static long warm() {
+        rt.run(() -> {
+            Chan<Integer> a = Chan.make();
+            Goroutine[] gs = new Goroutine[64];
+            for (int i = 0; i < gs.length; i++) gs[i] = Go.go(() -> { for (int k = 0; k < 100; k++) a.send(k); });
+            for (int i = 0; i < gs.length * 100; i++) a.recv();
+            for (Goroutine g : gs) g.join();
+        });
+        return 0;
     }
     static long bare() {
         long[] out = new long[1];
@@ -95,6 +150,9 @@ public class Ledger {
         return sum;
     }
     static long opsOf(String w) {
+        if (w.startsWith("t")) {
+            w = w.substring(1);
+        }
         return switch (w) { case "chan", "bare", "wake", "vsq", "vbare" -> ROUNDS; case "pspawn", "vpspawn" -> 100_000; case "skynet", "vskynet" -> SKYNET_NODES; case "spawn", "vspawn" -> 100_000; case "buf" -> 10_000_000; case "yield2", "yield1000", "vyield2", "vyield1000" -> 400_000; default -> 1; };
     }
     static long buf() {

@@ -658,11 +658,7 @@ public final class Sched {
         long mountedAt = proc == null ? 0 : System.nanoTime();
         RuntimeTrace tr = trace;
         if (tr != null) {
-            if (m.inheritTime) {
-                Tracing.startAfterStop(tr, m, g);
-            } else {
-                Tracing.onM(tr, m, TraceEvent.GO_START, m.mid, g.id, 0);
-            }
+            Tracing.goStart(tr, m, g, m.inheritTime);
         }
         try {
             g.runContinuation.run();

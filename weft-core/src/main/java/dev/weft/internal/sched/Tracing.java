@@ -138,12 +138,15 @@ final class Tracing {
         }
     }
 
-    /** GO_START of a run that continues the slice (runnext): stamped as the stop just before it. */
-    static void startAfterStop(RuntimeTrace t, M m, G g) {
+    /**
+     * GO_START of {@code g} on M {@code m}; {@code afterStop}: a run that continues the slice
+     * (runnext), stamped as the stop just before it.
+     */
+    static void goStart(RuntimeTrace t, M m, G g, boolean afterStop) {
         P p = m.p;
         TraceBuffer buf = buffer(t, m);
         if (buf.mid() >= 0) {
-            buf.addAfterStop(TraceEvent.GO_START, p == null ? -1 : p.id, m.mid, g.id, 0);
+            buf.start(p == null ? -1 : p.id, g.id, afterStop);
         } else {
             buf.addShared(TraceEvent.GO_START, p == null ? -1 : p.id, m.mid, g.id, 0);
         }
@@ -213,6 +216,12 @@ final class Tracing {
     }
 
     static void goStop(RuntimeTrace t, M m, G g, int reason) {
-        onM(t, m, TraceEvent.GO_STOP, reason, g.id, waitWord(g, reason));
+        P p = m.p;
+        TraceBuffer buf = buffer(t, m);
+        if (buf.mid() >= 0) {
+            buf.stop(p == null ? -1 : p.id, reason, g.id, waitWord(g, reason));
+        } else {
+            buf.addShared(TraceEvent.GO_STOP, p == null ? -1 : p.id, reason, g.id, waitWord(g, reason));
+        }
     }
 }

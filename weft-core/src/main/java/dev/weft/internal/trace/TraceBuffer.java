@@ -4,33 +4,66 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A fixed-size buffer of trace events, preallocated as one {@code long[]} (four words an event,
- * see {@link TraceEvent}). A carrier (M) owns one per recording and is its only writer: the
- * scheduler loop and the goroutines it runs write in program order, with no lock and no
- * allocation. Threads without an M of the runtime (sysmon, platform threads, ONE_TO_ONE
- * goroutines, the JDK's unparkers) share one buffer per runtime and write it under its monitor
- * ({@link #addShared}): that path is not hot.
+ * A fixed-size buffer of trace events, preallocated as one {@code long[]}. A carrier (M) owns one
+ * per recording and is its only writer: the scheduler loop and the goroutines it runs write in
+ * program order, with no lock and no allocation. Threads without an M of the runtime (sysmon,
+ * platform threads, ONE_TO_ONE goroutines, the JDK's unparkers) share one buffer per runtime and
+ * write it under its monitor ({@link #addShared}): that path is not hot.
  *
- * <p>Most events read the clock ({@link #add}); a creation or wake-up made by the goroutine on a
- * carrier does not ({@link #addUntimed}), and a start right after a stop reuses the stop's time
- * ({@link #addAfterStop}): the clock costs as much as the rest of an event, and a switch is a few
- * hundred ns. {@link EventTimes} says what time the untimed events get.
+ * <p><b>Encoding.</b> The writer appends words; the readers (the trace writer, once the recording
+ * has stopped) see events of four words, {@link TraceEvent}'s time, header, a and b, decoded from
+ * them. An event is written whole ({@link #add}: a header word with the kind in its low byte, then
+ * time, a and b) or, for the four events of every switch and wake-up, in a compact form that
+ * leaves out what the buffer's own history implies:
+ * <ul>
+ *   <li>a wake-up or creation by the goroutine now running on the carrier: one word (kind, P, the
+ *       goroutine woken or created; the waker is the running goroutine, the time untimed);</li>
+ *   <li>a stop: three words (kind, P, reason and the identity hash of what it waits on; the time;
+ *       the goroutine and its wait reason);</li>
+ *   <li>a start right after a stop (a runnext hand-off): one word (kind, P, goroutine; the time
+ *       is the stop's, the carrier the buffer's);</li>
+ *   <li>any other start: two words (the same, and the time).</li>
+ * </ul>
+ * "The goroutine now running" is state the writer keeps ({@code cur}: set by a start, cleared by a
+ * stop) and the decoder rebuilds by the same rule; an event whose fields do not fit a compact form
+ * (a goroutine id past 2^40, a P past 65,534, a waker that is not the running goroutine) is
+ * written whole. A ping-pong switch writes 5 words where four whole events took 12: the stores
+ * into a buffer larger than the caches cost a recording as much as its clock reads.
  *
- * <p>When the buffer is full, events are dropped and counted: memory stays bounded and the file
- * says how many were lost. The count of events is published with a release store after the event's
- * words, so the writer, which reads it with an acquire load once the recording stops, sees whole
- * events; an event a carrier adds after that snapshot is simply not written.
+ * <p><b>Time.</b> Timed events read {@link TraceClock} once; a wake-up or creation made by the
+ * goroutine on a carrier reads no clock ({@link #addUntimed}: {@link EventTimes} gives it a time
+ * when the file is written), and a start right after a stop takes the stop's time: the clock costs
+ * as much as the rest of an event, and a switch is a few hundred ns.
+ *
+ * <p><b>Full buffers.</b> When an event does not fit, it and every later one are dropped and
+ * counted: memory stays bounded, the decoded events are a prefix of those recorded, and the file
+ * says how many were lost. The count of words is published with a release store after each
+ * event's words, so a reader, which loads it with an acquire load once the recording stops, sees
+ * whole events; an event a carrier adds after that snapshot is simply not written.
  */
 public final class TraceBuffer {
+    /** Words of a decoded event: time, header, a, b. */
     static final int WORDS = 4;
     /** The time word of an event recorded without reading the clock ({@link #addUntimed}). */
     public static final long UNTIMED = -1;
-    private static final VarHandle COUNT;
+
+    // Codes of the compact forms, in the first word's low byte (0 to TraceEvent.COUNT - 1: whole).
+    private static final int C_UNBLOCK = 64;
+    private static final int C_CREATE = 65;
+    private static final int C_STOP = 66;
+    private static final int C_START_AFTER_STOP = 67;
+    private static final int C_START = 68;
+    /** Largest goroutine id of a one-word form (40 bits beside the code and P). */
+    private static final long MAX_SHORT_GOID = (1L << 40) - 1;
+    /** Largest P + 1 of a compact form (16 bits). */
+    private static final int MAX_SHORT_P = 0xFFFF - 1;
+
+    private static final VarHandle POS;
     private static final VarHandle DROPPED;
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            COUNT = l.findVarHandle(TraceBuffer.class, "count", int.class);
+            POS = l.findVarHandle(TraceBuffer.class, "pos", int.class);
             DROPPED = l.findVarHandle(TraceBuffer.class, "dropped", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -39,21 +72,29 @@ public final class TraceBuffer {
 
     private final RuntimeTrace owner;
     private final long[] data;
-    private final int capacity;
     private final String track;
     private final int mid;
-    /** The recording's start ({@code System.nanoTime}), copied here to spare a load per event. */
+    /** The recording's start ({@link TraceClock#now}), copied here to spare a load per event. */
     private final long origin;
-    private int count;
+    /** Words written, published with a release store after each event. */
+    private int pos;
+    /** Words an event may end at: the array's length, or 0 once one was dropped (all later are). */
+    private int limit;
     private long dropped;
+    /** Writer state the decoder rebuilds: the goroutine whose run the last start began (0: none). */
+    private long cur;
+    /** Writer state the decoder rebuilds: {@link #pos} right after the last stop (-1: none yet). */
+    private int stopEnd = -1;
+    /** Readers' decoded copy of the words written so far (rebuilt if more were written since). */
+    private Decoded decoded;
 
     TraceBuffer(RuntimeTrace owner, String track, int mid, int capacity) {
         this.owner = owner;
         this.track = track;
         this.mid = mid;
-        this.origin = owner.session().startNanos();
-        this.capacity = capacity;
+        this.origin = owner.session().startTicks();
         this.data = new long[capacity * WORDS];
+        this.limit = data.length;
     }
 
     /** The runtime trace this buffer belongs to: a carrier compares it to find a stale buffer. */
@@ -61,51 +102,122 @@ public final class TraceBuffer {
         return owner;
     }
 
-    /** Owner thread only: an event stamped with the clock. */
-    public void add(int kind, int p, int c, long a, long b) {
-        put(System.nanoTime() - origin, kind, p, c, a, b);
-    }
+    // ---------------------------------------------------------------------------------------
+    // Writing (owner thread only, except addShared)
 
-    /** Owner thread only: appends one event with the time given, or drops and counts it when full. */
-    private void put(long time, int kind, int p, int c, long a, long b) {
-        int n = count;
-        if (n == capacity) {
-            DROPPED.setRelease(this, dropped + 1);
-            return;
-        }
-        int i = n * WORDS;
-        long[] d = data;
-        d[i] = time;
-        d[i + 1] = TraceEvent.header(kind, p, c);
-        d[i + 2] = a;
-        d[i + 3] = b;
-        COUNT.setRelease(this, n + 1);
+    /** An event stamped with the clock, written whole. */
+    public void add(int kind, int p, int c, long a, long b) {
+        putWhole(TraceClock.now() - origin, kind, p, c, a, b);
     }
 
     /**
-     * Owner thread only: {@link #add} without reading the clock, for a {@link TraceEvent#GO_CREATE}
-     * or {@link TraceEvent#GO_UNBLOCK} made by the goroutine running on the carrier. Its time is
-     * {@link #UNTIMED} here; {@link EventTimes} gives it the time of this buffer's next timed event
-     * (an upper bound: the clock read later in program order), or the target goroutine's next
-     * start if that came first. A carrier buffer only: the shared one has many writers.
+     * {@link #add} without reading the clock, for a {@link TraceEvent#GO_CREATE} or
+     * {@link TraceEvent#GO_UNBLOCK} made by the goroutine running on the carrier ({@code b}: the
+     * maker). Its time is {@link #UNTIMED} here; {@link EventTimes} gives it the time of this
+     * buffer's next timed event (an upper bound: the clock read later in program order), or the
+     * target goroutine's next start if that came first. A carrier buffer only: the shared one has
+     * many writers.
      */
     public void addUntimed(int kind, int p, int c, long a, long b) {
-        put(UNTIMED, kind, p, c, a, b);
+        if (b == cur && c == 0 && a >= 0 && a <= MAX_SHORT_GOID && p + 1 <= MAX_SHORT_P
+                && (kind == TraceEvent.GO_UNBLOCK || kind == TraceEvent.GO_CREATE)) {
+            int n = pos;
+            if (n + 1 > limit) {
+                drop();
+                return;
+            }
+            data[n] = (kind == TraceEvent.GO_UNBLOCK ? C_UNBLOCK : C_CREATE) | (p + 1L) << 8 | a << 24;
+            POS.setRelease(this, n + 1);
+            return;
+        }
+        putWhole(UNTIMED, kind, p, c, a, b);
     }
 
     /**
-     * Owner thread only: {@link #add}, stamped with the time of the buffer's last event if that
-     * was a {@link TraceEvent#GO_STOP} (else the clock's). For a run that directly follows the
-     * previous one on the same carrier (a runnext hand-off): the clock costs as much as the rest
-     * of an event, and the moment between the two is the scheduler's own few hundred ns.
+     * A {@link TraceEvent#GO_STOP} of goroutine {@code g} for {@code reason}, stamped with the
+     * clock; {@code waitWord}: the event's b (the identity hash of what it waits on in the high 32
+     * bits, the wait reason in the low ones).
      */
-    public void addAfterStop(int kind, int p, int c, long a, long b) {
-        int n = count;
-        if (n == 0 || n == capacity || TraceEvent.kind(data[(n - 1) * WORDS + 1]) != TraceEvent.GO_STOP) {
-            add(kind, p, c, a, b);
+    public void stop(int p, int reason, long g, long waitWord) {
+        if (g >= 0 && g <= MAX_SHORT_GOID && p + 1 <= MAX_SHORT_P && (reason & ~0xFF) == 0
+                && (waitWord & 0xFFFF_FF00L) == 0) {
+            int n = pos;
+            if (n + 3 > limit) {
+                drop();
+                return;
+            }
+            long[] d = data;
+            d[n] = C_STOP | (p + 1L) << 8 | (long) reason << 24 | (waitWord & 0xFFFF_FFFF_0000_0000L);
+            d[n + 1] = TraceClock.now() - origin;
+            d[n + 2] = g << 8 | (waitWord & 0xFF);
+            cur = 0;
+            stopEnd = n + 3;
+            POS.setRelease(this, n + 3);
             return;
         }
-        put(data[(n - 1) * WORDS], kind, p, c, a, b);
+        add(TraceEvent.GO_STOP, p, reason, g, waitWord);
+    }
+
+    /**
+     * A {@link TraceEvent#GO_START} of goroutine {@code g} on this buffer's carrier. With
+     * {@code afterStop} (a run that directly follows the previous one on this carrier: a runnext
+     * hand-off) it takes the time of the stop just written, if that is this buffer's last event,
+     * instead of reading the clock: the moment between the two is the scheduler's own few
+     * hundred ns.
+     */
+    public void start(int p, long g, boolean afterStop) {
+        if (g >= 0 && g <= MAX_SHORT_GOID && p + 1 <= MAX_SHORT_P) {
+            int n = pos;
+            long w = (p + 1L) << 8 | g << 24;
+            if (afterStop && stopEnd == n) {
+                if (n + 1 > limit) {
+                    drop();
+                    return;
+                }
+                data[n] = C_START_AFTER_STOP | w;
+                cur = g;
+                POS.setRelease(this, n + 1);
+                return;
+            }
+            if (n + 2 > limit) {
+                drop();
+                return;
+            }
+            long[] d = data;
+            d[n] = C_START | w;
+            d[n + 1] = TraceClock.now() - origin;
+            cur = g;
+            POS.setRelease(this, n + 2);
+            return;
+        }
+        add(TraceEvent.GO_START, p, mid, g, 0);
+    }
+
+    /** Appends one whole event with the time given, or drops and counts it when full. */
+    private void putWhole(long time, int kind, int p, int c, long a, long b) {
+        int n = pos;
+        if (n + 4 > limit) {
+            drop();
+            return;
+        }
+        long[] d = data;
+        d[n] = TraceEvent.header(kind, p, c);
+        d[n + 1] = time;
+        d[n + 2] = a;
+        d[n + 3] = b;
+        if (kind == TraceEvent.GO_START) {
+            cur = a;
+        } else if (kind == TraceEvent.GO_STOP) {
+            cur = 0;
+            stopEnd = n + 4;
+        }
+        POS.setRelease(this, n + 4);
+    }
+
+    /** Counts a dropped event; every later one is dropped too, so what is kept is a prefix. */
+    private void drop() {
+        limit = 0;
+        DROPPED.setRelease(this, dropped + 1);
     }
 
     /** Any thread: {@link #add} under this buffer's monitor (the shared buffer of a runtime). */
@@ -123,9 +235,12 @@ public final class TraceBuffer {
         return mid;
     }
 
+    // ---------------------------------------------------------------------------------------
+    // Reading (once the recording has stopped, or in tests between events)
+
     /** Events written so far (acquire: every word of each is visible). */
     public int size() {
-        return (int) COUNT.getAcquire(this);
+        return view().count;
     }
 
     public long dropped() {
@@ -137,18 +252,103 @@ public final class TraceBuffer {
      * takes the times from {@link EventTimes#resolve} instead.
      */
     public long time(int i) {
-        return data[i * WORDS];
+        long t = view().events[i * WORDS];
+        return t == UNTIMED ? UNTIMED : owner.session().toNanos(t);
     }
 
     public long header(int i) {
-        return data[i * WORDS + 1];
+        return view().events[i * WORDS + 1];
     }
 
     public long a(int i) {
-        return data[i * WORDS + 2];
+        return view().events[i * WORDS + 2];
     }
 
     public long b(int i) {
-        return data[i * WORDS + 3];
+        return view().events[i * WORDS + 3];
+    }
+
+    /** The decoded events of the words published so far; decoded again only if more were written. */
+    private Decoded view() {
+        int words = (int) POS.getAcquire(this);
+        Decoded d = decoded;
+        if (d == null || d.words != words) {
+            d = decode(data, words, mid);
+            decoded = d;
+        }
+        return d;
+    }
+
+    /** Events as four words each (time, header, a, b), and how many words they were decoded from. */
+    private record Decoded(long[] events, int count, int words) {}
+
+    /** Rebuilds whole events from the first {@code words} words, by the writer's rules (class comment). */
+    private static Decoded decode(long[] d, int words, int mid) {
+        int count = 0;
+        for (int i = 0; i < words; i += length(d[i])) {
+            count++;
+        }
+        long[] out = new long[count * WORDS];
+        long cur = 0;
+        long lastTime = 0;
+        int o = 0;
+        for (int i = 0; i < words; i += length(d[i]), o += WORDS) {
+            long w = d[i];
+            int code = (int) (w & 0xFF);
+            int p = (int) ((w >>> 8) & 0xFFFF) - 1;
+            long g = w >>> 24;
+            switch (code) {
+                case C_UNBLOCK, C_CREATE -> {
+                    out[o] = UNTIMED;
+                    out[o + 1] = TraceEvent.header(code == C_UNBLOCK ? TraceEvent.GO_UNBLOCK : TraceEvent.GO_CREATE, p, 0);
+                    out[o + 2] = g;
+                    out[o + 3] = cur;
+                }
+                case C_STOP -> {
+                    lastTime = d[i + 1];
+                    out[o] = lastTime;
+                    out[o + 1] = TraceEvent.header(TraceEvent.GO_STOP, p, (int) ((w >>> 24) & 0xFF));
+                    out[o + 2] = d[i + 2] >>> 8;
+                    out[o + 3] = (w & 0xFFFF_FFFF_0000_0000L) | (d[i + 2] & 0xFF);
+                    cur = 0;
+                }
+                case C_START_AFTER_STOP, C_START -> {
+                    if (code == C_START) {
+                        lastTime = d[i + 1];
+                    }
+                    out[o] = lastTime;
+                    out[o + 1] = TraceEvent.header(TraceEvent.GO_START, p, mid);
+                    out[o + 2] = g;
+                    out[o + 3] = 0;
+                    cur = g;
+                }
+                default -> { // whole
+                    int kind = TraceEvent.kind(w);
+                    out[o] = d[i + 1];
+                    out[o + 1] = w;
+                    out[o + 2] = d[i + 2];
+                    out[o + 3] = d[i + 3];
+                    if (d[i + 1] != UNTIMED) {
+                        lastTime = d[i + 1];
+                    }
+                    if (kind == TraceEvent.GO_START) {
+                        cur = d[i + 2];
+                    } else if (kind == TraceEvent.GO_STOP) {
+                        cur = 0;
+                    }
+                }
+            }
+        }
+        return new Decoded(out, count, words);
+    }
+
+    /** Words of the event whose first word is {@code w}. */
+    private static int length(long w) {
+        return switch ((int) (w & 0xFF)) {
+            case C_UNBLOCK, C_CREATE, C_START_AFTER_STOP -> 1;
+            case C_START -> 2;
+            case C_STOP -> 3;
+            default -> 4;
+        };
     }
 }

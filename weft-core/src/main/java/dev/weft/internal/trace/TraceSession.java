@@ -20,6 +20,10 @@ public final class TraceSession {
     private final TraceWriter writer;
     private final int capacity;
     private final long startNanos = System.nanoTime();
+    /** {@link TraceClock#now} at the start: the origin of the buffers' raw times. */
+    private final long startTicks = TraceClock.now();
+    /** Nanoseconds per {@link TraceClock} unit (0 until {@link #scale} measures it). */
+    private volatile double nanosPerTick;
     private final long startEpochMillis = System.currentTimeMillis();
     private final List<RuntimeTrace> runtimes = new ArrayList<>();
     private boolean stopped;
@@ -79,6 +83,7 @@ public final class TraceSession {
             }
             stopped = true;
             stopNanos = System.nanoTime() - startNanos;
+            scale(); // the clock's rate, fixed now unless a read made while it ran fixed it already
             rts = List.copyOf(runtimes);
         }
         for (RuntimeTrace rt : rts) {
@@ -106,8 +111,27 @@ public final class TraceSession {
         return capacity;
     }
 
-    long startNanos() {
-        return startNanos;
+    /** The clock's reading at the start, subtracted from every event's (see {@link TraceClock}). */
+    long startTicks() {
+        return startTicks;
+    }
+
+    /** A time relative to the start in {@link TraceClock} units, in nanoseconds. */
+    long toNanos(long ticks) {
+        double scale = nanosPerTick;
+        return Math.round(ticks * (scale != 0 ? scale : scale()));
+    }
+
+    /**
+     * Nanoseconds per clock unit, measured the first time it is needed (at stop; earlier only
+     * where a test reads a buffer while it records) and fixed from then on, so that every time of
+     * the recording is converted alike.
+     */
+    private synchronized double scale() {
+        if (nanosPerTick == 0) {
+            nanosPerTick = TraceClock.nanosPerTick();
+        }
+        return nanosPerTick;
     }
 
     /** Wall-clock time the recording began, for the file's metadata. */

@@ -1,0 +1,168 @@
+package dev.weft.internal.trace;
+
+import java.io.IOException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The clock trace events are stamped with: the processor's time-stamp counter where that is safe
+ * and reachable, else {@code System.nanoTime}.
+ *
+ * <p><b>Why not always nanoTime.</b> A switch records one timed event (its stop), and a channel
+ * ping-pong switches every 200 ns: {@code System.nanoTime} (a vDSO {@code clock_gettime}, which
+ * orders the counter read with a fence) costs 20 ns inside a switch, half of what recording adds
+ * to a round trip. Go's tracer and JFR read the counter itself ({@code cputicks}, JFR's fast time
+ * stamps). Java has no instruction for it, so on Linux x86-64 this class maps a page of ten bytes of
+ * machine code ({@code rdtsc; shl rdx,32; or rax,rdx; ret}: written while the page is writable,
+ * then made executable and read-only) and calls it through the FFM API as a critical downcall, which
+ * makes no thread-state transition: about 8 ns a read against nanoTime's 20 here.
+ *
+ * <p><b>When the counter is used.</b> All of: Linux on x86-64; the kernel's clock source is
+ * {@code tsc} (the kernel has checked that the counter runs at a constant rate and is synchronised
+ * across CPUs, and its own monotonic clock is built on it); native access is enabled for weft's
+ * module ({@code --enable-native-access}, as the launcher and the build pass; without it the JDK
+ * would warn at the first downcall, so weft does not try); the page could be mapped and made
+ * executable; and {@code -Dweft.trace.clock} is not {@code nanotime}. Otherwise, or if anything
+ * fails on the way, nanoTime, silently: only the recording's cost differs, never its content.
+ *
+ * <p><b>Units.</b> Buffers hold raw readings relative to their recording's start ({@link #now}
+ * minus the start's reading); {@link TraceSession} converts them to nanoseconds when the file is
+ * written, with the rate measured between this class's initialisation and the recording's stop (a
+ * baseline of the program's life so far, against the nanoTime reads taken at both ends). The
+ * conversion is monotonic, so the order of events, which is all {@link EventTimes} looks at, is the
+ * raw readings' order.
+ */
+public final class TraceClock {
+    private TraceClock() {}
+
+    // Linux x86-64 values of <sys/mman.h>.
+    private static final int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+    private static final int MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20;
+    private static final long PAGE = 4096;
+    /**
+     * rdtsc; shl rdx, 32; or rax, rdx; ret: the 64-bit counter in rax, the return register. Declared before
+     * {@link #COUNTER}: static fields are initialised in the order written.
+     */
+    private static final byte[] READ_TSC = {0x0F, 0x31, 0x48, (byte) 0xC1, (byte) 0xE2, 0x20, 0x48, 0x09, (byte) 0xD0,
+        (byte) 0xC3};
+
+    /** The counter read, or null where nanoTime is the clock. A constant: the JIT folds the test. */
+    private static final MethodHandle COUNTER = counterOrNull(System.getProperty("weft.trace.clock", "auto"));
+    /** A pair of readings (nanoTime, clock) taken together at initialisation: the rate's baseline. */
+    private static final long BASE_NANOS;
+    private static final long BASE_TICKS;
+
+    static {
+        long[] pair = pair();
+        BASE_NANOS = pair[0];
+        BASE_TICKS = pair[1];
+    }
+
+    /** The current reading: counter ticks or nanoseconds (see {@link #isCounter}). Any thread. */
+    public static long now() {
+        if (COUNTER != null) {
+            try {
+                return (long) COUNTER.invokeExact();
+            } catch (Throwable t) {
+                throw new AssertionError("weft: the time-stamp counter read failed", t); // it has no way to
+            }
+        }
+        return System.nanoTime();
+    }
+
+    /** Whether {@link #now} reads the time-stamp counter (else it is nanoTime). */
+    public static boolean isCounter() {
+        return COUNTER != null;
+    }
+
+    /** What {@link #now} reads, for the file's metadata and diagnostics. */
+    public static String source() {
+        return COUNTER != null ? "tsc" : "nanotime";
+    }
+
+    /**
+     * Nanoseconds per clock unit, measured now against the baseline taken at initialisation (1 for
+     * nanoTime). Called when a recording stops.
+     */
+    static double nanosPerTick() {
+        if (COUNTER == null) {
+            return 1.0;
+        }
+        long[] pair = pair();
+        long ticks = pair[1] - BASE_TICKS;
+        return ticks <= 0 ? 1.0 : (double) (pair[0] - BASE_NANOS) / ticks;
+    }
+
+    /** nanoTime and the clock read back to back, the clock between two nanoTime reads. */
+    private static long[] pair() {
+        long n0 = System.nanoTime();
+        long t = now();
+        long n1 = System.nanoTime();
+        return new long[] {n0 + (n1 - n0) / 2, t};
+    }
+
+    /**
+     * The counter's method handle if every condition of the class comment holds for {@code mode}
+     * ({@code auto}, {@code tsc} or {@code nanotime}), else null. Package-private for the tests.
+     */
+    static MethodHandle counterOrNull(String mode) {
+        if (mode.equals("nanotime")) {
+            return null;
+        }
+        if (!mode.equals("auto") && !mode.equals("tsc")) {
+            throw new IllegalArgumentException("weft: -Dweft.trace.clock=" + mode + " is not one of auto, tsc, nanotime");
+        }
+        String arch = System.getProperty("os.arch", "");
+        if (!System.getProperty("os.name", "").equals("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))
+                || !TraceClock.class.getModule().isNativeAccessEnabled() || !kernelClockIsTsc()) {
+            return null;
+        }
+        try {
+            return mapCounterRead();
+        } catch (Throwable t) { // LinkageError, or the mapping refused: the clock stays nanoTime
+            return null;
+        }
+    }
+
+    private static boolean kernelClockIsTsc() {
+        try {
+            return Files.readString(Path.of("/sys/devices/system/clocksource/clocksource0/current_clocksource"))
+                    .strip().equals("tsc");
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
+    }
+
+    private static MethodHandle mapCounterRead() throws Throwable {
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup libc = linker.defaultLookup();
+        MethodHandle mmap = linker.downcallHandle(libc.find("mmap").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+        MethodHandle mprotect = linker.downcallHandle(libc.find("mprotect").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        MemorySegment page = (MemorySegment) mmap.invokeExact(MemorySegment.NULL, PAGE, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
+        if (page.address() == -1L || page.address() == 0L) {
+            return null; // MAP_FAILED
+        }
+        MemorySegment code = page.reinterpret(PAGE);
+        MemorySegment.copy(READ_TSC, 0, code, ValueLayout.JAVA_BYTE, 0, READ_TSC.length);
+        // Never writable and executable at once (W^X): a kernel that refuses executable anonymous
+        // memory fails here, and the clock stays nanoTime. The page lives as long as the class.
+        if ((int) mprotect.invokeExact(page, PAGE, PROT_READ | PROT_EXEC) != 0) {
+            return null;
+        }
+        MethodHandle read = linker.downcallHandle(page, FunctionDescriptor.of(ValueLayout.JAVA_LONG),
+                Linker.Option.critical(false));
+        long a = (long) read.invokeExact();
+        long b = (long) read.invokeExact();
+        return a > 0 && b >= a ? read : null; // a counter that runs forwards, or none
+    }
+}

@@ -1,0 +1,119 @@
+package dev.weft.internal.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The buffer's encoding: what a carrier writes in compact forms reads back as the whole events it
+ * stands for (the running goroutine as waker, a runnext start at its stop's time, the carrier's
+ * id), fields that do not fit fall back to whole events, and a full buffer keeps a prefix.
+ */
+class TraceBufferTest {
+    private static final int MID = 7;
+    private TraceBuffer buf;
+
+    @BeforeEach
+    void buffer() {
+        buf = buffer(64);
+    }
+
+    private static TraceBuffer buffer(int capacity) {
+        TraceSession s = new TraceSession(Path.of("unused.json"), (session, file) -> { }, capacity);
+        return s.attach("enc", 2, r -> { }, r -> { }).newCarrierBuffer(MID);
+    }
+
+    private void assertEvent(int i, int kind, int p, int c, long a, long b) {
+        long h = buf.header(i);
+        assertThat(TraceEvent.kind(h)).as("kind of %d", i).isEqualTo(kind);
+        assertThat(TraceEvent.p(h)).as("p of %d", i).isEqualTo(p);
+        assertThat(TraceEvent.c(h)).as("c of %d", i).isEqualTo(c);
+        assertThat(buf.a(i)).as("a of %d", i).isEqualTo(a);
+        assertThat(buf.b(i)).as("b of %d", i).isEqualTo(b);
+    }
+
+    @Test
+    void aPingPongSwitchReadsBackWhole() {
+        long waitWord = 0x1234_5678L << 32 | 5;
+        buf.start(1, 10, false);                               // g10 runs (from the queue: timed)
+        buf.addUntimed(TraceEvent.GO_UNBLOCK, 1, 0, 11, 10);   // g10 wakes g11
+        buf.stop(1, 2, 10, waitWord);                          // g10 waits
+        buf.start(1, 11, true);                                // g11 runs next, at the stop's time
+        buf.addUntimed(TraceEvent.GO_CREATE, 1, 0, 12, 11);    // g11 creates g12
+        assertThat(buf.size()).isEqualTo(5);
+        assertEvent(0, TraceEvent.GO_START, 1, MID, 10, 0);
+        assertEvent(1, TraceEvent.GO_UNBLOCK, 1, 0, 11, 10);
+        assertEvent(2, TraceEvent.GO_STOP, 1, 2, 10, waitWord);
+        assertEvent(3, TraceEvent.GO_START, 1, MID, 11, 0);
+        assertEvent(4, TraceEvent.GO_CREATE, 1, 0, 12, 11);
+        assertThat(buf.time(1)).isEqualTo(TraceBuffer.UNTIMED);
+        assertThat(buf.time(4)).isEqualTo(TraceBuffer.UNTIMED);
+        assertThat(buf.time(2)).isGreaterThanOrEqualTo(buf.time(0));
+        assertThat(buf.time(3)).isEqualTo(buf.time(2));
+    }
+
+    @Test
+    void aWakeUpByAnotherThanTheRunningGoroutineIsWrittenWhole() {
+        buf.start(0, 10, false);
+        buf.addUntimed(TraceEvent.GO_UNBLOCK, 0, 0, 11, 99);   // not g10: must keep 99
+        buf.stop(0, 2, 10, 0);
+        buf.addUntimed(TraceEvent.GO_UNBLOCK, 0, 0, 12, 0);    // the M's own loop: none running
+        assertEvent(1, TraceEvent.GO_UNBLOCK, 0, 0, 11, 99);
+        assertEvent(3, TraceEvent.GO_UNBLOCK, 0, 0, 12, 0);
+    }
+
+    @Test
+    void aStartAfterAStopTakesItsTimeOnlyIfTheStopIsTheLastEvent() {
+        buf.start(0, 10, false);
+        buf.stop(0, 2, 10, 0);
+        buf.addUntimed(TraceEvent.GO_UNBLOCK, 0, 0, 11, 0);    // between the stop and the start
+        buf.start(0, 11, true);                                // so it reads the clock
+        assertEvent(3, TraceEvent.GO_START, 0, MID, 11, 0);
+        assertThat(buf.time(3)).isNotEqualTo(TraceBuffer.UNTIMED).isGreaterThanOrEqualTo(buf.time(1));
+    }
+
+    @Test
+    void fieldsPastTheCompactFormsAreKeptWhole() {
+        long big = 1L << 41;
+        buf.start(70_000, big, false);                          // P and goroutine id too large
+        buf.addUntimed(TraceEvent.GO_UNBLOCK, 0, 0, big + 1, big);
+        buf.stop(0, 300, big, 1L << 40 | 300);                  // reason and wait reason too large
+        buf.start(-1, 5, true);                                 // no P
+        assertEvent(0, TraceEvent.GO_START, 70_000, MID, big, 0);
+        assertEvent(1, TraceEvent.GO_UNBLOCK, 0, 0, big + 1, big);
+        assertEvent(2, TraceEvent.GO_STOP, 0, 300, big, 1L << 40 | 300);
+        assertEvent(3, TraceEvent.GO_START, -1, MID, 5, 0);
+        assertThat(buf.time(3)).isEqualTo(buf.time(2));
+    }
+
+    @Test
+    void aFullBufferKeepsAPrefixAndCountsTheRest() {
+        buf = buffer(16); // 64 words
+        for (int i = 0; i < 100; i++) {
+            buf.start(0, 1000 + i, i > 0);
+            buf.stop(0, 2, 1000 + i, 0);
+        }
+        int n = buf.size();
+        assertThat(n).isBetween(16, 64);
+        assertThat(buf.dropped()).isEqualTo(200 - n);
+        for (int i = 0; i < n; i++) { // every event kept is the one written at its place
+            assertEvent(i, i % 2 == 0 ? TraceEvent.GO_START : TraceEvent.GO_STOP, 0, i % 2 == 0 ? MID : 2, 1000 + i / 2, 0);
+        }
+        buf.addUntimed(TraceEvent.GO_UNBLOCK, 0, 0, 1, 0); // one word would fit: still dropped
+        assertThat(buf.size()).isEqualTo(n);
+        assertThat(buf.dropped()).isEqualTo(201 - n);
+    }
+
+    @Test
+    void theSharedBufferTakesWholeEventsFromAnyThread() throws Exception {
+        TraceSession s = new TraceSession(Path.of("unused.json"), (session, file) -> { }, 64);
+        TraceBuffer shared = s.attach("enc", 2, r -> { }, r -> { }).shared();
+        Thread t = Thread.ofPlatform().start(() -> shared.addShared(TraceEvent.STEAL, 1, 0, 0, 3));
+        shared.addShared(TraceEvent.TIMER_FIRE, 0, 0, 2, 0);
+        t.join();
+        assertThat(shared.size()).isEqualTo(2);
+        assertThat(shared.mid()).isEqualTo(-1);
+    }
+}
