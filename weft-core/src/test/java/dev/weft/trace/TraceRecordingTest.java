@@ -297,6 +297,44 @@ class TraceRecordingTest {
     }
 
     @Test
+    @Tag("user-space-scheduler") // ONE_TO_ONE records no run slices (ARCHITECTURE, trace limits)
+    void eventTimesAreNanosecondsOfTheRecording(@TempDir Path dir) throws Exception {
+        // Whatever clock stamped the events (TraceClock: the time-stamp counter or nanoTime), the
+        // file's times are ns since the start: a 30 ms sleep shows as a 30 ms gap between the
+        // sleeper's stop and its next start, inside the recording's length.
+        Path file = dir.resolve("sleep.json");
+        long[] sleeper = new long[1];
+        long slept;
+        long recorded;
+        try (Weft rt = Weft.builder().procs(1).build()) {
+            long began = System.nanoTime();
+            TraceRecording rec = rt.startTrace(file);
+            long[] measured = new long[1];
+            rt.run(() -> {
+                sleeper[0] = Go.current().id();
+                long t0 = System.nanoTime();
+                Go.sleep(Duration.ofMillis(30));
+                measured[0] = System.nanoTime() - t0;
+            });
+            slept = measured[0];
+            rec.stop();
+            recorded = System.nanoTime() - began;
+        }
+        Written w = CapturingTraceWriter.WRITTEN.get(file);
+        List<Event> mine = w.events().stream()
+                .filter(e -> (e.kind() == TraceEvent.GO_STOP || e.kind() == TraceEvent.GO_START) && e.a() == sleeper[0])
+                .filter(e -> !e.track().equals("other"))
+                .toList();
+        Event stop = mine.stream().filter(e -> e.kind() == TraceEvent.GO_STOP && e.c() == SwitchReason.WAIT)
+                .findFirst().orElseThrow();
+        Event next = mine.stream().filter(e -> e.kind() == TraceEvent.GO_START && e.time() > stop.time())
+                .findFirst().orElseThrow();
+        long gap = next.time() - stop.time();
+        assertThat(gap).isBetween(Duration.ofMillis(29).toNanos(), slept);
+        assertThat(next.time()).isLessThanOrEqualTo(recorded);
+    }
+
+    @Test
     void fullBuffersDropEventsAndCountThem(@TempDir Path dir) {
         Path file = dir.resolve("small.json");
         String old = System.getProperty("weft.trace.buffer");
