@@ -72,7 +72,8 @@ final class Manager implements Runnable {
         List<Runnable> starting = new ArrayList<>();
         List<Object> actions = new ArrayList<>();
         for (;;) {
-            long wait;
+            long wait = -1;
+            boolean ending;
             pool.lockUncancellable();
             try {
                 long now = System.nanoTime();
@@ -82,32 +83,39 @@ final class Manager implements Runnable {
                     pool.queue.addLast(head);
                     actions.add(pool.dispatchLocked());
                 }
-                if (pool.runState >= ThreadPool.SHUTDOWN && pool.delayed.isEmpty() && pool.toStart.isEmpty()) {
+                ending = pool.runState >= ThreadPool.SHUTDOWN && pool.delayed.isEmpty() && pool.toStart.isEmpty();
+                if (ending) {
                     pool.managerAlive = false;
                     pool.tryTerminateLocked();
-                    return;
-                }
-                starting.addAll(pool.toStart);
-                pool.toStart.clear();
-                cases.clear();
-                if (pool.runState == ThreadPool.RUNNING && starting.isEmpty()) { // else it starts them and looks again
-                    cases.addAll(pool.armed);
-                    for (ReceiveWait<?> r : cases) {
-                        r.inSelect = true;
+                } else {
+                    starting.addAll(pool.toStart);
+                    pool.toStart.clear();
+                    cases.clear();
+                    if (pool.runState == ThreadPool.RUNNING && starting.isEmpty()) { // else it starts them and looks again
+                        cases.addAll(pool.armed);
+                        for (ReceiveWait<?> r : cases) {
+                            r.inSelect = true;
+                        }
                     }
+                    pool.managerSelecting = !cases.isEmpty();
+                    head = pool.delayed.peek();
+                    wait = head == null ? -1 : Math.max(0, head.time - now);
                 }
-                pool.managerSelecting = !cases.isEmpty();
-                head = pool.delayed.peek();
-                wait = head == null ? -1 : Math.max(0, head.time - now);
             } finally {
                 pool.lock.unlock();
             }
+            // Wake the workers the due tasks were promised to, also on the way out: each was
+            // popped off the idle stack, so nobody else will (shutdownNow, waiting for our
+            // Select meanwhile, finds them gone from the stack and drains their tasks itself).
             for (Object a : actions) {
                 if (a != ThreadPool.KICK) {
                     pool.act(a); // a KICK is for us, and the loop comes round anyway
                 }
             }
             actions.clear();
+            if (ending) {
+                return;
+            }
             if (!starting.isEmpty()) {
                 for (Runnable body : starting) {
                     start(body);
