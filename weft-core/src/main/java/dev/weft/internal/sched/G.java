@@ -26,7 +26,8 @@ import java.util.concurrent.Executor;
  * thread (272 bytes), and a program that keeps a million goroutine handles keeps a million Gs:
  * its bytes are copied by every young collection those goroutines live through, which is most
  * of what spawning a million costs beyond the JDK's own (docs/notes/issue-11-spawn.md). With
- * compressed references a G is 120 bytes; a field added here that takes it past a multiple of
+ * compressed references a G is 112 bytes (sysmon keeps its own per-goroutine notes in maps of its own, as
+ * Diagnostics' recovery candidates); a field added here that takes it past a multiple of
  * eight costs eight more per goroutine, so measure it (a class histogram of a spawn run).
  */
 public final class G implements Executor, Runnable, Thread.UncaughtExceptionHandler,
@@ -99,8 +100,6 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     boolean queuePending;
     /** A primitive's reusable waiter for this goroutine (a channel's plain send/receive); G only. */
     Object spareWaiter;
-    /** Sysmon's recovery scan: the completed wait it saw this G parked in last time; sysmon only. */
-    WaitCompletion recoveryCandidate;
     /** A ready whose queue put failed (an error ready swallowed); sysmon queues the G. */
     volatile boolean readyLost;
     /**
