@@ -3,8 +3,10 @@ package dev.weft.internal.sched;
 import dev.weft.internal.vm.VirtualThreads;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -189,6 +191,8 @@ final class Diagnostics {
      */
     int recoverLostWakeups() {
         int n = 0;
+        Map<G, WaitCompletion> seen = recoveryCandidates;
+        Map<G, WaitCompletion> next = null; // allocated only when a wait is found completed
         for (G g : sched.goroutines.all.snapshot()) {
             if (g.readyLost) {
                 g.readyLost = false; // runnable, in no queue: queue it
@@ -199,16 +203,17 @@ final class Diagnostics {
             }
             WaitCompletion c = g.waitCompletion;
             if (c == null || g.kernelThread || g.status != GStatus.WAITING || !c.completed()) {
-                g.recoveryCandidate = null;
                 continue;
             }
             // Completed and still parked. Between a waker's completion and its wake-up that is
             // normal for a moment: act only on the second scan that sees the same wait so.
-            if (g.recoveryCandidate != c) {
-                g.recoveryCandidate = c;
+            if (seen.get(g) != c) {
+                if (next == null) {
+                    next = new IdentityHashMap<>();
+                }
+                next.put(g, c);
                 continue;
             }
-            g.recoveryCandidate = null;
             VirtualThreads.clearParkPermit(g.thread); // the failed unpark may have left it set
             LockSupport.unpark(g.thread);
             if (g.status == GStatus.WAITING) {
@@ -216,9 +221,17 @@ final class Diagnostics {
             }
             n++;
         }
+        recoveryCandidates = next == null ? Map.of() : next;
         lostWakeupsRecovered += n;
         return n;
     }
+
+    /**
+     * The completed waits the last recovery scan saw goroutines parked in (see
+     * {@link #recoverLostWakeups}); sysmon only. A map here rather than a field of every G: it
+     * is nearly always empty, and a field would be four bytes of every goroutine (G's "Size").
+     */
+    private Map<G, WaitCompletion> recoveryCandidates = Map.of();
 
     /**
      * Set where an error was caught on a wake-up or scheduling path (a deferred wake-up, a ready

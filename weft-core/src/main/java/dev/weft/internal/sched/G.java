@@ -21,6 +21,14 @@ import java.util.concurrent.Executor;
  * <p><b>Status.</b> {@link #status} follows the state machine in {@link GStatus}; every
  * transition is a CAS. The fields below it are written by whoever owns the G at the time (its M
  * while running, the G itself for its wait reason) and read racily by statistics and dumps.
+ *
+ * <p><b>Size.</b> Every goroutine allocates one G beside the JDK's own objects for its virtual
+ * thread (272 bytes), and a program that keeps a million goroutine handles keeps a million Gs:
+ * its bytes are copied by every young collection those goroutines live through, which is most
+ * of what spawning a million costs beyond the JDK's own (docs/notes/issue-11-spawn.md). With
+ * compressed references a G is 112 bytes (sysmon keeps its own per-goroutine notes in maps of its own, as
+ * Diagnostics' recovery candidates); a field added here that takes it past a multiple of
+ * eight costs eight more per goroutine, so measure it (a class histogram of a spawn run).
  */
 public final class G implements Executor, Runnable, Thread.UncaughtExceptionHandler,
         PriorityRunQueue.Leveled {
@@ -43,21 +51,24 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     /** Runs on its own platform thread (ONE_TO_ONE): no M, no P, the kernel schedules it. */
     final boolean kernelThread;
 
-    /** Priority 0..31 given at creation or by setPriority; any thread may write it. */
-    volatile int basePriority;
+    /**
+     * Priority 0..31 given at creation or by setPriority; any thread may write it. This and the
+     * three fields below are bytes (their values are below 32): see "Size" above.
+     */
+    volatile byte basePriority;
     /**
      * The level it queues at: its base priority, or higher while a starvation boost lasts (the
      * boost decays one level per run, see {@code PriorityQueues.ran}). Written by whoever owns the G:
      * its M, or a run queue's boost under the queue's lock while the G is queued.
      */
-    volatile int level;
+    volatile byte level;
     /** Why sysmon or the scheduler set {@link #preempt}: {@link SwitchReason#SLICE_END} or PRIORITY. */
-    volatile int preemptReason;
+    volatile byte preemptReason;
     /**
      * How the G's last yield is to be counted ({@link SwitchReason}); set by the G itself just
      * before a yield the scheduler asked for, read and cleared by its M after the unmount.
      */
-    int yieldReason = SwitchReason.YIELD;
+    byte yieldReason = SwitchReason.YIELD;
 
     /** See {@link GStatus}. CAS only. */
     volatile int status;
@@ -89,8 +100,6 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     boolean queuePending;
     /** A primitive's reusable waiter for this goroutine (a channel's plain send/receive); G only. */
     Object spareWaiter;
-    /** Sysmon's recovery scan: the completed wait it saw this G parked in last time; sysmon only. */
-    WaitCompletion recoveryCandidate;
     /** A ready whose queue put failed (an error ready swallowed); sysmon queues the G. */
     volatile boolean readyLost;
     /**
@@ -125,8 +134,12 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     ProcessLink process;
     /** Set once when its process ends: waits and safe points throw the process's exit exception. */
     volatile boolean cancelled;
-    /** While above zero, cancellation is held off (a process's own unwinding steps); G only. */
-    int cancelMask;
+    /**
+     * While above zero, cancellation is held off (a process's own unwinding steps); G only. A
+     * short, not an int: masks nest a few deep (each is undone in a finally block), and the two
+     * bytes bring a G from 136 to 128 bytes (see the class comment).
+     */
+    short cancelMask;
 
     private static final VarHandle STATUS;
     /**
@@ -144,8 +157,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     private static final VarHandle LEVEL;
     static {
         try {
-            BASE_PRIORITY = MethodHandles.lookup().findVarHandle(G.class, "basePriority", int.class);
-            LEVEL = MethodHandles.lookup().findVarHandle(G.class, "level", int.class);
+            BASE_PRIORITY = MethodHandles.lookup().findVarHandle(G.class, "basePriority", byte.class);
+            LEVEL = MethodHandles.lookup().findVarHandle(G.class, "level", byte.class);
             BODY_DONE = MethodHandles.lookup().findVarHandle(G.class, "bodyDone", boolean.class);
             STATUS = MethodHandles.lookup().findVarHandle(G.class, "status", int.class);
         } catch (ReflectiveOperationException e) {
@@ -165,8 +178,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         this.adopted = false;
         this.reportFailure = reportFailure;
         this.kernelThread = kernelThread;
-        BASE_PRIORITY.set(this, priority);
-        LEVEL.set(this, priority);
+        BASE_PRIORITY.set(this, (byte) priority);
+        LEVEL.set(this, (byte) priority);
         if (kernelThread) {
             this.thread = new KernelThread(this, sched.name() + "-g" + id);
             this.runContinuation = null;
@@ -192,8 +205,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         this.reportFailure = true;
         this.thread = adoptedThread;
         this.runContinuation = runContinuation;
-        BASE_PRIORITY.set(this, priority);
-        LEVEL.set(this, priority);
+        BASE_PRIORITY.set(this, (byte) priority);
+        LEVEL.set(this, (byte) priority);
         // status starts IDLE, the default value (0): no store, so no fence
     }
 
@@ -284,7 +297,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
 
     @Override
     public void boost(int boostedLevel) {
-        level = Math.max(level, boostedLevel); // never lower (setPriority may have raised it meanwhile)
+        level = (byte) Math.max(level, boostedLevel); // never lower (setPriority may have raised it meanwhile)
     }
 
     public int priority() {
@@ -296,8 +309,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
      * queues; a kernel-thread G's platform thread gets the nearest Java priority.
      */
     public void setPriority(int priority) {
-        basePriority = priority;
-        level = priority;
+        basePriority = (byte) priority;
+        level = (byte) priority;
         if (kernelThread) {
             thread.setPriority(KernelPriorities.javaPriority(priority));
         }

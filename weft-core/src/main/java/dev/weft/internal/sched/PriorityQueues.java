@@ -105,7 +105,7 @@ final class PriorityQueues implements RunQueuePolicy {
         int level = g.level;
         int base = g.basePriority;
         if (level > base) {
-            g.level = Math.max(base, level - 1);
+            g.level = (byte) Math.max(base, level - 1);
         }
     }
 
