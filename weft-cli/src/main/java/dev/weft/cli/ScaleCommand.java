@@ -64,6 +64,11 @@ public final class ScaleCommand implements Callable<Integer> {
         System.setProperty("jdk.virtualThreadScheduler.parallelism", Integer.toString(procs));
         System.out.printf(Locale.ROOT, "%-12s %-8s %16s %20s %18s%n", "tasks", "peer", "start ns/task",
                 "heap bytes/parked", "wake+end ns/task");
+        // The first tasks ever to end in a JVM deoptimize the code compiled while none had ended
+        // (the JDK's own wait loops, profiled only parking): whichever peer ran first would pay it
+        // for every task of its first round. A small round on each peer first pays it for both.
+        measure(WARM_UP, this::weft);
+        measure(WARM_UP, ScaleCommand::virtualThreads);
         for (int n : counts) {
             Result[][] byPeer = new Result[2][rounds];
             for (int r = 0; r < rounds; r++) {
@@ -75,10 +80,14 @@ public final class ScaleCommand implements Callable<Integer> {
             print(n, "weft", byPeer[0]);
             print(n, "vthread", byPeer[1]);
         }
-        System.out.println("median of " + rounds + " rounds; heap: live heap after a full GC with all tasks parked, "
+        System.out.println("median of " + rounds + " rounds, after an unmeasured round of " + WARM_UP + " tasks on each peer; "
+                + "heap: live heap after a full GC with all tasks parked, "
                 + "minus the same before they started, per task (the gate's queue node included, same for both).");
         return 0;
     }
+
+    /** Tasks of the unmeasured round each peer runs first. */
+    private static final int WARM_UP = 20_000;
 
     private Starter weft() {
         Weft rt = Weft.builder().procs(procs).name("scale").build();

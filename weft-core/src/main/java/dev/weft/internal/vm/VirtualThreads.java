@@ -96,6 +96,17 @@ public final class VirtualThreads {
         } catch (Throwable e) {
             failure = e;
         }
+        try {
+            // VirtualThread.run ends by asking VirtualThreadEndEvent whether JFR records it, a class
+            // the JDK loads when the first virtual thread ends. Until then C2 compiles run() with
+            // an uncommon trap at that call, and every thread parked in that compiled frame
+            // deoptimizes when it ends: a program that starts a million goroutines that all wait
+            // before any ends paid about 10 us each (`weft scale`; -Xlog:deoptimization showed one
+            // trap per goroutine). Loading the class first leaves no trap to hit.
+            Class.forName("jdk.internal.event.VirtualThreadEndEvent", true, null);
+        } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+            // Another JDK: only the first-end deoptimizations remain.
+        }
         NEW_THREAD = newThread;
         DEFAULT_SCHEDULER = defaultScheduler;
         RUN_CONTINUATION = runContinuation;
