@@ -3,6 +3,8 @@ package dev.weft.hostile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.Go;
+import dev.weft.Goroutine;
+import dev.weft.SchedulingPolicy;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
 import dev.weft.chan.Select;
@@ -142,6 +144,38 @@ class StackOverflowTest {
             receiver.join();
             assertThat(received.get()).isBetween(sent + 1, attempts + 1);
         }
+    }
+
+    private static int spawned;
+
+    /**
+     * PRIORITY keeps a P's queue near 256 by moving half of it to the global queue from the
+     * spawner's own stack (PriorityRunQueue.overflowTo): a spawn at every depth, the queue
+     * overflowing every 128 or so, some of them at the stack's end, must strand no goroutine.
+     * Every goroutine whose spawn returned runs, and close() (which waits for every goroutine)
+     * returns.
+     */
+    @Test
+    // ONE_TO_ONE has no run queues; and there a Go.go at the stack's end (the JDK's Thread.start of
+    // a platform thread) left close() waiting for ever: noted in the closing note of issue 11.
+    @org.junit.jupiter.api.Tag("user-space-scheduler")
+    void priorityQueueOverflowsAtEveryDepthStrandNoGoroutine() throws Exception {
+        Goroutine[] handles = new Goroutine[1 << 20];
+        AtomicLong ran = new AtomicLong();
+        spawned = 0;
+        try (Weft rt = Weft.builder().procs(1).policy(SchedulingPolicy.PRIORITY).build()) {
+            rt.run(() -> {
+                atEveryDepth(() -> {
+                    Goroutine g = Go.go(ran::incrementAndGet);
+                    handles[spawned++] = g;
+                });
+                for (int i = 0; i < spawned; i++) {
+                    handles[i].join();
+                }
+            });
+        }
+        assertThat(spawned).as("the sweep spawned past many overflows").isGreaterThan(1_000);
+        assertThat(ran.get()).isGreaterThanOrEqualTo(spawned);
     }
 
     @Test

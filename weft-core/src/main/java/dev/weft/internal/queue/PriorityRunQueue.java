@@ -1,6 +1,7 @@
 package dev.weft.internal.queue;
 
 import dev.weft.internal.util.SpinLock;
+import dev.weft.internal.util.StackHeadroom;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -29,10 +30,11 @@ import java.util.List;
  * Unlike the FIFO policy's lock-free ring, everything happens under one {@link SpinLock} per
  * queue, held for a few array operations and never while calling out (the only call out,
  * {@link Leveled#boost}, is a field write). So any thread may put into a queue (the global one,
- * and a P's from afterRun, timers and sysmon's boosts). Moves between two queues never hold both
- * locks: steal and global batch copy into the destination's scratch arrays under the source's
- * lock, then insert under the destination's; drain and boost collect into lists; so there is no
- * lock order to respect. {@link #bestLevel} and {@link #isEmpty} read volatile summaries without the lock; a
+ * and a P's from afterRun, timers and sysmon's boosts). Moves between two queues hold one lock at
+ * a time: steal and global batch copy into the destination's scratch arrays under the source's
+ * lock, then insert under the destination's; drain and boost collect into lists. The exception is
+ * {@link #overflowTo}, which holds a P's queue's lock and then the global queue's; nothing takes
+ * them in the other order. {@link #bestLevel} and {@link #isEmpty} read volatile summaries without the lock; a
  * stale answer is re-checked under the lock or covered by the scheduler's spinning protocol,
  * as for the FIFO queues.
  *
@@ -318,48 +320,55 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
     /**
      * Go's runqputslow for this policy: when more than {@link #LOCAL_CAPACITY} elements are queued
      * here, moves the oldest half of them (lowest levels first, each level from its head) to the
-     * tails of {@code global}'s levels, keeping each one's queued time, and returns how many moved.
-     * An unbounded local queue runs a spawning program breadth-first: a P that keeps only the
-     * newest half works depth-first, as the FIFO policy's does, and far fewer goroutines are alive
-     * at once (skynet: 1,300 against 8,300 at procs 1). Called after a put on a P's queue; the
-     * batch array is allocated here, once per {@code LOCAL_CAPACITY / 2} puts at most, because a
-     * retaken P's queue can have two putters and the scratch arrays have one owner each.
+     * tails of the same levels in {@code global}, keeping each one's queued time, and returns how
+     * many moved. An unbounded local queue runs a spawning program breadth-first: a P that keeps
+     * only the newest half works depth-first, as the FIFO policy's does, and far fewer goroutines
+     * are alive at once (skynet: 2,300 against 8,300 at procs 1; FIFO 1,300). The policy calls it
+     * after a goroutine readies another on its own P, the puts that grow a queue without bound;
+     * the other puts (a requeue, a batch or steal of at most {@link #MAX_BATCH}) add a bounded
+     * number, so the bound is soft, as Go's is not.
+     *
+     * <p>The one place that holds two queue locks: this queue's, then the global queue's (no path
+     * takes them in the other order). Room in the global levels is made before anything moves, so
+     * an OutOfMemoryError growing them leaves both queues as they were, and the stack headroom is
+     * checked before the first lock: the caller runs on a goroutine's stack.
      */
     public int overflowTo(PriorityRunQueue<E> global) {
         if (ringSize() <= LOCAL_CAPACITY) {
             return 0;
         }
-        Object[] moved;
-        long[] at;
+        StackHeadroom.ensure();
         int n = 0;
         lock.lock();
         try {
-            int queued = size - (runnext != null ? 1 : 0);
-            if (queued <= LOCAL_CAPACITY) {
-                return 0;
-            }
-            int half = queued / 2;
-            moved = new Object[half];
-            at = new long[half];
-            for (int level = 0; level < LEVELS && n < half; level++) {
-                while (count[level] > 0 && n < half) {
-                    at[n] = queuedAtHead(level);
-                    moved[n++] = dequeue(level);
+            global.lock.lock();
+            try {
+                int queued = size - (runnext != null ? 1 : 0);
+                if (queued <= LOCAL_CAPACITY) {
+                    return 0;
                 }
+                int half = queued / 2;
+                for (int level = 0, left = half; level < LEVELS && left > 0; level++) {
+                    int take = Math.min(count[level], left);
+                    if (take > 0) {
+                        global.ensureRoom(level, take);
+                        left -= take;
+                    }
+                }
+                for (int level = 0; level < LEVELS && n < half; level++) {
+                    while (count[level] > 0 && n < half) {
+                        long at = queuedAtHead(level);
+                        global.enqueue(dequeue(level), level, at, false);
+                        n++;
+                    }
+                }
+                SIZE.setRelease(this, size - n);
+                SIZE.setRelease(global, global.size + n);
+            } finally {
+                global.lock.unlock();
             }
-            SIZE.setRelease(this, size - n);
         } finally {
             lock.unlock();
-        }
-        global.lock.lock();
-        try {
-            for (int i = 0; i < n; i++) {
-                @SuppressWarnings("unchecked") E e = (E) moved[i];
-                global.enqueue(e, e.runLevel(), at[i], false);
-            }
-            SIZE.setRelease(global, global.size + n);
-        } finally {
-            global.lock.unlock();
         }
         return n;
     }
@@ -551,6 +560,13 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
             BITMAP.setRelease(this, bitmap & ~(1 << level));
         }
         return e;
+    }
+
+    /** Grows level {@code level}'s arrays until {@code more} elements fit without growing. */
+    private void ensureRoom(int level, int more) {
+        while (items[level] == null || count[level] + more > items[level].length) {
+            grow(level);
+        }
     }
 
     private Object[] grow(int level) {

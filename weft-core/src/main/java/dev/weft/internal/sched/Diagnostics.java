@@ -208,10 +208,15 @@ final class Diagnostics {
             // Completed and still parked. Between a waker's completion and its wake-up that is
             // normal for a moment: act only on the second scan that sees the same wait so.
             if (seen.get(g) != c) {
-                if (next == null) {
-                    next = new IdentityHashMap<>();
+                try {
+                    if (next == null) {
+                        next = new IdentityHashMap<>();
+                    }
+                    next.put(g, c);
+                } catch (OutOfMemoryError e) {
+                    // The scan goes on (readyLost goroutines are queued regardless); this wait is
+                    // remembered by a later scan, when there is memory to remember it in.
                 }
-                next.put(g, c);
                 continue;
             }
             VirtualThreads.clearParkPermit(g.thread); // the failed unpark may have left it set

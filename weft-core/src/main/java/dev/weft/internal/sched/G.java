@@ -137,7 +137,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     /**
      * While above zero, cancellation is held off (a process's own unwinding steps); G only. A
      * short, not an int: masks nest a few deep (each is undone in a finally block), and the two
-     * bytes bring a G from 136 to 128 bytes (see the class comment).
+     * bytes are part of what brings a G to 112 bytes (see the class comment).
      */
     short cancelMask;
 

@@ -52,7 +52,7 @@ final class PriorityQueues implements RunQueuePolicy {
         if (mine != null) {
             mine.prq.put(g, fromGoroutine, now);
             g.queuePending = false;
-            mine.prq.overflowTo(global); // bounded as the FIFO ring is (PriorityRunQueue.overflowTo)
+            mine.prq.overflowTo(global); // kept near 256 queued, as the FIFO ring is (PriorityRunQueue.overflowTo)
             sched.idle.wakepFromRunningP();
             return;
         }

@@ -25,8 +25,8 @@ import java.nio.file.Path;
  * platform threads, ONE_TO_ONE goroutines, the JDK's unparkers, another runtime's carriers)
  * writes the runtime's shared buffer under its lock.
  *
- * <p><b>The clock.</b> A read of {@code System.nanoTime} costs as much as the rest of an event, so
- * a switch reads it once: the stop; a runnext start reuses it ({@link #startAfterStop}), and the
+ * <p><b>The clock.</b> A clock read ({@code TraceClock}) costs as much as the rest of an event, so
+ * a switch reads it once: the stop; a runnext start reuses it ({@link #goStart}), and the
  * creations and wake-ups a goroutine makes on a carrier read none ({@link #untimed}; their time
  * is inferred when the file is written, see {@code EventTimes}).
  *
@@ -86,8 +86,8 @@ final class Tracing {
                             TraceSession.configuredCapacity());
                     TraceSession g = global;
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGlobal(g), "weft-trace-writer"));
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.ERROR, "weft: -Dweft.trace=" + file + " is ignored: " + e.getMessage());
+                } catch (RuntimeException | LinkageError e) { // LinkageError: never break the runtime for a trace
+                    LOG.log(System.Logger.Level.ERROR, "weft: -Dweft.trace=" + file + " is ignored: " + e);
                 }
             }
             s = global;

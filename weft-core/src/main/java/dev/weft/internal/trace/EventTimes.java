@@ -10,7 +10,7 @@ import java.util.Map;
  * ({@link TraceBuffer#addUntimed}) given a time. Writers read times from here, never from
  * {@link TraceBuffer#time} directly.
  *
- * <p><b>Why some events are untimed.</b> A clock read ({@code System.nanoTime}) costs as much as
+ * <p><b>Why some events are untimed.</b> A clock read ({@link TraceClock}) costs as much as
  * the rest of an event, and a goroutine switch is a few hundred ns: the recording reads the clock
  * once per switch (the stop; a runnext start shares it) and not at all for the creations and
  * wake-ups a running goroutine makes, which are as frequent as the switches themselves.

@@ -44,8 +44,11 @@ import java.lang.invoke.VarHandle;
 public final class TraceBuffer {
     /** Words of a decoded event: time, header, a, b. */
     static final int WORDS = 4;
-    /** The time word of an event recorded without reading the clock ({@link #addUntimed}). */
-    public static final long UNTIMED = -1;
+    /**
+     * The time word of an event recorded without reading the clock ({@link #addUntimed}); no
+     * clock reading relative to a start is this far from it.
+     */
+    public static final long UNTIMED = Long.MIN_VALUE;
 
     // Codes of the compact forms, in the first word's low byte (0 to TraceEvent.COUNT - 1: whole).
     private static final int C_UNBLOCK = 64;
@@ -61,6 +64,9 @@ public final class TraceBuffer {
     private static final VarHandle POS;
     private static final VarHandle DROPPED;
     static {
+        if (TraceEvent.COUNT > C_UNBLOCK) { // a whole event's kind must never read as a compact code
+            throw new ExceptionInInitializerError("weft: " + TraceEvent.COUNT + " event kinds overlap the compact codes");
+        }
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             POS = l.findVarHandle(TraceBuffer.class, "pos", int.class);
@@ -119,7 +125,7 @@ public final class TraceBuffer {
      * many writers.
      */
     public void addUntimed(int kind, int p, int c, long a, long b) {
-        if (b == cur && c == 0 && a >= 0 && a <= MAX_SHORT_GOID && p + 1 <= MAX_SHORT_P
+        if (b == cur && c == 0 && a >= 0 && a <= MAX_SHORT_GOID && p >= -1 && p < MAX_SHORT_P
                 && (kind == TraceEvent.GO_UNBLOCK || kind == TraceEvent.GO_CREATE)) {
             int n = pos;
             if (n + 1 > limit) {
@@ -139,7 +145,7 @@ public final class TraceBuffer {
      * bits, the wait reason in the low ones).
      */
     public void stop(int p, int reason, long g, long waitWord) {
-        if (g >= 0 && g <= MAX_SHORT_GOID && p + 1 <= MAX_SHORT_P && (reason & ~0xFF) == 0
+        if (g >= 0 && g <= MAX_SHORT_GOID && p >= -1 && p < MAX_SHORT_P && (reason & ~0xFF) == 0
                 && (waitWord & 0xFFFF_FF00L) == 0) {
             int n = pos;
             if (n + 3 > limit) {
@@ -166,7 +172,7 @@ public final class TraceBuffer {
      * hundred ns.
      */
     public void start(int p, long g, boolean afterStop) {
-        if (g >= 0 && g <= MAX_SHORT_GOID && p + 1 <= MAX_SHORT_P) {
+        if (g >= 0 && g <= MAX_SHORT_GOID && p >= -1 && p < MAX_SHORT_P) {
             int n = pos;
             long w = (p + 1L) << 8 | g << 24;
             if (afterStop && stopEnd == n) {
@@ -279,15 +285,36 @@ public final class TraceBuffer {
         return d;
     }
 
-    /** Events as four words each (time, header, a, b), and how many words they were decoded from. */
+    /**
+     * Drops the readers' decoded copy (up to four words an event, more than the buffer itself):
+     * the recording's writer calls it once the file is written, since a carrier keeps its last
+     * buffer until the next recording.
+     */
+    void releaseDecoded() {
+        decoded = null;
+    }
+
+    /** Events as four words each (time, header, a, b), and how many words were published when decoded. */
     private record Decoded(long[] events, int count, int words) {}
 
-    /** Rebuilds whole events from the first {@code words} words, by the writer's rules (class comment). */
+    /**
+     * Rebuilds whole events from the first {@code words} words, by the writer's rules (class
+     * comment). A word that is no event's first (only a second writer, a bug, could leave one)
+     * ends the events decoded there, rather than misreading every later one.
+     */
     private static Decoded decode(long[] d, int words, int mid) {
+        int published = words;
         int count = 0;
-        for (int i = 0; i < words; i += length(d[i])) {
+        int end = 0;
+        while (end < words) {
+            int len = length(d[end]);
+            if (len == 0 || end + len > words) {
+                break;
+            }
+            end += len;
             count++;
         }
+        words = end;
         long[] out = new long[count * WORDS];
         long cur = 0;
         long lastTime = 0;
@@ -339,16 +366,17 @@ public final class TraceBuffer {
                 }
             }
         }
-        return new Decoded(out, count, words);
+        return new Decoded(out, count, published);
     }
 
-    /** Words of the event whose first word is {@code w}. */
+    /** Words of the event whose first word is {@code w}, or 0 if it is no event's first word. */
     private static int length(long w) {
-        return switch ((int) (w & 0xFF)) {
+        int code = (int) (w & 0xFF);
+        return switch (code) {
             case C_UNBLOCK, C_CREATE, C_START_AFTER_STOP -> 1;
             case C_START -> 2;
             case C_STOP -> 3;
-            default -> 4;
+            default -> code < TraceEvent.COUNT ? 4 : 0;
         };
     }
 }

@@ -28,7 +28,7 @@ import java.nio.file.Path;
  * across CPUs, and its own monotonic clock is built on it); native access is enabled for weft's
  * module ({@code --enable-native-access}, as the launcher and the build pass; without it the JDK
  * would warn at the first downcall, so weft does not try); the page could be mapped and made
- * executable; and {@code -Dweft.trace.clock} is not {@code nanotime}. Otherwise, or if anything
+ * executable; and {@code -Dweft.trace.clock} is {@code auto} (the default), not {@code nanotime}. Otherwise, or if anything
  * fails on the way, nanoTime, silently: only the recording's cost differs, never its content.
  *
  * <p><b>Units.</b> Buffers hold raw readings relative to their recording's start ({@link #now}
@@ -52,16 +52,42 @@ public final class TraceClock {
     private static final byte[] READ_TSC = {0x0F, 0x31, 0x48, (byte) 0xC1, (byte) 0xE2, 0x20, 0x48, 0x09, (byte) 0xD0,
         (byte) 0xC3};
 
+    /**
+     * What {@code -Dweft.trace.clock} says, if it names no clock: a recording then refuses to start
+     * with this message ({@link #checkConfiguration}), rather than the class failing to initialise
+     * (an error there would break every runtime of the JVM, not just tracing).
+     */
+    private static final String CONFIGURATION_ERROR = configurationError(System.getProperty("weft.trace.clock", "auto"));
     /** The counter read, or null where nanoTime is the clock. A constant: the JIT folds the test. */
-    private static final MethodHandle COUNTER = counterOrNull(System.getProperty("weft.trace.clock", "auto"));
+    private static final MethodHandle COUNTER = CONFIGURATION_ERROR != null ? null
+            : counterOrNull(System.getProperty("weft.trace.clock", "auto"));
     /** A pair of readings (nanoTime, clock) taken together at initialisation: the rate's baseline. */
     private static final long BASE_NANOS;
     private static final long BASE_TICKS;
 
     static {
+        for (int i = 0; i < 1_000; i++) {
+            now(); // the read's call site compiled, or at least linked, before the baseline
+        }
         long[] pair = pair();
         BASE_NANOS = pair[0];
         BASE_TICKS = pair[1];
+    }
+
+    /**
+     * Throws if {@code -Dweft.trace.clock} names no clock; called when a recording is created.
+     *
+     * @throws IllegalArgumentException naming the property and the values it takes
+     */
+    public static void checkConfiguration() {
+        if (CONFIGURATION_ERROR != null) {
+            throw new IllegalArgumentException(CONFIGURATION_ERROR);
+        }
+    }
+
+    private static String configurationError(String mode) {
+        return mode.equals("auto") || mode.equals("nanotime") ? null
+                : "weft: -Dweft.trace.clock=" + mode + " is not one of auto, nanotime";
     }
 
     /** The current reading: counter ticks or nanoseconds (see {@link #isCounter}). Any thread. */
@@ -81,7 +107,7 @@ public final class TraceClock {
         return COUNTER != null;
     }
 
-    /** What {@link #now} reads, for the file's metadata and diagnostics. */
+    /** What {@link #now} reads: the file's metadata says it ({@code otherData.clock}). */
     public static String source() {
         return COUNTER != null ? "tsc" : "nanotime";
     }
@@ -99,24 +125,33 @@ public final class TraceClock {
         return ticks <= 0 ? 1.0 : (double) (pair[0] - BASE_NANOS) / ticks;
     }
 
-    /** nanoTime and the clock read back to back, the clock between two nanoTime reads. */
+    /**
+     * nanoTime and the clock read together: the clock between two nanoTime reads, the tightest of
+     * a few tries (a preemption between the reads would skew one by its length).
+     */
     private static long[] pair() {
-        long n0 = System.nanoTime();
-        long t = now();
-        long n1 = System.nanoTime();
-        return new long[] {n0 + (n1 - n0) / 2, t};
+        long best = Long.MAX_VALUE;
+        long[] out = new long[2];
+        for (int i = 0; i < 5; i++) {
+            long n0 = System.nanoTime();
+            long t = now();
+            long n1 = System.nanoTime();
+            if (n1 - n0 < best) {
+                best = n1 - n0;
+                out[0] = n0 + (n1 - n0) / 2;
+                out[1] = t;
+            }
+        }
+        return out;
     }
 
     /**
-     * The counter's method handle if every condition of the class comment holds for {@code mode}
-     * ({@code auto}, {@code tsc} or {@code nanotime}), else null. Package-private for the tests.
+     * The counter's method handle if {@code mode} is {@code auto} and every condition of the class
+     * comment holds, else null. Package-private for the tests.
      */
     static MethodHandle counterOrNull(String mode) {
-        if (mode.equals("nanotime")) {
+        if (!mode.equals("auto")) {
             return null;
-        }
-        if (!mode.equals("auto") && !mode.equals("tsc")) {
-            throw new IllegalArgumentException("weft: -Dweft.trace.clock=" + mode + " is not one of auto, tsc, nanotime");
         }
         String arch = System.getProperty("os.arch", "");
         if (!System.getProperty("os.name", "").equals("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))

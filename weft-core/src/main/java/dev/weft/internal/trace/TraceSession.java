@@ -13,14 +13,20 @@ import java.util.function.Consumer;
  * buffers as they are, and writes the file once; later stops return the first one's result.
  */
 public final class TraceSession {
-    /** Events per carrier buffer unless {@code -Dweft.trace.buffer} says otherwise: 2 MiB each. */
+    /**
+     * Whole events a carrier buffer has room for unless {@code -Dweft.trace.buffer} says otherwise:
+     * 2 MiB each (switches and wake-ups, packed, take a quarter to three quarters of a whole event).
+     */
     public static final int DEFAULT_CAPACITY = 1 << 16;
 
     private final Path file;
     private final TraceWriter writer;
     private final int capacity;
-    private final long startNanos = System.nanoTime();
-    /** {@link TraceClock#now} at the start: the origin of the buffers' raw times. */
+    /**
+     * {@link TraceClock#now} at the start: the origin of the buffers' raw times. Read first: the
+     * first read initialises the clock (100 ms and more for the counter's mapping), which must not
+     * fall inside the recording.
+     */
     private final long startTicks = TraceClock.now();
     /** Nanoseconds per {@link TraceClock} unit (0 until {@link #scale} measures it). */
     private volatile double nanosPerTick;
@@ -34,6 +40,7 @@ public final class TraceSession {
         if (file == null) {
             throw new NullPointerException("weft: trace file is null");
         }
+        TraceClock.checkConfiguration();
         if (capacity < 16) {
             throw new IllegalArgumentException("weft: a trace buffer needs room for at least 16 events, got " + capacity);
         }
@@ -82,8 +89,9 @@ public final class TraceSession {
                 return;
             }
             stopped = true;
-            stopNanos = System.nanoTime() - startNanos;
+            long stopTicks = TraceClock.now();
             scale(); // the clock's rate, fixed now unless a read made while it ran fixed it already
+            stopNanos = toNanos(stopTicks - startTicks); // on the events' timeline
             rts = List.copyOf(runtimes);
         }
         for (RuntimeTrace rt : rts) {
@@ -96,6 +104,12 @@ public final class TraceSession {
                 failure = e;
             }
             throw e;
+        } finally {
+            for (RuntimeTrace rt : rts) {
+                for (TraceBuffer b : rt.buffers()) {
+                    b.releaseDecoded(); // carriers keep their last buffer: not its decoded copy too
+                }
+            }
         }
     }
 
@@ -116,10 +130,13 @@ public final class TraceSession {
         return startTicks;
     }
 
-    /** A time relative to the start in {@link TraceClock} units, in nanoseconds. */
+    /**
+     * A time relative to the start in {@link TraceClock} units, in nanoseconds; never negative (a
+     * counter read on another CPU, unordered, may come a few ns before the start's).
+     */
     long toNanos(long ticks) {
         double scale = nanosPerTick;
-        return Math.round(ticks * (scale != 0 ? scale : scale()));
+        return Math.max(0, Math.round(ticks * (scale != 0 ? scale : scale())));
     }
 
     /**

@@ -1,12 +1,14 @@
 package dev.weft.internal.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The trace clock: nanoTime when asked for, a clear error for an unknown choice, and whichever
+ * The trace clock: nanoTime when asked for, a clear error for an unknown choice (when a
+ * recording is created, never at class initialisation), and whichever
  * clock was chosen runs forwards at a rate that converts to nanoseconds consistent with nanoTime.
  */
 class TraceClockTest {
@@ -16,10 +18,31 @@ class TraceClockTest {
     }
 
     @Test
-    void anUnknownChoiceIsNamed() {
-        assertThatThrownBy(() -> TraceClock.counterOrNull("sundial"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("weft.trace.clock=sundial");
+    void anUnknownChoiceIsNamedWhenARecordingStartsAndBreaksNothingElse() throws Exception {
+        // In a JVM of its own: the property is read once, when the class initialises.
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-Dweft.trace.clock=sundial", "-cp",
+                System.getProperty("java.class.path"), BadClockProbe.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).contains("now=ok", "weft: -Dweft.trace.clock=sundial is not one of auto, nanotime");
+        assertThat(p.exitValue()).as(out).isZero();
+    }
+
+    /** The probe run by the test above: the clock works, a recording is refused with the message. */
+    public static final class BadClockProbe {
+        public static void main(String[] args) {
+            TraceClock.now();
+            System.out.println("now=ok " + TraceClock.source());
+            try {
+                new TraceSession(Path.of("unused.json"), (session, file) -> { }, 64);
+                System.out.println("created");
+                System.exit(1);
+            } catch (IllegalArgumentException e) {
+                System.out.println(e.getMessage());
+            }
+        }
     }
 
     @Test

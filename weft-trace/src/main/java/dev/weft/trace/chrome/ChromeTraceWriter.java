@@ -8,6 +8,7 @@ import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.trace.EventTimes;
 import dev.weft.internal.trace.RuntimeTrace;
 import dev.weft.internal.trace.TraceBuffer;
+import dev.weft.internal.trace.TraceClock;
 import dev.weft.internal.trace.TraceEvent;
 import dev.weft.internal.trace.TraceSession;
 import dev.weft.internal.trace.TraceWriter;
@@ -72,6 +73,7 @@ public final class ChromeTraceWriter implements TraceWriter {
             g.writeNumberField("startEpochMillis", session.startEpochMillis());
             g.writeNumberField("durationNs", session.durationNanos());
             g.writeNumberField("bufferEvents", session.capacity());
+            g.writeStringField("clock", TraceClock.source()); // what stamped the events: tsc or nanotime
             g.writeEndObject();
             g.writeArrayFieldStart("traceEvents");
             for (RuntimeTrace rt : session.runtimes()) {
