@@ -355,22 +355,60 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                         left -= take;
                     }
                 }
-                for (int level = 0; level < LEVELS && n < half; level++) {
-                    while (count[level] > 0 && n < half) {
-                        long at = queuedAtHead(level);
-                        global.enqueue(dequeue(level), level, at, false);
-                        n++;
-                    }
-                }
-                SIZE.setRelease(this, size - n);
-                SIZE.setRelease(global, global.size + n);
+                n = moveOldest(global, half);
             } finally {
-                global.lock.unlock();
+                try {
+                    global.lock.unlock();
+                } catch (VirtualMachineError e) {
+                    global.lock.held = 0; // see SpinLock#held
+                }
             }
         } finally {
-            lock.unlock();
+            try {
+                lock.unlock();
+            } catch (VirtualMachineError e) {
+                lock.held = 0; // see SpinLock#held
+            }
         }
         return n;
+    }
+
+    /**
+     * Under both locks, with room made in {@code to}: moves the {@code n} oldest elements of the
+     * lowest levels to the tails of {@code to}'s. No calls from the first change to the last
+     * (field and array accesses, volatile stores), so a StackOverflowError cannot strike half way
+     * and leave an element in neither queue or a size that disagrees with the levels.
+     */
+    private int moveOldest(PriorityRunQueue<E> to, int n) {
+        int moved = 0;
+        for (int level = 0; level < LEVELS && moved < n; level++) {
+            Object[] from = items[level];
+            long[] fromAt = queuedAt[level];
+            Object[] into = to.items[level];
+            long[] intoAt = to.queuedAt[level];
+            int fromMask = from == null ? 0 : from.length - 1;
+            int intoMask = into == null ? 0 : into.length - 1;
+            while (count[level] > 0 && moved < n) {
+                int h = head[level];
+                int slot = (to.head[level] + to.count[level]) & intoMask;
+                into[slot] = from[h];
+                intoAt[slot] = fromAt[h];
+                from[h] = null;
+                head[level] = (h + 1) & fromMask;
+                count[level]--;
+                to.count[level]++;
+                moved++;
+            }
+            if (to.count[level] > 0) {
+                to.bitmap |= 1 << level; // plain volatile stores here: a VarHandle call could overflow
+            }
+            if (count[level] == 0) {
+                bitmap &= ~(1 << level);
+            }
+        }
+        size -= moved;
+        to.size += moved;
+        return moved;
     }
 
     /**

@@ -118,14 +118,18 @@ final class PriorityQueues implements RunQueuePolicy {
             return null;
         }
         int ll = p.prq.bestLevel();
-        if (gl > ll || (gl == ll && p.schedtick % Sched.GLOBAL_FAIRNESS_TICKS == 0)) {
-            G g = global.pollBatch(p.prq, sched.procs());
-            if (g != null) {
-                m.inheritTime = false;
-            }
-            return g;
+        G g = null;
+        if (gl > ll) {
+            g = global.pollBatch(p.prq, sched.procs()); // better work waits there: a batch of it
+        } else if (gl == ll && p.schedtick % Sched.GLOBAL_FAIRNESS_TICKS == 0) {
+            // Fairness alone: one G, as Go's schedule takes (globrunqget(pp, 1)). A batch into a
+            // queue that is not empty would only be moved back by the next overflow.
+            g = global.poll();
         }
-        return null;
+        if (g != null) {
+            m.inheritTime = false;
+        }
+        return g;
     }
 
     @Override
