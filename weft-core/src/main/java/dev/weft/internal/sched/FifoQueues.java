@@ -35,8 +35,8 @@ final class FifoQueues implements RunQueuePolicy {
 
     @Override
     public void requeue(G g, P p, boolean yielded, boolean preempted) {
-        if (yielded && !preempted && p != null && p.status == P.RUNNING && p.runq.isEmpty() && global.isEmpty()
-                && noTimerDue(p)) {
+        boolean nothingHere = yielded && !preempted && p != null && p.runq.isEmpty();
+        if (nothingHere && p.status == P.RUNNING && global.isEmpty() && noTimerDue(p)) {
             // A lone yielder: nothing is queued here or globally and no timer of this P is due,
             // so it would be the next to run wherever it went. The global queue and back cost two
             // lock round trips on a line every carrier writes, plus wakep's fence (yield-2 at
@@ -49,9 +49,10 @@ final class FifoQueues implements RunQueuePolicy {
             // A preemption never comes here (it must end a runnext chain: see below), nor a
             // retaken P, whose ring the stuck M hands to the global queue (retireRetaken).
             p.runq.put(g, false, global);
-        } else if (p == null || preempted || (yielded && p.runq.isEmpty())) {
-            // A preemption (as Go's), a Gosched with nothing else queued here, or an M that lost
-            // its P: the global queue, behind everyone.
+        } else if (p == null || preempted || nothingHere) {
+            // A preemption (as Go's), a Gosched with nothing else queued here but work waiting
+            // elsewhere (the global queue, a due timer) or a P retaken meanwhile, or an M that
+            // lost its P: the global queue, behind everyone.
             global.put(g);
             sched.idle.wakep();
         } else if (yielded) {
