@@ -39,15 +39,16 @@ final class FifoQueues implements RunQueuePolicy {
         if (nothingHere && p.status == P.RUNNING && global.isEmpty() && noTimerDue(p)) {
             // A lone yielder: nothing is queued here or globally and no timer of this P is due,
             // so it would be the next to run wherever it went. The global queue and back cost two
-            // lock round trips on a line every carrier writes, plus wakep's fence (yield-2 at
-            // procs 2: 445 ns a yield). It goes to this P's ring, not runnext, so the M's next
-            // findRunnable is an ordinary round: timers checked, the global queue polled first
-            // every 61st slice, and taking the G from the ring starts a new slice (schedtick),
-            // which sysmon watches. Whatever becomes ready meanwhile (a platform thread's ready
-            // into the global queue, a timer falling due) sends the next yield down the paths
-            // below, behind it. No wakep: this M runs it next and leaves no work for another.
-            // A preemption never comes here (it must end a runnext chain: see below), nor a
-            // retaken P, whose ring the stuck M hands to the global queue (retireRetaken).
+            // lock round trips on a line every carrier writes, plus wakep's fence (two yielders
+            // at procs 2: 256 CPU ns a yield that way, 185 this way). It goes to this P's ring,
+            // not runnext, so the M's next findRunnable is an ordinary round: timers checked, the
+            // global queue polled first every 61st slice, and taking the G from the ring starts a
+            // new slice (schedtick), which sysmon watches. Whatever becomes ready meanwhile (a
+            // platform thread's ready into the global queue, a timer falling due) sends the next
+            // yield down the paths below, behind it. No wakep: this M runs it next and leaves no
+            // work for another. A preemption never comes here (it must end a runnext chain: see
+            // below), nor a retaken P, whose ring the stuck M hands to the global queue
+            // (retireRetaken).
             p.runq.put(g, false, global);
         } else if (p == null || preempted || nothingHere) {
             // A preemption (as Go's), a Gosched with nothing else queued here but work waiting
