@@ -102,8 +102,10 @@ public final class Go {
 
     /**
      * Gosched: the calling goroutine goes behind the goroutines that are ready and others run
-     * first. Under {@link SchedulingPolicy#FIFO} it goes to the tail of the global run queue (as
-     * Go's); under {@link SchedulingPolicy#PRIORITY} to the tail of its priority level, so only
+     * first. Under {@link SchedulingPolicy#FIFO} it goes to the tail of its processor's run queue
+     * when goroutines wait there, else of the global one (as Go's); with nothing ready anywhere it
+     * runs on after the scheduler's round (timers, the global queue's turn). Under
+     * {@link SchedulingPolicy#PRIORITY} to the tail of its priority level, so only
      * goroutines of its level or above run first (with a higher one ready it would not be running).
      * On a platform thread this is {@link Thread#yield()}.
      */

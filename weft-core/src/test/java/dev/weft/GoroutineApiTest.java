@@ -119,9 +119,17 @@ class GoroutineApiTest {
                     throw new AssertionError(e);
                 }
             });
-            assertThat(g.join(Duration.ofMillis(20))).isFalse();
-            assertThat(g.state()).isEqualTo(Goroutine.State.WAITING);
-            release.countDown();
+            try {
+                // Parked first: 20 ms is no promise that it has even started on a loaded machine
+                // (seen: still RUNNABLE after the timed join, with CPU hogs beside it).
+                Conditions.awaitTrue(() -> g.state() == Goroutine.State.WAITING);
+                assertThat(g.join(Duration.ofMillis(20))).isFalse();
+                assertThat(g.state()).isEqualTo(Goroutine.State.WAITING);
+            } finally {
+                // Even when an assertion fails: close() would wait for the goroutine for ever, and
+                // the runtime left behind would keep every later deadlock test from firing.
+                release.countDown();
+            }
             assertThat(g.join(Duration.ofSeconds(30))).isTrue();
             assertThatThrownBy(() -> g.join(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
         }

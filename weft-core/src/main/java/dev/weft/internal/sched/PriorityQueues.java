@@ -77,9 +77,13 @@ final class PriorityQueues implements RunQueuePolicy {
             return;
         }
         // A yield or a preemption goes to the tail of its level here, a park woken in flight
-        // to runnext if it is still the best.
+        // to runnext if it is still the best. A yielder alone on its P is what this M runs next:
+        // there is nothing for another M to take, so no wakep (and none of its fence).
+        boolean alone = yielded && p.prq.isEmpty();
         p.prq.put(g, !yielded, queueTime());
-        sched.idle.wakepFromRunningP();
+        if (!alone) {
+            sched.idle.wakepFromRunningP();
+        }
     }
 
     @Override
