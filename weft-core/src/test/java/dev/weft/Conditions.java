@@ -14,9 +14,16 @@ public final class Conditions {
         return "ONE_TO_ONE".equals(System.getProperty("weft.model")) ? Math.max(1, n / 100) : n;
     }
 
-    /** Yields until {@code condition} holds; used to wait until a thread has parked, never for time. */
+    /**
+     * Yields until {@code condition} holds; used to wait until a thread has parked, never for time.
+     * An interrupt (JUnit's @Timeout cancelling the test) ends the wait with an AssertionError, so
+     * the test's finally blocks run and close its runtime instead of leaving it running.
+     */
     public static void awaitTrue(BooleanSupplier condition) {
         while (!condition.getAsBoolean()) {
+            if (Thread.interrupted()) {
+                throw new AssertionError("interrupted (timed out?) while waiting for a condition");
+            }
             Thread.yield();
         }
     }

@@ -31,8 +31,9 @@ class WaitGivesUpSliceTest {
         // cannot bring a second one in; only the slice rule is at work.
         Sched s = new Sched(new SchedConfig("slice", 1, 8, (g, t) -> t.printStackTrace(), clock, 10 * MS, false, true,
                 Model.N_1, 0));
+        AtomicBoolean stop = new AtomicBoolean();
+        G[] started = new G[1];
         try {
-            AtomicBoolean stop = new AtomicBoolean();
             AtomicBoolean firstMayWait = new AtomicBoolean();
             CountDownLatch firstRunning = new CountDownLatch(1);
             CountDownLatch secondRunning = new CountDownLatch(1);
@@ -47,6 +48,7 @@ class WaitGivesUpSliceTest {
                     Parking.park(parkHere, WaitReason.CHAN_RECEIVE, s); // waits until the end
                 }
             }, true);
+            started[0] = first;
             G second = s.go(() -> {
                 secondRunning.countDown();
                 while (!stop.get()) {
@@ -77,6 +79,12 @@ class WaitGivesUpSliceTest {
             second.thread().join();
             assertThat(s.stats().switchReasons()[SwitchReason.WAIT]).isGreaterThanOrEqualTo(1);
         } finally {
+            // Also after a failed wait: end both goroutines, so that close() returns and no
+            // running runtime is left behind (it would keep every later deadlock test waiting).
+            stop.set(true);
+            if (started[0] != null) {
+                LockSupport.unpark(started[0].thread());
+            }
             s.close();
         }
     }
