@@ -6,12 +6,9 @@ import dev.weft.Go;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
 import dev.weft.chan.Select;
-import dev.weft.internal.queue.PriorityRunQueue;
 import dev.weft.sync.Mutex;
 import dev.weft.sync.Semaphore;
 import dev.weft.sync.WaitGroup;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -145,67 +142,6 @@ class StackOverflowTest {
             receiver.join();
             assertThat(received.get()).isBetween(sent + 1, attempts + 1);
         }
-    }
-
-    /** A queue element for the PRIORITY queue's sweep: its id, at level 3. */
-    private record Item(int id) implements PriorityRunQueue.Leveled {
-        @Override
-        public int runLevel() {
-            return 3;
-        }
-
-        @Override
-        public void boost(int level) {
-        }
-    }
-
-    private static int overflowed;
-
-    /**
-     * PRIORITY keeps a P's queue near 256 by moving half of it to the global queue from the
-     * spawner's own stack (PriorityRunQueue.overflowTo): at every depth, down to the stack's end,
-     * an overflow moves all of its half or nothing, and loses or duplicates no element. Queues
-     * filled at the top of the stack, one overflowed per depth; every element is then found in
-     * exactly one queue and the sizes agree with the contents.
-     */
-    @Test
-    void priorityQueueOverflowsAtEveryDepthLoseAndDuplicateNothing() throws Exception {
-        int perQueue = PriorityRunQueue.LOCAL_CAPACITY + 9;
-        List<PriorityRunQueue<Item>> locals = new ArrayList<>();
-        int id = 0;
-        for (int q = 0; q < 3_000; q++) {
-            PriorityRunQueue<Item> local = new PriorityRunQueue<>();
-            for (int i = 0; i < perQueue; i++) {
-                local.put(new Item(id++), false, 0);
-            }
-            locals.add(local);
-        }
-        @SuppressWarnings("unchecked")
-        PriorityRunQueue<Item>[] byDepth = locals.toArray(PriorityRunQueue[]::new);
-        PriorityRunQueue<Item> global = new PriorityRunQueue<>();
-        overflowed = 0;
-        onSmallStack(() -> atEveryDepth(() -> {
-            if (overflowed < byDepth.length) {
-                PriorityRunQueue<Item> local = byDepth[overflowed];
-                overflowed++;
-                local.overflowTo(global);
-            }
-        }));
-        assertThat(overflowed).as("the sweep overflowed queues at many depths").isGreaterThan(100);
-        boolean[] seen = new boolean[id];
-        long found = 0;
-        locals.add(global);
-        for (PriorityRunQueue<Item> q : locals) {
-            int size = q.size();
-            int drained = 0;
-            for (Item e; (e = q.poll()) != null; drained++) {
-                assertThat(seen[e.id()]).as("element %d found twice", e.id()).isFalse();
-                seen[e.id()] = true;
-            }
-            assertThat(drained).as("a queue's size agrees with its contents").isEqualTo(size);
-            found += drained;
-        }
-        assertThat(found).as("every element in exactly one queue").isEqualTo(id);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.weft.internal.queue;
 
 import dev.weft.internal.util.SpinLock;
-import dev.weft.internal.util.StackHeadroom;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -30,11 +29,10 @@ import java.util.List;
  * Unlike the FIFO policy's lock-free ring, everything happens under one {@link SpinLock} per
  * queue, held for a few array operations and never while calling out (the only call out,
  * {@link Leveled#boost}, is a field write). So any thread may put into a queue (the global one,
- * and a P's from afterRun, timers and sysmon's boosts). Moves between two queues hold one lock at
- * a time: steal and global batch copy into the destination's scratch arrays under the source's
- * lock, then insert under the destination's; drain and boost collect into lists. The exception is
- * {@link #overflowTo}, which holds a P's queue's lock and then the global queue's; nothing takes
- * them in the other order. {@link #bestLevel} and {@link #isEmpty} read volatile summaries without the lock; a
+ * and a P's from afterRun, timers and sysmon's boosts). Moves between two queues never hold both
+ * locks: steal and global batch copy into the destination's scratch arrays under the source's
+ * lock, then insert under the destination's; drain and boost collect into lists; so there is no
+ * lock order to respect. {@link #bestLevel} and {@link #isEmpty} read volatile summaries without the lock; a
  * stale answer is re-checked under the lock or covered by the scheduler's spinning protocol,
  * as for the FIFO queues.
  *
@@ -312,106 +310,6 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
     }
 
     /**
-     * Queued elements (runnext aside) a P's local queue holds before {@link #overflowTo} moves
-     * half of them to the global queue: the size of the FIFO policy's ring, as Go's runq.
-     */
-    public static final int LOCAL_CAPACITY = 256;
-
-    /**
-     * Go's runqputslow for this policy: when more than {@link #LOCAL_CAPACITY} elements are queued
-     * here, moves the oldest half of them (lowest levels first, each level from its head) to the
-     * tails of the same levels in {@code global}, keeping each one's queued time, and returns how
-     * many moved. An unbounded local queue runs a spawning program breadth-first: a P that keeps
-     * only the newest half works depth-first, as the FIFO policy's does, and far fewer goroutines
-     * are alive at once (skynet: 2,300 against 8,300 at procs 1; FIFO 1,300). The policy calls it
-     * after a goroutine readies another on its own P, the puts that grow a queue without bound;
-     * the other puts (a requeue, a batch or steal of at most {@link #MAX_BATCH}) add a bounded
-     * number, so the bound is soft, as Go's is not.
-     *
-     * <p>The one place that holds two queue locks: this queue's, then the global queue's (no path
-     * takes them in the other order). Room in the global levels is made before anything moves, so
-     * an OutOfMemoryError growing them leaves both queues as they were, and the stack headroom is
-     * checked before the first lock: the caller runs on a goroutine's stack.
-     */
-    public int overflowTo(PriorityRunQueue<E> global) {
-        if (ringSize() <= LOCAL_CAPACITY) {
-            return 0;
-        }
-        StackHeadroom.ensure();
-        int n = 0;
-        lock.lock();
-        try {
-            global.lock.lock();
-            try {
-                int queued = size - (runnext != null ? 1 : 0);
-                if (queued <= LOCAL_CAPACITY) {
-                    return 0;
-                }
-                int half = queued / 2;
-                for (int level = 0, left = half; level < LEVELS && left > 0; level++) {
-                    int take = Math.min(count[level], left);
-                    if (take > 0) {
-                        global.ensureRoom(level, take);
-                        left -= take;
-                    }
-                }
-                n = moveOldest(global, half);
-            } finally {
-                try {
-                    global.lock.unlock();
-                } catch (VirtualMachineError e) {
-                    global.lock.held = 0; // see SpinLock#held
-                }
-            }
-        } finally {
-            try {
-                lock.unlock();
-            } catch (VirtualMachineError e) {
-                lock.held = 0; // see SpinLock#held
-            }
-        }
-        return n;
-    }
-
-    /**
-     * Under both locks, with room made in {@code to}: moves the {@code n} oldest elements of the
-     * lowest levels to the tails of {@code to}'s. No calls from the first change to the last
-     * (field and array accesses, volatile stores), so a StackOverflowError cannot strike half way
-     * and leave an element in neither queue or a size that disagrees with the levels.
-     */
-    private int moveOldest(PriorityRunQueue<E> to, int n) {
-        int moved = 0;
-        for (int level = 0; level < LEVELS && moved < n; level++) {
-            Object[] from = items[level];
-            long[] fromAt = queuedAt[level];
-            Object[] into = to.items[level];
-            long[] intoAt = to.queuedAt[level];
-            int fromMask = from == null ? 0 : from.length - 1;
-            int intoMask = into == null ? 0 : into.length - 1;
-            while (count[level] > 0 && moved < n) {
-                int h = head[level];
-                int slot = (to.head[level] + to.count[level]) & intoMask;
-                into[slot] = from[h];
-                intoAt[slot] = fromAt[h];
-                from[h] = null;
-                head[level] = (h + 1) & fromMask;
-                count[level]--;
-                to.count[level]++;
-                moved++;
-            }
-            if (to.count[level] > 0) {
-                to.bitmap |= 1 << level; // plain volatile stores here: a VarHandle call could overflow
-            }
-            if (count[level] == 0) {
-                bitmap &= ~(1 << level);
-            }
-        }
-        size -= moved;
-        to.size += moved;
-        return moved;
-    }
-
-    /**
      * Moves everything to the front of {@code to}'s levels, runnext first, keeping each level's
      * order and each element's queued time (used when a P stops or is retired). Returns how many.
      */
@@ -598,13 +496,6 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
             BITMAP.setRelease(this, bitmap & ~(1 << level));
         }
         return e;
-    }
-
-    /** Grows level {@code level}'s arrays until {@code more} elements fit without growing. */
-    private void ensureRoom(int level, int more) {
-        while (items[level] == null || count[level] + more > items[level].length) {
-            grow(level);
-        }
     }
 
     private Object[] grow(int level) {

@@ -52,7 +52,6 @@ final class PriorityQueues implements RunQueuePolicy {
         if (mine != null) {
             mine.prq.put(g, fromGoroutine, now);
             g.queuePending = false;
-            mine.prq.overflowTo(global); // kept near 256 queued, as the FIFO ring is (PriorityRunQueue.overflowTo)
             sched.idle.wakepFromRunningP();
             return;
         }
@@ -72,9 +71,8 @@ final class PriorityQueues implements RunQueuePolicy {
             // Round robin among every ready G of the level, wherever it is queued (rule 1): equals
             // waiting in the global queue go first, which p's own tail alone would not give them
             // (the global queue is polled at equal level only every 61st slice). A plain yield
-            // with equals queued here goes behind them instead, as under FIFO: sent to the global
-            // queue, every yield of a thousand yielders took its lock and a wakep, once a spawn's
-            // overflow had put half of them there (yield-1000 at procs 2: 248 -> 500 ns).
+            // with equals queued here goes behind them instead, as under FIFO: round robin among
+            // those, without the global queue's lock and a wakep for every yield.
             global.put(g, false, queueTime());
             sched.idle.wakepFromRunningP();
             return;
@@ -129,8 +127,8 @@ final class PriorityQueues implements RunQueuePolicy {
         if (gl > ll) {
             g = global.pollBatch(p.prq, sched.procs()); // better work waits there: a batch of it
         } else if (gl == ll && p.schedtick % Sched.GLOBAL_FAIRNESS_TICKS == 0) {
-            // Fairness alone: one G, as Go's schedule takes (globrunqget(pp, 1)). A batch into a
-            // queue that is not empty would only be moved back by the next overflow.
+            // Fairness alone: one G, as Go's schedule takes (globrunqget(pp, 1)); this P has work
+            // of the same level queued, and a batch would put a crowd ahead of it.
             g = global.poll();
         }
         if (g != null) {

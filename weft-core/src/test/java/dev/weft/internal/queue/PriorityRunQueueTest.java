@@ -45,36 +45,6 @@ class PriorityRunQueueTest {
     }
 
     @Test
-    void aLocalQueuePastItsCapacityMovesItsOldestLowestHalfToTheGlobalQueue() {
-        PriorityRunQueue<LeveledElement> local = new PriorityRunQueue<>();
-        PriorityRunQueue<LeveledElement> global = new PriorityRunQueue<>();
-        int n = PriorityRunQueue.LOCAL_CAPACITY;
-        for (int i = 0; i < n; i++) { // level 5, then level 2, alternating
-            local.put(new LeveledElement("x" + i, i % 2 == 0 ? 5 : 2), false, 0);
-        }
-        local.put(new LeveledElement("next", 5), true, 0);
-        assertThat(local.overflowTo(global)).as("at capacity: nothing moves").isZero();
-        local.put(new LeveledElement("x" + n, 5), false, 0);
-        int queued = n + 1;
-        assertThat(local.overflowTo(global)).isEqualTo(queued / 2);
-        assertThat(local.size() + global.size()).isEqualTo(queued + 1);
-        assertThat(local.ringSize()).isEqualTo(queued - queued / 2);
-        // Half of 257 is 128: every level-2 element, oldest first; the level-5 ones all stay.
-        List<String> moved = drainOrder(global);
-        List<String> odd = new ArrayList<>();
-        for (int i = 1; i < n; i += 2) {
-            odd.add("x" + i);
-        }
-        assertThat(moved).containsExactlyElementsOf(odd);
-        List<String> kept = drainOrder(local);
-        assertThat(kept.getFirst()).isEqualTo("next"); // runnext stays
-        assertThat(kept.getLast()).isEqualTo("x" + n); // the newest stay
-        Set<String> all = new HashSet<>(moved);
-        all.addAll(kept);
-        assertThat(all).hasSize(queued + 1);
-    }
-
-    @Test
     void levelsGrowPastTheirFirstArray() {
         PriorityRunQueue<LeveledElement> q = new PriorityRunQueue<>();
         for (int i = 0; i < 1000; i++) {
