@@ -90,7 +90,7 @@ public final class TraceClock {
                 : "weft: -Dweft.trace.clock=" + mode + " is not one of auto, nanotime";
     }
 
-    /** The current reading: counter ticks or nanoseconds (see {@link #isCounter}). Any thread. */
+    /** The current reading: counter ticks or nanoseconds (see {@link #source}). Any thread. */
     public static long now() {
         if (COUNTER != null) {
             try {
@@ -100,11 +100,6 @@ public final class TraceClock {
             }
         }
         return System.nanoTime();
-    }
-
-    /** Whether {@link #now} reads the time-stamp counter (else it is nanoTime). */
-    public static boolean isCounter() {
-        return COUNTER != null;
     }
 
     /** What {@link #now} reads: the file's metadata says it ({@code otherData.clock}). */

@@ -2,7 +2,8 @@ package dev.weft.internal.trace;
 
 /**
  * The kinds of event a trace records, and what each one's arguments mean. An event is four
- * longs in a {@link TraceBuffer}: the time (ns since the recording began), a header (kind, the P
+ * longs as a {@link TraceBuffer}'s readers see it (the buffer packs the frequent ones: see its
+ * class comment): the time (ns since the recording began), a header (kind, the P
  * the recording thread held or -1, and one small int argument {@code c}), and two long arguments
  * {@code a} and {@code b}. Goroutine ids are weft's ids (the first goroutine of a runtime is 1;
  * 0 means "not a goroutine").
