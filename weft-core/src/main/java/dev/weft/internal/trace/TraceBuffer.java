@@ -2,9 +2,11 @@ package dev.weft.internal.trace;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
- * A fixed-size buffer of trace events, preallocated as one {@code long[]}. A carrier (M) owns one
+ * A fixed-size buffer of trace events, preallocated as two {@code long[]}s (a small stage and the
+ * buffer proper: see Staging below). A carrier (M) owns one
  * per recording and is its only writer: the scheduler loop and the goroutines it runs write in
  * program order, with no lock and no allocation. Threads without an M of the runtime (sysmon,
  * platform threads, ONE_TO_ONE goroutines, the JDK's unparkers) share one buffer per runtime and
@@ -20,8 +22,9 @@ import java.lang.invoke.VarHandle;
  *       goroutine woken or created; the waker is the running goroutine, the time untimed);</li>
  *   <li>a stop: three words (kind, P, reason and the identity hash of what it waits on; the time;
  *       the goroutine and its wait reason);</li>
- *   <li>a start right after a stop (a runnext hand-off): one word (kind, P, goroutine; the time
- *       is the stop's, the carrier the buffer's);</li>
+ *   <li>a start right after a stop (the carrier found the goroutine at once in its P's runnext
+ *       or local queue): one word (kind, P, goroutine; the time is the stop's, the carrier
+ *       the buffer's);</li>
  *   <li>any other start: two words (the same, and the time).</li>
  * </ul>
  * "The goroutine now running" is state the writer keeps ({@code cur}: set by a start, cleared by a
@@ -35,11 +38,24 @@ import java.lang.invoke.VarHandle;
  * when the file is written), and a start right after a stop takes the stop's time: the clock costs
  * as much as the rest of an event, and a switch is a few hundred ns.
  *
- * <p><b>Full buffers.</b> When an event does not fit, it and every later one are dropped and
- * counted: memory stays bounded, the decoded events are a prefix of those recorded, and the file
- * says how many were lost. The count of words is published with a release store after each
- * event's words, so a reader, which loads it with an acquire load once the recording stops, sees
- * whole events; an event a carrier adds after that snapshot is simply not written.
+ * <p><b>Staging.</b> Events are written first into a small array that stays in the carrier's
+ * caches ({@link #STAGE_WORDS} words), and copied to the big array in one {@code arraycopy}
+ * when it is full. Written straight into the big array, each event's store went to a cache line
+ * that was not in any cache, and the next locked instruction of the switch (a status CAS) waited
+ * for that line to come from memory: about a quarter of what a recording cost a ping-pong (the
+ * ledger, docs/BENCHMARKS.md). A copy of many lines at once streams instead.
+ *
+ * <p><b>Readers</b> see the flushed words followed by the staged ones. A flush moves words from
+ * one array to the other, so it is a sequence lock: {@link #seq} is odd while it runs, and a
+ * reader copies the staged words and retries if {@code seq} changed meanwhile (as
+ * {@code StampedLock}'s optimistic reads do). Outside flushes the count of staged words is
+ * published with a release store after each event's words, so a reader sees whole events. Words
+ * flushed are never written again: the decoded events only grow, and an index stays valid.
+ *
+ * <p><b>Full buffers.</b> The big array holds {@code capacity} whole events' words. When an event
+ * does not fit, it and every later one are dropped and counted: memory stays bounded, the decoded
+ * events are a prefix of those recorded, and the file says how many were lost; an event a carrier
+ * adds after the writer's snapshot is simply not written.
  */
 public final class TraceBuffer {
     /** Words of a decoded event: time, header, a, b. */
@@ -61,7 +77,14 @@ public final class TraceBuffer {
     /** Largest P + 1 of a compact form (16 bits). */
     private static final int MAX_SHORT_P = 0xFFFF - 1;
 
+    /**
+     * Words staged before a flush: 16 KB, which stays in a carrier's level-1 or level-2 cache
+     * beside the scheduler's own data; a flush of that much is a few microseconds.
+     */
+    static final int STAGE_WORDS = 2048;
+
     private static final VarHandle POS;
+    private static final VarHandle SEQ;
     private static final VarHandle DROPPED;
     static {
         if (TraceEvent.COUNT > C_UNBLOCK) { // a whole event's kind must never read as a compact code
@@ -70,6 +93,7 @@ public final class TraceBuffer {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             POS = l.findVarHandle(TraceBuffer.class, "pos", int.class);
+            SEQ = l.findVarHandle(TraceBuffer.class, "seq", int.class);
             DROPPED = l.findVarHandle(TraceBuffer.class, "dropped", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -77,19 +101,31 @@ public final class TraceBuffer {
     }
 
     private final RuntimeTrace owner;
+    /** The flushed words: room for the buffer's capacity of whole events. */
     private final long[] data;
+    /** The words written since the last flush (see the class comment). */
+    private final long[] stage;
     private final String track;
     private final int mid;
     /** The recording's start ({@link TraceClock#now}), copied here to spare a load per event. */
     private final long origin;
-    /** Words written, published with a release store after each event. */
+    /** Words staged, published with a release store after each event. */
     private int pos;
-    /** Words an event may end at: the array's length, or 0 once one was dropped (all later are). */
+    /** Words flushed to {@link #data}; written only inside a flush. */
+    private int flushed;
+    /** The flushes' sequence lock: odd while one runs (class comment). */
+    private int seq;
+    /** Words the stage may be filled to: its length, less if {@link #data} has less room left, 0 once full. */
     private int limit;
+    /** Set when an event was dropped: every later one is dropped too, so what is kept is a prefix. */
+    private boolean full;
     private long dropped;
     /** Writer state the decoder rebuilds: the goroutine whose run the last start began (0: none). */
     private long cur;
-    /** Writer state the decoder rebuilds: {@link #pos} right after the last stop (-1: none yet). */
+    /**
+     * Writer state: {@link #pos} right after the last stop (-1: none since the last flush). Positions
+     * only grow between flushes, so it equals {@code pos} only while that stop is the last event.
+     */
     private int stopEnd = -1;
     /** Readers' decoded copy of the words written so far (rebuilt if more were written since). */
     private Decoded decoded;
@@ -100,7 +136,8 @@ public final class TraceBuffer {
         this.mid = mid;
         this.origin = owner.session().startTicks();
         this.data = new long[capacity * WORDS];
-        this.limit = data.length;
+        this.stage = new long[Math.min(STAGE_WORDS, data.length)];
+        this.limit = stage.length;
     }
 
     /** The runtime trace this buffer belongs to: a carrier compares it to find a stale buffer. */
@@ -128,11 +165,10 @@ public final class TraceBuffer {
         if (b == cur && c == 0 && a >= 0 && a <= MAX_SHORT_GOID && p >= -1 && p < MAX_SHORT_P
                 && (kind == TraceEvent.GO_UNBLOCK || kind == TraceEvent.GO_CREATE)) {
             int n = pos;
-            if (n + 1 > limit) {
-                drop();
+            if (n + 1 > limit && (n = makeRoom(1)) < 0) {
                 return;
             }
-            data[n] = (kind == TraceEvent.GO_UNBLOCK ? C_UNBLOCK : C_CREATE) | (p + 1L) << 8 | a << 24;
+            stage[n] = (kind == TraceEvent.GO_UNBLOCK ? C_UNBLOCK : C_CREATE) | (p + 1L) << 8 | a << 24;
             POS.setRelease(this, n + 1);
             return;
         }
@@ -148,11 +184,10 @@ public final class TraceBuffer {
         if (g >= 0 && g <= MAX_SHORT_GOID && p >= -1 && p < MAX_SHORT_P && (reason & ~0xFF) == 0
                 && (waitWord & 0xFFFF_FF00L) == 0) {
             int n = pos;
-            if (n + 3 > limit) {
-                drop();
+            if (n + 3 > limit && (n = makeRoom(3)) < 0) {
                 return;
             }
-            long[] d = data;
+            long[] d = stage;
             d[n] = C_STOP | (p + 1L) << 8 | (long) reason << 24 | (waitWord & 0xFFFF_FFFF_0000_0000L);
             d[n + 1] = TraceClock.now() - origin;
             d[n + 2] = g << 8 | (waitWord & 0xFF);
@@ -166,34 +201,29 @@ public final class TraceBuffer {
 
     /**
      * A {@link TraceEvent#GO_START} of goroutine {@code g} on this buffer's carrier. With
-     * {@code afterStop} (a run that directly follows the previous one on this carrier: a runnext
-     * hand-off) it takes the time of the stop just written, if that is this buffer's last event,
-     * instead of reading the clock: the moment between the two is the scheduler's own few
-     * hundred ns.
+     * {@code afterStop} (the carrier found {@code g} at once after its previous run: no spin,
+     * steal or park between) it takes the time of the stop just written, if that is this
+     * buffer's last event, instead of reading the clock: the moment between the two is the
+     * scheduler's own few hundred ns.
      */
     public void start(int p, long g, boolean afterStop) {
         if (g >= 0 && g <= MAX_SHORT_GOID && p >= -1 && p < MAX_SHORT_P) {
             int n = pos;
+            boolean chained = afterStop && stopEnd == n;
+            int words = chained ? 1 : 2;
+            if (n + words > limit && (n = makeRoom(words)) < 0) {
+                return;
+            }
             long w = (p + 1L) << 8 | g << 24;
-            if (afterStop && stopEnd == n) {
-                if (n + 1 > limit) {
-                    drop();
-                    return;
-                }
-                data[n] = C_START_AFTER_STOP | w;
-                cur = g;
-                POS.setRelease(this, n + 1);
-                return;
+            if (chained) {
+                stage[n] = C_START_AFTER_STOP | w;
+            } else {
+                long[] d = stage;
+                d[n] = C_START | w;
+                d[n + 1] = TraceClock.now() - origin;
             }
-            if (n + 2 > limit) {
-                drop();
-                return;
-            }
-            long[] d = data;
-            d[n] = C_START | w;
-            d[n + 1] = TraceClock.now() - origin;
             cur = g;
-            POS.setRelease(this, n + 2);
+            POS.setRelease(this, n + words);
             return;
         }
         add(TraceEvent.GO_START, p, mid, g, 0);
@@ -202,11 +232,10 @@ public final class TraceBuffer {
     /** Appends one whole event with the time given, or drops and counts it when full. */
     private void putWhole(long time, int kind, int p, int c, long a, long b) {
         int n = pos;
-        if (n + 4 > limit) {
-            drop();
+        if (n + 4 > limit && (n = makeRoom(4)) < 0) {
             return;
         }
-        long[] d = data;
+        long[] d = stage;
         d[n] = TraceEvent.header(kind, p, c);
         d[n + 1] = time;
         d[n + 2] = a;
@@ -220,10 +249,41 @@ public final class TraceBuffer {
         POS.setRelease(this, n + 4);
     }
 
-    /** Counts a dropped event; every later one is dropped too, so what is kept is a prefix. */
-    private void drop() {
-        limit = 0;
+    /**
+     * The cold path of an event of {@code words} words that does not fit the stage: flushes the
+     * stage and returns where the event goes (0), or drops and counts it (-1) when the buffer is
+     * full.
+     */
+    private int makeRoom(int words) {
+        if (!full) {
+            int n = pos;
+            if (n > 0) {
+                flush(n);
+            }
+            int room = Math.min(stage.length, data.length - flushed);
+            if (words <= room) {
+                limit = room;
+                return 0;
+            }
+            full = true;
+            limit = 0;
+        }
         DROPPED.setRelease(this, dropped + 1);
+        return -1;
+    }
+
+    /** Moves the {@code n} staged words to {@link #data}, under the sequence lock. */
+    private void flush(int n) {
+        int s = seq;
+        SEQ.setOpaque(this, s + 1);
+        VarHandle.storeStoreFence(); // the odd seq before any word moves
+        System.arraycopy(stage, 0, data, flushed, n);
+        flushed += n;
+        pos = 0;
+        // Positions restart at 0: a stop that ended the stage is still the last event (a start
+        // after it takes its time; the decoder reads across), any earlier one must never match.
+        stopEnd = stopEnd == n ? 0 : -1;
+        SEQ.setRelease(this, s + 2);
     }
 
     /** Any thread: {@link #add} under this buffer's monitor (the shared buffer of a runtime). */
@@ -274,15 +334,31 @@ public final class TraceBuffer {
         return view().events[i * WORDS + 3];
     }
 
-    /** The decoded events of the words published so far; decoded again only if more were written. */
+    /**
+     * The decoded events of the words published so far; decoded again only if more were written.
+     * A snapshot under the flushes' sequence lock (class comment).
+     */
     private Decoded view() {
-        int words = (int) POS.getAcquire(this);
         Decoded d = decoded;
-        if (d == null || d.words != words) {
-            d = decode(data, words, mid);
-            decoded = d;
+        for (;;) {
+            int s = (int) SEQ.getAcquire(this);
+            if ((s & 1) != 0) { // a flush is moving words: a few microseconds
+                Thread.onSpinWait();
+                continue;
+            }
+            int f = flushed;
+            int n = (int) POS.getAcquire(this);
+            long[] staged = d != null && d.words == f + n ? null : Arrays.copyOf(stage, n);
+            VarHandle.acquireFence(); // the reads above before seq is read again
+            if ((int) SEQ.getOpaque(this) != s) {
+                continue;
+            }
+            if (staged != null) {
+                d = decode(data, f, staged, mid);
+                decoded = d;
+            }
+            return d;
         }
-        return d;
     }
 
     /**
@@ -298,13 +374,22 @@ public final class TraceBuffer {
     private record Decoded(long[] events, int count, int words) {}
 
     /**
-     * Rebuilds whole events from the first {@code words} words, by the writer's rules (class
-     * comment). A word that is no event's first (only a second writer, a bug, could leave one)
-     * ends the events decoded there, rather than misreading every later one.
+     * Rebuilds whole events from the {@code f} flushed words followed by the staged ones, by the
+     * writer's rules (class comment). Both hold whole events (a flush happens between two). A
+     * word that is no event's first (only a second writer, a bug, could leave one) ends the events
+     * decoded there, rather than misreading every later one.
      */
-    private static Decoded decode(long[] d, int words, int mid) {
-        int published = words;
-        int count = 0;
+    private static Decoded decode(long[] data, int f, long[] staged, int mid) {
+        int inData = wholeWords(data, f);
+        int inStage = inData == f ? wholeWords(staged, staged.length) : 0;
+        Decoder dec = new Decoder(count(data, inData) + count(staged, inStage), mid);
+        dec.decode(data, inData);
+        dec.decode(staged, inStage);
+        return new Decoded(dec.out, dec.out.length / WORDS, f + staged.length);
+    }
+
+    /** The first {@code words} words' prefix made of whole events. */
+    private static int wholeWords(long[] d, int words) {
         int end = 0;
         while (end < words) {
             int len = length(d[end]);
@@ -312,61 +397,81 @@ public final class TraceBuffer {
                 break;
             }
             end += len;
+        }
+        return end;
+    }
+
+    /** Events in the first {@code words} words, which hold whole events. */
+    private static int count(long[] d, int words) {
+        int count = 0;
+        for (int i = 0; i < words; i += length(d[i])) {
             count++;
         }
-        words = end;
-        long[] out = new long[count * WORDS];
-        long cur = 0;
-        long lastTime = 0;
-        int o = 0;
-        for (int i = 0; i < words; i += length(d[i]), o += WORDS) {
-            long w = d[i];
-            int code = (int) (w & 0xFF);
-            int p = (int) ((w >>> 8) & 0xFFFF) - 1;
-            long g = w >>> 24;
-            switch (code) {
-                case C_UNBLOCK, C_CREATE -> {
-                    out[o] = UNTIMED;
-                    out[o + 1] = TraceEvent.header(code == C_UNBLOCK ? TraceEvent.GO_UNBLOCK : TraceEvent.GO_CREATE, p, 0);
-                    out[o + 2] = g;
-                    out[o + 3] = cur;
-                }
-                case C_STOP -> {
-                    lastTime = d[i + 1];
-                    out[o] = lastTime;
-                    out[o + 1] = TraceEvent.header(TraceEvent.GO_STOP, p, (int) ((w >>> 24) & 0xFF));
-                    out[o + 2] = d[i + 2] >>> 8;
-                    out[o + 3] = (w & 0xFFFF_FFFF_0000_0000L) | (d[i + 2] & 0xFF);
-                    cur = 0;
-                }
-                case C_START_AFTER_STOP, C_START -> {
-                    if (code == C_START) {
-                        lastTime = d[i + 1];
+        return count;
+    }
+
+    /** The decoder's output and the writer state it rebuilds, carried from one segment to the next. */
+    private static final class Decoder {
+        final long[] out;
+        final int mid;
+        long cur;
+        long lastTime;
+        int o;
+
+        Decoder(int events, int mid) {
+            this.out = new long[events * WORDS];
+            this.mid = mid;
+        }
+
+        void decode(long[] d, int words) {
+            for (int i = 0; i < words; i += length(d[i]), o += WORDS) {
+                long w = d[i];
+                int code = (int) (w & 0xFF);
+                int p = (int) ((w >>> 8) & 0xFFFF) - 1;
+                long g = w >>> 24;
+                switch (code) {
+                    case C_UNBLOCK, C_CREATE -> {
+                        out[o] = UNTIMED;
+                        out[o + 1] = TraceEvent.header(code == C_UNBLOCK ? TraceEvent.GO_UNBLOCK : TraceEvent.GO_CREATE, p, 0);
+                        out[o + 2] = g;
+                        out[o + 3] = cur;
                     }
-                    out[o] = lastTime;
-                    out[o + 1] = TraceEvent.header(TraceEvent.GO_START, p, mid);
-                    out[o + 2] = g;
-                    out[o + 3] = 0;
-                    cur = g;
-                }
-                default -> { // whole
-                    int kind = TraceEvent.kind(w);
-                    out[o] = d[i + 1];
-                    out[o + 1] = w;
-                    out[o + 2] = d[i + 2];
-                    out[o + 3] = d[i + 3];
-                    if (d[i + 1] != UNTIMED) {
+                    case C_STOP -> {
                         lastTime = d[i + 1];
-                    }
-                    if (kind == TraceEvent.GO_START) {
-                        cur = d[i + 2];
-                    } else if (kind == TraceEvent.GO_STOP) {
+                        out[o] = lastTime;
+                        out[o + 1] = TraceEvent.header(TraceEvent.GO_STOP, p, (int) ((w >>> 24) & 0xFF));
+                        out[o + 2] = d[i + 2] >>> 8;
+                        out[o + 3] = (w & 0xFFFF_FFFF_0000_0000L) | (d[i + 2] & 0xFF);
                         cur = 0;
+                    }
+                    case C_START_AFTER_STOP, C_START -> {
+                        if (code == C_START) {
+                            lastTime = d[i + 1];
+                        }
+                        out[o] = lastTime;
+                        out[o + 1] = TraceEvent.header(TraceEvent.GO_START, p, mid);
+                        out[o + 2] = g;
+                        out[o + 3] = 0;
+                        cur = g;
+                    }
+                    default -> { // whole
+                        int kind = TraceEvent.kind(w);
+                        out[o] = d[i + 1];
+                        out[o + 1] = w;
+                        out[o + 2] = d[i + 2];
+                        out[o + 3] = d[i + 3];
+                        if (d[i + 1] != UNTIMED) {
+                            lastTime = d[i + 1];
+                        }
+                        if (kind == TraceEvent.GO_START) {
+                            cur = d[i + 2];
+                        } else if (kind == TraceEvent.GO_STOP) {
+                            cur = 0;
+                        }
                     }
                 }
             }
         }
-        return new Decoded(out, count, published);
     }
 
     /** Words of the event whose first word is {@code w}, or 0 if it is no event's first word. */

@@ -116,4 +116,101 @@ class TraceBufferTest {
         assertThat(shared.size()).isEqualTo(2);
         assertThat(shared.mid()).isEqualTo(-1);
     }
+
+    /** A ping-pong switch's five events for goroutines {@code g} and {@code g + 1}: the compact forms. */
+    private static void pingPong(TraceBuffer b, long g) {
+        b.addUntimed(TraceEvent.GO_UNBLOCK, 0, 0, g + 1, g);
+        b.stop(0, 2, g, 0);
+        b.start(0, g + 1, true);
+    }
+
+    @Test
+    void eventsReadBackTheSameAcrossManyFlushesOfTheStage() {
+        buf = buffer(10_000); // 40,000 words: the stage is flushed about 15 times
+        buf.start(0, 1, false);
+        int switches = 7_000; // 35,002 words
+        for (int i = 1; i <= switches; i++) {
+            pingPong(buf, i);
+        }
+        assertThat(buf.dropped()).isZero();
+        assertThat(buf.size()).isEqualTo(1 + 3 * switches);
+        for (int i = 1; i <= switches; i++) {
+            int e = 1 + 3 * (i - 1);
+            assertEvent(e, TraceEvent.GO_UNBLOCK, 0, 0, i + 1, i);
+            assertEvent(e + 1, TraceEvent.GO_STOP, 0, 2, i, 0);
+            assertEvent(e + 2, TraceEvent.GO_START, 0, MID, i + 1, 0);
+            assertThat(buf.time(e + 2)).as("start %d at its stop's time", i).isEqualTo(buf.time(e + 1));
+        }
+    }
+
+    @Test
+    void aStartRightAfterAStopThatEndedTheStageStillTakesItsTime() {
+        buf = buffer(4096);
+        buf.start(0, 1, false);   // 2 words
+        long g = 1;
+        // Fill the stage with 3-word stops and 1-word starts, so that some stop ends the stage
+        // exactly and the next start comes after a flush.
+        boolean crossed = false;
+        for (int i = 0; i < 1000; i++) {
+            buf.stop(0, 2, g, 0);
+            buf.start(0, ++g, true);
+        }
+        int n = buf.size();
+        for (int i = 2; i < n; i += 2) {
+            assertThat(buf.time(i)).as("start %d", i).isEqualTo(buf.time(i - 1));
+            crossed |= i * 2 > TraceBuffer.STAGE_WORDS;
+        }
+        assertThat(crossed).isTrue();
+        assertThat(n).isEqualTo(2001);
+    }
+
+    @Test
+    void aStaleStopBeforeAFlushNeverLendsItsTimeToALaterStart() {
+        buf = buffer(4096);
+        buf.start(0, 1, false);
+        buf.stop(0, 2, 1, 0); // ends at word 5
+        // One-word events up to past the stage's end: after the flush, positions restart at 0
+        // and pass 5 again, where only a stop just written may chain a start.
+        for (int i = 0; i < TraceBuffer.STAGE_WORDS + 3; i++) {
+            buf.addUntimed(TraceEvent.GO_UNBLOCK, 0, 0, 2, 0);
+        }
+        int before = buf.size();
+        buf.start(0, 3, true);
+        assertThat(buf.size()).isEqualTo(before + 1);
+        assertThat(buf.time(before)).isNotEqualTo(buf.time(1)).isGreaterThanOrEqualTo(buf.time(1));
+    }
+
+    @Test
+    void aReaderWhileTheCarrierWritesSeesAGrowingPrefixOfWholeEvents() throws Exception {
+        TraceBuffer b = buffer(200_000);
+        int switches = 60_000;
+        Thread writer = Thread.ofPlatform().start(() -> {
+            b.start(0, 1, false);
+            for (int i = 1; i <= switches; i++) {
+                pingPong(b, i);
+            }
+        });
+        int last = 0;
+        int reads = 0;
+        do {
+            int n = b.size();
+            assertThat(n).isGreaterThanOrEqualTo(last);
+            for (int e = Math.max(1, n - 30); e < n; e++) { // the newest events: those a flush moves
+                int i = (e - 1) / 3 + 1;
+                long h = b.header(e);
+                switch ((e - 1) % 3) {
+                    case 0 -> assertThat(TraceEvent.kind(h)).isEqualTo(TraceEvent.GO_UNBLOCK);
+                    case 1 -> assertThat(TraceEvent.kind(h)).isEqualTo(TraceEvent.GO_STOP);
+                    default -> assertThat(TraceEvent.kind(h)).isEqualTo(TraceEvent.GO_START);
+                }
+                assertThat(b.a(e)).as("event %d of %d", e, n).isEqualTo((e - 1) % 3 == 1 ? i : i + 1);
+            }
+            last = n;
+            reads++;
+        } while (writer.isAlive() || last < 1 + 3 * switches);
+        writer.join();
+        assertThat(b.size()).isEqualTo(1 + 3 * switches);
+        assertThat(b.dropped()).isZero();
+        assertThat(reads).isPositive();
+    }
 }
