@@ -161,6 +161,50 @@ class TraceRecordingTest {
         }
     }
 
+    /**
+     * A goroutine the carrier takes from its P's local queue right after a stop starts at that
+     * stop's time, as one from runnext does: no clock read (TraceBuffer.start). Main creates a
+     * and then b (b takes runnext, a goes to the queue) and waits; b runs, wakes main (runnext
+     * again) and ends; main waits again, and a is found at once in the queue. (A slice that ended
+     * meanwhile would reorder them: a slice of minutes keeps sysmon out.)
+     */
+    @Test
+    @Tag("user-space-scheduler") // ONE_TO_ONE has no carriers, and so no run slices
+    void aStartFromTheLocalQueueRightAfterAStopTakesItsTime(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("local.json");
+        long[] ids = new long[3];
+        TraceRecording rec;
+        try (Weft rt = Weft.builder().procs(1).timeslice(Duration.ofMinutes(5)).build()) {
+            rec = rt.startTrace(file);
+            rt.run(() -> {
+                Chan<Integer> done = Chan.make(2);
+                ids[0] = Go.go(() -> done.send(1)).id();
+                ids[1] = Go.go(() -> done.send(2)).id();
+                ids[2] = Go.current().id();
+                done.recv();
+                done.recv();
+            });
+        }
+        rec.stop();
+        Written w = CapturingTraceWriter.WRITTEN.get(file);
+        List<Event> events = w.events();
+        Event startA = null;
+        Event before = null;
+        for (int i = 1; i < events.size(); i++) {
+            Event e = events.get(i);
+            if (e.kind() == TraceEvent.GO_START && e.a() == ids[0]) {
+                startA = e;
+                before = events.get(i - 1);
+                break;
+            }
+        }
+        assertThat(startA).as("a's start").isNotNull();
+        assertThat(before.track()).isEqualTo(startA.track());
+        assertThat(before.kind()).as("the event before a's start: %s", before).isEqualTo(TraceEvent.GO_STOP);
+        assertThat(before.a()).as("main's wait came just before a's start: %s", events).isEqualTo(ids[2]);
+        assertThat(startA.time()).isEqualTo(before.time());
+    }
+
     @Test
     @Tag("user-space-scheduler") // ONE_TO_ONE leaves the JDK's virtual threads to the JDK
     void aVirtualThreadStartedWithTheJdksApisInAGoroutineIsCreatedLikeTheOthers(@TempDir Path dir) throws Exception {

@@ -55,6 +55,12 @@ final class M extends ForkJoinWorkerThread {
     boolean spinning;
     /** Whether the G just found came from runnext and so continues the current time slice. */
     boolean inheritTime;
+    /**
+     * Whether the G just found came from this P's runnext or local queue in findRunnable's first
+     * pass, with no spin, steal or park before: a trace's start then takes the time of the stop
+     * just before it ({@code Tracing#goStart}).
+     */
+    boolean foundAtOnce;
     /** Idle-list link and flag, under the scheduler lock. */
     M link;
     volatile boolean parked;

@@ -658,7 +658,7 @@ public final class Sched {
         long mountedAt = proc == null ? 0 : System.nanoTime();
         RuntimeTrace tr = trace;
         if (tr != null) {
-            Tracing.goStart(tr, m, g, m.inheritTime);
+            Tracing.goStart(tr, m, g, m.foundAtOnce);
         }
         try {
             g.runContinuation.run();
@@ -733,11 +733,12 @@ public final class Sched {
 
     /**
      * Finds a runnable G for {@code m}, parking the M when there is none (Go's findRunnable).
-     * Returns with {@code m.p} held and {@code m.inheritTime} set, or null when the runtime stops.
+     * Returns with {@code m.p} held and {@code m.inheritTime} and {@code m.foundAtOnce} set, or
+     * null when the runtime stops.
      */
     private G findRunnable(M m) {
         top:
-        for (;;) {
+        for (boolean first = true;; first = false) { // a continue is a later pass
             P pp = m.p;
             if (pp == null || pp.status == P.RETAKEN) {
                 if (pp != null) {
@@ -759,12 +760,18 @@ public final class Sched {
             if (pp.timers.nextWhen() != Long.MAX_VALUE) {
                 timers.runDue(pp.timers);
             }
+            // Only this P's M puts into its local queue and runnext, so what it finds there at
+            // once was queued before its last stop was stamped: a trace start may take that
+            // stop's time (m.foundAtOnce). Another thread may have put a G in the global queue
+            // after that, and what is found later came after a spin, a steal or a park.
+            m.foundAtOnce = false;
             G g = queues.pollGlobalFirst(pp, m);
             if (g != null) {
                 return g;
             }
             g = queues.runqGet(pp, m);
             if (g != null) {
+                m.foundAtOnce = first;
                 return g;
             }
             if (!queues.globalEmpty()) {

@@ -26,7 +26,7 @@ import java.nio.file.Path;
  * writes the runtime's shared buffer under its lock.
  *
  * <p><b>The clock.</b> A clock read ({@code TraceClock}) costs as much as the rest of an event, so
- * a switch reads it once: the stop; a runnext start reuses it ({@link #goStart}), and the
+ * a switch reads it once: the stop; a start found at once after it reuses it ({@link #goStart}), and the
  * creations and wake-ups a goroutine makes on a carrier read none ({@link #untimed}; their time
  * is inferred when the file is written, see {@code EventTimes}).
  *
@@ -139,8 +139,10 @@ final class Tracing {
     }
 
     /**
-     * GO_START of {@code g} on M {@code m}; {@code afterStop}: a run that continues the slice
-     * (runnext), stamped as the stop just before it.
+     * GO_START of {@code g} on M {@code m}; {@code afterStop}: {@code g} was found in the P's
+     * runnext or local queue right after the M's last stop ({@code M.foundAtOnce}), so it was
+     * queued before that stop was stamped and the start may take the stop's time: the moment
+     * between is the scheduler's own, well under a microsecond.
      */
     static void goStart(RuntimeTrace t, M m, G g, boolean afterStop) {
         P p = m.p;
