@@ -764,9 +764,9 @@ public final class Sched {
             // once was queued before its last stop was stamped: a trace start may take that
             // stop's time (m.foundAtOnce). Another thread may have put a G in the global queue
             // after that, and what is found later came after a spin, a steal or a park.
-            m.foundAtOnce = false;
             G g = queues.pollGlobalFirst(pp, m);
             if (g != null) {
+                m.foundAtOnce = false;
                 return g;
             }
             g = queues.runqGet(pp, m);
@@ -774,6 +774,7 @@ public final class Sched {
                 m.foundAtOnce = first;
                 return g;
             }
+            m.foundAtOnce = false;
             if (!queues.globalEmpty()) {
                 g = queues.pollGlobalBatch(pp);
                 if (g != null) {
