@@ -131,12 +131,17 @@ public final class TraceBuffer {
     private Decoded decoded;
 
     TraceBuffer(RuntimeTrace owner, String track, int mid, int capacity) {
+        this(owner, track, mid, capacity, STAGE_WORDS);
+    }
+
+    /** With a stage of {@code stageWords} (tests: a small one flushes often). */
+    TraceBuffer(RuntimeTrace owner, String track, int mid, int capacity, int stageWords) {
         this.owner = owner;
         this.track = track;
         this.mid = mid;
         this.origin = owner.session().startTicks();
         this.data = new long[capacity * WORDS];
-        this.stage = new long[Math.min(STAGE_WORDS, data.length)];
+        this.stage = new long[Math.min(stageWords, data.length)];
         this.limit = stage.length;
     }
 
