@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * and the parallel collector keeps a concurrent GC of the previous iteration's buffers from
  * competing with the measured one on a small machine; for the same reason the file written
  * after an iteration is deleted before the next one (its write-back would compete as well), and
- * the heap is collected after each iteration, in both modes.
+ * the heap is collected before each iteration, in both modes, once the buffers exist.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -68,6 +68,12 @@ public class TraceBench {
         if (trace.equals("on")) {
             rec = engine.runtime().startTrace(file);
         }
+        // startTrace allocated the carriers' buffers (hundreds of MB) in the young generation,
+        // and the parallel collector would copy them to the old one at the measured iteration's
+        // first young collection: a cost of starting a recording, not of recording, so it is paid
+        // here. The same collection also clears what the previous iteration's writer left (its
+        // indexes over hundreds of thousands of goroutines). In both modes.
+        System.gc();
     }
 
     @TearDown(Level.Iteration)
@@ -83,10 +89,6 @@ public class TraceBench {
             // pages instead of writing them back to disk while the next iteration is measured.
             Files.deleteIfExists(file);
         }
-        // The writer's working set (indexes over hundreds of thousands of goroutines) outlives
-        // young collections while it writes: collected here, in both modes, rather than by a
-        // full collection inside the next measured iteration.
-        System.gc();
     }
 
     @TearDown(Level.Trial)
