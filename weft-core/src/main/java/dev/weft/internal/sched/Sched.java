@@ -18,13 +18,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One weft runtime's scheduler: Go's {@code schedt} plus {@code schedule}, {@code findRunnable},
- * stealing and {@code ready}, for Gs that are JDK virtual threads (see {@link G}) run by carriers
+ * One weft runtime's scheduler: Go's {@code schedt} plus {@code schedule} and {@code ready}, for Gs that are JDK virtual threads (see {@link G}) run by carriers
  * ({@link M}) through logical processors ({@link P}). The other concerns live in rooms of their
  * own, each a field of this class (the package-info is the map):
  * {@link RunQueuePolicy} (FIFO or PRIORITY queues), {@link Idle} (idle lists, spinning, the
  * lost-wake-up protocol), {@link Timers}, {@link Syscalls}, {@link Preemption},
- * {@link Goroutines} (creation, exit, adoption), {@link ProcResize} and {@link Diagnostics}.
+ * {@link Goroutines} (creation, exit, adoption), {@link FindWork} (a carrier's search for its
+ * next goroutine), {@link ProcResize} and {@link Diagnostics}.
  *
  * <h2>Where a runnable G goes ({@link #ready}, called from the JDK's {@code execute})</h2>
  * <ol>
@@ -42,12 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </ol>
  * The policy decides the details (PRIORITY may preempt a running G instead).
  *
- * <h2>Finding work ({@link #findRunnable})</h2>
- * The global queue when the policy says it is its turn (every 61st new time slice; under
- * PRIORITY also when it holds a higher level); runnext; the local queue; a batch from the global
- * queue; stealing (four rounds over the Ps in random coprime order, half a victim's queue, its
- * runnext only in the last round, other Ps' due timers in the last round); then drop the P,
- * re-check, park ({@link Idle}).
+ * <h2>Finding work</h2>
+ * After each run the carrier asks {@link FindWork} for its next G (its class comment has the
+ * order: timers, the queues, stealing, parking).
  *
  * <h2>Locks</h2>
  * {@link #lock} (Go's {@code sched.lock}) guards the idle P and M lists, M creation,
@@ -58,12 +55,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * before the others. Methods documented "Under lock." assert it when assertions are on.
  */
 public final class Sched {
-    /** Steal rounds per findRunnable (Go's stealTries). */
-    static final int STEAL_ROUNDS = 4;
     /** Every this many new time slices, the global queue goes first. */
     static final int GLOBAL_FAIRNESS_TICKS = 61;
-    /** How long a thief waits before taking a running P's runnext (Go: 3 µs). */
-    static final long RUNNEXT_STEAL_BACKOFF_NANOS = 3_000;
 
     private final String name;
     final Clock clock;
@@ -93,6 +86,7 @@ public final class Sched {
     final Timers timers;
     final Preemption preemption;
     final Goroutines goroutines;
+    final FindWork findWork;
     /**
      * The JDK thread container its goroutines start in (see {@code GoroutineContainer}: the JDK's
      * root container would track each one a second time); null under ONE_TO_ONE, whose
@@ -179,6 +173,7 @@ public final class Sched {
         this.resize = new ProcResize(this);
         this.diagnostics = new Diagnostics(this);
         this.schedTrace = new SchedTrace(this);
+        this.findWork = new FindWork(this);
         P[] ps = new P[procs];
         for (int i = 0; i < procs; i++) {
             ps[i] = newP(i);
@@ -429,6 +424,11 @@ public final class Sched {
     // Shared state for the rooms
 
     /** The Ps ever created (package-private: rooms, white-box tests and statistics). */
+    /** The steal enumeration for the current procs; read before {@link #allp()} (see FindWork). */
+    StealOrder stealOrder() {
+        return stealOrder;
+    }
+
     P[] allp() {
         return allp;
     }
@@ -611,7 +611,7 @@ public final class Sched {
         acquirep(m, p);
         for (;;) {
             try {
-                G g = findRunnable(m);
+                G g = findWork.findRunnable(m);
                 if (g == null) {
                     return; // runtime stopped
                 }
@@ -729,151 +729,5 @@ public final class Sched {
         } else {
             diagnostics.countOtherSwitch(reason);
         }
-    }
-
-    /**
-     * Finds a runnable G for {@code m}, parking the M when there is none (Go's findRunnable).
-     * Returns with {@code m.p} held and {@code m.inheritTime} and {@code m.foundAtOnce} set, or
-     * null when the runtime stops.
-     */
-    private G findRunnable(M m) {
-        top:
-        for (boolean first = true;; first = false) { // a continue is a later pass
-            P pp = m.p;
-            if (pp == null || pp.status == P.RETAKEN) {
-                if (pp != null) {
-                    preemption.retireRetaken(m);
-                }
-                if (!idle.reacquireOrStop(m)) {
-                    return null;
-                }
-                continue;
-            }
-            if (pp.stopRequested || pp.id >= procs) {
-                // setProcs removed this P (flagged if it was running, or caught here if it was
-                // in a hand-off or a syscall then). The top of the loop takes it from there: no P
-                // (stopped), the same P (procs grew back) or a retaken one, which must be retired
-                // (taking another P over it would leave it in retaken for good).
-                resize.stopCurrentP(m);
-                continue;
-            }
-            if (pp.timers.nextWhen() != Long.MAX_VALUE) {
-                timers.runDue(pp.timers);
-            }
-            // Only this P's M puts into its local queue and runnext, so what it finds there at
-            // once was queued before its last stop was stamped: a trace start may take that
-            // stop's time (m.foundAtOnce). Another thread may have put a G in the global queue
-            // after that, and what is found later came after a spin, a steal or a park.
-            G g = queues.pollGlobalFirst(pp, m);
-            if (g != null) {
-                m.foundAtOnce = false;
-                return g;
-            }
-            g = queues.runqGet(pp, m);
-            if (g != null) {
-                m.foundAtOnce = first;
-                return g;
-            }
-            m.foundAtOnce = false;
-            if (!queues.globalEmpty()) {
-                g = queues.pollGlobalBatch(pp);
-                if (g != null) {
-                    return g;
-                }
-            }
-            if (idle.trySpin(m, procs)) {
-                g = stealWork(m);
-                if (g != null) {
-                    return g;
-                }
-            }
-
-            if (bubble != null && bubble.idle()) {
-                continue; // the bubble's clock moved or its awaiter woke: look again
-            }
-
-            // Nothing found: give up the P, re-checking the global queue under the lock.
-            lock.lock();
-            try {
-                if (!queues.globalEmpty()) {
-                    g = queues.pollGlobalBatch(pp);
-                    if (g != null) {
-                        return g;
-                    }
-                }
-                if (idle.takeNeedSpinning(m)) {
-                    continue top;
-                }
-                if (pp.status == P.RETAKEN) {
-                    continue top; // sysmon took it meanwhile (under this lock): retire it
-                }
-                releasep(m);
-                idle.pidleput(pp);
-            } finally {
-                lock.unlock();
-            }
-            if (m.spinning && idle.spinnerExit(m)) {
-                continue top;
-            }
-            if (!idle.stopm(m)) {
-                return null;
-            }
-        }
-    }
-
-    /** Steals from other Ps: four rounds in random order, runnext only in the last. */
-    private G stealWork(M m) {
-        P pp = m.p;
-        // stealOrder before allp: setProcs publishes allp first, so this allp is at least as
-        // large as the order expects.
-        StealOrder order = stealOrder;
-        P[] ps = allp;
-        int n = Math.min(order.count, ps.length);
-        for (int round = 0; round < STEAL_ROUNDS; round++) {
-            boolean lastRound = round == STEAL_ROUNDS - 1;
-            if (lastRound && timers.runOthersDue(pp, ps)) {
-                // Their callbacks readied goroutines into our queue.
-                G g = queues.runqGet(pp, m);
-                if (g != null) {
-                    return g;
-                }
-            }
-            int r = m.nextRandom();
-            int stride = order.coprimes[r % order.coprimes.length];
-            int idx = (r >>> 8) % n;
-            for (int k = 0; k < n; k++, idx = (idx + stride) % n) {
-                G g = stealFrom(pp, ps[idx], lastRound);
-                if (g != null) {
-                    return g;
-                }
-            }
-        }
-        // Ps retaken from stuck Ms hold work their own M cannot run now: take it.
-        for (P p2 : retaken) {
-            G g = stealFrom(pp, p2, true);
-            if (g != null) {
-                return g;
-            }
-        }
-        return null;
-    }
-
-    private G stealFrom(P pp, P p2, boolean stealRunnext) {
-        int s = p2.status;
-        if (p2 == pp || s == P.IDLE || s == P.STOPPED) {
-            return null;
-        }
-        // Back off before taking runnext only if p2's M is about to run it itself.
-        long backoff = s == P.RUNNING ? RUNNEXT_STEAL_BACKOFF_NANOS : 0;
-        G g = queues.steal(pp, p2, stealRunnext, backoff);
-        if (g != null) {
-            pp.steals++;
-            Jfr.steal(this, pp, p2);
-            RuntimeTrace t = trace;
-            if (t != null) {
-                Tracing.onM(t, pp.m, TraceEvent.STEAL, 0, p2.id, 1 + pp.runqSize());
-            }
-        }
-        return g;
     }
 }

@@ -6,8 +6,11 @@
  *   <caption>The rooms</caption>
  *   <tr><th>Class</th><th>Concern</th><th>Go's counterpart</th></tr>
  *   <tr><td>{@link dev.weft.internal.sched.Sched}</td><td>the runtime's shared state, ready, the M
- *       loop, findRunnable and stealing, and the face dev.weft calls</td><td>proc.go: schedt,
- *       schedule, findRunnable, runqsteal</td></tr>
+ *       loop (run a G, settle its status), and the face dev.weft calls</td><td>proc.go: schedt,
+ *       schedule, ready</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.FindWork}</td><td>a carrier's search for its next G:
+ *       timers, the queues in order, stealing, giving up the P</td><td>findRunnable, stealWork,
+ *       runqsteal</td></tr>
  *   <tr><td>{@link dev.weft.internal.sched.G}, {@link dev.weft.internal.sched.M},
  *       {@link dev.weft.internal.sched.P}, {@link dev.weft.internal.sched.GStatus}</td><td>the three
  *       entities and their state machines</td><td>runtime2.go</td></tr>
