@@ -163,15 +163,18 @@ final class GRegistry {
         return entries() - live > Math.max((long) INITIAL * shards.length, live);
     }
 
-    /** Sysmon: drops every ended entry, and gives back arrays left mostly empty. */
+    /**
+     * Sysmon: drops every ended entry. The arrays keep their size, as Go's {@code allgs} and the
+     * JDK's root container's map do: 4 bytes a slot for the most goroutines a shard has held at
+     * once, beside the 400 and more each of them took. Given back after each burst, they were
+     * grown and copied again by the next: 7 to 9 bytes per goroutine of a 1,000,000 spawn run,
+     * which counts toward its young collections (docs/notes/issue-11-spawn.md).
+     */
     void sweep() {
         for (Shard s : shards) {
             s.lock.lock();
             try {
                 compactLocked(s);
-                if (s.gs.length > INITIAL && s.size < s.gs.length / 8) {
-                    s.gs = Arrays.copyOf(s.gs, Math.max(INITIAL, s.size * 2));
-                }
             } finally {
                 try {
                     s.lock.unlock();

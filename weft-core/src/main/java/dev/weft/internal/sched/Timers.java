@@ -149,10 +149,11 @@ final class Timers {
         Sched s = g.sched;
         long now = s.clock.nanoTime();
         long deadline = now + nanos < now ? Long.MAX_VALUE : now + nanos;
-        TimerEntry t = g.sleepTimer;
+        G.Rare rare = g.rare(); // made by the first sleep, with the timer (G's class comment, "Size")
+        TimerEntry t = rare.sleepTimer;
         if (t == null) {
             Thread self = g.thread;
-            t = g.sleepTimer = new TimerEntry((e, seq, at) -> Parking.ready(self));
+            t = rare.sleepTimer = new TimerEntry((e, seq, at) -> Parking.ready(self));
         }
         boolean interrupted = false;
         s.timers.add(t, deadline, 0);
