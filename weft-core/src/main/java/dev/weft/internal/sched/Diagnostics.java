@@ -137,7 +137,7 @@ final class Diagnostics {
      * no weft timer to show for it).
      */
     private static boolean inWeftWait(G g) {
-        WaitReason r = g.waitReason;
+        WaitReason r = g.waitReason();
         return r != WaitReason.NONE && r != WaitReason.JDK_PARK && r != WaitReason.SLEEP;
     }
 
@@ -170,7 +170,7 @@ final class Diagnostics {
         for (G g : sched.goroutines.all.snapshot()) {
             Thread waiter = g.mainWaiter();
             // A main that waits for a nested run learns of the deadlock from that run's exception.
-            if (waiter != null && g.deadlockDump() == null && g.waitReason != WaitReason.RUN_MAIN) {
+            if (waiter != null && g.deadlockDump() == null && g.waitReason() != WaitReason.RUN_MAIN) {
                 g.rare().deadlockDump = dump; // a main goroutine's side object exists: no race to make it
                 LockSupport.unpark(waiter);
             }
@@ -202,7 +202,7 @@ final class Diagnostics {
                 continue;
             }
             WaitCompletion c = g.waitCompletion;
-            if (c == null || g.kernelThread || g.status != GStatus.WAITING || !c.completed()) {
+            if (c == null || g.kernelThread() || g.status != GStatus.WAITING || !c.completed()) {
                 continue;
             }
             // Completed and still parked. Between a waker's completion and its wake-up that is

@@ -26,14 +26,16 @@ import java.util.concurrent.Executor;
  * thread (272 bytes), and a program that keeps a million goroutine handles keeps a million Gs:
  * its bytes are copied by every young collection those goroutines live through, which is most
  * of what spawning a million costs beyond the JDK's own (docs/notes/issue-11-spawn.md). With
- * compressed references a G is 88 bytes (sysmon keeps its own per-goroutine notes in maps of its own, as
+ * compressed references a G is 80 bytes (sysmon keeps its own per-goroutine notes in maps of its own, as
  * Diagnostics' recovery candidates); a field added here that takes it past a multiple of
  * eight costs eight more per goroutine, so measure it (a class histogram of a spawn run).
  * What only some goroutines need (a main goroutine's waiter and deadlock dump, a failure, the
  * sleep timer, a dump's wait stamp) lives in a {@link Rare} side object made on first need, and
  * the JDK's {@code runContinuation} task is read from the thread, which holds it anyway. A field
  * read on a switch, a park or a spawn belongs here, not in {@link Rare}: a goroutine that parks
- * on a channel must not pay a second object.
+ * on a channel must not pay a second object. Small values are bytes: the status, the wait
+ * reason (its ordinal), priorities, levels and switch reasons, and the three facts fixed at
+ * creation share one byte of {@link #kind} bits.
  */
 public final class G implements Executor, Runnable, Thread.UncaughtExceptionHandler,
         PriorityRunQueue.Leveled {
@@ -50,9 +52,14 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     private Runnable body;
     /** Its virtual thread, or under the ONE_TO_ONE model its own platform thread. */
     final Thread thread;
-    final boolean adopted;
-    /** Runs on its own platform thread (ONE_TO_ONE): no M, no P, the kernel schedules it. */
-    final boolean kernelThread;
+    /**
+     * What the G is, fixed at creation: {@link #ADOPTED}, {@link #KERNEL_THREAD} and
+     * {@link #REPORT_FAILURE} bits (read through the methods of those names).
+     */
+    private final byte kind;
+    private static final byte ADOPTED = 1;
+    private static final byte KERNEL_THREAD = 2;
+    private static final byte REPORT_FAILURE = 4;
 
     /**
      * Priority 0..31 given at creation or by setPriority; any thread may write it. This and the
@@ -73,10 +80,14 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
      */
     byte yieldReason = SwitchReason.YIELD;
 
-    /** See {@link GStatus}. CAS only. */
-    volatile int status;
-    /** Set by the G itself before it parks in a weft primitive; racy reads by dumps. */
-    WaitReason waitReason = WaitReason.NONE;
+    /** See {@link GStatus} (its values fit a byte). CAS only. */
+    volatile byte status;
+    /**
+     * The ordinal of its {@link WaitReason} ({@link #waitReason()}); 0, the default, is
+     * {@link WaitReason#NONE}. Set by the G itself before it parks in a weft primitive; racy
+     * reads by dumps.
+     */
+    private byte waitReason;
     /**
      * Why a RUNNING G became runnable again: true for a {@code Thread.yield} (the JDK called
      * {@code execute} from the G's own carrier, thread state YIELDED), false for a park or monitor
@@ -118,8 +129,6 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     private Rare rare;
     /** Inside Go.blocking on its current M; owner-written (the G itself and its M). */
     boolean inSyscall;
-    /** Whether an exception escaping the body goes to the runtime's handler (false for run(main)). */
-    final boolean reportFailure;
 
     /**
      * The process this goroutine belongs to, or null for the root process (see
@@ -157,7 +166,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
             BASE_PRIORITY = MethodHandles.lookup().findVarHandle(G.class, "basePriority", byte.class);
             LEVEL = MethodHandles.lookup().findVarHandle(G.class, "level", byte.class);
             BODY_DONE = MethodHandles.lookup().findVarHandle(G.class, "bodyDone", boolean.class);
-            STATUS = MethodHandles.lookup().findVarHandle(G.class, "status", int.class);
+            STATUS = MethodHandles.lookup().findVarHandle(G.class, "status", byte.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -172,9 +181,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         this.id = id;
         this.parentId = parentId;
         this.body = body;
-        this.adopted = false;
-        this.reportFailure = reportFailure;
-        this.kernelThread = kernelThread;
+        this.kind = (byte) ((reportFailure ? REPORT_FAILURE : 0) | (kernelThread ? KERNEL_THREAD : 0));
         BASE_PRIORITY.set(this, (byte) priority);
         LEVEL.set(this, (byte) priority);
         if (kernelThread) {
@@ -195,9 +202,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         this.id = id;
         this.parentId = parentId;
         this.body = null;
-        this.adopted = true;
-        this.kernelThread = false;
-        this.reportFailure = true;
+        this.kind = ADOPTED | REPORT_FAILURE;
         this.thread = adoptedThread;
         BASE_PRIORITY.set(this, (byte) priority);
         LEVEL.set(this, (byte) priority);
@@ -228,11 +233,11 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
 
     /** For the owner of the G (the M that dequeued it): no CAS needed, ordering kept. */
     void setStatusRelease(int s) {
-        STATUS.setRelease(this, s);
+        STATUS.setRelease(this, (byte) s);
     }
 
     boolean casStatus(int expect, int update) {
-        return STATUS.compareAndSet(this, expect, update);
+        return STATUS.compareAndSet(this, (byte) expect, (byte) update);
     }
 
     /**
@@ -276,6 +281,31 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         return rare;
     }
 
+    /** A virtual thread started by user code with the JDK's APIs, which weft adopted. */
+    boolean adopted() {
+        return (kind & ADOPTED) != 0;
+    }
+
+    /** Runs on its own platform thread (ONE_TO_ONE): no M, no P, the kernel schedules it. */
+    boolean kernelThread() {
+        return (kind & KERNEL_THREAD) != 0;
+    }
+
+    /** Why it waits in a weft primitive ({@link WaitReason#NONE} outside one). */
+    WaitReason waitReason() {
+        return WaitReason.ofOrdinal(waitReason);
+    }
+
+    /** Its {@link WaitReason#ordinal()} as stored, for the trace's wait key. */
+    int waitReasonOrdinal() {
+        return waitReason;
+    }
+
+    /** Set by the G itself before it parks in a weft primitive, and back to NONE after. */
+    void waitReason(WaitReason r) {
+        waitReason = (byte) r.ordinal();
+    }
+
     /** The thread waiting in Weft.run for this main goroutine, or null. */
     Thread mainWaiter() {
         Rare r = rareOrNull();
@@ -310,7 +340,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
             body.run();
         } catch (Throwable t) {
             rare().failure = t;
-            if (reportFailure && (process == null || !process.isExit(t))) {
+            if ((kind & REPORT_FAILURE) != 0 && (process == null || !process.isExit(t))) {
                 sched.goroutines.reportUncaught(this, t);
             }
         } finally {
@@ -366,7 +396,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     public void setPriority(int priority) {
         basePriority = (byte) priority;
         level = (byte) priority;
-        if (kernelThread) {
+        if (kernelThread()) {
             thread.setPriority(KernelPriorities.javaPriority(priority));
         }
     }
@@ -390,8 +420,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         if (s == GStatus.RUNNING && inSyscall) {
             return "syscall";
         }
-        if (s == GStatus.WAITING || (kernelThread && isWaiting())) {
-            WaitReason r = waitReason;
+        if (s == GStatus.WAITING || (kernelThread() && isWaiting())) {
+            WaitReason r = waitReason();
             return r == WaitReason.NONE ? WaitReason.JDK_PARK.text() : r.text();
         }
         return GStatus.name(s);
@@ -407,7 +437,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
 
     public boolean isWaiting() {
         int s = status;
-        if (s == GStatus.RUNNING && kernelThread) {
+        if (s == GStatus.RUNNING && kernelThread()) {
             // ONE_TO_ONE: a wait inside the JDK (a latch, a monitor, join) shows only in the thread.
             Thread.State t = thread.getState();
             return t == Thread.State.WAITING || t == Thread.State.TIMED_WAITING || t == Thread.State.BLOCKED;

@@ -107,7 +107,7 @@ final class GRegistry {
             try {
                 for (int i = 0; i < s.size; i++) {
                     G g = s.gs[i];
-                    if (!g.adopted && g.thread.isAlive()) {
+                    if (!g.adopted() && g.thread.isAlive()) {
                         all.add(g.thread);
                     }
                 }

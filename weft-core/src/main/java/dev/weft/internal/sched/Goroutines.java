@@ -164,7 +164,7 @@ final class Goroutines {
         }
         try {
             all.add(registryShard(), g); // may grow its array: an OutOfMemoryError is undone below
-            if (g.kernelThread) {
+            if (g.kernelThread()) {
                 g.thread.start();
             } else {
                 GoroutineContainer.start(g.thread, sched.container);

@@ -686,7 +686,7 @@ public final class Sched {
                     // Terminated. Only the M that ran it last marks it: nothing can ready it now.
                     if (g.casStatus(GStatus.RUNNING, GStatus.DEAD)) {
                         countSwitch(m, g, SwitchReason.EXIT);
-                        if (g.adopted) {
+                        if (g.adopted()) {
                             goroutines.adoptedExited(g);
                         }
                         return;

@@ -132,16 +132,16 @@ final class Timers {
             sleepPlatform(nanos, null);
             return;
         }
-        if (g.kernelThread) {
+        if (g.kernelThread()) {
             // ONE_TO_ONE: the kernel's timed park is the thread's sleep; shown and counted as a
             // wait like any other (a sleep is never part of a deadlock: it has no blocker).
-            g.waitReason = WaitReason.SLEEP;
+            g.waitReason(WaitReason.SLEEP);
             g.casStatus(GStatus.RUNNING, GStatus.WAITING);
             try {
                 sleepPlatform(nanos, g);
             } finally {
                 g.casStatus(GStatus.WAITING, GStatus.RUNNING);
-                g.waitReason = WaitReason.NONE;
+                g.waitReason(WaitReason.NONE);
                 g.sched.diagnostics.countOtherSwitch(SwitchReason.WAIT);
             }
             return;
