@@ -60,9 +60,10 @@ public class SpawnGc {
         }
         System.out.printf("%s %,d, procs %d, medians of %d rounds (ns or bytes per task)%n", w, n, procs, rounds);
         for (var en : res.entrySet()) {
-            System.out.printf("  %-8s elapsed %5d  cpu %5d  gc pause %5d  allocated %4d B  collections per run %d   elapsed of each run %s%n",
+            System.out.printf("  %-8s elapsed %5d  cpu %5d  gc pause %5d  allocated %4d B  collections per run %d   elapsed of each run %s, collections %s%n",
                     en.getKey(), med(en.getValue(), 0), med(en.getValue(), 1), med(en.getValue(), 2), med(en.getValue(), 3),
-                    med(en.getValue(), 4), Arrays.toString(en.getValue().stream().mapToLong(x -> x[0]).toArray()));
+                    med(en.getValue(), 4), Arrays.toString(en.getValue().stream().mapToLong(x -> x[0]).toArray()),
+                    Arrays.toString(en.getValue().stream().mapToLong(x -> x[4]).toArray()));
         }
         System.out.printf("  weft/vthread elapsed %.2f, cpu %.2f%n", (double) med(res.get("weft"), 0) / med(res.get("vthread"), 0),
                 (double) med(res.get("weft"), 1) / med(res.get("vthread"), 1));

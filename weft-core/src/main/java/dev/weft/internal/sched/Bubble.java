@@ -279,7 +279,7 @@ public final class Bubble {
         if (g.status != GStatus.WAITING || g.waitRuntime != sched) {
             return false;
         }
-        WaitReason r = g.waitReason;
+        WaitReason r = g.waitReason();
         return r != WaitReason.NONE && r != WaitReason.JDK_PARK && r != WaitReason.RUN_MAIN
                 && r != WaitReason.SYNCTEST_WAIT;
     }
@@ -368,7 +368,7 @@ public final class Bubble {
         } else if (g.status == GStatus.RUNNABLE_MOUNTED) {
             step("g" + g.id + " yields");
         } else {
-            WaitReason r = g.waitReason;
+            WaitReason r = g.waitReason();
             step("g" + g.id + " blocks [" + (r == WaitReason.NONE ? WaitReason.JDK_PARK.text() : r.text()) + "]");
         }
     }

@@ -111,7 +111,7 @@ final class Diagnostics {
             if (g.status != GStatus.WAITING || !inWeftWait(g) || g.waitRuntime != sched) {
                 return null; // a wait made outside this runtime: something outside may signal it
             }
-            someoneWaits |= g.mainWaiter != null && g.deadlockDump == null;
+            someoneWaits |= g.mainWaiter() != null && g.deadlockDump() == null;
         }
         if (!someoneWaits || gs.isEmpty()) {
             return null;
@@ -137,7 +137,7 @@ final class Diagnostics {
      * no weft timer to show for it).
      */
     private static boolean inWeftWait(G g) {
-        WaitReason r = g.waitReason;
+        WaitReason r = g.waitReason();
         return r != WaitReason.NONE && r != WaitReason.JDK_PARK && r != WaitReason.SLEEP;
     }
 
@@ -168,10 +168,10 @@ final class Diagnostics {
             Tracing.fromCaller(sched, t, dev.weft.internal.trace.TraceEvent.DEADLOCK, 0, sched.goroutines.live(), 0);
         }
         for (G g : sched.goroutines.all.snapshot()) {
-            Thread waiter = g.mainWaiter;
+            Thread waiter = g.mainWaiter();
             // A main that waits for a nested run learns of the deadlock from that run's exception.
-            if (waiter != null && g.deadlockDump == null && g.waitReason != WaitReason.RUN_MAIN) {
-                g.deadlockDump = dump;
+            if (waiter != null && g.deadlockDump() == null && g.waitReason() != WaitReason.RUN_MAIN) {
+                g.rare().deadlockDump = dump; // a main goroutine's side object exists: no race to make it
                 LockSupport.unpark(waiter);
             }
         }
@@ -202,7 +202,7 @@ final class Diagnostics {
                 continue;
             }
             WaitCompletion c = g.waitCompletion;
-            if (c == null || g.kernelThread || g.status != GStatus.WAITING || !c.completed()) {
+            if (c == null || g.kernelThread() || g.status != GStatus.WAITING || !c.completed()) {
                 continue;
             }
             // Completed and still parked. Between a waker's completion and its wake-up that is
@@ -310,10 +310,11 @@ final class Diagnostics {
             first = false;
             sb.append("goroutine ").append(g.id).append(" [").append(g.statusText());
             if (g.status == GStatus.WAITING) {
-                if (g.waitSeenAt == 0) {
-                    g.waitSeenAt = now; // stamped lazily, as Go's GC does
+                G.Rare r = g.rare(); // a dump's stamp is the one thing that gives a waiting G its side object
+                if (r.waitSeenAt == 0) {
+                    r.waitSeenAt = now; // stamped lazily, as Go's GC does
                 }
-                long ms = (now - g.waitSeenAt) / 1_000_000;
+                long ms = (now - r.waitSeenAt) / 1_000_000;
                 if (ms > 0) {
                     sb.append(", ").append(ms).append(ms == 1 ? " millisecond" : " milliseconds");
                 }

@@ -26,9 +26,16 @@ import java.util.concurrent.Executor;
  * thread (272 bytes), and a program that keeps a million goroutine handles keeps a million Gs:
  * its bytes are copied by every young collection those goroutines live through, which is most
  * of what spawning a million costs beyond the JDK's own (docs/notes/issue-11-spawn.md). With
- * compressed references a G is 112 bytes (sysmon keeps its own per-goroutine notes in maps of its own, as
+ * compressed references a G is 80 bytes (sysmon keeps its own per-goroutine notes in maps of its own, as
  * Diagnostics' recovery candidates); a field added here that takes it past a multiple of
  * eight costs eight more per goroutine, so measure it (a class histogram of a spawn run).
+ * What only some goroutines need (a main goroutine's waiter and deadlock dump, a failure, the
+ * sleep timer, a dump's wait stamp) lives in a {@link Rare} side object made on first need, and
+ * the JDK's {@code runContinuation} task is read from the thread, which holds it anyway. A field
+ * read on a switch, a park or a spawn belongs here, not in {@link Rare}: a goroutine that parks
+ * on a channel must not pay a second object. Small values are bytes: the status, the wait
+ * reason (its ordinal), priorities, levels and switch reasons, and the three facts fixed at
+ * creation share one byte of {@link #kind} bits.
  */
 public final class G implements Executor, Runnable, Thread.UncaughtExceptionHandler,
         PriorityRunQueue.Leveled {
@@ -45,11 +52,14 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     private Runnable body;
     /** Its virtual thread, or under the ONE_TO_ONE model its own platform thread. */
     final Thread thread;
-    /** The JDK's task that mounts the virtual thread; null for a platform-thread goroutine. */
-    final Runnable runContinuation;
-    final boolean adopted;
-    /** Runs on its own platform thread (ONE_TO_ONE): no M, no P, the kernel schedules it. */
-    final boolean kernelThread;
+    /**
+     * What the G is, fixed at creation: {@link #ADOPTED}, {@link #KERNEL_THREAD} and
+     * {@link #REPORT_FAILURE} bits (read through the methods of those names).
+     */
+    private final byte kind;
+    private static final byte ADOPTED = 1;
+    private static final byte KERNEL_THREAD = 2;
+    private static final byte REPORT_FAILURE = 4;
 
     /**
      * Priority 0..31 given at creation or by setPriority; any thread may write it. This and the
@@ -70,10 +80,14 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
      */
     byte yieldReason = SwitchReason.YIELD;
 
-    /** See {@link GStatus}. CAS only. */
-    volatile int status;
-    /** Set by the G itself before it parks in a weft primitive; racy reads by dumps. */
-    WaitReason waitReason = WaitReason.NONE;
+    /** See {@link GStatus} (its values fit a byte). CAS only. */
+    volatile byte status;
+    /**
+     * The ordinal of its {@link WaitReason} ({@link #waitReason()}); 0, the default, is
+     * {@link WaitReason#NONE}. Set by the G itself before it parks in a weft primitive; racy
+     * reads by dumps.
+     */
+    private byte waitReason;
     /**
      * Why a RUNNING G became runnable again: true for a {@code Thread.yield} (the JDK called
      * {@code execute} from the G's own carrier, thread state YIELDED), false for a park or monitor
@@ -103,28 +117,18 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     /** A ready whose queue put failed (an error ready swallowed); sysmon queues the G. */
     volatile boolean readyLost;
     /**
-     * When sysmon or a dump first saw the G waiting (0: not yet seen, or running again). Stamped
-     * lazily, as Go's GC stamps waitsince, so parking costs no clock read.
-     */
-    long waitSeenAt;
-    /**
      * Set when the body has returned or thrown (the thread may still be finishing), or, for an
      * adopted thread, once it has terminated: the registry then skips the G and drops it.
      */
     volatile boolean bodyDone;
-    /** The thread waiting in Weft.run for this G to end, if it is a main goroutine. */
-    volatile Thread mainWaiter;
-    /** Set once if this main goroutine was found in a deadlock: the dump its Weft.run throws with. */
-    volatile String deadlockDump;
-
-    /** The timer Go.sleep arms, created on the first sleep and reused. Owner only. */
-    TimerEntry sleepTimer;
+    /**
+     * What only some goroutines need, made on first need ({@link #rare()}); installed by a CAS,
+     * since its makers differ (the creator of a main goroutine, the G itself, a dump), and read
+     * with acquire by other threads ({@link #rareOrNull}). Its M reads it plainly at mount.
+     */
+    private Rare rare;
     /** Inside Go.blocking on its current M; owner-written (the G itself and its M). */
     boolean inSyscall;
-    /** Whether an exception escaping the body goes to the runtime's handler (false for run(main)). */
-    final boolean reportFailure;
-    /** What escaped the body, if anything; written before DEAD. */
-    private volatile Throwable failure;
 
     /**
      * The process this goroutine belongs to, or null for the root process (see
@@ -155,12 +159,14 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
      */
     private static final VarHandle BASE_PRIORITY;
     private static final VarHandle LEVEL;
+    private static final VarHandle RARE;
     static {
         try {
+            RARE = MethodHandles.lookup().findVarHandle(G.class, "rare", Rare.class);
             BASE_PRIORITY = MethodHandles.lookup().findVarHandle(G.class, "basePriority", byte.class);
             LEVEL = MethodHandles.lookup().findVarHandle(G.class, "level", byte.class);
             BODY_DONE = MethodHandles.lookup().findVarHandle(G.class, "bodyDone", boolean.class);
-            STATUS = MethodHandles.lookup().findVarHandle(G.class, "status", int.class);
+            STATUS = MethodHandles.lookup().findVarHandle(G.class, "status", byte.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -175,36 +181,29 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         this.id = id;
         this.parentId = parentId;
         this.body = body;
-        this.adopted = false;
-        this.reportFailure = reportFailure;
-        this.kernelThread = kernelThread;
+        this.kind = (byte) ((reportFailure ? REPORT_FAILURE : 0) | (kernelThread ? KERNEL_THREAD : 0));
         BASE_PRIORITY.set(this, (byte) priority);
         LEVEL.set(this, (byte) priority);
         if (kernelThread) {
             this.thread = new KernelThread(this, sched.name() + "-g" + id);
-            this.runContinuation = null;
         } else {
             // Named "<runtime>/g<id>" (so that a jcmd thread dump shows which goroutine a virtual
             // thread is) when the runtime names goroutines; otherwise unnamed, as the JDK's own
             // virtual threads are: a name costs a string per spawn (measured in
             // docs/BENCHMARKS.md, "Goroutine names").
             this.thread = VirtualThreads.newThread(this, sched.nameGoroutines ? sched.name() + "/g" + id : "", this);
-            this.runContinuation = VirtualThreads.runContinuation(thread);
         }
         // status starts IDLE, the default value (0): no store, so no fence
     }
 
     /** A virtual thread started by user code inside a goroutine, seen for the first time. */
-    G(Sched sched, long id, long parentId, Thread adoptedThread, Runnable runContinuation, int priority) {
+    G(Sched sched, long id, long parentId, Thread adoptedThread, int priority) {
         this.sched = sched;
         this.id = id;
         this.parentId = parentId;
         this.body = null;
-        this.adopted = true;
-        this.kernelThread = false;
-        this.reportFailure = true;
+        this.kind = ADOPTED | REPORT_FAILURE;
         this.thread = adoptedThread;
-        this.runContinuation = runContinuation;
         BASE_PRIORITY.set(this, (byte) priority);
         LEVEL.set(this, (byte) priority);
         // status starts IDLE, the default value (0): no store, so no fence
@@ -234,17 +233,100 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
 
     /** For the owner of the G (the M that dequeued it): no CAS needed, ordering kept. */
     void setStatusRelease(int s) {
-        STATUS.setRelease(this, s);
+        STATUS.setRelease(this, (byte) s);
     }
 
     boolean casStatus(int expect, int update) {
-        return STATUS.compareAndSet(this, expect, update);
+        return STATUS.compareAndSet(this, (byte) expect, (byte) update);
+    }
+
+    /**
+     * What only some goroutines need, in a side object so that the others do not carry its
+     * fields (see "Size" in the class comment). Each field has one kind of writer at a time.
+     */
+    static final class Rare {
+        /** The thread waiting in Weft.run for this G to end, if it is a main goroutine; set before the start. */
+        volatile Thread mainWaiter;
+        /** Set once if this main goroutine was found in a deadlock: the dump its Weft.run throws with. */
+        volatile String deadlockDump;
+        /** What escaped the body, if anything; written before DEAD. */
+        volatile Throwable failure;
+        /** The timer Go.sleep arms, created on the first sleep and reused. Owner only. */
+        TimerEntry sleepTimer;
+        /**
+         * When a dump first saw the G waiting (0: not yet seen, or running again). Stamped
+         * lazily, as Go's GC stamps waitsince, so parking costs no clock read; racy, as before.
+         */
+        long waitSeenAt;
+    }
+
+    /** The side object, made and installed if absent. */
+    Rare rare() {
+        Rare r = (Rare) RARE.getAcquire(this);
+        if (r != null) {
+            return r;
+        }
+        Rare made = new Rare();
+        Rare won = (Rare) RARE.compareAndExchange(this, null, made);
+        return won == null ? made : won;
+    }
+
+    /** The side object, or null if nothing has needed it; any thread. */
+    Rare rareOrNull() {
+        return (Rare) RARE.getAcquire(this);
+    }
+
+    /** For its M at mount (the M owns the G): a plain read. */
+    Rare rarePlain() {
+        return rare;
+    }
+
+    /** A virtual thread started by user code with the JDK's APIs, which weft adopted. */
+    boolean adopted() {
+        return (kind & ADOPTED) != 0;
+    }
+
+    /** Runs on its own platform thread (ONE_TO_ONE): no M, no P, the kernel schedules it. */
+    boolean kernelThread() {
+        return (kind & KERNEL_THREAD) != 0;
+    }
+
+    /** Why it waits in a weft primitive ({@link WaitReason#NONE} outside one). */
+    WaitReason waitReason() {
+        return WaitReason.ofOrdinal(waitReason);
+    }
+
+    /** Its {@link WaitReason#ordinal()} as stored, for the trace's wait key. */
+    int waitReasonOrdinal() {
+        return waitReason;
+    }
+
+    /** Set by the G itself before it parks in a weft primitive, and back to NONE after. */
+    void waitReason(WaitReason r) {
+        waitReason = (byte) r.ordinal();
+    }
+
+    /** The thread waiting in Weft.run for this main goroutine, or null. */
+    Thread mainWaiter() {
+        Rare r = rareOrNull();
+        return r == null ? null : r.mainWaiter;
+    }
+
+    /** The dump a main goroutine found in a deadlock ends its Weft.run with, or null. */
+    String deadlockDump() {
+        Rare r = rareOrNull();
+        return r == null ? null : r.deadlockDump;
+    }
+
+    /** The JDK's task that mounts this G's virtual thread (not for a kernel-thread G). */
+    Runnable runContinuation() {
+        return VirtualThreads.runContinuation(thread);
     }
 
     /** The JDK's scheduler entry point for this virtual thread (and for its children). */
     @Override
     public void execute(Runnable task) {
-        if (task == runContinuation) {
+        if (task == VirtualThreads.runContinuation(thread)) {
             sched.ready(this);
         } else {
             sched.readyForeign(task);
@@ -257,8 +339,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         try {
             body.run();
         } catch (Throwable t) {
-            failure = t;
-            if (reportFailure && (process == null || !process.isExit(t))) {
+            rare().failure = t;
+            if ((kind & REPORT_FAILURE) != 0 && (process == null || !process.isExit(t))) {
                 sched.goroutines.reportUncaught(this, t);
             }
         } finally {
@@ -278,13 +360,16 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         waitRuntime = null;
         waitCompletion = null;
         spareWaiter = null;
-        sleepTimer = null;
+        Rare r = rare;
+        if (r != null) {
+            r.sleepTimer = null;
+        }
     }
 
     /** Adopted threads: an exception escaping the user's task reaches the runtime's handler. */
     @Override
     public void uncaughtException(Thread t, Throwable e) {
-        failure = e;
+        rare().failure = e;
         if (process == null || !process.isExit(e)) {
             sched.goroutines.reportUncaught(this, e);
         }
@@ -311,7 +396,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     public void setPriority(int priority) {
         basePriority = (byte) priority;
         level = (byte) priority;
-        if (kernelThread) {
+        if (kernelThread()) {
             thread.setPriority(KernelPriorities.javaPriority(priority));
         }
     }
@@ -335,8 +420,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         if (s == GStatus.RUNNING && inSyscall) {
             return "syscall";
         }
-        if (s == GStatus.WAITING || (kernelThread && isWaiting())) {
-            WaitReason r = waitReason;
+        if (s == GStatus.WAITING || (kernelThread() && isWaiting())) {
+            WaitReason r = waitReason();
             return r == WaitReason.NONE ? WaitReason.JDK_PARK.text() : r.text();
         }
         return GStatus.name(s);
@@ -352,7 +437,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
 
     public boolean isWaiting() {
         int s = status;
-        if (s == GStatus.RUNNING && kernelThread) {
+        if (s == GStatus.RUNNING && kernelThread()) {
             // ONE_TO_ONE: a wait inside the JDK (a latch, a monitor, join) shows only in the thread.
             Thread.State t = thread.getState();
             return t == Thread.State.WAITING || t == Thread.State.TIMED_WAITING || t == Thread.State.BLOCKED;
@@ -370,7 +455,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     }
 
     public Throwable failure() {
-        return failure;
+        Rare r = rareOrNull();
+        return r == null ? null : r.failure;
     }
 
     @Override

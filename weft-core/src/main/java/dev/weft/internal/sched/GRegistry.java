@@ -40,6 +40,12 @@ final class GRegistry {
         G[] gs = new G[INITIAL];
         /** Entries in {@link #gs}; under lock, read racily by {@link #entries}. */
         int size;
+        /**
+         * The size at which the creator compacts (at most {@code gs.length}); under lock. Doubled
+         * when a compaction leaves the shard mostly live, lowered by a sweep that leaves it mostly
+         * empty; the array itself is never given back, see {@link #sweep}.
+         */
+        int limit = INITIAL;
     }
 
     private final Shard shared = new Shard();
@@ -78,10 +84,13 @@ final class GRegistry {
     void add(Shard s, G g) {
         s.lock.lock();
         try {
-            if (s.size == s.gs.length) {
+            if (s.size == s.limit) {
                 compactLocked(s);
-                if (s.size > s.gs.length / 2) { // mostly live: grow, so the next compaction is as far
-                    s.gs = Arrays.copyOf(s.gs, s.gs.length * 2);
+                if (s.size > s.limit / 2) { // mostly live: raise the limit, so the next compaction is as far
+                    s.limit *= 2;
+                    if (s.limit > s.gs.length) {
+                        s.gs = Arrays.copyOf(s.gs, s.limit);
+                    }
                 }
             }
             s.gs[s.size++] = g;
@@ -107,7 +116,7 @@ final class GRegistry {
             try {
                 for (int i = 0; i < s.size; i++) {
                     G g = s.gs[i];
-                    if (!g.adopted && g.thread.isAlive()) {
+                    if (!g.adopted() && g.thread.isAlive()) {
                         all.add(g.thread);
                     }
                 }
@@ -163,14 +172,22 @@ final class GRegistry {
         return entries() - live > Math.max((long) INITIAL * shards.length, live);
     }
 
-    /** Sysmon: drops every ended entry, and gives back arrays left mostly empty. */
+    /**
+     * Sysmon: drops every ended entry, and lowers the compaction limit of a shard left mostly
+     * empty, so that its creator compacts as often as before the burst. The arrays keep their
+     * size, as Go's {@code allgs} and the JDK's root container's map do: 4 bytes a slot for the
+     * most goroutines a shard has held at once, beside the 400 and more each of them took. Given
+     * back after each burst, they were grown and copied again by the next: 7 to 9 bytes per
+     * goroutine of a 1,000,000 spawn run, which count toward its young collections
+     * (docs/notes/issue-11-spawn.md).
+     */
     void sweep() {
         for (Shard s : shards) {
             s.lock.lock();
             try {
                 compactLocked(s);
-                if (s.gs.length > INITIAL && s.size < s.gs.length / 8) {
-                    s.gs = Arrays.copyOf(s.gs, Math.max(INITIAL, s.size * 2));
+                if (s.limit > INITIAL && s.size < s.limit / 8) {
+                    s.limit = Math.max(INITIAL, s.size * 2);
                 }
             } finally {
                 try {

@@ -159,12 +159,12 @@ final class Goroutines {
                     g, g.parentId);
         }
         if (mainWaiter != null) {
-            g.mainWaiter = mainWaiter;
+            g.rare().mainWaiter = mainWaiter; // before the start, which publishes it
             mainsRunning.incrementAndGet();
         }
         try {
             all.add(registryShard(), g); // may grow its array: an OutOfMemoryError is undone below
-            if (g.kernelThread) {
+            if (g.kernelThread()) {
                 g.thread.start();
             } else {
                 GoroutineContainer.start(g.thread, sched.container);
@@ -208,7 +208,7 @@ final class Goroutines {
         }
         try {
             while (!main.bodyDone) {
-                String dump = main.deadlockDump;
+                String dump = main.deadlockDump();
                 if (dump != null) {
                     return dump;
                 }
@@ -238,7 +238,7 @@ final class Goroutines {
     void bodyFinished(G g) {
         decrementLive(); // before bodyDone: a returning Weft.run sees the count without it
         G.BODY_DONE.setRelease(g, true);
-        Thread waiter = g.mainWaiter; // set before the thread started: no fence needed between
+        Thread waiter = g.mainWaiter(); // set before the thread started: no fence needed between
         if (waiter != null) {
             mainsRunning.decrementAndGet();
             LockSupport.unpark(waiter);
@@ -356,7 +356,7 @@ final class Goroutines {
 
     private G adopt(Thread vt, Runnable task) {
         G parent = Sched.currentG();
-        G g = new G(sched, goidgen.incrementAndGet(), parent == null ? 0 : parent.id, vt, task,
+        G g = new G(sched, goidgen.incrementAndGet(), parent == null ? 0 : parent.id, vt,
                 parent == null ? G.DEFAULT_PRIORITY : parent.basePriority);
         all.add(registryShard(), g); // first: it may fail (a grown array), and then nothing else changed
         adoptedByThread.put(vt, g);

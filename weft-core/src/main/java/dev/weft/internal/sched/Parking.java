@@ -80,11 +80,11 @@ public final class Parking {
         if (g.cancelled && ProcessSupport.pending(g)) {
             return true; // a thread that caught its exit and waits again: its wake-up was spent
         }
-        g.waitReason = reason;
+        g.waitReason(reason);
         g.waitBlocker = blocker;
         g.waitRuntime = runtime;
         g.waitCompletion = completion;
-        if (g.kernelThread) {
+        if (g.kernelThread()) {
             // ONE_TO_ONE: no M records the wait, so the thread shows it itself (dumps, deadlocks).
             g.casStatus(GStatus.RUNNING, GStatus.WAITING);
             dev.weft.internal.trace.RuntimeTrace t = g.sched.trace;
@@ -96,11 +96,11 @@ public final class Parking {
         try {
             LockSupport.park(blocker);
         } finally {
-            if (g.kernelThread) {
+            if (g.kernelThread()) {
                 g.setStatusRelease(GStatus.RUNNING);
                 g.sched.diagnostics.countOtherSwitch(SwitchReason.WAIT);
             }
-            g.waitReason = WaitReason.NONE;
+            g.waitReason(WaitReason.NONE);
             g.waitBlocker = null;
             g.waitRuntime = null;
             g.waitCompletion = null;
@@ -115,7 +115,7 @@ public final class Parking {
     public static void labelCurrent(WaitReason reason, Object blocker, Object runtime) {
         G g = Sched.currentG();
         if (g != null) {
-            g.waitReason = reason;
+            g.waitReason(reason);
             g.waitBlocker = blocker;
             g.waitRuntime = runtime;
         }

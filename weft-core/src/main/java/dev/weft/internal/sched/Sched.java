@@ -645,8 +645,9 @@ public final class Sched {
         if (g.preempt) {
             g.preempt = false; // a request for an earlier slice
         }
-        if (g.waitSeenAt != 0) {
-            g.waitSeenAt = 0;
+        G.Rare rare = g.rarePlain();
+        if (rare != null && rare.waitSeenAt != 0) {
+            rare.waitSeenAt = 0;
         }
         g.setStatusRelease(GStatus.RUNNING); // taken from a queue: nobody else may change it now
         m.curg = g;
@@ -661,7 +662,7 @@ public final class Sched {
             Tracing.goStart(tr, m, g, m.foundAtOnce);
         }
         try {
-            g.runContinuation.run();
+            g.runContinuation().run();
         } catch (Throwable t) {
             // The JDK's runContinuation does not throw for a healthy thread; keep the carrier.
             Diagnostics.warn("carrier " + m.getName() + " caught an exception running goroutine " + g.id, t);
@@ -685,7 +686,7 @@ public final class Sched {
                     // Terminated. Only the M that ran it last marks it: nothing can ready it now.
                     if (g.casStatus(GStatus.RUNNING, GStatus.DEAD)) {
                         countSwitch(m, g, SwitchReason.EXIT);
-                        if (g.adopted) {
+                        if (g.adopted()) {
                             goroutines.adoptedExited(g);
                         }
                         return;

@@ -132,16 +132,16 @@ final class Timers {
             sleepPlatform(nanos, null);
             return;
         }
-        if (g.kernelThread) {
+        if (g.kernelThread()) {
             // ONE_TO_ONE: the kernel's timed park is the thread's sleep; shown and counted as a
             // wait like any other (a sleep is never part of a deadlock: it has no blocker).
-            g.waitReason = WaitReason.SLEEP;
+            g.waitReason(WaitReason.SLEEP);
             g.casStatus(GStatus.RUNNING, GStatus.WAITING);
             try {
                 sleepPlatform(nanos, g);
             } finally {
                 g.casStatus(GStatus.WAITING, GStatus.RUNNING);
-                g.waitReason = WaitReason.NONE;
+                g.waitReason(WaitReason.NONE);
                 g.sched.diagnostics.countOtherSwitch(SwitchReason.WAIT);
             }
             return;
@@ -149,10 +149,11 @@ final class Timers {
         Sched s = g.sched;
         long now = s.clock.nanoTime();
         long deadline = now + nanos < now ? Long.MAX_VALUE : now + nanos;
-        TimerEntry t = g.sleepTimer;
+        G.Rare rare = g.rare(); // made by the first sleep, with the timer (G's class comment, "Size")
+        TimerEntry t = rare.sleepTimer;
         if (t == null) {
             Thread self = g.thread;
-            t = g.sleepTimer = new TimerEntry((e, seq, at) -> Parking.ready(self));
+            t = rare.sleepTimer = new TimerEntry((e, seq, at) -> Parking.ready(self));
         }
         boolean interrupted = false;
         s.timers.add(t, deadline, 0);

@@ -202,7 +202,7 @@ final class Tracing {
         }
         Object blocker = g.waitBlocker;
         long hash = blocker == null ? 0 : System.identityHashCode(blocker);
-        return hash << 32 | g.waitReason.ordinal();
+        return hash << 32 | g.waitReasonOrdinal();
     }
 
     /** The id of the goroutine running on the calling thread (0: none). */

@@ -38,4 +38,11 @@ public enum WaitReason {
     public String text() {
         return text;
     }
+
+    private static final WaitReason[] BY_ORDINAL = values();
+
+    /** The reason whose ordinal a G stores (a byte, see G's "Size"). */
+    static WaitReason ofOrdinal(int ordinal) {
+        return BY_ORDINAL[ordinal];
+    }
 }

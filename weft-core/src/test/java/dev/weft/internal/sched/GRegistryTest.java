@@ -64,6 +64,43 @@ class GRegistryTest {
     }
 
     @Test
+    void aSweepKeepsTheArraySoTheNextBurstDoesNotRegrowItButCompactsAsOftenAsBefore() throws Exception {
+        try (SchedTestSupport.Recorded r = new SchedTestSupport.Recorded(1)) {
+            GRegistry all = r.sched.goroutines.all;
+            GRegistry.Shard shared = all.shared(); // this platform thread's goroutines go there
+            G[] grown = burstOfParked(r, 2_000);
+            assertThat(grown.length).isGreaterThanOrEqualTo(2_000);
+            all.sweep();
+            assertThat(all.entries()).isZero();
+            assertThat(shared.gs).as("the array after a sweep").isSameAs(grown);
+            assertThat(shared.limit).as("compaction limit of an emptied shard").isEqualTo(256);
+
+            // Ended goroutines one after another: the creator compacts at the lowered limit, so
+            // the ended ones do not pile up to the array's size.
+            for (int i = 0; i < 1_000; i++) {
+                r.join(r.go(() -> { }));
+            }
+            assertThat(all.entries()).isLessThanOrEqualTo(256);
+
+            assertThat(burstOfParked(r, 2_000)).as("the array after a second burst of the same size").isSameAs(grown);
+            assertThat(r.uncaught).isEmpty();
+        }
+    }
+
+    /** Starts {@code n} goroutines that wait, then lets them end; returns the shared shard's array at the peak. */
+    private static G[] burstOfParked(SchedTestSupport.Recorded r, int n) {
+        CountDownLatch release = new CountDownLatch(1);
+        List<G> parked = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            parked.add(r.go(() -> await(release)));
+        }
+        G[] peak = r.sched.goroutines.all.shared().gs;
+        release.countDown();
+        parked.forEach(r::join);
+        return peak;
+    }
+
+    @Test
     void anEndedGoroutineNoLongerHoldsItsBodysCapturedState() throws Exception {
         try (SchedTestSupport.Recorded r = new SchedTestSupport.Recorded(1)) {
             java.lang.ref.WeakReference<?>[] ref = new java.lang.ref.WeakReference<?>[1];
