@@ -1,7 +1,9 @@
 package dev.weft.chan;
 
 import dev.weft.internal.sched.Bubble;
+import dev.weft.internal.sched.G;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.util.SpinLock;
@@ -9,6 +11,7 @@ import dev.weft.internal.util.StackHeadroom;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 
 /**
@@ -57,9 +60,7 @@ public final class Chan<T> implements Iterable<T> {
     final boolean bubbled = Bubble.isBubble(weftRuntime);
 
     private static final AtomicLong IDS = new AtomicLong();
-    /** What {@link #receive()} returns for "closed and drained"; never a user value (they are non-null T). */
-    private static final Object CLOSED = new Object();
-    /** What {@link #receiveReadyLocked()} returns when nothing can be taken without waiting. */
+    /** What a receive's locked section leaves when nothing can be taken without waiting. */
     private static final Object NOT_READY = new Object();
 
     /** Unique, for select's global lock order (Go sorts by address). Immutable. */
@@ -117,8 +118,9 @@ public final class Chan<T> implements Iterable<T> {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "send on synctest channel");
         }
-        Sched.checkpoint();
-        Waiter w = Waiter.plain(); // before the lock: nothing is allocated under it
+        G g = Sched.currentG(); // once for the whole operation (see Parking, "a primitive's hot path")
+        Parking.checkpoint(g);
+        Waiter w = Waiter.plain(g); // before the lock: nothing is allocated under it
         Waiter r;
         lock.lock();
         try {
@@ -134,18 +136,36 @@ public final class Chan<T> implements Iterable<T> {
                 lock.held = 0; // the call failed before its store
             }
         }
-        if (r == CLOSED_WAITER) {
-            throw ClosedChannelException.send();
-        }
-        if (r != null) {
-            if (r != NO_WAITER) {
-                Parking.ready(r.thread);
+        if (r == null) {
+            // The wait is written out here, not called, and comes first in the bytecode: the
+            // park must be compiled into this frame (see Waiter, "Waiting").
+            boolean interrupted = false;
+            while (!w.done) {
+                if (!Parking.beginWait(g, this, WaitReason.CHAN_SEND, weftRuntime, w)) {
+                    try {
+                        LockSupport.park(this);
+                    } finally {
+                        Parking.endWait(g);
+                    }
+                }
+                interrupted |= Thread.interrupted(); // Go's waits are not interruptible
+                if (Parking.exitPending(g) && withdraw(w, sendq)) {
+                    throw ProcessSupport.cancellation();
+                }
+            }
+            if (interrupted) {
+                w.thread.interrupt();
+            }
+            if (!w.success) {
+                throw ClosedChannelException.send();
             }
             return;
         }
-        w.await(this, sendq, WaitReason.CHAN_SEND, weftRuntime);
-        if (!w.success) {
+        if (r == CLOSED_WAITER) {
             throw ClosedChannelException.send();
+        }
+        if (r != NO_WAITER) {
+            Parking.ready(r.thread, g);
         }
     }
 
@@ -213,28 +233,21 @@ public final class Chan<T> implements Iterable<T> {
      * Receives a value, waiting until one is sent. Values buffered before {@link #close()} are
      * still received; after that it returns null at once.
      *
+     * <p>This is the blocking receive itself, not a wrapper: a goroutine that parks here parks
+     * in the frame its caller called, as in {@link #send} (a wrapper's frame costs a hand-off
+     * about 10 ns, see the comment in send). {@link #recvOk} and the iterator call it: values are
+     * never null, so null means closed and drained. Allocates only when it must park.
+     *
      * @return the value, or null when the channel is closed and drained
      */
     @SuppressWarnings("unchecked")
     public T recv() {
-        Object v = receive();
-        return v == CLOSED ? null : (T) v;
-    }
-
-    /** Like {@link #recv()}, telling a received value from "closed and drained" (Go's ok). */
-    @SuppressWarnings("unchecked")
-    public RecvResult<T> recvOk() {
-        Object v = receive();
-        return v == CLOSED ? RecvResult.closed() : new RecvResult<>((T) v, true);
-    }
-
-    /** The blocking receive: a value, or {@link #CLOSED}; allocates only when it must park. */
-    private Object receive() {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "receive on synctest channel");
         }
-        Sched.checkpoint();
-        Waiter w = Waiter.plain(); // before the lock: nothing is allocated under it
+        G g = Sched.currentG(); // once for the whole operation, as in send
+        Parking.checkpoint(g);
+        Waiter w = Waiter.plain(g); // before the lock: nothing is allocated under it
         Object v;
         Waiter s;
         lock.lock();
@@ -245,7 +258,7 @@ public final class Chan<T> implements Iterable<T> {
             } else if (count > 0) {
                 v = takeLocked();
             } else if (closed) {
-                v = CLOSED;
+                v = null;
             } else {
                 v = NOT_READY;
                 w.rearm(null);
@@ -258,14 +271,36 @@ public final class Chan<T> implements Iterable<T> {
                 lock.held = 0; // the call failed before its store
             }
         }
+        if (v == NOT_READY) { // the wait written out and first in the bytecode, as in send
+            boolean interrupted = false;
+            while (!w.done) {
+                if (!Parking.beginWait(g, this, WaitReason.CHAN_RECEIVE, weftRuntime, w)) {
+                    try {
+                        LockSupport.park(this);
+                    } finally {
+                        Parking.endWait(g);
+                    }
+                }
+                interrupted |= Thread.interrupted(); // Go's waits are not interruptible
+                if (Parking.exitPending(g) && withdraw(w, recvq)) {
+                    throw ProcessSupport.cancellation();
+                }
+            }
+            if (interrupted) {
+                w.thread.interrupt();
+            }
+            return w.success ? (T) w.elem : null;
+        }
         if (s != null) {
-            Parking.ready(s.thread);
+            Parking.ready(s.thread, g);
         }
-        if (v != NOT_READY) {
-            return v;
-        }
-        w.await(this, recvq, WaitReason.CHAN_RECEIVE, weftRuntime);
-        return w.success ? w.elem : CLOSED;
+        return (T) v;
+    }
+
+    /** Like {@link #recv()}, telling a received value from "closed and drained" (Go's ok). */
+    public RecvResult<T> recvOk() {
+        T v = recv();
+        return v == null ? RecvResult.closed() : new RecvResult<>(v, true);
     }
 
     /**
@@ -369,24 +404,26 @@ public final class Chan<T> implements Iterable<T> {
     @Override
     public Iterator<T> iterator() {
         return new Iterator<>() {
-            /** The value received ahead by hasNext, CLOSED at the end, null if none is pending. */
-            private Object next;
+            /** The value received ahead by hasNext, null if none is pending. */
+            private T next;
+            /** Set once recv has said closed and drained. */
+            private boolean done;
 
             @Override
             public boolean hasNext() {
-                if (next == null) {
-                    next = receive();
+                if (next == null && !done) {
+                    next = recv();
+                    done = next == null;
                 }
-                return next != CLOSED;
+                return next != null;
             }
 
             @Override
-            @SuppressWarnings("unchecked")
             public T next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException("channel closed and drained");
                 }
-                T v = (T) next;
+                T v = next;
                 next = null;
                 return v;
             }
