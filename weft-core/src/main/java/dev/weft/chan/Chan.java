@@ -60,8 +60,6 @@ public final class Chan<T> implements Iterable<T> {
     final boolean bubbled = Bubble.isBubble(weftRuntime);
 
     private static final AtomicLong IDS = new AtomicLong();
-    /** What a receive's locked section leaves when nothing can be taken without waiting. */
-    private static final Object NOT_READY = new Object();
 
     /** Unique, for select's global lock order (Go sorts by address). Immutable. */
     final long id = IDS.incrementAndGet();
@@ -115,58 +113,7 @@ public final class Chan<T> implements Iterable<T> {
      */
     public void send(T value) {
         requireValue(value);
-        if (bubbled) {
-            Bubble.checkAccess(weftRuntime, "send on synctest channel");
-        }
-        G g = Sched.currentG(); // once for the whole operation (see Parking, "a primitive's hot path")
-        Parking.checkpoint(g);
-        Waiter w = Waiter.plain(g); // before the lock: nothing is allocated under it
-        Waiter r;
-        lock.lock();
-        try {
-            r = sendReadyLocked(value);
-            if (r == null) {
-                w.rearm(value);
-                sendq.enqueue(w);
-            }
-        } finally {
-            try {
-                lock.unlock(); // a release store, no fence: see SpinLock#held
-            } catch (VirtualMachineError e) { // a StackOverflowError, or an OutOfMemoryError making one
-                lock.held = 0; // the call failed before its store
-            }
-        }
-        if (r == null) {
-            // The wait is written out here, not called, and comes first in the bytecode: the
-            // park must be compiled into this frame (see Waiter, "Waiting").
-            boolean interrupted = false;
-            while (!w.done) {
-                if (!Parking.beginWait(g, this, WaitReason.CHAN_SEND, weftRuntime, w)) {
-                    try {
-                        LockSupport.park(this);
-                    } finally {
-                        Parking.endWait(g);
-                    }
-                }
-                interrupted |= Thread.interrupted(); // Go's waits are not interruptible
-                if (Parking.exitPending(g) && withdraw(w, sendq)) {
-                    throw ProcessSupport.cancellation();
-                }
-            }
-            if (interrupted) {
-                w.thread.interrupt();
-            }
-            if (!w.success) {
-                throw ClosedChannelException.send();
-            }
-            return;
-        }
-        if (r == CLOSED_WAITER) {
-            throw ClosedChannelException.send();
-        }
-        if (r != NO_WAITER) {
-            Parking.ready(r.thread, g);
-        }
+        transfer(value);
     }
 
     /**
@@ -233,34 +180,59 @@ public final class Chan<T> implements Iterable<T> {
      * Receives a value, waiting until one is sent. Values buffered before {@link #close()} are
      * still received; after that it returns null at once.
      *
-     * <p>This is the blocking receive itself, not a wrapper: a goroutine that parks here parks
-     * in the frame its caller called, as in {@link #send} (a wrapper's frame costs a hand-off
-     * about 10 ns, see the comment in send). {@link #recvOk} and the iterator call it: values are
-     * never null, so null means closed and drained. Allocates only when it must park.
+     * <p>{@link #recvOk} and the iterator call it: values are never null, so null means closed
+     * and drained. Allocates only when it must park (a goroutine's first wait).
      *
      * @return the value, or null when the channel is closed and drained
      */
     @SuppressWarnings("unchecked")
     public T recv() {
+        return (T) transfer(null);
+    }
+
+    /**
+     * {@link #send} ({@code value} non-null) and {@link #recv} ({@code value} null) in one
+     * method: returns what a receive got (null: closed and drained), or null after a send.
+     *
+     * <p>Why one method. A goroutine that waits parks in this frame, and the park must be
+     * compiled into it: a park one call deeper is a frame more for the JDK to freeze and thaw at
+     * every wait, and a return the processor mispredicts after the thaw, about 15 ns a round trip
+     * (docs/notes/issue-11-chan.md). The JIT compiles a call site into its caller only if the
+     * profile shows it taken often, and in a hand-off one side waits and the other does not: with
+     * a method per side, the side that did not wait while the JIT profiled it keeps its park out
+     * of line for good, and whether that side is the one that waits afterwards is luck. Here
+     * every hand-off that waits is counted at the same call site. For the same reason the wait is
+     * written out rather than called ({@link Waiter}, "Waiting"), and {@code send} and
+     * {@code recv} are small enough to be compiled into their callers, so the park is one frame
+     * below the user's code.
+     */
+    private Object transfer(Object value) {
+        boolean sending = value != null;
         if (bubbled) {
-            Bubble.checkAccess(weftRuntime, "receive on synctest channel");
+            Bubble.checkAccess(weftRuntime, sending ? "send on synctest channel" : "receive on synctest channel");
         }
-        G g = Sched.currentG(); // once for the whole operation, as in send
+        G g = Sched.currentG(); // once for the whole operation (see Parking, "a primitive's hot path")
         Parking.checkpoint(g);
         Waiter w = Waiter.plain(g); // before the lock: nothing is allocated under it
-        Object v;
-        Waiter s;
+        Object v = null; // what a receive took
+        Waiter partner; // a completed waiter to ready after unlocking, a marker, or null: wait
         lock.lock();
         try {
-            if ((s = takeFromSendqLocked()) != null) {
+            if (sending) {
+                partner = sendReadyLocked(value);
+                if (partner == null) {
+                    w.rearm(value);
+                    sendq.enqueue(w);
+                }
+            } else if ((partner = takeFromSendqLocked()) != null) {
                 v = taken;
                 taken = null;
             } else if (count > 0) {
                 v = takeLocked();
+                partner = NO_WAITER;
             } else if (closed) {
-                v = null;
+                partner = CLOSED_WAITER;
             } else {
-                v = NOT_READY;
                 w.rearm(null);
                 recvq.enqueue(w);
             }
@@ -271,10 +243,12 @@ public final class Chan<T> implements Iterable<T> {
                 lock.held = 0; // the call failed before its store
             }
         }
-        if (v == NOT_READY) { // the wait written out and first in the bytecode, as in send
+        if (partner == null) { // the wait first in the bytecode: see the method comment
+            WaitQueue queue = sending ? sendq : recvq;
             boolean interrupted = false;
             while (!w.done) {
-                if (!Parking.beginWait(g, this, WaitReason.CHAN_RECEIVE, weftRuntime, w)) {
+                if (!Parking.beginWait(g, this, sending ? WaitReason.CHAN_SEND : WaitReason.CHAN_RECEIVE,
+                        weftRuntime, w)) {
                     try {
                         LockSupport.park(this);
                     } finally {
@@ -282,19 +256,31 @@ public final class Chan<T> implements Iterable<T> {
                     }
                 }
                 interrupted |= Thread.interrupted(); // Go's waits are not interruptible
-                if (Parking.exitPending(g) && withdraw(w, recvq)) {
+                if (Parking.exitPending(g) && withdraw(w, queue)) {
                     throw ProcessSupport.cancellation();
                 }
             }
             if (interrupted) {
                 w.thread.interrupt();
             }
-            return w.success ? (T) w.elem : null;
+            if (sending) {
+                if (!w.success) {
+                    throw ClosedChannelException.send();
+                }
+                return null;
+            }
+            return w.success ? w.elem : null;
         }
-        if (s != null) {
-            Parking.ready(s.thread, g);
+        if (partner == CLOSED_WAITER) {
+            if (sending) {
+                throw ClosedChannelException.send();
+            }
+            return null;
         }
-        return (T) v;
+        if (partner != NO_WAITER) {
+            Parking.ready(partner.thread, g);
+        }
+        return v;
     }
 
     /** Like {@link #recv()}, telling a received value from "closed and drained" (Go's ok). */
