@@ -38,6 +38,11 @@ import java.util.concurrent.locks.LockSupport;
  * unlocking, so the woken goroutine never runs into a lock its waker still holds (and, from a
  * goroutine, lands in the waker's runnext).
  *
+ * <p><b>Hot path.</b> {@code send} and {@code recv} are one method, {@code transfer}, with the
+ * wait written out in it: a goroutine that waits parks in that frame, the only one between the
+ * caller's code and the JDK's park, whichever side of a hand-off waits (its comment says why
+ * this matters and how the JIT is led to it).
+ *
  * <p><b>Failure atomicity.</b> A StackOverflowError or OutOfMemoryError can strike any call or
  * allocation, and a lock left held would make every later operation on the channel spin
  * forever. So every locked section releases in {@code finally} with no call and allocates

@@ -35,10 +35,11 @@ public final class Parking {
 
     /*
      * The same calls for a primitive's hot path that looked up its caller's G once
-     * ({@link Sched#currentG}: null on a platform thread) and passes it to each step: a lookup
-     * is a chain of dependent loads (carrier, its class, the current thread, the M's curg) that
-     * the JIT cannot share across the volatile reads between the steps, and a channel operation
-     * made three of them (checkpoint, spare waiter, then park or ready).
+     * ({@link Sched#currentG}: null on a platform thread) and passes it to each step. A lookup
+     * is a few dependent loads (the carrier, its class, the current thread, the M's curg) that
+     * the JIT does not share across the volatile reads between the steps; a channel operation
+     * made three. Cheap (about 2 ns a round trip measured, docs/notes/issue-11-chan.md), but
+     * free to save.
      */
 
     /** {@link Sched#checkpoint} for the caller's {@code g} (null: a platform thread, nothing to do). */
@@ -118,7 +119,9 @@ public final class Parking {
      * and receive): a park inside a callee is a compiled frame more for the JDK to freeze and
      * thaw at every wait and a return the processor cannot predict after the thaw, and the JIT
      * does not inline a callee it has already compiled large on its own (as park is, with the
-     * JDK's park in it). These steps are small enough to be inlined always:
+     * JDK's park in it). These steps are small, and the JIT compiles them and the JDK's park
+     * into the primitive wherever its profile shows the wait taken often (Chan.transfer says how
+     * a channel makes sure of that):
      *
      *     if (!Parking.beginWait(g, blocker, reason, runtime, completion)) {
      *         try {
