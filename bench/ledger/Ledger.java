@@ -70,6 +70,9 @@ public class Ledger {
         return switch (what) {
             case "warm" -> warm();
             case "chan" -> chan();
+            case "ochan" -> ochan();
+            case "lchan" -> lchan();
+            case "bare2" -> bare2();
             case "bare" -> bare();
             case "spawn" -> spawn();
             case "buf" -> buf();
@@ -125,6 +128,125 @@ public class Ledger {
         });
         return out[0] / ROUNDS;
     }
+    /**
+     * bare with the hand-off and the wait each in a method of their own, as a channel's are: the
+     * park then sits one compiled frame deeper (frozen and thawed at every switch, its return
+     * mispredicted after the thaw). Run with those two methods kept out of line:
+     * -XX:CompileCommand=dontinline,Ledger::giveTurn -XX:CompileCommand=dontinline,Ledger::awaitTurn
+     */
+    static long bare2() {
+        long[] out = new long[1];
+        rt.run(() -> {
+            AtomicInteger turn = new AtomicInteger();
+            Thread ping = Thread.currentThread();
+            Goroutine pong = Go.go(() -> {
+                for (int i = 0; i < ROUNDS; i++) {
+                    awaitTurn(turn, 1);
+                    giveTurn(turn, 0, ping);
+                }
+            });
+            long t0 = System.nanoTime();
+            for (int i = 0; i < ROUNDS; i++) {
+                giveTurn(turn, 1, pong.thread());
+                awaitTurn(turn, 0);
+            }
+            pong.join();
+            out[0] = System.nanoTime() - t0;
+        });
+        return out[0] / ROUNDS;
+    }
+    static void giveTurn(AtomicInteger turn, int v, Thread to) { turn.set(v); LockSupport.unpark(to); }
+    static void awaitTurn(AtomicInteger turn, int v) { while (turn.get() != v) LockSupport.park(); }
+
+    /**
+     * The floor of a channel with a lock: one CAS spin lock, FIFO lists of waiters, a completion
+     * flag, park/unpark; no select, close, safe point, wait labels or failure handling. The
+     * ping-pong of chan over two of these.
+     */
+    static final class LockChan {
+        static final java.lang.invoke.VarHandle LOCK, DONE;
+        static {
+            try {
+                LOCK = java.lang.invoke.MethodHandles.lookup().findVarHandle(LockChan.class, "lock", int.class);
+                DONE = java.lang.invoke.MethodHandles.lookup().findVarHandle(W.class, "done", boolean.class);
+            } catch (ReflectiveOperationException e) { throw new ExceptionInInitializerError(e); }
+        }
+        static final class W { final Thread t = Thread.currentThread(); Object elem; volatile boolean done; W next; }
+        volatile int lock;
+        W sendq, recvq;
+        void lock() { while (!LOCK.compareAndSet(this, 0, 1)) Thread.onSpinWait(); }
+        void unlock() { LOCK.setRelease(this, 0); }
+        static W append(W q, W w) { if (q == null) return w; W t = q; while (t.next != null) t = t.next; t.next = w; return q; }
+        void send(Object v, W w) {
+            lock();
+            W r = recvq;
+            if (r != null) {
+                recvq = r.next; r.next = null; r.elem = v; DONE.setRelease(r, true);
+                unlock();
+                LockSupport.unpark(r.t);
+                return;
+            }
+            w.elem = v; DONE.set(w, false); w.next = null;
+            sendq = append(sendq, w);
+            unlock();
+            while (!w.done) LockSupport.park(this);
+        }
+        Object recv(W w) {
+            lock();
+            W s = sendq;
+            if (s != null) {
+                sendq = s.next; s.next = null; Object v = s.elem; s.elem = null; DONE.setRelease(s, true);
+                unlock();
+                LockSupport.unpark(s.t);
+                return v;
+            }
+            w.elem = null; DONE.set(w, false); w.next = null;
+            recvq = append(recvq, w);
+            unlock();
+            while (!w.done) LockSupport.park(this);
+            Object v = w.elem; w.elem = null;
+            return v;
+        }
+    }
+    static long lchan() {
+        long[] out = new long[1];
+        rt.run(() -> {
+            LockChan a = new LockChan(), b = new LockChan();
+            Goroutine pong = Go.go(() -> {
+                LockChan.W w = new LockChan.W();
+                for (int i = 0; i < ROUNDS; i++) { b.send(a.recv(w), w); }
+            });
+            LockChan.W w = new LockChan.W();
+            Object v = 1;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < ROUNDS; i++) { a.send(v, w); v = b.recv(w); }
+            pong.join();
+            out[0] = System.nanoTime() - t0;
+        });
+        return out[0] / ROUNDS;
+    }
+    /**
+     * chan with its channels, waiters and goroutines promoted to the old generation (a full
+     * collection after a warm-up) before the measurement, as in a long-running program: G1's
+     * write barrier then fences each cross-region store of a reference into them.
+     */
+    static long ochan() {
+        long[] out = new long[1];
+        rt.run(() -> {
+            Chan<Integer> a = Chan.make(), b = Chan.make();
+            Goroutine pong = Go.go(() -> {
+                for (int i = 0; i < ROUNDS + 1000; i++) { b.send(a.recv()); }
+            });
+            Integer v = 1;
+            for (int i = 0; i < 1000; i++) { a.send(v); v = b.recv(); }
+            System.gc();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < ROUNDS; i++) { a.send(v); v = b.recv(); }
+            pong.join();
+            out[0] = System.nanoTime() - t0;
+        });
+        return out[0] / ROUNDS;
+    }
     static long chan() {
         long[] out = new long[1];
         rt.run(() -> {
@@ -153,7 +275,7 @@ public class Ledger {
         if (w.startsWith("t")) {
             w = w.substring(1);
         }
-        return switch (w) { case "chan", "bare", "wake", "vsq", "vbare" -> ROUNDS; case "pspawn", "vpspawn" -> 100_000; case "skynet", "vskynet" -> SKYNET_NODES; case "spawn", "vspawn" -> 100_000; case "buf" -> 10_000_000; case "yield2", "yield1000", "vyield2", "vyield1000" -> 400_000; default -> 1; };
+        return switch (w) { case "chan", "ochan", "lchan", "bare2", "bare", "wake", "vsq", "vbare" -> ROUNDS; case "pspawn", "vpspawn" -> 100_000; case "skynet", "vskynet" -> SKYNET_NODES; case "spawn", "vspawn" -> 100_000; case "buf" -> 10_000_000; case "yield2", "yield1000", "vyield2", "vyield1000" -> 400_000; default -> 1; };
     }
     static long buf() {
         long[] out = new long[1];

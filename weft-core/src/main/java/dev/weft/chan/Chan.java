@@ -1,7 +1,9 @@
 package dev.weft.chan;
 
 import dev.weft.internal.sched.Bubble;
+import dev.weft.internal.sched.G;
 import dev.weft.internal.sched.Parking;
+import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.util.SpinLock;
@@ -9,6 +11,7 @@ import dev.weft.internal.util.StackHeadroom;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 
 /**
@@ -35,6 +38,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * unlocking, so the woken goroutine never runs into a lock its waker still holds (and, from a
  * goroutine, lands in the waker's runnext).
  *
+ * <p><b>Hot path.</b> {@code send} and {@code recv} are one method, {@code transfer}, with the
+ * wait written out in it: a goroutine that waits parks in that frame, the only one between the
+ * caller's code and the JDK's park, whichever side of a hand-off waits (its comment says why
+ * this matters and how the JIT is led to it).
+ *
  * <p><b>Failure atomicity.</b> A StackOverflowError or OutOfMemoryError can strike any call or
  * allocation, and a lock left held would make every later operation on the channel spin
  * forever. So every locked section releases in {@code finally} with no call and allocates
@@ -57,10 +65,6 @@ public final class Chan<T> implements Iterable<T> {
     final boolean bubbled = Bubble.isBubble(weftRuntime);
 
     private static final AtomicLong IDS = new AtomicLong();
-    /** What {@link #receive()} returns for "closed and drained"; never a user value (they are non-null T). */
-    private static final Object CLOSED = new Object();
-    /** What {@link #receiveReadyLocked()} returns when nothing can be taken without waiting. */
-    private static final Object NOT_READY = new Object();
 
     /** Unique, for select's global lock order (Go sorts by address). Immutable. */
     final long id = IDS.incrementAndGet();
@@ -114,39 +118,7 @@ public final class Chan<T> implements Iterable<T> {
      */
     public void send(T value) {
         requireValue(value);
-        if (bubbled) {
-            Bubble.checkAccess(weftRuntime, "send on synctest channel");
-        }
-        Sched.checkpoint();
-        Waiter w = Waiter.plain(); // before the lock: nothing is allocated under it
-        Waiter r;
-        lock.lock();
-        try {
-            r = sendReadyLocked(value);
-            if (r == null) {
-                w.rearm(value);
-                sendq.enqueue(w);
-            }
-        } finally {
-            try {
-                lock.unlock(); // a release store, no fence: see SpinLock#held
-            } catch (VirtualMachineError e) { // a StackOverflowError, or an OutOfMemoryError making one
-                lock.held = 0; // the call failed before its store
-            }
-        }
-        if (r == CLOSED_WAITER) {
-            throw ClosedChannelException.send();
-        }
-        if (r != null) {
-            if (r != NO_WAITER) {
-                Parking.ready(r.thread);
-            }
-            return;
-        }
-        w.await(this, sendq, WaitReason.CHAN_SEND, weftRuntime);
-        if (!w.success) {
-            throw ClosedChannelException.send();
-        }
+        transfer(value);
     }
 
     /**
@@ -213,41 +185,59 @@ public final class Chan<T> implements Iterable<T> {
      * Receives a value, waiting until one is sent. Values buffered before {@link #close()} are
      * still received; after that it returns null at once.
      *
+     * <p>{@link #recvOk} and the iterator call it: values are never null, so null means closed
+     * and drained. Allocates only when it must park (a goroutine's first wait).
+     *
      * @return the value, or null when the channel is closed and drained
      */
     @SuppressWarnings("unchecked")
     public T recv() {
-        Object v = receive();
-        return v == CLOSED ? null : (T) v;
+        return (T) transfer(null);
     }
 
-    /** Like {@link #recv()}, telling a received value from "closed and drained" (Go's ok). */
-    @SuppressWarnings("unchecked")
-    public RecvResult<T> recvOk() {
-        Object v = receive();
-        return v == CLOSED ? RecvResult.closed() : new RecvResult<>((T) v, true);
-    }
-
-    /** The blocking receive: a value, or {@link #CLOSED}; allocates only when it must park. */
-    private Object receive() {
+    /**
+     * {@link #send} ({@code value} non-null) and {@link #recv} ({@code value} null) in one
+     * method: returns what a receive got (null: closed and drained), or null after a send.
+     *
+     * <p>Why one method. A goroutine that waits parks in this frame, and the park must be
+     * compiled into it: a park one call deeper is a frame more for the JDK to freeze and thaw at
+     * every wait, and a return the processor mispredicts after the thaw, about 15 ns a round trip
+     * (docs/notes/issue-11-chan.md). The JIT compiles a call site into its caller only if the
+     * profile shows it taken often, and in a hand-off one side waits and the other does not: with
+     * a method per side, the side that did not wait while the JIT profiled it keeps its park out
+     * of line for good, and whether that side is the one that waits afterwards is luck. Here
+     * every hand-off that waits is counted at the same call site. For the same reason the wait is
+     * written out rather than called ({@link Waiter}, "Waiting"), and {@code send} and
+     * {@code recv} are small enough to be compiled into their callers, so the park is one frame
+     * below the user's code.
+     */
+    private Object transfer(Object value) {
+        boolean sending = value != null;
         if (bubbled) {
-            Bubble.checkAccess(weftRuntime, "receive on synctest channel");
+            Bubble.checkAccess(weftRuntime, sending ? "send on synctest channel" : "receive on synctest channel");
         }
-        Sched.checkpoint();
-        Waiter w = Waiter.plain(); // before the lock: nothing is allocated under it
-        Object v;
-        Waiter s;
+        G g = Sched.currentG(); // once for the whole operation (see Parking, "a primitive's hot path")
+        Parking.checkpoint(g);
+        Waiter w = Waiter.plain(g); // before the lock: nothing is allocated under it
+        Object v = null; // what a receive took
+        Waiter partner; // a completed waiter to ready after unlocking, a marker, or null: wait
         lock.lock();
         try {
-            if ((s = takeFromSendqLocked()) != null) {
+            if (sending) {
+                partner = sendReadyLocked(value);
+                if (partner == null) {
+                    w.rearm(value);
+                    sendq.enqueue(w);
+                }
+            } else if ((partner = takeFromSendqLocked()) != null) {
                 v = taken;
                 taken = null;
             } else if (count > 0) {
                 v = takeLocked();
+                partner = NO_WAITER;
             } else if (closed) {
-                v = CLOSED;
+                partner = CLOSED_WAITER;
             } else {
-                v = NOT_READY;
                 w.rearm(null);
                 recvq.enqueue(w);
             }
@@ -258,14 +248,50 @@ public final class Chan<T> implements Iterable<T> {
                 lock.held = 0; // the call failed before its store
             }
         }
-        if (s != null) {
-            Parking.ready(s.thread);
+        if (partner == null) { // the wait first in the bytecode: see the method comment
+            WaitQueue queue = sending ? sendq : recvq;
+            boolean interrupted = false;
+            while (!w.done) {
+                if (!Parking.beginWait(g, this, sending ? WaitReason.CHAN_SEND : WaitReason.CHAN_RECEIVE,
+                        weftRuntime, w)) {
+                    try {
+                        LockSupport.park(this);
+                    } finally {
+                        Parking.endWait(g);
+                    }
+                }
+                interrupted |= Thread.interrupted(); // Go's waits are not interruptible
+                if (Parking.exitPending(g) && withdraw(w, queue)) {
+                    throw ProcessSupport.cancellation();
+                }
+            }
+            if (interrupted) {
+                w.thread.interrupt();
+            }
+            if (sending) {
+                if (!w.success) {
+                    throw ClosedChannelException.send();
+                }
+                return null;
+            }
+            return w.success ? w.elem : null;
         }
-        if (v != NOT_READY) {
-            return v;
+        if (partner == CLOSED_WAITER) {
+            if (sending) {
+                throw ClosedChannelException.send();
+            }
+            return null;
         }
-        w.await(this, recvq, WaitReason.CHAN_RECEIVE, weftRuntime);
-        return w.success ? w.elem : CLOSED;
+        if (partner != NO_WAITER) {
+            Parking.ready(partner.thread, g);
+        }
+        return v;
+    }
+
+    /** Like {@link #recv()}, telling a received value from "closed and drained" (Go's ok). */
+    public RecvResult<T> recvOk() {
+        T v = recv();
+        return v == null ? RecvResult.closed() : new RecvResult<>(v, true);
     }
 
     /**
@@ -369,24 +395,26 @@ public final class Chan<T> implements Iterable<T> {
     @Override
     public Iterator<T> iterator() {
         return new Iterator<>() {
-            /** The value received ahead by hasNext, CLOSED at the end, null if none is pending. */
-            private Object next;
+            /** The value received ahead by hasNext, null if none is pending. */
+            private T next;
+            /** Set once recv has said closed and drained. */
+            private boolean done;
 
             @Override
             public boolean hasNext() {
-                if (next == null) {
-                    next = receive();
+                if (next == null && !done) {
+                    next = recv();
+                    done = next == null;
                 }
-                return next != CLOSED;
+                return next != null;
             }
 
             @Override
-            @SuppressWarnings("unchecked")
             public T next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException("channel closed and drained");
                 }
-                T v = (T) next;
+                T v = next;
                 next = null;
                 return v;
             }

@@ -1,9 +1,8 @@
 package dev.weft.chan;
 
+import dev.weft.internal.sched.G;
 import dev.weft.internal.sched.Parking;
-import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.WaitCompletion;
-import dev.weft.internal.sched.WaitReason;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -21,6 +20,20 @@ import java.lang.invoke.VarHandle;
  * {@link Parking#ready}. The parked thread loops on the volatile flag, so a spurious return from
  * park or a ready that comes before the park are both harmless, and the volatile read orders its
  * reads of {@code elem}/{@code success} after the writes.
+ *
+ * <p><b>Waiting</b> (a plain waiter; {@link Chan#send} and {@link Chan#recv} write the loop out):
+ * park until {@link #done}, with the wait recorded by {@link Parking#beginWait} and
+ * {@link Parking#endWait} around a {@code LockSupport.park}. If the caller's process ends
+ * meanwhile ({@link Parking#exitPending}), the waiter is withdrawn under the channel's lock and
+ * the process's exit exception thrown; a waiter already completed (a partner took or gave the
+ * value) is not withdrawable, so the operation completes and the exception waits for the next
+ * safe point: no value is lost or delivered twice. Interrupts neither end the wait nor are lost
+ * (Go's waits are not interruptible): the status is cleared at each wake-up, so the park does not
+ * spin on it, and set again at the end. The loop is written out in each operation rather than
+ * called because the park must be compiled into the operation's own frame: a park one call
+ * deeper costs a hand-off about 10 ns (a frame more to freeze and thaw, a return the processor
+ * mispredicts after the thaw), and the JIT does not inline a callee it already compiled large
+ * on its own (docs/notes/issue-11-chan.md).
  */
 final class Waiter implements WaitCompletion {
     /** The parked thread: a goroutine's virtual thread or a platform thread. */
@@ -76,15 +89,16 @@ final class Waiter implements WaitCompletion {
      * The calling thread's waiter for a plain send or receive, made before the channel's lock is
      * taken: a goroutine's reusable one (see {@link Parking#spareWaiter}), else a new one. Its
      * previous wait is over (its completer wrote {@link #done} last and no queue holds it), so it
-     * is reset when enqueued again ({@link #rearm}).
+     * is reset when enqueued again ({@link #rearm}). {@code g} is the caller's G, looked up once
+     * per operation (null on a platform thread).
      */
-    static Waiter plain() {
-        Object spare = Parking.spareWaiter();
+    static Waiter plain(G g) {
+        Object spare = Parking.spareWaiter(g);
         if (spare != null) {
             return (Waiter) spare;
         }
         Waiter w = new Waiter(Parking.currentWaiter(), null, 0);
-        Parking.keepSpareWaiter(w);
+        Parking.keepSpareWaiter(g, w);
         return w;
     }
 
@@ -103,27 +117,5 @@ final class Waiter implements WaitCompletion {
     /** Claims this waiter for completion; false means its select already won elsewhere. */
     boolean claim() {
         return selection == null || selection.claim();
-    }
-
-    /**
-     * Parks a plain waiter, queued on {@code queue} of {@code chan}, until it is completed. If the
-     * caller's process ends meanwhile, the waiter is withdrawn under the channel's lock and the
-     * process's exit exception thrown; a waiter already completed (a partner took or gave the
-     * value) is not withdrawable, so the operation completes and the exception waits for the next
-     * safe point: no value is lost or delivered twice.
-     */
-    void await(Chan<?> chan, WaitQueue queue, WaitReason reason, Object runtime) {
-        boolean interrupted = false;
-        while (!done) {
-            boolean cancel = Parking.park(chan, reason, runtime, this);
-            // Go's waits are not interruptible; keep the status but do not spin on it.
-            interrupted |= Thread.interrupted();
-            if (cancel && chan.withdraw(this, queue)) {
-                throw ProcessSupport.cancellation();
-            }
-        }
-        if (interrupted) {
-            thread.interrupt();
-        }
     }
 }

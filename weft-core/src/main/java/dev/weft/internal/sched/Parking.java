@@ -30,7 +30,37 @@ public final class Parking {
 
     /** Keeps {@code w} as the calling goroutine's spare waiter; no effect on a platform thread. */
     public static void keepSpareWaiter(Object w) {
-        G g = Sched.currentG();
+        keepSpareWaiter(Sched.currentG(), w);
+    }
+
+    /*
+     * The same calls for a primitive's hot path that looked up its caller's G once
+     * ({@link Sched#currentG}: null on a platform thread) and passes it to each step. A lookup
+     * is a few dependent loads (the carrier, its class, the current thread, the M's curg) that
+     * the JIT does not share across the volatile reads between the steps; a channel operation
+     * made three. Cheap (about 2 ns a round trip measured, docs/notes/issue-11-chan.md), but
+     * free to save.
+     */
+
+    /** {@link Sched#checkpoint} for the caller's {@code g} (null: a platform thread, nothing to do). */
+    public static void checkpoint(G g) {
+        if (g != null) {
+            if (g.preempt) {
+                Preemption.checkpoint();
+            }
+            if (g.cancelled) {
+                ProcessSupport.checkCancelled();
+            }
+        }
+    }
+
+    /** {@link #spareWaiter()} for the caller's {@code g}. */
+    public static Object spareWaiter(G g) {
+        return g == null ? null : g.spareWaiter;
+    }
+
+    /** {@link #keepSpareWaiter(Object)} for the caller's {@code g}. */
+    public static void keepSpareWaiter(G g, Object w) {
         if (g != null) {
             g.spareWaiter = w;
         }
@@ -69,43 +99,97 @@ public final class Parking {
      * {@link WaitCompletion}). Returns as {@link #park(Object, WaitReason, Object)} does.
      */
     public static boolean park(Object blocker, WaitReason reason, Object runtime, WaitCompletion completion) {
+        return park(Sched.currentG(), blocker, reason, runtime, completion);
+    }
+
+    /** {@link #park(Object, WaitReason, Object, WaitCompletion)} for the caller's {@code g}. */
+    public static boolean park(G g, Object blocker, WaitReason reason, Object runtime, WaitCompletion completion) {
+        if (!beginWait(g, blocker, reason, runtime, completion)) {
+            try {
+                LockSupport.park(blocker);
+            } finally {
+                endWait(g);
+            }
+        }
+        return ProcessSupport.pending(g);
+    }
+
+    /*
+     * park's three steps, for a primitive whose hot path parks in its own frame (a channel's send
+     * and receive): a park inside a callee is a compiled frame more for the JDK to freeze and
+     * thaw at every wait and a return the processor cannot predict after the thaw, and the JIT
+     * does not inline a callee it has already compiled large on its own (as park is, with the
+     * JDK's park in it). These steps are small, and the JIT compiles them and the JDK's park
+     * into the primitive wherever its profile shows the wait taken often (Chan.transfer says how
+     * a channel makes sure of that):
+     *
+     *     if (!Parking.beginWait(g, blocker, reason, runtime, completion)) {
+     *         try {
+     *             LockSupport.park(blocker);
+     *         } finally {
+     *             Parking.endWait(g);
+     *         }
+     *     }
+     *     boolean cancel = Parking.exitPending(g); // what park returns
+     */
+
+    /**
+     * Records the wait of the caller's {@code g} (null: a platform thread, nothing to record) as
+     * {@link #park(Object, WaitReason, Object, WaitCompletion)} does; returns true if the caller
+     * must not park because its process has ended (a thread that caught its exit and waits again:
+     * its wake-up was spent).
+     */
+    public static boolean beginWait(G g, Object blocker, WaitReason reason, Object runtime, WaitCompletion completion) {
         if (deferredPending) {
             wakeDeferred(); // a wake-up that failed earlier may be what this wait needs
         }
-        G g = Sched.currentG();
         if (g == null) {
-            LockSupport.park(blocker);
             return false;
         }
         if (g.cancelled && ProcessSupport.pending(g)) {
-            return true; // a thread that caught its exit and waits again: its wake-up was spent
+            return true;
         }
         g.waitReason(reason);
         g.waitBlocker = blocker;
         g.waitRuntime = runtime;
         g.waitCompletion = completion;
         if (g.kernelThread()) {
-            // ONE_TO_ONE: no M records the wait, so the thread shows it itself (dumps, deadlocks).
-            g.casStatus(GStatus.RUNNING, GStatus.WAITING);
-            dev.weft.internal.trace.RuntimeTrace t = g.sched.trace;
-            if (t != null) { // no M records the switch: the thread does (shared buffer)
-                Tracing.shared(t, -1, dev.weft.internal.trace.TraceEvent.GO_STOP, SwitchReason.WAIT, g.id,
-                        Tracing.waitWord(g, SwitchReason.WAIT));
-            }
+            beginKernelWait(g);
         }
-        try {
-            LockSupport.park(blocker);
-        } finally {
+        return false;
+    }
+
+    /** Ends a wait begun by {@link #beginWait}, after the park returned (or threw). */
+    public static void endWait(G g) {
+        if (g != null) {
             if (g.kernelThread()) {
-                g.setStatusRelease(GStatus.RUNNING);
-                g.sched.diagnostics.countOtherSwitch(SwitchReason.WAIT);
+                endKernelWait(g);
             }
             g.waitReason(WaitReason.NONE);
             g.waitBlocker = null;
             g.waitRuntime = null;
             g.waitCompletion = null;
         }
+    }
+
+    /** Whether the process of the caller's {@code g} has ended: what {@link #park} returns. */
+    public static boolean exitPending(G g) {
         return ProcessSupport.pending(g);
+    }
+
+    /** ONE_TO_ONE: no M records the wait, so the thread shows it itself (dumps, deadlocks). */
+    private static void beginKernelWait(G g) {
+        g.casStatus(GStatus.RUNNING, GStatus.WAITING);
+        dev.weft.internal.trace.RuntimeTrace t = g.sched.trace;
+        if (t != null) { // no M records the switch: the thread does (shared buffer)
+            Tracing.shared(t, -1, dev.weft.internal.trace.TraceEvent.GO_STOP, SwitchReason.WAIT, g.id,
+                    Tracing.waitWord(g, SwitchReason.WAIT));
+        }
+    }
+
+    private static void endKernelWait(G g) {
+        g.setStatusRelease(GStatus.RUNNING);
+        g.sched.diagnostics.countOtherSwitch(SwitchReason.WAIT);
     }
 
     /**
@@ -129,6 +213,12 @@ public final class Parking {
     public static void ready(Thread waiter) {
         wake(waiter);
         Preemption.yieldIfOutranked();
+    }
+
+    /** {@link #ready(Thread)} from a caller whose G ({@code self}, null on a platform thread) it looked up. */
+    public static void ready(Thread waiter, G self) {
+        wake(waiter);
+        Preemption.yieldIfOutranked(self);
     }
 
     /**

@@ -54,7 +54,11 @@ final class Preemption {
      * waits for the next ordinary safe point, as under FIFO.
      */
     static void yieldIfOutranked() {
-        G g = Sched.currentG();
+        yieldIfOutranked(Sched.currentG());
+    }
+
+    /** {@link #yieldIfOutranked()} for the calling goroutine's {@code g} (null: a platform thread). */
+    static void yieldIfOutranked(G g) {
         if (g != null && g.preempt && g.preemptReason == SwitchReason.PRIORITY) {
             checkpoint();
         }
