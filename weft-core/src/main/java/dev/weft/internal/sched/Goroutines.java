@@ -1,5 +1,6 @@
 package dev.weft.internal.sched;
 
+import dev.weft.internal.util.StackHeadroom;
 import dev.weft.internal.vm.JdkServiceThreads;
 import dev.weft.internal.vm.GoroutineContainer;
 import dev.weft.internal.vm.VirtualThreads;
@@ -103,84 +104,145 @@ final class Goroutines {
      * Creates and starts a goroutine. From a goroutine of this runtime the new G takes the
      * caller's runnext (Go's newproc); from elsewhere it joins the global queue. With a
      * {@code mainWaiter} it is a main goroutine whose end {@link #awaitMain} waits for.
+     *
+     * <p><b>Failure-atomic, even where the caller's stack ends</b> (docs/notes/stack-end.md).
+     * A StackOverflowError can strike at any call, so this either returns a goroutine that will
+     * run, or throws having started nothing of the caller's; and whatever it counted is
+     * uncounted. An undo that makes calls could overflow in turn, so the steps are ordered so
+     * that none is needed (the pattern: a mutation is the last call of its chain, so a call
+     * that throws has not made it; its record is a plain field store right after it):
+     * <ol>
+     *   <li>Private work: the G, and for a virtual thread the JDK's start, which does not queue
+     *       it ({@link G#execute} ignores the start of an IDLE G). On failure the thread is
+     *       garbage: never queued, it never runs.</li>
+     *   <li>The registry, undone by the store {@code bodyDone = true} (the registry drops it).</li>
+     *   <li>The live count. From here a failure <em>abandons</em> the G: its body becomes
+     *       {@link G#ABANDONED} and it is queued all the same, so that its own exit path,
+     *       {@link #bodyFinished}, on a stack of its own, undoes the count, the process slot
+     *       ({@code g.process}, stored once reserved) and the main count ({@code g.mainWaiter},
+     *       stored once counted), exactly what was done. None of the caller's code runs.</li>
+     *   <li>The commit, {@code sched.ready}, which never throws once it has changed the
+     *       status; a failure before that leaves a G no one else can see, so plain stores mark
+     *       it runnable and lost, and sysmon queues it ({@link Diagnostics#recoverLostWakeups},
+     *       which scans the registry).</li>
+     * </ol>
+     * A platform thread (ONE_TO_ONE) starts running at its start, so it cannot be started
+     * first and abandoned; its spawn, dear anyway (a kernel thread), takes
+     * {@link StackHeadroom#ensure} first and undoes with calls. The closing refusal undoes
+     * with calls too (a refused spawn at the end of a stack while closing is not covered).
      */
     G start(Runnable body, boolean reportFailure, Thread mainWaiter, int priority) {
         if (body == null) {
             throw new NullPointerException("weft: go of a null body");
         }
+        boolean kernel = sched.model == Model.ONE_TO_ONE;
+        if (kernel) {
+            StackHeadroom.ensure(); // see above: every later failure is undone with calls
+        }
         G parent = Sched.currentG();
-        // Counted before the closing check, and close sets closing before it reads the count:
+        long parentId = parent == null ? 0 : parent.id;
+        if (priority == INHERIT_PRIORITY) {
+            priority = parent == null ? G.DEFAULT_PRIORITY : parent.basePriority;
+        }
+        // 1. Private: an OutOfMemoryError or an overflow here leaves only garbage (an id skipped).
+        G g = new G(sched, goidgen.incrementAndGet(), parentId, body, reportFailure, priority, kernel);
+        if (kernel) {
+            g.thread.setPriority(KernelPriorities.javaPriority(priority));
+        } else {
+            GoroutineContainer.start(g.thread, sched.container); // not queued: see G.execute
+        }
+        // 2. Registered (it may grow its array): added, or threw without adding.
+        all.add(registryShard(), g);
+        // 3. Counted before the closing check, and close sets closing before it reads the count:
         // either close sees this goroutine and waits for it, or this call sees the close and
         // refuses. Checked first and counted after, a goroutine accepted as close returned was
         // queued on a stopped runtime and never ran (found by LifecycleTest).
-        liveCell.incrementAndGet(LIVE);
-        if (sched.isStopped() || (closing && (parent == null || parent.sched != sched) && !ownThread())) {
-            decrementLive();
-            throw new RejectedExecutionException("weft: runtime '" + sched.name()
-                    + "' is closed; it accepts no new goroutines");
+        try {
+            liveCell.incrementAndGet(LIVE); // its chain's last call is the atomic add
+        } catch (RuntimeException | Error e) {
+            g.bodyDone = true; // not counted; the registry drops it
+            throw e;
         }
-        // A member's goroutine joins its process (Go.go, the JDK's APIs, a pool): the slot is
-        // reserved before anything exists, so a refusal leaves nothing half-started.
         ProcessLink proc = parent == null ? null : parent.process;
-        if (proc != null) {
-            try {
-                proc.reserve();
-            } catch (RuntimeException | Error e) {
+        try {
+            if (sched.isStopped() || (closing && (parent == null || parent.sched != sched) && !ownThread())) {
+                g.bodyDone = true;
                 decrementLive();
+                throw new RejectedExecutionException("weft: runtime '" + sched.name()
+                        + "' is closed; it accepts no new goroutines");
+            }
+            // A member's goroutine joins its process (Go.go, the JDK's APIs, a pool). A refusal
+            // (a thread limit, a process that is exiting) abandons the G like any failure.
+            if (proc != null) {
+                proc.reserve();
+                g.process = proc; // from here its exit leaves the process (left, after a partial joined too)
+                proc.joined(g);
+            }
+            if (mainWaiter != null) {
+                mainsRunning.incrementAndGet();
+                g.mainWaiter = mainWaiter; // from here its exit uncounts it
+            }
+            dev.weft.internal.trace.RuntimeTrace t = sched.trace;
+            if (t != null) {
+                Tracing.untimed(sched, t, VirtualThreads.currentCarrierThread(), dev.weft.internal.trace.TraceEvent.GO_CREATE,
+                        g, g.parentId);
+            }
+            created.increment(); // last: a spawn that threw was not created
+        } catch (RuntimeException | Error e) {
+            if (g.bodyDone) { // refused above, already undone
                 throw e;
             }
-        }
-        G g;
-        try {
-            long parentId = parent == null ? 0 : parent.id;
-            if (priority == INHERIT_PRIORITY) {
-                priority = parent == null ? G.DEFAULT_PRIORITY : parent.basePriority;
-            }
-            boolean kernel = sched.model == Model.ONE_TO_ONE;
-            g = new G(sched, goidgen.incrementAndGet(), parentId, body, reportFailure, priority, kernel);
             if (kernel) {
-                g.thread.setPriority(KernelPriorities.javaPriority(priority));
-            }
-        } catch (RuntimeException | Error e) {
-            decrementLive(); // an OutOfMemoryError making the thread: nothing was started
-            if (proc != null) {
-                proc.release();
-            }
-            throw e;
-        }
-        if (proc != null) {
-            g.process = proc;
-            proc.joined(g);
-        }
-        created.increment();
-        dev.weft.internal.trace.RuntimeTrace t = sched.trace;
-        if (t != null) {
-            Tracing.untimed(sched, t, VirtualThreads.currentCarrierThread(), dev.weft.internal.trace.TraceEvent.GO_CREATE,
-                    g, g.parentId);
-        }
-        if (mainWaiter != null) {
-            g.mainWaiter = mainWaiter;
-            mainsRunning.incrementAndGet();
-        }
-        try {
-            all.add(registryShard(), g); // may grow its array: an OutOfMemoryError is undone below
-            if (g.kernelThread) {
-                g.thread.start();
+                uncount(g);
             } else {
-                GoroutineContainer.start(g.thread, sched.container);
-            }
-        } catch (RuntimeException | Error e) {
-            G.BODY_DONE.setRelease(g, true); // never ran: the registry drops it
-            if (mainWaiter != null) {
-                mainsRunning.decrementAndGet();
-            }
-            decrementLive();
-            if (proc != null) {
-                proc.left(g);
+                g.body = G.ABANDONED; // its exit path undoes what was done (see above)
+                commit(g);
             }
             throw e;
+        }
+        // 4. Committed.
+        if (kernel) {
+            try {
+                g.thread.start();
+            } catch (RuntimeException | Error e) {
+                uncount(g);
+                throw e;
+            }
+        } else {
+            commit(g);
         }
         return g;
+    }
+
+    /**
+     * Queues a started goroutine; never throws. {@code sched.ready} changes nothing before its
+     * status CAS and lets nothing escape after it, so an error here struck before the CAS:
+     * the G is still IDLE, unqueued and known to no one but the registry, and plain stores
+     * (no call can overflow) hand it to sysmon, which queues it.
+     */
+    private void commit(G g) {
+        try {
+            sched.ready(g);
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            g.status = GStatus.RUNNABLE; // what ready's CAS would have set; no one else holds the G
+            g.readyLost = true;
+            Diagnostics.failureSeen = true;
+        }
+    }
+
+    /**
+     * Undoes a ONE_TO_ONE spawn that failed after counting (its thread never started), with
+     * calls: {@link #start} took stack headroom first.
+     */
+    private void uncount(G g) {
+        g.bodyDone = true; // never ran: the registry drops it
+        if (g.mainWaiter != null) {
+            mainsRunning.decrementAndGet();
+        }
+        decrementLive();
+        if (g.process != null) {
+            g.process.left(g);
+        }
     }
 
     /**
