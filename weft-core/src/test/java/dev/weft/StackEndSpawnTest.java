@@ -93,4 +93,81 @@ class StackEndSpawnTest {
         assertThat(rt.dump()).as("the registry holds no goroutine").doesNotContain("goroutine ");
         handles = null;
     }
+
+    // The adoption variant's bookkeeping, as above.
+    private static Thread[] threads;
+    private static int startedThreads;
+    private static long startThrew;
+
+    private static void descendStartingThreads() {
+        try {
+            threads[startedThreads] = Thread.ofVirtual().start(BODY);
+            startedThreads++;
+        } catch (StackOverflowError expected) {
+            startThrew++;
+        }
+        try {
+            descendStartingThreads();
+        } catch (StackOverflowError bottom) {
+            // the stack ends here
+        }
+    }
+
+    /**
+     * The same with the JDK's own API: a virtual thread started inside a goroutine is adopted
+     * (its start calls into the runtime, {@code Goroutines.readyForeign}), so a start that threw
+     * must have counted nothing and one that returned must run. Under ONE_TO_ONE the threads are
+     * the JDK's, not adopted, and only the runtime's own count is checked.
+     */
+    @Test
+    void jdkVirtualThreadsStartedAtEveryDepthToTheStackEndAreAdoptedAtomically() throws Exception {
+        RAN.set(0);
+        threads = new Thread[1 << 20];
+        startedThreads = 0;
+        startThrew = 0;
+        int rounds = 4;
+        Weft rt = Weft.builder().procs(2).build();
+        Throwable failure = null;
+        try {
+            rt.run(() -> {
+                for (int r = 0; r < rounds; r++) {
+                    int before = startedThreads;
+                    long threwBefore = startThrew;
+                    descendStartingThreads();
+                    assertThat(startedThreads).as("round %d started threads", r).isGreaterThan(before);
+                    assertThat(startThrew).as("round %d reached the stack's end inside start", r)
+                            .isGreaterThan(threwBefore);
+                    for (int i = before; i < startedThreads; i++) {
+                        boolean ended;
+                        try {
+                            ended = threads[i].join(Duration.ofSeconds(30));
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                        if (!ended) {
+                            throw new AssertionError("thread " + threads[i] + " (" + i + " of " + startedThreads
+                                    + ") did not end; live " + rt.goroutineCount() + "; dump:\n" + rt.dump());
+                        }
+                    }
+                }
+            });
+        } catch (Throwable t) {
+            failure = t;
+        }
+        boolean closed = rt.close(Duration.ofSeconds(30));
+        if (failure != null) {
+            throw new AssertionError("the sweep failed (close " + (closed ? "returned" : "timed out") + ")", failure);
+        }
+        assertThat(closed).as("close() returned: every goroutine counted ended; live %d; dump:%n%s",
+                rt.goroutineCount(), rt.dump()).isTrue();
+        assertThat(RAN.get()).as("bodies run = threads whose start returned").isEqualTo(startedThreads);
+        assertThat(rt.goroutineCount()).as("live goroutines after close").isZero();
+        SchedulerStats s = rt.stats();
+        assertThat(s.live()).isZero();
+        if (rt.model() != ThreadingModel.ONE_TO_ONE) {
+            assertThat(s.adopted()).as("adopted = threads whose start returned").isEqualTo(startedThreads);
+        }
+        assertThat(rt.dump()).as("the registry holds no goroutine").doesNotContain("goroutine ");
+        threads = null;
+    }
 }

@@ -375,6 +375,11 @@ final class Goroutines {
             VirtualThreads.defaultScheduler().execute(task);
             return;
         }
+        // Inside the JDK's start of a thread user code started: a throw here fails that start
+        // cleanly (the thread never runs), but a throw after the count below would leave it
+        // counted, so the stack must have room for what follows (docs/notes/stack-end.md). Once
+        // per adopted thread, not per wake-up; the JDK's start around it costs far more.
+        StackHeadroom.ensure();
         G parent = Sched.currentG();
         liveCell.incrementAndGet(LIVE); // before the check, as in start
         if (sched.isStopped() || (closing && (parent == null || parent.sched != sched))) {
