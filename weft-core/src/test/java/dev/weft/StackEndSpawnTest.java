@@ -46,12 +46,21 @@ class StackEndSpawnTest {
 
     @Test
     void goAtEveryDepthToTheStackEndStartsEveryReturnedGoroutineAndNothingElse() throws Exception {
+        goAtEveryDepth(Weft.builder().procs(2).build());
+    }
+
+    /** The same under the PRIORITY policy, whose queues are other classes (readied Gs go to a P's prq). */
+    @Test
+    void goAtEveryDepthToTheStackEndUnderThePriorityPolicy() throws Exception {
+        goAtEveryDepth(Weft.builder().procs(2).policy(SchedulingPolicy.PRIORITY).build());
+    }
+
+    private static void goAtEveryDepth(Weft rt) throws Exception {
         RAN.set(0);
         handles = new Goroutine[1 << 20];
         returned = 0;
         threw = 0;
         int rounds = 6; // the first rounds run interpreted, later ones compiled: other frame sizes
-        Weft rt = Weft.builder().procs(2).build();
         Throwable failure = null;
         try {
             rt.run(() -> {

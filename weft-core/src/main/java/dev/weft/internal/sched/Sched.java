@@ -561,10 +561,10 @@ public final class Sched {
                         g.readyLost = true;
                         Diagnostics.failureSeen = true;
                     }
-                    if (mine != null) {
+                    LocalRunQueue<G> q = mine == null ? null : mine.runq; // null under PRIORITY
+                    if (q != null) {
                         // Gs the local queue's put held in no queue (the one runnext displaced,
                         // an overflow batch): lost too. Fields only (LocalRunQueue#inFlight).
-                        LocalRunQueue<G> q = mine.runq;
                         if (q.inFlight != null) {
                             ((G) q.inFlight).readyLost = true;
                             q.inFlight = null;
