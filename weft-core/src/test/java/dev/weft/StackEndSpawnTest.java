@@ -13,9 +13,11 @@ import org.junit.jupiter.api.Timeout;
  * inconsistent (docs/notes/stack-end.md). A goroutine recurses until its stack ends and calls
  * {@code Go.go} at every depth, so that near the bottom the overflow strikes at every call
  * inside the spawn; each {@code Go.go} must either return a handle whose goroutine runs and ends,
- * or throw having started nothing. Before the fix, the joins never all returned under M_N and
- * N_1, and {@code close()} waited forever under ONE_TO_ONE (a live count raised and never
- * lowered). Runs under the three threading models (the surefire executions).
+ * or throw having started nothing. Before the fix, the joins never all returned under N_1 (a G
+ * displaced from runnext lost), and {@code close()} waited forever under M_N and ONE_TO_ONE (a
+ * live count raised and never lowered); under the PRIORITY policy the sweep hung. Runs under the
+ * three threading models (the surefire executions), with both policies, and with the JDK's own
+ * API for starting a virtual thread (adoption).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StackEndSpawnTest {

@@ -121,10 +121,11 @@ final class Goroutines {
      *       {@link #bodyFinished}, on a stack of its own, undoes the count, the process slot
      *       ({@code g.process}, stored once reserved) and the main count ({@code g.mainWaiter},
      *       stored once counted), exactly what was done. None of the caller's code runs.</li>
-     *   <li>The commit, {@code sched.ready}, which never throws once it has changed the
-     *       status; a failure before that leaves a G no one else can see, so plain stores mark
-     *       it runnable and lost, and sysmon queues it ({@link Diagnostics#recoverLostWakeups},
-     *       which scans the registry).</li>
+     *   <li>The commit, {@code sched.ready} (an abandoned G's too), which never throws once it
+     *       has changed the status; a failure before that leaves a G no one else can see, so
+     *       plain stores mark it runnable and lost, and sysmon queues it
+     *       ({@link Diagnostics#recoverLostWakeups}, which scans the registry). Its handler is in
+     *       this method: a helper's own call could overflow.</li>
      * </ol>
      * A platform thread (ONE_TO_ONE) starts running at its start, so it cannot be started
      * first and abandoned; its spawn, dear anyway (a kernel thread), takes
@@ -164,6 +165,7 @@ final class Goroutines {
             throw e;
         }
         ProcessLink proc = parent == null ? null : parent.process;
+        Throwable abandoned = null;
         try {
             if (sched.isStopped() || (closing && (parent == null || parent.sched != sched) && !ownThread())) {
                 g.bodyDone = true;
@@ -194,11 +196,10 @@ final class Goroutines {
             }
             if (kernel) {
                 uncount(g);
-            } else {
-                g.body = G.ABANDONED; // its exit path undoes what was done (see above)
-                commit(g);
+                throw e;
             }
-            throw e;
+            g.body = G.ABANDONED; // its exit path undoes what was done (see above)
+            abandoned = e; // queued below all the same, then rethrown
         }
         // 4. Committed.
         if (kernel) {
@@ -208,19 +209,12 @@ final class Goroutines {
                 uncount(g);
                 throw e;
             }
-        } else {
-            commit(g);
+            return g;
         }
-        return g;
-    }
-
-    /**
-     * Queues a started goroutine; never throws. {@code sched.ready} changes nothing before its
-     * status CAS and lets nothing escape after it, so an error here struck before the CAS:
-     * the G is still IDLE, unqueued and known to no one but the registry, and plain stores
-     * (no call can overflow) hand it to sysmon, which queues it.
-     */
-    private void commit(G g) {
+        // Here, not in a method of its own, whose call could overflow: sched.ready changes
+        // nothing before its status CAS and lets nothing escape after it, so an error struck
+        // before the CAS. The G is still IDLE, unqueued and known to no one but the registry:
+        // plain stores (no call) hand it to sysmon, which queues it.
         try {
             sched.ready(g);
         } catch (StackOverflowError | OutOfMemoryError e) {
@@ -228,6 +222,13 @@ final class Goroutines {
             g.readyLost = true;
             Diagnostics.failureSeen = true;
         }
+        if (abandoned instanceof RuntimeException r) {
+            throw r;
+        }
+        if (abandoned != null) {
+            throw (Error) abandoned;
+        }
+        return g;
     }
 
     /**
