@@ -129,8 +129,9 @@ final class Goroutines {
      * </ol>
      * A platform thread (ONE_TO_ONE) starts running at its start, so it cannot be started
      * first and abandoned; its spawn, dear anyway (a kernel thread), takes
-     * {@link StackHeadroom#ensure} first and undoes with calls. The closing refusal undoes
-     * with calls too (a refused spawn at the end of a stack while closing is not covered).
+     * {@link StackHeadroom#ensure} first and undoes with calls. A refusal while the runtime
+     * closes abandons the G too; one after it has stopped undoes with calls (no carrier would
+     * run the G), which the end of a stack is not covered for.
      */
     G start(Runnable body, boolean reportFailure, Thread mainWaiter, int priority) {
         if (body == null) {
@@ -167,11 +168,18 @@ final class Goroutines {
         ProcessLink proc = parent == null ? null : parent.process;
         Throwable abandoned = null;
         try {
-            if (sched.isStopped() || (closing && (parent == null || parent.sched != sched) && !ownThread())) {
+            if (sched.isStopped()) {
+                // No carrier would run an abandoned G, and no close waits for the count: undone
+                // here, with calls (not covered at the very end of a stack).
                 g.bodyDone = true;
                 decrementLive();
-                throw new RejectedExecutionException("weft: runtime '" + sched.name()
-                        + "' is closed; it accepts no new goroutines");
+                throw closedRefusal();
+            }
+            if (closing && (parent == null || parent.sched != sched) && !ownThread()) {
+                // Abandoned like any failure below: the close waits for this count (it read the
+                // count after setting closing), and the carriers still run, so the G's exit
+                // lowers it; an undo here could overflow and leave the close waiting for ever.
+                throw closedRefusal();
             }
             // A member's goroutine joins its process (Go.go, the JDK's APIs, a pool). A refusal
             // (a thread limit, a process that is exiting) abandons the G like any failure.
@@ -244,6 +252,11 @@ final class Goroutines {
         if (g.process != null) {
             g.process.left(g);
         }
+    }
+
+    private RejectedExecutionException closedRefusal() {
+        return new RejectedExecutionException("weft: runtime '" + sched.name()
+                + "' is closed; it accepts no new goroutines");
     }
 
     /**
