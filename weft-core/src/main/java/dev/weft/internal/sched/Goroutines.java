@@ -19,7 +19,7 @@ import java.util.function.BiConsumer;
  * and the wait for the last goroutine at close.
  *
  * <p><b>Counting.</b> {@link #live} counts goroutines started and not finished: incremented
- * before the thread starts, decremented when the body has finished (before {@code bodyDone}, so a
+ * before the thread is queued (see {@link #start}), decremented when the body has finished (before {@code bodyDone}, so a
  * returning {@code Weft.run} sees the count without its main). {@code close()} waits for it to
  * reach zero; the decrement that reaches zero while closing wakes the closer.
  *
