@@ -347,6 +347,9 @@ final class Goroutines {
         }
     }
 
+    /** Probe depth before an adoption (four times StackHeadroom's default); see readyForeign. */
+    private static final int ADOPTION_HEADROOM_FRAMES = 32;
+
     private void decrementLive() {
         if (liveCell.decrementAndGet(LIVE) == 0 && closing) {
             wakeCloser();
@@ -391,9 +394,12 @@ final class Goroutines {
         }
         // Inside the JDK's start of a thread user code started: a throw here fails that start
         // cleanly (the thread never runs), but a throw after the count below would leave it
-        // counted, so the stack must have room for what follows (docs/notes/stack-end.md). Once
+        // counted, so the stack must have room for what follows (docs/notes/stack-end.md). And
+        // room for the JDK's own handler of the error this may throw: its Continuation.unpin,
+        // run after a deoptimization at the end of the stack, overflowed with the usual probe
+        // and left the caller pinned for good (its next park blocked N_1's only carrier). Once
         // per adopted thread, not per wake-up; the JDK's start around it costs far more.
-        StackHeadroom.ensure();
+        StackHeadroom.ensure(ADOPTION_HEADROOM_FRAMES);
         G parent = Sched.currentG();
         liveCell.incrementAndGet(LIVE); // before the check, as in start
         if (sched.isStopped() || (closing && (parent == null || parent.sched != sched))) {
