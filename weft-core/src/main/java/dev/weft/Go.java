@@ -20,7 +20,12 @@ public final class Go {
      */
     public static Goroutine go(Runnable body) {
         Goroutine g = new Goroutine(Sched.forCaller().go(body, true));
-        Sched.checkpoint();
+        try {
+            Sched.checkpoint();
+        } catch (StackOverflowError e) {
+            // The goroutine has started: its handle must reach the caller (a Go.go that throws
+            // started nothing). The yield waits for the next safe point.
+        }
         return g;
     }
 
@@ -33,7 +38,12 @@ public final class Go {
      */
     public static Goroutine go(int priority, Runnable body) {
         Goroutine g = new Goroutine(Sched.forCaller().go(body, true, Goroutine.checkPriority(priority)));
-        Sched.checkpoint();
+        try {
+            Sched.checkpoint();
+        } catch (StackOverflowError e) {
+            // The goroutine has started: its handle must reach the caller (a Go.go that throws
+            // started nothing). The yield waits for the next safe point.
+        }
         return g;
     }
 

@@ -42,7 +42,11 @@ public final class GlobalRunQueue<E> {
             items[(headIndex + size) & (items.length - 1)] = e;
             size = size + 1;
         } finally {
-            lock.unlock();
+            try {
+                lock.unlock();
+            } catch (VirtualMachineError err) {
+                lock.held = 0; // see SpinLock#held: put, so it must not throw now (Sched.ready)
+            }
         }
     }
 
@@ -58,7 +62,11 @@ public final class GlobalRunQueue<E> {
             }
             size = s + n;
         } finally {
-            lock.unlock();
+            try {
+                lock.unlock();
+            } catch (VirtualMachineError err) {
+                lock.held = 0; // see SpinLock#held: put, so it must not throw now (LocalRunQueue#inFlight)
+            }
         }
     }
 

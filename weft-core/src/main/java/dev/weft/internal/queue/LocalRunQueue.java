@@ -33,8 +33,25 @@ public final class LocalRunQueue<E> {
     private static final int MASK = CAPACITY - 1;
 
     private final Object[] ring = new Object[CAPACITY];
-    /** Owner-only scratch space for the overflow batch: half the ring plus the new element. */
-    private final Object[] overflowBatch = new Object[CAPACITY / 2 + 1];
+    /**
+     * Owner-only scratch space for the overflow batch: half the ring plus the new element. Public
+     * for the same reason as {@link #inFlight}: read with {@link #inFlightBatch}.
+     */
+    public final Object[] overflowBatch = new Object[CAPACITY / 2 + 1];
+
+    /**
+     * What a {@link #put} holds that no queue holds, for a caller whose stack ended inside it
+     * (owner only; see docs/notes/stack-end.md). The element runnext displaced is in no queue from
+     * the swap to the tail's store, and the first {@code inFlightBatch} elements of
+     * {@link #overflowBatch} from the head's CAS to the global queue's put. A StackOverflowError
+     * in between leaves them recorded here (both stores are plain, right after the last call that
+     * took them, and cleared right after the call that published them), and the caller's handler,
+     * which cannot make a call either, reads and clears these fields directly
+     * ({@code Sched.ready}). Public fields for that reason: an accessor is a call.
+     */
+    public Object inFlight;
+    /** See {@link #inFlight}. */
+    public int inFlightBatch;
 
     // Padding keeps head (CASed by thieves) and tail (written by the owner) off the ring's
     // header line; the pair itself shares a line as in Go.
@@ -71,6 +88,7 @@ public final class LocalRunQueue<E> {
             if (old == null) {
                 return;
             }
+            inFlight = old; // in no queue until the tail's store below (see inFlight)
             @SuppressWarnings("unchecked") E displaced = (E) old;
             e = displaced;
         }
@@ -80,9 +98,11 @@ public final class LocalRunQueue<E> {
             if (t - h < CAPACITY) {
                 SLOT.setRelease(ring, t & MASK, e);
                 TAIL.setRelease(this, t + 1);
+                inFlight = null;
                 return;
             }
             if (putSlow(e, h, t, overflow)) {
+                inFlight = null; // in the batch, which the global queue now holds
                 return;
             }
             // A thief moved head while we copied; the ring has room again or we retry the batch.
@@ -99,7 +119,9 @@ public final class LocalRunQueue<E> {
             return false;
         }
         batch[n] = e;
-        overflow.putBatch(batch, n + 1);
+        inFlightBatch = n + 1; // taken from the ring: in no queue until putBatch returns
+        overflow.putBatch(batch, n + 1); // threw: nothing put (it copies with no call, then unlocks safely)
+        inFlightBatch = 0;
         java.util.Arrays.fill(batch, 0, n + 1, null);
         return true;
     }

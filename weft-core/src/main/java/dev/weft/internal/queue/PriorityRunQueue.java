@@ -111,27 +111,51 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
     public void put(E e, boolean next, long now) {
         int level = checkLevel(e.runLevel());
         lock.lock();
+        // Failure-atomic where the caller's stack ends (a goroutine readying another: see
+        // docs/notes/stack-end.md): it throws only before its first store (the lock, a ring's
+        // growth), so Sched.ready knows the element is in no queue. After a store, a release
+        // store that overflows is redone as a plain volatile write, with values computed first.
         try {
+            int newSize = size + 1;
             if (next && level >= topQueuedLevel() && level >= runnextLevel) {
                 Object old = runnext;
-                long oldAt = runnextQueuedAt;
-                int oldLevel = runnextLevel;
+                if (old != null) {
+                    // Displaced: still queued, so one more in all. Queued first, since it may
+                    // grow the ring (a call); until runnext is overwritten just below, with no
+                    // call between, it is in both places under the lock, which no one sees.
+                    enqueue(old, runnextLevel, runnextQueuedAt, false);
+                }
                 runnext = e;
                 runnextQueuedAt = now;
-                RUNNEXT_LEVEL.setRelease(this, level);
-                if (old != null) {
-                    enqueue(old, oldLevel, oldAt, false); // displaced: still queued, so one more in all
+                try {
+                    RUNNEXT_LEVEL.setRelease(this, level);
+                    SIZE.setRelease(this, newSize);
+                } catch (VirtualMachineError err) {
+                    runnextLevel = level;
+                    size = newSize;
                 }
-                SIZE.setRelease(this, size + 1);
                 return;
             }
             enqueue(e, level, now, false);
-            SIZE.setRelease(this, size + 1);
+            try {
+                SIZE.setRelease(this, newSize);
+            } catch (VirtualMachineError err) {
+                size = newSize;
+            }
             if (runnext != null && runnextLevel < level) {
-                demoteRunnext();
+                try {
+                    demoteRunnext();
+                } catch (VirtualMachineError err) {
+                    // Thrown before it moved anything: runnext stays, above a better queued level
+                    // until taken (pollRunnext takes it only at the best level).
+                }
             }
         } finally {
-            lock.unlock();
+            try {
+                lock.unlock();
+            } catch (VirtualMachineError err) {
+                lock.held = 0; // see SpinLock#held
+            }
         }
     }
 
@@ -476,7 +500,12 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
         queuedAt[level][slot] = at;
         count[level] = c + 1;
         if (c == 0) {
-            BITMAP.setRelease(this, bitmap | (1 << level));
+            int b = bitmap | (1 << level);
+            try {
+                BITMAP.setRelease(this, b);
+            } catch (VirtualMachineError err) {
+                bitmap = b; // stored: it must not throw now (put)
+            }
         }
     }
 
@@ -520,8 +549,13 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
 
     /** runnext goes to the head of its level: a higher element arrived, it keeps its turn there. */
     private void demoteRunnext() {
-        enqueue(runnext, runnextLevel, runnextQueuedAt, true);
-        clearRunnext();
+        enqueue(runnext, runnextLevel, runnextQueuedAt, true); // throws only before its stores
+        runnext = null; // no call between: the element is in one place
+        try {
+            RUNNEXT_LEVEL.setRelease(this, -1);
+        } catch (VirtualMachineError err) {
+            runnextLevel = -1;
+        }
     }
 
     private void clearRunnext() {

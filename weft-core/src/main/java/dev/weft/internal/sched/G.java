@@ -47,9 +47,12 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     final long parentId;
     /**
      * The goroutine's body, or null for an adopted thread (the JDK runs the user's task); cleared
-     * when it has run ({@link #forgetAfterExit}).
+     * when it has run ({@link #forgetAfterExit}), or replaced by {@link #ABANDONED} by a spawn
+     * that failed after counting it ({@code Goroutines.start}).
      */
-    private Runnable body;
+    Runnable body;
+    /** The body of a G whose spawn failed after counting it: it runs only its exit path. */
+    static final Runnable ABANDONED = () -> { };
     /** Its virtual thread, or under the ONE_TO_ONE model its own platform thread. */
     final Thread thread;
     /**
@@ -327,7 +330,12 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     @Override
     public void execute(Runnable task) {
         if (task == VirtualThreads.runContinuation(thread)) {
-            sched.ready(this);
+            // IDLE: the JDK's start of a goroutine weft started (adopted Gs are readied by
+            // weft, not here). Goroutines.start queues it once that start has returned, so
+            // that an error in the JDK's start after this call cannot leave it queued.
+            if (status != GStatus.IDLE) {
+                sched.ready(this);
+            }
         } else {
             sched.readyForeign(task);
         }

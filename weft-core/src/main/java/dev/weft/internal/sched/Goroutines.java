@@ -1,5 +1,6 @@
 package dev.weft.internal.sched;
 
+import dev.weft.internal.util.StackHeadroom;
 import dev.weft.internal.vm.JdkServiceThreads;
 import dev.weft.internal.vm.GoroutineContainer;
 import dev.weft.internal.vm.VirtualThreads;
@@ -18,7 +19,7 @@ import java.util.function.BiConsumer;
  * and the wait for the last goroutine at close.
  *
  * <p><b>Counting.</b> {@link #live} counts goroutines started and not finished: incremented
- * before the thread starts, decremented when the body has finished (before {@code bodyDone}, so a
+ * before the thread is queued (see {@link #start}), decremented when the body has finished (before {@code bodyDone}, so a
  * returning {@code Weft.run} sees the count without its main). {@code close()} waits for it to
  * reach zero; the decrement that reaches zero while closing wakes the closer.
  *
@@ -103,84 +104,160 @@ final class Goroutines {
      * Creates and starts a goroutine. From a goroutine of this runtime the new G takes the
      * caller's runnext (Go's newproc); from elsewhere it joins the global queue. With a
      * {@code mainWaiter} it is a main goroutine whose end {@link #awaitMain} waits for.
+     *
+     * <p><b>Failure-atomic, even where the caller's stack ends</b> (docs/notes/stack-end.md).
+     * A StackOverflowError can strike at any call, so this either returns a goroutine that will
+     * run, or throws having started nothing of the caller's; and whatever it counted is
+     * uncounted. An undo that makes calls could overflow in turn, so the steps are ordered so
+     * that none is needed (the pattern: a mutation is the last call of its chain, so a call
+     * that throws has not made it; its record is a plain field store right after it):
+     * <ol>
+     *   <li>Private work: the G, and for a virtual thread the JDK's start, which does not queue
+     *       it ({@link G#execute} ignores the start of an IDLE G). On failure the thread is
+     *       garbage: never queued, it never runs.</li>
+     *   <li>The registry, undone by the store {@code bodyDone = true} (the registry drops it).</li>
+     *   <li>The live count. From here a failure <em>abandons</em> the G: its body becomes
+     *       {@link G#ABANDONED} and it is queued all the same, so that its own exit path,
+     *       {@link #bodyFinished}, on a stack of its own, undoes the count, the process slot
+     *       ({@code g.process}, stored once reserved) and the main count ({@code g.mainWaiter()},
+     *       stored once counted), exactly what was done. None of the caller's code runs.</li>
+     *   <li>The commit, {@code sched.ready} (an abandoned G's too), which never throws once it
+     *       has changed the status; a failure before that leaves a G no one else can see, so
+     *       plain stores mark it runnable and lost, and sysmon queues it
+     *       ({@link Diagnostics#recoverLostWakeups}, which scans the registry). Its handler is in
+     *       this method: a helper's own call could overflow.</li>
+     * </ol>
+     * A platform thread (ONE_TO_ONE) starts running at its start, so it cannot be started
+     * first and abandoned; its spawn, dear anyway (a kernel thread), takes
+     * {@link StackHeadroom#ensure} first and undoes with calls. A refusal while the runtime
+     * closes abandons the G too; one after it has stopped undoes with calls (no carrier would
+     * run the G), which the end of a stack is not covered for.
      */
     G start(Runnable body, boolean reportFailure, Thread mainWaiter, int priority) {
         if (body == null) {
             throw new NullPointerException("weft: go of a null body");
         }
+        boolean kernel = sched.model == Model.ONE_TO_ONE;
+        if (kernel) {
+            StackHeadroom.ensure(); // see above: every later failure is undone with calls
+        }
         G parent = Sched.currentG();
-        // Counted before the closing check, and close sets closing before it reads the count:
+        long parentId = parent == null ? 0 : parent.id;
+        if (priority == INHERIT_PRIORITY) {
+            priority = parent == null ? G.DEFAULT_PRIORITY : parent.basePriority;
+        }
+        // 1. Private: an OutOfMemoryError or an overflow here leaves only garbage (an id skipped).
+        G g = new G(sched, goidgen.incrementAndGet(), parentId, body, reportFailure, priority, kernel);
+        if (kernel) {
+            g.thread.setPriority(KernelPriorities.javaPriority(priority));
+        } else {
+            GoroutineContainer.start(g.thread, sched.container); // not queued: see G.execute
+        }
+        // 2. Registered (it may grow its array): added, or threw without adding.
+        all.add(registryShard(), g);
+        // 3. Counted before the closing check, and close sets closing before it reads the count:
         // either close sees this goroutine and waits for it, or this call sees the close and
         // refuses. Checked first and counted after, a goroutine accepted as close returned was
         // queued on a stopped runtime and never ran (found by LifecycleTest).
-        liveCell.incrementAndGet(LIVE);
-        if (sched.isStopped() || (closing && (parent == null || parent.sched != sched) && !ownThread())) {
-            decrementLive();
-            throw new RejectedExecutionException("weft: runtime '" + sched.name()
-                    + "' is closed; it accepts no new goroutines");
+        try {
+            liveCell.incrementAndGet(LIVE); // its chain's last call is the atomic add
+        } catch (RuntimeException | Error e) {
+            g.bodyDone = true; // not counted; the registry drops it
+            throw e;
         }
-        // A member's goroutine joins its process (Go.go, the JDK's APIs, a pool): the slot is
-        // reserved before anything exists, so a refusal leaves nothing half-started.
         ProcessLink proc = parent == null ? null : parent.process;
-        if (proc != null) {
-            try {
-                proc.reserve();
-            } catch (RuntimeException | Error e) {
+        Throwable abandoned = null;
+        try {
+            if (sched.isStopped()) {
+                // No carrier would run an abandoned G, and no close waits for the count: undone
+                // here, with calls (not covered at the very end of a stack).
+                g.bodyDone = true;
                 decrementLive();
+                throw closedRefusal();
+            }
+            if (closing && (parent == null || parent.sched != sched) && !ownThread()) {
+                // Abandoned like any failure below: the close waits for this count (it read the
+                // count after setting closing), and the carriers still run, so the G's exit
+                // lowers it; an undo here could overflow and leave the close waiting for ever.
+                throw closedRefusal();
+            }
+            // A member's goroutine joins its process (Go.go, the JDK's APIs, a pool). A refusal
+            // (a thread limit, a process that is exiting) abandons the G like any failure.
+            if (proc != null) {
+                proc.reserve();
+                g.process = proc; // from here its exit leaves the process (left, after a partial joined too)
+                proc.joined(g);
+            }
+            if (mainWaiter != null) {
+                G.Rare rare = g.rare(); // a call (it may allocate): before the count
+                mainsRunning.incrementAndGet();
+                rare.mainWaiter = mainWaiter; // from here its exit uncounts it
+            }
+            dev.weft.internal.trace.RuntimeTrace t = sched.trace;
+            if (t != null) {
+                Tracing.untimed(sched, t, VirtualThreads.currentCarrierThread(), dev.weft.internal.trace.TraceEvent.GO_CREATE,
+                        g, g.parentId);
+            }
+            created.increment(); // last: a spawn that threw was not created
+        } catch (RuntimeException | Error e) {
+            if (g.bodyDone) { // refused above, already undone
                 throw e;
             }
-        }
-        G g;
-        try {
-            long parentId = parent == null ? 0 : parent.id;
-            if (priority == INHERIT_PRIORITY) {
-                priority = parent == null ? G.DEFAULT_PRIORITY : parent.basePriority;
-            }
-            boolean kernel = sched.model == Model.ONE_TO_ONE;
-            g = new G(sched, goidgen.incrementAndGet(), parentId, body, reportFailure, priority, kernel);
             if (kernel) {
-                g.thread.setPriority(KernelPriorities.javaPriority(priority));
+                uncount(g);
+                throw e;
             }
-        } catch (RuntimeException | Error e) {
-            decrementLive(); // an OutOfMemoryError making the thread: nothing was started
-            if (proc != null) {
-                proc.release();
-            }
-            throw e;
+            g.body = G.ABANDONED; // its exit path undoes what was done (see above)
+            abandoned = e; // queued below all the same, then rethrown
         }
-        if (proc != null) {
-            g.process = proc;
-            proc.joined(g);
-        }
-        created.increment();
-        dev.weft.internal.trace.RuntimeTrace t = sched.trace;
-        if (t != null) {
-            Tracing.untimed(sched, t, VirtualThreads.currentCarrierThread(), dev.weft.internal.trace.TraceEvent.GO_CREATE,
-                    g, g.parentId);
-        }
-        if (mainWaiter != null) {
-            g.rare().mainWaiter = mainWaiter; // before the start, which publishes it
-            mainsRunning.incrementAndGet();
-        }
-        try {
-            all.add(registryShard(), g); // may grow its array: an OutOfMemoryError is undone below
-            if (g.kernelThread()) {
+        // 4. Committed.
+        if (kernel) {
+            try {
                 g.thread.start();
-            } else {
-                GoroutineContainer.start(g.thread, sched.container);
+            } catch (RuntimeException | Error e) {
+                uncount(g);
+                throw e;
             }
-        } catch (RuntimeException | Error e) {
-            G.BODY_DONE.setRelease(g, true); // never ran: the registry drops it
-            if (mainWaiter != null) {
-                mainsRunning.decrementAndGet();
-            }
-            decrementLive();
-            if (proc != null) {
-                proc.left(g);
-            }
-            throw e;
+            return g;
+        }
+        // Here, not in a method of its own, whose call could overflow: sched.ready changes
+        // nothing before its status CAS and lets nothing escape after it, so an error struck
+        // before the CAS. The G is still IDLE, unqueued and known to no one but the registry:
+        // plain stores (no call) hand it to sysmon, which queues it.
+        try {
+            sched.ready(g);
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            g.status = GStatus.RUNNABLE; // what ready's CAS would have set; no one else holds the G
+            g.readyLost = true;
+            Diagnostics.failureSeen = true;
+        }
+        if (abandoned instanceof RuntimeException r) {
+            throw r;
+        }
+        if (abandoned != null) {
+            throw (Error) abandoned;
         }
         return g;
+    }
+
+    /**
+     * Undoes a ONE_TO_ONE spawn that failed after counting (its thread never started), with
+     * calls: {@link #start} took stack headroom first.
+     */
+    private void uncount(G g) {
+        g.bodyDone = true; // never ran: the registry drops it
+        if (g.mainWaiter() != null) {
+            mainsRunning.decrementAndGet();
+        }
+        decrementLive();
+        if (g.process != null) {
+            g.process.left(g);
+        }
+    }
+
+    private RejectedExecutionException closedRefusal() {
+        return new RejectedExecutionException("weft: runtime '" + sched.name()
+                + "' is closed; it accepts no new goroutines");
     }
 
     /**
@@ -238,7 +315,7 @@ final class Goroutines {
     void bodyFinished(G g) {
         decrementLive(); // before bodyDone: a returning Weft.run sees the count without it
         G.BODY_DONE.setRelease(g, true);
-        Thread waiter = g.mainWaiter(); // set before the thread started: no fence needed between
+        Thread waiter = g.mainWaiter(); // set before the G was first queued: no fence needed between
         if (waiter != null) {
             mainsRunning.decrementAndGet();
             LockSupport.unpark(waiter);
@@ -270,6 +347,9 @@ final class Goroutines {
             all.sweep();
         }
     }
+
+    /** Probe depth before an adoption (four times StackHeadroom's default); see readyForeign. */
+    private static final int ADOPTION_HEADROOM_FRAMES = 32;
 
     private void decrementLive() {
         if (liveCell.decrementAndGet(LIVE) == 0 && closing) {
@@ -313,6 +393,14 @@ final class Goroutines {
             VirtualThreads.defaultScheduler().execute(task);
             return;
         }
+        // Inside the JDK's start of a thread user code started: a throw here fails that start
+        // cleanly (the thread never runs), but a throw after the count below would leave it
+        // counted, so the stack must have room for what follows (docs/notes/stack-end.md). And
+        // room for the JDK's own handler of the error this may throw: its Continuation.unpin,
+        // run after a deoptimization at the end of the stack, overflowed with the usual probe
+        // and left the caller pinned for good (its next park blocked N_1's only carrier). Once
+        // per adopted thread, not per wake-up; the JDK's start around it costs far more.
+        StackHeadroom.ensure(ADOPTION_HEADROOM_FRAMES);
         G parent = Sched.currentG();
         liveCell.incrementAndGet(LIVE); // before the check, as in start
         if (sched.isStopped() || (closing && (parent == null || parent.sched != sched))) {

@@ -7,11 +7,13 @@ package dev.weft.internal.sched;
  * mount.
  *
  * <p>Protocol, all on the creating thread except {@link #left}: {@link #reserve} before the new G
- * exists (it may throw, and then nothing was created: a thread limit, or a process that is
+ * runs (it may throw, and then nothing was reserved: a thread limit, or a process that is
  * exiting); then {@link #release} if creation failed, or {@link #joined} once the G is made and
- * linked, before its thread starts. {@link #left} comes once per joined G, after its body has
+ * linked, before its thread runs. {@link #left} comes once per G that reserved, after its body has
  * finished and after the runtime stopped counting it (for an adopted virtual thread, once its
- * carrier saw it terminate, from that carrier: it must not block or run user code).
+ * carrier saw it terminate, from that carrier: it must not block or run user code). A spawn that
+ * fails after {@code reserve} ends its G without running its body, so {@code left} may come
+ * after a {@code joined} that threw part way, or none ({@code Goroutines.start}).
  */
 public interface ProcessLink {
     /** Takes a thread slot for a goroutine about to be created; throws to refuse it. */

@@ -1,5 +1,6 @@
 package dev.weft.internal.sched;
 
+import dev.weft.internal.queue.LocalRunQueue;
 import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.trace.RuntimeTrace;
 import dev.weft.internal.trace.TraceEvent;
@@ -559,6 +560,22 @@ public final class Sched {
                         g.queuePending = false;
                         g.readyLost = true;
                         Diagnostics.failureSeen = true;
+                    }
+                    LocalRunQueue<G> q = mine == null ? null : mine.runq; // null under PRIORITY
+                    if (q != null) {
+                        // Gs the local queue's put held in no queue (the one runnext displaced,
+                        // an overflow batch): lost too. Fields only (LocalRunQueue#inFlight).
+                        if (q.inFlight != null) {
+                            ((G) q.inFlight).readyLost = true;
+                            q.inFlight = null;
+                            Diagnostics.failureSeen = true;
+                        }
+                        for (int i = q.inFlightBatch - 1; i >= 0; i--) {
+                            ((G) q.overflowBatch[i]).readyLost = true;
+                            q.overflowBatch[i] = null;
+                            Diagnostics.failureSeen = true;
+                        }
+                        q.inFlightBatch = 0;
                     }
                 }
                 return;

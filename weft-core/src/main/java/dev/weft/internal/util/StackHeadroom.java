@@ -28,6 +28,17 @@ public final class StackHeadroom {
     }
 
     /**
+     * {@link #ensure()} probing {@code frames} levels instead of {@link #FRAMES}: for a caller
+     * whose own caller must still make calls after the error this throws, as the JDK does in
+     * the {@code finally} around a scheduler's {@code execute} (its {@code Continuation.unpin},
+     * which, overflowing after a deoptimization at the end of the stack, leaves the calling
+     * virtual thread pinned for good: see docs/notes/stack-end.md).
+     */
+    public static void ensure(int frames) {
+        probe(frames, 1L);
+    }
+
+    /**
      * Each frame keeps sixteen longs live across the recursive call. Compiled Java code has no
      * callee-saved registers, so the JIT must spill them into the frame: about 128 bytes of
      * stack per level whether the probe runs interpreted or compiled, a kilobyte in all, which is

@@ -1,0 +1,184 @@
+package dev.weft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Guards against: a {@code Go.go} that a StackOverflowError interrupts leaving the runtime
+ * inconsistent (docs/notes/stack-end.md). A goroutine recurses until its stack ends and calls
+ * {@code Go.go} at every depth, so that near the bottom the overflow strikes at every call
+ * inside the spawn; each {@code Go.go} must either return a handle whose goroutine runs and ends,
+ * or throw having started nothing. Before the fix, the joins never all returned under N_1 (a G
+ * displaced from runnext lost), and {@code close()} waited forever under M_N and ONE_TO_ONE (a
+ * live count raised and never lowered); under the PRIORITY policy the sweep hung. Runs under the
+ * three threading models (the surefire executions), with both policies, and with the JDK's own
+ * API for starting a virtual thread (adoption).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class StackEndSpawnTest {
+
+    /** Every body that ran; compared with the handles Go.go returned. */
+    private static final AtomicLong RAN = new AtomicLong();
+    private static final Runnable BODY = RAN::incrementAndGet;
+
+    // The sweeping goroutine's bookkeeping: an array store and plain counters, no call between
+    // Go.go's return and the store, so the test's own bookkeeping cannot be what overflows.
+    private static Goroutine[] handles;
+    private static int returned;
+    private static long threw;
+
+    private static void descend() {
+        try {
+            handles[returned] = Go.go(BODY);
+            returned++;
+        } catch (StackOverflowError expected) {
+            threw++;
+        }
+        try {
+            descend();
+        } catch (StackOverflowError bottom) {
+            // the stack ends here
+        }
+    }
+
+    @Test
+    void goAtEveryDepthToTheStackEndStartsEveryReturnedGoroutineAndNothingElse() throws Exception {
+        goAtEveryDepth(Weft.builder().procs(2).build());
+    }
+
+    /** The same under the PRIORITY policy, whose queues are other classes (readied Gs go to a P's prq). */
+    @Test
+    void goAtEveryDepthToTheStackEndUnderThePriorityPolicy() throws Exception {
+        goAtEveryDepth(Weft.builder().procs(2).policy(SchedulingPolicy.PRIORITY).build());
+    }
+
+    private static void goAtEveryDepth(Weft rt) throws Exception {
+        RAN.set(0);
+        handles = new Goroutine[1 << 20];
+        returned = 0;
+        threw = 0;
+        int rounds = 6; // the first rounds run interpreted, later ones compiled: other frame sizes
+        Throwable failure = null;
+        try {
+            rt.run(() -> {
+                for (int r = 0; r < rounds; r++) {
+                    int before = returned;
+                    long threwBefore = threw;
+                    descend();
+                    assertThat(returned).as("round %d spawned", r).isGreaterThan(before);
+                    assertThat(threw).as("round %d reached the stack's end inside Go.go", r).isGreaterThan(threwBefore);
+                    for (int i = before; i < returned; i++) {
+                        boolean ended;
+                        try {
+                            ended = handles[i].join(Duration.ofSeconds(30));
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                        if (!ended) {
+                            throw new AssertionError("goroutine " + handles[i] + " (handle " + i + " of " + returned
+                                    + ") did not end; live " + rt.goroutineCount() + "; dump:\n" + rt.dump());
+                        }
+                    }
+                }
+            });
+        } catch (Throwable t) {
+            failure = t;
+        }
+        boolean closed = rt.close(Duration.ofSeconds(30));
+        if (failure != null) {
+            throw new AssertionError("the sweep failed (close " + (closed ? "returned" : "timed out") + ")", failure);
+        }
+        assertThat(closed).as("close() returned: every goroutine counted ended; live %d; dump:%n%s",
+                rt.goroutineCount(), rt.dump()).isTrue();
+        assertThat(RAN.get()).as("bodies run = handles returned: a Go.go that threw started nothing")
+                .isEqualTo(returned);
+        assertThat(rt.goroutineCount()).as("live goroutines after close").isZero();
+        SchedulerStats s = rt.stats();
+        assertThat(s.live()).isZero();
+        assertThat(s.created()).as("created = the main goroutine + the handles returned").isEqualTo(returned + 1L);
+        assertThat(rt.dump()).as("the registry holds no goroutine").doesNotContain("goroutine ");
+        handles = null;
+    }
+
+    // The adoption variant's bookkeeping, as above.
+    private static Thread[] threads;
+    private static int startedThreads;
+    private static long startThrew;
+
+    private static void descendStartingThreads() {
+        try {
+            threads[startedThreads] = Thread.ofVirtual().start(BODY);
+            startedThreads++;
+        } catch (StackOverflowError expected) {
+            startThrew++;
+        }
+        try {
+            descendStartingThreads();
+        } catch (StackOverflowError bottom) {
+            // the stack ends here
+        }
+    }
+
+    /**
+     * The same with the JDK's own API: a virtual thread started inside a goroutine is adopted
+     * (its start calls into the runtime, {@code Goroutines.readyForeign}), so a start that threw
+     * must have counted nothing and one that returned must run. Under ONE_TO_ONE the threads are
+     * the JDK's, not adopted, and only the runtime's own count is checked.
+     */
+    @Test
+    void jdkVirtualThreadsStartedAtEveryDepthToTheStackEndAreAdoptedAtomically() throws Exception {
+        RAN.set(0);
+        threads = new Thread[1 << 20];
+        startedThreads = 0;
+        startThrew = 0;
+        int rounds = 4;
+        Weft rt = Weft.builder().procs(2).build();
+        Throwable failure = null;
+        try {
+            rt.run(() -> {
+                for (int r = 0; r < rounds; r++) {
+                    int before = startedThreads;
+                    long threwBefore = startThrew;
+                    descendStartingThreads();
+                    assertThat(startedThreads).as("round %d started threads", r).isGreaterThan(before);
+                    assertThat(startThrew).as("round %d reached the stack's end inside start", r)
+                            .isGreaterThan(threwBefore);
+                    for (int i = before; i < startedThreads; i++) {
+                        boolean ended;
+                        try {
+                            ended = threads[i].join(Duration.ofSeconds(30));
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                        if (!ended) {
+                            throw new AssertionError("thread " + threads[i] + " (" + i + " of " + startedThreads
+                                    + ") did not end; live " + rt.goroutineCount() + "; dump:\n" + rt.dump());
+                        }
+                    }
+                }
+            });
+        } catch (Throwable t) {
+            failure = t;
+        }
+        boolean closed = rt.close(Duration.ofSeconds(30));
+        if (failure != null) {
+            throw new AssertionError("the sweep failed (close " + (closed ? "returned" : "timed out") + ")", failure);
+        }
+        assertThat(closed).as("close() returned: every goroutine counted ended; live %d; dump:%n%s",
+                rt.goroutineCount(), rt.dump()).isTrue();
+        assertThat(RAN.get()).as("bodies run = threads whose start returned").isEqualTo(startedThreads);
+        assertThat(rt.goroutineCount()).as("live goroutines after close").isZero();
+        SchedulerStats s = rt.stats();
+        assertThat(s.live()).isZero();
+        if (rt.model() != ThreadingModel.ONE_TO_ONE) {
+            assertThat(s.adopted()).as("adopted = threads whose start returned").isEqualTo(startedThreads);
+        }
+        assertThat(rt.dump()).as("the registry holds no goroutine").doesNotContain("goroutine ");
+        threads = null;
+    }
+}
