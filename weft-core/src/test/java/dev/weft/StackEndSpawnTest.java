@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -138,6 +139,16 @@ class StackEndSpawnTest {
         startThrew = 0;
         int rounds = 4;
         Weft rt = Weft.builder().procs(2).build();
+        if (rt.model() == ThreadingModel.N_1) {
+            // An overflow can still strike inside the JDK's pinned submit (VirtualThread.start
+            // pins the continuation), in the JDK's own finally that unpins it: the starting
+            // goroutine then stays pinned for good, and its join blocks the carrier. weft
+            // cannot reach that finally (docs/notes/stack-end.md, "Not covered"); under N_1 the
+            // carrier is the only one and nothing else runs (seen once in a full suite under
+            // load). M_N keeps a second carrier; weft's own part is checked there.
+            rt.close();
+            Assumptions.abort("N_1: the JDK's pin at the end of a stack can hold the only carrier");
+        }
         Throwable failure = null;
         try {
             rt.run(() -> {
