@@ -19,6 +19,14 @@ import java.util.List;
  *       {@code next} takes runnext only at or above every queued level (and the element it
  *       displaces goes to the tail of its level); a plain put above runnext's level demotes
  *       runnext to the head of its own level, where it keeps its turn.</li>
+ *   <li>A P's queue is bounded per level ({@link #PriorityRunQueue(int)}): a level whose list
+ *       holds {@code bound} elements when another is put at its tail moves its oldest half to
+ *       the level's <em>overflow</em> list, which is polled after the list (and first on every
+ *       {@link #OVERFLOW_FAIRNESS}th poll of it), and from which thieves steal first. This is
+ *       Go's {@code runqputslow} kept on the P: a spawning program runs depth-first, as under
+ *       FIFO, instead of keeping every spawned goroutine alive at once, and no overflow takes
+ *       the global queue's lock. A yield or an ended slice ({@link #putBehind}) goes behind the
+ *       overflow too, so round robin among the level's yielders stays exact.</li>
  *   <li>Every element records when it was queued (or {@link #UNSTAMPED}, stamped when a scan
  *       first sees it), so that {@link #boostStarved} can find those that have waited too long.
  *       Moving between queues (a steal, a global batch, a drain) keeps that time: a starving
@@ -55,12 +63,27 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
         void boost(int level);
     }
 
+    /**
+     * Every {@code OVERFLOW_FAIRNESS}th poll of a level with an overflow takes the overflow's
+     * head first, so that a level kept busy by new work still reaches its oldest (as the global
+     * queue every 61st slice under FIFO).
+     */
+    static final int OVERFLOW_FAIRNESS = 64;
+
     private final SpinLock lock = new SpinLock();
-    private final Object[][] items = new Object[LEVELS][];
-    private final long[][] queuedAt = new long[LEVELS][];
-    private final int[] head = new int[LEVELS];
-    private final int[] count = new int[LEVELS];
-    /** Non-empty levels, one bit each; written under the lock. */
+    /*
+     * Lists: index L (0..31) is level L's list, LEVELS + L its overflow; both circular, growing
+     * by doubling. A level's queue order is its list, then its overflow.
+     */
+    private final Object[][] items = new Object[2 * LEVELS][];
+    private final long[][] queuedAt = new long[2 * LEVELS][];
+    private final int[] head = new int[2 * LEVELS];
+    private final int[] count = new int[2 * LEVELS];
+    /** Most elements a level's list holds before its oldest half overflows; MAX_VALUE: none. */
+    private final int bound;
+    /** Polls since the last that took from an overflow first; under the lock. */
+    private int overflowTick;
+    /** Non-empty levels (list or overflow), one bit each; written under the lock. */
     private volatile int bitmap;
     /** Elements in the queue including runnext; written under the lock. */
     private volatile int size;
@@ -104,6 +127,22 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
      */
     public static final long UNSTAMPED = Long.MIN_VALUE;
 
+    /** An unbounded queue (the global queue's kind): one FIFO per level, no overflow. */
+    public PriorityRunQueue() {
+        this(Integer.MAX_VALUE);
+    }
+
+    /**
+     * A queue whose levels overflow past {@code bound} elements (see the class comment): a P's
+     * local queue, with {@code bound} the FIFO ring's capacity.
+     */
+    public PriorityRunQueue(int bound) {
+        if (bound < 2) {
+            throw new IllegalArgumentException("bound must be at least 2, got " + bound);
+        }
+        this.bound = bound;
+    }
+
     /**
      * Queues {@code e} at the tail of its level, or in runnext (see the class comment), as queued
      * at {@code now} (or {@link #UNSTAMPED}).
@@ -126,6 +165,29 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                 return;
             }
             enqueue(e, level, now, false);
+            SIZE.setRelease(this, size + 1);
+            if (runnext != null && runnextLevel < level) {
+                demoteRunnext();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues {@code e} behind every element of its level, its overflow included: a yield or an
+     * ended slice (round robin). The same as a plain {@link #put} while the level has no
+     * overflow.
+     */
+    public void putBehind(E e, long now) {
+        int level = checkLevel(e.runLevel());
+        lock.lock();
+        try {
+            if (count[LEVELS + level] > 0) {
+                append(LEVELS + level, e, now);
+            } else {
+                enqueue(e, level, now, false);
+            }
             SIZE.setRelease(this, size + 1);
             if (runnext != null && runnextLevel < level) {
                 demoteRunnext();
@@ -193,7 +255,8 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
             if (level < 0) {
                 return null;
             }
-            Object e = dequeue(level);
+            Object e = count[LEVELS + level] > 0 && (++overflowTick & (OVERFLOW_FAIRNESS - 1)) == 0
+                    ? dequeueList(LEVELS + level) : dequeue(level);
             SIZE.setRelease(this, size - 1);
             return (E) e;
         } finally {
@@ -220,11 +283,11 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
             if (level < 0) {
                 return null;
             }
-            int c = count[level];
+            int c = levelCount(level);
             n = Math.min(Math.min(c, c / Math.max(1, procs) + 1), MAX_BATCH);
             for (int i = 0; i < n; i++) {
-                intoAt[i] = queuedAtHead(level);
-                into[i] = dequeue(level);
+                intoAt[i] = queuedAtOldest(level);
+                into[i] = dequeueOldest(level);
             }
             SIZE.setRelease(this, size - n);
         } finally {
@@ -253,11 +316,11 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
             try {
                 int level = topQueuedLevel();
                 if (level >= 0) {
-                    int c = count[level];
+                    int c = levelCount(level);
                     n = Math.min(c - c / 2, MAX_BATCH);
                     for (int i = 0; i < n; i++) {
-                        intoAt[i] = queuedAtHead(level);
-                        into[i] = dequeue(level);
+                        intoAt[i] = queuedAtOldest(level);
+                        into[i] = dequeueOldest(level);
                     }
                     SIZE.setRelease(this, size - n);
                     break;
@@ -324,7 +387,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                 clearRunnext();
             }
             for (int level = LEVELS - 1; level >= 0; level--) {
-                while (count[level] > 0) {
+                while (levelCount(level) > 0) { // the list, then its overflow: queue order
                     at.add(queuedAtHead(level));
                     all.add(dequeue(level));
                 }
@@ -382,15 +445,17 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                 }
                 moved++;
             }
-            for (int level = boostLevel - 1; level >= 0; level--) {
-                int c = count[level];
+            for (int list = boostLevel - 1; list >= 0; list = list < LEVELS ? list + LEVELS : list - LEVELS - 1) {
+                // Each level's list, then its overflow (queue order), from boostLevel - 1 down.
+                int level = list & (LEVELS - 1);
+                int c = count[list];
                 if (c == 0) {
                     continue;
                 }
-                Object[] ring = items[level];
-                long[] at = queuedAt[level];
+                Object[] ring = items[list];
+                long[] at = queuedAt[list];
                 int mask = ring.length - 1;
-                int h = head[level];
+                int h = head[list];
                 // Compact the level in place, moving the starved to the boost level's tail.
                 int kept = 0;
                 for (int i = 0; i < c; i++) {
@@ -419,8 +484,8 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                         kept++;
                     }
                 }
-                count[level] = kept;
-                if (kept == 0) {
+                count[list] = kept;
+                if (levelCount(level) == 0) {
                     BITMAP.setRelease(this, bitmap & ~(1 << level));
                 }
             }
@@ -457,64 +522,129 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
         return 31 - Integer.numberOfLeadingZeros(bitmap);
     }
 
-    /** Appends (or, with {@code atHead}, prepends) to a level; does not touch {@link #size}. */
+    /** Elements of a level, its list and its overflow. */
+    private int levelCount(int level) {
+        return count[level] + count[LEVELS + level];
+    }
+
+    /**
+     * Appends (or, with {@code atHead}, prepends) to a level's list; does not touch {@link #size}.
+     * An append to a full list first moves the list's oldest half to the level's overflow.
+     */
     private void enqueue(Object e, int level, long at, boolean atHead) {
-        Object[] ring = items[level];
-        int c = count[level];
-        if (ring == null || c == ring.length) {
-            ring = grow(level);
-        }
-        int mask = ring.length - 1;
-        int slot;
         if (atHead) {
-            slot = (head[level] - 1) & mask;
-            head[level] = slot;
+            prepend(level, e, at);
         } else {
-            slot = (head[level] + c) & mask;
+            if (count[level] >= bound) {
+                spill(level);
+            }
+            append(level, e, at);
         }
+    }
+
+    /** Moves the oldest half of a level's list to the tail of its overflow (runqputslow). */
+    private void spill(int level) {
+        for (int i = 0, n = count[level] / 2; i < n; i++) {
+            long at = queuedAt[level][head[level]];
+            append(LEVELS + level, dequeueList(level), at);
+        }
+    }
+
+    private void append(int list, Object e, long at) {
+        Object[] ring = items[list];
+        int c = count[list];
+        if (ring == null || c == ring.length) {
+            ring = grow(list);
+        }
+        int slot = (head[list] + c) & (ring.length - 1);
         ring[slot] = e;
-        queuedAt[level][slot] = at;
-        count[level] = c + 1;
-        if (c == 0) {
-            BITMAP.setRelease(this, bitmap | (1 << level));
+        queuedAt[list][slot] = at;
+        count[list] = c + 1;
+        setBit(list);
+    }
+
+    private void prepend(int list, Object e, long at) {
+        Object[] ring = items[list];
+        int c = count[list];
+        if (ring == null || c == ring.length) {
+            ring = grow(list);
         }
+        int slot = (head[list] - 1) & (ring.length - 1);
+        head[list] = slot;
+        ring[slot] = e;
+        queuedAt[list][slot] = at;
+        count[list] = c + 1;
+        setBit(list);
+    }
+
+    private void setBit(int list) {
+        int bit = 1 << (list & (LEVELS - 1));
+        if ((bitmap & bit) == 0) {
+            BITMAP.setRelease(this, bitmap | bit);
+        }
+    }
+
+    /** The list a level's next element in queue order comes from: its list, else its overflow. */
+    private int headList(int level) {
+        return count[level] > 0 ? level : LEVELS + level;
+    }
+
+    /** The list a level's oldest element comes from, for moves: its overflow, else its list. */
+    private int oldestList(int level) {
+        return count[LEVELS + level] > 0 ? LEVELS + level : level;
     }
 
     private long queuedAtHead(int level) {
-        return queuedAt[level][head[level]];
+        int list = headList(level);
+        return queuedAt[list][head[list]];
     }
 
+    private long queuedAtOldest(int level) {
+        int list = oldestList(level);
+        return queuedAt[list][head[list]];
+    }
+
+    /** Takes the next element of a non-empty level in queue order. */
     private Object dequeue(int level) {
-        Object[] ring = items[level];
-        int h = head[level];
+        return dequeueList(headList(level));
+    }
+
+    private Object dequeueOldest(int level) {
+        return dequeueList(oldestList(level));
+    }
+
+    private Object dequeueList(int list) {
+        Object[] ring = items[list];
+        int h = head[list];
         Object e = ring[h];
         ring[h] = null;
-        head[level] = (h + 1) & (ring.length - 1);
-        int c = count[level] - 1;
-        count[level] = c;
-        if (c == 0) {
+        head[list] = (h + 1) & (ring.length - 1);
+        int c = count[list] - 1;
+        count[list] = c;
+        int level = list & (LEVELS - 1);
+        if (c == 0 && levelCount(level) == 0) {
             BITMAP.setRelease(this, bitmap & ~(1 << level));
         }
         return e;
     }
 
-    private Object[] grow(int level) {
-        Object[] old = items[level];
-        int c = count[level];
+    private Object[] grow(int list) {
+        Object[] old = items[list];
+        int c = count[list];
         int cap = old == null ? 8 : old.length * 2;
         Object[] ring = new Object[cap];
         long[] at = new long[cap];
         if (old != null) {
-            long[] oldAt = queuedAt[level];
+            long[] oldAt = queuedAt[list];
             int mask = old.length - 1;
             for (int i = 0; i < c; i++) {
-                ring[i] = old[(head[level] + i) & mask];
-                at[i] = oldAt[(head[level] + i) & mask];
+                ring[i] = old[(head[list] + i) & mask];
+                at[i] = oldAt[(head[list] + i) & mask];
             }
         }
-        items[level] = ring;
-        queuedAt[level] = at;
-        head[level] = 0;
+        items[list] = ring;
+        queuedAt[list] = at;
+        head[list] = 0;
         return ring;
     }
 
