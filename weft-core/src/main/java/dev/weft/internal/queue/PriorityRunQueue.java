@@ -445,48 +445,50 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                 }
                 moved++;
             }
-            for (int list = boostLevel - 1; list >= 0; list = list < LEVELS ? list + LEVELS : list - LEVELS - 1) {
-                // Each level's list, then its overflow (queue order), from boostLevel - 1 down.
-                int level = list & (LEVELS - 1);
-                int c = count[list];
-                if (c == 0) {
-                    continue;
-                }
-                Object[] ring = items[list];
-                long[] at = queuedAt[list];
-                int mask = ring.length - 1;
-                int h = head[list];
-                // Compact the level in place, moving the starved to the boost level's tail.
-                int kept = 0;
-                for (int i = 0; i < c; i++) {
-                    int from = (h + i) & mask;
-                    Object e = ring[from];
-                    long t = at[from];
-                    ring[from] = null;
-                    boolean starvedNow = t != UNSTAMPED && t - queuedBefore < 0;
-                    if (t == UNSTAMPED) {
-                        t = now; // first seen now: kept, with this time
+            for (int below = bitmap & ((1 << boostLevel) - 1); below != 0; ) {
+                int level = 31 - Integer.numberOfLeadingZeros(below); // non-empty levels, top down
+                below &= ~(1 << level);
+                for (int list = level; list < 2 * LEVELS; list += LEVELS) { // list, overflow: queue order
+                    int c = count[list];
+                    if (c == 0) {
+                        continue;
                     }
-                    if (starvedNow) {
-                        @SuppressWarnings("unchecked") E starved = (E) e;
-                        starved.boost(boostLevel);
-                        if (away == null) {
-                            enqueue(starved, boostLevel, t, false);
-                        } else {
-                            away.add(starved);
-                            awayAt.add(t);
+                    Object[] ring = items[list];
+                    long[] at = queuedAt[list];
+                    int mask = ring.length - 1;
+                    int h = head[list];
+                    // Compact the level in place, moving the starved to the boost level's tail.
+                    int kept = 0;
+                    for (int i = 0; i < c; i++) {
+                        int from = (h + i) & mask;
+                        Object e = ring[from];
+                        long t = at[from];
+                        ring[from] = null;
+                        boolean starvedNow = t != UNSTAMPED && t - queuedBefore < 0;
+                        if (t == UNSTAMPED) {
+                            t = now; // first seen now: kept, with this time
                         }
-                        moved++;
-                    } else {
-                        int to = (h + kept) & mask;
-                        ring[to] = e;
-                        at[to] = t;
-                        kept++;
+                        if (starvedNow) {
+                            @SuppressWarnings("unchecked") E starved = (E) e;
+                            starved.boost(boostLevel);
+                            if (away == null) {
+                                enqueue(starved, boostLevel, t, false);
+                            } else {
+                                away.add(starved);
+                                awayAt.add(t);
+                            }
+                            moved++;
+                        } else {
+                            int to = (h + kept) & mask;
+                            ring[to] = e;
+                            at[to] = t;
+                            kept++;
+                        }
                     }
-                }
-                count[list] = kept;
-                if (levelCount(level) == 0) {
-                    BITMAP.setRelease(this, bitmap & ~(1 << level));
+                    count[list] = kept;
+                    if (levelCount(level) == 0) {
+                        BITMAP.setRelease(this, bitmap & ~(1 << level));
+                    }
                 }
             }
             if (away != null) {
