@@ -81,7 +81,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
     private final int[] count = new int[2 * LEVELS];
     /** Most elements a level's list holds before its oldest half overflows; MAX_VALUE: none. */
     private final int bound;
-    /** Polls since the last that took from an overflow first; under the lock. */
+    /** Polls of a level with an overflow, for {@link #OVERFLOW_FAIRNESS}; under the lock. */
     private int overflowTick;
     /** Non-empty levels (list or overflow), one bit each; written under the lock. */
     private volatile int bitmap;
@@ -183,11 +183,10 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
         int level = checkLevel(e.runLevel());
         lock.lock();
         try {
-            if (count[LEVELS + level] > 0) {
-                append(LEVELS + level, e, now);
-            } else {
-                enqueue(e, level, now, false);
+            if (count[level] >= bound) {
+                spill(level); // first, so that the spilled, older elements stay ahead of e
             }
+            append(count[LEVELS + level] > 0 ? LEVELS + level : level, e, now);
             SIZE.setRelease(this, size + 1);
             if (runnext != null && runnextLevel < level) {
                 demoteRunnext();
@@ -298,7 +297,8 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
 
     /**
      * Thief side of work stealing, called by {@code thief}'s owner: moves half (rounded up) of
-     * this queue's highest non-empty level into {@code thief} and returns one element to run.
+     * this queue's highest non-empty level into {@code thief}, oldest first (the level's overflow,
+     * then its list), and returns one element to run.
      * With {@code stealRunnext} and no queued level, takes runnext instead, after the back-off
      * (a G just readied into runnext is usually about to run on its own P).
      */

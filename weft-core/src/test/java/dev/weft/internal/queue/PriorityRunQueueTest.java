@@ -225,10 +225,10 @@ class PriorityRunQueueTest {
     @Test
     void aYieldGoesBehindTheOverflowAndAReadyAheadOfIt() {
         PriorityRunQueue<LeveledElement> q = overflowed();
-        q.putBehind(new LeveledElement("yielded", 5), 0);
-        q.poll(); // a2: the list has room again
+        q.putBehind(new LeveledElement("yielded", 5), 0); // the list is full: a2, a3 spill first
+        q.poll(); // a4
         q.put(new LeveledElement("readied", 5), false, 0);
-        assertThat(drainOrder(q)).containsExactly("a3", "a4", "a5", "readied", "a0", "a1", "yielded");
+        assertThat(drainOrder(q)).containsExactly("a5", "readied", "a0", "a1", "a2", "a3", "yielded");
     }
 
     @Test
@@ -238,6 +238,16 @@ class PriorityRunQueueTest {
         q.putBehind(new LeveledElement("y", 5), 0);
         q.put(new LeveledElement("b", 5), false, 0);
         assertThat(drainOrder(q)).containsExactly("a", "y", "b");
+    }
+
+    @Test
+    void aYieldIntoAFullLevelGoesBehindWhatItSpills() {
+        PriorityRunQueue<LeveledElement> q = new PriorityRunQueue<>(4);
+        for (int i = 0; i < 4; i++) {
+            q.put(new LeveledElement("a" + i, 5), false, 0);
+        }
+        q.putBehind(new LeveledElement("yielded", 5), 0);
+        assertThat(drainOrder(q)).containsExactly("a2", "a3", "a0", "a1", "yielded");
     }
 
     @Test
