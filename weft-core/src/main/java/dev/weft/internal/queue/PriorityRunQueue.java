@@ -254,8 +254,17 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
             if (level < 0) {
                 return null;
             }
-            Object e = count[LEVELS + level] > 0 && (++overflowTick & (OVERFLOW_FAIRNESS - 1)) == 0
-                    ? dequeueList(LEVELS + level) : dequeue(level);
+            Object e;
+            if (count[LEVELS + level] == 0) {
+                e = dequeueList(level);
+            } else if ((++overflowTick & (OVERFLOW_FAIRNESS - 1)) == 0) {
+                e = dequeueList(LEVELS + level);
+            } else {
+                if (count[level] == 0) {
+                    refill(level);
+                }
+                e = dequeueList(level);
+            }
             SIZE.setRelease(this, size - 1);
             return (E) e;
         } finally {
@@ -546,10 +555,44 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
 
     /** Moves the oldest half of a level's list to the tail of its overflow (runqputslow). */
     private void spill(int level) {
-        for (int i = 0, n = count[level] / 2; i < n; i++) {
-            long at = queuedAt[level][head[level]];
-            append(LEVELS + level, dequeueList(level), at);
+        move(level, LEVELS + level, count[level] / 2); // the level's bit stays set
+    }
+
+    /**
+     * An empty list takes a batch from the head of its overflow, as a P's empty FIFO ring takes
+     * one from the global queue: a goroutine readied meanwhile queues behind the batch, not
+     * ahead of the whole overflow (a joiner woken by each task it joins in turn would otherwise
+     * run, and park, once per task). The queue order does not change.
+     */
+    private void refill(int level) {
+        move(LEVELS + level, level, Math.min(count[LEVELS + level], Math.max(1, bound / 2)));
+    }
+
+    /** Moves n elements from the head of list {@code from} to the tail of list {@code to}. */
+    private void move(int from, int to, int n) {
+        while (items[to] == null || count[to] + n > items[to].length) {
+            grow(to);
         }
+        // One pass with everything in locals: every goroutine a spawning program queues past
+        // the bound takes part in a spill.
+        Object[] src = items[from];
+        long[] srcAt = queuedAt[from];
+        Object[] dst = items[to];
+        long[] dstAt = queuedAt[to];
+        int srcMask = src.length - 1;
+        int dstMask = dst.length - 1;
+        int h = head[from];
+        int t = head[to] + count[to];
+        for (int i = 0; i < n; i++) {
+            int f = (h + i) & srcMask;
+            int d = (t + i) & dstMask;
+            dst[d] = src[f];
+            dstAt[d] = srcAt[f];
+            src[f] = null;
+        }
+        head[from] = (h + n) & srcMask;
+        count[from] -= n;
+        count[to] += n; // both lists are of one level: its bit stays set
     }
 
     private void append(int list, Object e, long at) {

@@ -251,6 +251,17 @@ class PriorityRunQueueTest {
     }
 
     @Test
+    void anEmptyListTakesABatchFromTheOverflowAndAReadyQueuesBehindIt() {
+        PriorityRunQueue<LeveledElement> q = overflowed();
+        for (int i = 2; i < 6; i++) {
+            assertThat(q.poll().name).isEqualTo("a" + i);
+        }
+        assertThat(q.poll().name).isEqualTo("a0"); // the list took a0, a1 (half the bound)
+        q.put(new LeveledElement("readied", 5), false, 0);
+        assertThat(drainOrder(q)).containsExactly("a1", "readied");
+    }
+
+    @Test
     void thievesTakeTheOverflowFirst() {
         PriorityRunQueue<LeveledElement> q = overflowed();
         PriorityRunQueue<LeveledElement> thief = new PriorityRunQueue<>(4);
