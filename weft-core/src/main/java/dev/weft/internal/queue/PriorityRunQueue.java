@@ -14,19 +14,22 @@ import java.util.List;
  *
  * <h2>Invariants</h2>
  * <ul>
- *   <li>Bit {@code L} of {@link #bitmap} is set iff level {@code L}'s FIFO is non-empty.</li>
+ *   <li>Bit {@code L} of {@link #bitmap} is set iff level {@code L} (its list or its overflow)
+ *       is non-empty.</li>
  *   <li>runnext holds only an element of at least the level of the best queued one: a put with
  *       {@code next} takes runnext only at or above every queued level (and the element it
  *       displaces goes to the tail of its level); a plain put above runnext's level demotes
  *       runnext to the head of its own level, where it keeps its turn.</li>
  *   <li>A P's queue is bounded per level ({@link #PriorityRunQueue(int)}): a level whose list
  *       holds {@code bound} elements when another is put at its tail moves its oldest half to
- *       the level's <em>overflow</em> list, which is polled after the list (and first on every
- *       {@link #OVERFLOW_FAIRNESS}th poll of it), and from which thieves steal first. This is
- *       Go's {@code runqputslow} kept on the P: a spawning program runs depth-first, as under
- *       FIFO, instead of keeping every spawned goroutine alive at once, and no overflow takes
- *       the global queue's lock. A yield or an ended slice ({@link #putBehind}) goes behind the
- *       overflow too, so round robin among the level's yielders stays exact.</li>
+ *       the level's <em>overflow</em> list, which comes after the list in queue order (an
+ *       empty list takes a batch of half the bound from it, as an empty FIFO ring takes one from
+ *       the global queue; every {@link #OVERFLOW_FAIRNESS}th poll takes the overflow's head
+ *       first), and from which thieves steal first. This is Go's {@code runqputslow} kept on
+ *       the P: a spawning program runs depth-first, as under FIFO, instead of keeping every
+ *       spawned goroutine alive at once, and no overflow takes the global queue's lock. A yield
+ *       or an ended slice ({@link #putBehind}) goes behind the overflow too, so round robin
+ *       among the level's yielders stays exact.</li>
  *   <li>Every element records when it was queued (or {@link #UNSTAMPED}, stamped when a scan
  *       first sees it), so that {@link #boostStarved} can find those that have waited too long.
  *       Moving between queues (a steal, a global batch, a drain) keeps that time: a starving
