@@ -14,11 +14,22 @@ import java.util.List;
  *
  * <h2>Invariants</h2>
  * <ul>
- *   <li>Bit {@code L} of {@link #bitmap} is set iff level {@code L}'s FIFO is non-empty.</li>
+ *   <li>Bit {@code L} of {@link #bitmap} is set iff level {@code L} (its list or its overflow)
+ *       is non-empty.</li>
  *   <li>runnext holds only an element of at least the level of the best queued one: a put with
  *       {@code next} takes runnext only at or above every queued level (and the element it
  *       displaces goes to the tail of its level); a plain put above runnext's level demotes
  *       runnext to the head of its own level, where it keeps its turn.</li>
+ *   <li>A P's queue is bounded per level ({@link #PriorityRunQueue(int)}): a level whose list
+ *       holds {@code bound} elements when another is put at its tail moves its oldest half to
+ *       the level's <em>overflow</em> list, which comes after the list in queue order (an
+ *       empty list takes a batch of half the bound from it, as an empty FIFO ring takes one from
+ *       the global queue; every {@link #OVERFLOW_FAIRNESS}th poll takes the overflow's head
+ *       first), and from which thieves steal first. This is Go's {@code runqputslow} kept on
+ *       the P: a spawning program runs depth-first, as under FIFO, instead of keeping every
+ *       spawned goroutine alive at once, and no overflow takes the global queue's lock. A yield
+ *       or an ended slice ({@link #putBehind}) goes behind the overflow too, so round robin
+ *       among the level's yielders stays exact.</li>
  *   <li>Every element records when it was queued (or {@link #UNSTAMPED}, stamped when a scan
  *       first sees it), so that {@link #boostStarved} can find those that have waited too long.
  *       Moving between queues (a steal, a global batch, a drain) keeps that time: a starving
@@ -55,12 +66,27 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
         void boost(int level);
     }
 
+    /**
+     * Every {@code OVERFLOW_FAIRNESS}th poll of a level with an overflow takes the overflow's
+     * head first, so that a level kept busy by new work still reaches its oldest (as the global
+     * queue every 61st slice under FIFO).
+     */
+    static final int OVERFLOW_FAIRNESS = 64;
+
     private final SpinLock lock = new SpinLock();
-    private final Object[][] items = new Object[LEVELS][];
-    private final long[][] queuedAt = new long[LEVELS][];
-    private final int[] head = new int[LEVELS];
-    private final int[] count = new int[LEVELS];
-    /** Non-empty levels, one bit each; written under the lock. */
+    /*
+     * Lists: index L (0..31) is level L's list, LEVELS + L its overflow; both circular, growing
+     * by doubling. A level's queue order is its list, then its overflow.
+     */
+    private final Object[][] items = new Object[2 * LEVELS][];
+    private final long[][] queuedAt = new long[2 * LEVELS][];
+    private final int[] head = new int[2 * LEVELS];
+    private final int[] count = new int[2 * LEVELS];
+    /** Most elements a level's list holds before its oldest half overflows; MAX_VALUE: none. */
+    private final int bound;
+    /** Polls of a level with an overflow, for {@link #OVERFLOW_FAIRNESS}; under the lock. */
+    private int overflowTick;
+    /** Non-empty levels (list or overflow), one bit each; written under the lock. */
     private volatile int bitmap;
     /** Elements in the queue including runnext; written under the lock. */
     private volatile int size;
@@ -104,6 +130,22 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
      */
     public static final long UNSTAMPED = Long.MIN_VALUE;
 
+    /** An unbounded queue (the global queue's kind): one FIFO per level, no overflow. */
+    public PriorityRunQueue() {
+        this(Integer.MAX_VALUE);
+    }
+
+    /**
+     * A queue whose levels overflow past {@code bound} elements (see the class comment): a P's
+     * local queue, with {@code bound} the FIFO ring's capacity.
+     */
+    public PriorityRunQueue(int bound) {
+        if (bound < 2) {
+            throw new IllegalArgumentException("bound must be at least 2, got " + bound);
+        }
+        this.bound = bound;
+    }
+
     /**
      * Queues {@code e} at the tail of its level, or in runnext (see the class comment), as queued
      * at {@code now} (or {@link #UNSTAMPED}).
@@ -112,16 +154,17 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
         int level = checkLevel(e.runLevel());
         lock.lock();
         // Failure-atomic where the caller's stack ends (a goroutine readying another: see
-        // docs/notes/stack-end.md): it throws only before its first store (the lock, a ring's
-        // growth), so Sched.ready knows the element is in no queue. After a store, a release
-        // store that overflows is redone as a plain volatile write, with values computed first.
+        // docs/notes/stack-end.md): e is queued, or the call threw with e in no queue and the
+        // queue whole (a spill moves elements within it and is complete before the append that
+        // may grow a ring), so Sched.ready knows where e is. After e's store, a release store
+        // that overflows is redone as a plain volatile write, with values computed first.
         try {
             int newSize = size + 1;
             if (next && level >= topQueuedLevel() && level >= runnextLevel) {
                 Object old = runnext;
                 if (old != null) {
                     // Displaced: still queued, so one more in all. Queued first, since it may
-                    // grow the ring (a call); until runnext is overwritten just below, with no
+                    // grow a ring (a call); until runnext is overwritten just below, with no
                     // call between, it is in both places under the lock, which no one sees.
                     enqueue(old, runnextLevel, runnextQueuedAt, false);
                 }
@@ -156,6 +199,28 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
             } catch (VirtualMachineError err) {
                 lock.held = 0; // see SpinLock#held
             }
+        }
+    }
+
+    /**
+     * Queues {@code e} behind every element of its level, its overflow included: a yield or an
+     * ended slice (round robin). The same as a plain {@link #put} while the level has no
+     * overflow.
+     */
+    public void putBehind(E e, long now) {
+        int level = checkLevel(e.runLevel());
+        lock.lock();
+        try {
+            if (count[level] >= bound) {
+                spill(level); // first, so that the spilled, older elements stay ahead of e
+            }
+            append(count[LEVELS + level] > 0 ? LEVELS + level : level, e, now);
+            SIZE.setRelease(this, size + 1);
+            if (runnext != null && runnextLevel < level) {
+                demoteRunnext();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -217,7 +282,17 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
             if (level < 0) {
                 return null;
             }
-            Object e = dequeue(level);
+            Object e;
+            if (count[LEVELS + level] == 0) {
+                e = dequeueList(level);
+            } else if ((++overflowTick & (OVERFLOW_FAIRNESS - 1)) == 0) {
+                e = dequeueList(LEVELS + level);
+            } else {
+                if (count[level] == 0) {
+                    refill(level);
+                }
+                e = dequeueList(level);
+            }
             SIZE.setRelease(this, size - 1);
             return (E) e;
         } finally {
@@ -244,11 +319,11 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
             if (level < 0) {
                 return null;
             }
-            int c = count[level];
+            int c = levelCount(level);
             n = Math.min(Math.min(c, c / Math.max(1, procs) + 1), MAX_BATCH);
             for (int i = 0; i < n; i++) {
-                intoAt[i] = queuedAtHead(level);
-                into[i] = dequeue(level);
+                intoAt[i] = queuedAtOldest(level);
+                into[i] = dequeueOldest(level);
             }
             SIZE.setRelease(this, size - n);
         } finally {
@@ -259,7 +334,8 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
 
     /**
      * Thief side of work stealing, called by {@code thief}'s owner: moves half (rounded up) of
-     * this queue's highest non-empty level into {@code thief} and returns one element to run.
+     * this queue's highest non-empty level into {@code thief}, oldest first (the level's overflow,
+     * then its list), and returns one element to run.
      * With {@code stealRunnext} and no queued level, takes runnext instead, after the back-off
      * (a G just readied into runnext is usually about to run on its own P).
      */
@@ -277,11 +353,11 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
             try {
                 int level = topQueuedLevel();
                 if (level >= 0) {
-                    int c = count[level];
+                    int c = levelCount(level);
                     n = Math.min(c - c / 2, MAX_BATCH);
                     for (int i = 0; i < n; i++) {
-                        intoAt[i] = queuedAtHead(level);
-                        into[i] = dequeue(level);
+                        intoAt[i] = queuedAtOldest(level);
+                        into[i] = dequeueOldest(level);
                     }
                     SIZE.setRelease(this, size - n);
                     break;
@@ -348,7 +424,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                 clearRunnext();
             }
             for (int level = LEVELS - 1; level >= 0; level--) {
-                while (count[level] > 0) {
+                while (levelCount(level) > 0) { // the list, then its overflow: queue order
                     at.add(queuedAtHead(level));
                     all.add(dequeue(level));
                 }
@@ -406,46 +482,50 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
                 }
                 moved++;
             }
-            for (int level = boostLevel - 1; level >= 0; level--) {
-                int c = count[level];
-                if (c == 0) {
-                    continue;
-                }
-                Object[] ring = items[level];
-                long[] at = queuedAt[level];
-                int mask = ring.length - 1;
-                int h = head[level];
-                // Compact the level in place, moving the starved to the boost level's tail.
-                int kept = 0;
-                for (int i = 0; i < c; i++) {
-                    int from = (h + i) & mask;
-                    Object e = ring[from];
-                    long t = at[from];
-                    ring[from] = null;
-                    boolean starvedNow = t != UNSTAMPED && t - queuedBefore < 0;
-                    if (t == UNSTAMPED) {
-                        t = now; // first seen now: kept, with this time
+            for (int below = bitmap & ((1 << boostLevel) - 1); below != 0; ) {
+                int level = 31 - Integer.numberOfLeadingZeros(below); // non-empty levels, top down
+                below &= ~(1 << level);
+                for (int list = level; list < 2 * LEVELS; list += LEVELS) { // list, overflow: queue order
+                    int c = count[list];
+                    if (c == 0) {
+                        continue;
                     }
-                    if (starvedNow) {
-                        @SuppressWarnings("unchecked") E starved = (E) e;
-                        starved.boost(boostLevel);
-                        if (away == null) {
-                            enqueue(starved, boostLevel, t, false);
-                        } else {
-                            away.add(starved);
-                            awayAt.add(t);
+                    Object[] ring = items[list];
+                    long[] at = queuedAt[list];
+                    int mask = ring.length - 1;
+                    int h = head[list];
+                    // Compact the level in place, moving the starved to the boost level's tail.
+                    int kept = 0;
+                    for (int i = 0; i < c; i++) {
+                        int from = (h + i) & mask;
+                        Object e = ring[from];
+                        long t = at[from];
+                        ring[from] = null;
+                        boolean starvedNow = t != UNSTAMPED && t - queuedBefore < 0;
+                        if (t == UNSTAMPED) {
+                            t = now; // first seen now: kept, with this time
                         }
-                        moved++;
-                    } else {
-                        int to = (h + kept) & mask;
-                        ring[to] = e;
-                        at[to] = t;
-                        kept++;
+                        if (starvedNow) {
+                            @SuppressWarnings("unchecked") E starved = (E) e;
+                            starved.boost(boostLevel);
+                            if (away == null) {
+                                enqueue(starved, boostLevel, t, false);
+                            } else {
+                                away.add(starved);
+                                awayAt.add(t);
+                            }
+                            moved++;
+                        } else {
+                            int to = (h + kept) & mask;
+                            ring[to] = e;
+                            at[to] = t;
+                            kept++;
+                        }
                     }
-                }
-                count[level] = kept;
-                if (kept == 0) {
-                    BITMAP.setRelease(this, bitmap & ~(1 << level));
+                    count[list] = kept;
+                    if (levelCount(level) == 0) {
+                        BITMAP.setRelease(this, bitmap & ~(1 << level));
+                    }
                 }
             }
             if (away != null) {
@@ -481,69 +561,168 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
         return 31 - Integer.numberOfLeadingZeros(bitmap);
     }
 
-    /** Appends (or, with {@code atHead}, prepends) to a level; does not touch {@link #size}. */
+    /** Elements of a level, its list and its overflow. */
+    private int levelCount(int level) {
+        return count[level] + count[LEVELS + level];
+    }
+
+    /**
+     * Appends (or, with {@code atHead}, prepends) to a level's list; does not touch {@link #size}.
+     * An append to a full list first moves the list's oldest half to the level's overflow.
+     */
     private void enqueue(Object e, int level, long at, boolean atHead) {
-        Object[] ring = items[level];
-        int c = count[level];
-        if (ring == null || c == ring.length) {
-            ring = grow(level);
-        }
-        int mask = ring.length - 1;
-        int slot;
         if (atHead) {
-            slot = (head[level] - 1) & mask;
-            head[level] = slot;
+            prepend(level, e, at);
         } else {
-            slot = (head[level] + c) & mask;
+            if (count[level] >= bound) {
+                spill(level);
+            }
+            append(level, e, at);
         }
+    }
+
+    /** Moves the oldest half of a level's list to the tail of its overflow (runqputslow). */
+    private void spill(int level) {
+        move(level, LEVELS + level, count[level] / 2); // the level's bit stays set
+    }
+
+    /**
+     * An empty list takes a batch from the head of its overflow, as a P's empty FIFO ring takes
+     * one from the global queue: a goroutine readied meanwhile queues behind the batch, not
+     * ahead of the whole overflow (a joiner woken by each task it joins in turn would otherwise
+     * run, and park, once per task). The queue order does not change.
+     */
+    private void refill(int level) {
+        move(LEVELS + level, level, Math.min(count[LEVELS + level], Math.max(1, bound / 2)));
+    }
+
+    /** Moves n elements from the head of list {@code from} to the tail of list {@code to}. */
+    private void move(int from, int to, int n) {
+        while (items[to] == null || count[to] + n > items[to].length) {
+            grow(to);
+        }
+        // One pass with everything in locals: every goroutine a spawning program queues past
+        // the bound takes part in a spill.
+        Object[] src = items[from];
+        long[] srcAt = queuedAt[from];
+        Object[] dst = items[to];
+        long[] dstAt = queuedAt[to];
+        int srcMask = src.length - 1;
+        int dstMask = dst.length - 1;
+        int h = head[from];
+        int t = head[to] + count[to];
+        for (int i = 0; i < n; i++) {
+            int f = (h + i) & srcMask;
+            int d = (t + i) & dstMask;
+            dst[d] = src[f];
+            dstAt[d] = srcAt[f];
+            src[f] = null;
+        }
+        head[from] = (h + n) & srcMask;
+        count[from] -= n;
+        count[to] += n; // both lists are of one level: its bit stays set
+    }
+
+    private void append(int list, Object e, long at) {
+        Object[] ring = items[list];
+        int c = count[list];
+        if (ring == null || c == ring.length) {
+            ring = grow(list);
+        }
+        int slot = (head[list] + c) & (ring.length - 1);
         ring[slot] = e;
-        queuedAt[level][slot] = at;
-        count[level] = c + 1;
-        if (c == 0) {
-            int b = bitmap | (1 << level);
+        queuedAt[list][slot] = at;
+        count[list] = c + 1;
+        setBit(list);
+    }
+
+    private void prepend(int list, Object e, long at) {
+        Object[] ring = items[list];
+        int c = count[list];
+        if (ring == null || c == ring.length) {
+            ring = grow(list);
+        }
+        int slot = (head[list] - 1) & (ring.length - 1);
+        head[list] = slot;
+        ring[slot] = e;
+        queuedAt[list][slot] = at;
+        count[list] = c + 1;
+        setBit(list);
+    }
+
+    private void setBit(int list) {
+        int bit = 1 << (list & (LEVELS - 1));
+        if ((bitmap & bit) == 0) {
+            int b = bitmap | bit;
             try {
                 BITMAP.setRelease(this, b);
             } catch (VirtualMachineError err) {
-                bitmap = b; // stored: it must not throw now (put)
+                bitmap = b; // the element is stored: it must not throw now (put)
             }
         }
     }
 
-    private long queuedAtHead(int level) {
-        return queuedAt[level][head[level]];
+    /** The list a level's next element in queue order comes from: its list, else its overflow. */
+    private int headList(int level) {
+        return count[level] > 0 ? level : LEVELS + level;
     }
 
+    /** The list a level's oldest element comes from, for moves: its overflow, else its list. */
+    private int oldestList(int level) {
+        return count[LEVELS + level] > 0 ? LEVELS + level : level;
+    }
+
+    private long queuedAtHead(int level) {
+        int list = headList(level);
+        return queuedAt[list][head[list]];
+    }
+
+    private long queuedAtOldest(int level) {
+        int list = oldestList(level);
+        return queuedAt[list][head[list]];
+    }
+
+    /** Takes the next element of a non-empty level in queue order. */
     private Object dequeue(int level) {
-        Object[] ring = items[level];
-        int h = head[level];
+        return dequeueList(headList(level));
+    }
+
+    private Object dequeueOldest(int level) {
+        return dequeueList(oldestList(level));
+    }
+
+    private Object dequeueList(int list) {
+        Object[] ring = items[list];
+        int h = head[list];
         Object e = ring[h];
         ring[h] = null;
-        head[level] = (h + 1) & (ring.length - 1);
-        int c = count[level] - 1;
-        count[level] = c;
-        if (c == 0) {
+        head[list] = (h + 1) & (ring.length - 1);
+        int c = count[list] - 1;
+        count[list] = c;
+        int level = list & (LEVELS - 1);
+        if (c == 0 && levelCount(level) == 0) {
             BITMAP.setRelease(this, bitmap & ~(1 << level));
         }
         return e;
     }
 
-    private Object[] grow(int level) {
-        Object[] old = items[level];
-        int c = count[level];
+    private Object[] grow(int list) {
+        Object[] old = items[list];
+        int c = count[list];
         int cap = old == null ? 8 : old.length * 2;
         Object[] ring = new Object[cap];
         long[] at = new long[cap];
         if (old != null) {
-            long[] oldAt = queuedAt[level];
+            long[] oldAt = queuedAt[list];
             int mask = old.length - 1;
             for (int i = 0; i < c; i++) {
-                ring[i] = old[(head[level] + i) & mask];
-                at[i] = oldAt[(head[level] + i) & mask];
+                ring[i] = old[(head[list] + i) & mask];
+                at[i] = oldAt[(head[list] + i) & mask];
             }
         }
-        items[level] = ring;
-        queuedAt[level] = at;
-        head[level] = 0;
+        items[list] = ring;
+        queuedAt[list] = at;
+        head[list] = 0;
         return ring;
     }
 

@@ -83,7 +83,7 @@ final class P {
     P(int id, boolean priorityPolicy) {
         this.id = id;
         this.runq = priorityPolicy ? null : new LocalRunQueue<>();
-        this.prq = priorityPolicy ? new PriorityRunQueue<>() : null;
+        this.prq = priorityPolicy ? new PriorityRunQueue<>(LocalRunQueue.CAPACITY) : null; // bounded as FIFO's ring
     }
 
     /** Whether the P's queue (either policy's) holds nothing. */

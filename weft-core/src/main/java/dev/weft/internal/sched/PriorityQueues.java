@@ -81,7 +81,11 @@ final class PriorityQueues implements RunQueuePolicy {
         // to runnext if it is still the best. A yielder alone on its P is what this M runs next:
         // there is nothing for another M to take, so no wakep (and none of its fence).
         boolean alone = yielded && p.prq.isEmpty();
-        p.prq.put(g, !yielded, queueTime());
+        if (yielded) {
+            p.prq.putBehind(g, queueTime()); // behind the level's overflow too: round robin
+        } else {
+            p.prq.put(g, true, queueTime());
+        }
         if (!alone) {
             sched.idle.wakepFromRunningP();
         }

@@ -202,14 +202,129 @@ class PriorityRunQueueTest {
         assertThat(q.isEmpty()).isTrue();
     }
 
+    /** Bound 4: a put at a full level moves its oldest half to the overflow, polled after the rest. */
+    private static PriorityRunQueue<LeveledElement> overflowed() {
+        PriorityRunQueue<LeveledElement> q = new PriorityRunQueue<>(4);
+        for (int i = 0; i < 6; i++) {
+            q.put(new LeveledElement("a" + i, 5), false, 0); // a4 spills a0, a1
+        }
+        return q;
+    }
+
+    @Test
+    void aFullLevelOverflowsItsOldestHalfWhichRunsAfterTheRest() {
+        PriorityRunQueue<LeveledElement> q = overflowed();
+        q.put(new LeveledElement("hi", 6), false, 0);
+        assertThat(q.size()).isEqualTo(7);
+        assertThat(q.bestLevel()).isEqualTo(6);
+        assertThat(drainOrder(q)).containsExactly("hi", "a2", "a3", "a4", "a5", "a0", "a1");
+        assertThat(q.isEmpty()).isTrue();
+        assertThat(q.bestLevel()).isEqualTo(-1);
+    }
+
+    @Test
+    void aYieldGoesBehindTheOverflowAndAReadyAheadOfIt() {
+        PriorityRunQueue<LeveledElement> q = overflowed();
+        q.putBehind(new LeveledElement("yielded", 5), 0); // the list is full: a2, a3 spill first
+        q.poll(); // a4
+        q.put(new LeveledElement("readied", 5), false, 0);
+        assertThat(drainOrder(q)).containsExactly("a5", "readied", "a0", "a1", "a2", "a3", "yielded");
+    }
+
+    @Test
+    void withoutAnOverflowPutBehindIsAPlainPut() {
+        PriorityRunQueue<LeveledElement> q = new PriorityRunQueue<>(4);
+        q.put(new LeveledElement("a", 5), false, 0);
+        q.putBehind(new LeveledElement("y", 5), 0);
+        q.put(new LeveledElement("b", 5), false, 0);
+        assertThat(drainOrder(q)).containsExactly("a", "y", "b");
+    }
+
+    @Test
+    void aYieldIntoAFullLevelGoesBehindWhatItSpills() {
+        PriorityRunQueue<LeveledElement> q = new PriorityRunQueue<>(4);
+        for (int i = 0; i < 4; i++) {
+            q.put(new LeveledElement("a" + i, 5), false, 0);
+        }
+        q.putBehind(new LeveledElement("yielded", 5), 0);
+        assertThat(drainOrder(q)).containsExactly("a2", "a3", "a0", "a1", "yielded");
+    }
+
+    @Test
+    void anEmptyListTakesABatchFromTheOverflowAndAReadyQueuesBehindIt() {
+        PriorityRunQueue<LeveledElement> q = overflowed();
+        for (int i = 2; i < 6; i++) {
+            assertThat(q.poll().name).isEqualTo("a" + i);
+        }
+        assertThat(q.poll().name).isEqualTo("a0"); // the list took a0, a1 (half the bound)
+        q.put(new LeveledElement("readied", 5), false, 0);
+        assertThat(drainOrder(q)).containsExactly("a1", "readied");
+    }
+
+    @Test
+    void thievesTakeTheOverflowFirst() {
+        PriorityRunQueue<LeveledElement> q = overflowed();
+        PriorityRunQueue<LeveledElement> thief = new PriorityRunQueue<>(4);
+        LeveledElement got = q.stealInto(thief, false, 0); // half of 6: a0, a1, then a2
+        assertThat(got.name).isEqualTo("a0");
+        assertThat(drainOrder(thief)).containsExactly("a1", "a2");
+        assertThat(drainOrder(q)).containsExactly("a3", "a4", "a5");
+    }
+
+    @Test
+    void everyOverflowFairnessthPollTakesTheOverflowFirst() {
+        int bound = 2 * PriorityRunQueue.OVERFLOW_FAIRNESS;
+        PriorityRunQueue<LeveledElement> q = new PriorityRunQueue<>(bound);
+        for (int i = 0; i <= bound; i++) {
+            q.put(new LeveledElement("a" + i, 0), false, 0); // the last spills a0 .. a(bound/2 - 1)
+        }
+        List<String> order = drainOrder(q);
+        assertThat(order).hasSize(bound + 1);
+        assertThat(order.get(PriorityRunQueue.OVERFLOW_FAIRNESS - 1)).isEqualTo("a0");
+        assertThat(order.get(0)).isEqualTo("a" + bound / 2);
+    }
+
+    @Test
+    void theStarvationGuardBoostsTheOverflowTooInQueueOrder() {
+        PriorityRunQueue<LeveledElement> q = overflowed();
+        PriorityRunQueue<LeveledElement> global = new PriorityRunQueue<>();
+        assertThat(q.boostStarved(100, 50, 15, global)).isEqualTo(6);
+        assertThat(q.isEmpty()).isTrue();
+        assertThat(q.bestLevel()).isEqualTo(-1);
+        assertThat(drainOrder(global)).containsExactly("a2", "a3", "a4", "a5", "a0", "a1");
+    }
+
+    @Test
+    void drainingABoundedQueueKeepsItsOrder() {
+        PriorityRunQueue<LeveledElement> q = overflowed();
+        PriorityRunQueue<LeveledElement> global = new PriorityRunQueue<>();
+        assertThat(q.drainTo(global)).isEqualTo(6);
+        assertThat(drainOrder(global)).containsExactly("a2", "a3", "a4", "a5", "a0", "a1");
+    }
+
+    @Test
+    void rejectsABoundBelowTwo() {
+        assertThatThrownBy(() -> new PriorityRunQueue<LeveledElement>(1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bound");
+    }
+
     /**
      * One owner puts (some into runnext) and polls, three thieves steal into their own queues
      * and drain them, a booster boosts: every element comes out exactly once.
      */
     @Test
     void conservationUnderOwnerThievesAndBooster() throws Exception {
+        conservation(new PriorityRunQueue<>());
+    }
+
+    /** The same with a P's bound, small enough that levels overflow all the time. */
+    @Test
+    void conservationOfABoundedQueueUnderOwnerThievesAndBooster() throws Exception {
+        conservation(new PriorityRunQueue<>(8));
+    }
+
+    private static void conservation(PriorityRunQueue<LeveledElement> victim) throws Exception {
         final int total = 200_000;
-        PriorityRunQueue<LeveledElement> victim = new PriorityRunQueue<>();
         ConcurrentLinkedQueue<String> out = new ConcurrentLinkedQueue<>();
         AtomicBoolean done = new AtomicBoolean();
         List<Thread> threads = new ArrayList<>();
