@@ -87,10 +87,11 @@ final class GRegistry {
             if (s.size == s.limit) {
                 compactLocked(s);
                 if (s.size > s.limit / 2) { // mostly live: raise the limit, so the next compaction is as far
-                    s.limit *= 2;
-                    if (s.limit > s.gs.length) {
-                        s.gs = Arrays.copyOf(s.gs, s.limit);
+                    int limit = s.limit * 2;
+                    if (limit > s.gs.length) {
+                        s.gs = Arrays.copyOf(s.gs, limit); // first: an OutOfMemoryError leaves the shard as it was
                     }
+                    s.limit = limit;
                 }
             }
             s.gs[s.size++] = g;
@@ -116,7 +117,7 @@ final class GRegistry {
             try {
                 for (int i = 0; i < s.size; i++) {
                     G g = s.gs[i];
-                    if (!g.adopted() && g.thread.isAlive()) {
+                    if (!g.adopted() && !neverRuns(g) && g.thread.isAlive()) {
                         all.add(g.thread);
                     }
                 }
@@ -200,12 +201,20 @@ final class GRegistry {
     }
 
     /** Under the shard's lock: drops the ended goroutines whose threads have terminated. */
+    /**
+     * A G whose spawn was refused or undone before it was ever queued (Goroutines.start): its
+     * body is done and it is still IDLE, so its started thread (alive for the JDK) can never run.
+     */
+    private static boolean neverRuns(G g) {
+        return g.bodyDone && g.status == GStatus.IDLE;
+    }
+
     private static void compactLocked(Shard s) {
         G[] gs = s.gs;
         int kept = 0;
         for (int i = 0; i < s.size; i++) {
             G g = gs[i];
-            if (!g.bodyDone || g.thread.isAlive()) {
+            if (!g.bodyDone || (!neverRuns(g) && g.thread.isAlive())) {
                 gs[kept++] = g;
             }
         }

@@ -137,6 +137,9 @@ final class Goroutines {
         if (body == null) {
             throw new NullPointerException("weft: go of a null body");
         }
+        if (sched.isStopped()) {
+            throw closedRefusal(); // before anything exists; the check below covers a stop meanwhile
+        }
         boolean kernel = sched.model == Model.ONE_TO_ONE;
         if (kernel) {
             StackHeadroom.ensure(); // see above: every later failure is undone with calls
@@ -169,8 +172,10 @@ final class Goroutines {
         Throwable abandoned = null;
         try {
             if (sched.isStopped()) {
-                // No carrier would run an abandoned G, and no close waits for the count: undone
-                // here, with calls (not covered at the very end of a stack).
+                // Stopped meanwhile. No carrier would run an abandoned G, and no close waits for
+                // the count: undone here, with calls (not covered at the very end of a stack).
+                // The registry drops the G (done, never queued) though the JDK counts its
+                // started thread alive.
                 g.bodyDone = true;
                 decrementLive();
                 throw closedRefusal();

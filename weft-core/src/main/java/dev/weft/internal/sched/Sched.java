@@ -556,12 +556,18 @@ public final class Sched {
                     // Never let it escape: the JDK has marked the thread runnable and would not
                     // submit it again. Field writes only here (no call can overflow): if the put
                     // did not happen, sysmon queues the G (Diagnostics.recoverLostWakeups).
+                    LocalRunQueue<G> q = mine == null ? null : mine.runq; // null under PRIORITY
+                    // inFlight is set only once g has taken runnext (the element it displaced is
+                    // in flight), and is never stale here (mstart clears what a failed put in
+                    // the M's loop left): then g is queued, and only the displaced one is lost.
+                    boolean inRunnext = q != null && q.inFlight != null;
                     if (g.queuePending) {
                         g.queuePending = false;
-                        g.readyLost = true;
-                        Diagnostics.failureSeen = true;
+                        if (!inRunnext) {
+                            g.readyLost = true;
+                            Diagnostics.failureSeen = true;
+                        }
                     }
-                    LocalRunQueue<G> q = mine == null ? null : mine.runq; // null under PRIORITY
                     if (q != null) {
                         // Gs the local queue's put held in no queue (the one runnext displaced,
                         // an overflow batch): lost too. Fields only (LocalRunQueue#inFlight).
@@ -639,6 +645,7 @@ public final class Sched {
             } catch (Throwable t) {
                 long n = ++m.failures;
                 Diagnostics.failureSeen = true;
+                recoverInFlight(m.p);
                 // An error that recurs on every turn of the loop must not flood the log (a bug
                 // once wrote gigabytes in a minute): the 1st, 2nd, 4th, 8th... are reported.
                 if (Long.bitCount(n) == 1) {
@@ -647,6 +654,27 @@ public final class Sched {
                 }
             }
         }
+    }
+
+    /**
+     * After an error in the M's loop: Gs a failed put of the loop (a requeue) left in no queue
+     * of {@code p}'s ring (the one runnext displaced, an overflow batch) are handed to sysmon, as
+     * {@link #ready}'s handler does, so that inFlight is never stale when that handler reads it.
+     */
+    private static void recoverInFlight(P p) {
+        LocalRunQueue<G> q = p == null ? null : p.runq;
+        if (q == null) {
+            return;
+        }
+        if (q.inFlight != null) {
+            ((G) q.inFlight).readyLost = true;
+            q.inFlight = null;
+        }
+        for (int i = q.inFlightBatch - 1; i >= 0; i--) {
+            ((G) q.overflowBatch[i]).readyLost = true;
+            q.overflowBatch[i] = null;
+        }
+        q.inFlightBatch = 0;
     }
 
     /** Runs {@code g} on {@code m} until it unmounts, then settles its status. */

@@ -263,9 +263,24 @@ public final class TraceBuffer {
         if (!full) {
             int n = pos;
             if (n > 0) {
-                flush(n);
+                int s = seq;
+                try {
+                    flush(n);
+                } catch (VirtualMachineError e) {
+                    // An overflow (a goroutine at the end of its stack waking another) or an
+                    // OutOfMemoryError inside the flush. No call here: seq even again (flushed
+                    // and pos are each stored after the words they cover, so they agree with
+                    // what moved), and the buffer takes nothing more, so what it keeps is a
+                    // prefix and no reader waits for ever.
+                    seq = s + 2;
+                    full = true;
+                    limit = 0;
+                    dropped++;
+                    return -1;
+                }
             }
-            int room = Math.min(stage.length, data.length - flushed);
+            int left = data.length - flushed;
+            int room = left < stage.length ? left : stage.length; // no call between the flush and the limit
             if (words <= room) {
                 limit = room;
                 return 0;
@@ -285,9 +300,10 @@ public final class TraceBuffer {
         System.arraycopy(stage, 0, data, flushed, n);
         flushed += n;
         pos = 0;
-        // Positions restart at 0: a stop that ended the stage is still the last event (a start
-        // after it takes its time; the decoder reads across), any earlier one must never match.
-        stopEnd = stopEnd == n ? 0 : -1;
+        // Positions restart at 0, so no earlier stop may match a later position. (A start chained
+        // to a stop that ended the stage decided so before this flush, and the decoder reads
+        // across the two arrays.)
+        stopEnd = -1;
         SEQ.setRelease(this, s + 2);
     }
 
