@@ -24,7 +24,7 @@ public final class Go {
             Sched.checkpoint();
         } catch (StackOverflowError e) {
             // The goroutine has started: its handle must reach the caller (a Go.go that throws
-            // started nothing). The yield waits for the next safe point.
+            // a StackOverflowError started nothing). The yield waits for the next safe point.
         }
         return g;
     }

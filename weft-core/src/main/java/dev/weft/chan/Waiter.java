@@ -87,7 +87,7 @@ final class Waiter implements WaitCompletion {
 
     /**
      * The calling thread's waiter for a plain send or receive, made before the channel's lock is
-     * taken: a goroutine's reusable one (see {@link Parking#spareWaiter}), else a new one. Its
+     * taken: a goroutine's reusable one (see {@link Parking#spareWaiter(G)}), else a new one. Its
      * previous wait is over (its completer wrote {@link #done} last and no queue holds it), so it
      * is reset when enqueued again ({@link #rearm}). {@code g} is the caller's G, looked up once
      * per operation (null on a platform thread).

@@ -17,7 +17,7 @@ import dev.weft.internal.trace.TraceEvent;
  *
  * <p><b>Invariants.</b> It returns with {@code m.p} held and {@code m.inheritTime} (runnext: the
  * slice goes on) and {@code m.foundAtOnce} (this P's runnext or local queue in the first pass:
- * queued before the M's last stop, see {@link Tracing#goStart}) set, or null when the runtime
+ * runnable before the M's last stop, see {@link Tracing#goStart}) set, or null when the runtime
  * stops. A spinning M (looking for work without a P's own) is counted in {@link Idle}; the
  * lost-wake-up protocol that lets one give up its P safely is there too. A P that setProcs
  * removed or sysmon retook is settled at the top of the loop, before anything is taken from it.
@@ -32,12 +32,15 @@ final class FindWork {
     private final RunQueuePolicy queues;
     private final Idle idle;
     private final Timers timers;
+    /** A bubble's runtime: its seeded queue is one list that any thread fills (SeededQueues). */
+    private final boolean seeded;
 
     FindWork(Sched sched) {
         this.sched = sched;
         this.queues = sched.queues;
         this.idle = sched.idle;
         this.timers = sched.timers;
+        this.seeded = sched.bubble != null;
     }
 
     /**
@@ -69,10 +72,12 @@ final class FindWork {
             if (pp.timers.nextWhen() != Long.MAX_VALUE) {
                 timers.runDue(pp.timers);
             }
-            // Only this P's M puts into its local queue and runnext, so what it finds there at
-            // once was queued before its last stop was stamped: a trace start may take that
-            // stop's time (m.foundAtOnce). Another thread may have put a G in the global queue
-            // after that, and what is found later came after a spin, a steal or a park.
+            // Only this P's M (its loop, or the goroutine it ran) puts into its local queue and
+            // runnext, so what it finds there at once became runnable before its last stop was
+            // stamped: a trace start may take that stop's time (m.foundAtOnce). Not so for the
+            // global queue (another thread may have put a G there after the stop), nor for a
+            // bubble's seeded queue (one list for all, filled by any thread), nor for what is
+            // found later (after a spin, a steal or a park).
             G g = queues.pollGlobalFirst(pp, m);
             if (g != null) {
                 m.foundAtOnce = false;
@@ -80,7 +85,7 @@ final class FindWork {
             }
             g = queues.runqGet(pp, m);
             if (g != null) {
-                m.foundAtOnce = first;
+                m.foundAtOnce = first && !seeded;
                 return g;
             }
             m.foundAtOnce = false;

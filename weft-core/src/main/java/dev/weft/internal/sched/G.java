@@ -347,7 +347,11 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         try {
             body.run();
         } catch (Throwable t) {
-            rare().failure = t;
+            try {
+                rare().failure = t; // may allocate the side object
+            } catch (VirtualMachineError e) {
+                // Out of memory for the side object: the failure is still reported below.
+            }
             if ((kind & REPORT_FAILURE) != 0 && (process == null || !process.isExit(t))) {
                 sched.goroutines.reportUncaught(this, t);
             }
@@ -377,7 +381,11 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     /** Adopted threads: an exception escaping the user's task reaches the runtime's handler. */
     @Override
     public void uncaughtException(Thread t, Throwable e) {
-        rare().failure = e;
+        try {
+            rare().failure = e; // may allocate the side object
+        } catch (VirtualMachineError err) {
+            // Out of memory for the side object: the failure is still reported below.
+        }
         if (process == null || !process.isExit(e)) {
             sched.goroutines.reportUncaught(this, e);
         }

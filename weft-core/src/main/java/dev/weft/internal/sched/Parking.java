@@ -17,24 +17,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class Parking {
     private Parking() {}
 
-    /**
-     * The calling goroutine's spare waiter object, kept by {@link #keepSpareWaiter}, or null (none
-     * yet, or a platform thread). A goroutine is in at most one plain channel wait at a time, so
-     * one reusable waiter saves an allocation per wait, and lets the channel take its waiter
-     * before its lock instead of allocating under it.
-     */
-    public static Object spareWaiter() {
-        G g = Sched.currentG();
-        return g == null ? null : g.spareWaiter;
-    }
-
-    /** Keeps {@code w} as the calling goroutine's spare waiter; no effect on a platform thread. */
-    public static void keepSpareWaiter(Object w) {
-        keepSpareWaiter(Sched.currentG(), w);
-    }
-
     /*
-     * The same calls for a primitive's hot path that looked up its caller's G once
+     * Calls for a primitive's hot path that looked up its caller's G once
      * ({@link Sched#currentG}: null on a platform thread) and passes it to each step. A lookup
      * is a few dependent loads (the carrier, its class, the current thread, the M's curg) that
      * the JIT does not share across the volatile reads between the steps; a channel operation
@@ -54,12 +38,17 @@ public final class Parking {
         }
     }
 
-    /** {@link #spareWaiter()} for the caller's {@code g}. */
+    /**
+     * The spare waiter object of the caller's {@code g}, kept by {@link #keepSpareWaiter}, or
+     * null (none yet, or a platform thread: {@code g} null). A goroutine is in at most one plain
+     * channel wait at a time, so one reusable waiter saves an allocation per wait, and lets the
+     * channel take its waiter before its lock instead of allocating under it.
+     */
     public static Object spareWaiter(G g) {
         return g == null ? null : g.spareWaiter;
     }
 
-    /** {@link #keepSpareWaiter(Object)} for the caller's {@code g}. */
+    /** Keeps {@code w} as the spare waiter of the caller's {@code g}; no effect on a platform thread (null). */
     public static void keepSpareWaiter(G g, Object w) {
         if (g != null) {
             g.spareWaiter = w;

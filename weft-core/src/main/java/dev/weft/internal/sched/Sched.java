@@ -19,8 +19,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One weft runtime's scheduler: Go's {@code schedt} plus {@code schedule} and {@code ready}, for Gs that are JDK virtual threads (see {@link G}) run by carriers
- * ({@link M}) through logical processors ({@link P}). The other concerns live in rooms of their
+ * One weft runtime's scheduler: Go's {@code schedt} plus {@code schedule} and {@code ready}, for
+ * Gs that are JDK virtual threads (see {@link G}) run by carriers ({@link M}) through logical
+ * processors ({@link P}). The other concerns live in rooms of their
  * own, each a field of this class (the package-info is the map):
  * {@link RunQueuePolicy} (FIFO or PRIORITY queues), {@link Idle} (idle lists, spinning, the
  * lost-wake-up protocol), {@link Timers}, {@link Syscalls}, {@link Preemption},
@@ -424,12 +425,12 @@ public final class Sched {
     // ---------------------------------------------------------------------------------------
     // Shared state for the rooms
 
-    /** The Ps ever created (package-private: rooms, white-box tests and statistics). */
     /** The steal enumeration for the current procs; read before {@link #allp()} (see FindWork). */
     StealOrder stealOrder() {
         return stealOrder;
     }
 
+    /** The Ps ever created (package-private: rooms, white-box tests and statistics). */
     P[] allp() {
         return allp;
     }

@@ -140,8 +140,8 @@ final class Tracing {
 
     /**
      * GO_START of {@code g} on M {@code m}; {@code afterStop}: {@code g} was found in the P's
-     * runnext or local queue right after the M's last stop ({@code M.foundAtOnce}), so it was
-     * queued before that stop was stamped and the start may take the stop's time: the moment
+     * runnext or local queue right after the M's last stop ({@code M.foundAtOnce}), so it became
+     * runnable before that stop was stamped and the start may take the stop's time: the moment
      * between is the scheduler's own, well under a microsecond.
      */
     static void goStart(RuntimeTrace t, M m, G g, boolean afterStop) {

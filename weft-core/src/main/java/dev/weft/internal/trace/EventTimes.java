@@ -12,7 +12,8 @@ import java.util.Map;
  *
  * <p><b>Why some events are untimed.</b> A clock read ({@link TraceClock}) costs as much as
  * the rest of an event, and a goroutine switch is a few hundred ns: the recording reads the clock
- * once per switch (the stop; a runnext start shares it) and not at all for the creations and
+ * once per switch (the stop; a start found at once in the P's runnext or local queue shares
+ * it) and not at all for the creations and
  * wake-ups a running goroutine makes, which are as frequent as the switches themselves.
  *
  * <p><b>The rule.</b> An untimed event {@code e} of goroutine {@code x} (created or woken) in a
