@@ -74,28 +74,15 @@ class StackEndSpawnTest {
                     assertThat(returned).as("round %d spawned", r).isGreaterThan(before);
                     assertThat(threw).as("round %d reached the stack's end inside Go.go", r).isGreaterThan(threwBefore);
                     for (int i = before; i < returned; i++) {
-                        boolean ended;
-                        try {
-                            ended = handles[i].join(Duration.ofSeconds(30));
-                        } catch (InterruptedException e) {
-                            throw new AssertionError(e);
-                        }
-                        if (!ended) {
-                            throw new AssertionError("goroutine " + handles[i] + " (handle " + i + " of " + returned
-                                    + ") did not end; live " + rt.goroutineCount() + "; dump:\n" + rt.dump());
-                        }
+                        Goroutine h = handles[i];
+                        awaitEnd(rt, "goroutine " + h + " (handle " + i + " of " + returned + ")", h::join);
                     }
                 }
             });
         } catch (Throwable t) {
             failure = t;
         }
-        boolean closed = rt.close(Duration.ofSeconds(30));
-        if (failure != null) {
-            throw new AssertionError("the sweep failed (close " + (closed ? "returned" : "timed out") + ")", failure);
-        }
-        assertThat(closed).as("close() returned: every goroutine counted ended; live %d; dump:%n%s",
-                rt.goroutineCount(), rt.dump()).isTrue();
+        closeAfterSweep(rt, failure);
         assertThat(RAN.get()).as("bodies run = handles returned: a Go.go that threw started nothing")
                 .isEqualTo(returned);
         assertThat(rt.goroutineCount()).as("live goroutines after close").isZero();
@@ -160,28 +147,15 @@ class StackEndSpawnTest {
                     assertThat(startThrew).as("round %d reached the stack's end inside start", r)
                             .isGreaterThan(threwBefore);
                     for (int i = before; i < startedThreads; i++) {
-                        boolean ended;
-                        try {
-                            ended = threads[i].join(Duration.ofSeconds(30));
-                        } catch (InterruptedException e) {
-                            throw new AssertionError(e);
-                        }
-                        if (!ended) {
-                            throw new AssertionError("thread " + threads[i] + " (" + i + " of " + startedThreads
-                                    + ") did not end; live " + rt.goroutineCount() + "; dump:\n" + rt.dump());
-                        }
+                        Thread t = threads[i];
+                        awaitEnd(rt, "thread " + t + " (" + i + " of " + startedThreads + ")", t::join);
                     }
                 }
             });
         } catch (Throwable t) {
             failure = t;
         }
-        boolean closed = rt.close(Duration.ofSeconds(30));
-        if (failure != null) {
-            throw new AssertionError("the sweep failed (close " + (closed ? "returned" : "timed out") + ")", failure);
-        }
-        assertThat(closed).as("close() returned: every goroutine counted ended; live %d; dump:%n%s",
-                rt.goroutineCount(), rt.dump()).isTrue();
+        closeAfterSweep(rt, failure);
         assertThat(RAN.get()).as("bodies run = threads whose start returned").isEqualTo(startedThreads);
         assertThat(rt.goroutineCount()).as("live goroutines after close").isZero();
         SchedulerStats s = rt.stats();
@@ -191,5 +165,33 @@ class StackEndSpawnTest {
         }
         assertThat(rt.dump()).as("the registry holds no goroutine").doesNotContain("goroutine ");
         threads = null;
+    }
+
+    /** A join with a timeout: a goroutine's handle or a thread. */
+    private interface TimedJoin {
+        boolean join(Duration timeout) throws InterruptedException;
+    }
+
+    /** Waits (30 s at most, a safety net) for one started goroutine to end, or fails with a dump. */
+    private static void awaitEnd(Weft rt, String what, TimedJoin join) {
+        boolean ended;
+        try {
+            ended = join.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        if (!ended) {
+            throw new AssertionError(what + " did not end; live " + rt.goroutineCount() + "; dump:\n" + rt.dump());
+        }
+    }
+
+    /** Closes the runtime after a sweep; the sweep's failure, or a close that timed out, fails the test. */
+    private static void closeAfterSweep(Weft rt, Throwable failure) {
+        boolean closed = rt.close(Duration.ofSeconds(30));
+        if (failure != null) {
+            throw new AssertionError("the sweep failed (close " + (closed ? "returned" : "timed out") + ")", failure);
+        }
+        assertThat(closed).as("close() returned: every goroutine counted ended; live %d; dump:%n%s",
+                rt.goroutineCount(), rt.dump()).isTrue();
     }
 }
