@@ -91,6 +91,8 @@ public class Ledger {
             case "alloc" -> alloc(false);
             case "valloc" -> alloc(true);
             case "wake" -> wake();
+            case "fork" -> fork(false);
+            case "vfork" -> fork(true);
             default -> throw new IllegalArgumentException(what);
         };
     }
@@ -275,7 +277,7 @@ public class Ledger {
         if (w.startsWith("t")) {
             w = w.substring(1);
         }
-        return switch (w) { case "chan", "ochan", "lchan", "bare2", "bare", "wake", "vsq", "vbare" -> ROUNDS; case "pspawn", "vpspawn" -> 100_000; case "skynet", "vskynet" -> SKYNET_NODES; case "spawn", "vspawn" -> 100_000; case "buf" -> 10_000_000; case "yield2", "yield1000", "vyield2", "vyield1000" -> 400_000; default -> 1; };
+        return switch (w) { case "chan", "ochan", "lchan", "bare2", "bare", "wake", "vsq", "vbare" -> ROUNDS; case "pspawn", "vpspawn" -> 100_000; case "skynet", "vskynet" -> SKYNET_NODES; case "spawn", "vspawn" -> 100_000; case "buf" -> 10_000_000; case "fork", "vfork" -> FORKS; case "yield2", "yield1000", "vyield2", "vyield1000" -> 400_000; default -> 1; };
     }
     static long buf() {
         long[] out = new long[1];
@@ -450,6 +452,37 @@ public class Ledger {
         long sum = 0;
         try { for (int i = 0; i < 10; i++) sum += c.take(); } catch (InterruptedException e) {}
         return sum;
+    }
+
+    /** Fork-join: each task forks a child, and joins it once it has done its own half. */
+    static final int FORK_DEPTH = 16;
+    static final int FORKS = (1 << FORK_DEPTH) - 1;
+    static long fork(boolean vt) {
+        long[] out = new long[1];
+        Runnable body = () -> {
+            long t0 = System.nanoTime();
+            long n = forkNode(FORK_DEPTH, vt);
+            out[0] = System.nanoTime() - t0;
+            if (n != FORKS) throw new AssertionError(n);
+        };
+        if (vt) { Thread t = Thread.ofVirtual().start(body); try { t.join(); } catch (InterruptedException e) {} } else rt.run(body);
+        return out[0] / FORKS;
+    }
+    /** The tasks of a tree of {@code depth}: a child forked for one subtree, the other done here, the child joined. */
+    static long forkNode(int depth, boolean vt) {
+        if (depth == 0) return 0;
+        long[] left = new long[1];
+        long right;
+        if (vt) {
+            Thread t = Thread.ofVirtual().start(() -> left[0] = forkNode(depth - 1, true));
+            right = forkNode(depth - 1, true);
+            try { t.join(); } catch (InterruptedException e) { throw new AssertionError(e); }
+        } else {
+            Goroutine g = Go.go(() -> left[0] = forkNode(depth - 1, false));
+            right = forkNode(depth - 1, false);
+            g.join();
+        }
+        return 1 + left[0] + right;
     }
 
     static long spawn() {

@@ -1,6 +1,7 @@
 package dev.weft;
 
 import dev.weft.internal.sched.G;
+import dev.weft.internal.sched.Joins;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.WaitReason;
@@ -102,6 +103,10 @@ public final class Goroutine {
      * meanwhile ({@code dev.weft.proc}), the wait ends with its {@code ProcessExitException}.
      */
     public void join() {
+        if (Joins.covers(g)) {
+            Joins.join(g); // weft's own wait: no JDK termination latch per joined goroutine
+            return;
+        }
         Thread t = g.thread();
         boolean interrupted = false;
         while (t.isAlive()) {

@@ -261,6 +261,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
          * lazily, as Go's GC stamps waitsince, so parking costs no clock read; racy, as before.
          */
         long waitSeenAt;
+        /** {@link Joins}' stack of joiners waiting for this goroutine's end, then its EXITED mark. */
+        volatile Object joiners;
     }
 
     /** The side object, made and installed if absent. */
@@ -277,6 +279,14 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     /** The side object, or null if nothing has needed it; any thread. */
     Rare rareOrNull() {
         return (Rare) RARE.getAcquire(this);
+    }
+
+    /**
+     * The side object with a volatile read: for the G's M after it marked the G DEAD, whose read
+     * must be ordered after that with a joiner's install and push ({@link Joins}).
+     */
+    Rare rareVolatile() {
+        return (Rare) RARE.getVolatile(this);
     }
 
     /** For its M at mount (the M owns the G): a plain read. */

@@ -734,6 +734,8 @@ public final class Sched {
                         countSwitch(m, g, SwitchReason.EXIT);
                         if (g.adopted()) {
                             goroutines.adoptedExited(g);
+                        } else {
+                            Joins.exited(g);
                         }
                         return;
                     }

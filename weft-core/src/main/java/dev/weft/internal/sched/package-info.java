@@ -24,6 +24,9 @@
  *   <tr><td>{@link dev.weft.internal.sched.Goroutines}</td><td>creation, exit, adoption of virtual
  *       threads started with the JDK's APIs, main goroutines, the wait at close</td><td>newproc,
  *       goexit</td></tr>
+ *   <tr><td>{@link dev.weft.internal.sched.Joins}</td><td>waiting for a goroutine's end
+ *       ({@code Goroutine.join}): joiners on the G, woken by its M when it marks the G
+ *       DEAD</td><td>none (Go joins with a WaitGroup or a channel)</td></tr>
  *   <tr><td>{@link dev.weft.internal.sched.Timers}</td><td>per-P timer heaps, who runs them,
  *       Go.sleep</td><td>time.go</td></tr>
  *   <tr><td>{@link dev.weft.internal.sched.Syscalls}</td><td>Go.blocking and the hand-off of a
@@ -56,6 +59,6 @@
  *
  * <p>Dependencies point one way: the rooms use {@code Sched}'s shared state and each other through
  * package-private methods; nothing here depends on the public packages, which depend on this one
- * only through {@code Sched}, {@code G}, {@code Parking} and the value types.
+ * only through {@code Sched}, {@code G}, {@code Parking}, {@code Joins} and the value types.
  */
 package dev.weft.internal.sched;

@@ -1,0 +1,132 @@
+package dev.weft.internal.sched;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Waiting for a goroutine to end ({@code Goroutine.join}) with weft's own wait, not the JDK's
+ * termination latch.
+ *
+ * <p><b>Why.</b> {@code Thread.join} on a virtual thread that still runs makes the thread a
+ * {@code CountDownLatch} (the latch, its queue synchroniser and a queue node per waiter) and
+ * waits in it; the thread's end counts it down. A fork-join program joins almost every goroutine
+ * it forks while that goroutine is still queued or running, so that is paid once per task. Here a
+ * join costs one small node and a CAS, and the joined goroutine's M wakes the joiners when it
+ * marks the goroutine DEAD, with one volatile read per exit when nobody joins.
+ *
+ * <p><b>Protocol.</b> The joined G's {@link G.Rare} holds a stack of {@link Node}s, or
+ * {@link #EXITED} once its M has taken them. A joiner:
+ * <ol>
+ *   <li>returns if the thread is not alive;</li>
+ *   <li>pushes its node with a CAS, unless it finds {@code EXITED} (then it returns);</li>
+ *   <li>reads the thread's state again: if it has terminated, it returns. The M may have looked
+ *       for joiners before the push (or before the side object existed) and found none;</li>
+ *   <li>otherwise parks until its node is signalled.</li>
+ * </ol>
+ * The exiting side: the JDK writes the thread's TERMINATED state on the carrier as the
+ * continuation ends, then the M, in {@code Sched.afterRun}, reads the G's side object and its
+ * stack (volatile reads) and, if a node is there, swaps {@code EXITED} in and signals every
+ * node it took. Each side writes (the push; the thread's state) before it reads what the other
+ * writes (the state; the stack), all with volatile accesses, so at least one of them sees the
+ * other: no joiner is left parked after the end, and none returns before it.
+ *
+ * <p>A node's wait is a {@link WaitCompletion} (signalled, or the thread no longer alive), so
+ * a wake-up lost to an error is recovered by sysmon as any weft wait's is. A joiner whose process
+ * ends leaves its node in the stack: the M's later signal finds a thread no longer waiting on
+ * it, and a park permit left over is harmless, since every weft wait loops on its condition.
+ *
+ * <p><b>Not covered</b> ({@link #covers}): a ONE_TO_ONE goroutine, whose platform thread is still
+ * alive when it marks itself DEAD (its {@code run} has not returned), and an adopted thread,
+ * which the JDK started and weft may never see end; both keep {@code Thread.join}.
+ */
+public final class Joins {
+    private Joins() {}
+
+    /** The stack's value once the goroutine's M has taken its joiners: later pushes fail. */
+    private static final Object EXITED = new Object();
+
+    static final VarHandle JOINERS;
+    static {
+        try {
+            JOINERS = MethodHandles.lookup().findVarHandle(G.Rare.class, "joiners", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** One joiner waiting: its thread, and whether the joined goroutine's M has signalled it. */
+    private static final class Node implements WaitCompletion {
+        final Thread waiter;
+        final Thread joined;
+        /** The next older node of the stack; written before the push, never after. */
+        Node next;
+        volatile boolean signalled;
+
+        Node(Thread waiter, Thread joined) {
+            this.waiter = waiter;
+            this.joined = joined;
+        }
+
+        @Override
+        public boolean completed() {
+            return signalled || !joined.isAlive();
+        }
+    }
+
+    /** Whether {@link #join} may wait for {@code g} (see "Not covered" above). */
+    public static boolean covers(G g) {
+        return !g.kernelThread() && !g.adopted();
+    }
+
+    /**
+     * Parks the caller until {@code g}'s thread has ended ({@link #covers} must hold). An interrupt
+     * does not end the wait; the caller's interrupt status is kept. If the caller's process ends
+     * meanwhile, throws its exit exception.
+     */
+    public static void join(G g) {
+        Thread joined = g.thread;
+        if (!joined.isAlive()) {
+            return;
+        }
+        G self = Sched.currentG();
+        Node node = new Node(Parking.currentWaiter(), joined);
+        G.Rare r = g.rare();
+        for (;;) {
+            Object head = JOINERS.getVolatile(r);
+            if (head == EXITED) {
+                return;
+            }
+            node.next = (Node) head;
+            if (JOINERS.compareAndSet(r, head, node)) {
+                break;
+            }
+        }
+        boolean interrupted = false;
+        while (!node.completed()) {
+            boolean cancel = Parking.park(self, g, WaitReason.JOIN, g.sched, node);
+            interrupted |= Thread.interrupted();
+            if (cancel) {
+                throw ProcessSupport.cancellation(); // the node stays: see the class comment
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Wakes {@code g}'s joiners; called by its M right after it marked {@code g} DEAD, for a G
+     * {@link #covers} holds for. One volatile read when nobody joined.
+     */
+    static void exited(G g) {
+        G.Rare r = g.rareVolatile();
+        if (r == null || JOINERS.getVolatile(r) == null) {
+            return;
+        }
+        Object head = JOINERS.getAndSet(r, EXITED);
+        for (Node n = head instanceof Node first ? first : null; n != null; n = n.next) {
+            n.signalled = true;
+            Parking.wake(n.waiter);
+        }
+    }
+}
