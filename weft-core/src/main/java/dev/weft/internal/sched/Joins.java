@@ -126,7 +126,12 @@ public final class Joins {
         Object head = JOINERS.getAndSet(r, EXITED);
         for (Node n = head instanceof Node first ? first : null; n != null; n = n.next) {
             n.signalled = true;
-            Parking.wake(n.waiter);
+            try {
+                Parking.wake(n.waiter);
+            } catch (StackOverflowError | OutOfMemoryError e) {
+                // wake has queued this joiner for a later wake-up (the next one, or sysmon's):
+                // the M goes on to the others rather than leave its loop with the error.
+            }
         }
     }
 }
