@@ -104,7 +104,7 @@ public final class Goroutine {
      */
     public void join() {
         if (Joins.covers(g)) {
-            Joins.join(g); // weft's own wait: no JDK termination latch per joined goroutine
+            Joins.join(g); // weft's own wait: no JDK latch per joined goroutine, and deadlocks seen
             return;
         }
         Thread t = g.thread();

@@ -17,13 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.RepeatedTest;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code Goroutine.join()}: weft's own join wait (internal {@code Joins}) under M:N and N:1, the
- * JDK's {@code Thread.join} under ONE_TO_ONE; the same promises either way. A join returns only
+ * {@code Goroutine.join()}: weft's own join wait (internal {@code Joins}) under every model. A join returns only
  * once the goroutine has ended, whoever joins and however many; an interrupt does not end it; the
  * joiner's process ending does, with its exit exception; and joins racing the goroutine's end
  * lose no wake-up.
@@ -217,13 +215,7 @@ class JoinTest {
         }
     }
 
-    /**
-     * Under M:N and N:1 (weft's own join wait). Under ONE_TO_ONE the join is the JDK's
-     * {@code Thread.join} of a platform thread, a monitor wait deadlock detection does not count
-     * as a weft wait, so the run would wait for ever.
-     */
     @Test
-    @Tag("user-space-scheduler")
     void aGoroutineThatJoinsItselfIsReportedAsADeadlock() {
         assertThatThrownBy(() -> {
             try (Weft rt = Weft.builder().build()) {
@@ -240,5 +232,15 @@ class JoinTest {
                 });
             }
         }).isInstanceOf(DeadlockException.class).hasMessageContaining("goroutine join");
+    }
+
+    @Test
+    void aParentJoiningAChildThatWaitsForeverIsReportedAsADeadlock() {
+        assertThatThrownBy(() -> {
+            try (Weft rt = Weft.builder().build()) {
+                rt.run(() -> Go.go(() -> Chan.make().recv()).join());
+            }
+        }).isInstanceOf(DeadlockException.class).hasMessageContaining("goroutine join")
+                .hasMessageContaining("chan receive");
     }
 }

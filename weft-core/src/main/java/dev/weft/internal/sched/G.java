@@ -228,8 +228,10 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
             try {
                 g.run();
             } finally {
-                g.setStatusRelease(GStatus.DEAD);
+                // Volatile, not release: Joins' protocol orders it before the read of the joiners.
+                STATUS.setVolatile(g, (byte) GStatus.DEAD);
                 g.sched.diagnostics.countOtherSwitch(SwitchReason.EXIT);
+                Joins.exited(g);
             }
         }
     }

@@ -15,29 +15,34 @@ import java.lang.invoke.VarHandle;
  * marks the goroutine DEAD, with one volatile read per exit when nobody joins.
  *
  * <p><b>Protocol.</b> The joined G's {@link G.Rare} holds a stack of {@link Node}s, or
- * {@link #EXITED} once its M has taken them. A joiner:
+ * {@link #EXITED} once its end has taken them. A joiner:
  * <ol>
  *   <li>returns if the thread is not alive;</li>
- *   <li>pushes its node with a CAS, unless it finds {@code EXITED} (then it returns);</li>
- *   <li>reads the thread's state again: if it has terminated, it returns. The M may have looked
- *       for joiners before the push (or before the side object existed) and found none;</li>
- *   <li>otherwise parks until its node is signalled.</li>
+ *   <li>pushes its node with a CAS, unless it finds {@code EXITED} (then it is done);</li>
+ *   <li>re-checks the end ({@link #ended}): the exiting side may have looked for joiners before
+ *       the push (or before the side object existed) and found none;</li>
+ *   <li>otherwise parks until its node is signalled or the end is seen.</li>
  * </ol>
- * The exiting side: the JDK writes the thread's TERMINATED state on the carrier as the
- * continuation ends, then the M, in {@code Sched.afterRun}, reads the G's side object and its
- * stack (volatile reads) and, if a node is there, swaps {@code EXITED} in and signals every
- * node it took. Each side writes (the push; the thread's state) before it reads what the other
- * writes (the state; the stack), all with volatile accesses, so at least one of them sees the
- * other: no joiner is left parked after the end, and none returns before it.
+ * The exiting side, for a virtual thread: the JDK writes the thread's TERMINATED state on the
+ * carrier as the continuation ends, then the M, in {@code Sched.afterRun}, marks the G DEAD,
+ * reads the G's side object and its stack (volatile reads) and, if a node is there, swaps
+ * {@code EXITED} in and signals every node it took. Each side writes (the push; the thread's
+ * state) before it reads what the other writes (the state; the stack), all with volatile
+ * accesses, so at least one of them sees the other: no joiner is left parked after the end,
+ * and none returns before it. A ONE_TO_ONE goroutine's own platform thread does the same at the
+ * end of its {@code run}, with its DEAD mark (a volatile store) as the state the joiner
+ * re-checks; its thread is alive a few instructions longer, so such a joiner then waits for
+ * that with {@code Thread.join}, which no longer blocks on anything but those instructions. So
+ * a join is a weft wait under every model, which deadlock detection can see (a
+ * {@code Thread.join} of a platform thread is a monitor wait it cannot).
  *
- * <p>A node's wait is a {@link WaitCompletion} (signalled, or the thread no longer alive), so
- * a wake-up lost to an error is recovered by sysmon as any weft wait's is. A joiner whose process
- * ends leaves its node in the stack: the M's later signal finds a thread no longer waiting on
- * it, and a park permit left over is harmless, since every weft wait loops on its condition.
+ * <p>A node's wait is a {@link WaitCompletion} (signalled, or the end seen), so a wake-up lost
+ * to an error is recovered by sysmon as any weft wait's is. A joiner whose process ends leaves
+ * its node in the stack: the later signal finds a thread no longer waiting on it, and a park
+ * permit left over is harmless, since every weft wait loops on its condition.
  *
- * <p><b>Not covered</b> ({@link #covers}): a ONE_TO_ONE goroutine, whose platform thread is still
- * alive when it marks itself DEAD (its {@code run} has not returned), and an adopted thread,
- * which the JDK started and weft may never see end; both keep {@code Thread.join}.
+ * <p><b>Not covered</b> ({@link #covers}): an adopted thread, one user code started with the
+ * JDK's APIs inside a goroutine; its handles (dumps, processes) keep {@code Thread.join}.
  */
 public final class Joins {
     private Joins() {}
@@ -54,28 +59,37 @@ public final class Joins {
         }
     }
 
-    /** One joiner waiting: its thread, and whether the joined goroutine's M has signalled it. */
+    /** One joiner waiting: its thread, and whether the joined goroutine's end has signalled it. */
     private static final class Node implements WaitCompletion {
         final Thread waiter;
-        final Thread joined;
+        final G joined;
         /** The next older node of the stack; written before the push, never after. */
         Node next;
         volatile boolean signalled;
 
-        Node(Thread waiter, Thread joined) {
+        Node(Thread waiter, G joined) {
             this.waiter = waiter;
             this.joined = joined;
         }
 
         @Override
         public boolean completed() {
-            return signalled || !joined.isAlive();
+            return signalled || ended(joined);
         }
+    }
+
+    /**
+     * What the joiner's re-check reads: the thread's state for a virtual thread (written before
+     * its M takes the joiners), the G's DEAD mark for a ONE_TO_ONE goroutine (its platform thread
+     * writes it, with a full fence, before it takes them, and is alive a moment longer).
+     */
+    private static boolean ended(G g) {
+        return g.kernelThread() ? g.status == GStatus.DEAD : !g.thread.isAlive();
     }
 
     /** Whether {@link #join} may wait for {@code g} (see "Not covered" above). */
     public static boolean covers(G g) {
-        return !g.kernelThread() && !g.adopted();
+        return !g.adopted();
     }
 
     /**
@@ -84,30 +98,32 @@ public final class Joins {
      * meanwhile, throws its exit exception.
      */
     public static void join(G g) {
-        Thread joined = g.thread;
-        if (!joined.isAlive()) {
+        if (!g.thread.isAlive()) {
             return;
         }
         G self = Sched.currentG();
-        Node node = new Node(Parking.currentWaiter(), joined);
+        Node node = new Node(Parking.currentWaiter(), g);
         G.Rare r = g.rare();
+        boolean interrupted = false;
         for (;;) {
             Object head = JOINERS.getVolatile(r);
             if (head == EXITED) {
-                return;
+                break;
             }
             node.next = (Node) head;
             if (JOINERS.compareAndSet(r, head, node)) {
+                while (!node.completed()) {
+                    boolean cancel = Parking.park(self, g, WaitReason.JOIN, g.sched, node);
+                    interrupted |= Thread.interrupted();
+                    if (cancel) {
+                        throw ProcessSupport.cancellation(); // the node stays: see the class comment
+                    }
+                }
                 break;
             }
         }
-        boolean interrupted = false;
-        while (!node.completed()) {
-            boolean cancel = Parking.park(self, g, WaitReason.JOIN, g.sched, node);
-            interrupted |= Thread.interrupted();
-            if (cancel) {
-                throw ProcessSupport.cancellation(); // the node stays: see the class comment
-            }
+        if (g.kernelThread()) {
+            interrupted |= awaitThreadEnd(g.thread);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -115,8 +131,26 @@ public final class Joins {
     }
 
     /**
-     * Wakes {@code g}'s joiners; called by its M right after it marked {@code g} DEAD, for a G
-     * {@link #covers} holds for. One volatile read when nobody joined.
+     * A ONE_TO_ONE goroutine's platform thread after its DEAD mark: its last instructions, so
+     * that the joiner, as with a virtual thread, finds it no longer alive. Returns whether the
+     * caller was interrupted meanwhile (kept for the caller, as in the wait above).
+     */
+    private static boolean awaitThreadEnd(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        return interrupted;
+    }
+
+    /**
+     * Wakes {@code g}'s joiners; called right after {@code g} was marked DEAD (by its M, or for a
+     * ONE_TO_ONE goroutine by its own thread with a volatile store), for a G {@link #covers}
+     * holds for. One volatile read when nobody joined.
      */
     static void exited(G g) {
         G.Rare r = g.rareVolatile();
