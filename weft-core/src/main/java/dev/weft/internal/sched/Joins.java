@@ -23,23 +23,23 @@ import java.lang.invoke.VarHandle;
  *       the push (or before the side object existed) and found none;</li>
  *   <li>otherwise parks until its node is signalled or the end is seen.</li>
  * </ol>
- * The exiting side, for a virtual thread: the JDK writes the thread's TERMINATED state on the
- * carrier as the continuation ends, then the M, in {@code Sched.afterRun}, marks the G DEAD,
- * reads the G's side object and its stack (volatile reads) and, if a node is there, swaps
- * {@code EXITED} in and signals every node it took. Each side writes (the push; the thread's
- * state) before it reads what the other writes (the state; the stack), all with volatile
- * accesses, so at least one of them sees the other: no joiner is left parked after the end,
- * and none returns before it. A ONE_TO_ONE goroutine's own platform thread does the same at the
- * end of its {@code run}, with its DEAD mark (a volatile store) as the state the joiner
- * re-checks; its thread is alive a few instructions longer, so such a joiner then waits for
- * that with {@code Thread.join}, which no longer blocks on anything but those instructions. So
- * a join is a weft wait under every model, which deadlock detection can see (a
- * {@code Thread.join} of a platform thread is a monitor wait it cannot).
+ * The exiting side: the G's M, in {@code Sched.afterRun}, marks the G DEAD with a CAS once its
+ * virtual thread has terminated (the JDK wrote TERMINATED on the carrier as the continuation
+ * ended), then reads the G's side object and its stack (volatile reads) and, if a node is there,
+ * swaps {@code EXITED} in and signals every node it took. Each side writes (the push; DEAD)
+ * before it reads what the other writes (DEAD; the side object and the stack), all with
+ * volatile accesses, so at least one of them sees the other: no joiner is left parked after the
+ * end, and none returns before it. A ONE_TO_ONE goroutine's own platform thread does the same
+ * at the end of its {@code run}, with a volatile store of DEAD; its thread is alive a few
+ * instructions longer, so such a joiner then waits for that with {@code Thread.join}, which no
+ * longer blocks on anything but those instructions. So a join is a weft wait under every
+ * model, which deadlock detection can see (a {@code Thread.join} of a platform thread is a
+ * monitor wait it cannot).
  *
  * <p>A node's wait is a {@link WaitCompletion} (signalled, or the end seen), so a wake-up lost
- * to an error is recovered by sysmon as any weft wait's is. A joiner whose process ends leaves
- * its node in the stack: the later signal finds a thread no longer waiting on it, and a park
- * permit left over is harmless, since every weft wait loops on its condition.
+ * to an error in the signalling is recovered by sysmon as any weft wait's is. A joiner whose
+ * process ends leaves its node in the stack: the later signal finds a thread no longer waiting
+ * on it, and a park permit left over is harmless, since every weft wait loops on its condition.
  *
  * <p><b>Not covered</b> ({@link #covers}): an adopted thread, one user code started with the
  * JDK's APIs inside a goroutine; its handles (dumps, processes) keep {@code Thread.join}.
@@ -79,12 +79,13 @@ public final class Joins {
     }
 
     /**
-     * What the joiner's re-check reads: the thread's state for a virtual thread (written before
-     * its M takes the joiners), the G's DEAD mark for a ONE_TO_ONE goroutine (its platform thread
-     * writes it, with a full fence, before it takes them, and is alive a moment longer).
+     * What the joiner's re-check reads: the G's DEAD mark, which the exiting side writes before
+     * it reads the joiners (a CAS by the M, or a volatile store by a ONE_TO_ONE goroutine's own
+     * thread). A virtual thread has already terminated by then; a platform thread is alive a few
+     * instructions longer.
      */
-    private static boolean ended(G g) {
-        return g.kernelThread() ? g.status == GStatus.DEAD : !g.thread.isAlive();
+    static boolean ended(G g) {
+        return g.status == GStatus.DEAD;
     }
 
     /** Whether {@link #join} may wait for {@code g} (see "Not covered" above). */

@@ -1,0 +1,89 @@
+package dev.weft.internal.sched;
+
+import static dev.weft.Conditions.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link Joins}' protocol, one interleaving at a time, on a G that no runtime runs: the test plays
+ * its end (the DEAD mark, then {@link Joins#exited}) at each point of a joiner's steps. The G's
+ * thread is the test's own, so it stays alive and the joiner never takes the early return. A
+ * joiner that misses the end parks for ever, which the timeout reports.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class JoinsProtocolTest {
+
+    /** A G whose thread is alive (the caller's) and that nothing schedules. */
+    private static G detached() {
+        return new G(null, 1, 0, Thread.currentThread(), G.DEFAULT_PRIORITY);
+    }
+
+    private static void end(G g) {
+        assertThat(g.casStatus(GStatus.IDLE, GStatus.DEAD)).isTrue();
+        Joins.exited(g);
+    }
+
+    @Test
+    void anEndWithNoJoinerMakesNoSideObject() {
+        G g = detached();
+        end(g);
+        assertThat(g.rareOrNull()).as("one volatile read, no allocation, when nobody joined").isNull();
+    }
+
+    @Test
+    void anEndThatLookedBeforeTheSideObjectExistedIsSeenByTheJoinersRecheck() {
+        G g = detached();
+        end(g); // found no side object: took nobody
+        Joins.join(g); // pushes onto a stack nobody will take; must return on its re-check
+        assertThat(g.rareOrNull()).isNotNull();
+        assertThat(Joins.JOINERS.getVolatile(g.rareOrNull())).as("the joiner's node, left behind").isNotNull();
+    }
+
+    @Test
+    void anEndThatFoundAnEmptyStackIsSeenByTheJoinersRecheck() {
+        G g = detached();
+        g.rare();
+        end(g); // found the side object with an empty stack: took nobody, left no mark
+        assertThat(Joins.JOINERS.getVolatile(g.rare())).isNull();
+        Joins.join(g);
+    }
+
+    @Test
+    void parkedJoinersAreAllSignalledByTheEndAndLaterJoinersFindTheMark() throws Exception {
+        G g = detached();
+        List<Thread> joiners = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            joiners.add(Thread.ofPlatform().start(() -> Joins.join(g)));
+        }
+        awaitTrue(() -> joiners.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
+        int pushed = 0;
+        for (Object n = Joins.JOINERS.getVolatile(g.rare()); n != null; n = next(n)) {
+            pushed++;
+        }
+        assertThat(pushed).as("every parked joiner's node is on the stack").isEqualTo(4);
+        end(g);
+        for (Thread t : joiners) {
+            t.join();
+        }
+        Object mark = Joins.JOINERS.getVolatile(g.rare());
+        assertThat(mark).as("the end left its mark").isNotNull();
+        Joins.join(g); // finds the mark: returns without pushing
+        assertThat(Joins.JOINERS.getVolatile(g.rare())).isSameAs(mark);
+    }
+
+    /** The next node of the stack, read reflectively (the node class is Joins' own). */
+    private static Object next(Object node) {
+        try {
+            var f = node.getClass().getDeclaredField("next");
+            f.setAccessible(true);
+            return f.get(node);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
