@@ -23,7 +23,7 @@ git worktree remove --force "$OUT/src-before"
 run() { "$JAVA_HOME/bin/java" -Djdk.virtualThreadScheduler.parallelism="$PROCS" -Dledger.classes="$OUT/ledger" \
           --add-opens java.base/java.lang=ALL-UNNAMED -cp "$OUT/ledger" Compare "$PROCS" "$ROUNDS" "$@"; }
 echo "CPU ns per operation, procs $PROCS, medians of $ROUNDS (before = $BEFORE, after = working tree)"
-for pair in "bare vbare" "chan vsq" "spawn vspawn" "pspawn vpspawn" "yield2 vyield2" "yield1000 vyield1000" "skynet vskynet"; do
+for pair in "bare vbare" "chan vsq" "spawn vspawn" "pspawn vpspawn" "yield2 vyield2" "yield1000 vyield1000" "skynet vskynet" "fork vfork"; do
   set -- $pair
   ba=$(run "cpu-$1" "$OUT/before" "$OUT/after" | awk '{print $3}' | tr '\n' ' ')
   vt=$(run "cpu-$2" "$OUT/after" | awk '{print $3}')
