@@ -47,7 +47,7 @@ import java.lang.invoke.VarHandle;
 public final class Joins {
     private Joins() {}
 
-    /** The stack's value once the goroutine's M has taken its joiners: later pushes fail. */
+    /** The stack's value once the goroutine's end has taken its joiners: later pushes fail. */
     private static final Object EXITED = new Object();
 
     static final VarHandle JOINERS;
