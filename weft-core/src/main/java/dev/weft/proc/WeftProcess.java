@@ -9,6 +9,7 @@ import dev.weft.Weft;
 import dev.weft.internal.sched.G;
 import dev.weft.internal.sched.ProcessLink;
 import dev.weft.internal.sched.ProcessSupport;
+import dev.weft.internal.util.StackHeadroom;
 import dev.weft.internal.sched.SwitchReason;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -206,16 +207,25 @@ public final class WeftProcess {
             throw new IllegalStateException("weft: startThread on " + label() + ", which " + (isAlive()
                     ? "is exiting" : "has exited"));
         }
+        // At the end of a stack (docs/notes/stack-end.md): the handle is stored with no call
+        // between go's return and the store, so the catch below releases the slot exactly when
+        // no goroutine was started to hold it (one started joins and later leaves the process
+        // itself); and the probe makes an overflow strike before the reserve rather than in the
+        // catch's release, which runs at this frame's depth.
+        Goroutine[] started = new Goroutine[1];
+        StackHeadroom.ensure();
         link.reserve();
         try {
             // Joins from its first statement, as the primary does; its slot is held meanwhile.
-            return ProcessSupport.outsideProcess(() -> runtime.go(level(priority), () -> {
+            return ProcessSupport.outsideProcess(() -> started[0] = runtime.go(level(priority), () -> {
                 ProcessSupport.joinCurrent(link);
                 ProcessSupport.checkCancelled(); // the process ended before it ran: the body does not start
                 body.run();
             }));
         } catch (RuntimeException | Error e) {
-            link.release();
+            if (started[0] == null) {
+                link.release();
+            }
             throw e;
         }
     }
