@@ -12,7 +12,11 @@ import java.lang.invoke.VarHandle;
  *   <li><b>Preemption on ready</b>: when a G becomes ready, no P is idle and a lower-level G is
  *       running, the ready G is published in the global queue and the lowest running G is asked
  *       to yield at its next safe point; whichever P switches first runs the ready G, because a
- *       P polls the global queue first whenever it holds a higher level than its own.</li>
+ *       P polls the global queue first whenever it holds a higher level than its own. The search
+ *       for the lowest running G reads every P's current G, a line its carrier writes on every
+ *       switch; a G at the runtime's level floor ({@link Sched#levelFloor}, the lowest level any
+ *       G was given) outranks nobody and skips it, as every G does in a program that sets no
+ *       priority.</li>
  *   <li><b>Starvation guard</b> (the balance-set manager): sysmon boosts Gs queued longer than
  *       the bound to level 15, into the global queue; a boost decays one level per run.</li>
  * </ol>
@@ -41,7 +45,9 @@ final class PriorityQueues implements RunQueuePolicy {
     public void ready(G g, P mine, boolean fromGoroutine) {
         long now = queueTime();
         G lowest;
-        if (sched.idle.idleProcs() == 0 && (lowest = lowestRunning()) != null && lowest.level < g.level) {
+        // A G at the floor (Sched#levelFloor) outranks nobody: no search of the running Gs.
+        if (g.level > sched.levelFloor && sched.idle.idleProcs() == 0 && (lowest = lowestRunning()) != null
+                && lowest.level < g.level) {
             global.put(g, false, now);
             g.queuePending = false; // queued: see Sched.ready
             VarHandle.fullFence(); // publish, then flag (class comment)
@@ -257,6 +263,9 @@ final class PriorityQueues implements RunQueuePolicy {
      * when it next runs, and the M that mounts the next G checks again ({@link #mounting}).
      */
     private void preemptLowerThan(int level) {
+        if (level <= sched.levelFloor) {
+            return; // no G runs below the floor (Sched#levelFloor): no search
+        }
         G victim = lowestRunning();
         if (victim == null || victim.level >= level || victim.preempt) {
             return; // nobody below, or already asked
