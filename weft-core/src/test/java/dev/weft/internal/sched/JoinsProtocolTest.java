@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,9 +19,17 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class JoinsProtocolTest {
 
+    /** A runtime the detached Gs name as theirs (none of them is queued or counted in it). */
+    private static final SchedTestSupport.Recorded RUNTIME = new SchedTestSupport.Recorded(1);
+
+    @AfterAll
+    static void close() {
+        RUNTIME.close();
+    }
+
     /** A G whose thread is alive (the caller's) and that nothing schedules. */
     private static G detached() {
-        return new G(null, 1, 0, Thread.currentThread(), G.DEFAULT_PRIORITY);
+        return new G(RUNTIME.sched, 1, 0, Thread.currentThread(), G.DEFAULT_PRIORITY);
     }
 
     private static void end(G g) {
