@@ -111,7 +111,7 @@ public final class Goroutine {
         boolean interrupted = false;
         while (t.isAlive()) {
             try {
-                joinParked(t, 0);
+                joinParked(t, 0, WaitReason.JOIN);
             } catch (InterruptedException e) {
                 ProcessSupport.checkCancelled(); // the caller's process ended: unwind, do not wait on
                 interrupted = true;
@@ -143,15 +143,19 @@ public final class Goroutine {
             if (left <= 0) {
                 return false;
             }
-            joinParked(t, Math.max(1, left / 1_000_000 + (left % 1_000_000 == 0 ? 0 : 1)));
+            joinParked(t, Math.max(1, left / 1_000_000 + (left % 1_000_000 == 0 ? 0 : 1)), WaitReason.JOIN_TIMED);
         }
         return true;
     }
 
-    /** Thread.join parks through LockSupport; the wait is labelled for goroutine dumps. */
-    private void joinParked(Thread t, long millis) throws InterruptedException {
+    /**
+     * Thread.join parks through LockSupport; the wait is labelled for goroutine dumps, and a
+     * timed one ({@link WaitReason#JOIN_TIMED}) so that deadlock detection leaves it out: it ends
+     * by itself.
+     */
+    private void joinParked(Thread t, long millis, WaitReason reason) throws InterruptedException {
         G joined = g;
-        Parking.labelCurrent(WaitReason.JOIN, joined, joined.sched());
+        Parking.labelCurrent(reason, joined, joined.sched());
         try {
             t.join(millis);
         } finally {

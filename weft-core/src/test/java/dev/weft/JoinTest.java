@@ -243,4 +243,28 @@ class JoinTest {
         }).isInstanceOf(DeadlockException.class).hasMessageContaining("goroutine join")
                 .hasMessageContaining("chan receive");
     }
+
+    /**
+     * A timed join waits on the JDK's clock, which deadlock detection cannot see: it must not
+     * count as a wait only a goroutine can end (before, the run failed with the deadlock dump
+     * while the join's timeout was pending, under M:N and N:1).
+     */
+    @Test
+    void aTimedJoinOfAGoroutineThatWaitsIsNotADeadlock() {
+        try (Weft rt = Weft.builder().build()) {
+            AtomicBoolean timedOut = new AtomicBoolean();
+            rt.run(() -> {
+                Chan<Integer> release = Chan.make();
+                Goroutine child = Go.go(release::recv);
+                try {
+                    timedOut.set(!child.join(Duration.ofMillis(500)));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                release.send(1);
+                child.join();
+            });
+            assertThat(timedOut).as("the timed join returned at its timeout, and no deadlock was reported").isTrue();
+        }
+    }
 }

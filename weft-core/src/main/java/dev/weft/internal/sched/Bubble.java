@@ -281,7 +281,7 @@ public final class Bubble {
         }
         WaitReason r = g.waitReason();
         return r != WaitReason.NONE && r != WaitReason.JDK_PARK && r != WaitReason.RUN_MAIN
-                && r != WaitReason.SYNCTEST_WAIT;
+                && r != WaitReason.SYNCTEST_WAIT && r != WaitReason.JOIN_TIMED; // real time, not the bubble's clock
     }
 
     private void finish(Throwable deadlock) {

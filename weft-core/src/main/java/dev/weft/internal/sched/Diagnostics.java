@@ -133,12 +133,13 @@ final class Diagnostics {
 
     /**
      * A wait that only a goroutine can end (a weft primitive): not a JDK park, which anything may
-     * end, and not a sleep, which ends by itself (under ONE_TO_ONE it is a timed kernel park with
+     * end, and not a sleep or a timed join, which end by themselves (under ONE_TO_ONE it is a timed kernel park with
      * no weft timer to show for it).
      */
     private static boolean inWeftWait(G g) {
         WaitReason r = g.waitReason();
-        return r != WaitReason.NONE && r != WaitReason.JDK_PARK && r != WaitReason.SLEEP;
+        return r != WaitReason.NONE && r != WaitReason.JDK_PARK && r != WaitReason.SLEEP
+                && r != WaitReason.JOIN_TIMED;
     }
 
     /** Whether another runtime can signal nothing: quiet, and every goroutine in a weft wait. */

@@ -9,6 +9,11 @@ public enum WaitReason {
     NONE(""),
     JDK_PARK("park"),
     JOIN("goroutine join"),
+    /**
+     * {@code Goroutine.join(Duration)}: a wait that ends by itself, as a sleep does, so deadlock
+     * detection never counts it (its clock is the JDK's, not a weft timer it could see).
+     */
+    JOIN_TIMED("goroutine join (timed)"),
     /** A nested {@code Weft.run} inside a goroutine, waiting for its main goroutine. */
     RUN_MAIN("run main"),
     CHAN_RECEIVE("chan receive"),
