@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -207,23 +208,26 @@ public final class WeftProcess {
             throw new IllegalStateException("weft: startThread on " + label() + ", which " + (isAlive()
                     ? "is exiting" : "has exited"));
         }
-        // At the end of a stack (docs/notes/stack-end.md): the handle is stored with no call
-        // between go's return and the store, so the catch below releases the slot exactly when
-        // no goroutine was started to hold it (one started joins and later leaves the process
-        // itself); and the probe makes an overflow strike before the reserve rather than in the
-        // catch's release, which runs at this frame's depth.
-        Goroutine[] started = new Goroutine[1];
+        // The slot goes to exactly one owner: the started goroutine, which claims it at its first
+        // statement (and leaves the process at its end), or the catch below, which releases it.
+        // At the end of a stack (docs/notes/stack-end.md) go can throw after it started the
+        // goroutine (in the handle's constructor), so whether it returned says nothing; and the
+        // probe makes an overflow strike before the reserve rather than in the catch's release,
+        // which runs at this frame's depth.
+        AtomicBoolean claimed = new AtomicBoolean();
         StackHeadroom.ensure();
         link.reserve();
         try {
-            // Joins from its first statement, as the primary does; its slot is held meanwhile.
-            return ProcessSupport.outsideProcess(() -> started[0] = runtime.go(level(priority), () -> {
-                ProcessSupport.joinCurrent(link);
+            return ProcessSupport.outsideProcess(() -> runtime.go(level(priority), () -> {
+                if (!claimed.compareAndSet(false, true)) {
+                    return; // startThread threw and released the slot: not a thread of the process
+                }
+                ProcessSupport.joinCurrent(link); // as the primary does: joins from its first statement
                 ProcessSupport.checkCancelled(); // the process ended before it ran: the body does not start
                 body.run();
             }));
         } catch (RuntimeException | Error e) {
-            if (started[0] == null) {
+            if (claimed.compareAndSet(false, true)) {
                 link.release();
             }
             throw e;

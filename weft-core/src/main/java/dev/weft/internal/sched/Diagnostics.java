@@ -138,6 +138,12 @@ final class Diagnostics {
      */
     private static boolean inWeftWait(G g) {
         WaitReason r = g.waitReason();
+        if (r == WaitReason.JOIN && g.waitBlocker instanceof G joined && joined.bodyDone) {
+            // The joined goroutine's end is under way on its own thread and will wake this
+            // joiner: under ONE_TO_ONE that thread holds no P and makes no switch, so nothing
+            // else shows it (a process member's exit bookkeeping can take milliseconds there).
+            return false;
+        }
         return r != WaitReason.NONE && r != WaitReason.JDK_PARK && r != WaitReason.SLEEP
                 && r != WaitReason.JOIN_TIMED;
     }

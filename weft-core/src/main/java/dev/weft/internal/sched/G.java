@@ -234,10 +234,11 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
             try {
                 g.run();
             } finally {
-                // Volatile, not release: Joins' protocol orders it before the read of the joiners.
+                // Volatile, not release: Joins' protocol orders it before the read of the joiners,
+                // which come first after it (nothing that could throw in between).
                 STATUS.setVolatile(g, (byte) GStatus.DEAD);
-                g.sched.diagnostics.countOtherSwitch(SwitchReason.EXIT);
                 Joins.exited(g);
+                g.sched.diagnostics.countOtherSwitch(SwitchReason.EXIT);
             }
         }
     }

@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
  * waits in it; the thread's end counts it down. A fork-join program joins almost every goroutine
  * it forks while that goroutine is still queued or running, so that is paid once per task. Here a
  * join costs one small node and a CAS, and the joined goroutine's M wakes the joiners when it
- * marks the goroutine DEAD, with one volatile read per exit when nobody joins.
+ * marks the goroutine DEAD, with a volatile read or two per exit when nobody joins.
  *
  * <p><b>Protocol.</b> The joined G's {@link G.Rare} holds a stack of {@link Node}s, or
  * {@link #EXITED} once its end has taken them. A joiner:
@@ -36,10 +36,13 @@ import java.lang.invoke.VarHandle;
  * model, which deadlock detection can see (a {@code Thread.join} of a platform thread is a
  * monitor wait it cannot).
  *
- * <p>A node's wait is a {@link WaitCompletion} (signalled, or the end seen), so a wake-up lost
- * to an error in the signalling is recovered by sysmon as any weft wait's is. A joiner whose
- * process ends leaves its node in the stack: the later signal finds a thread no longer waiting
- * on it, and a park permit left over is harmless, since every weft wait loops on its condition.
+ * <p>Nothing that could throw stands between the DEAD mark and the taking of the joiners. A
+ * node's wait is a {@link WaitCompletion} (signalled, or the end seen), so a goroutine joiner's
+ * wake-up lost to an error in the wake itself is recovered by sysmon under M:N and N:1 (sysmon
+ * skips ONE_TO_ONE goroutines, and a platform thread has no G to record the wait in). A joiner
+ * whose process ends marks its node cancelled and takes it off the top of the stack if it is
+ * still there; pushes drop cancelled nodes they find on top, and the end skips the rest, so
+ * joiners that left do not pile up on a goroutine that lives on.
  *
  * <p><b>Not covered</b> ({@link #covers}): an adopted thread, one user code started with the
  * JDK's APIs inside a goroutine; its handles (dumps, processes) keep {@code Thread.join}.
@@ -66,6 +69,8 @@ public final class Joins {
         /** The next older node of the stack; written before the push, never after. */
         Node next;
         volatile boolean signalled;
+        /** Its joiner has left (its process ended): pushes drop it, and the end wakes nobody for it. */
+        volatile boolean cancelled;
 
         Node(Thread waiter, G joined) {
             this.waiter = waiter;
@@ -104,20 +109,29 @@ public final class Joins {
         }
         G self = Sched.currentG();
         Node node = new Node(Parking.currentWaiter(), g);
-        G.Rare r = g.rare();
+        G.Rare r = g.rareVolatile(); // volatile, whoever made it (a dump may have): see the protocol
+        if (r == null) {
+            r = g.rare();
+        }
         boolean interrupted = false;
         for (;;) {
             Object head = JOINERS.getVolatile(r);
             if (head == EXITED) {
                 break;
             }
-            node.next = (Node) head;
+            Node below = (Node) head;
+            while (below != null && below.cancelled) {
+                below = below.next; // joiners that left: dropped here, so they do not pile up
+            }
+            node.next = below;
             if (JOINERS.compareAndSet(r, head, node)) {
                 while (!node.completed()) {
                     boolean cancel = Parking.park(self, g, WaitReason.JOIN, g.sched, node);
                     interrupted |= Thread.interrupted();
                     if (cancel) {
-                        throw ProcessSupport.cancellation(); // the node stays: see the class comment
+                        node.cancelled = true;
+                        JOINERS.compareAndSet(r, node, node.next); // still on top: off at once
+                        throw ProcessSupport.cancellation();
                     }
                 }
                 break;
@@ -151,7 +165,7 @@ public final class Joins {
     /**
      * Wakes {@code g}'s joiners; called right after {@code g} was marked DEAD (by its M, or for a
      * ONE_TO_ONE goroutine by its own thread with a volatile store), for a G {@link #covers}
-     * holds for. One volatile read when nobody joined.
+     * holds for. A volatile read or two when nobody joined.
      */
     static void exited(G g) {
         G.Rare r = g.rareVolatile();
@@ -160,6 +174,9 @@ public final class Joins {
         }
         Object head = JOINERS.getAndSet(r, EXITED);
         for (Node n = head instanceof Node first ? first : null; n != null; n = n.next) {
+            if (n.cancelled) {
+                continue; // its joiner has left
+            }
             n.signalled = true;
             try {
                 Parking.wake(n.waiter);

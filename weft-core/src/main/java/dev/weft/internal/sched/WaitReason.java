@@ -9,11 +9,6 @@ public enum WaitReason {
     NONE(""),
     JDK_PARK("park"),
     JOIN("goroutine join"),
-    /**
-     * {@code Goroutine.join(Duration)}: a wait that ends by itself, as a sleep does, so deadlock
-     * detection never counts it (its clock is the JDK's, not a weft timer it could see).
-     */
-    JOIN_TIMED("goroutine join (timed)"),
     /** A nested {@code Weft.run} inside a goroutine, waiting for its main goroutine. */
     RUN_MAIN("run main"),
     CHAN_RECEIVE("chan receive"),
@@ -31,7 +26,13 @@ public enum WaitReason {
     SEMACQUIRE("semacquire"),
     ONCE("sync.Once.Do"),
     /** Synctest.await: waiting for every other goroutine of the bubble to block durably. */
-    SYNCTEST_WAIT("synctest.Wait");
+    SYNCTEST_WAIT("synctest.Wait"),
+    /**
+     * {@code Goroutine.join(Duration)}: a wait that ends by itself, as a sleep does, so deadlock
+     * detection never counts it (its clock is the JDK's, not a weft timer it could see). Last, so
+     * that no other reason's ordinal (which trace buffers hold) moved when it was added.
+     */
+    JOIN_TIMED("goroutine join (timed)");
 
     private final String text;
 

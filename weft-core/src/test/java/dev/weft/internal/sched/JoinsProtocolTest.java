@@ -3,6 +3,10 @@ package dev.weft.internal.sched;
 import static dev.weft.Conditions.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.Goroutine;
+import dev.weft.Weft;
+import dev.weft.chan.Chan;
+import dev.weft.proc.WeftProcess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +16,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link Joins}' protocol, one interleaving at a time, on a G that no runtime runs: the test plays
- * its end (the DEAD mark, then {@link Joins#exited}) at each point of a joiner's steps. The G's
+ * its end (the DEAD mark, then {@link Joins#exited}) before the side object exists, with an empty
+ * stack, and after the joiners have pushed (the race of a push against the end is
+ * {@code JoinTest}'s stress). The G's
  * thread is the test's own, so it stays alive and the joiner never takes the early return. A
  * joiner that misses the end parks for ever, which the timeout reports.
  */
@@ -69,12 +75,7 @@ class JoinsProtocolTest {
         for (int i = 0; i < 4; i++) {
             joiners.add(Thread.ofPlatform().start(() -> Joins.join(g)));
         }
-        awaitTrue(() -> joiners.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
-        int pushed = 0;
-        for (Object n = Joins.JOINERS.getVolatile(g.rare()); n != null; n = next(n)) {
-            pushed++;
-        }
-        assertThat(pushed).as("every parked joiner's node is on the stack").isEqualTo(4);
+        awaitTrue(() -> g.rareOrNull() != null && stackSize(g) == 4); // every joiner's node pushed
         end(g);
         for (Thread t : joiners) {
             t.join();
@@ -83,6 +84,50 @@ class JoinsProtocolTest {
         assertThat(mark).as("the end left its mark").isNotNull();
         Joins.join(g); // finds the mark: returns without pushing
         assertThat(Joins.JOINERS.getVolatile(g.rare())).isSameAs(mark);
+    }
+
+    /**
+     * Joiners whose process ends leave the stack of a goroutine that lives on: taken off the top
+     * as they leave, or dropped by the next push, so their nodes do not pile up.
+     */
+    @Test
+    void joinersWhoseProcessEndsDoNotPileUpOnAGoroutineThatLivesOn() throws Exception {
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            Chan<Integer> release = Chan.make();
+            Goroutine target = rt.go(release::recv);
+            G g = gOf(target);
+            for (int i = 0; i < 200; i++) {
+                WeftProcess p = WeftProcess.builder("joiner-" + i).start(rt, target::join);
+                awaitTrue(() -> !p.threads().isEmpty() && p.threads().get(0).state() == Goroutine.State.WAITING);
+                p.terminate(1);
+                assertThat(p.waitFor()).isEqualTo(1);
+            }
+            int left = stackSize(g);
+            Goroutine last = rt.go(target::join); // the stack still works for a joiner that stays
+            awaitTrue(() -> last.state() == Goroutine.State.WAITING);
+            release.send(1); // before the assertions: a failed one must not leave close() waiting
+            last.join();
+            assertThat(target.state()).isEqualTo(Goroutine.State.DEAD);
+            assertThat(left).as("nodes left by 200 joiners that left").isLessThanOrEqualTo(1);
+        }
+    }
+
+    private static G gOf(Goroutine handle) {
+        try {
+            var f = Goroutine.class.getDeclaredField("g");
+            f.setAccessible(true);
+            return (G) f.get(handle);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static int stackSize(G g) {
+        int n = 0;
+        for (Object node = Joins.JOINERS.getVolatile(g.rareOrNull()); node != null; node = next(node)) {
+            n++;
+        }
+        return n;
     }
 
     /** The next node of the stack, read reflectively (the node class is Joins' own). */
