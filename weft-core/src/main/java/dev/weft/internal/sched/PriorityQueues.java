@@ -15,8 +15,8 @@ import java.lang.invoke.VarHandle;
  *       P polls the global queue first whenever it holds a higher level than its own. The search
  *       for the lowest running G reads every P's current G, a line its carrier writes on every
  *       switch; a G at the runtime's level floor ({@link Sched#levelFloor}, the lowest level any
- *       G was given) outranks nobody and skips it, as every G does in a program that sets no
- *       priority.</li>
+ *       G was given) outranks nobody and skips it, as every G of a program that sets no
+ *       priority does unless a starvation boost has raised it.</li>
  *   <li><b>Starvation guard</b> (the balance-set manager): sysmon boosts Gs queued longer than
  *       the bound to level 15, into the global queue; a boost decays one level per run.</li>
  * </ol>

@@ -126,7 +126,8 @@ public final class Sched {
      * the base), or MAX_VALUE before the first. It only falls, and falls before any G takes the
      * lower level ({@link #noteLevel}, called first by G's constructors and setPriority), so no
      * G ever runs below it: PRIORITY's preemption on ready skips the search for a lower running
-     * G when the readied one is at the floor, as every G of a program that sets no priority is.
+     * G when the readied one is at the floor, as every G of a program that sets no priority is
+     * (unless a starvation boost has raised it).
      * That search reads each P's current G, a line its carrier writes on every switch. Written
      * rarely, so the line stays shared.
      */
