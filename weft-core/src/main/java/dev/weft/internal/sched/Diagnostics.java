@@ -133,8 +133,8 @@ final class Diagnostics {
 
     /**
      * A wait that only a goroutine can end (a weft primitive): not a JDK park, which anything may
-     * end, and not a sleep or a timed join, which end by themselves (under ONE_TO_ONE it is a timed kernel park with
-     * no weft timer to show for it).
+     * end, and not a sleep or a timed join, which end by themselves with no weft timer to show for
+     * it (a sleep under ONE_TO_ONE is a timed kernel park; a timed join waits on the JDK's clock).
      */
     private static boolean inWeftWait(G g) {
         WaitReason r = g.waitReason();
