@@ -197,6 +197,10 @@ public final class WeftProcess {
      * @throws IllegalStateException if the process is ending or has ended (a thread of it gets
      *     its {@link ProcessExitException} instead)
      * @throws UnsupportedOperationException for the root process (use {@code Weft.go})
+     * @throws StackOverflowError at the very end of the caller's stack: the thread's slot is then
+     *     released unless the thread already runs, which it may in one narrow case (an overflow
+     *     in the handle's constructor after the start), so a caller that retries on this error
+     *     may run the body twice
      */
     public Goroutine startThread(ThreadPriority priority, Runnable body) {
         Objects.requireNonNull(priority, "weft: thread priority is null");

@@ -41,8 +41,9 @@ import java.lang.invoke.VarHandle;
  * wake-up lost to an error in the wake itself is recovered by sysmon under M:N and N:1 (sysmon
  * skips ONE_TO_ONE goroutines, and a platform thread has no G to record the wait in). A joiner
  * whose process ends marks its node cancelled and takes it off the top of the stack if it is
- * still there; pushes drop cancelled nodes they find on top, and the end skips the rest, so
- * joiners that left do not pile up on a goroutine that lives on.
+ * still there, or else out of the chain below ({@link #unlinkCancelled}); pushes drop cancelled
+ * nodes they find on top, and the end skips any left, so joiners that left do not pile up on a
+ * goroutine that lives on.
  *
  * <p><b>Not covered</b> ({@link #covers}): an adopted thread, one user code started with the
  * JDK's APIs inside a goroutine; its handles (dumps, processes) keep {@code Thread.join}.
@@ -54,9 +55,11 @@ public final class Joins {
     private static final Object EXITED = new Object();
 
     static final VarHandle JOINERS;
+    private static final VarHandle NEXT;
     static {
         try {
             JOINERS = MethodHandles.lookup().findVarHandle(G.Rare.class, "joiners", Object.class);
+            NEXT = MethodHandles.lookup().findVarHandle(Node.class, "next", Node.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -66,8 +69,11 @@ public final class Joins {
     private static final class Node implements WaitCompletion {
         final Thread waiter;
         final G joined;
-        /** The next older node of the stack; written before the push, never after. */
-        Node next;
+        /**
+         * The next older node of the stack: written before the push, and after it only to unlink
+         * a cancelled node below ({@link #unlinkCancelled}, a CAS); volatile for those readers.
+         */
+        volatile Node next;
         volatile boolean signalled;
         /** Its joiner has left (its process ended): pushes drop it, and the end wakes nobody for it. */
         volatile boolean cancelled;
@@ -130,7 +136,9 @@ public final class Joins {
                     interrupted |= Thread.interrupted();
                     if (cancel) {
                         node.cancelled = true;
-                        JOINERS.compareAndSet(r, node, node.next); // still on top: off at once
+                        if (!JOINERS.compareAndSet(r, node, node.next)) { // still on top: off at once
+                            unlinkCancelled(r); // under a joiner that stays: taken out of the chain
+                        }
                         throw ProcessSupport.cancellation();
                     }
                 }
@@ -142,6 +150,25 @@ public final class Joins {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Unlinks the cancelled nodes below the top of {@code r}'s stack, each by a CAS of its
+     * predecessor's {@code next}. A race with another unlinker can leave a cancelled node in the
+     * chain (the end skips it), never take a live one out: a link only ever moves past a node
+     * already cancelled, which no joiner waits on.
+     */
+    private static void unlinkCancelled(G.Rare r) {
+        if (!(JOINERS.getVolatile(r) instanceof Node pred)) {
+            return; // empty, or the end took them
+        }
+        for (Node cur = pred.next; cur != null; cur = pred.next) {
+            if (cur.cancelled) {
+                NEXT.compareAndSet(pred, cur, cur.next); // failed: another unlinker moved it on
+            } else {
+                pred = cur;
+            }
         }
     }
 
