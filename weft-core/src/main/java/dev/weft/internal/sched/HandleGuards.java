@@ -43,7 +43,8 @@ final class HandleGuards {
     /** Serialises weft's thread starts so that a carrier and its guards are handed out in one run. */
     private static final Object START_LOCK = new Object();
 
-    private final Thread[] guards = new Thread[2 * PER_SIDE];
+    /** The guard threads, started or null (one that could not be started); package-private for tests. */
+    final Thread[] guards = new Thread[2 * PER_SIDE];
     private volatile boolean released;
 
     private HandleGuards() {
