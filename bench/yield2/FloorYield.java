@@ -35,14 +35,15 @@ public class FloorYield {
             // -Dspacers: a parked platform thread started before, between and after the carriers, so
             // that no two carriers' JVM thread handles (4 OopStorage slots each, 2 threads per line)
             // can share a cache line.
-            boolean spacers = Boolean.getBoolean("spacers");
+            int perSide = Integer.getInteger("spacers", 0); // guard threads on each side of a carrier
+            boolean spacers = perSide > 0;
             java.util.List<Thread> sp = new java.util.ArrayList<>();
             java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
             Runnable park = () -> { try { release.await(); } catch (InterruptedException e) { } };
-            if (spacers) sp.add(Thread.ofPlatform().start(park));
+            for (int j = 0; j < perSide; j++) sp.add(Thread.ofPlatform().start(park));
             for (int i = 0; i < k; i++) {
                 fs[i] = new Floor();
-                if (spacers) sp.add(Thread.ofPlatform().start(park));
+                for (int j = 0; j < perSide; j++) sp.add(Thread.ofPlatform().start(park));
             }
             Thread[] vs = new Thread[2 * k];
             long[] c0 = new long[k];
@@ -66,7 +67,7 @@ public class FloorYield {
             }
             release.countDown();
             for (Thread t : sp) t.join();
-            System.out.printf((spacers ? "spacers " : "") + "k=%d it=%d elapsed/yield-per-carrier %.1f ns; carrier cpu per yield:%s  overlap %.2f%n", k, it, (double) el / (2.0 * n), sb, (double) sum / el);
+            System.out.printf((spacers ? "spacers=" + perSide + " " : "spacers=0 ") + "k=%d it=%d elapsed/yield-per-carrier %.1f ns; carrier cpu per yield:%s  overlap %.2f%n", k, it, (double) el / (2.0 * n), sb, (double) sum / el);
         }
     }
 }
