@@ -54,8 +54,7 @@ final class HandleGuards {
      * Starts {@code carrier} between its guards, which it releases when its loop ends
      * ({@link M#guards}, set before the start). A guard that cannot be started (no native thread)
      * is skipped: guards only lower the odds of a shared line, and the carrier matters more.
-     *
-     * @throws Throwable whatever {@code carrier.start()} throws (its guards are released first)
+     * Whatever {@code carrier.start()} throws is rethrown, its guards released first.
      */
     static void start(M carrier) {
         if (!ENABLED) {
