@@ -1,6 +1,6 @@
 #!/bin/bash
 # Background A/B until target/y2/ab.stop exists (compile bench/yield2/*.java into target/y2 first): floor (JDK only) spacers 0/2, weft guards on/off.
-cd /work/wt-yield2
+cd "$(dirname "$0")/../.."
 J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 CP=target/y2:weft-core/target/classes:weft-workloads/target/classes
 while [ ! -f target/y2/ab.stop ]; do
