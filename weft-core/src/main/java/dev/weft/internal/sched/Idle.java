@@ -300,6 +300,7 @@ final class Idle {
     void startm(P p, boolean spinning) {
         M nm = null;
         boolean fresh = false;
+        boolean guarded = false;
         boolean report = false;
         sched.lock.lock();
         try {
@@ -312,6 +313,10 @@ final class Idle {
                 nmidle--;
             } else if (allm.size() < maxMs) {
                 nm = new M(sched, allm.size());
+                // The first procs + 1 carriers (those that run goroutines at once when nothing
+                // blocks) start between guard threads; later ones, made for Go.blocking
+                // hand-offs, start alone so that a hand-off pays one thread start (HandleGuards).
+                guarded = allm.size() <= sched.procs();
                 allm.add(nm);
                 fresh = true;
             } else {
@@ -349,7 +354,11 @@ final class Idle {
             return;
         }
         try {
-            nm.start();
+            if (guarded) {
+                HandleGuards.start(nm); // nm.start() between guard threads
+            } else {
+                nm.start();
+            }
         } catch (Throwable e) { // OutOfMemoryError: unable to create native thread
             sched.lock.lock();
             try {

@@ -91,10 +91,24 @@ final class M extends ForkJoinWorkerThread {
      */
     volatile java.nio.file.Path procStat;
 
+    /**
+     * The parked threads started around this one so that no other carrier's JVM thread handles
+     * share its cache lines ({@link HandleGuards}); null when off. Written by the starter before
+     * {@code start()} (which orders it), released by this thread when its loop ends.
+     */
+    HandleGuards guards;
+
     @Override
     public void run() {
-        procStat = ownProcStat();
-        sched.mstart(this);
+        try {
+            procStat = ownProcStat();
+            sched.mstart(this);
+        } finally {
+            HandleGuards h = guards;
+            if (h != null) {
+                h.release();
+            }
+        }
     }
 
     private static java.nio.file.Path ownProcStat() {

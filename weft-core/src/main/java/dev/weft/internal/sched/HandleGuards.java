@@ -1,0 +1,108 @@
+package dev.weft.internal.sched;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Keeps each carrier's JVM thread handles off the cache lines of every other carrier's, by
+ * starting a few parked "guard" threads right before and right after it.
+ *
+ * <p><b>Why.</b> HotSpot keeps four handles per platform thread ({@code JavaThread::_threadObj},
+ * {@code _vthread}, {@code _jvmti_vthread}, {@code _scopedValueCache}) in one JVM-wide
+ * {@code OopStorage}: 8-byte slots, handed out lowest-free-first when a thread starts, so the
+ * slots of threads started one after the other are neighbours, and a 64-byte line holds parts of
+ * two or three threads' groups. Every virtual-thread mount and unmount writes the carrier's
+ * {@code _vthread} slot (and the scoped-value cache slot), and {@code Thread.currentThread()} and
+ * the carrier lookups read them, several times per switch. Two busy carriers whose slots share a
+ * line therefore pass that line back and forth on every switch: measured with two yielders on two
+ * carriers, 330 to 560 CPU ns a yield instead of 160, in weft and in a ten-line custom scheduler
+ * with no weft code alike, and not across two JVMs (docs/notes/issue-11-yield2.md). Which carriers
+ * are neighbours depends on which threads the JVM started and ended before: a runtime of another
+ * configuration closed earlier leaves holes of another size, so the same workload was fast or 3x
+ * slower from one runtime to the next.
+ *
+ * <p><b>What it does.</b> {@link #start} starts {@link #PER_SIDE} guards, the carrier, then
+ * {@link #PER_SIDE} more, under one JVM-wide lock so that no other weft thread start falls in
+ * between. Two guards are eight slots, a whole line: whatever the carrier's slots' alignment, the
+ * lines they touch hold only its own slots and its guards' (while the slots are handed out
+ * contiguously; a hole left by an ended thread can still put a guard elsewhere, which then only
+ * lowers the odds). A guard never runs again after it parks, so it never writes its slots. The
+ * guards end when their carrier's loop returns ({@link #release}). Cost: four parked platform
+ * threads per guarded carrier (small stacks), started once, as weft keeps its carriers for the
+ * runtime's life. Only the first procs + 1 carriers of a runtime are guarded ({@code
+ * Idle#startm}): the ones that run goroutines side by side when nothing blocks; the extra ones
+ * made for {@code Go.blocking} hand-offs start alone, so that a hand-off pays one thread start.
+ * {@code -Dweft.carrierGuards=false} turns it off (for measurements).
+ */
+final class HandleGuards {
+    /** Guard threads on each side of a carrier: 2 x 4 slots x 8 bytes = one cache line. */
+    static final int PER_SIDE = 2;
+    /** Off with {@code -Dweft.carrierGuards=false}: carriers start alone, as before. */
+    static final boolean ENABLED = !"false".equals(System.getProperty("weft.carrierGuards"));
+    /** A guard only parks: the smallest stack the JVM grants. */
+    private static final long GUARD_STACK = 64 * 1024;
+    /** Serialises weft's thread starts so that a carrier and its guards are handed out in one run. */
+    private static final Object START_LOCK = new Object();
+
+    /** The guard threads, started or null (one that could not be started); package-private for tests. */
+    final Thread[] guards = new Thread[2 * PER_SIDE];
+    private volatile boolean released;
+
+    private HandleGuards() {
+    }
+
+    /**
+     * Starts {@code carrier} between its guards, which it releases when its loop ends
+     * ({@link M#guards}, set before the start). A guard that cannot be started (no native thread)
+     * is skipped: guards only lower the odds of a shared line, and the carrier matters more.
+     * Whatever {@code carrier.start()} throws is rethrown, its guards released first.
+     */
+    static void start(M carrier) {
+        if (!ENABLED) {
+            carrier.start();
+            return;
+        }
+        HandleGuards h = new HandleGuards();
+        carrier.guards = h; // before start: the carrier reads it when it ends
+        synchronized (START_LOCK) {
+            for (int i = 0; i < PER_SIDE; i++) {
+                h.startGuard(i, carrier);
+            }
+            try {
+                carrier.start();
+            } catch (Throwable t) {
+                h.release();
+                throw t;
+            }
+            for (int i = PER_SIDE; i < 2 * PER_SIDE; i++) {
+                h.startGuard(i, carrier);
+            }
+        }
+    }
+
+    private void startGuard(int i, Thread carrier) {
+        Thread t = new Thread(null, this::park, carrier.getName() + "-guard" + i, GUARD_STACK, false);
+        t.setDaemon(true);
+        try {
+            t.start();
+            guards[i] = t;
+        } catch (OutOfMemoryError | InternalError e) {
+            // No native thread for a guard: the carrier starts without this one.
+        }
+    }
+
+    private void park() {
+        while (!released) { // a guard started after its carrier ended leaves at once
+            LockSupport.park(this);
+        }
+    }
+
+    /** Lets the guards end: their carrier has left its loop. Idempotent. */
+    void release() {
+        released = true;
+        for (Thread t : guards) {
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+}
