@@ -1,5 +1,7 @@
 package dev.weft.internal.sched;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -21,51 +23,73 @@ import java.util.concurrent.locks.LockSupport;
  * slower from one runtime to the next.
  *
  * <p><b>What it does.</b> {@link #start} starts {@link #PER_SIDE} guards, the carrier, then
- * {@link #PER_SIDE} more, under one JVM-wide lock so that no other weft thread start falls in
- * between. Two guards are eight slots, a whole line: whatever the carrier's slots' alignment, the
- * lines they touch hold only its own slots and its guards' (while the slots are handed out
- * contiguously; a hole left by an ended thread can still put a guard elsewhere, which then only
- * lowers the odds). A guard never runs again after it parks, so it never writes its slots. The
- * guards end when their carrier's loop returns ({@link #release}). Cost: four parked platform
- * threads per guarded carrier (small stacks), started once, as weft keeps its carriers for the
- * runtime's life. Only the first procs + 1 carriers of a runtime are guarded ({@code
- * Idle#startm}): the ones that run goroutines side by side when nothing blocks; the extra ones
- * made for {@code Go.blocking} hand-offs start alone, so that a hand-off pays one thread start.
- * {@code -Dweft.carrierGuards=false} turns it off (for measurements).
+ * {@link #PER_SIDE} more, under one JVM-wide lock that every carrier start of weft takes (guarded
+ * or not, {@link #startAlone}), so that no other carrier's start falls in between; other threads
+ * (sysmon, ONE_TO_ONE goroutines, another copy of weft) can, which only lowers the odds. Two
+ * guards are eight slots, a whole line: whatever the carrier's slots' alignment, the lines they
+ * touch hold only its own slots and its guards' (while the slots are handed out contiguously; a
+ * hole left by an ended thread can still put a guard elsewhere, which then only lowers the odds).
+ * A guard never runs again after it parks, so it never writes its slots. The guards end when
+ * their carrier's loop returns ({@link #release}). Cost: four parked platform threads per guarded
+ * carrier (small stacks), started once, as weft keeps its carriers for the runtime's life, and
+ * about a millisecond more to start a runtime. Only the first procs + 1 carriers of a runtime are
+ * guarded ({@code Idle#startm}): the ones that run goroutines side by side when nothing blocks;
+ * the extra ones made for {@code Go.blocking} hand-offs start alone, so that a hand-off pays one
+ * thread start. {@code -Dweft.carrierGuards=false} turns it off (for measurements).
+ *
+ * <p><b>Failures.</b> The guards' {@code Thread} objects are made before anything starts (if
+ * they cannot be, the carrier starts alone); once the carrier has started nothing may escape
+ * {@link #start}, since its caller would undo a carrier that runs; a guard whose start fails is
+ * left unstarted. Release against a guard's start: each guard is published in {@link #guards}
+ * with a volatile store before its start, {@link #release} writes its flag and then reads the
+ * array with volatile reads, and a guard reads the flag before each park, so a guard either is
+ * unparked or sees the flag.
  */
 final class HandleGuards {
     /** Guard threads on each side of a carrier: 2 x 4 slots x 8 bytes = one cache line. */
     static final int PER_SIDE = 2;
     /** Off with {@code -Dweft.carrierGuards=false}: carriers start alone, as before. */
     static final boolean ENABLED = !"false".equals(System.getProperty("weft.carrierGuards"));
-    /** A guard only parks: the smallest stack the JVM grants. */
+    /** A guard only parks: a small stack (the JVM rounds it up to its minimum). */
     private static final long GUARD_STACK = 64 * 1024;
-    /** Serialises weft's thread starts so that a carrier and its guards are handed out in one run. */
+    /** Serialises weft's carrier starts so that a carrier and its guards are handed out in one run. */
     private static final Object START_LOCK = new Object();
+    private static final VarHandle GUARD = MethodHandles.arrayElementVarHandle(Thread[].class);
 
-    /** The guard threads, started or null (one that could not be started); package-private for tests. */
+    /** The guard threads, each made before any starts (unstarted if its start failed); tests read it. */
     final Thread[] guards = new Thread[2 * PER_SIDE];
     private volatile boolean released;
 
-    private HandleGuards() {
+    /** Makes the guards' threads, none started. */
+    private HandleGuards(Thread carrier) {
+        for (int i = 0; i < guards.length; i++) {
+            Thread t = new Thread(null, this::park, carrier.getName() + "-guard" + i, GUARD_STACK, false);
+            t.setDaemon(true);
+            GUARD.setVolatile(guards, i, t);
+        }
     }
 
     /**
      * Starts {@code carrier} between its guards, which it releases when its loop ends
-     * ({@link M#guards}, set before the start). A guard that cannot be started (no native thread)
-     * is skipped: guards only lower the odds of a shared line, and the carrier matters more.
-     * Whatever {@code carrier.start()} throws is rethrown, its guards released first.
+     * ({@link M#guards}, set before the start). Throws only what {@code carrier.start()} throws,
+     * its guards released first; see "Failures" above.
      */
     static void start(M carrier) {
         if (!ENABLED) {
-            carrier.start();
+            startAlone(carrier);
             return;
         }
-        HandleGuards h = new HandleGuards();
+        HandleGuards h;
+        try {
+            h = new HandleGuards(carrier);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            startAlone(carrier); // no guards: only the odds of a shared line change
+            return;
+        }
         carrier.guards = h; // before start: the carrier reads it when it ends
         synchronized (START_LOCK) {
             for (int i = 0; i < PER_SIDE; i++) {
-                h.startGuard(i, carrier);
+                h.startGuard(i);
             }
             try {
                 carrier.start();
@@ -74,19 +98,24 @@ final class HandleGuards {
                 throw t;
             }
             for (int i = PER_SIDE; i < 2 * PER_SIDE; i++) {
-                h.startGuard(i, carrier);
+                h.startGuard(i);
             }
         }
     }
 
-    private void startGuard(int i, Thread carrier) {
-        Thread t = new Thread(null, this::park, carrier.getName() + "-guard" + i, GUARD_STACK, false);
-        t.setDaemon(true);
+    /** Starts a carrier with no guards, under the same lock, so that it never falls between another's. */
+    static void startAlone(Thread carrier) {
+        synchronized (START_LOCK) {
+            carrier.start();
+        }
+    }
+
+    /** Never throws: a guard that cannot be started (no native thread) only lowers the odds. */
+    private void startGuard(int i) {
         try {
-            t.start();
-            guards[i] = t;
-        } catch (OutOfMemoryError | InternalError e) {
-            // No native thread for a guard: the carrier starts without this one.
+            ((Thread) GUARD.getVolatile(guards, i)).start();
+        } catch (Throwable e) {
+            // The carrier starts, or runs, without this guard.
         }
     }
 
@@ -96,13 +125,11 @@ final class HandleGuards {
         }
     }
 
-    /** Lets the guards end: their carrier has left its loop. Idempotent. */
+    /** Lets the guards end: their carrier has left its loop (or did not start). Idempotent. */
     void release() {
         released = true;
-        for (Thread t : guards) {
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
+        for (int i = 0; i < guards.length; i++) {
+            LockSupport.unpark((Thread) GUARD.getVolatile(guards, i)); // no effect on one not started
         }
     }
 }

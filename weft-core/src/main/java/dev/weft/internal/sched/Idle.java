@@ -357,7 +357,7 @@ final class Idle {
             if (guarded) {
                 HandleGuards.start(nm); // nm.start() between guard threads
             } else {
-                nm.start();
+                HandleGuards.startAlone(nm);
             }
         } catch (Throwable e) { // OutOfMemoryError: unable to create native thread
             sched.lock.lock();

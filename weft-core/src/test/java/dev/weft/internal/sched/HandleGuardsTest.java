@@ -1,6 +1,7 @@
 package dev.weft.internal.sched;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weft.Conditions;
 import java.util.ArrayList;
@@ -49,6 +50,7 @@ class HandleGuardsTest {
 
     @Test
     void carriersThatRunSideBySideStartBetweenGuardsThatEndWithTheRuntime() throws Exception {
+        assumeTrue(HandleGuards.ENABLED, "-Dweft.carrierGuards=false");
         Sched s = runtime(2);
         List<Thread> guards;
         try {
@@ -96,6 +98,7 @@ class HandleGuardsTest {
 
     @Test
     void carriersMadeForBlockingHandOffsStartWithoutGuards() throws Exception {
+        assumeTrue(HandleGuards.ENABLED, "-Dweft.carrierGuards=false");
         Sched s = runtime(1);
         List<Thread> guards;
         try {
