@@ -374,7 +374,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
             } finally {
                 lock.unlock();
             }
-            spinFor(runnextBackoffNanos);
+            LocalRunQueue.backOff(runnextBackoffNanos); // a timed park: see there
             backedOff = true;
         }
         return (E) thief.insertScratch(n);
@@ -747,12 +747,5 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
             throw new IllegalArgumentException("priority level must be 0..31, got " + level);
         }
         return level;
-    }
-
-    private static void spinFor(long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        while (System.nanoTime() - deadline < 0) {
-            Thread.onSpinWait();
-        }
     }
 }

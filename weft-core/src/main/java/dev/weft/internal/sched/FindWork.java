@@ -25,7 +25,11 @@ import dev.weft.internal.trace.TraceEvent;
 final class FindWork {
     /** Steal rounds per findRunnable (Go's stealTries). */
     static final int STEAL_ROUNDS = 4;
-    /** How long a thief waits before taking a running P's runnext (Go: 3 µs). */
+    /**
+     * How long a thief waits before taking a running P's runnext (Go: 3 µs): asked of a timed
+     * park, which the kernel rounds up to its timer slack, as Go's usleep does
+     * (LocalRunQueue.backOff says why a park and not a spin).
+     */
     static final long RUNNEXT_STEAL_BACKOFF_NANOS = 3_000;
 
     private final Sched sched;
