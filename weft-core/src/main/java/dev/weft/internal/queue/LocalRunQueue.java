@@ -200,9 +200,10 @@ public final class LocalRunQueue<E> {
                     if (next != null) {
                         if (backoffNanos > 0) {
                             backOff(backoffNanos);
-                            next = RUNNEXT.getAcquire(this);
+                            backoffNanos = 0;
+                            continue; // the ring may have filled meanwhile: look again, once
                         }
-                        if (next != null && RUNNEXT.compareAndSet(this, next, null)) {
+                        if (RUNNEXT.compareAndSet(this, next, null)) {
                             SLOT.setRelease(into, intoTail & MASK, next);
                             return 1;
                         }

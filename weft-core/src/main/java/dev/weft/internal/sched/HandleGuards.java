@@ -2,6 +2,7 @@ package dev.weft.internal.sched;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import dev.weft.internal.util.SpinLock;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -23,19 +24,24 @@ import java.util.concurrent.locks.LockSupport;
  * slower from one runtime to the next.
  *
  * <p><b>What it does.</b> {@link #start} starts {@link #PER_SIDE} guards, the carrier, then
- * {@link #PER_SIDE} more, under one JVM-wide lock that every carrier start of weft takes (guarded
- * or not, {@link #startAlone}), so that no other carrier's start falls in between; other threads
- * (sysmon, ONE_TO_ONE goroutines, another copy of weft) can, which only lowers the odds. Two
- * guards are eight slots, a whole line: whatever the carrier's slots' alignment, the lines they
- * touch hold only its own slots and its guards' (while the slots are handed out contiguously; a
- * hole left by an ended thread can still put a guard elsewhere, which then only lowers the odds).
- * A guard never runs again after it parks, so it never writes its slots. The guards end when
- * their carrier's loop returns ({@link #release}). Cost: four parked platform threads per guarded
- * carrier (small stacks), started once, as weft keeps its carriers for the runtime's life, and
- * about a millisecond more to start a runtime. Only the first procs + 1 carriers of a runtime are
- * guarded ({@code Idle#startm}): the ones that run goroutines side by side when nothing blocks;
- * the extra ones made for {@code Go.blocking} hand-offs start alone, so that a hand-off pays one
- * thread start. {@code -Dweft.carrierGuards=false} turns it off (for measurements).
+ * {@link #PER_SIDE} more, holding a JVM-wide {@link SpinLock} so that no other guarded start falls
+ * in between. A spin lock, not a monitor: {@code startm} runs on goroutines too (a ready's
+ * wakep), and a goroutine blocked on a contended monitor there would unmount half way through
+ * handing out a P, with a spinning M counted that nobody started; a spinner keeps its carrier,
+ * and the holder is always running (five thread starts, well under a millisecond, and only while
+ * a runtime makes its first carriers). Other threads' starts (sysmon, ONE_TO_ONE goroutines,
+ * carriers for {@code Go.blocking} hand-offs, another copy of weft) take no lock and can fall
+ * between a carrier and its guards, which only lowers the odds. Two guards are eight slots, a
+ * whole line: whatever the carrier's slots' alignment, the lines they touch hold only its own
+ * slots and its guards' (while the slots are handed out contiguously; a hole left by an ended thread can still
+ * put a guard elsewhere, which then only lowers the odds). A guard never runs again after it
+ * parks, so it never writes its slots. The guards end when their carrier's loop returns
+ * ({@link #release}). Cost: four parked platform threads per guarded carrier (small stacks),
+ * started once, as weft keeps its carriers for the runtime's life, and about a millisecond more
+ * to start a runtime. Only the first procs + 1 carriers of a runtime are guarded ({@code
+ * Idle#startm}): the ones that run goroutines side by side when nothing blocks; the extra ones
+ * made for {@code Go.blocking} hand-offs start alone, so that a hand-off pays one thread start.
+ * {@code -Dweft.carrierGuards=false} turns it off (for measurements).
  *
  * <p><b>Failures.</b> The guards' {@code Thread} objects are made before anything starts (if
  * they cannot be, the carrier starts alone); once the carrier has started nothing may escape
@@ -52,8 +58,8 @@ final class HandleGuards {
     static final boolean ENABLED = !"false".equals(System.getProperty("weft.carrierGuards"));
     /** A guard only parks: a small stack (the JVM rounds it up to its minimum). */
     private static final long GUARD_STACK = 64 * 1024;
-    /** Serialises weft's carrier starts so that a carrier and its guards are handed out in one run. */
-    private static final Object START_LOCK = new Object();
+    /** Held while a guarded start runs (class comment: a spin lock, never a monitor). */
+    private static final SpinLock START_LOCK = new SpinLock();
     private static final VarHandle GUARD = MethodHandles.arrayElementVarHandle(Thread[].class);
 
     /** The guard threads, each made before any starts (unstarted if its start failed); tests read it. */
@@ -76,18 +82,19 @@ final class HandleGuards {
      */
     static void start(M carrier) {
         if (!ENABLED) {
-            startAlone(carrier);
+            carrier.start();
             return;
         }
-        HandleGuards h;
+        START_LOCK.lock();
         try {
-            h = new HandleGuards(carrier);
-        } catch (OutOfMemoryError | StackOverflowError e) {
-            startAlone(carrier); // no guards: only the odds of a shared line change
-            return;
-        }
-        carrier.guards = h; // before start: the carrier reads it when it ends
-        synchronized (START_LOCK) {
+            HandleGuards h;
+            try {
+                h = new HandleGuards(carrier);
+            } catch (OutOfMemoryError | StackOverflowError e) {
+                carrier.start(); // no guards: only the odds of a shared line change
+                return;
+            }
+            carrier.guards = h; // before start: the carrier reads it when it ends
             for (int i = 0; i < PER_SIDE; i++) {
                 h.startGuard(i);
             }
@@ -97,16 +104,16 @@ final class HandleGuards {
                 h.release();
                 throw t;
             }
-            for (int i = PER_SIDE; i < 2 * PER_SIDE; i++) {
-                h.startGuard(i);
+            try {
+                for (int i = PER_SIDE; i < 2 * PER_SIDE; i++) {
+                    h.startGuard(i);
+                }
+            } catch (Throwable e) {
+                // Even a call's own overflow: the carrier runs, so nothing may escape (its
+                // caller would undo it); it just has fewer guards.
             }
-        }
-    }
-
-    /** Starts a carrier with no guards, under the same lock, so that it never falls between another's. */
-    static void startAlone(Thread carrier) {
-        synchronized (START_LOCK) {
-            carrier.start();
+        } finally {
+            START_LOCK.held = 0; // a volatile store, no call that could overflow (SpinLock#held)
         }
     }
 

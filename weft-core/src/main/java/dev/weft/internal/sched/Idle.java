@@ -357,7 +357,7 @@ final class Idle {
             if (guarded) {
                 HandleGuards.start(nm); // nm.start() between guard threads
             } else {
-                HandleGuards.startAlone(nm);
+                nm.start();
             }
         } catch (Throwable e) { // OutOfMemoryError: unable to create native thread
             sched.lock.lock();
