@@ -185,8 +185,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         this.parentId = parentId;
         this.body = body;
         this.kind = (byte) ((reportFailure ? REPORT_FAILURE : 0) | (kernelThread ? KERNEL_THREAD : 0));
-        if (priority < sched.levelFloor) {
-            sched.noteLevel(priority); // before the G can run at it (Sched#levelFloor)
+        if (priority < sched.levelFloor.get()) {
+            sched.levelFloor.note(priority); // before the G can run at it (LevelFloor)
         }
         BASE_PRIORITY.set(this, (byte) priority);
         LEVEL.set(this, (byte) priority);
@@ -210,8 +210,8 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         this.body = null;
         this.kind = ADOPTED | REPORT_FAILURE;
         this.thread = adoptedThread;
-        if (priority < sched.levelFloor) {
-            sched.noteLevel(priority); // before the G can run at it (Sched#levelFloor)
+        if (priority < sched.levelFloor.get()) {
+            sched.levelFloor.note(priority); // before the G can run at it (LevelFloor)
         }
         BASE_PRIORITY.set(this, (byte) priority);
         LEVEL.set(this, (byte) priority);
@@ -429,7 +429,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
      * queues; a kernel-thread G's platform thread gets the nearest Java priority.
      */
     public void setPriority(int priority) {
-        sched.noteLevel(priority); // first: the floor is below every level a G holds
+        sched.levelFloor.note(priority); // first: the floor is below every level a G holds
         basePriority = (byte) priority;
         level = (byte) priority;
         if (kernelThread()) {

@@ -14,7 +14,7 @@ import java.lang.invoke.VarHandle;
  *       to yield at its next safe point; whichever P switches first runs the ready G, because a
  *       P polls the global queue first whenever it holds a higher level than its own. The search
  *       for the lowest running G reads every P's current G, a line its carrier writes on every
- *       switch; a G at the runtime's level floor ({@link Sched#levelFloor}, the lowest level any
+ *       switch; a G at the runtime's level floor ({@link LevelFloor}, the lowest level any
  *       G was given) outranks nobody and skips it, as every G of a program that sets no
  *       priority does unless a starvation boost has raised it.</li>
  *   <li><b>Starvation guard</b> (the balance-set manager): sysmon boosts Gs queued longer than
@@ -45,8 +45,8 @@ final class PriorityQueues implements RunQueuePolicy {
     public void ready(G g, P mine, boolean fromGoroutine) {
         long now = queueTime();
         G lowest;
-        // A G at the floor (Sched#levelFloor) outranks nobody: no search of the running Gs.
-        if (g.level > sched.levelFloor && sched.idle.idleProcs() == 0 && (lowest = lowestRunning()) != null
+        // A G at the floor (LevelFloor) outranks nobody: no search of the running Gs.
+        if (g.level > sched.levelFloor.get() && sched.idle.idleProcs() == 0 && (lowest = lowestRunning()) != null
                 && lowest.level < g.level) {
             global.put(g, false, now);
             g.queuePending = false; // queued: see Sched.ready
@@ -263,8 +263,8 @@ final class PriorityQueues implements RunQueuePolicy {
      * when it next runs, and the M that mounts the next G checks again ({@link #mounting}).
      */
     private void preemptLowerThan(int level) {
-        if (level <= sched.levelFloor) {
-            return; // no G runs below the floor (Sched#levelFloor): no search
+        if (level <= sched.levelFloor.get()) {
+            return; // no G runs below the floor (LevelFloor): no search
         }
         G victim = lowestRunning();
         if (victim == null || victim.level >= level || victim.preempt) {

@@ -120,23 +120,11 @@ public final class Sched {
     volatile RuntimeTrace trace;
     static final VarHandle TRACE;
 
-    /**
-     * The lowest priority level any goroutine of this runtime has been given (a base priority,
-     * by its start or setPriority; a starvation boost only raises a level and its decay stops at
-     * the base), or MAX_VALUE before the first. It only falls, and falls before any G takes the
-     * lower level ({@link #noteLevel}, called first by G's constructors and setPriority), so no
-     * G ever runs below it: PRIORITY's preemption on ready skips the search for a lower running
-     * G when the readied one is at the floor, as every G of a program that sets no priority is
-     * (unless a starvation boost has raised it).
-     * That search reads each P's current G, a line its carrier writes on every switch. Written
-     * rarely, so the line stays shared.
-     */
-    volatile int levelFloor = Integer.MAX_VALUE;
-    private static final VarHandle LEVEL_FLOOR;
+    /** The lowest level any of its goroutines was given: PRIORITY's ready reads it ({@link LevelFloor}). */
+    final LevelFloor levelFloor = new LevelFloor();
     static {
         try {
             TRACE = MethodHandles.lookup().findVarHandle(Sched.class, "trace", RuntimeTrace.class);
-            LEVEL_FLOOR = MethodHandles.lookup().findVarHandle(Sched.class, "levelFloor", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -537,15 +525,6 @@ public final class Sched {
             }
         }
         return false;
-    }
-
-    /** Lowers {@link #levelFloor} to {@code level} if it is above; before a G takes that level. */
-    void noteLevel(int level) {
-        for (int f; level < (f = levelFloor); ) {
-            if (LEVEL_FLOOR.compareAndSet(this, f, level)) {
-                return;
-            }
-        }
     }
 
     static IllegalStateException fatal(String what) {

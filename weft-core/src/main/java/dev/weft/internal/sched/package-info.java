@@ -15,8 +15,9 @@
  *       {@link dev.weft.internal.sched.P}, {@link dev.weft.internal.sched.GStatus}</td><td>the three
  *       entities and their state machines</td><td>runtime2.go</td></tr>
  *   <tr><td>{@link dev.weft.internal.sched.RunQueuePolicy}: {@link dev.weft.internal.sched.FifoQueues},
- *       {@link dev.weft.internal.sched.PriorityQueues}</td><td>where a runnable G is queued and which
- *       queue is looked at first: the scheduling policy, FIFO or PRIORITY</td><td>runqput, globrunqput
+ *       {@link dev.weft.internal.sched.PriorityQueues}, {@link dev.weft.internal.sched.LevelFloor}</td><td>where a runnable G is queued and which
+ *       queue is looked at first: the scheduling policy, FIFO or PRIORITY (and the lowest level
+ *       any G was given, which spares PRIORITY's ready a search)</td><td>runqput, globrunqput
  *       (FIFO only)</td></tr>
  *   <tr><td>{@link dev.weft.internal.sched.Idle}</td><td>idle Ps and Ms, spinning, the lost-wake-up
  *       protocol (its argument is written there)</td><td>wakep, startm, stopm, handoffp; Tokio's

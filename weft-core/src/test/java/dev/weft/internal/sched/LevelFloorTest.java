@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@link Sched#levelFloor}, which lets PRIORITY's ready skip the search for a lower running
+ * {@link LevelFloor}, which lets PRIORITY's ready skip the search for a lower running
  * goroutine: above every level before the first goroutine, it falls to each lower level a
  * goroutine is given (at its start, or by setPriority) before the goroutine holds it, and never
  * rises. The preemption it must not hide is checked end to end in
@@ -29,22 +29,22 @@ class LevelFloorTest {
     void theFloorFallsWithEachLowerLevelAGoroutineIsGivenAndNeverRises() throws Exception {
         Sched s = prioritySched();
         try {
-            assertThat(s.levelFloor).isEqualTo(Integer.MAX_VALUE);
+            assertThat(s.levelFloor.get()).isEqualTo(Integer.MAX_VALUE);
             G a = s.go(() -> {}, true, 12);
-            assertThat(s.levelFloor).isEqualTo(12);
+            assertThat(s.levelFloor.get()).isEqualTo(12);
             G b = s.go(() -> {}, true, 20);
-            assertThat(s.levelFloor).isEqualTo(12);
+            assertThat(s.levelFloor.get()).isEqualTo(12);
             G c = s.go(() -> {}, true, 3);
-            assertThat(s.levelFloor).isEqualTo(3);
+            assertThat(s.levelFloor.get()).isEqualTo(3);
             for (G g : List.of(a, b, c)) {
                 g.thread().join();
             }
             b.setPriority(1);
             assertThat(b.runLevel()).isEqualTo(1);
-            assertThat(s.levelFloor).isEqualTo(1);
+            assertThat(s.levelFloor.get()).isEqualTo(1);
             a.setPriority(30);
             b.boost(15); // a starvation boost raises a level, never the floor
-            assertThat(s.levelFloor).isEqualTo(1);
+            assertThat(s.levelFloor.get()).isEqualTo(1);
         } finally {
             s.close();
         }
@@ -67,7 +67,7 @@ class LevelFloorTest {
                     }
                     for (int round = 0; round < 1_000; round++) {
                         for (int level = 31; level >= lowest; level--) {
-                            s.noteLevel(level);
+                            s.levelFloor.note(level);
                         }
                     }
                 }));
@@ -76,7 +76,7 @@ class LevelFloorTest {
             for (Thread t : noters) {
                 t.join();
             }
-            assertThat(s.levelFloor).isEqualTo(4);
+            assertThat(s.levelFloor.get()).isEqualTo(4);
         } finally {
             s.close();
         }
