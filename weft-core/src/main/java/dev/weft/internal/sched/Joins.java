@@ -191,8 +191,8 @@ public final class Joins {
 
     /**
      * Wakes {@code g}'s joiners; called right after {@code g} was marked DEAD (by its M, or for a
-     * ONE_TO_ONE goroutine by its own thread with a volatile store), for a G {@link #covers}
-     * holds for. A volatile read or two when nobody joined.
+     * ONE_TO_ONE goroutine by its own thread with a volatile store). A volatile read or two when
+     * nobody joined, as for an adopted G, which nobody joins here ({@link #covers}).
      */
     static void exited(G g) {
         G.Rare r = g.rareVolatile();

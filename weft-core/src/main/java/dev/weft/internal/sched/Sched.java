@@ -734,9 +734,7 @@ public final class Sched {
                 if (!g.thread.isAlive()) {
                     // Terminated. Only the M that ran it last marks it: nothing can ready it now.
                     if (g.casStatus(GStatus.RUNNING, GStatus.DEAD)) {
-                        if (!g.adopted()) {
-                            Joins.exited(g); // first: nothing that could throw stands between DEAD and its joiners
-                        }
+                        Joins.exited(g); // first: nothing that could throw stands between DEAD and its joiners
                         countSwitch(m, g, SwitchReason.EXIT);
                         if (g.adopted()) {
                             goroutines.adoptedExited(g);
