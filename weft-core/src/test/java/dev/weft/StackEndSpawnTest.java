@@ -156,7 +156,15 @@ class StackEndSpawnTest {
             failure = t;
         }
         closeAfterSweep(rt, failure);
-        assertThat(RAN.get()).as("bodies run = threads whose start returned").isEqualTo(startedThreads);
+        if (rt.model() != ThreadingModel.ONE_TO_ONE) {
+            assertThat(RAN.get()).as("bodies run = threads whose start returned").isEqualTo(startedThreads);
+        } else {
+            // The threads are the JDK's own (its default scheduler; a kernel-thread goroutine's
+            // children are not adopted), and the JDK's start is not failure-atomic at the end of
+            // a stack: one that threw after submitting the thread was seen to run its body (one
+            // in 24,438, in CI). Every start that returned must have run.
+            assertThat(RAN.get()).as("bodies run >= threads whose start returned").isGreaterThanOrEqualTo(startedThreads);
+        }
         assertThat(rt.goroutineCount()).as("live goroutines after close").isZero();
         SchedulerStats s = rt.stats();
         assertThat(s.live()).isZero();
