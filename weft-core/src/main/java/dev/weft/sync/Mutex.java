@@ -88,6 +88,8 @@ public final class Mutex implements Locker {
     private volatile int state;
     private final Sema sema = new Sema();
     private final WaitReason reason;
+    /** How long a waiter waits before it turns the mutex to starvation mode. */
+    private final long starvationThresholdNanos;
 
     public Mutex() {
         this(WaitReason.MUTEX_LOCK);
@@ -95,7 +97,17 @@ public final class Mutex implements Locker {
 
     /** A mutex whose waiters show {@code reason} (e.g. {@link Once}'s). */
     Mutex(WaitReason reason) {
+        this(reason, STARVATION_THRESHOLD_NANOS);
+    }
+
+    /**
+     * A mutex that turns to starvation mode after {@code starvationThresholdNanos} of waiting:
+     * tests use 0, so that every woken waiter is starving and the two modes' transitions, rare at
+     * 1 ms, come by the thousand.
+     */
+    Mutex(WaitReason reason, long starvationThresholdNanos) {
         this.reason = reason;
+        this.starvationThresholdNanos = starvationThresholdNanos;
     }
 
     /** Locks, parking until the mutex is free. */
@@ -164,7 +176,7 @@ public final class Mutex implements Locker {
             if (!sema.acquireOrLeaveGhost(this, weftRuntime, reason, queueFront)) {
                 throw ProcessSupport.cancellation(); // our ghost keeps our count: see "Cancelled waiters"
             }
-            starving = starving || nanoTime() - waitStart > STARVATION_THRESHOLD_NANOS;
+            starving = starving || nanoTime() - waitStart > starvationThresholdNanos;
             old = state;
             if ((old & STARVING) != 0) {
                 // Handed off: the mutex is ours, though the state does not say LOCKED yet.
@@ -209,19 +221,25 @@ public final class Mutex implements Locker {
      * Wakes a waiter for the unlock that left the word {@code now}. A wake-up that reaches a
      * ghost (see "Cancelled waiters") comes back here: this thread plays the ghost's part and
      * loops, one ghost per turn.
+     *
+     * <p>Which mode's rule applies is decided by the word this thread's own unlock left, or a
+     * ghost's unlock played here, never by a word read later. Once the mutex is free, a newcomer
+     * may lock it and a woken waiter may then turn it starving; an unlocker that lost its
+     * wake-up CAS to those and read STARVING would hand the mutex to the first waiter while the
+     * newcomer holds it. In normal mode a STARVING read again means the holder hands off, so this
+     * thread stays out, as Go's unlockSlow does.
      */
     private void unlockSlow(int now) {
         int old = now;
-        for (;;) {
-            if ((old & STARVING) != 0) {
-                if (!sema.release(true)) {
-                    return; // ownership went straight to the first waiter
-                }
-                old = ghostTakesAndLeaves();
-                continue;
+        while ((old & STARVING) != 0) {
+            if (!sema.release(true)) {
+                return; // ownership went straight to the first waiter
             }
+            old = ghostTakesAndLeaves();
+        }
+        for (;;) {
             // Nobody to wake, or someone already woken/locked it, or it turned starving (the
-            // owner will hand off): nothing to do.
+            // holder will hand off): nothing to do.
             if ((old >>> WAITER_SHIFT) == 0 || (old & (LOCKED | WOKEN | STARVING)) != 0) {
                 return;
             }

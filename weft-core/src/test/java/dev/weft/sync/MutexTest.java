@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.Conditions;
 import dev.weft.Goroutine;
 import dev.weft.Weft;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -109,6 +112,124 @@ class MutexTest {
         m.lock();
         assertThat(counter[0]).isEqualTo(goroutines * perGoroutine + platforms * perPlatform);
         m.unlock();
+    }
+
+    /**
+     * Both modes' transitions by the thousand: a mutex that turns starving at once (threshold 0),
+     * locked by platform threads and goroutines that arrive, barge and pile up. Holders count
+     * themselves in and out, so a second holder shows at once.
+     */
+    @ParameterizedTest(name = "procs={0}")
+    @ValueSource(ints = {1, 2})
+    void starvationAtOnceKeepsOneHolderAmongPlatformThreadsAndGoroutines(int procs) throws Exception {
+        int platforms = 3;
+        int goroutines = 6;
+        int perThread = Conditions.scaledForTheModel(20_000);
+        Mutex m = new Mutex(dev.weft.internal.sched.WaitReason.MUTEX_LOCK, 0);
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger twoHolders = new AtomicInteger();
+        int[] counter = {0};
+        java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Runnable body = () -> {
+            try {
+                for (int i = 0; i < perThread; i++) {
+                    m.lock();
+                    if (inside.getAndIncrement() != 0) {
+                        twoHolders.incrementAndGet();
+                    }
+                    counter[0]++;
+                    if (i % 7 == 0) {
+                        Thread.yield(); // hold it while others pile up
+                    }
+                    inside.decrementAndGet();
+                    m.unlock();
+                    if (i % 3 == 0) {
+                        Thread.yield(); // and arrive again as a newcomer that barges
+                    }
+                }
+            } catch (Throwable t) {
+                failures.add(t);
+            }
+        };
+        try (Weft rt = Weft.builder().procs(procs).build()) {
+            List<Thread> threads = new ArrayList<>();
+            List<Goroutine> gs = new ArrayList<>();
+            for (int t = 0; t < platforms; t++) {
+                threads.add(Thread.ofPlatform().start(body));
+            }
+            for (int g = 0; g < goroutines; g++) {
+                gs.add(rt.go(body));
+            }
+            for (Thread t : threads) {
+                assertThat(t.join(Duration.ofSeconds(60))).as("platform locker ended").isTrue();
+            }
+            for (Goroutine g : gs) {
+                g.join();
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(twoHolders.get()).as("times two threads held the mutex at once").isZero();
+        assertThat(counter[0]).isEqualTo((platforms + goroutines) * perThread);
+        assertThat(m.tryLock()).as("free at the end, not left starving or locked").isTrue();
+    }
+
+    /**
+     * An unlocker decides by the word its own unlock left. Played step by step, the unlocker's
+     * stall played by calling its slow path late: U unlocks in normal mode with a waiter W queued
+     * and stalls before its wake-up; a newcomer B locks; a starving woken waiter turns the mutex
+     * starving and queues again; U resumes. U must stay out (B will hand off at its unlock): the
+     * old loop re-read the word, saw STARVING and handed the mutex to W while B held it, the
+     * "unlock of unlocked mutex" and "inconsistent mutex state" of a thread pool's stress test,
+     * where a platform thread was preempted in that window.
+     */
+    @Test
+    void anUnlockerThatStalledDoesNotHandOffAMutexThatTurnedStarvingMeanwhile() throws Exception {
+        Mutex m = new Mutex();
+        m.lock(); // U holds it
+        Thread w = Thread.ofPlatform().start(() -> {
+            m.lock();
+            m.unlock();
+        });
+        awaitTrue(() -> semaWaiters(m) == 1); // W queued
+        int locked = 1;
+        int starving = 4;
+        int now = stateOf(m) - locked; // U's unlock...
+        setState(m, now); // ...and its stall before unlockSlow
+        assertThat(m.tryLock()).as("B, a newcomer, locks the free mutex").isTrue();
+        setState(m, stateOf(m) | starving); // W woken, found it locked, starving: queued again
+        Method unlockSlow = Mutex.class.getDeclaredMethod("unlockSlow", int.class);
+        unlockSlow.setAccessible(true);
+        unlockSlow.invoke(m, now); // U resumes
+
+        assertThat(semaWaiters(m)).as("W still queued: no hand-off while B holds the mutex").isEqualTo(1);
+        m.unlock(); // B's unlock hands the mutex to W
+        assertThat(w.join(Duration.ofSeconds(10))).as("W got the mutex from B and ended").isTrue();
+        assertThat(m.tryLock()).as("free, in normal mode, at the end").isTrue();
+        m.unlock();
+    }
+
+    private static int stateOf(Mutex m) throws ReflectiveOperationException {
+        Field f = Mutex.class.getDeclaredField("state");
+        f.setAccessible(true);
+        return f.getInt(m);
+    }
+
+    private static void setState(Mutex m, int state) throws ReflectiveOperationException {
+        Field f = Mutex.class.getDeclaredField("state");
+        f.setAccessible(true);
+        f.setInt(m, state);
+    }
+
+    private static int semaWaiters(Mutex m) {
+        try {
+            Field sema = Mutex.class.getDeclaredField("sema");
+            sema.setAccessible(true);
+            Field nwait = Sema.class.getDeclaredField("nwait");
+            nwait.setAccessible(true);
+            return ((java.util.concurrent.atomic.AtomicInteger) nwait.get(sema.get(m))).get();
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /**
