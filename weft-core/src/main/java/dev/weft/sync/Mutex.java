@@ -29,11 +29,13 @@ import java.lang.invoke.VarHandle;
  * <h2>Cancelled waiters</h2>
  * A waiter whose process ends unwinds at once and leaves a ghost in the semaphore's queue
  * ({@link Sema#acquireOrLeaveGhost}), keeping its place and its count in the waiter field. The
- * first unlock whose wake-up reaches the ghost plays the ghost's part in its own thread: a
- * normal-mode wake-up makes it a woken waiter that does not lock ({@link #ghostWokenLeaves}:
- * WOKEN is passed on to the next waiter if the mutex is free and someone waits, else cleared),
- * a starvation-mode hand-off makes it the owner, which unlocks at once ({@link #ghostTakesAndLeaves},
- * then the unlock goes on). So every transition of the word is one a real waiter could make, and
+ * first unlock whose wake-up reaches the ghost plays the ghost's part in its own thread
+ * ({@link #playGhosts}), the part the word shows the ghost was given (not the mode of that
+ * unlock's own release: a stalled release may take another's unit): a normal-mode wake-up
+ * makes it a woken waiter that does not lock ({@link #ghostWokenPassesOn}: WOKEN is passed on
+ * to the next waiter if the mutex is free and someone waits, else cleared), a starvation-mode
+ * hand-off makes it the owner, which unlocks at once ({@link #ghostTakesAndLeaves}, then the
+ * unlock goes on). So every transition of the word is one a real waiter could make, and
  * Go's invariants hold as they are: the waiter field counts registered waiters not yet woken,
  * ghosts included; WOKEN stands for exactly one wake-up in flight or one woken waiter competing;
  * and no unit stays in the semaphore without a waiter to take it.
@@ -180,6 +182,7 @@ public final class Mutex implements Locker {
             old = state;
             if ((old & STARVING) != 0) {
                 // Handed off: the mutex is ours, though the state does not say LOCKED yet.
+                checkHandedOff(old);
                 int delta = LOCKED - WAITER;
                 if (!starving || (old >>> WAITER_SHIFT) == 1) {
                     delta -= STARVING;
@@ -219,8 +222,8 @@ public final class Mutex implements Locker {
 
     /**
      * Wakes a waiter for the unlock that left the word {@code now}. A wake-up that reaches a
-     * ghost (see "Cancelled waiters") comes back here: this thread plays the ghost's part and
-     * loops, one ghost per turn.
+     * ghost (see "Cancelled waiters") comes back here: this thread plays the ghost's part
+     * ({@link #playGhosts}) and loops, one ghost per turn.
      *
      * <p>Which mode's rule applies is decided by the word this thread's own unlock left, or a
      * ghost's unlock played here, never by a word read later. Once the mutex is free, a newcomer
@@ -231,25 +234,57 @@ public final class Mutex implements Locker {
      */
     private void unlockSlow(int now) {
         int old = now;
-        while ((old & STARVING) != 0) {
-            if (!sema.release(true)) {
-                return; // ownership went straight to the first waiter
-            }
-            old = ghostTakesAndLeaves();
-        }
         for (;;) {
-            // Nobody to wake, or someone already woken/locked it, or it turned starving (the
-            // holder will hand off): nothing to do.
-            if ((old >>> WAITER_SHIFT) == 0 || (old & (LOCKED | WOKEN | STARVING)) != 0) {
-                return;
-            }
-            if (STATE.compareAndSet(this, old, (old - WAITER) | WOKEN)) {
-                if (sema.release(false)) {
-                    ghostWokenLeaves();
+            boolean reachedGhost;
+            if ((old & STARVING) != 0) {
+                reachedGhost = sema.release(true);
+            } else {
+                for (;;) {
+                    // Nobody to wake, or someone already woken/locked it, or it turned starving (the
+                    // holder will hand off): nothing to do.
+                    if ((old >>> WAITER_SHIFT) == 0 || (old & (LOCKED | WOKEN | STARVING)) != 0) {
+                        return;
+                    }
+                    if (STATE.compareAndSet(this, old, (old - WAITER) | WOKEN)) {
+                        break;
+                    }
+                    old = state;
                 }
+                reachedGhost = sema.release(false);
+            }
+            if (!reachedGhost) {
+                return; // a real waiter was woken or handed the mutex, or its unit waits for it
+            }
+            old = playGhosts();
+            if (old == NOTHING_MORE) {
                 return;
             }
-            old = state;
+        }
+    }
+
+    /** What {@link #playGhosts} returns when no unlock is left to go on with (LOCKED: never such a word). */
+    private static final int NOTHING_MORE = -1;
+
+    /**
+     * A release took a unit for a ghost: plays the ghost's part, and that of any ghost the
+     * wake-ups it passes on reach. The part is read from the word, not from the release's own
+     * mode: the semaphore's units are fungible, and a release that stalled after its
+     * {@code count++} may have lost its own unit to a barging waiter and then taken a later
+     * release's, of the other mode, for the ghost ({@code MutexGhostAttributionTest}). The word
+     * tells which: at most one unit is ever available, and its mode's flag is held by whoever
+     * takes it, here the ghost. STARVING set: a hand-off, the ghost owns the mutex and leaves as
+     * an owner that unlocks at once; returns the word its unlock left, for {@link #unlockSlow} to
+     * go on from. Otherwise a normal wake-up: WOKEN is the ghost's, and it leaves as a woken
+     * waiter that does not lock ({@link #ghostWokenPassesOn}).
+     */
+    private int playGhosts() {
+        for (;;) {
+            if ((state & STARVING) != 0) {
+                return ghostTakesAndLeaves();
+            }
+            if (!ghostWokenPassesOn() || !sema.release(false)) {
+                return NOTHING_MORE;
+            }
         }
     }
 
@@ -257,11 +292,12 @@ public final class Mutex implements Locker {
      * A hand-off reached a ghost: the mutex is its own now (nobody else can lock while STARVING
      * is set), so it leaves as a handed-off waiter that unlocks at once: its count goes, and
      * starvation mode ends if it was the last waiter, as for a real one. Returns the word after,
-     * unlocked, for {@link #unlockSlow} to go on from.
+     * unlocked.
      */
     private int ghostTakesAndLeaves() {
         for (;;) {
             int old = state;
+            checkHandedOff(old);
             int next = old - WAITER;
             if ((old >>> WAITER_SHIFT) == 1) {
                 next &= ~STARVING;
@@ -273,25 +309,37 @@ public final class Mutex implements Locker {
     }
 
     /**
+     * Go's check on a hand-off: the word of a mutex handed to a waiter is unlocked, with no
+     * wake-up in flight and that waiter still counted. A word otherwise means two holders or a
+     * lost count; failing here is better than going on with it.
+     */
+    private static void checkHandedOff(int word) {
+        if ((word & (LOCKED | WOKEN)) != 0 || (word >>> WAITER_SHIFT) == 0) {
+            throw new IllegalStateException("weft: inconsistent mutex state " + word);
+        }
+    }
+
+    /**
      * A normal-mode wake-up reached a ghost: its count was taken out with WOKEN set, and the
      * woken waiter it stood for will never run, so this thread leaves in its place. A woken
      * waiter that does not lock clears WOKEN and lets unlock's rule decide again: if the mutex is
-     * unlocked and someone still waits, the wake-up passes on (WOKEN kept, one more count out,
-     * one more release, which may reach the next ghost: one ghost per turn); otherwise WOKEN is
-     * cleared and whoever holds or will be handed the mutex wakes the next waiter at its unlock.
+     * unlocked and someone still waits, the wake-up passes on (WOKEN kept, one more count out:
+     * returns true, and the caller releases once more, which may reach the next ghost: one ghost
+     * per turn); otherwise WOKEN is cleared (false) and whoever holds or will be handed the mutex
+     * wakes the next waiter at its unlock.
      */
-    private void ghostWokenLeaves() {
+    private boolean ghostWokenPassesOn() {
         for (;;) {
             int old = state;
             if ((old & WOKEN) == 0) {
                 throw new IllegalStateException("weft: inconsistent mutex state " + old);
             }
             if ((old >>> WAITER_SHIFT) != 0 && (old & (LOCKED | STARVING)) == 0) {
-                if (STATE.compareAndSet(this, old, old - WAITER) && !sema.release(false)) {
-                    return; // a real waiter is woken, or its unit waits for it in the semaphore
+                if (STATE.compareAndSet(this, old, old - WAITER)) {
+                    return true;
                 }
             } else if (STATE.compareAndSet(this, old, old & ~WOKEN)) {
-                return;
+                return false;
             }
         }
     }

@@ -137,11 +137,14 @@ final class Sema {
      *     been taken for it: the caller then completes that waiter's acquisition on its behalf
      */
     boolean release(boolean handoff) {
+        // Before the unit is added: an overflow between the add and the wake-up below would leave
+        // the unit for nobody while a waiter sleeps on (the caller's own probe, a frame higher,
+        // does not cover this frame's calls).
+        StackHeadroom.ensure();
         count.incrementAndGet();
         if (nwait.get() == 0) {
             return false;
         }
-        StackHeadroom.ensure(); // a waiter to wake: see acquire
         WaitNode node = null;
         boolean ghost = false;
         lock.lock();
