@@ -162,10 +162,14 @@ class SysmonTest {
         }
     }
 
-    static final CountDownLatch pinnedParked = new CountDownLatch(1);
-    static final CountDownLatch pinRelease = new CountDownLatch(1);
+    // Static (the native comparator's upcall reaches them), so each run of the test below makes
+    // its own: a second run in the same JVM would otherwise find them counted down and never pin.
+    static volatile CountDownLatch pinnedParked;
+    static volatile CountDownLatch pinRelease;
 
     static int parkInUpcall(java.lang.foreign.MemorySegment a, java.lang.foreign.MemorySegment b) {
+        CountDownLatch pinnedParked = SysmonTest.pinnedParked;
+        CountDownLatch pinRelease = SysmonTest.pinRelease;
         if (pinnedParked.getCount() > 0) {
             pinnedParked.countDown();
             await(pinRelease);
@@ -175,6 +179,8 @@ class SysmonTest {
 
     @Test
     void aGoroutinePinnedByANativeFrameStallsOnlyItself() throws Throwable {
+        CountDownLatch pinnedParked = SysmonTest.pinnedParked = new CountDownLatch(1);
+        CountDownLatch pinRelease = SysmonTest.pinRelease = new CountDownLatch(1);
         try (Weft rt = Weft.builder().procs(1).build(); var arena = java.lang.foreign.Arena.ofShared()) {
             var upcall = NativeSort.comparator(SysmonTest.class, "parkInUpcall", arena);
             var array = arena.allocateFrom(ValueLayout.JAVA_INT, 2, 1);
