@@ -22,12 +22,16 @@ import org.junit.jupiter.api.Timeout;
 @Tag("m-n-mechanics")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NativePinTest {
-    static final CountDownLatch pinned = new CountDownLatch(1);
-    static final CountDownLatch release = new CountDownLatch(1);
-    static final AtomicInteger comparisons = new AtomicInteger();
+    // Static (the native comparator's upcall reaches them), so each run of the test makes its
+    // own: a second run in the same JVM would otherwise find them spent and never pin.
+    static volatile CountDownLatch pinned;
+    static volatile CountDownLatch release;
+    static volatile AtomicInteger comparisons;
 
     /** qsort's comparator: the first call waits (parks) with qsort's native frame below it. */
     static int compare(MemorySegment a, MemorySegment b) {
+        CountDownLatch pinned = NativePinTest.pinned;
+        CountDownLatch release = NativePinTest.release;
         if (comparisons.getAndIncrement() == 0) {
             pinned.countDown();
             try {
@@ -41,6 +45,9 @@ class NativePinTest {
 
     @Test
     void aGoroutinePinnedByANativeFrameBlocksOnlyItsCarrierAndLosesNothing() throws Throwable {
+        comparisons = new AtomicInteger();
+        CountDownLatch pinned = NativePinTest.pinned = new CountDownLatch(1);
+        CountDownLatch release = NativePinTest.release = new CountDownLatch(1);
         try (Weft rt = Weft.builder().procs(2).build(); Arena arena = Arena.ofShared()) {
             MemorySegment upcall = NativeSort.comparator(NativePinTest.class, "compare", arena);
             int[] values = {5, 3, 9, 1, 7};
