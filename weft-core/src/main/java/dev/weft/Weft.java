@@ -56,9 +56,16 @@ public final class Weft implements AutoCloseable {
     private final SchedulingPolicy policy;
     /** This runtime's JMX bean (dev.weft:type=Runtime,name=...), registered now or in the background. */
     private final RuntimeBean bean;
+    /**
+     * The default runtime, which cannot be closed. A field, not a comparison with
+     * {@link #defaultRuntime()}: that would create the default runtime (its carriers and its
+     * sysmon, for the JVM's life) at the first close of any other.
+     */
+    private final boolean shared;
 
     /** The default runtime: the scheduler internals create it (timers and Go.go need it there). */
     private Weft(Sched sched, ThreadingModel model) {
+        this.shared = true;
         this.sched = sched;
         this.model = model;
         this.policy = SchedulingPolicy.FIFO;
@@ -66,6 +73,7 @@ public final class Weft implements AutoCloseable {
     }
 
     private Weft(Builder b, String name) {
+        this.shared = false;
         UncaughtExceptionHandler handler = b.handler;
         this.model = b.model;
         this.policy = b.policy;
@@ -335,7 +343,7 @@ public final class Weft implements AutoCloseable {
     }
 
     private void checkClosable() {
-        if (this == DefaultHolder.RUNTIME) {
+        if (shared) {
             throw new UnsupportedOperationException("weft: the default runtime is shared and cannot be closed");
         }
     }

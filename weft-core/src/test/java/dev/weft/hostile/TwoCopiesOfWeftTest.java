@@ -1,11 +1,13 @@
 package dev.weft.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.Go;
 import dev.weft.Weft;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -46,9 +48,33 @@ class TwoCopiesOfWeftTest {
                     };
                     weft.getMethod("run", Runnable.class).invoke(rt, body);
                 }
+                // Closed, the second copy leaves no thread behind: in particular, closing a
+                // runtime does not create that copy's default runtime (whose carriers and sysmon
+                // would outlive the class loader, failing on every tick once it is closed).
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                List<Thread> left;
+                while (!(left = threadsOf(other)).isEmpty() && System.nanoTime() < deadline) {
+                    Thread.yield(); // the closed runtime's threads are on their way out
+                }
+                assertThat(left).as("threads of the second copy after its runtime closed").isEmpty();
             }
             mine.run(ran::incrementAndGet); // and the first copy goes on
         }
         assertThat(ran).hasValue(4);
+    }
+
+    @Test
+    void theDefaultRuntimeCannotBeClosed() {
+        assertThatThrownBy(() -> Weft.defaultRuntime().close()).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("default runtime");
+        assertThatThrownBy(() -> Weft.defaultRuntime().close(java.time.Duration.ZERO))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    /** Live threads whose class (a carrier, sysmon) that loader defined. */
+    private static List<Thread> threadsOf(ClassLoader loader) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getClass().getClassLoader() == loader)
+                .toList();
     }
 }
