@@ -85,6 +85,8 @@ final class Sysmon extends Thread {
 
     /** Throwables sysmon caught and survived (an OutOfMemoryError, a bug); for tests and dumps. */
     volatile long failures;
+    /** Of those, the ones logged (see run); for tests. */
+    volatile long failuresReported;
 
     /**
      * Sysmon must survive anything, errors thrown while handling errors included: without it
@@ -97,13 +99,28 @@ final class Sysmon extends Thread {
             try {
                 loop();
             } catch (Throwable t) {
-                failures++;
+                long n = ++failures;
                 Diagnostics.failureSeen = true;
-                Diagnostics.warn("sysmon of a runtime caught an error and carries on", t);
-                LockSupport.parkNanos(this, MIN_DELAY); // never spin on a failure that repeats
+                // A failure that repeats (a class its loader can no longer load, a broken clock)
+                // would otherwise log a stack trace every round: the 1st, 2nd, 4th, 8th... are
+                // logged, and the pause doubles while failures come less than a second apart.
+                if ((n & (n - 1)) == 0) {
+                    failuresReported++;
+                    Diagnostics.warn("sysmon of a runtime caught an error and carries on (one that repeats is logged at its 1st, 2nd, 4th, 8th... time)", t);
+                }
+                long now = System.nanoTime();
+                failurePause = now - lastFailure < FAILURES_APART_NANOS
+                        ? Math.min(failurePause * 2, MAX_DELAY) : MIN_DELAY;
+                lastFailure = now;
+                LockSupport.parkNanos(this, failurePause); // never spin on a failure that repeats
             }
         }
     }
+
+    /** Failures closer than this count as one repeating failure: sysmon's pause doubles. */
+    private static final long FAILURES_APART_NANOS = 1_000_000_000L;
+    private long lastFailure = System.nanoTime() - FAILURES_APART_NANOS;
+    private long failurePause = MIN_DELAY;
 
     private long delay = MIN_DELAY;
     /** When dev.weft.SchedulerStats is next due (see Jfr.statsTick). */

@@ -43,6 +43,26 @@ class FaultInjectionTest {
                 d.detectDeadlocks(), false, Model.M_N, d.starvationBoostNanos()));
     }
 
+    /**
+     * A failure that repeats for ever (here a clock that always throws on sysmon; in the wild, a
+     * class whose loader was closed) is logged at its 1st, 2nd, 4th, 8th... occurrence, not every
+     * round, and sysmon keeps going.
+     */
+    @Test
+    void aRepeatingSysmonFailureIsLoggedAtPowersOfTwo() throws Exception {
+        Sched s = runtime(throwingOn("fault-sysmon", Integer.MAX_VALUE), 1);
+        try {
+            Conditions.awaitTrue(() -> s.sysmon.failures >= 20);
+        } finally {
+            s.close();
+            s.sysmon.join(30_000); // every failure counted before the counts are read
+        }
+        assertThat(s.sysmon.isAlive()).isFalse();
+        long failures = s.sysmon.failures;
+        int powersOfTwo = 64 - Long.numberOfLeadingZeros(failures); // 1, 2, 4, ... up to failures
+        assertThat(s.sysmon.failuresReported).as("warnings for %d failures", failures).isEqualTo(powersOfTwo);
+    }
+
     /** Guards against: sysmon dying on a transient OutOfMemoryError (issue 12, defect 2). */
     @Test
     void sysmonSurvivesErrorsAndStillWakesSleepers() throws Exception {
