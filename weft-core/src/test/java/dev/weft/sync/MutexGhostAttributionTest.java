@@ -1,18 +1,21 @@
 package dev.weft.sync;
 
 import static dev.weft.Conditions.awaitTrue;
+import static dev.weft.sync.MutexInternals.count;
+import static dev.weft.sync.MutexInternals.invoke;
+import static dev.weft.sync.MutexInternals.nwait;
+import static dev.weft.sync.MutexInternals.sema;
+import static dev.weft.sync.MutexInternals.setState;
+import static dev.weft.sync.MutexInternals.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.Goroutine;
 import dev.weft.Weft;
 import dev.weft.internal.sched.WaitReason;
 import dev.weft.proc.WeftProcess;
-import java.lang.reflect.Field;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -56,7 +59,7 @@ class MutexGhostAttributionTest {
     void aStalledNormalWakeUpDoesNotPlayAGhostThatWasHandedTheMutex() throws Throwable {
         try (Weft rt = Weft.builder().procs(1).build()) {
             Mutex m = new Mutex(WaitReason.MUTEX_LOCK, Long.MAX_VALUE);
-            Sema sema = semaOf(m);
+            Sema sema = sema(m);
             m.lock(); // U holds
             setState(m, LOCKED | WAITER); // A registered (lockSlow's CAS)
             setState(m, WOKEN); // U's unlock CAS and unlockSlow's CAS: a count out, WOKEN
@@ -64,23 +67,14 @@ class MutexGhostAttributionTest {
             assertThat(tryAcquire(sema)).as("A's acquire takes U's unit on its fast path").isTrue();
             assertThat(m.tryLock()).as("N, a newcomer, locks the free mutex").isTrue();
             // A is the woken waiter, starving, and finds it locked: registers again, STARVING, WOKEN cleared.
-            assertThat(stateOf(m)).isEqualTo(LOCKED | WOKEN);
+            assertThat(state(m)).isEqualTo(LOCKED | WOKEN);
             setState(m, LOCKED | STARVING | WAITER);
             leaveAGhost(rt, m, sema, true); // A queues again and its process ends
 
             setState(m, STARVING | WAITER); // N's unlock: starvation mode
             count(sema).incrementAndGet(); // N's release(true): count++ ... N stalls
 
-            count(sema).decrementAndGet(); // (U's count++ was done above)
-            boolean ghost = sema.release(false); // U's release resumes
-            Throwable thrown = null;
-            if (ghost) {
-                try {
-                    served(m);
-                } catch (Throwable t) {
-                    thrown = t;
-                }
-            }
+            Throwable thrown = resumeStalledRelease(m, sema, false); // U's release resumes
             // N resumes: its release reads nwait, which is 0, and returns false: N's unlock ends.
             assertThat(nwait(sema)).isZero();
 
@@ -108,7 +102,7 @@ class MutexGhostAttributionTest {
     void aStalledHandOffDoesNotPlayAGhostThatWasWokenInNormalMode() throws Throwable {
         try (Weft rt = Weft.builder().procs(1).build()) {
             Mutex m = new Mutex(WaitReason.MUTEX_LOCK, Long.MAX_VALUE); // B is not starving
-            Sema sema = semaOf(m);
+            Sema sema = sema(m);
             m.lock(); // U holds
             setState(m, LOCKED | STARVING | WAITER); // A waits, the mutex turned starving
             leaveAGhost(rt, m, sema, false); // A's process ends: a ghost
@@ -117,20 +111,11 @@ class MutexGhostAttributionTest {
             count(sema).incrementAndGet(); // U's release(true): count++ ... U stalls
 
             m.lock(); // B: registers, takes U's unit on the fast path, handed off, ends starvation mode
-            assertThat(stateOf(m)).as("B holds it, the ghost's count remains").isEqualTo(LOCKED | WAITER);
+            assertThat(state(m)).as("B holds it, the ghost's count remains").isEqualTo(LOCKED | WAITER);
             setState(m, WOKEN); // B's unlock CAS and unlockSlow's CAS: the ghost's count out, WOKEN
             count(sema).incrementAndGet(); // B's release(false): count++ ... B stalls
 
-            count(sema).decrementAndGet(); // (U's count++ was done above)
-            boolean ghost = sema.release(true); // U's release resumes
-            Throwable thrown = null;
-            if (ghost) {
-                try {
-                    served(m);
-                } catch (Throwable t) {
-                    thrown = t;
-                }
-            }
+            Throwable thrown = resumeStalledRelease(m, sema, true); // U's release resumes
             // B resumes: its release reads nwait, which is 0, and returns false: B's unlock ends.
             assertThat(nwait(sema)).isZero();
 
@@ -158,29 +143,28 @@ class MutexGhostAttributionTest {
         assertThat(nwait(sema)).as("the ghost keeps its place").isEqualTo(before + 1);
     }
 
-    private static Object invoke(Mutex m, String name, Object... args) throws Throwable {
-        Method method = args.length == 0
-                ? Mutex.class.getDeclaredMethod(name)
-                : Mutex.class.getDeclaredMethod(name, int.class);
-        method.setAccessible(true);
+    /**
+     * A release that stalled after its {@code count++} (played early by hand, so taken back here
+     * first) runs its rest; if it reached a ghost, the unlock goes on as {@code unlockSlow} does.
+     * Returns what that threw, or null.
+     */
+    private static Throwable resumeStalledRelease(Mutex m, Sema sema, boolean handoff) {
+        count(sema).decrementAndGet();
+        if (!sema.release(handoff)) {
+            return null;
+        }
         try {
-            return method.invoke(m, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
+            served(m);
+            return null;
+        } catch (Throwable t) {
+            return t;
         }
     }
 
-    /** unlockSlow after a release that reached a ghost. */
+    /** unlockSlow after a release that reached a ghost: the ghosts played, then on from the word they left. */
     private static void served(Mutex m) throws Throwable {
-        Method g = Mutex.class.getDeclaredMethod("playGhosts");
-        g.setAccessible(true);
-        int old;
-        try {
-            old = (int) g.invoke(m);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
-        if (old != -1) {
+        int old = (int) invoke(m, "playGhosts");
+        if (old != -1) { // Mutex.NOTHING_MORE
             invoke(m, "unlockSlow", old);
         }
     }
@@ -189,39 +173,5 @@ class MutexGhostAttributionTest {
         Method method = Sema.class.getDeclaredMethod("tryAcquire");
         method.setAccessible(true);
         return (boolean) method.invoke(sema);
-    }
-
-    private static Sema semaOf(Mutex m) throws ReflectiveOperationException {
-        Field f = Mutex.class.getDeclaredField("sema");
-        f.setAccessible(true);
-        return (Sema) f.get(m);
-    }
-
-    private static AtomicLong count(Sema sema) throws ReflectiveOperationException {
-        Field f = Sema.class.getDeclaredField("count");
-        f.setAccessible(true);
-        return (AtomicLong) f.get(sema);
-    }
-
-    private static int nwait(Sema sema) {
-        try {
-            Field f = Sema.class.getDeclaredField("nwait");
-            f.setAccessible(true);
-            return ((AtomicInteger) f.get(sema)).get();
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static int stateOf(Mutex m) throws ReflectiveOperationException {
-        Field f = Mutex.class.getDeclaredField("state");
-        f.setAccessible(true);
-        return f.getInt(m);
-    }
-
-    private static void setState(Mutex m, int state) throws ReflectiveOperationException {
-        Field f = Mutex.class.getDeclaredField("state");
-        f.setAccessible(true);
-        f.setInt(m, state);
     }
 }

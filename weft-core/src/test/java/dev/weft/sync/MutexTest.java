@@ -1,14 +1,17 @@
 package dev.weft.sync;
 
 import static dev.weft.Conditions.awaitTrue;
+import static dev.weft.sync.MutexInternals.invoke;
+import static dev.weft.sync.MutexInternals.nwait;
+import static dev.weft.sync.MutexInternals.sema;
+import static dev.weft.sync.MutexInternals.setState;
+import static dev.weft.sync.MutexInternals.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.Conditions;
 import dev.weft.Goroutine;
 import dev.weft.Weft;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,53 +186,27 @@ class MutexTest {
      * where a platform thread was preempted in that window.
      */
     @Test
-    void anUnlockerThatStalledDoesNotHandOffAMutexThatTurnedStarvingMeanwhile() throws Exception {
+    void anUnlockerThatStalledDoesNotHandOffAMutexThatTurnedStarvingMeanwhile() throws Throwable {
         Mutex m = new Mutex();
         m.lock(); // U holds it
         Thread w = Thread.ofPlatform().start(() -> {
             m.lock();
             m.unlock();
         });
-        awaitTrue(() -> semaWaiters(m) == 1); // W queued
+        awaitTrue(() -> nwait(sema(m)) == 1); // W queued
         int locked = 1;
         int starving = 4;
-        int now = stateOf(m) - locked; // U's unlock...
+        int now = state(m) - locked; // U's unlock...
         setState(m, now); // ...and its stall before unlockSlow
         assertThat(m.tryLock()).as("B, a newcomer, locks the free mutex").isTrue();
-        setState(m, stateOf(m) | starving); // W woken, found it locked, starving: queued again
-        Method unlockSlow = Mutex.class.getDeclaredMethod("unlockSlow", int.class);
-        unlockSlow.setAccessible(true);
-        unlockSlow.invoke(m, now); // U resumes
+        setState(m, state(m) | starving); // W woken, found it locked, starving: queued again
+        invoke(m, "unlockSlow", now); // U resumes
 
-        assertThat(semaWaiters(m)).as("W still queued: no hand-off while B holds the mutex").isEqualTo(1);
+        assertThat(nwait(sema(m))).as("W still queued: no hand-off while B holds the mutex").isEqualTo(1);
         m.unlock(); // B's unlock hands the mutex to W
         assertThat(w.join(Duration.ofSeconds(10))).as("W got the mutex from B and ended").isTrue();
         assertThat(m.tryLock()).as("free, in normal mode, at the end").isTrue();
         m.unlock();
-    }
-
-    private static int stateOf(Mutex m) throws ReflectiveOperationException {
-        Field f = Mutex.class.getDeclaredField("state");
-        f.setAccessible(true);
-        return f.getInt(m);
-    }
-
-    private static void setState(Mutex m, int state) throws ReflectiveOperationException {
-        Field f = Mutex.class.getDeclaredField("state");
-        f.setAccessible(true);
-        f.setInt(m, state);
-    }
-
-    private static int semaWaiters(Mutex m) {
-        try {
-            Field sema = Mutex.class.getDeclaredField("sema");
-            sema.setAccessible(true);
-            Field nwait = Sema.class.getDeclaredField("nwait");
-            nwait.setAccessible(true);
-            return ((java.util.concurrent.atomic.AtomicInteger) nwait.get(sema.get(m))).get();
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
     }
 
     /**
