@@ -137,14 +137,15 @@ final class Sema {
      *     been taken for it: the caller then completes that waiter's acquisition on its behalf
      */
     boolean release(boolean handoff) {
-        // Before the unit is added: an overflow between the add and the wake-up below would leave
-        // the unit for nobody while a waiter sleeps on (the caller's own probe, a frame higher,
-        // does not cover this frame's calls).
-        StackHeadroom.ensure();
         count.incrementAndGet();
         if (nwait.get() == 0) {
             return false;
         }
+        // After the unit is added, not before: the caller has already changed its state word for
+        // this release (a Mutex's WOKEN, or STARVING on a free mutex), so an overflow before the
+        // add would leave that flag with no unit behind it for good; after it, the next waiter
+        // to arrive takes the unit and plays its part.
+        StackHeadroom.ensure();
         WaitNode node = null;
         boolean ghost = false;
         lock.lock();

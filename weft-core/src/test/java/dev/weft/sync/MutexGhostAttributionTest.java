@@ -46,9 +46,9 @@ class MutexGhostAttributionTest {
      * and U stalls. A's Sema.acquire takes that unit on its fast path. A newcomer N locks; A,
      * starving, finds it locked, turns it STARVING and queues again; A's process ends: a ghost.
      * N unlocks in starvation mode: release(true)'s count++, N stalls. U resumes: its release
-     * reaches the ghost and takes N's hand-off unit for it, returns true, and U plays the ghost
-     * as a woken waiter on a word without WOKEN. N resumes: nwait is 0, its
-     * release returns false ("ownership went to the first waiter").
+     * reaches the ghost and takes N's hand-off unit for it and returns true. Before the fix, U
+     * then played the ghost as a woken waiter (its own release's mode) on a word without WOKEN.
+     * N resumes: nwait is 0, its release returns false ("ownership went to the first waiter").
      *
      * <p>Correct outcome: the ghost was handed the mutex, so it leaves as the owner: the mutex
      * ends free, in normal mode, with no waiter. Before: "weft: inconsistent mutex state 12"
@@ -90,9 +90,9 @@ class MutexGhostAttributionTest {
      * U stalls. A newcomer B registers, takes that unit on Sema.acquire's fast path, is handed
      * the mutex and, not starving, ends starvation mode; B unlocks in normal mode: the ghost's
      * count out, WOKEN, release(false)'s count++, B stalls. U resumes: its release reaches the
-     * ghost and takes B's normal-mode unit for it, returns true, and U plays the ghost as a
-     * handed-off owner on the word WOKEN with no waiter: one count out of
-     * zero. B resumes: nwait is 0, its release returns false.
+     * ghost and takes B's normal-mode unit for it and returns true. Before the fix, U then played
+     * the ghost as a handed-off owner on the word WOKEN with no waiter: one count out of zero.
+     * B resumes: nwait is 0, its release returns false.
      *
      * <p>Correct outcome: the ghost was a woken waiter that leaves, clearing WOKEN: the mutex
      * ends free with no waiter. Before, the word underflowed to -6: "waiters=536870911" with WOKEN
@@ -161,7 +161,11 @@ class MutexGhostAttributionTest {
         }
     }
 
-    /** unlockSlow after a release that reached a ghost: the ghosts played, then on from the word they left. */
+    /**
+     * What unlockSlow does after a release that reached a ghost: the ghosts played, then on from
+     * the word they left. Written out here (a copy of that glue, which the tests then do not
+     * check) because the release itself is played by hand above.
+     */
     private static void served(Mutex m) throws Throwable {
         int old = (int) invoke(m, "playGhosts");
         if (old != -1) { // Mutex.NOTHING_MORE

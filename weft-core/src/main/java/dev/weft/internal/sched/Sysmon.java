@@ -99,19 +99,21 @@ final class Sysmon extends Thread {
             try {
                 loop();
             } catch (Throwable t) {
-                long n = ++failures;
+                failures++;
                 Diagnostics.failureSeen = true;
                 // A failure that repeats (a class its loader can no longer load, a broken clock)
-                // would otherwise log a stack trace every round: the 1st, 2nd, 4th, 8th... are
-                // logged, and the pause doubles while failures come less than a second apart.
+                // would otherwise log a stack trace every round. Failures under a second apart
+                // are one repeating failure: its 1st, 2nd, 4th, 8th... are logged, and the pause
+                // doubles; one that comes later starts afresh.
+                long now = System.nanoTime();
+                boolean repeating = now - lastFailure < FAILURES_APART_NANOS;
+                lastFailure = now;
+                long n = repeatingFailures = repeating ? repeatingFailures + 1 : 1;
+                failurePause = repeating ? Math.min(failurePause * 2, MAX_DELAY) : MIN_DELAY;
                 if ((n & (n - 1)) == 0) {
                     failuresReported++;
                     Diagnostics.warn("sysmon of a runtime caught an error and carries on (one that repeats is logged at its 1st, 2nd, 4th, 8th... time)", t);
                 }
-                long now = System.nanoTime();
-                failurePause = now - lastFailure < FAILURES_APART_NANOS
-                        ? Math.min(failurePause * 2, MAX_DELAY) : MIN_DELAY;
-                lastFailure = now;
                 LockSupport.parkNanos(this, failurePause); // never spin on a failure that repeats
             }
         }
@@ -120,6 +122,8 @@ final class Sysmon extends Thread {
     /** Failures closer than this count as one repeating failure: sysmon's pause doubles. */
     private static final long FAILURES_APART_NANOS = 1_000_000_000L;
     private long lastFailure = System.nanoTime() - FAILURES_APART_NANOS;
+    /** Failures in the current run of failures under a second apart. */
+    private long repeatingFailures;
     private long failurePause = MIN_DELAY;
 
     private long delay = MIN_DELAY;
