@@ -185,9 +185,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         this.parentId = parentId;
         this.body = body;
         this.kind = (byte) ((reportFailure ? REPORT_FAILURE : 0) | (kernelThread ? KERNEL_THREAD : 0));
-        if (priority < sched.levelFloor.get()) {
-            sched.levelFloor.note(priority); // before the G can run at it (LevelFloor)
-        }
+        sched.levelFloor.note(priority); // before the G can run at it (LevelFloor)
         BASE_PRIORITY.set(this, (byte) priority);
         LEVEL.set(this, (byte) priority);
         if (kernelThread) {
@@ -210,9 +208,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         this.body = null;
         this.kind = ADOPTED | REPORT_FAILURE;
         this.thread = adoptedThread;
-        if (priority < sched.levelFloor.get()) {
-            sched.levelFloor.note(priority); // before the G can run at it (LevelFloor)
-        }
+        sched.levelFloor.note(priority); // before the G can run at it (LevelFloor)
         BASE_PRIORITY.set(this, (byte) priority);
         LEVEL.set(this, (byte) priority);
         // status starts IDLE, the default value (0): no store, so no fence
