@@ -1,6 +1,8 @@
 package dev.weft.internal.queue;
 
 import dev.weft.internal.util.SpinLock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 
 /**
@@ -10,9 +12,18 @@ import java.util.List;
  * schedule for fairness, or a batch when their local queue is empty.
  *
  * <p>The element store is a growable circular array, so a put allocates only when the queue
- * grows past its largest size so far. {@link #size} is volatile so that the scheduler can test
- * for emptiness without taking the lock; a stale answer is always re-checked under the lock or
- * covered by the spinning protocol.
+ * grows past its largest size so far. {@link #size} is a hint, readable without the lock, so
+ * that the scheduler can test for emptiness cheaply; a stale answer is always re-checked under the
+ * lock or covered by the spinning protocol.
+ *
+ * <p><b>No fence inside the lock.</b> The hint is published with a release store, once per
+ * section (a batch takes many elements and writes it once). A volatile store there was a full
+ * fence while holding the lock: it waited for the element's line to come from whichever core last
+ * read it, and every other taker spun meanwhile (a platform thread spawning goroutines against two
+ * carriers taking them spent a tenth of its time in the lock's slow path). The StoreLoad that
+ * the spinning protocol needs between queueing work and looking for an idle M is the caller's
+ * {@code wakep} fence, which every put to this queue is followed by (or the caller holds the
+ * scheduler's lock, whose next taker sees it).
  *
  * <p>The lock is a {@link SpinLock} held for a few array operations; it is never held while
  * calling out, and callers may be virtual threads pinned inside the JDK's {@code execute} call.
@@ -24,8 +35,19 @@ public final class GlobalRunQueue<E> {
     private final SpinLock lock = new SpinLock();
     private Object[] items = new Object[256];
     private int headIndex;
-    /** Written under the lock; read without it as a hint. */
+    /** The number of elements: the truth, under the lock. */
+    private int count;
+    /** {@link #count} as last published (release, under the lock); read without the lock as a hint. */
     private volatile int size;
+
+    private static final VarHandle SIZE;
+    static {
+        try {
+            SIZE = MethodHandles.lookup().findVarHandle(GlobalRunQueue.class, "size", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     public int size() {
         return size;
@@ -39,8 +61,9 @@ public final class GlobalRunQueue<E> {
         lock.lock();
         try {
             ensureRoom(1);
-            items[(headIndex + size) & (items.length - 1)] = e;
-            size = size + 1;
+            int n = count;
+            items[(headIndex + n) & (items.length - 1)] = e;
+            publish(n + 1);
         } finally {
             try {
                 lock.unlock();
@@ -56,11 +79,11 @@ public final class GlobalRunQueue<E> {
         try {
             ensureRoom(n);
             int mask = items.length - 1;
-            int s = size;
+            int s = count;
             for (int i = 0; i < n; i++) {
                 items[(headIndex + s + i) & mask] = batch[i];
             }
-            size = s + n;
+            publish(s + n);
         } finally {
             try {
                 lock.unlock();
@@ -84,7 +107,7 @@ public final class GlobalRunQueue<E> {
             for (int i = 0; i < n; i++) {
                 items[(headIndex + i) & mask] = all.get(i);
             }
-            size = size + n;
+            publish(count + n);
         } finally {
             lock.unlock();
         }
@@ -94,10 +117,13 @@ public final class GlobalRunQueue<E> {
     public E poll() {
         lock.lock();
         try {
-            if (size == 0) {
+            int s = count;
+            if (s == 0) {
                 return null;
             }
-            return (E) takeHead();
+            E e = (E) takeHead();
+            publish(s - 1);
+            return e;
         } finally {
             lock.unlock();
         }
@@ -115,7 +141,7 @@ public final class GlobalRunQueue<E> {
         }
         lock.lock();
         try {
-            int s = size;
+            int s = count;
             if (s == 0) {
                 return null;
             }
@@ -126,10 +152,17 @@ public final class GlobalRunQueue<E> {
             for (int i = 1; i < n; i++) {
                 local.putTailUnchecked((E) takeHead());
             }
+            publish(s - n);
             return first;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Under the lock: {@code n} elements now; the hint follows with a release store (no fence). */
+    private void publish(int n) {
+        count = n;
+        SIZE.setRelease(this, n);
     }
 
     private Object takeHead() {
@@ -137,12 +170,11 @@ public final class GlobalRunQueue<E> {
         Object e = items[headIndex];
         items[headIndex] = null;
         headIndex = (headIndex + 1) & mask;
-        size = size - 1;
         return e;
     }
 
     private void ensureRoom(int n) {
-        int s = size;
+        int s = count;
         if (s + n <= items.length) {
             return;
         }

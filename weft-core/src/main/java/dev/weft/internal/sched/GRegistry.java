@@ -200,7 +200,6 @@ final class GRegistry {
         }
     }
 
-    /** Under the shard's lock: drops the ended goroutines whose threads have terminated. */
     /**
      * A G whose spawn was refused or undone before it was ever queued (Goroutines.start): its
      * body is done and it is still IDLE, so its started thread (alive for the JDK) can never run.
@@ -209,6 +208,7 @@ final class GRegistry {
         return g.bodyDone && g.status == GStatus.IDLE;
     }
 
+    /** Under the shard's lock: drops the ended goroutines whose threads have terminated. */
     private static void compactLocked(Shard s) {
         G[] gs = s.gs;
         int kept = 0;
