@@ -387,7 +387,7 @@ final class Diagnostics {
         Preemption pr = sched.preemption;
         Goroutines gr = sched.goroutines;
         return new SchedStats(procs, sched.idle.idleProcs(), ms, idleMs, sched.idle.spinning(),
-                sched.queues.globalSize(), runq, sched.timers.pending(), gr.created.sum(), gr.adoptedCount.get(),
+                sched.queues.globalSize(), runq, sched.timers.pending(), gr.created(), gr.adoptedCount.get(),
                 gr.live(), switches, steals, pr.preemptRequests.get(), pr.preemptYields.get(), pr.sliceEnds.get(),
                 pr.syscallHandoffs.get(), pr.hogRetakes.get(), pr.blockedRetakes.get(),
                 pr.priorityPreemptRequests.get(), pr.starvationBoosts.get(), reasons, perP);

@@ -359,8 +359,9 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
     /** The virtual thread's task: the body, with escaping exceptions sent to the runtime. */
     @Override
     public void run() {
+        Runnable b = body;
         try {
-            body.run();
+            b.run();
         } catch (Throwable t) {
             try {
                 rare().failure = t; // may allocate the side object
@@ -372,7 +373,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
             }
         } finally {
             forgetAfterExit();
-            sched.goroutines.bodyFinished(this);
+            sched.goroutines.bodyFinished(this, b == ABANDONED);
         }
     }
 

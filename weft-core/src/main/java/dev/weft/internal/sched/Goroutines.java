@@ -4,13 +4,13 @@ import dev.weft.internal.util.StackHeadroom;
 import dev.weft.internal.vm.JdkServiceThreads;
 import dev.weft.internal.vm.GoroutineContainer;
 import dev.weft.internal.vm.VirtualThreads;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
@@ -18,10 +18,11 @@ import java.util.function.BiConsumer;
  * Goroutine creation, exit and adoption (Go's {@code newproc}/{@code goexit}), main goroutines,
  * and the wait for the last goroutine at close.
  *
- * <p><b>Counting.</b> {@link #live} counts goroutines started and not finished: incremented
- * before the thread is queued (see {@link #start}), decremented when the body has finished (before {@code bodyDone}, so a
- * returning {@code Weft.run} sees the count without its main). {@code close()} waits for it to
- * reach zero; the decrement that reaches zero while closing wakes the closer.
+ * <p><b>Counting.</b> {@link #live} counts goroutines started and not finished: counted
+ * before the thread is queued (see {@link #start}), uncounted when the body has finished (before {@code bodyDone}, so a
+ * returning {@code Weft.run} sees the count without its main), on the counting thread's
+ * carrier's cell ({@link LiveCount}). {@code close()} waits for it to reach zero; an exit that
+ * reads zero while closing wakes the closer.
  *
  * <p><b>Adoption.</b> A virtual thread that user code starts with the JDK's APIs inside a
  * goroutine inherits that goroutine's G as its scheduler, so its {@code execute} calls arrive at
@@ -50,21 +51,23 @@ final class Goroutines {
     private final BiConsumer<G, Throwable> uncaughtHandler;
 
     /**
-     * The last goroutine id handed out. Ids increase in creation order (a program may rely on it;
-     * Go's per-P batches would not keep it), and only spawning carriers write this counter.
+     * The last goroutine id handed out, in slot {@link #GOID} of an array of 17, 64 bytes from
+     * either end, so that no field the carriers read or write shares its line. Ids increase in
+     * creation order (a program may rely on it; Go's per-P batches would not keep it), and only
+     * spawners write it: with the counter next to this object's fields, which every exit reads,
+     * the spawner's add missed the cache on each goroutine (docs/BENCHMARKS.md, spawn-platform).
      */
-    private final AtomicLong goidgen = new AtomicLong();
+    private final long[] goidCell = new long[17];
+    private static final int GOID = 8;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+    /** Goroutines started and not finished: striped per carrier, see {@link LiveCount}. */
+    final LiveCount liveCount = new LiveCount();
     /**
-     * Goroutines started and not finished, in slot {@link #LIVE} of an array of 16: the slot is
-     * then 64 bytes from either end of the array, so no other field shares its cache line. Every
-     * spawn and every exit writes it (from the spawner's and the finisher's carriers, which
-     * differ at procs 2 and more); a neighbour written too would make each of those writes a
-     * cache miss for the other core as well (measured, docs/BENCHMARKS.md, spawn).
+     * Starts counted in {@link #liveCount} that created no goroutine (a refused or abandoned
+     * spawn, a refused adoption), so that {@link #created} needs no add of its own on the spawn
+     * path; written only on those rare paths.
      */
-    private final AtomicLongArray liveCell = new AtomicLongArray(16);
-    private static final int LIVE = 8;
-    /** Goroutines created, for statistics; a LongAdder, written by every carrier's spawns. */
-    final LongAdder created = new LongAdder();
+    private final AtomicLong notCreated = new AtomicLong();
     final AtomicLong adoptedCount = new AtomicLong();
     /** An adopted thread's G, or {@link #JDK_SERVICE} for a JDK thread sent to the default scheduler. */
     private final ConcurrentHashMap<Thread, Object> adoptedByThread = new ConcurrentHashMap<>();
@@ -87,7 +90,17 @@ final class Goroutines {
     }
 
     long live() {
-        return liveCell.get(LIVE);
+        return liveCount.live();
+    }
+
+    /** Goroutines created (adopted ones included), for statistics: exact once no spawn is under way. */
+    long created() {
+        return liveCount.started() - notCreated.get();
+    }
+
+    /** The next goroutine id. */
+    private long nextGoid() {
+        return (long) SLOT.getAndAdd(goidCell, GOID, 1L) + 1;
     }
 
     boolean closing() {
@@ -145,25 +158,27 @@ final class Goroutines {
             StackHeadroom.ensure(); // see above: every later failure is undone with calls
         }
         G parent = Sched.currentG();
+        Thread carrier = VirtualThreads.currentCarrierThread();
         long parentId = parent == null ? 0 : parent.id;
         if (priority == INHERIT_PRIORITY) {
             priority = parent == null ? G.DEFAULT_PRIORITY : parent.basePriority;
         }
         // 1. Private: an OutOfMemoryError or an overflow here leaves only garbage (an id skipped).
-        G g = new G(sched, goidgen.incrementAndGet(), parentId, body, reportFailure, priority, kernel);
+        G g = new G(sched, nextGoid(), parentId, body, reportFailure, priority, kernel);
         if (kernel) {
             g.thread.setPriority(KernelPriorities.javaPriority(priority));
         } else {
             GoroutineContainer.start(g.thread, sched.container); // not queued: see G.execute
         }
         // 2. Registered (it may grow its array): added, or threw without adding.
-        all.add(registryShard(), g);
+        all.add(registryShard(carrier), g);
         // 3. Counted before the closing check, and close sets closing before it reads the count:
         // either close sees this goroutine and waits for it, or this call sees the close and
         // refuses. Checked first and counted after, a goroutine accepted as close returned was
         // queued on a stopped runtime and never ran (found by LifecycleTest).
+        long[] cell = liveCount.cellOf(carrier, sched);
         try {
-            liveCell.incrementAndGet(LIVE); // its chain's last call is the atomic add
+            liveCount.started(cell); // its chain's last call is the atomic add
         } catch (RuntimeException | Error e) {
             g.bodyDone = true; // not counted; the registry drops it
             throw e;
@@ -177,7 +192,8 @@ final class Goroutines {
                 // The registry drops the G (done, never queued) though the JDK counts its
                 // started thread alive.
                 g.bodyDone = true;
-                decrementLive();
+                notCreated.incrementAndGet(); // before the exit count: a close that sees 0 sees this too
+                decrementLive(cell);
                 throw closedRefusal();
             }
             if (closing && (parent == null || parent.sched != sched) && !ownThread()) {
@@ -200,10 +216,8 @@ final class Goroutines {
             }
             dev.weft.internal.trace.RuntimeTrace t = sched.trace;
             if (t != null) {
-                Tracing.untimed(sched, t, VirtualThreads.currentCarrierThread(), dev.weft.internal.trace.TraceEvent.GO_CREATE,
-                        g, g.parentId);
+                Tracing.untimed(sched, t, carrier, dev.weft.internal.trace.TraceEvent.GO_CREATE, g, g.parentId);
             }
-            created.increment(); // last: a spawn that threw was not created
         } catch (RuntimeException | Error e) {
             if (g.bodyDone) { // refused above, already undone
                 throw e;
@@ -254,6 +268,7 @@ final class Goroutines {
         if (g.mainWaiter() != null) {
             mainsRunning.decrementAndGet();
         }
+        notCreated.incrementAndGet();
         decrementLive();
         if (g.process != null) {
             g.process.left(g);
@@ -313,11 +328,15 @@ final class Goroutines {
     }
 
     /**
-     * Called by a G's own virtual thread when its body has returned or thrown. The G is not DEAD
+     * Called by a G's own virtual thread when its body has returned or thrown ({@code abandoned}:
+     * its spawn failed after counting it, see {@link #start}). The G is not DEAD
      * yet: its thread still runs the JDK's exit path, which may block on a monitor and be readied
      * again. Its M marks it DEAD once the thread has terminated ({@code Sched.afterRun}).
      */
-    void bodyFinished(G g) {
+    void bodyFinished(G g, boolean abandoned) {
+        if (abandoned) {
+            notCreated.incrementAndGet(); // its spawn threw: not created (see start)
+        }
         decrementLive(); // before bodyDone: a returning Weft.run sees the count without it
         G.BODY_DONE.setRelease(g, true);
         Thread waiter = g.mainWaiter(); // set before the G was first queued: no fence needed between
@@ -342,8 +361,8 @@ final class Goroutines {
     }
 
     /** The registry shard for a goroutine the caller creates: its carrier's, if one of ours. */
-    private GRegistry.Shard registryShard() {
-        return VirtualThreads.currentCarrierThread() instanceof M m && m.sched == sched ? all.shardOf(m) : all.shared();
+    private GRegistry.Shard registryShard(Thread carrier) {
+        return carrier instanceof M m && m.sched == sched ? all.shardOf(m) : all.shared();
     }
 
     /** Sysmon: drops ended goroutines from the registry once they outnumber the live ones. */
@@ -356,8 +375,14 @@ final class Goroutines {
     /** Probe depth before an adoption (four times StackHeadroom's default); see readyForeign. */
     private static final int ADOPTION_HEADROOM_FRAMES = 32;
 
+    /** Uncounts a goroutine (its exit, or an undone start) from the calling thread. */
     private void decrementLive() {
-        if (liveCell.decrementAndGet(LIVE) == 0 && closing) {
+        decrementLive(liveCount.cellOf(VirtualThreads.currentCarrierThread(), sched));
+    }
+
+    private void decrementLive(long[] cell) {
+        liveCount.exited(cell); // a full fence before closing is read: see LiveCount, "Against close"
+        if (closing && liveCount.live() == 0) {
             wakeCloser();
         }
     }
@@ -407,9 +432,11 @@ final class Goroutines {
         // per adopted thread, not per wake-up; the JDK's start around it costs far more.
         StackHeadroom.ensure(ADOPTION_HEADROOM_FRAMES);
         G parent = Sched.currentG();
-        liveCell.incrementAndGet(LIVE); // before the check, as in start
+        long[] cell = liveCount.cellOf(VirtualThreads.currentCarrierThread(), sched);
+        liveCount.started(cell); // before the check, as in start
         if (sched.isStopped() || (closing && (parent == null || parent.sched != sched))) {
-            decrementLive();
+            notCreated.incrementAndGet();
+            decrementLive(cell);
             // Thread.start rethrows this: a thread built inside a goroutine and started after
             // its runtime closed would otherwise never run.
             throw new RejectedExecutionException("weft: runtime '" + sched.name()
@@ -421,6 +448,7 @@ final class Goroutines {
             try {
                 proc.reserve(); // as in start: Thread.start rethrows a refusal
             } catch (RuntimeException | Error e) {
+                notCreated.incrementAndGet();
                 decrementLive();
                 throw e;
             }
@@ -429,6 +457,7 @@ final class Goroutines {
         try {
             g = adopt(vt, task);
         } catch (RuntimeException | Error e) {
+            notCreated.incrementAndGet();
             decrementLive(); // nothing was adopted
             if (proc != null) {
                 proc.release();
@@ -449,14 +478,13 @@ final class Goroutines {
 
     private G adopt(Thread vt, Runnable task) {
         G parent = Sched.currentG();
-        G g = new G(sched, goidgen.incrementAndGet(), parent == null ? 0 : parent.id, vt,
+        G g = new G(sched, nextGoid(), parent == null ? 0 : parent.id, vt,
                 parent == null ? G.DEFAULT_PRIORITY : parent.basePriority);
-        all.add(registryShard(), g); // first: it may fail (a grown array), and then nothing else changed
+        all.add(registryShard(VirtualThreads.currentCarrierThread()), g); // first: it may fail (a grown array), and then nothing else changed
         adoptedByThread.put(vt, g);
         if (vt.getUncaughtExceptionHandler() == vt.getThreadGroup()) {
             vt.setUncaughtExceptionHandler(g); // its failures reach the runtime's handler
         }
-        created.increment(); // counted live by readyForeign, before its closing check
         adoptedCount.incrementAndGet();
         return g;
     }
@@ -486,7 +514,7 @@ final class Goroutines {
         closing = true;
         long start = System.nanoTime();
         try {
-            while (liveCell.get(LIVE) != 0 && !closeGaveUp) {
+            while (liveCount.live() != 0 && !closeGaveUp) {
                 if (nanos == Long.MAX_VALUE) {
                     LockSupport.park(this);
                 } else {

@@ -69,6 +69,8 @@ final class M extends ForkJoinWorkerThread {
     dev.weft.internal.trace.TraceBuffer traceBuf;
     /** The registry shard of goroutines created on this carrier (see GRegistry); this thread only. */
     GRegistry.Shard registryShard;
+    /** This carrier's cell of the live count ({@link LiveCount}): starts and exits counted on it. */
+    final long[] liveCell;
 
     /** Throwables the scheduling loop caught and survived; owner-written, read racily. */
     volatile long failures;
@@ -82,6 +84,7 @@ final class M extends ForkJoinWorkerThread {
         this.sched = sched;
         this.mid = mid;
         this.seed = 0x9E3779B9 * (mid + 1);
+        this.liveCell = sched.goroutines.liveCount.newCell();
         setDaemon(true);
     }
 
