@@ -61,9 +61,13 @@ public final class GlobalRunQueue<E> {
         lock.lock();
         try {
             ensureRoom(1);
-            int n = count;
-            items[(headIndex + n) & (items.length - 1)] = e;
-            publish(n + 1);
+            int n = count + 1;
+            items[(headIndex + n - 1) & (items.length - 1)] = e;
+            // The hint first, a call that can overflow (VarHandle frames when interpreted): if it
+            // throws, nothing was put (count unchanged), as Sched.ready's handler assumes. The
+            // count's plain store after it cannot throw.
+            SIZE.setRelease(this, n);
+            count = n;
         } finally {
             try {
                 lock.unlock();
@@ -83,7 +87,8 @@ public final class GlobalRunQueue<E> {
             for (int i = 0; i < n; i++) {
                 items[(headIndex + s + i) & mask] = batch[i];
             }
-            publish(s + n);
+            SIZE.setRelease(this, s + n); // as in put: a throw here put nothing (LocalRunQueue#putSlow)
+            count = s + n;
         } finally {
             try {
                 lock.unlock();
