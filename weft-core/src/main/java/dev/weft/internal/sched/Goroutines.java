@@ -159,6 +159,9 @@ final class Goroutines {
         }
         G parent = Sched.currentG();
         Thread carrier = VirtualThreads.currentCarrierThread();
+        // A call: here, before anything exists (between the registry's add and the count, a throw
+        // would leave the G registered for good, IDLE and never queued).
+        long[] cell = liveCount.cellOf(carrier, sched);
         long parentId = parent == null ? 0 : parent.id;
         if (priority == INHERIT_PRIORITY) {
             priority = parent == null ? G.DEFAULT_PRIORITY : parent.basePriority;
@@ -176,7 +179,6 @@ final class Goroutines {
         // either close sees this goroutine and waits for it, or this call sees the close and
         // refuses. Checked first and counted after, a goroutine accepted as close returned was
         // queued on a stopped runtime and never ran (found by LifecycleTest).
-        long[] cell = liveCount.cellOf(carrier, sched);
         try {
             liveCount.started(cell); // its chain's last call is the atomic add
         } catch (RuntimeException | Error e) {
