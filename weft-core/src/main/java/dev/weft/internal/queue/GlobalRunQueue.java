@@ -25,6 +25,13 @@ import java.util.List;
  * {@code wakep} fence, which every put to this queue is followed by (or the caller holds the
  * scheduler's lock, whose next taker sees it).
  *
+ * <p><b>At the end of a stack.</b> The hint's store is a call (a VarHandle, frames of its own
+ * when interpreted), so it can throw StackOverflowError. A put publishes the hint before it
+ * stores the count, so a put that throws has put nothing, as {@code Sched.ready}'s handler and
+ * {@code LocalRunQueue}'s overflow assume (GlobalRunQueueStackEndTest); a take stores the count
+ * with each element and the hint last, so a take that throws leaves a hint that is too high,
+ * which a reader re-checks under the lock.
+ *
  * <p>The lock is a {@link SpinLock} held for a few array operations; it is never held while
  * calling out, and callers may be virtual threads pinned inside the JDK's {@code execute} call.
  *
@@ -112,7 +119,9 @@ public final class GlobalRunQueue<E> {
             for (int i = 0; i < n; i++) {
                 items[(headIndex + i) & mask] = all.get(i);
             }
-            publish(count + n);
+            int grown = count + n;
+            SIZE.setRelease(this, grown); // as in put: the hint first, the count's plain store last
+            count = grown;
         } finally {
             lock.unlock();
         }
@@ -122,12 +131,11 @@ public final class GlobalRunQueue<E> {
     public E poll() {
         lock.lock();
         try {
-            int s = count;
-            if (s == 0) {
+            if (count == 0) {
                 return null;
             }
             E e = (E) takeHead();
-            publish(s - 1);
+            SIZE.setRelease(this, count); // last: a throw leaves a hint too high, which readers re-check
             return e;
         } finally {
             lock.unlock();
@@ -157,24 +165,23 @@ public final class GlobalRunQueue<E> {
             for (int i = 1; i < n; i++) {
                 local.putTailUnchecked((E) takeHead());
             }
-            publish(s - n);
+            SIZE.setRelease(this, count); // once per batch, last (see poll)
             return first;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Under the lock: {@code n} elements now; the hint follows with a release store (no fence). */
-    private void publish(int n) {
-        count = n;
-        SIZE.setRelease(this, n);
-    }
-
+    /**
+     * Under the lock: removes the head. The count follows each element by plain stores, so a
+     * throw between two takes leaves the queue consistent; the caller publishes the hint once.
+     */
     private Object takeHead() {
         int mask = items.length - 1;
         Object e = items[headIndex];
         items[headIndex] = null;
         headIndex = (headIndex + 1) & mask;
+        count--;
         return e;
     }
 

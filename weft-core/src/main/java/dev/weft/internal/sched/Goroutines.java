@@ -95,7 +95,8 @@ final class Goroutines {
 
     /** Goroutines created (adopted ones included), for statistics: exact once no spawn is under way. */
     long created() {
-        return liveCount.started() - notCreated.get();
+        long refused = notCreated.get(); // first: each is counted after its start, so this never dips below
+        return liveCount.started() - refused;
     }
 
     /** The next goroutine id. */

@@ -35,8 +35,8 @@ import java.util.Arrays;
  *
  * <p><b>Cells.</b> Each cell is a {@code long[]} with its two counters 64 bytes from either end,
  * so no other data shares their line. A carrier's cell is made with the carrier
- * ({@link #newCell}) and appended to {@link #cells} (copy on write, never removed: counts outlive
- * the carrier); a reader takes the array after its {@code exited} pass, so a cell added in
+ * ({@link #carrierCell}) and put in {@link #cells} (copy on write, never removed: counts outlive
+ * the carrier); a reader takes the array again after its {@code exited} pass, so a cell added in
  * between, whose starts all come after it was added, is read for its starts.
  */
 final class LiveCount {
@@ -57,20 +57,36 @@ final class LiveCount {
 
     /** The cell of every thread that is not a carrier of the runtime. */
     private final long[] shared = new long[SLOTS];
-    /** Every cell, {@link #shared} first; copy on write by CAS, only ever appended to. */
+    /**
+     * Every cell: {@link #shared} first, then carrier {@code mid}'s at {@code mid + 1} (null where
+     * none was made); copy on write by CAS, a cell once there never goes.
+     */
     private volatile long[][] cells = {shared};
 
-    /** A new cell, for a carrier being made; counted by every later read. */
-    long[] newCell() {
-        long[] cell = new long[SLOTS];
+    /**
+     * The cell of carrier {@code mid}, made on first need and kept: a carrier whose thread failed
+     * to start leaves it to the next carrier made with its id (ids are unique among the carriers
+     * that exist). Only the first {@code procs + 1} carriers get one ({@link M}'s constructor):
+     * the ones that run goroutines side by side; carriers made beyond them for blocking calls
+     * share {@link #shared}, so a read costs a line per processor, not per thread ever made.
+     */
+    long[] carrierCell(int mid) {
         for (;;) {
             long[][] old = cells;
-            long[][] grown = Arrays.copyOf(old, old.length + 1);
-            grown[old.length] = cell;
+            if (mid + 1 < old.length && old[mid + 1] != null) {
+                return old[mid + 1];
+            }
+            long[][] grown = Arrays.copyOf(old, Math.max(old.length, mid + 2));
+            grown[mid + 1] = new long[SLOTS];
             if (CELLS.compareAndSet(this, old, grown)) {
-                return cell;
+                return grown[mid + 1];
             }
         }
+    }
+
+    /** The cell every thread without one of its own counts on. */
+    long[] sharedCell() {
+        return shared;
     }
 
     /** The cell for a count made by the calling thread, whose carrier is {@code carrier}. */
@@ -95,7 +111,9 @@ final class LiveCount {
     long started() {
         long started = 0;
         for (long[] c : cells) {
-            started += (long) SLOT.getVolatile(c, STARTED);
+            if (c != null) {
+                started += (long) SLOT.getVolatile(c, STARTED);
+            }
         }
         return started;
     }
@@ -104,7 +122,9 @@ final class LiveCount {
     long live() {
         long exited = 0;
         for (long[] c : cells) {
-            exited += (long) SLOT.getVolatile(c, EXITED);
+            if (c != null) {
+                exited += (long) SLOT.getVolatile(c, EXITED);
+            }
         }
         return started() - exited; // reads the cells again: one added since is read for its starts
     }

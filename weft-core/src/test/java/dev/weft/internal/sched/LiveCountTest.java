@@ -23,11 +23,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LiveCountTest {
 
+    private int next;
+
     @Test
     void aStartAndItsExitOnDifferentCellsCancelOut() {
         LiveCount c = new LiveCount();
-        long[] a = c.newCell();
-        long[] b = c.newCell();
+        long[] a = c.carrierCell(next++);
+        long[] b = c.carrierCell(next++);
         assertThat(c.live()).isZero();
         c.started(a);
         c.started(a);
@@ -45,14 +47,29 @@ class LiveCountTest {
     @Test
     void aCellMadeAfterOthersCountsToo() {
         LiveCount c = new LiveCount();
-        long[] first = c.newCell();
+        long[] first = c.carrierCell(next++);
         c.started(first);
-        long[] later = c.newCell();
+        long[] later = c.carrierCell(next++);
         c.started(later);
         assertThat(c.live()).isEqualTo(2);
         c.exited(later);
         c.exited(later);
         assertThat(c.live()).isZero();
+    }
+
+    @Test
+    void aCarrierMadeAgainWithTheSameIdCountsOnTheSameCellAndIdsMayLeaveGaps() {
+        LiveCount c = new LiveCount();
+        long[] five = c.carrierCell(5); // ids 0 to 4 have none yet: readers skip the gaps
+        c.started(five);
+        assertThat(c.carrierCell(5)).as("a carrier whose start failed leaves its cell to the next").isSameAs(five);
+        assertThat(c.carrierCell(2)).isNotSameAs(five).isNotSameAs(c.sharedCell());
+        c.started(c.sharedCell());
+        assertThat(c.live()).isEqualTo(2);
+        c.exited(c.carrierCell(2));
+        c.exited(c.carrierCell(2));
+        assertThat(c.live()).isZero();
+        assertThat(c.started()).isEqualTo(2);
     }
 
     /**
@@ -66,7 +83,7 @@ class LiveCountTest {
         LiveCount c = new LiveCount();
         List<long[]> cells = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            cells.add(c.newCell());
+            cells.add(c.carrierCell(next++));
         }
         long[] anchor = cells.get(0);
         c.started(anchor);
@@ -100,7 +117,7 @@ class LiveCountTest {
         Thread.ofPlatform().daemon().start(() -> { // new carriers come while the others count
             try {
                 for (int i = 0; i < 200 && !stop.get(); i++) {
-                    grown.add(c.newCell());
+                    grown.add(c.carrierCell(next++));
                     Thread.yield();
                 }
             } catch (Throwable t) {
