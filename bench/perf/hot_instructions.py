@@ -9,7 +9,7 @@ sample usually lands just after the instruction that stalled: on x86 a locked in
 fence shows as the instruction after it) and the nearest scope above.
 
 It found the live count's atomic add as half of Goroutines.start's samples
-(docs/BENCHMARKS.md, "Issue 11, eighth session").
+(docs/BENCHMARKS.md, "Issue 11, seventh session").
 
 Usage:
   java -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:CompileCommand=quiet \
