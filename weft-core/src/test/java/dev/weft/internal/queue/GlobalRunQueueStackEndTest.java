@@ -9,11 +9,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review test (aa822e9): GlobalRunQueue.put and putBatch must be failure-atomic where the caller's
- * stack ends (LocalRunQueue.putSlow and Sched.ready rely on "threw: nothing put"): a put that
- * throws StackOverflowError must not have queued its element, and the lock-free size hint must
- * agree with what is queued. publish() is a call made after the element store, and inside it
- * the count is written before the VarHandle call that publishes the hint.
+ * GlobalRunQueue.put and putBatch are failure-atomic where the caller's stack ends
+ * (LocalRunQueue.putSlow and Sched.ready rely on "threw: nothing put"): a put that throws
+ * StackOverflowError has not queued its element, and the lock-free size hint agrees with what is
+ * queued. The hint's store is a call (a VarHandle), so it comes before the count's plain store;
+ * written by a reviewer against the version that stored the count first, which it failed.
  */
 class GlobalRunQueueStackEndTest {
     private static GlobalRunQueue<Object> q;
