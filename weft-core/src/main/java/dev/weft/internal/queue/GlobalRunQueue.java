@@ -115,15 +115,22 @@ public final class GlobalRunQueue<E> {
             }
             ensureRoom(n);
             int mask = items.length - 1;
-            headIndex = (headIndex - n) & mask;
+            // The new head in a local until the last calls are made: the slots before headIndex
+            // are free (ensureRoom), so a throw in get() or in the hint's store put nothing.
+            int head = (headIndex - n) & mask;
             for (int i = 0; i < n; i++) {
-                items[(headIndex + i) & mask] = all.get(i);
+                items[(head + i) & mask] = all.get(i);
             }
             int grown = count + n;
-            SIZE.setRelease(this, grown); // as in put: the hint first, the count's plain store last
+            SIZE.setRelease(this, grown); // as in put: the hint first, the plain stores last
+            headIndex = head;
             count = grown;
         } finally {
-            lock.unlock();
+            try {
+                lock.unlock();
+            } catch (VirtualMachineError err) {
+                lock.held = 0; // see SpinLock#held (drainTo runs on goroutine stacks: setProcs, startm)
+            }
         }
     }
 
@@ -132,6 +139,9 @@ public final class GlobalRunQueue<E> {
         lock.lock();
         try {
             if (count == 0) {
+                if (size != 0) {
+                    SIZE.setRelease(this, 0); // a take that threw left it too high: repair it here
+                }
                 return null;
             }
             E e = (E) takeHead();
@@ -156,6 +166,7 @@ public final class GlobalRunQueue<E> {
         try {
             int s = count;
             if (s == 0) {
+                SIZE.setRelease(this, 0); // the hint said work (a take that threw left it too high)
                 return null;
             }
             int n = Math.min(s, s / Math.max(1, procs) + 1);
