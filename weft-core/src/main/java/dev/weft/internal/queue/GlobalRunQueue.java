@@ -28,9 +28,11 @@ import java.util.List;
  * <p><b>At the end of a stack.</b> The hint's store is a call (a VarHandle, frames of its own
  * when interpreted), so it can throw StackOverflowError. A put publishes the hint before it
  * stores the count, so a put that throws has put nothing, as {@code Sched.ready}'s handler and
- * {@code LocalRunQueue}'s overflow assume (GlobalRunQueueStackEndTest); a take stores the count
- * with each element and the hint last, so a take that throws leaves a hint that is too high,
- * which a reader re-checks under the lock.
+ * {@code LocalRunQueue}'s overflow assume (GlobalRunQueueStackEndTest), and so does
+ * {@code putHeadAll}, which moves the head only after its last call. A take stores the count with
+ * each element and the hint last, so a take that throws leaves a hint too high, which the next
+ * take that finds the queue empty repairs; the elements it held are lost, so takes are for
+ * carriers' loops, whose stacks are shallow (docs/notes/stack-end.md, "Not covered").
  *
  * <p>The lock is a {@link SpinLock} held for a few array operations; it is never held while
  * calling out, and callers may be virtual threads pinned inside the JDK's {@code execute} call.

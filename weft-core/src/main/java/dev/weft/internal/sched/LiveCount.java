@@ -6,18 +6,22 @@ import java.util.Arrays;
 
 /**
  * The number of a runtime's live goroutines (counted at their start, uncounted when their body
- * ends), kept as two monotonic counters per carrier so that a spawn and an exit on different
- * carriers never write the same cache line.
+ * ends), kept as two monotonic counters per processor (P) so that a spawn and an exit on
+ * different carriers never write the same cache line.
  *
  * <p><b>Why striped.</b> One atomic count written by every spawn and every exit moved its line
  * between the spawner's core and the finisher's on each goroutine, which differ whenever
  * goroutines are stolen or taken from the global queue: a platform thread spawning for two
  * carriers spent half of its time in {@code Goroutines.start} on that one add (the instruction
- * samples of a {@code perf} profile, docs/BENCHMARKS.md, "spawn-platform"). Now each carrier (M)
- * has a cell of its own, which only its thread writes in the common case, and every other thread
- * (platform threads, ONE_TO_ONE goroutines, another runtime's carriers) shares one more cell.
- * The writes stay atomic ({@code getAndAdd}), so a writer on the wrong cell (a goroutine that
- * moved to another carrier between looking its cell up and counting) is only slower, never wrong.
+ * samples of a {@code perf} profile, docs/BENCHMARKS.md, "Issue 11, seventh session"). Now each
+ * P has a cell of its own, written by whichever carrier holds the P (one at a time in the common
+ * case), and every other thread (platform threads, ONE_TO_ONE goroutines, a carrier without a P,
+ * another runtime's carriers) shares one more cell. Per P rather than per carrier thread: the
+ * carriers that run goroutines are the ones holding Ps, whichever threads they are (a runtime may
+ * have made many for blocking calls), and there are at most as many cells as processors. The
+ * writes stay atomic ({@code getAndAdd}), so a writer on the wrong cell (a goroutine that moved
+ * between looking its cell up and counting, a retaken P and its replacement sharing an id) is only
+ * slower, never wrong.
  *
  * <p><b>Reading.</b> A cell holds two counters that only grow, {@code started} and
  * {@code exited}; live is their difference, summed over the cells with every {@code exited}
@@ -34,10 +38,10 @@ import java.util.Arrays;
  * closer when it reads 0, or the closer's read sees the exit.
  *
  * <p><b>Cells.</b> Each cell is a {@code long[]} with its two counters 64 bytes from either end,
- * so no other data shares their line. A carrier's cell is made with the carrier
- * ({@link #carrierCell}) and put in {@link #cells} (copy on write, never removed: counts outlive
- * the carrier); a reader takes the array again after its {@code exited} pass, so a cell added in
- * between, whose starts all come after it was added, is read for its starts.
+ * so no other data shares their line. A P's cell is made with the P ({@link #procCell}) and put
+ * in {@link #cells} (copy on write, never removed: counts outlive the P); a reader takes the
+ * array again after its {@code exited} pass, so a cell added in between, whose starts all come
+ * after it was added, is read for its starts.
  */
 final class LiveCount {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
@@ -58,28 +62,26 @@ final class LiveCount {
     /** The cell of every thread that is not a carrier of the runtime. */
     private final long[] shared = new long[SLOTS];
     /**
-     * Every cell: {@link #shared} first, then carrier {@code mid}'s at {@code mid + 1} (null where
-     * none was made); copy on write by CAS, a cell once there never goes.
+     * Every cell: {@link #shared} first, then P {@code id}'s at {@code id + 1} (null where none
+     * was made); copy on write by CAS, a cell once there never goes.
      */
     private volatile long[][] cells = {shared};
 
     /**
-     * The cell of carrier {@code mid}, made on first need and kept: a carrier whose thread failed
-     * to start leaves it to the next carrier made with its id (ids are unique among the carriers
-     * that exist). Only the first {@code procs + 1} carriers get one ({@link M}'s constructor):
-     * the ones that run goroutines side by side; carriers made beyond them for blocking calls
-     * share {@link #shared}, so a read costs a line per processor, not per thread ever made.
+     * The cell of P {@code id}, made on first need and kept: a P made later with the same id (by
+     * {@code setProcs}, or to replace a retaken one) counts on it too, so a read costs a line per
+     * processor the runtime has had, however many carrier threads come and go.
      */
-    long[] carrierCell(int mid) {
+    long[] procCell(int id) {
         for (;;) {
             long[][] old = cells;
-            if (mid + 1 < old.length && old[mid + 1] != null) {
-                return old[mid + 1];
+            if (id + 1 < old.length && old[id + 1] != null) {
+                return old[id + 1];
             }
-            long[][] grown = Arrays.copyOf(old, Math.max(old.length, mid + 2));
-            grown[mid + 1] = new long[SLOTS];
+            long[][] grown = Arrays.copyOf(old, Math.max(old.length, id + 2));
+            grown[id + 1] = new long[SLOTS];
             if (CELLS.compareAndSet(this, old, grown)) {
-                return grown[mid + 1];
+                return grown[id + 1];
             }
         }
     }
@@ -89,9 +91,19 @@ final class LiveCount {
         return shared;
     }
 
-    /** The cell for a count made by the calling thread, whose carrier is {@code carrier}. */
+    /**
+     * The cell for a count made by the calling thread, whose carrier is {@code carrier}: the cell
+     * of the P that carrier holds (read by the carrier's own thread, the only one that changes
+     * it), or the shared one.
+     */
     long[] cellOf(Thread carrier, Sched sched) {
-        return carrier instanceof M m && m.sched == sched ? m.liveCell : shared;
+        if (carrier instanceof M m && m.sched == sched) {
+            P p = m.p;
+            if (p != null) {
+                return p.liveCell;
+            }
+        }
+        return shared;
     }
 
     /**

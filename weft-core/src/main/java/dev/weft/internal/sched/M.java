@@ -69,11 +69,6 @@ final class M extends ForkJoinWorkerThread {
     dev.weft.internal.trace.TraceBuffer traceBuf;
     /** The registry shard of goroutines created on this carrier (see GRegistry); this thread only. */
     GRegistry.Shard registryShard;
-    /**
-     * This carrier's cell of the live count ({@link LiveCount}), where the starts and exits made
-     * on it are counted: its own for the first procs + 1 carriers, the shared one beyond.
-     */
-    final long[] liveCell;
 
     /** Throwables the scheduling loop caught and survived; owner-written, read racily. */
     volatile long failures;
@@ -87,8 +82,6 @@ final class M extends ForkJoinWorkerThread {
         this.sched = sched;
         this.mid = mid;
         this.seed = 0x9E3779B9 * (mid + 1);
-        LiveCount live = sched.goroutines.liveCount;
-        this.liveCell = mid <= sched.procs() ? live.carrierCell(mid) : live.sharedCell();
         setDaemon(true);
     }
 

@@ -80,8 +80,16 @@ final class P {
     final long[] switchReasons = new long[SwitchReason.COUNT];
     long steals;
 
-    P(int id, boolean priorityPolicy) {
+    /**
+     * This P's cell of the live count ({@link LiveCount}): the starts and exits counted by the
+     * goroutines and the M that run on it; shared with a P of the same id made later (setProcs,
+     * a retake's replacement).
+     */
+    final long[] liveCell;
+
+    P(int id, boolean priorityPolicy, long[] liveCell) {
         this.id = id;
+        this.liveCell = liveCell;
         this.runq = priorityPolicy ? null : new LocalRunQueue<>();
         this.prq = priorityPolicy ? new PriorityRunQueue<>(LocalRunQueue.CAPACITY) : null; // bounded as FIFO's ring
     }

@@ -477,7 +477,7 @@ public final class Sched {
     }
 
     P newP(int id) {
-        return new P(id, priorityPolicy);
+        return new P(id, priorityPolicy, goroutines.liveCount.procCell(id));
     }
 
     static void acquirep(M m, P p) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@link LiveCount}, the live-goroutine count striped over the carriers: a start and its exit may
+ * {@link LiveCount}, the live-goroutine count striped over the processors: a start and its exit may
  * be counted on different cells, and a read must still never report fewer goroutines than were
  * live at some moment of the read, above all never 0 while one is live (close would return with a
  * goroutine running). The end-to-end uses (close, deadlock detection, statistics) are covered by
@@ -28,8 +28,8 @@ class LiveCountTest {
     @Test
     void aStartAndItsExitOnDifferentCellsCancelOut() {
         LiveCount c = new LiveCount();
-        long[] a = c.carrierCell(next++);
-        long[] b = c.carrierCell(next++);
+        long[] a = c.procCell(next++);
+        long[] b = c.procCell(next++);
         assertThat(c.live()).isZero();
         c.started(a);
         c.started(a);
@@ -47,9 +47,9 @@ class LiveCountTest {
     @Test
     void aCellMadeAfterOthersCountsToo() {
         LiveCount c = new LiveCount();
-        long[] first = c.carrierCell(next++);
+        long[] first = c.procCell(next++);
         c.started(first);
-        long[] later = c.carrierCell(next++);
+        long[] later = c.procCell(next++);
         c.started(later);
         assertThat(c.live()).isEqualTo(2);
         c.exited(later);
@@ -58,16 +58,16 @@ class LiveCountTest {
     }
 
     @Test
-    void aCarrierMadeAgainWithTheSameIdCountsOnTheSameCellAndIdsMayLeaveGaps() {
+    void aProcessorMadeAgainWithTheSameIdCountsOnTheSameCellAndIdsMayLeaveGaps() {
         LiveCount c = new LiveCount();
-        long[] five = c.carrierCell(5); // ids 0 to 4 have none yet: readers skip the gaps
+        long[] five = c.procCell(5); // ids 0 to 4 have none yet: readers skip the gaps
         c.started(five);
-        assertThat(c.carrierCell(5)).as("a carrier whose start failed leaves its cell to the next").isSameAs(five);
-        assertThat(c.carrierCell(2)).isNotSameAs(five).isNotSameAs(c.sharedCell());
+        assertThat(c.procCell(5)).as("a P made again with its id (setProcs, a retake) counts on the same cell").isSameAs(five);
+        assertThat(c.procCell(2)).isNotSameAs(five).isNotSameAs(c.sharedCell());
         c.started(c.sharedCell());
         assertThat(c.live()).isEqualTo(2);
-        c.exited(c.carrierCell(2));
-        c.exited(c.carrierCell(2));
+        c.exited(c.procCell(2));
+        c.exited(c.procCell(2));
         assertThat(c.live()).isZero();
         assertThat(c.started()).isEqualTo(2);
     }
@@ -83,7 +83,7 @@ class LiveCountTest {
         LiveCount c = new LiveCount();
         List<long[]> cells = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            cells.add(c.carrierCell(next++));
+            cells.add(c.procCell(next++));
         }
         long[] anchor = cells.get(0);
         c.started(anchor);
@@ -114,10 +114,10 @@ class LiveCountTest {
                 }
             });
         }
-        Thread.ofPlatform().daemon().start(() -> { // new carriers come while the others count
+        Thread.ofPlatform().daemon().start(() -> { // new processors come while the others count
             try {
                 for (int i = 0; i < 200 && !stop.get(); i++) {
-                    grown.add(c.carrierCell(next++));
+                    grown.add(c.procCell(next++));
                     Thread.yield();
                 }
             } catch (Throwable t) {
