@@ -144,8 +144,10 @@ final class Goroutines {
      * A platform thread (ONE_TO_ONE) starts running at its start, so it cannot be started
      * first and abandoned; its spawn, dear anyway (a kernel thread), takes
      * {@link StackHeadroom#ensure} first and undoes with calls. A refusal while the runtime
-     * closes abandons the G too; one after it has stopped undoes with calls (no carrier would
-     * run the G), which the end of a stack is not covered for.
+     * closes takes headroom and undoes with calls (abandoned, the G could be queued after the
+     * close stopped looking; it is abandoned only if that probe overflows); one after it has
+     * stopped undoes with calls (no carrier would run the G), which the end of a stack is not
+     * covered for.
      */
     G start(Runnable body, boolean reportFailure, Thread mainWaiter, int priority) {
         if (body == null) {
@@ -200,9 +202,17 @@ final class Goroutines {
                 throw closedRefusal();
             }
             if (closing && (parent == null || parent.sched != sched) && !ownThread()) {
-                // Abandoned like any failure below: the close waits for this count (it read the
-                // count after setting closing), and the carriers still run, so the G's exit
-                // lowers it; an undo here could overflow and leave the close waiting for ever.
+                // Refused, and undone here, with calls, inside headroom taken first. Abandoned (a
+                // G queued for the carriers, whose exit lowers the count) it could be queued after
+                // the close's last read of the count: that read may come before this count while
+                // this read of closing comes after the close set it, and the close then stops the
+                // carriers with the G never run and counted for good (LifecycleTest, raced
+                // lifecycle calls). Only if the probe itself overflows is the G abandoned (the
+                // catch below): an undo that overflowed half way would leave the count up.
+                StackHeadroom.ensure();
+                g.bodyDone = true;
+                notCreated.incrementAndGet(); // before the exit count, as above
+                decrementLive(cell);
                 throw closedRefusal();
             }
             // A member's goroutine joins its process (Go.go, the JDK's APIs, a pool). A refusal

@@ -1,5 +1,6 @@
 package dev.weft.internal.sched;
 
+import dev.weft.internal.util.StackHeadroom;
 import java.util.List;
 
 /**
@@ -37,6 +38,10 @@ final class ProcResize {
 
     void setProcs(int n) {
         checkProcs(n, sched.idle.maxMs());
+        // A goroutine may call this at the end of its stack: an overflow must strike here, before
+        // anything changes, not inside a stopped P's drain, whose taken goroutines no queue holds
+        // until putHeadAll returns (they would be lost).
+        StackHeadroom.ensure();
         int started = 0;
         List<P> stoppedNow = List.of();
         sched.lock.lock();
