@@ -33,6 +33,14 @@ class StackEndSpawnTest {
     private static int returned;
     private static long threw;
 
+    /**
+     * No time slice ends during a sweep. A preempted goroutine yields, its frames go to the heap
+     * and come back a few at a time, so the carrier's stack holds only the newest ones: a sweep
+     * preempted every 10 ms never reached the stack's end and filled the handle array instead (a
+     * full suite under N_1 with PRIORITY, over 1,048,576 spawns in one round).
+     */
+    private static final Duration NO_SLICE_END = Duration.ofMinutes(10);
+
     private static void descend() {
         try {
             handles[returned] = Go.go(BODY);
@@ -49,13 +57,13 @@ class StackEndSpawnTest {
 
     @Test
     void goAtEveryDepthToTheStackEndStartsEveryReturnedGoroutineAndNothingElse() throws Exception {
-        goAtEveryDepth(Weft.builder().procs(2).build());
+        goAtEveryDepth(Weft.builder().procs(2).timeslice(NO_SLICE_END).build());
     }
 
     /** The same under the PRIORITY policy, whose queues are other classes (readied Gs go to a P's prq). */
     @Test
     void goAtEveryDepthToTheStackEndUnderThePriorityPolicy() throws Exception {
-        goAtEveryDepth(Weft.builder().procs(2).policy(SchedulingPolicy.PRIORITY).build());
+        goAtEveryDepth(Weft.builder().procs(2).policy(SchedulingPolicy.PRIORITY).timeslice(NO_SLICE_END).build());
     }
 
     private static void goAtEveryDepth(Weft rt) throws Exception {
@@ -125,7 +133,7 @@ class StackEndSpawnTest {
         startedThreads = 0;
         startThrew = 0;
         int rounds = 4;
-        Weft rt = Weft.builder().procs(2).build();
+        Weft rt = Weft.builder().procs(2).timeslice(NO_SLICE_END).build();
         if (rt.model() == ThreadingModel.N_1) {
             // An overflow can still strike inside the JDK's pinned submit (VirtualThread.start
             // pins the continuation), in the JDK's own finally that unpins it: the starting
