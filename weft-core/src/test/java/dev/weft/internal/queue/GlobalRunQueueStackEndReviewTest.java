@@ -9,16 +9,18 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review test (9aac55d). Two claims of GlobalRunQueue's "At the end of a stack" paragraph:
+ * GlobalRunQueue's putHeadAll and takes where the caller's stack ends (its class comment, "At the
+ * end of a stack"), written by a reviewer against a version that got both wrong:
  * <ul>
- *   <li>putHeadAll "as in put: the hint first, the count's plain store last", i.e. a putHeadAll
- *       that throws has put nothing. It moves {@code headIndex} before the element stores and the
- *       hint's VarHandle call, so a throw there leaves the queue shifted by n: the elements put
- *       stay in and as many old elements fall off its tail (or a null element heads it).</li>
- *   <li>"a take that throws leaves a hint that is too high, which a reader re-checks under the
- *       lock": the re-check under the lock ({@code poll}/{@code pollBatch} finding count 0)
- *       returns without repairing the hint, so the queue reads non-empty for good.</li>
+ *   <li>a putHeadAll that throws has put nothing and has released the lock: the head moves only
+ *       after its last call, and its finally falls back to a plain release when unlock()
+ *       overflows (else the lock stayed held and every carrier spun on it for good);</li>
+ *   <li>a hint left too high by a take that threw is repaired by the next take that finds the
+ *       queue empty under the lock (else the queue read non-empty for good).</li>
  * </ul>
+ * Kept apart from GlobalRunQueueStackEndTest on purpose: the putHeadAll sweep must run while
+ * SpinLock.unlock is still a call of its own (interpreted, not yet inlined), which the put
+ * sweeps of that class, run first, would change.
  */
 class GlobalRunQueueStackEndReviewTest {
     private static GlobalRunQueue<Object> q;
