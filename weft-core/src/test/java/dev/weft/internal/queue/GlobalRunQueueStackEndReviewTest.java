@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
  *   <li>a hint left too high by a take that threw is repaired by the next take that finds the
  *       queue empty under the lock (else the queue read non-empty for good).</li>
  * </ul>
- * Kept apart from GlobalRunQueueStackEndTest on purpose: the putHeadAll sweep must run while
- * SpinLock.unlock is still a call of its own (interpreted, not yet inlined), which the put
- * sweeps of that class, run first, would change.
+ * Kept apart from GlobalRunQueueStackEndTest on purpose: merged into that class (one sweep for
+ * the three kinds of put), it no longer caught an unlock() that overflows. Which calls are real
+ * calls, and so can overflow, depends on what the JIT compiled before the sweep ran.
  */
 class GlobalRunQueueStackEndReviewTest {
     private static GlobalRunQueue<Object> q;
