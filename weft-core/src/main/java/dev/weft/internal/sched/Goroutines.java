@@ -507,6 +507,9 @@ final class Goroutines {
      * goroutine has finished (or a deadlock was declared). An interrupt does not end the wait;
      * returns whether one came.
      */
+    /** The longest a close waits between two looks at the live count (see closeAndAwait). */
+    private static final long CLOSE_RECHECK_NANOS = 100_000_000L;
+
     /** How a close's wait ended. */
     enum AwaitResult { ENDED, ENDED_INTERRUPTED, TIMED_OUT }
 
@@ -529,7 +532,10 @@ final class Goroutines {
         try {
             while (liveCount.live() != 0 && !closeGaveUp) {
                 if (nanos == Long.MAX_VALUE) {
-                    LockSupport.park(this);
+                    // Timed all the same: the last exit wakes the closer, but an exit that
+                    // overflowed its stack between its count and the wake-up would leave the close
+                    // parked for good; a look every tenth of a second heals that.
+                    LockSupport.parkNanos(this, CLOSE_RECHECK_NANOS);
                 } else {
                     long left = nanos - (System.nanoTime() - start);
                     if (left <= 0) {
