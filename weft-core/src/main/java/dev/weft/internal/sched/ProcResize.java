@@ -44,9 +44,10 @@ final class ProcResize {
         StackHeadroom.ensure();
         int started = 0;
         List<P> stoppedNow = List.of();
+        int old;
         sched.lock.lock();
         try {
-            int old = sched.procs();
+            old = sched.procs();
             if (n == old) {
                 return;
             }
@@ -61,11 +62,6 @@ final class ProcResize {
                 ps = grown;
             }
             sched.publishProcs(n);
-            Jfr.procsChange(sched, old, n);
-            dev.weft.internal.trace.RuntimeTrace t = sched.trace;
-            if (t != null) {
-                Tracing.fromCaller(sched, t, dev.weft.internal.trace.TraceEvent.PROCS_CHANGE, 0, old, n);
-            }
             if (n > old) {
                 for (int i = old; i < n; i++) {
                     P p = ps[i];
@@ -84,9 +80,19 @@ final class ProcResize {
                 }
             }
         } finally {
-            sched.lock.unlock();
+            try {
+                sched.lock.unlock();
+            } catch (VirtualMachineError e) {
+                sched.lock.held = 0; // see SpinLock#held: a lock left held would stop every carrier
+            }
         }
-        // Outside the lock: keep the scheduler lock's section short when the caller is a goroutine.
+        // Outside the lock, as everything below: a JFR commit or a trace flush can go deeper than
+        // the headroom taken above, and the scheduler lock's section stays short.
+        Jfr.procsChange(sched, old, n);
+        dev.weft.internal.trace.RuntimeTrace t = sched.trace;
+        if (t != null) {
+            Tracing.fromCaller(sched, t, dev.weft.internal.trace.TraceEvent.PROCS_CHANGE, 0, old, n);
+        }
         for (P p : stoppedNow) {
             sched.queues.drainToGlobal(p);
             p.timers.moveAllTo(sched.allp()[0].timers);
