@@ -66,7 +66,10 @@ final class TimerChannel {
         }
     }
 
-    /** A timer that fires while its runtime is closing is dropped, as Go drops them at exit. */
+    /**
+     * Fired on a carrier or sysmon, which may start goroutines while the runtime closes; a start
+     * refused because the runtime stopped meanwhile drops the timer, as Go drops them at exit.
+     */
     private void startGoroutine(Runnable body) {
         try {
             sched.go(body, true);
