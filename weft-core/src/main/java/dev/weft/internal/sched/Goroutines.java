@@ -20,8 +20,8 @@ import java.util.function.BiConsumer;
  *
  * <p><b>Counting.</b> {@link #live} counts goroutines started and not finished: counted
  * before the thread is queued (see {@link #start}), uncounted when the body has finished (before {@code bodyDone}, so a
- * returning {@code Weft.run} sees the count without its main), on the counting thread's
- * carrier's cell ({@link LiveCount}). {@code close()} waits for it to reach zero; an exit that
+ * returning {@code Weft.run} sees the count without its main), on the cell of the P the
+ * counting thread's carrier holds ({@link LiveCount}). {@code close()} waits for it to reach zero; an exit that
  * reads zero while closing wakes the closer.
  *
  * <p><b>Adoption.</b> A virtual thread that user code starts with the JDK's APIs inside a
@@ -60,7 +60,7 @@ final class Goroutines {
     private final long[] goidCell = new long[17];
     private static final int GOID = 8;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
-    /** Goroutines started and not finished: striped per carrier, see {@link LiveCount}. */
+    /** Goroutines started and not finished: striped per P, see {@link LiveCount}. */
     final LiveCount liveCount = new LiveCount();
     /**
      * Starts counted in {@link #liveCount} that created no goroutine (a refused or abandoned
@@ -197,8 +197,7 @@ final class Goroutines {
                 // The registry drops the G (done, never queued) though the JDK counts its
                 // started thread alive.
                 g.bodyDone = true;
-                notCreated.incrementAndGet(); // before the exit count: a close that sees 0 sees this too
-                decrementLive(cell);
+                undoStart(cell);
                 throw closedRefusal();
             }
             if (closing && (parent == null || parent.sched != sched) && !ownThread()) {
@@ -211,8 +210,7 @@ final class Goroutines {
                 // catch below): an undo that overflowed half way would leave the count up.
                 StackHeadroom.ensure();
                 g.bodyDone = true;
-                notCreated.incrementAndGet(); // before the exit count, as above
-                decrementLive(cell);
+                undoStart(cell);
                 throw closedRefusal();
             }
             // A member's goroutine joins its process (Go.go, the JDK's APIs, a pool). A refusal
@@ -281,8 +279,7 @@ final class Goroutines {
         if (g.mainWaiter() != null) {
             mainsRunning.decrementAndGet();
         }
-        notCreated.incrementAndGet();
-        decrementLive();
+        undoStart(liveCount.cellOf(VirtualThreads.currentCarrierThread(), sched));
         if (g.process != null) {
             g.process.left(g);
         }
@@ -388,7 +385,16 @@ final class Goroutines {
     /** Probe depth before an adoption (four times StackHeadroom's default); see readyForeign. */
     private static final int ADOPTION_HEADROOM_FRAMES = 32;
 
-    /** Uncounts a goroutine (its exit, or an undone start) from the calling thread. */
+    /**
+     * Undoes a start that created nothing (a refused or failed spawn or adoption) on {@code cell}:
+     * counted as not created before the exit count, so a close that reads 0 sees both.
+     */
+    private void undoStart(long[] cell) {
+        notCreated.incrementAndGet();
+        decrementLive(cell);
+    }
+
+    /** Uncounts a goroutine (its exit) from the calling thread. */
     private void decrementLive() {
         decrementLive(liveCount.cellOf(VirtualThreads.currentCarrierThread(), sched));
     }
@@ -448,8 +454,7 @@ final class Goroutines {
         long[] cell = liveCount.cellOf(VirtualThreads.currentCarrierThread(), sched);
         liveCount.started(cell); // before the check, as in start
         if (sched.isStopped() || (closing && (parent == null || parent.sched != sched))) {
-            notCreated.incrementAndGet();
-            decrementLive(cell);
+            undoStart(cell);
             // Thread.start rethrows this: a thread built inside a goroutine and started after
             // its runtime closed would otherwise never run.
             throw new RejectedExecutionException("weft: runtime '" + sched.name()
@@ -461,8 +466,7 @@ final class Goroutines {
             try {
                 proc.reserve(); // as in start: Thread.start rethrows a refusal
             } catch (RuntimeException | Error e) {
-                notCreated.incrementAndGet();
-                decrementLive();
+                undoStart(cell);
                 throw e;
             }
         }
@@ -470,8 +474,7 @@ final class Goroutines {
         try {
             g = adopt(vt, task);
         } catch (RuntimeException | Error e) {
-            notCreated.incrementAndGet();
-            decrementLive(); // nothing was adopted
+            undoStart(cell); // nothing was adopted
             if (proc != null) {
                 proc.release();
             }

@@ -86,11 +86,6 @@ final class LiveCount {
         }
     }
 
-    /** The cell every thread without one of its own counts on. */
-    long[] sharedCell() {
-        return shared;
-    }
-
     /**
      * The cell for a count made by the calling thread, whose carrier is {@code carrier}: the cell
      * of the P that carrier holds (read by the carrier's own thread, the only one that changes

@@ -63,8 +63,8 @@ class LiveCountTest {
         long[] five = c.procCell(5); // ids 0 to 4 have none yet: readers skip the gaps
         c.started(five);
         assertThat(c.procCell(5)).as("a P made again with its id (setProcs, a retake) counts on the same cell").isSameAs(five);
-        assertThat(c.procCell(2)).isNotSameAs(five).isNotSameAs(c.sharedCell());
-        c.started(c.sharedCell());
+        assertThat(c.procCell(2)).isNotSameAs(five).isNotSameAs(c.cellOf(Thread.currentThread(), null));
+        c.started(c.cellOf(Thread.currentThread(), null));
         assertThat(c.live()).isEqualTo(2);
         c.exited(c.procCell(2));
         c.exited(c.procCell(2));
