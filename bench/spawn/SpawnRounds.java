@@ -1,4 +1,6 @@
 import dev.weft.Weft;
+import dev.weft.workloads.Engine;
+import dev.weft.workloads.JdkEngine;
 import dev.weft.workloads.Outcome;
 import dev.weft.workloads.WeftEngine;
 import dev.weft.workloads.Workloads;
@@ -20,7 +22,7 @@ import java.util.TreeMap;
  * <pre>
  *   java --add-opens java.base/java.lang=ALL-UNNAMED -Xms4g -Xmx4g \
  *     -cp weft-core/target/classes:weft-workloads/target/classes \
- *     bench/spawn/SpawnRounds.java reuse|fresh spawn|pspawn|skynet N ROUNDS [PROCS]
+ *     bench/spawn/SpawnRounds.java reuse|fresh|vt spawn|pspawn|skynet N ROUNDS [PROCS]
  * </pre>
  */
 public class SpawnRounds {
@@ -30,18 +32,19 @@ public class SpawnRounds {
         int n = Integer.parseInt(a[2]);
         int rounds = Integer.parseInt(a[3]);
         int procs = a.length > 4 ? Integer.parseInt(a[4]) : 2;
-        if (!mode.equals("reuse") && !mode.equals("fresh")) {
-            throw new IllegalArgumentException("mode: reuse or fresh, not " + mode);
+        if (!mode.equals("reuse") && !mode.equals("fresh") && !mode.equals("vt")) {
+            throw new IllegalArgumentException("mode: reuse, fresh or vt, not " + mode);
         }
         long[] perTask = new long[rounds];
-        WeftEngine e = new WeftEngine(Weft.builder().procs(procs));
+        boolean vt = mode.equals("vt"); // the JDK's virtual threads (parallelism: -Djdk.virtualThreadScheduler.parallelism)
+        Engine e = vt ? JdkEngine.virtualThreads() : new WeftEngine(Weft.builder().procs(procs));
         for (int r = -3; r < rounds; r++) { // three warm-up rounds
             if (mode.equals("fresh")) {
                 e.close();
                 e = new WeftEngine(Weft.builder().procs(procs));
             }
             System.gc();
-            long steals0 = e.runtime().stats().steals();
+            long steals0 = steals(e);
             Map<String, Long> cpu0 = cpuByRole();
             Outcome o = switch (w) {
                 case "spawn" -> Workloads.spawn(e, n);
@@ -50,7 +53,7 @@ public class SpawnRounds {
                 default -> throw new IllegalArgumentException("workload: spawn, pspawn or skynet, not " + w);
             };
             Map<String, Long> cpu1 = cpuByRole();
-            long steals = e.runtime().stats().steals() - steals0;
+            long steals = steals(e) - steals0;
             if (r >= 0) {
                 perTask[r] = o.nanos() / n;
                 StringBuilder cpu = new StringBuilder();
@@ -66,6 +69,10 @@ public class SpawnRounds {
                 + ", median " + perTask[rounds / 2]);
     }
 
+    private static long steals(Engine e) {
+        return e instanceof WeftEngine w ? w.runtime().stats().steals() : 0;
+    }
+
     /** CPU time so far of the live threads, summed by role: main, carriers, sysmon. */
     private static Map<String, Long> cpuByRole() {
         ThreadMXBean b = ManagementFactory.getThreadMXBean();
@@ -75,7 +82,7 @@ public class SpawnRounds {
                 continue;
             }
             String name = t.getThreadName();
-            String role = name.equals("main") ? "main" : name.matches(".*-M\\d+") ? "carriers"
+            String role = name.equals("main") ? "main" : name.matches(".*-M\\d+|ForkJoinPool-\\d+-worker-\\d+") ? "carriers"
                     : name.endsWith("-sysmon") ? "sysmon" : null;
             long ns = b.getThreadCpuTime(t.getThreadId());
             if (role != null && ns > 0) {

@@ -6,151 +6,213 @@ import java.lang.invoke.VarHandle;
 import java.util.List;
 
 /**
- * The global run queue: an unbounded FIFO shared by all Ps, guarded by its own lock (Go's
- * {@code sched.runq} under {@code sched.lock}). Elements arrive from outside the scheduler, from
- * {@code Gosched}, from local-queue overflow and from stopped Ps; Ps take one element every 61st
- * schedule for fairness, or a batch when their local queue is empty.
+ * The global run queue: an unbounded FIFO shared by all Ps (Go's {@code sched.runq}). Elements
+ * arrive from outside the scheduler, from {@code Gosched}, from local-queue overflow and from
+ * stopped Ps; Ps take one element every 61st schedule for fairness, or a batch when their local
+ * queue is empty.
  *
- * <p>The element store is a growable circular array, so a put allocates only when the queue
- * grows past its largest size so far. {@link #size} is a hint, readable without the lock, so
- * that the scheduler can test for emptiness cheaply; a stale answer is always re-checked under the
- * lock or covered by the spinning protocol.
+ * <p><b>Two locks.</b> Putters take the put side's lock and takers the take side's, so a put never
+ * waits for a take (Michael and Scott's two-lock queue, over a ring instead of linked nodes). With
+ * one lock, a platform thread spawning goroutines for two carriers met their batch takes on it: the
+ * spawner spent a tenth of its time in the lock's compare-and-set, waiting for the lock's line,
+ * and made half of its {@code sched_yield} calls in the lock's slow path, while a carrier holding
+ * the lock had been preempted by the kernel (three threads on two CPUs). Each side's lock word and
+ * counters sit on cache lines of their own ({@link Side}).
  *
- * <p><b>No fence inside the lock.</b> The hint is published with a release store, once per
- * section (a batch takes many elements and writes it once). A volatile store there was a full
- * fence while holding the lock: it waited for the element's line to come from whichever core last
- * read it, and every other taker spun meanwhile (a platform thread spawning goroutines against two
- * carriers taking them spent a tenth of its time in the lock's slow path). The StoreLoad that
- * the spinning protocol needs between queueing work and looking for an idle M is the caller's
+ * <p><b>Positions.</b> The ring holds element {@code k} (counting every put since creation) at
+ * {@code items[k & (length - 1)]}. The queued elements are those in {@code [take.local,
+ * put.count)}: the put side's count is the next put's position, the take side's local the head's.
+ * A prepend ({@link #putHeadAll}) moves the head back. Slots outside that range are null. The
+ * ring is replaced, to grow, only under both locks (put side first, then take side: the one
+ * order in which the two are ever nested), so each side reads it under its own lock.
+ *
+ * <p><b>Publication.</b> A put stores its element, then its side's count with a release store:
+ * a taker reads the count (volatile) before the slot. A take nulls the slots it takes, moves its
+ * side's local (plain stores, the truth), and publishes it last in its side's count (release): a
+ * putter reuses only slots below a published head, whose nulling it therefore sees, and keeps the
+ * last value it read ({@code put.local}) so that it reads the takers' line only when the ring
+ * looks full. {@link #size} is a hint read without a lock, from the two published counts; a stale
+ * answer is always re-checked under the lock or covered by the spinning protocol. The StoreLoad
+ * that protocol needs between queueing work and looking for an idle M is the caller's
  * {@code wakep} fence, which every put to this queue is followed by (or the caller holds the
  * scheduler's lock, whose next taker sees it).
  *
- * <p><b>At the end of a stack.</b> The hint's store is a call (a VarHandle, frames of its own
- * when interpreted), so it can throw StackOverflowError. A put publishes the hint before it
- * stores the count, so a put that throws has put nothing, as {@code Sched.ready}'s handler and
- * {@code LocalRunQueue}'s overflow assume (GlobalRunQueueStackEndTest), and so does
- * {@code putHeadAll}, which moves the head only after its last call. A take stores the count with
- * each element and the hint last, so a take that throws leaves a hint too high, which the next
- * take that finds the queue empty repairs; the elements it held are lost, so takes are for
- * carriers' loops, whose stacks are shallow (docs/notes/stack-end.md, "Not covered").
+ * <p><b>At the end of a stack.</b> A count's release store is a call (a VarHandle, frames of its
+ * own when interpreted), so it can throw StackOverflowError, but only before its store. A put
+ * publishes last, so a put that throws has put nothing, as {@code Sched.ready}'s handler and
+ * {@code LocalRunQueue}'s overflow assume (GlobalRunQueueStackEndTest); a prepend publishes the
+ * new head before its plain stores, likewise. A take moves the head with each element and
+ * publishes once, last, so a take that throws leaves the published head too low (the hint too
+ * high, and slots freed that putters do not reuse yet), which the next take that finds the queue
+ * empty repairs; the elements it held are lost, so takes are for carriers' loops, whose stacks are
+ * shallow (docs/notes/stack-end.md, "Not covered").
  *
- * <p>The lock is a {@link SpinLock} held for a few array operations; it is never held while
+ * <p>The locks are {@link SpinLock}s held for a few array operations; they are never held while
  * calling out, and callers may be virtual threads pinned inside the JDK's {@code execute} call.
  *
  * @param <E> element type (weft's G)
  */
 public final class GlobalRunQueue<E> {
-    /** Guards the elements; a spin lock, because carriers and goroutines both take it (see SpinLock). */
-    private final SpinLock lock = new SpinLock();
-    private Object[] items = new Object[256];
-    private int headIndex;
-    /** The number of elements: the truth, under the lock. */
-    private int count;
-    /** {@link #count} as last published (release, under the lock); read without the lock as a hint. */
-    private volatile int size;
+    private static final int INITIAL = 256;
 
-    private static final VarHandle SIZE;
+    /**
+     * One side of the queue: its lock (the inherited word) and two counters, padded so that the
+     * other side's never share their cache line (JVMs lay a subclass's fields after its
+     * superclass's, and the padding after them keeps the next object's fields more than a line
+     * away, wherever the collector moves either).
+     */
+    static final class Side extends SpinLock {
+        /**
+         * Put side: the position of the next put, i.e. every element ever put. Take side: the
+         * head's position as last published. Written under the side's lock, read by anyone.
+         */
+        volatile long count;
+        /**
+         * Put side: the take side's count as the putters last read it (a lower bound on the head).
+         * Take side: the head's position, the truth. Under the side's lock.
+         */
+        long local;
+        @SuppressWarnings("unused") // padding, see above
+        private long p1, p2, p3, p4, p5, p6, p7;
+    }
+
+    private static final VarHandle COUNT;
     static {
         try {
-            SIZE = MethodHandles.lookup().findVarHandle(GlobalRunQueue.class, "size", int.class);
+            COUNT = MethodHandles.lookup().findVarHandle(Side.class, "count", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
+    private final Side put = new Side();
+    private final Side take = new Side();
+    /** The ring; read under either side's lock, replaced only under both. */
+    private Object[] items;
+
+    public GlobalRunQueue() {
+        this(INITIAL);
+    }
+
+    /** With a ring of {@code capacity} slots to start with, a power of two (tests: a small one grows often). */
+    GlobalRunQueue(int capacity) {
+        if (capacity <= 0 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("weft: a global run queue's capacity must be a power of two, not " + capacity);
+        }
+        items = new Object[capacity];
+    }
+
+    /** The elements queued, as a hint (see the class comment); never negative. */
     public int size() {
-        return size;
+        long head = take.count; // first: a prepend lowers it, a put only raises the other, so the difference is never negative
+        long n = put.count - head;
+        return n >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) n;
     }
 
     public boolean isEmpty() {
-        return size == 0;
+        return size() == 0;
     }
 
     public void put(E e) {
-        lock.lock();
+        Side s = put;
+        s.lock();
         try {
-            ensureRoom(1);
-            int n = count + 1;
-            items[(headIndex + n - 1) & (items.length - 1)] = e;
-            // The hint first, a call that can overflow (VarHandle frames when interpreted): if it
-            // throws, nothing was put (count unchanged), as Sched.ready's handler assumes. The
-            // count's plain store after it cannot throw.
-            SIZE.setRelease(this, n);
-            count = n;
+            long p = s.count;
+            ensureRoom(p, 1);
+            Object[] a = items;
+            a[(int) p & (a.length - 1)] = e;
+            COUNT.setRelease(s, p + 1); // last: if it throws (before its store), nothing was put
         } finally {
             try {
-                lock.unlock();
+                s.unlock();
             } catch (VirtualMachineError err) {
-                lock.held = 0; // see SpinLock#held: put, so it must not throw now (Sched.ready)
+                s.held = 0; // see SpinLock#held: put, so it must not throw now (Sched.ready)
             }
         }
     }
 
     /** Appends {@code n} elements of {@code batch} in order. */
     public void putBatch(Object[] batch, int n) {
-        lock.lock();
+        Side s = put;
+        s.lock();
         try {
-            ensureRoom(n);
-            int mask = items.length - 1;
-            int s = count;
+            long p = s.count;
+            ensureRoom(p, n);
+            Object[] a = items;
+            int mask = a.length - 1;
             for (int i = 0; i < n; i++) {
-                items[(headIndex + s + i) & mask] = batch[i];
+                a[(int) (p + i) & mask] = batch[i];
             }
-            SIZE.setRelease(this, s + n); // as in put: a throw here put nothing (LocalRunQueue#putSlow)
-            count = s + n;
+            COUNT.setRelease(s, p + n); // as in put: a throw here put nothing (LocalRunQueue#putSlow)
         } finally {
             try {
-                lock.unlock();
+                s.unlock();
             } catch (VirtualMachineError err) {
-                lock.held = 0; // see SpinLock#held: put, so it must not throw now (LocalRunQueue#inFlight)
+                s.held = 0; // see SpinLock#held: put, so it must not throw now (LocalRunQueue#inFlight)
             }
         }
     }
 
     /** Prepends {@code all} so that it comes out first, in list order. */
     public void putHeadAll(List<E> all) {
-        lock.lock();
+        put.lock();
         try {
-            int n = all.size();
-            if (n == 0) {
-                return;
+            take.lock();
+            try {
+                int n = all.size();
+                if (n == 0) {
+                    return;
+                }
+                long t = take.local;
+                if (put.count - t + n > items.length) {
+                    grow(put.count, t, n);
+                }
+                Object[] a = items;
+                int mask = a.length - 1;
+                // The slots below the head are free (the room above): a throw in get() or in the
+                // count's store leaves them written but outside the queue, which put nothing.
+                long head = t - n;
+                for (int i = 0; i < n; i++) {
+                    a[(int) (head + i) & mask] = all.get(i);
+                }
+                COUNT.setRelease(take, head); // the call first, the plain stores last
+                take.local = head;
+                put.local = head; // putters must not reuse the slots the prepend filled
+            } finally {
+                try {
+                    take.unlock();
+                } catch (VirtualMachineError err) {
+                    take.held = 0; // see SpinLock#held (drainTo runs on goroutine stacks: setProcs, startm)
+                }
             }
-            ensureRoom(n);
-            int mask = items.length - 1;
-            // The new head in a local until the last calls are made: the slots before headIndex
-            // are free (ensureRoom), so a throw in get() or in the hint's store put nothing.
-            int head = (headIndex - n) & mask;
-            for (int i = 0; i < n; i++) {
-                items[(head + i) & mask] = all.get(i);
-            }
-            int grown = count + n;
-            SIZE.setRelease(this, grown); // as in put: the hint first, the plain stores last
-            headIndex = head;
-            count = grown;
         } finally {
             try {
-                lock.unlock();
+                put.unlock();
             } catch (VirtualMachineError err) {
-                lock.held = 0; // see SpinLock#held (drainTo runs on goroutine stacks: setProcs, startm)
+                put.held = 0; // see SpinLock#held
             }
         }
     }
 
     @SuppressWarnings("unchecked")
     public E poll() {
-        lock.lock();
+        Side s = take;
+        s.lock();
         try {
-            if (count == 0) {
-                if (size != 0) {
-                    SIZE.setRelease(this, 0); // a take that threw left it too high: repair it here
-                }
+            long t = s.local;
+            if (put.count == t) {
+                repairHint(t);
                 return null;
             }
-            E e = (E) takeHead();
-            SIZE.setRelease(this, count); // last: a throw leaves a hint too high, which readers re-check
+            Object[] a = items;
+            int i = (int) t & (a.length - 1);
+            E e = (E) a[i];
+            a[i] = null;
+            s.local = t + 1;
+            COUNT.setRelease(s, t + 1); // last: a throw leaves the published head low (class comment)
             return e;
         } finally {
-            lock.unlock();
+            s.unlock();
         }
     }
 
@@ -161,58 +223,93 @@ public final class GlobalRunQueue<E> {
      */
     @SuppressWarnings("unchecked")
     public E pollBatch(LocalRunQueue<E> local, int procs) {
-        if (size == 0) {
+        if (size() == 0) {
             return null;
         }
-        lock.lock();
+        Side s = take;
+        s.lock();
         try {
-            int s = count;
-            if (s == 0) {
-                SIZE.setRelease(this, 0); // the hint said work (a take that threw left it too high)
+            long t = s.local;
+            int queued = (int) (put.count - t);
+            if (queued == 0) {
+                repairHint(t); // the hint said work (a take that threw left it too high)
                 return null;
             }
-            int n = Math.min(s, s / Math.max(1, procs) + 1);
+            int n = Math.min(queued, queued / Math.max(1, procs) + 1);
             n = Math.min(n, LocalRunQueue.CAPACITY / 2);
             n = Math.min(n, local.freeSlots() + 1);
-            E first = (E) takeHead();
-            for (int i = 1; i < n; i++) {
-                local.putTailUnchecked((E) takeHead());
+            Object[] a = items;
+            int mask = a.length - 1;
+            int i = (int) t & mask;
+            E first = (E) a[i];
+            a[i] = null;
+            s.local = ++t;
+            for (int k = 1; k < n; k++) {
+                i = (int) t & mask;
+                E e = (E) a[i];
+                a[i] = null;
+                s.local = ++t; // with each element, before the call that could throw
+                local.putTailUnchecked(e);
             }
-            SIZE.setRelease(this, count); // once per batch, last (see poll)
+            COUNT.setRelease(s, t); // once per batch, last (see poll)
             return first;
         } finally {
-            lock.unlock();
+            s.unlock();
+        }
+    }
+
+    /** Under the take lock, the queue found empty at head {@code t}: publishes the head if a take that threw left it unpublished. */
+    private void repairHint(long t) {
+        if (take.count != t) {
+            COUNT.setRelease(take, t);
         }
     }
 
     /**
-     * Under the lock: removes the head. The count follows each element by plain stores, so a
-     * throw between two takes leaves the queue consistent; the caller publishes the hint once.
+     * Under the put lock, before writing {@code n} elements at position {@code p}: makes sure
+     * their slots are free, reading the published head only when the last one read says the ring
+     * is full, and growing the ring (under the take lock too) when it is.
      */
-    private Object takeHead() {
-        int mask = items.length - 1;
-        Object e = items[headIndex];
-        items[headIndex] = null;
-        headIndex = (headIndex + 1) & mask;
-        count--;
-        return e;
-    }
-
-    private void ensureRoom(int n) {
-        int s = count;
-        if (s + n <= items.length) {
+    private void ensureRoom(long p, int n) {
+        Side s = put;
+        if (p + n - s.local <= items.length) {
             return;
         }
-        int cap = items.length;
-        while (cap < s + n) {
+        s.local = take.count;
+        if (p + n - s.local <= items.length) {
+            return;
+        }
+        take.lock();
+        try {
+            grow(p, take.local, n);
+        } finally {
+            try {
+                take.unlock();
+            } catch (VirtualMachineError err) {
+                take.held = 0; // see SpinLock#held
+            }
+        }
+    }
+
+    /**
+     * Under both locks: replaces the ring with one that holds the {@code p - t} queued elements
+     * (head {@code t}, next put {@code p}) and {@code n} more, each at its position's slot. The
+     * new ring is filled before it is installed, so an OutOfMemoryError leaves the queue as it was.
+     */
+    private void grow(long p, long t, int n) {
+        Object[] old = items;
+        long queued = p - t;
+        int cap = old.length;
+        while (cap < queued + n) {
             cap <<= 1;
         }
         Object[] grown = new Object[cap];
-        int mask = items.length - 1;
-        for (int i = 0; i < s; i++) {
-            grown[i] = items[(headIndex + i) & mask];
+        int oldMask = old.length - 1;
+        int mask = cap - 1;
+        for (long k = t; k < p; k++) {
+            grown[(int) k & mask] = old[(int) k & oldMask];
         }
         items = grown;
-        headIndex = 0;
+        put.local = t; // the truth, under the take lock: every slot below it is free in the new ring
     }
 }

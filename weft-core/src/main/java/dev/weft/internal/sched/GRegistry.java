@@ -208,12 +208,22 @@ final class GRegistry {
         return g.bodyDone && g.status == GStatus.IDLE;
     }
 
-    /** Under the shard's lock: drops the ended goroutines whose threads have terminated. */
+    /**
+     * Under the shard's lock: drops the ended goroutines whose threads have terminated. A G its
+     * M marked DEAD is known terminated from the G alone (the M marks it only once the thread is
+     * no longer alive; not so a ONE_TO_ONE goroutine, whose own thread marks it before it ends):
+     * the entries a compaction drops are mostly such, last written on other cores, and asking
+     * their threads as well read a second cold line per entry, half of a compaction's time
+     * (docs/BENCHMARKS.md, "Issue 11, eighth session").
+     */
     private static void compactLocked(Shard s) {
         G[] gs = s.gs;
         int kept = 0;
         for (int i = 0; i < s.size; i++) {
             G g = gs[i];
+            if (g.status == GStatus.DEAD && !g.kernelThread()) {
+                continue;
+            }
             if (!g.bodyDone || (!neverRuns(g) && g.thread.isAlive())) {
                 gs[kept++] = g;
             }

@@ -16,8 +16,11 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Platform threads back off with {@link Thread#yield()} after a while; virtual threads only spin,
  * because yielding would unmount them, possibly while they hold another of these locks.
+ *
+ * <p>Not final so that a subclass can add fields beside the lock word and pad them onto cache
+ * lines of their own (GlobalRunQueue's two sides); a subclass overrides nothing.
  */
-public final class SpinLock {
+public class SpinLock {
     /** Whether the JVM runs with assertions on (-ea): then the owner is recorded and checked. */
     private static final boolean CHECKED = SpinLock.class.desiredAssertionStatus();
 
@@ -60,7 +63,7 @@ public final class SpinLock {
         }
     }
 
-    public void lock() {
+    public final void lock() {
         // Read before the CAS: once the lock is taken, nothing here may call anything that could
         // overflow the stack and leave the lock held by a caller that never got to its try block.
         Thread me = CHECKED ? Thread.currentThread() : null;
@@ -86,7 +89,7 @@ public final class SpinLock {
         }
     }
 
-    public void unlock() {
+    public final void unlock() {
         if (CHECKED) {
             if (owner != Thread.currentThread()) {
                 throw new AssertionError("weft: unlock of a SpinLock held by " + owner + ", not by the caller");
@@ -100,7 +103,7 @@ public final class SpinLock {
      * For methods documented "Under lock.": with assertions on, fails unless the calling thread
      * holds this lock; without them, costs nothing.
      */
-    public void assertHeld() {
+    public final void assertHeld() {
         if (CHECKED && (held == 0 || owner != Thread.currentThread())) {
             throw new AssertionError("weft: a method that needs the lock was called without it (held by "
                     + owner + ")");

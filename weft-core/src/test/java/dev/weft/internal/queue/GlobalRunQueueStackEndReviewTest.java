@@ -65,10 +65,9 @@ class GlobalRunQueueStackEndReviewTest {
                         + " left the queue's lock held: its finally's unlock() threw)");
                 break;
             }
-            java.lang.reflect.Field lockField = GlobalRunQueue.class.getDeclaredField("lock");
-            lockField.setAccessible(true);
-            if (((dev.weft.internal.util.SpinLock) lockField.get(q)).held != 0) {
-                failures.add("round " + round + ": the queue's lock is held with no put under way (a putHeadAll's"
+            String held = heldLock(q);
+            if (held != null) {
+                failures.add("round " + round + ": the queue's " + held + " lock is held with no put under way (a putHeadAll's"
                         + " finally called unlock(), which threw StackOverflowError before its store)");
                 break;
             }
@@ -103,6 +102,18 @@ class GlobalRunQueueStackEndReviewTest {
             }
         }
         assertThat(failures).isEmpty();
+    }
+
+    /** The side ("put" or "take") whose lock is held, or null. */
+    private static String heldLock(GlobalRunQueue<Object> q) throws ReflectiveOperationException {
+        for (String side : new String[] {"put", "take"}) {
+            java.lang.reflect.Field f = GlobalRunQueue.class.getDeclaredField(side);
+            f.setAccessible(true);
+            if (((dev.weft.internal.util.SpinLock) f.get(q)).held != 0) {
+                return side;
+            }
+        }
+        return null;
     }
 
     private static GlobalRunQueue<Object>[] queues;
