@@ -1,3 +1,4 @@
+import dev.weft.SchedulingPolicy;
 import dev.weft.Weft;
 import dev.weft.workloads.Engine;
 import dev.weft.workloads.JdkEngine;
@@ -22,7 +23,7 @@ import java.util.TreeMap;
  * <pre>
  *   java --add-opens java.base/java.lang=ALL-UNNAMED -Xms4g -Xmx4g \
  *     -cp weft-core/target/classes:weft-workloads/target/classes \
- *     bench/spawn/SpawnRounds.java reuse|fresh|vt spawn|pspawn|skynet N ROUNDS [PROCS]
+ *     [-Dpolicy=PRIORITY] bench/spawn/SpawnRounds.java reuse|fresh|vt spawn|pspawn|skynet N ROUNDS [PROCS]
  * </pre>
  */
 public class SpawnRounds {
@@ -32,16 +33,17 @@ public class SpawnRounds {
         int n = Integer.parseInt(a[2]);
         int rounds = Integer.parseInt(a[3]);
         int procs = a.length > 4 ? Integer.parseInt(a[4]) : 2;
+        SchedulingPolicy policy = SchedulingPolicy.valueOf(System.getProperty("policy", "FIFO"));
         if (!mode.equals("reuse") && !mode.equals("fresh") && !mode.equals("vt")) {
             throw new IllegalArgumentException("mode: reuse, fresh or vt, not " + mode);
         }
         long[] perTask = new long[rounds];
         boolean vt = mode.equals("vt"); // the JDK's virtual threads (parallelism: -Djdk.virtualThreadScheduler.parallelism)
-        Engine e = vt ? JdkEngine.virtualThreads() : new WeftEngine(Weft.builder().procs(procs));
+        Engine e = vt ? JdkEngine.virtualThreads() : new WeftEngine(Weft.builder().procs(procs).policy(policy));
         for (int r = -3; r < rounds; r++) { // three warm-up rounds
             if (mode.equals("fresh")) {
                 e.close();
-                e = new WeftEngine(Weft.builder().procs(procs));
+                e = new WeftEngine(Weft.builder().procs(procs).policy(policy));
             }
             System.gc();
             long steals0 = steals(e);

@@ -206,6 +206,37 @@ class PriorityPolicyTest {
         }
     }
 
+    /**
+     * A goroutine a platform thread starts at the level every goroutine has (the floor) waits in
+     * the policy's inbox, not in the global queue: it must still get its turn while the processor
+     * always has equal work queued, by the fairness poll alone (the boost is off, and the yielders
+     * never run out of work until it has run).
+     */
+    @Test
+    void aGoroutineStartedFromOutsideAtTheFloorGetsItsTurnAmongBusyEquals() throws Exception {
+        try (Weft rt = onOneProc().timeslice(Duration.ofMinutes(1)).starvationBoost(false).build()) {
+            AtomicBoolean outsideRan = new AtomicBoolean();
+            CountDownLatch yielding = new CountDownLatch(2);
+            List<Goroutine> yielders = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                yielders.add(rt.go(() -> {
+                    yielding.countDown();
+                    while (!outsideRan.get()) {
+                        Go.yield();
+                    }
+                }));
+            }
+            yielding.await();
+            Goroutine outside = rt.go(() -> outsideRan.set(true));
+            outside.join();
+            for (Goroutine y : yielders) {
+                y.join();
+            }
+            assertThat(outsideRan.get()).isTrue();
+            assertThat(rt.stats().starvationBoosts()).isZero();
+        }
+    }
+
     @Test
     void withoutTheBoostPriorityIsStrict() throws Exception {
         try (Weft rt = onOneProc().timeslice(Duration.ofMillis(2)).starvationBound(Duration.ofMillis(1))

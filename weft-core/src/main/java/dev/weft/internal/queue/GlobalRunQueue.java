@@ -235,9 +235,7 @@ public final class GlobalRunQueue<E> {
                 repairHint(t); // the hint said work (a take that threw left it too high)
                 return null;
             }
-            int n = Math.min(queued, queued / Math.max(1, procs) + 1);
-            n = Math.min(n, LocalRunQueue.CAPACITY / 2);
-            n = Math.min(n, local.freeSlots() + 1);
+            int n = batchSize(queued, procs, Math.min(LocalRunQueue.CAPACITY / 2, local.freeSlots() + 1));
             Object[] a = items;
             int mask = a.length - 1;
             int i = (int) t & mask;
@@ -256,6 +254,45 @@ public final class GlobalRunQueue<E> {
         } finally {
             s.unlock();
         }
+    }
+
+    /**
+     * Takes a batch, sized as {@link #pollBatch} sizes it but at most {@code max}, into
+     * {@code dst} from index 0, and returns how many: for a taker whose own queue is not a
+     * {@link LocalRunQueue} (a P's PRIORITY queue, {@code PriorityRunQueue.pollBatchFrom}).
+     */
+    public int pollInto(Object[] dst, int procs, int max) {
+        if (size() == 0) {
+            return 0;
+        }
+        Side s = take;
+        s.lock();
+        try {
+            long t = s.local;
+            int queued = (int) (put.count - t);
+            if (queued == 0) {
+                repairHint(t);
+                return 0;
+            }
+            int n = batchSize(queued, procs, max);
+            Object[] a = items;
+            int mask = a.length - 1;
+            for (int k = 0; k < n; k++) {
+                int i = (int) t & mask;
+                dst[k] = a[i];
+                a[i] = null;
+                s.local = ++t;
+            }
+            COUNT.setRelease(s, t); // once per batch, last (see poll)
+            return n;
+        } finally {
+            s.unlock();
+        }
+    }
+
+    /** Go's globrunqgetbatch share: a P's fair part of {@code queued} (at least one), at most {@code max}. */
+    private static int batchSize(int queued, int procs, int max) {
+        return Math.min(Math.min(queued, queued / Math.max(1, procs) + 1), max);
     }
 
     /** Under the take lock, the queue found empty at head {@code t}: publishes the head if a take that threw left it unpublished. */

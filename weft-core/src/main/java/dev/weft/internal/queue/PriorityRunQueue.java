@@ -333,6 +333,20 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
     }
 
     /**
+     * Takes a batch from {@code from} (the PRIORITY policy's inbox of goroutines queued from
+     * outside the runtime, {@code PriorityQueues}) for this queue's owner, as {@link #pollBatch}
+     * does from the global queue: returns the first and queues the rest here, unstamped.
+     */
+    @SuppressWarnings("unchecked")
+    public E pollBatchFrom(GlobalRunQueue<E> from, int procs) {
+        int n = from.pollInto(scratch, procs, MAX_BATCH);
+        for (int i = 0; i < n; i++) {
+            scratchAt[i] = UNSTAMPED;
+        }
+        return (E) insertScratch(n);
+    }
+
+    /**
      * Thief side of work stealing, called by {@code thief}'s owner: moves half (rounded up) of
      * this queue's highest non-empty level into {@code thief}, oldest first (the level's overflow,
      * then its list), and returns one element to run.

@@ -1,5 +1,6 @@
 package dev.weft.internal.sched;
 
+import dev.weft.internal.queue.GlobalRunQueue;
 import dev.weft.internal.queue.PriorityRunQueue;
 import java.lang.invoke.VarHandle;
 
@@ -26,6 +27,19 @@ import java.lang.invoke.VarHandle;
  * ({@link #mounting}) fences and then reads the global queue's best level, flagging again whoever
  * runs lowest. Between a G being flagged and it leaving its carrier another G may replace it;
  * one of the two sides always sees the other, so a request cannot fall between two Gs.
+ *
+ * <p><b>The inbox.</b> A G at the level floor readied by a thread that holds no P (a platform
+ * thread spawning) goes to {@link #inbox}, a FIFO with one lock for putters and one for takers,
+ * not to the global queue, whose one lock the carriers' batch takes hold: a platform thread
+ * spawning for two carriers met them there, as under FIFO before its global queue got two locks,
+ * and PRIORITY's spawn from a platform thread cost 1.55x FIFO's (docs/BENCHMARKS.md, "Issue 11,
+ * eighth session"). A G at the floor outranks nobody, so no level decision needs to see it: the
+ * global queue's best level (rule 1, publish-then-flag) is what it was. Carriers take a batch
+ * from the inbox when their own queue and the global queue have nothing, and one G every 61st
+ * slice while their best queued level is the floor (fairness, as for the global queue); sysmon
+ * moves what it finds there to the global queue before its starvation scan, so that a G held
+ * there is stamped and boosted like any other. The spinning protocol's checks ({@link #globalEmpty})
+ * include it.
  */
 final class PriorityQueues implements RunQueuePolicy {
     /** The level a starving G is boosted to (the balance-set manager's 15). */
@@ -33,6 +47,8 @@ final class PriorityQueues implements RunQueuePolicy {
 
     private final Sched sched;
     final PriorityRunQueue<G> global = new PriorityRunQueue<>();
+    /** Floor-level Gs readied from outside the runtime's Ps (class comment, "The inbox"). */
+    final GlobalRunQueue<G> inbox = new GlobalRunQueue<>();
     /** A G queued this long is boosted to {@link #BOOST_LEVEL}; 0: never. */
     final long starvationBoostNanos;
 
@@ -46,8 +62,8 @@ final class PriorityQueues implements RunQueuePolicy {
         long now = queueTime();
         G lowest;
         // A G at the floor (LevelFloor) outranks nobody: no search of the running Gs.
-        if (g.level > sched.levelFloor.get() && sched.idle.idleProcs() == 0 && (lowest = lowestRunning()) != null
-                && lowest.level < g.level) {
+        boolean atFloor = g.level <= sched.levelFloor.get();
+        if (!atFloor && sched.idle.idleProcs() == 0 && (lowest = lowestRunning()) != null && lowest.level < g.level) {
             global.put(g, false, now);
             g.queuePending = false; // queued: see Sched.ready
             VarHandle.fullFence(); // publish, then flag (class comment)
@@ -61,7 +77,11 @@ final class PriorityQueues implements RunQueuePolicy {
             sched.idle.wakepFromRunningP();
             return;
         }
-        global.put(g, false, now);
+        if (atFloor) {
+            inbox.put(g);
+        } else {
+            global.put(g, false, now);
+        }
         g.queuePending = false;
         sched.idle.wakep();
     }
@@ -129,17 +149,24 @@ final class PriorityQueues implements RunQueuePolicy {
         // The global queue first when its best level is above ours (a G readied to preempt
         // someone waits there), or at equal level every 61st slice.
         int gl = global.bestLevel();
-        if (gl < 0) {
+        boolean fairnessTick = p.schedtick % Sched.GLOBAL_FAIRNESS_TICKS == 0;
+        if (gl < 0 && !fairnessTick) {
             return null;
         }
         int ll = p.prq.bestLevel();
         G g = null;
-        if (gl > ll) {
+        if (gl >= 0 && gl > ll) {
             g = global.pollBatch(p.prq, sched.procs()); // better work waits there: a batch of it
-        } else if (gl == ll && p.schedtick % Sched.GLOBAL_FAIRNESS_TICKS == 0) {
+        } else if (fairnessTick) {
             // Fairness alone: one G, as Go's schedule takes (globrunqget(pp, 1)); this P has work
-            // of the same level queued, and a batch would put a crowd ahead of it.
-            g = global.poll();
+            // of the same level queued, and a batch would put a crowd ahead of it. The inbox's
+            // Gs are at the floor: their turn comes while this P's best is the floor too.
+            if (gl >= 0 && gl == ll) {
+                g = global.poll();
+            }
+            if (g == null && ll <= sched.levelFloor.get() && !inbox.isEmpty()) {
+                g = inbox.poll();
+            }
         }
         if (g != null) {
             m.inheritTime = false;
@@ -160,7 +187,11 @@ final class PriorityQueues implements RunQueuePolicy {
 
     @Override
     public G pollGlobalBatch(P p) {
-        return global.pollBatch(p.prq, sched.procs());
+        G g = global.pollBatch(p.prq, sched.procs());
+        if (g == null && !inbox.isEmpty()) {
+            g = p.prq.pollBatchFrom(inbox, sched.procs()); // below anything the global queue holds
+        }
+        return g;
     }
 
     @Override
@@ -175,12 +206,12 @@ final class PriorityQueues implements RunQueuePolicy {
 
     @Override
     public boolean globalEmpty() {
-        return global.isEmpty();
+        return global.isEmpty() && inbox.isEmpty();
     }
 
     @Override
     public int globalSize() {
-        return global.size();
+        return global.size() + inbox.size();
     }
 
     @Override
@@ -199,6 +230,14 @@ final class PriorityQueues implements RunQueuePolicy {
             return 0;
         }
         long before = now - starvationBoostNanos;
+        // What the inbox holds now joins the global queue, unstamped: this scan stamps it, and a
+        // later one boosts it if it is still queued then (class comment, "The inbox"). At most
+        // what was there at the start: a platform thread spawning meanwhile must not keep
+        // sysmon here.
+        G held;
+        for (int n = inbox.size(); n > 0 && (held = inbox.poll()) != null; n--) {
+            global.put(held, false, PriorityRunQueue.UNSTAMPED);
+        }
         int moved = 0;
         P[] ps = sched.allp();
         for (int i = 0, n = Math.min(sched.procs(), ps.length); i < n; i++) {
