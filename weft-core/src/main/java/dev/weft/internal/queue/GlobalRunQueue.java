@@ -68,7 +68,8 @@ public final class GlobalRunQueue<E> {
          */
         volatile long count;
         /**
-         * Put side: the take side's count as the putters last read it (a lower bound on the head).
+         * Put side: the take side's count as the putters last read it, or its local read under
+         * the take lock (a lower bound on the head).
          * Take side: the head's position, the truth. Under the side's lock.
          */
         long local;
@@ -268,7 +269,8 @@ public final class GlobalRunQueue<E> {
     /**
      * Under the put lock, before writing {@code n} elements at position {@code p}: makes sure
      * their slots are free, reading the published head only when the last one read says the ring
-     * is full, and growing the ring (under the take lock too) when it is.
+     * is full, and, when that one says so too, the true head under the take lock, growing the
+     * ring only if the ring is full by the truth.
      */
     private void ensureRoom(long p, int n) {
         Side s = put;
@@ -281,7 +283,14 @@ public final class GlobalRunQueue<E> {
         }
         take.lock();
         try {
-            grow(p, take.local, n);
+            // The published head lags the truth while a take is under way (or after one threw):
+            // under the take lock the truth is known, and the takers' nulling below it is seen.
+            long t = take.local;
+            if (p + n - t <= items.length) {
+                s.local = t;
+            } else {
+                grow(p, t, n);
+            }
         } finally {
             try {
                 take.unlock();
