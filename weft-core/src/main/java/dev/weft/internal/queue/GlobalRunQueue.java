@@ -29,8 +29,9 @@ import java.util.List;
  * <p><b>Publication.</b> A put stores its element, then its side's count with a release store:
  * a taker reads the count (volatile) before the slot. A take nulls the slots it takes, moves its
  * side's local (plain stores, the truth), and publishes it last in its side's count (release): a
- * putter reuses only slots below a published head, whose nulling it therefore sees, and keeps the
- * last value it read ({@code put.local}) so that it reads the takers' line only when the ring
+ * putter reuses only slots below a published head (or below the true one, read under the take
+ * lock when the published one says full), whose nulling it therefore sees, and keeps the last
+ * value it read ({@code put.local}) so that it reads the takers' line only when the ring
  * looks full. {@link #size} is a hint read without a lock, from the two published counts; a stale
  * answer is always re-checked under the lock or covered by the spinning protocol. The StoreLoad
  * that protocol needs between queueing work and looking for an idle M is the caller's
