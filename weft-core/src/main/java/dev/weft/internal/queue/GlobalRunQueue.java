@@ -29,8 +29,9 @@ import java.util.List;
  * <p><b>Publication.</b> A put stores its element, then its side's count with a release store:
  * a taker reads the count (volatile) before the slot. A take nulls the slots it takes, moves its
  * side's local (plain stores, the truth), and publishes it last in its side's count (release): a
- * putter reuses only slots below a published head, whose nulling it therefore sees, and keeps the
- * last value it read ({@code put.local}) so that it reads the takers' line only when the ring
+ * putter reuses only slots below a published head (or below the true one, read under the take
+ * lock when the published one says full), whose nulling it therefore sees, and keeps the last
+ * value it read ({@code put.local}) so that it reads the takers' line only when the ring
  * looks full. {@link #size} is a hint read without a lock, from the two published counts; a stale
  * answer is always re-checked under the lock or covered by the spinning protocol. The StoreLoad
  * that protocol needs between queueing work and looking for an idle M is the caller's
@@ -68,7 +69,8 @@ public final class GlobalRunQueue<E> {
          */
         volatile long count;
         /**
-         * Put side: the take side's count as the putters last read it (a lower bound on the head).
+         * Put side: the take side's count as the putters last read it, or its local read under
+         * the take lock (a lower bound on the head).
          * Take side: the head's position, the truth. Under the side's lock.
          */
         long local;
@@ -305,7 +307,8 @@ public final class GlobalRunQueue<E> {
     /**
      * Under the put lock, before writing {@code n} elements at position {@code p}: makes sure
      * their slots are free, reading the published head only when the last one read says the ring
-     * is full, and growing the ring (under the take lock too) when it is.
+     * is full, and, when that one says so too, the true head under the take lock, growing the
+     * ring only if the ring is full by the truth.
      */
     private void ensureRoom(long p, int n) {
         Side s = put;
@@ -318,7 +321,14 @@ public final class GlobalRunQueue<E> {
         }
         take.lock();
         try {
-            grow(p, take.local, n);
+            // The published head lags the truth while a take is under way (or after one threw):
+            // under the take lock the truth is known, and the takers' nulling below it is seen.
+            long t = take.local;
+            if (p + n - t <= items.length) {
+                s.local = t;
+            } else {
+                grow(p, t, n);
+            }
         } finally {
             try {
                 take.unlock();
