@@ -115,6 +115,15 @@ public final class GlobalRunQueue<E> {
         return size() == 0;
     }
 
+    /**
+     * The head's position as published: it grows by one for each element taken (a prepend
+     * lowers it). A caller that sees it unchanged between two looks, with elements queued, knows
+     * that nobody took any meanwhile (PRIORITY's inbox, {@code PriorityQueues.boostStarved}).
+     */
+    public long headPosition() {
+        return take.count;
+    }
+
     public void put(E e) {
         Side s = put;
         s.lock();

@@ -36,10 +36,12 @@ import java.lang.invoke.VarHandle;
  * eighth session"). A G at the floor outranks nobody, so no level decision needs to see it: the
  * global queue's best level (rule 1, publish-then-flag) is what it was. Carriers take a batch
  * from the inbox when their own queue and the global queue have nothing, and one G every 61st
- * slice while their best queued level is the floor (fairness, as for the global queue); sysmon
- * moves what it finds there to the global queue before its starvation scan, so that a G held
- * there is stamped and boosted like any other. The spinning protocol's checks ({@link #globalEmpty})
- * include it.
+ * slice while their best queued level is the floor (fairness, as for the global queue). A G at
+ * the floor that yields or ends its slice while equals wait in the inbox goes behind them there
+ * (round robin among equals wherever they wait, rule 1: PriorityRoundRobinTest). When no carrier
+ * took from the inbox between two of sysmon's starvation scans, sysmon moves what it holds to the
+ * global queue before the scan, so that a G held there is stamped and boosted like any other. The
+ * spinning protocol's checks ({@link #globalEmpty}) include it.
  */
 final class PriorityQueues implements RunQueuePolicy {
     /** The level a starving G is boosted to (the balance-set manager's 15). */
@@ -49,6 +51,8 @@ final class PriorityQueues implements RunQueuePolicy {
     final PriorityRunQueue<G> global = new PriorityRunQueue<>();
     /** Floor-level Gs readied from outside the runtime's Ps (class comment, "The inbox"). */
     final GlobalRunQueue<G> inbox = new GlobalRunQueue<>();
+    /** The inbox's head position at sysmon's last starvation scan; sysmon only. */
+    private long inboxHeadSeen = -1;
     /** A G queued this long is boosted to {@link #BOOST_LEVEL}; 0: never. */
     final long starvationBoostNanos;
 
@@ -93,15 +97,23 @@ final class PriorityQueues implements RunQueuePolicy {
             sched.idle.wakep();
             return;
         }
-        if (yielded && global.bestLevel() >= g.level && (preempted || p.prq.bestLevel() < g.level)) {
+        if (yielded && (preempted || p.prq.bestLevel() < g.level)) {
             // Round robin among every ready G of the level, wherever it is queued (rule 1): equals
             // waiting in the global queue go first, which p's own tail alone would not give them
             // (the global queue is polled at equal level only every 61st slice). A plain yield
             // with equals queued here goes behind them instead, as under FIFO: round robin among
-            // those, without the global queue's lock and a wakep for every yield.
-            global.put(g, false, queueTime());
-            sched.idle.wakepFromRunningP();
-            return;
+            // those, without the global queue's lock and a wakep for every yield. Equals at the
+            // floor may wait in the inbox instead: then behind them there.
+            if (global.bestLevel() >= g.level) {
+                global.put(g, false, queueTime());
+                sched.idle.wakepFromRunningP();
+                return;
+            }
+            if (g.level <= sched.levelFloor.get() && !inbox.isEmpty()) {
+                inbox.put(g);
+                sched.idle.wakepFromRunningP();
+                return;
+            }
         }
         // A yield or a preemption goes to the tail of its level here, a park woken in flight
         // to runnext if it is still the best. A yielder alone on its P is what this M runs next:
@@ -230,14 +242,19 @@ final class PriorityQueues implements RunQueuePolicy {
             return 0;
         }
         long before = now - starvationBoostNanos;
-        // What the inbox holds now joins the global queue, unstamped: this scan stamps it, and a
-        // later one boosts it if it is still queued then (class comment, "The inbox"). At most
-        // what was there at the start: a platform thread spawning meanwhile must not keep
-        // sysmon here.
-        G held;
-        for (int n = inbox.size(); n > 0 && (held = inbox.poll()) != null; n--) {
-            global.put(held, false, PriorityRunQueue.UNSTAMPED);
+        // If no carrier took from the inbox since the last scan, what it holds joins the global
+        // queue, unstamped: this scan stamps it, and a later one boosts it if it is still queued
+        // then (class comment, "The inbox"). While carriers take from it, it stays: moving a
+        // spawning burst through the global queue's lock, one G at a time, would only slow it.
+        // At most what was there at the start: a platform thread spawning meanwhile must not
+        // keep sysmon here.
+        if (inbox.headPosition() == inboxHeadSeen) {
+            G held;
+            for (int n = inbox.size(); n > 0 && (held = inbox.poll()) != null; n--) {
+                global.put(held, false, PriorityRunQueue.UNSTAMPED);
+            }
         }
+        inboxHeadSeen = inbox.headPosition();
         int moved = 0;
         P[] ps = sched.allp();
         for (int i = 0, n = Math.min(sched.procs(), ps.length); i < n; i++) {
