@@ -33,8 +33,8 @@ import java.lang.invoke.VarHandle;
  * not to the global queue, whose one lock the carriers' batch takes hold: a platform thread
  * spawning for two carriers met them there, as under FIFO before its global queue got two locks,
  * and PRIORITY's spawn from a platform thread cost 1.55x FIFO's (docs/BENCHMARKS.md, "Issue 11,
- * eighth session"). A G at the floor outranks nobody, so no level decision needs to see it: the
- * global queue's best level (rule 1, publish-then-flag) is what it was. Carriers take a batch
+ * eighth session"). A G at the floor outranks nobody, so no preemption decision needs to see it:
+ * the global queue's best level (rule 1, publish-then-flag) is what it was. Carriers take a batch
  * from the inbox when their own queue and the global queue have nothing, and one G every 61st
  * slice while their best queued level is the floor (fairness, as for the global queue). A G at
  * the floor that yields or ends its slice while equals wait in the inbox goes behind them there
