@@ -1,0 +1,124 @@
+package dev.weft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Review of the PRIORITY inbox (PriorityQueues, "The inbox"): a goroutine readied from outside
+ * the runtime's Ps at the level floor waits in the inbox, where no level decision sees it, on
+ * the argument that a G at the floor outranks nobody. The floor only falls (LevelFloor): a G
+ * that went to the inbox at the floor is above it once a lower priority is given, and from then
+ * on it is neither at the floor (the fairness poll of the inbox asks for a P whose best level is
+ * the floor) nor in the global queue (whose best level rule 1 and publish-then-flag read).
+ *
+ * <p>On one processor and one carrier (N_1), with a one-minute slice and the boost off, as
+ * PriorityPolicyTest does, so that only the rule under test can make the goroutine run. Each
+ * test's 20-second wait is a safety net: by the rules the goroutine runs within 61 schedules;
+ * after the wait the other goroutines are stopped so that the runtime closes either way.
+ */
+@Tag("user-space-scheduler")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PriorityInboxReviewTest {
+
+    private static Weft.Builder onOneProc() {
+        return Weft.builder().model(ThreadingModel.N_1).policy(SchedulingPolicy.PRIORITY)
+                .timeslice(Duration.ofMinutes(1)).starvationBoost(false);
+    }
+
+    /**
+     * Two yielders at the default level (8) keep the only P busy; a goroutine at 8 started from
+     * this platform thread goes to the inbox (8 is the floor); then a goroutine at 2 is started,
+     * which lowers the floor to 2. The first one is an equal of the yielders and must get its
+     * turn by fairness, as the commit's aGoroutineStartedFromOutsideAtTheFloorGetsItsTurnAmongBusyEquals
+     * requires when the floor has not moved. With the inbox it never does: the fairness tick polls
+     * the inbox only while the P's best level (8) is at the floor (now 2), and the batch path only
+     * when the P's queue is empty, which the yielders never let it be. Before the inbox it waited
+     * in the global queue at level 8, which the tick polls at equal level.
+     */
+    @Test
+    void anOutsideGoroutineQueuedBeforeTheFloorFellStillGetsItsTurnAmongBusyEquals() throws Exception {
+        try (Weft rt = onOneProc().build()) {
+            AtomicBoolean release = new AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch outsideRan = new CountDownLatch(1);
+            Goroutine y1 = rt.go(() -> {
+                // y2 is queued on this P (readied by a goroutine: the P's own queue, not the inbox).
+                Goroutine y2 = Go.go(() -> {
+                    while (outsideRan.getCount() > 0 && !stop.get()) {
+                        Go.yield();
+                    }
+                });
+                holding.countDown();
+                while (!release.get()) {
+                    Thread.onSpinWait(); // holds the only P until both starts below are done
+                }
+                while (outsideRan.getCount() > 0 && !stop.get()) {
+                    Go.yield();
+                }
+                y2.join();
+            });
+            holding.await();
+            Goroutine outside = rt.go(outsideRan::countDown); // level 8, the floor: the inbox
+            Goroutine low = rt.go(2, () -> {}); // the floor falls to 2 (low queues behind outside)
+            assertThat(outside.priority()).isEqualTo(8);
+            release.set(true);
+            boolean ran = outsideRan.await(20, TimeUnit.SECONDS);
+            stop.set(true);
+            y1.join();
+            outside.join();
+            low.join();
+            assertThat(ran).as("the goroutine started from outside at level 8 ran among its busy equals at 8").isTrue();
+        }
+    }
+
+    /**
+     * A goroutine at 8 started from this platform thread while 8 is the floor goes to the inbox;
+     * then the goroutine holding the only P starts a CPU-bound one at 2 (the floor falls to 2)
+     * and ends. Rule 1: the highest ready level runs, so the goroutine at 8 runs before the one
+     * at 2, or preempts it (publish-then-flag: the M that mounts the goroutine at 2 reads the
+     * global queue's best level). Before the inbox the goroutine at 8 waited in the global queue
+     * and did; with the inbox the goroutine at 2 runs first and is never asked to yield, and the
+     * one at 8 waits until the slice ends (a minute here) and then for a fairness tick. It runs
+     * first only if the P's first schedule after the starter happens to be a fairness tick (one
+     * in 61).
+     */
+    @Test
+    void aGoroutineQueuedAtTheFloorBeforeItFellRunsBeforeALowerOne() throws Exception {
+        try (Weft rt = onOneProc().build()) {
+            AtomicBoolean release = new AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch highRan = new CountDownLatch(1);
+            AtomicReference<Goroutine> low = new AtomicReference<>();
+            Goroutine starter = rt.go(() -> {
+                holding.countDown();
+                while (!release.get()) {
+                    Thread.onSpinWait(); // holds the only P until the start below is done
+                }
+                low.set(Go.go(2, () -> {
+                    while (highRan.getCount() > 0 && !stop.get()) {
+                        Go.checkpoint();
+                    }
+                }));
+            });
+            holding.await();
+            Goroutine high = rt.go(highRan::countDown); // level 8, the floor: the inbox
+            release.set(true);
+            boolean ran = highRan.await(20, TimeUnit.SECONDS);
+            stop.set(true);
+            starter.join();
+            high.join();
+            low.get().join();
+            assertThat(ran).as("the goroutine at 8 ran while one at 2 was ready").isTrue();
+        }
+    }
+}
