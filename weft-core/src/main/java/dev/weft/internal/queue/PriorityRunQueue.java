@@ -643,11 +643,16 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
         if (ring == null || c == ring.length) {
             ring = grow(list);
         }
+        // The bit before the stores: setBit is a call, and a StackOverflowError at its entry
+        // (which its own handler cannot catch) after them would leave the element queued by a
+        // put that threw (Sched.ready then queues it again; a displaced runnext would be in two
+        // places). Plain stores follow, which cannot throw; under the lock no taker sees the bit
+        // before the element, and a racy bestLevel sees a put that is completing.
+        setBit(list);
         int slot = (head[list] + c) & (ring.length - 1);
         ring[slot] = e;
         queuedAt[list][slot] = at;
         count[list] = c + 1;
-        setBit(list);
     }
 
     private void prepend(int list, Object e, long at) {
@@ -656,12 +661,12 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
         if (ring == null || c == ring.length) {
             ring = grow(list);
         }
+        setBit(list); // before the stores, as in append
         int slot = (head[list] - 1) & (ring.length - 1);
         head[list] = slot;
         ring[slot] = e;
         queuedAt[list][slot] = at;
         count[list] = c + 1;
-        setBit(list);
     }
 
     private void setBit(int list) {
@@ -671,7 +676,7 @@ public final class PriorityRunQueue<E extends PriorityRunQueue.Leveled> {
             try {
                 BITMAP.setRelease(this, b);
             } catch (VirtualMachineError err) {
-                bitmap = b; // the element is stored: it must not throw now (put)
+                bitmap = b; // the stores follow: it must not throw now (put)
             }
         }
     }
