@@ -41,7 +41,10 @@ import java.lang.invoke.VarHandle;
  * (round robin among equals wherever they wait, rule 1: PriorityRoundRobinTest). When no carrier
  * took from the inbox between two of sysmon's starvation scans, sysmon moves what it holds to the
  * global queue before the scan, so that a G held there is stamped and boosted like any other. The
- * spinning protocol's checks ({@link #globalEmpty}) include it.
+ * spinning protocol's checks ({@link #globalEmpty}) include it. The floor only falls; when it
+ * does, the Gs the inbox holds are above it, and the next carrier to schedule moves them to the
+ * global queue ({@link #inboxCheck}; a putter that read the old floor and queued after that move
+ * asks for another, PriorityInboxReviewTest).
  */
 final class PriorityQueues implements RunQueuePolicy {
     /** The level a starving G is boosted to (the balance-set manager's 15). */
@@ -53,6 +56,12 @@ final class PriorityQueues implements RunQueuePolicy {
     final GlobalRunQueue<G> inbox = new GlobalRunQueue<>();
     /** The inbox's head position at sysmon's last starvation scan; sysmon only. */
     private long inboxHeadSeen = -1;
+    /**
+     * The level floor as the carriers last saw it ({@link #inboxCheck}); any other value than
+     * the floor's (a fall, or -1 from a putter that lost the race below) makes the next carrier
+     * that schedules move the inbox to the global queue.
+     */
+    private volatile int floorSeen = Integer.MAX_VALUE;
     /** A G queued this long is boosted to {@link #BOOST_LEVEL}; 0: never. */
     final long starvationBoostNanos;
 
@@ -83,9 +92,14 @@ final class PriorityQueues implements RunQueuePolicy {
         }
         if (atFloor) {
             inbox.put(g);
-        } else {
-            global.put(g, false, now);
+            g.queuePending = false;
+            sched.idle.wakep(); // its fence orders the put before the floor's read below
+            if (g.level > sched.levelFloor.get()) {
+                floorSeen = -1; // the floor fell meanwhile and a carrier may have moved the inbox already: again
+            }
+            return;
         }
+        global.put(g, false, now);
         g.queuePending = false;
         sched.idle.wakep();
     }
@@ -158,6 +172,7 @@ final class PriorityQueues implements RunQueuePolicy {
 
     @Override
     public G pollGlobalFirst(P p, M m) {
+        inboxCheck();
         // The global queue first when its best level is above ours (a G readied to preempt
         // someone waits there), or at equal level every 61st slice.
         int gl = global.bestLevel();
@@ -184,6 +199,24 @@ final class PriorityQueues implements RunQueuePolicy {
             m.inheritTime = false;
         }
         return g;
+    }
+
+    /**
+     * Every schedule: if the level floor fell since the carriers last looked, the Gs the inbox
+     * holds are above it now, where the inbox's argument (a floor G outranks nobody) no longer
+     * holds: they join the global queue, unstamped, where every rule sees them and the next
+     * mount flags whoever runs below them (class comment, "The inbox"). Two volatile reads when
+     * nothing changed.
+     */
+    private void inboxCheck() {
+        int f = sched.levelFloor.get();
+        if (f != floorSeen) {
+            floorSeen = f;
+            G held;
+            for (int n = inbox.size(); n > 0 && (held = inbox.poll()) != null; n--) {
+                global.put(held, false, PriorityRunQueue.UNSTAMPED);
+            }
+        }
     }
 
     @Override
