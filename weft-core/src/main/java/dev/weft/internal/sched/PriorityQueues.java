@@ -212,10 +212,26 @@ final class PriorityQueues implements RunQueuePolicy {
         int f = sched.levelFloor.get();
         if (f != floorSeen) {
             floorSeen = f;
-            G held;
-            for (int n = inbox.size(); n > 0 && (held = inbox.poll()) != null; n--) {
-                global.put(held, false, PriorityRunQueue.UNSTAMPED);
-            }
+            moveInboxToGlobal();
+        }
+    }
+
+    /**
+     * Moves what the inbox holds now to the global queue, unstamped: at most that many, so that a
+     * platform thread spawning meanwhile cannot keep the caller here. Then, if it moved any, a
+     * wakep: the move is a submit like any other (Idle, "The lost-wake-up argument"), since
+     * between a poll and its put the G was in neither queue, and a spinner that looked then may
+     * have parked.
+     */
+    private void moveInboxToGlobal() {
+        G held;
+        boolean moved = false;
+        for (int n = inbox.size(); n > 0 && (held = inbox.poll()) != null; n--) {
+            global.put(held, false, PriorityRunQueue.UNSTAMPED);
+            moved = true;
+        }
+        if (moved) {
+            sched.idle.wakep();
         }
     }
 
@@ -276,16 +292,11 @@ final class PriorityQueues implements RunQueuePolicy {
         }
         long before = now - starvationBoostNanos;
         // If no carrier took from the inbox since the last scan, what it holds joins the global
-        // queue, unstamped: this scan stamps it, and a later one boosts it if it is still queued
-        // then (class comment, "The inbox"). While carriers take from it, it stays: moving a
-        // spawning burst through the global queue's lock, one G at a time, would only slow it.
-        // At most what was there at the start: a platform thread spawning meanwhile must not
-        // keep sysmon here.
+        // queue: this scan stamps it, and a later one boosts it if it is still queued then (class
+        // comment, "The inbox"). While carriers take from it, it stays: moving a spawning burst
+        // through the global queue's lock, one G at a time, would only slow it.
         if (inbox.headPosition() == inboxHeadSeen) {
-            G held;
-            for (int n = inbox.size(); n > 0 && (held = inbox.poll()) != null; n--) {
-                global.put(held, false, PriorityRunQueue.UNSTAMPED);
-            }
+            moveInboxToGlobal();
         }
         inboxHeadSeen = inbox.headPosition();
         int moved = 0;
