@@ -20,13 +20,16 @@ import org.junit.jupiter.api.Timeout;
  * the floor) nor in the global queue (whose best level rule 1 and publish-then-flag read).
  *
  * <p>On one processor and one carrier (N_1), with a one-minute slice and the boost off, as
- * PriorityPolicyTest does, so that only the rule under test can make the goroutine run. Each
- * test's 20-second wait is a safety net: by the rules the goroutine runs within 61 schedules;
- * after the wait the other goroutines are stopped so that the runtime closes either way.
+ * PriorityPolicyTest does, so that only the rule under test can make the goroutine run. No
+ * waits: by the rules the goroutine runs within 61 schedules (first, in the second test), so the
+ * busy goroutines give up after a bounded number of turns and record whether it had run by then;
+ * once they end it runs either way, and the runtime closes.
  */
 @Tag("user-space-scheduler")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PriorityInboxReviewTest {
+    /** Turns a busy goroutine takes before it gives up: far more than the 61 schedules fairness needs. */
+    private static final int YIELDS = 100_000;
 
     private static Weft.Builder onOneProc() {
         return Weft.builder().model(ThreadingModel.N_1).policy(SchedulingPolicy.PRIORITY)
@@ -47,36 +50,36 @@ class PriorityInboxReviewTest {
     void anOutsideGoroutineQueuedBeforeTheFloorFellStillGetsItsTurnAmongBusyEquals() throws Exception {
         try (Weft rt = onOneProc().build()) {
             AtomicBoolean release = new AtomicBoolean();
-            AtomicBoolean stop = new AtomicBoolean();
+            AtomicBoolean outsideRan = new AtomicBoolean();
+            AtomicBoolean ranWhileBusy = new AtomicBoolean();
             CountDownLatch holding = new CountDownLatch(1);
-            CountDownLatch outsideRan = new CountDownLatch(1);
             Goroutine y1 = rt.go(() -> {
                 // y2 is queued on this P (readied by a goroutine: the P's own queue, not the inbox).
-                Goroutine y2 = Go.go(() -> {
-                    while (outsideRan.getCount() > 0 && !stop.get()) {
-                        Go.yield();
-                    }
-                });
+                Goroutine y2 = Go.go(() -> yieldUntil(outsideRan));
                 holding.countDown();
                 while (!release.get()) {
                     Thread.onSpinWait(); // holds the only P until both starts below are done
                 }
-                while (outsideRan.getCount() > 0 && !stop.get()) {
-                    Go.yield();
-                }
+                yieldUntil(outsideRan);
+                ranWhileBusy.set(outsideRan.get()); // y2 is still busy: it yields as long as y1
                 y2.join();
             });
             holding.await();
-            Goroutine outside = rt.go(outsideRan::countDown); // level 8, the floor: the inbox
+            Goroutine outside = rt.go(() -> outsideRan.set(true)); // level 8, the floor: the inbox
             Goroutine low = rt.go(2, () -> {}); // the floor falls to 2 (low queues behind outside)
             assertThat(outside.priority()).isEqualTo(8);
             release.set(true);
-            boolean ran = outsideRan.await(20, TimeUnit.SECONDS);
-            stop.set(true);
             y1.join();
             outside.join();
             low.join();
-            assertThat(ran).as("the goroutine started from outside at level 8 ran among its busy equals at 8").isTrue();
+            assertThat(ranWhileBusy.get())
+                    .as("the goroutine started from outside at level 8 ran among its busy equals at 8").isTrue();
+        }
+    }
+
+    private static void yieldUntil(AtomicBoolean done) {
+        for (int i = 0; i < YIELDS && !done.get(); i++) {
+            Go.yield();
         }
     }
 
@@ -95,9 +98,9 @@ class PriorityInboxReviewTest {
     void aGoroutineQueuedAtTheFloorBeforeItFellRunsBeforeALowerOne() throws Exception {
         try (Weft rt = onOneProc().build()) {
             AtomicBoolean release = new AtomicBoolean();
-            AtomicBoolean stop = new AtomicBoolean();
+            AtomicBoolean highRan = new AtomicBoolean();
+            AtomicBoolean lowSawHigh = new AtomicBoolean();
             CountDownLatch holding = new CountDownLatch(1);
-            CountDownLatch highRan = new CountDownLatch(1);
             AtomicReference<Goroutine> low = new AtomicReference<>();
             Goroutine starter = rt.go(() -> {
                 holding.countDown();
@@ -105,20 +108,21 @@ class PriorityInboxReviewTest {
                     Thread.onSpinWait(); // holds the only P until the start below is done
                 }
                 low.set(Go.go(2, () -> {
-                    while (highRan.getCount() > 0 && !stop.get()) {
+                    // Safe points the priority preemption could act on; bounded, so that the test
+                    // ends (and the goroutine at 8 then runs) when nothing asks this one to yield.
+                    for (int i = 0; i < 100 * YIELDS && !highRan.get(); i++) {
                         Go.checkpoint();
                     }
+                    lowSawHigh.set(highRan.get());
                 }));
             });
             holding.await();
-            Goroutine high = rt.go(highRan::countDown); // level 8, the floor: the inbox
+            Goroutine high = rt.go(() -> highRan.set(true)); // level 8, the floor: the inbox
             release.set(true);
-            boolean ran = highRan.await(20, TimeUnit.SECONDS);
-            stop.set(true);
             starter.join();
             high.join();
             low.get().join();
-            assertThat(ran).as("the goroutine at 8 ran while one at 2 was ready").isTrue();
+            assertThat(lowSawHigh.get()).as("the goroutine at 8 ran before (or preempted) the one at 2").isTrue();
         }
     }
 }
