@@ -66,8 +66,11 @@ class PriorityInboxStressTest {
             for (int i = 0; i < HIGH; i++) {
                 // Above the floor (the spawned ones take the default level, 8): better work than
                 // the inbox's, which yields and comes back until the spawners are done.
+                // At most 5,000 turns each: hundreds of thousands of yields before
+                // StackEndSpawnTest in one JVM warmed the JIT into the JDK's pin leak there
+                // (docs/notes/stack-end.md, "Not covered"; the reviewer's PriorityInboxReviewTest).
                 highs.add(rt.go(12, () -> {
-                    while (spawnersDone.getCount() > 0) {
+                    for (int turn = 0; turn < 5_000 && spawnersDone.getCount() > 0; turn++) {
                         highTurns.incrementAndGet();
                         Go.yield();
                     }
