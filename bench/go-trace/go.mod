@@ -1,0 +1,3 @@
+module weft.dev/bench/gotrace
+
+go 1.19
