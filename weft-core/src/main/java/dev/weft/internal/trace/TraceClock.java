@@ -21,7 +21,9 @@ import java.nio.file.Path;
  * stamps). Java has no instruction for it, so on Linux x86-64 this class maps a page of ten bytes of
  * machine code ({@code rdtsc; shl rdx,32; or rax,rdx; ret}: written while the page is writable,
  * then made executable and read-only) and calls it through the FFM API as a critical downcall, which
- * makes no thread-state transition: about 8 ns a read against nanoTime's 20 here.
+ * makes no thread-state transition: 8 to 15 ns a read against nanoTime's 20 on the machines it was
+ * measured on, of which the instruction itself is about 8 (a C loop of {@code rdtsc}) and the
+ * downcall the rest.
  *
  * <p><b>When the counter is used.</b> All of: Linux on x86-64; the kernel's clock source is
  * {@code tsc} (the kernel has checked that the counter runs at a constant rate and is synchronised
