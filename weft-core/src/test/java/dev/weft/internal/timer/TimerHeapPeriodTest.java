@@ -2,13 +2,6 @@ package dev.weft.internal.timer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weft.Go;
-import dev.weft.internal.sched.Bubble;
-import dev.weft.time.Ticker;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -18,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
  * A periodic timer whose next due time passes the end of the clock: it must saturate (never fire
  * again, as Go's {@code maxWhen}), not wrap to a due time in the past, which made every later
  * {@code runDue} fire it again at once and, its catch-up arithmetic wrapping too, loop for ever.
+ * (dev.weft.time.TickerHugePeriodTest shows it through a Ticker, under every model.)
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TimerHeapPeriodTest {
@@ -39,23 +33,5 @@ class TimerHeapPeriodTest {
         assertThat(h.runDue(first + 1)).isZero();
         assertThat(fired).hasValue(1);
         assertThat(TimerHeap.remove(t)).isTrue(); // still pending, as a ticker is until stopped
-    }
-
-    @Test
-    void aTickerWithAHugePeriodTicksOnceInABubbleAndThenStaysQuiet() {
-        List<Instant> ticks = new ArrayList<>();
-        Bubble.Outcome o = Bubble.run(7, () -> {
-            Duration period = Duration.ofDays(365L * 150); // 150 years: the second tick is past 2^63 ns
-            Ticker tk = Ticker.newTicker(period);
-            ticks.add(tk.c().recv());
-            Go.sleep(Duration.ofSeconds(1));
-            Instant again = tk.c().tryRecv();
-            if (again != null) {
-                ticks.add(again);
-            }
-            tk.stop();
-        });
-        assertThat(o.failure()).as("%s", o.failure()).isNull();
-        assertThat(ticks).containsExactly(Bubble.EPOCH.plus(Duration.ofDays(365L * 150)));
     }
 }
