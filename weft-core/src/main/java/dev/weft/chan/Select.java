@@ -105,7 +105,7 @@ public final class Select {
     /**
      * Adds a timeout case (Go's {@code case <-time.After(d)}): if no other case fires within
      * {@code d} of {@link #run()} starting, {@code onTimeout} runs. The timer is armed afresh on
-     * each run and stopped when the run ends, so a select loop does not pile up timers.
+     * each run and stopped before the chosen action runs, so a select loop does not pile up timers.
      */
     public Select after(Duration d, Runnable onTimeout) {
         Objects.requireNonNull(d, "duration");
@@ -184,7 +184,7 @@ public final class Select {
 
     private void disarmAfterCases() {
         for (int i = 0; i < n; i++) {
-            if (kinds[i] == AFTER) {
+            if (kinds[i] == AFTER && afterTimers[i] != null) { // null: stopped already (actionStarts)
                 TimerHeap.remove(afterTimers[i]);
                 afterTimers[i] = null;
                 chans[i] = null;
@@ -192,10 +192,23 @@ public final class Select {
         }
     }
 
+    /**
+     * The outcome is known and an action is about to run: stop this run's timers now, not when
+     * run returns, so that an action may run this select again (a handler re-running it on the
+     * same thread), whose arming would otherwise replace this run's timers, leaving them pending
+     * until due and the clean-up of this run with nothing to stop (a NullPointerException).
+     */
+    private void actionStarts() {
+        if (afterCases != 0) {
+            disarmAfterCases();
+        }
+    }
+
     private int runCases() {
         int active = prepareOrders();
         if (active == 0) {
             if (orElse != null) {
+                actionStarts();
                 orElse.run();
                 return -1;
             }
@@ -273,6 +286,7 @@ public final class Select {
                 return fire(won, value, ok);
             }
             if (orElse != null) {
+                actionStarts();
                 orElse.run();
                 return -1;
             }
@@ -390,6 +404,7 @@ public final class Select {
 
     @SuppressWarnings("unchecked")
     private int fire(int i, Object value, boolean ok) {
+        actionStarts();
         switch (kinds[i]) {
             case SEND -> ((Runnable) actions[i]).run();
             case RECV -> ((Consumer<Object>) actions[i]).accept(value);

@@ -49,14 +49,19 @@ public final class Timer {
     }
 
     /**
-     * Prevents the timer from firing; returns true if it had not fired yet. Does not wait for an
-     * {@code afterFunc} function that has already started.
+     * Prevents the timer from firing; returns true if it had not fired yet, or (as in Go 1.23)
+     * if its value had not been received: a value sent but not received is drained, so that
+     * {@code if (!t.stop()) t.c().recv();} is right under either reading. Does not wait for an
+     * {@code afterFunc} function that has already started (then it returns false).
      */
     public boolean stop() {
         return tc.stop();
     }
 
-    /** Re-arms the timer to fire after {@code d}; returns true if it had not fired yet. */
+    /**
+     * Re-arms the timer to fire after {@code d}; returns what {@link #stop} would have (true if
+     * it had not fired yet or its value had not been received, which is drained).
+     */
     public boolean reset(Duration d) {
         return tc.reset(TimerChannel.nanos(d, "duration"), 0);
     }

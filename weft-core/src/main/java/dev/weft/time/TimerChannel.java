@@ -33,6 +33,12 @@ final class TimerChannel {
     private final Object armLock = new Object();
     /** Orders a firing's seq check and send against stop/reset's seq bump and drain. */
     private final ReentrantLock fireLock = new ReentrantLock();
+    /**
+     * A channel timer armed and its value not yet sent (guarded by fireLock): stop and reset
+     * report such a timer as stopped even once the heap has handed its firing out, since their
+     * seq bump drops that firing (Go 1.23's isSending). Always false for an AfterFunc.
+     */
+    private boolean unsent;
 
     TimerChannel(Sched sched, Runnable func) {
         this.sched = sched;
@@ -83,6 +89,7 @@ final class TimerChannel {
         if (seq == e.seq()) {
             Bubble b = sched.bubble();
             c.trySend(b == null ? Instant.now() : b.now());
+            unsent = false;
         }
     }
 
@@ -91,12 +98,17 @@ final class TimerChannel {
             Bubble.checkAccess(sched, "start of synctest timer");
         }
         synchronized (armLock) {
-            invalidateFirings(false);
+            invalidateFirings(false, true);
             sched.addTimer(entry, deadline(delayNanos), periodNanos);
         }
     }
 
-    /** Returns whether the timer was pending (it had not fired, or a tick was still due). */
+    /**
+     * Returns whether the program could not have received the timer's value yet (Go 1.23): it
+     * was pending, its firing was under way (dropped now), or its value sat unreceived in the
+     * channel (drained now). Reporting only "pending" made Go's pre-1.23 idiom
+     * {@code if !t.Stop() { <-t.C }} wait for ever for the value this call drained.
+     */
     boolean stop() {
         if (sched.bubble() != null) {
             Bubble.checkAccess(sched, "stop of synctest timer");
@@ -105,8 +117,8 @@ final class TimerChannel {
             // Out of the heap first, then the new sequence number: a firing the heap hands out
             // after the bump would carry the new number and get through (issue 12, defect 4).
             boolean pending = TimerHeap.remove(entry);
-            invalidateFirings(true);
-            return pending;
+            boolean unreceived = invalidateFirings(true, false);
+            return pending || unreceived;
         }
     }
 
@@ -116,23 +128,24 @@ final class TimerChannel {
         }
         synchronized (armLock) {
             boolean pending = TimerHeap.remove(entry); // before the bump, as in stop
-            invalidateFirings(true);
+            boolean unreceived = invalidateFirings(true, true); // reported as stop does
             sched.addTimer(entry, deadline(delayNanos), periodNanos);
-            return pending;
+            return pending || unreceived;
         }
     }
 
     /**
      * With the entry out of every heap: a firing already taken out now drops its value, and one
-     * delivered before is drained.
+     * delivered before is drained. Returns whether either happened to a value of the previous
+     * arming (nobody could have received it); {@code rearm}: the entry is about to be armed again.
      */
-    private void invalidateFirings(boolean drain) {
+    private boolean invalidateFirings(boolean drain, boolean rearm) {
         fireLock.lock();
         try {
             entry.bumpSeq();
-            if (drain) {
-                c.tryRecv();
-            }
+            boolean dropped = unsent;
+            unsent = rearm && func == null;
+            return (drain && c.tryRecv() != null) || dropped;
         } finally {
             fireLock.unlock();
         }

@@ -95,6 +95,12 @@ public final class TimerHeap {
                     // always finds it (removing and pushing it would show heap == null between).
                     long missed = (now - t.when) / t.period;
                     t.when += t.period * (missed + 1);
+                    if (t.when <= now) {
+                        // The sum is past now unless it wrapped past the end of the clock: then
+                        // never again (Go's maxWhen), not a due time long past, which fired the
+                        // timer at every look and wrapped the catch-up too: a carrier loop for ever.
+                        t.when = Long.MAX_VALUE;
+                    }
                     siftDown(0);
                     nextWhen = heap[0].when;
                 } else {
