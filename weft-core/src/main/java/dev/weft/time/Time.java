@@ -22,7 +22,10 @@ public final class Time {
     /**
      * A channel that receives the time once, after {@code d}: {@code Timer.newTimer(d).c()}. The
      * timer belongs to the caller's runtime (the default runtime outside goroutines); once that
-     * runtime is closed it never fires.
+     * runtime is closed it never fires. The timer stays armed until it fires, whether or not
+     * anyone still holds the channel (Go 1.23 collects an unreferenced one; weft does not): in a
+     * loop that may end before {@code d}, use {@link dev.weft.chan.Select#after} (stopped when
+     * its select is decided) or one {@link Timer} reset each round.
      */
     public static Chan<Instant> after(Duration d) {
         return Timer.newTimer(d).c();
@@ -34,7 +37,8 @@ public final class Time {
      * positive, as in Go.
      */
     public static Chan<Instant> tick(Duration period) {
-        if (period == null || period.isNegative() || period.isZero()) {
+        java.util.Objects.requireNonNull(period, "period"); // as every other Duration weft takes
+        if (period.isNegative() || period.isZero()) {
             return null;
         }
         return Ticker.newTicker(period).c();

@@ -204,6 +204,8 @@ class TimeTest {
                 assertThatThrownBy(() -> Ticker.newTicker(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
                         .hasMessageContaining("non-positive interval");
                 assertThat(Time.tick(Duration.ZERO)).isNull();
+                assertThatThrownBy(() -> Time.tick(null)).isInstanceOf(NullPointerException.class)
+                        .hasMessageContaining("period");
             });
             assertThat(rt.stats().timers()).isZero();
         }
