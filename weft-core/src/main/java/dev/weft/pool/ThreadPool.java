@@ -321,7 +321,14 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         try {
             task.run();
         } catch (ProcessExitException e) {
-            throw e; // the worker's process is ending: the worker unwinds with it
+            // The worker's own process ending: the worker unwinds with it. One of another process
+            // (a task rethrew it) is the task's failure: taken for ours, it would stop the pool.
+            WeftProcess own = WeftProcess.current();
+            if (own != WeftProcess.root() && e.pid() == own.pid()) {
+                throw e;
+            }
+            report(e);
+            return true;
         } catch (Throwable t) {
             report(t);
             return true;
