@@ -729,7 +729,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         if (period <= 0) {
             throw new IllegalArgumentException("weft: scheduleAtFixedRate needs a positive period, got " + period);
         }
-        return delay(new ScheduledTask<Void>(this, command, triggerTime(initialDelay, unit), unit.toNanos(period)));
+        return delay(new ScheduledTask<Void>(this, command, triggerTime(initialDelay, unit), periodNanos(period, unit)));
     }
 
     /**
@@ -746,13 +746,21 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         if (delay <= 0) {
             throw new IllegalArgumentException("weft: scheduleWithFixedDelay needs a positive delay, got " + delay);
         }
-        return delay(new ScheduledTask<Void>(this, command, triggerTime(initialDelay, unit), -unit.toNanos(delay)));
+        return delay(new ScheduledTask<Void>(this, command, triggerTime(initialDelay, unit), -periodNanos(delay, unit)));
     }
 
     /** Delays are capped at about 146 years, so trigger times compare by subtraction without overflow. */
     private static long triggerTime(long delay, TimeUnit unit) {
         long d = Math.min(Math.max(0, unit.toNanos(delay)), Long.MAX_VALUE >> 1);
         return System.nanoTime() + d;
+    }
+
+    /**
+     * A period capped as delays are: a task put back at "now + Long.MAX_VALUE" would compare as
+     * earlier than the tasks already due, take the head of the delay queue and hold them there.
+     */
+    private static long periodNanos(long period, TimeUnit unit) {
+        return Math.min(unit.toNanos(period), Long.MAX_VALUE >> 1);
     }
 
     private <V> ScheduledTask<V> delay(ScheduledTask<V> task) {
