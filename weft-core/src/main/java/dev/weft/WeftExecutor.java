@@ -1,14 +1,20 @@
 package dev.weft;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -80,6 +86,48 @@ final class WeftExecutor extends AbstractExecutorService {
             }
             throw e;
         }
+    }
+
+    // Bad input: AbstractExecutorService's own checks throw NullPointerExceptions with no
+    // message, and ExecutorCompletionService (invokeAny) checks before newTaskFor; these name it.
+
+    @Override
+    public Future<?> submit(Runnable task) {
+        return super.submit(Objects.requireNonNull(task, "weft: submit of a null task"));
+    }
+
+    @Override
+    public <T> Future<T> submit(Runnable task, T result) {
+        return super.submit(Objects.requireNonNull(task, "weft: submit of a null task"), result);
+    }
+
+    @Override
+    public <T> Future<T> submit(Callable<T> task) {
+        return super.submit(Objects.requireNonNull(task, "weft: submit of a null task"));
+    }
+
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Callable<T> task) {
+        return super.newTaskFor(Objects.requireNonNull(task, "weft: invokeAll of a null task"));
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+        return super.invokeAny(noNullTask(tasks));
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return super.invokeAny(noNullTask(tasks), timeout, unit);
+    }
+
+    private static <C extends Collection<?>> C noNullTask(C tasks) {
+        Objects.requireNonNull(tasks, "weft: invokeAny of a null collection");
+        for (Object t : tasks) {
+            Objects.requireNonNull(t, "weft: invokeAny of a null task");
+        }
+        return tasks;
     }
 
     private RejectedExecutionException rejected() {

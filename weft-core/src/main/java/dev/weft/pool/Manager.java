@@ -4,6 +4,7 @@ import dev.weft.chan.RecvResult;
 import dev.weft.chan.Select;
 import dev.weft.proc.ProcessExitException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,6 +30,8 @@ final class Manager implements Runnable {
     private final List<ReceiveWait<?>> cases = new ArrayList<>();
     private ReceiveWait<?> fired;
     private RecvResult<?> firedResult;
+    /** Bodies taken from {@code toStart} and not started yet: the manager's own, and read under the lock when it unwinds. */
+    private final ArrayDeque<Runnable> starting = new ArrayDeque<>();
 
     Manager(ThreadPool pool) {
         this.pool = pool;
@@ -49,6 +52,17 @@ final class Manager implements Runnable {
                 for (ReceiveWait<?> r : cases) {
                     r.inSelect = false; // a cancel waiting for this Select must not wait for ever
                 }
+                // Nobody will start what we were to start: each was counted when it was queued
+                // (a worker in workers, maybe in promised), and termination would wait for it
+                // for ever. With managerAlive false, dispatchLocked queues no more.
+                for (Runnable body : starting) {
+                    abandonLocked(body);
+                }
+                starting.clear();
+                for (Runnable body : new ArrayList<>(pool.toStart)) { // a DoneWait's end removes it
+                    abandonLocked(body);
+                }
+                pool.toStart.clear();
             } finally {
                 pool.lock.unlock();
             }
@@ -69,7 +83,6 @@ final class Manager implements Runnable {
     }
 
     private void loop() {
-        List<Runnable> starting = new ArrayList<>();
         List<Object> actions = new ArrayList<>();
         for (;;) {
             long wait = -1;
@@ -117,10 +130,10 @@ final class Manager implements Runnable {
                 return;
             }
             if (!starting.isEmpty()) {
-                for (Runnable body : starting) {
+                Runnable body;
+                while ((body = starting.pollFirst()) != null) { // off the list first: run's catch abandons the rest
                     start(body);
                 }
-                starting.clear();
                 continue; // look again before waiting: a shut-down pool may be done now
             }
             Select select = new Select().recv(pool.kick, v -> {});
@@ -156,21 +169,26 @@ final class Manager implements Runnable {
         firedResult = result;
     }
 
+    /** Under the lock: {@code body} will never run; undo what queuing it counted. */
+    private void abandonLocked(Runnable body) {
+        if (body instanceof ThreadPool.Worker w) {
+            if (w.promisedWork) {
+                w.promisedWork = false;
+                pool.promised--;
+            }
+            pool.workers--;
+        } else if (body instanceof DoneWait d) {
+            d.endLocked();
+        }
+    }
+
     private void start(Runnable body) {
         try {
             pool.runtime.go(pool.level, body);
         } catch (RuntimeException | Error e) { // the runtime refuses goroutines (closed), or worse
             pool.lockUncancellable();
             try {
-                if (body instanceof ThreadPool.Worker w) {
-                    if (w.promisedWork) {
-                        w.promisedWork = false;
-                        pool.promised--;
-                    }
-                    pool.workers--;
-                } else if (body instanceof DoneWait d) {
-                    d.endLocked();
-                }
+                abandonLocked(body);
                 pool.tryTerminateLocked();
             } finally {
                 pool.lock.unlock();

@@ -15,6 +15,7 @@ import dev.weft.sync.WaitGroup;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,11 +25,14 @@ import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -321,7 +325,14 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         try {
             task.run();
         } catch (ProcessExitException e) {
-            throw e; // the worker's process is ending: the worker unwinds with it
+            // The worker's own process ending: the worker unwinds with it. One of another process
+            // (a task rethrew it) is the task's failure: taken for ours, it would stop the pool.
+            WeftProcess own = WeftProcess.current();
+            if (own != WeftProcess.root() && e.pid() == own.pid()) {
+                throw e;
+            }
+            report(e);
+            return true;
         } catch (Throwable t) {
             report(t);
             return true;
@@ -646,6 +657,48 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         return "ThreadPool[" + name + ", " + s + ", " + stats() + "]";
     }
 
+    // ---- bad input: AbstractExecutorService's own checks throw NullPointerExceptions with no
+    // message, and ExecutorCompletionService (invokeAny) checks before newTaskFor; these name it.
+
+    @Override
+    public Future<?> submit(Runnable task) {
+        return super.submit(Objects.requireNonNull(task, "weft: submit of a null task"));
+    }
+
+    @Override
+    public <T> Future<T> submit(Runnable task, T result) {
+        return super.submit(Objects.requireNonNull(task, "weft: submit of a null task"), result);
+    }
+
+    @Override
+    public <T> Future<T> submit(Callable<T> task) {
+        return super.submit(Objects.requireNonNull(task, "weft: submit of a null task"));
+    }
+
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Callable<T> task) {
+        return super.newTaskFor(Objects.requireNonNull(task, "weft: invokeAll of a null task"));
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+        return super.invokeAny(noNullTask(tasks));
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return super.invokeAny(noNullTask(tasks), timeout, unit);
+    }
+
+    private static <C extends Collection<?>> C noNullTask(C tasks) {
+        Objects.requireNonNull(tasks, "weft: invokeAny of a null collection");
+        for (Object t : tasks) {
+            Objects.requireNonNull(t, "weft: invokeAny of a null task");
+        }
+        return tasks;
+    }
+
     // ---- timer callbacks
 
     @Override
@@ -676,7 +729,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         if (period <= 0) {
             throw new IllegalArgumentException("weft: scheduleAtFixedRate needs a positive period, got " + period);
         }
-        return delay(new ScheduledTask<Void>(this, command, triggerTime(initialDelay, unit), unit.toNanos(period)));
+        return delay(new ScheduledTask<Void>(this, command, triggerTime(initialDelay, unit), periodNanos(period, unit)));
     }
 
     /**
@@ -693,13 +746,21 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         if (delay <= 0) {
             throw new IllegalArgumentException("weft: scheduleWithFixedDelay needs a positive delay, got " + delay);
         }
-        return delay(new ScheduledTask<Void>(this, command, triggerTime(initialDelay, unit), -unit.toNanos(delay)));
+        return delay(new ScheduledTask<Void>(this, command, triggerTime(initialDelay, unit), -periodNanos(delay, unit)));
     }
 
     /** Delays are capped at about 146 years, so trigger times compare by subtraction without overflow. */
     private static long triggerTime(long delay, TimeUnit unit) {
         long d = Math.min(Math.max(0, unit.toNanos(delay)), Long.MAX_VALUE >> 1);
         return System.nanoTime() + d;
+    }
+
+    /**
+     * A period capped as delays are: a task put back at "now + Long.MAX_VALUE" would compare as
+     * earlier than the tasks already due, take the head of the delay queue and hold them there.
+     */
+    private static long periodNanos(long period, TimeUnit unit) {
+        return Math.min(unit.toNanos(period), Long.MAX_VALUE >> 1);
     }
 
     private <V> ScheduledTask<V> delay(ScheduledTask<V> task) {

@@ -129,6 +129,26 @@ abstract class ExecutorServiceContractTest {
         assertThatThrownBy(() -> e.submit((Callable<?>) null)).isInstanceOf(NullPointerException.class);
     }
 
+    /**
+     * weft's rule for bad input: the exception names the problem. AbstractExecutorService's
+     * submit and newTaskFor throw a NullPointerException with no message at all.
+     */
+    @Test
+    void aNullTaskIsRejectedWithAMessageNamingIt() {
+        List<Callable<String>> withNull = new ArrayList<>();
+        withNull.add(null);
+        assertThatThrownBy(() -> e.submit((Runnable) null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("null task");
+        assertThatThrownBy(() -> e.submit((Runnable) null, Boolean.TRUE)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("null task");
+        assertThatThrownBy(() -> e.submit((Callable<?>) null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("null task");
+        assertThatThrownBy(() -> e.invokeAll(withNull)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("null task");
+        assertThatThrownBy(() -> e.invokeAny(withNull)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("null task");
+    }
+
     /** AbstractExecutorServiceTest.testSubmitEE: get of a failed callable throws ExecutionException with the cause. */
     @Test
     void getOfAFailedCallableThrowsExecutionException() {
