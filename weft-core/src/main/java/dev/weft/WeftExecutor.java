@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.internal.util.TaskChecks;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -93,41 +94,33 @@ final class WeftExecutor extends AbstractExecutorService {
 
     @Override
     public Future<?> submit(Runnable task) {
-        return super.submit(Objects.requireNonNull(task, "weft: submit of a null task"));
+        return super.submit(TaskChecks.task(task, "submit"));
     }
 
     @Override
     public <T> Future<T> submit(Runnable task, T result) {
-        return super.submit(Objects.requireNonNull(task, "weft: submit of a null task"), result);
+        return super.submit(TaskChecks.task(task, "submit"), result);
     }
 
     @Override
     public <T> Future<T> submit(Callable<T> task) {
-        return super.submit(Objects.requireNonNull(task, "weft: submit of a null task"));
+        return super.submit(TaskChecks.task(task, "submit"));
     }
 
     @Override
     protected <T> RunnableFuture<T> newTaskFor(Callable<T> task) {
-        return super.newTaskFor(Objects.requireNonNull(task, "weft: invokeAll of a null task"));
+        return super.newTaskFor(TaskChecks.task(task, "invokeAll"));
     }
 
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
-        return super.invokeAny(noNullTask(tasks));
+        return super.invokeAny(TaskChecks.invokeAnyTasks(tasks));
     }
 
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, TimeoutException {
-        return super.invokeAny(noNullTask(tasks), timeout, unit);
-    }
-
-    private static <C extends Collection<?>> C noNullTask(C tasks) {
-        Objects.requireNonNull(tasks, "weft: invokeAny of a null collection");
-        for (Object t : tasks) {
-            Objects.requireNonNull(t, "weft: invokeAny of a null task");
-        }
-        return tasks;
+        return super.invokeAny(TaskChecks.invokeAnyTasks(tasks), timeout, unit);
     }
 
     private RejectedExecutionException rejected() {
