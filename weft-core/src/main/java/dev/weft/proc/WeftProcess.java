@@ -480,7 +480,11 @@ public final class WeftProcess {
         Decision d = decision.get();
         if (d.failure() != null) {
             for (Throwable t : failures) {
-                d.failure().addSuppressed(t);
+                // A close may throw the very failure (a shared sentinel, a rethrown error):
+                // Throwable refuses to suppress itself, and a throw here left waitFor waiting for ever.
+                if (t != d.failure()) {
+                    d.failure().addSuppressed(t);
+                }
             }
         }
         record = new ExitRecord(pid, d.code(), d.reason(), d.failure(), failures);

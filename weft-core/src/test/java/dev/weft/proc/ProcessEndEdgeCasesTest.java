@@ -1,0 +1,83 @@
+package dev.weft.proc;
+
+import static dev.weft.Conditions.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.Weft;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Corners of a process's end and accounting found in review: an exit record whose failure is
+ * also what a handle's close threw, and the run time and switches of a thread's first slice
+ * (the one in which it joins its process). Runs under each threading model.
+ */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class ProcessEndEdgeCasesTest {
+
+    @Test
+    void aFailureThatIsAlsoAHandlesCloseFailureStillEndsTheProcess() throws Exception {
+        // One instance escaping the primary and thrown by a close: a shared sentinel (a context's
+        // err(), thrown as documented) or a resource that rethrows what failed it. The end used
+        // to add it to itself as suppressed, which Throwable refuses, and waitFor never returned.
+        RuntimeException boom = new IllegalStateException("boom");
+        try (Weft rt = Weft.builder().build()) {
+            WeftProcess p = WeftProcess.builder("self-suppressed").start(rt, () -> {
+                WeftProcess.current().handles().open(() -> {
+                    throw boom;
+                });
+                throw boom;
+            });
+            OptionalInt code = p.waitFor(Duration.ofSeconds(10)); // a safety net: the end takes milliseconds
+            assertThat(code).as("waitFor of a process whose failure is also a close failure").hasValue(1);
+            ExitRecord r = p.exitRecord().orElseThrow();
+            assertThat(r.reason()).isEqualTo(ExitRecord.Reason.PRIMARY_FAILED);
+            assertThat(r.failure()).isSameAs(boom);
+            assertThat(r.closeFailures()).containsExactly(boom);
+            assertThat(p.failure()).containsSame(boom);
+        }
+    }
+
+    @Test
+    void aThreadsFirstSliceCountsTowardsItsProcess() throws Exception {
+        Assumptions.assumeFalse("ONE_TO_ONE".equals(System.getProperty("weft.model")),
+                "under ONE_TO_ONE the kernel switches threads and no switch is counted");
+        try (Weft rt = Weft.builder().build()) {
+            // A primary that never waits runs in one slice, the one in which it joins the
+            // process: its run time and its exit switch are all the process has to show. They
+            // used to be dropped, since the carrier looked for the process when it mounted the
+            // thread, before the thread had joined it.
+            long[] sink = new long[1];
+            WeftProcess p = WeftProcess.builder("one-slice").start(rt, () -> {
+                long x = 0;
+                for (int i = 0; i < 10_000; i++) {
+                    x += Long.numberOfTrailingZeros(i * 31L + x);
+                }
+                sink[0] = x;
+            });
+            assertThat(p.waitFor()).isZero();
+            // The carrier counts the exit after the thread's body has left the process, so it may
+            // land just after waitFor returns.
+            awaitTrue(() -> p.stats().switches().exits() >= 1);
+            ProcessStats s = p.stats();
+            assertThat(s.switches().exits()).isEqualTo(1);
+            assertThat(s.runTime()).isPositive();
+
+            // The same for a thread started from outside the process (startThread), which joins
+            // in its first slice too.
+            dev.weft.chan.Chan<Integer> release = dev.weft.chan.Chan.make();
+            WeftProcess q = WeftProcess.builder("outside-start").start(rt, release::recv);
+            q.startThread(dev.weft.ThreadPriority.NORMAL, () -> { }).join();
+            awaitTrue(() -> q.stats().switches().exits() >= 1);
+            release.send(1);
+            assertThat(q.waitFor()).isZero();
+            awaitTrue(() -> q.stats().switches().exits() >= 2);
+            // The primary's wait in its first slice is counted as well.
+            assertThat(q.stats().switches().waits()).isPositive();
+        }
+    }
+}
