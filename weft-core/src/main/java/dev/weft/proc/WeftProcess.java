@@ -327,6 +327,9 @@ public final class WeftProcess {
      */
     public int waitFor() {
         checkWaitable();
+        // A caller whose process is ending unwinds here, as at every weft wait: its canceller's
+        // interrupt may be spent already (a thread that caught its exit), and it would wait on.
+        ProcessSupport.checkCancelled();
         boolean interrupted = false;
         try {
             for (;;) {
@@ -352,6 +355,7 @@ public final class WeftProcess {
             throw new IllegalArgumentException("weft: negative waitFor timeout " + timeout);
         }
         checkWaitable();
+        ProcessSupport.checkCancelled(); // as in waitFor()
         long nanos;
         try {
             nanos = timeout.toNanos();

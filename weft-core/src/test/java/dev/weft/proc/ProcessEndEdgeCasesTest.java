@@ -80,4 +80,52 @@ class ProcessEndEdgeCasesTest {
             assertThat(q.stats().switches().waits()).isPositive();
         }
     }
+
+    @Test
+    void aThreadThatCaughtItsExitUnwindsAgainInWaitForOfAnotherProcess() throws Exception {
+        for (boolean timed : new boolean[] {false, true}) {
+            try (Weft rt = Weft.builder().build()) {
+                dev.weft.chan.Chan<Integer> releaseOther = dev.weft.chan.Chan.make();
+                WeftProcess other = WeftProcess.builder("other").start(rt, releaseOther::recv);
+                java.util.concurrent.atomic.AtomicReference<String> steps = new java.util.concurrent.atomic.AtomicReference<>("");
+                java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.atomic.AtomicBoolean terminated = new java.util.concurrent.atomic.AtomicBoolean();
+                WeftProcess stubborn = WeftProcess.builder("stubborn").start(rt, () -> {
+                    try {
+                        parked.countDown();
+                        dev.weft.chan.Chan.<Integer>make().recv();
+                    } catch (ProcessExitException first) {
+                        steps.set("caught " + first.code());
+                        while (!terminated.get()) {
+                            Thread.onSpinWait(); // until terminate has returned: its interrupt is sent
+                        }
+                        Thread.interrupted(); // a cleanup step that spent it (a JDK wait that answered it)
+                    }
+                    try {
+                        // Its exit's interrupt is spent: waitFor must see the pending exit itself,
+                        // as every weft wait does, and not wait for the other process.
+                        if (timed) {
+                            other.waitFor(Duration.ofHours(1));
+                        } else {
+                            other.waitFor();
+                        }
+                    } finally {
+                        steps.set(steps.get() + ", unwound again");
+                    }
+                });
+                try {
+                    parked.await();
+                    awaitTrue(() -> stubborn.primary().state() == dev.weft.Goroutine.State.WAITING);
+                    stubborn.terminate(9);
+                    terminated.set(true);
+                    assertThat(stubborn.waitFor(Duration.ofSeconds(10))).as("timed=" + timed).hasValue(9);
+                    assertThat(steps.get()).isEqualTo("caught 9, unwound again");
+                    assertThat(other.isAlive()).isTrue();
+                } finally {
+                    releaseOther.send(1);
+                }
+                assertThat(other.waitFor()).isZero();
+            }
+        }
+    }
 }
