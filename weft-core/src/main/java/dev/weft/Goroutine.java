@@ -110,6 +110,9 @@ public final class Goroutine {
         Thread t = g.thread();
         boolean interrupted = false;
         while (t.isAlive()) {
+            // Each round, not only on an interrupt: a caller that caught its exit has spent its
+            // canceller's interrupt and would wait on (weft's own joins check in their park).
+            ProcessSupport.checkCancelled();
             try {
                 joinParked(t, 0, WaitReason.JOIN);
             } catch (InterruptedException e) {

@@ -128,4 +128,54 @@ class ProcessEndEdgeCasesTest {
             }
         }
     }
+
+    @Test
+    void aThreadThatCaughtItsExitUnwindsAgainInAJoinOfAnAdoptedThread() throws Exception {
+        Assumptions.assumeFalse("ONE_TO_ONE".equals(System.getProperty("weft.model")),
+                "under ONE_TO_ONE a JDK virtual thread is not a goroutine");
+        try (Weft rt = Weft.builder().build()) {
+            // A goroutine adopted from the JDK's API (joined with Thread.join, not weft's joins),
+            // in another process, so that the terminate below does not end it.
+            dev.weft.chan.Chan<Integer> releaseOther = dev.weft.chan.Chan.make();
+            java.util.concurrent.atomic.AtomicReference<dev.weft.Goroutine> adopted = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.CountDownLatch adoptedRuns = new java.util.concurrent.CountDownLatch(1);
+            WeftProcess other = WeftProcess.builder("other").start(rt, () -> Thread.ofVirtual().start(() -> {
+                adopted.set(dev.weft.Go.current());
+                adoptedRuns.countDown();
+                releaseOther.recv();
+            }));
+            java.util.concurrent.atomic.AtomicReference<String> steps = new java.util.concurrent.atomic.AtomicReference<>("");
+            java.util.concurrent.atomic.AtomicBoolean terminated = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(1);
+            try {
+                adoptedRuns.await();
+                WeftProcess stubborn = WeftProcess.builder("stubborn").start(rt, () -> {
+                    try {
+                        parked.countDown();
+                        dev.weft.chan.Chan.<Integer>make().recv();
+                    } catch (ProcessExitException first) {
+                        steps.set("caught " + first.code());
+                        while (!terminated.get()) {
+                            Thread.onSpinWait(); // until terminate has returned: its interrupt is sent
+                        }
+                        Thread.interrupted(); // a cleanup step that spent it (a JDK wait that answered it)
+                    }
+                    try {
+                        adopted.get().join();
+                    } finally {
+                        steps.set(steps.get() + ", unwound again");
+                    }
+                });
+                parked.await();
+                awaitTrue(() -> stubborn.primary().state() == dev.weft.Goroutine.State.WAITING);
+                stubborn.terminate(9);
+                terminated.set(true);
+                assertThat(stubborn.waitFor(Duration.ofSeconds(10))).hasValue(9);
+                assertThat(steps.get()).isEqualTo("caught 9, unwound again");
+            } finally {
+                releaseOther.send(1);
+            }
+            assertThat(other.waitFor()).isZero();
+        }
+    }
 }
