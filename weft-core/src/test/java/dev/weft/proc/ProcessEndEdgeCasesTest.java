@@ -178,4 +178,40 @@ class ProcessEndEdgeCasesTest {
             assertThat(other.waitFor()).isZero();
         }
     }
+
+    @Test
+    void aThreadThatRetriesGoBlockingAfterItsInterruptUnwinds() throws Exception {
+        try (Weft rt = Weft.builder().build()) {
+            java.util.concurrent.CountDownLatch inCall = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicInteger retries = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean unwound = new java.util.concurrent.atomic.AtomicBoolean();
+            WeftProcess p = WeftProcess.builder("retrier").start(rt, () -> {
+                try {
+                    for (;;) {
+                        try {
+                            // A JDK wait inside Go.blocking: the terminate interrupts it, and a
+                            // caller that retries on InterruptedException calls Go.blocking
+                            // again, which must unwind at once: no interrupt is coming any more.
+                            dev.weft.Go.blocking(() -> {
+                                inCall.countDown();
+                                new java.util.concurrent.CountDownLatch(1).await();
+                                return null;
+                            });
+                        } catch (InterruptedException retry) {
+                            retries.incrementAndGet();
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
+                    }
+                } finally {
+                    unwound.set(true);
+                }
+            });
+            inCall.await();
+            p.terminate(4);
+            assertThat(p.waitFor(Duration.ofSeconds(10))).as("the retrying thread ended").hasValue(4);
+            assertThat(unwound).isTrue();
+            assertThat(retries.get()).isLessThanOrEqualTo(1);
+        }
+    }
 }
