@@ -567,8 +567,16 @@ public final class WeftProcess {
         @Override
         public boolean isExit(Throwable t) {
             // Its own unwinding, and the primary's failure, which the process keeps (failure()).
-            return (t instanceof ProcessExitException pe && pe.pid() == pid)
-                    || Thread.currentThread() == primaryThread;
+            if (t instanceof ProcessExitException pe && pe.pid() == pid) {
+                return true;
+            }
+            if (Thread.currentThread() != primaryThread) {
+                return false;
+            }
+            // Decided here, not only in left (which comes after the report): the primary's
+            // failure is kept only if it ends the process. After another end (an exit, a
+            // terminate) it is reported like any thread's; it used to vanish.
+            return decide(1, ExitRecord.Reason.PRIMARY_FAILED, t) || decision.get().failure() == t;
         }
 
         @Override

@@ -197,6 +197,8 @@ class ProcessEndEdgeCasesTest {
                                 new java.util.concurrent.CountDownLatch(1).await();
                                 return null;
                             });
+                        } catch (RuntimeException e) {
+                            throw e; // the process's exit among them
                         } catch (InterruptedException retry) {
                             retries.incrementAndGet();
                         } catch (Exception e) {
@@ -212,6 +214,33 @@ class ProcessEndEdgeCasesTest {
             assertThat(p.waitFor(Duration.ofSeconds(10))).as("the retrying thread ended").hasValue(4);
             assertThat(unwound).isTrue();
             assertThat(retries.get()).isLessThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void aPrimaryFailureAfterTheProcessEndedIsReportedNotDropped() throws Exception {
+        java.util.Queue<Throwable> reported = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        try (Weft rt = Weft.builder().uncaughtExceptionHandler((g, t) -> reported.add(t)).build()) {
+            RuntimeException late = new IllegalStateException("thrown by the primary's cleanup after a terminate");
+            java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(1);
+            WeftProcess p = WeftProcess.builder("late-failure").start(rt, () -> {
+                try {
+                    parked.countDown();
+                    dev.weft.chan.Chan.<Integer>make().recv();
+                } finally {
+                    throw late; // replaces the ProcessExitException on the way out
+                }
+            });
+            parked.await();
+            awaitTrue(() -> p.primary().state() == dev.weft.Goroutine.State.WAITING);
+            p.terminate(3);
+            assertThat(p.waitFor()).isEqualTo(3); // the first decision stands
+            assertThat(p.failure()).isEmpty();
+            // Not the process's failure, so the runtime's handler gets it, as it gets a failure
+            // of any other thread of the process; it used to vanish.
+            p.primary().join();
+            awaitTrue(() -> !reported.isEmpty());
+            assertThat(reported).containsExactly(late);
         }
     }
 }
