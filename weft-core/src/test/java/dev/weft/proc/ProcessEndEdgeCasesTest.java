@@ -243,4 +243,29 @@ class ProcessEndEdgeCasesTest {
             assertThat(reported).containsExactly(late);
         }
     }
+
+    @Test
+    void aWaitGroupGoRefusedByTheThreadLimitLeavesNothingCounted() throws Exception {
+        try (Weft rt = Weft.builder().build()) {
+            java.util.concurrent.atomic.AtomicReference<String> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            WeftProcess p = WeftProcess.builder("limited").maxThreads(1).start(rt, () -> {
+                dev.weft.sync.WaitGroup wg = new dev.weft.sync.WaitGroup();
+                try {
+                    wg.go(() -> { });
+                    outcome.set("started beyond the limit");
+                    return;
+                } catch (java.util.concurrent.RejectedExecutionException refused) {
+                    // nothing started: nothing may stay counted, or await would wait for good
+                }
+                try {
+                    wg.done();
+                    outcome.set("the refused task stayed counted");
+                } catch (IllegalStateException negative) {
+                    outcome.set("nothing counted");
+                }
+            });
+            assertThat(p.waitFor()).isZero();
+            assertThat(outcome.get()).isEqualTo("nothing counted");
+        }
+    }
 }
