@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.Weft;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -82,8 +83,8 @@ class ProcessEndEdgeCasesTest {
     }
 
     @Test
-    void aThreadThatCaughtItsExitUnwindsAgainInWaitForOfAnotherProcess() throws Exception {
-        for (boolean timed : new boolean[] {false, true}) {
+    void aThreadThatCaughtItsExitUnwindsAgainInWaitForOrATimedJoinOfAnotherProcess() throws Exception {
+        for (String wait : List.of("waitFor", "timed waitFor", "timed join")) {
             try (Weft rt = Weft.builder().build()) {
                 dev.weft.chan.Chan<Integer> releaseOther = dev.weft.chan.Chan.make();
                 WeftProcess other = WeftProcess.builder("other").start(rt, releaseOther::recv);
@@ -104,10 +105,16 @@ class ProcessEndEdgeCasesTest {
                     try {
                         // Its exit's interrupt is spent: waitFor must see the pending exit itself,
                         // as every weft wait does, and not wait for the other process.
-                        if (timed) {
-                            other.waitFor(Duration.ofHours(1));
-                        } else {
-                            other.waitFor();
+                        switch (wait) {
+                            case "waitFor" -> other.waitFor();
+                            case "timed waitFor" -> other.waitFor(Duration.ofHours(1));
+                            default -> {
+                                try {
+                                    other.primary().join(Duration.ofHours(1)); // a thread join
+                                } catch (InterruptedException e) {
+                                    throw new AssertionError("interrupted, not unwound", e);
+                                }
+                            }
                         }
                     } finally {
                         steps.set(steps.get() + ", unwound again");
@@ -118,7 +125,7 @@ class ProcessEndEdgeCasesTest {
                     awaitTrue(() -> stubborn.primary().state() == dev.weft.Goroutine.State.WAITING);
                     stubborn.terminate(9);
                     terminated.set(true);
-                    assertThat(stubborn.waitFor(Duration.ofSeconds(10))).as("timed=" + timed).hasValue(9);
+                    assertThat(stubborn.waitFor(Duration.ofSeconds(10))).as(wait).hasValue(9);
                     assertThat(steps.get()).isEqualTo("caught 9, unwound again");
                     assertThat(other.isAlive()).isTrue();
                 } finally {
