@@ -3,19 +3,34 @@ package dev.weft.proc;
 import static dev.weft.Conditions.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.Go;
+import dev.weft.Goroutine;
+import dev.weft.ThreadPriority;
 import dev.weft.Weft;
+import dev.weft.chan.Chan;
+import dev.weft.sync.WaitGroup;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Corners of a process's end and accounting found in review: an exit record whose failure is
- * also what a handle's close threw, and the run time and switches of a thread's first slice
- * (the one in which it joins its process). Runs under each threading model.
+ * Corners of a process's end found in review, each failing on the code before its fix: an exit
+ * record whose failure is also what a handle's close threw; the run time and switches of a
+ * thread's first slice (the one in which it joins its process); a thread that caught its exit
+ * and waits again in a wait built on a JDK wait (waitFor, thread joins, Go.blocking), whose
+ * interrupt is spent; a primary failure after another end; a WaitGroup.go refused by the thread
+ * limit. Runs under each threading model (the waits are bounded: a failure is not a hang).
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class ProcessEndEdgeCasesTest {
@@ -70,9 +85,9 @@ class ProcessEndEdgeCasesTest {
 
             // The same for a thread started from outside the process (startThread), which joins
             // in its first slice too.
-            dev.weft.chan.Chan<Integer> release = dev.weft.chan.Chan.make();
+            Chan<Integer> release = Chan.make();
             WeftProcess q = WeftProcess.builder("outside-start").start(rt, release::recv);
-            q.startThread(dev.weft.ThreadPriority.NORMAL, () -> { }).join();
+            q.startThread(ThreadPriority.NORMAL, () -> { }).join();
             awaitTrue(() -> q.stats().switches().exits() >= 1);
             release.send(1);
             assertThat(q.waitFor()).isZero();
@@ -86,15 +101,15 @@ class ProcessEndEdgeCasesTest {
     void aThreadThatCaughtItsExitUnwindsAgainInWaitForOrATimedJoinOfAnotherProcess() throws Exception {
         for (String wait : List.of("waitFor", "timed waitFor", "timed join")) {
             try (Weft rt = Weft.builder().build()) {
-                dev.weft.chan.Chan<Integer> releaseOther = dev.weft.chan.Chan.make();
+                Chan<Integer> releaseOther = Chan.make();
                 WeftProcess other = WeftProcess.builder("other").start(rt, releaseOther::recv);
-                java.util.concurrent.atomic.AtomicReference<String> steps = new java.util.concurrent.atomic.AtomicReference<>("");
-                java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(1);
-                java.util.concurrent.atomic.AtomicBoolean terminated = new java.util.concurrent.atomic.AtomicBoolean();
+                AtomicReference<String> steps = new AtomicReference<>("");
+                CountDownLatch parked = new CountDownLatch(1);
+                AtomicBoolean terminated = new AtomicBoolean();
                 WeftProcess stubborn = WeftProcess.builder("stubborn").start(rt, () -> {
                     try {
                         parked.countDown();
-                        dev.weft.chan.Chan.<Integer>make().recv();
+                        Chan.<Integer>make().recv();
                     } catch (ProcessExitException first) {
                         steps.set("caught " + first.code());
                         while (!terminated.get()) {
@@ -122,7 +137,7 @@ class ProcessEndEdgeCasesTest {
                 });
                 try {
                     parked.await();
-                    awaitTrue(() -> stubborn.primary().state() == dev.weft.Goroutine.State.WAITING);
+                    awaitTrue(() -> stubborn.primary().state() == Goroutine.State.WAITING);
                     stubborn.terminate(9);
                     terminated.set(true);
                     assertThat(stubborn.waitFor(Duration.ofSeconds(10))).as(wait).hasValue(9);
@@ -143,23 +158,23 @@ class ProcessEndEdgeCasesTest {
         try (Weft rt = Weft.builder().build()) {
             // A goroutine adopted from the JDK's API (joined with Thread.join, not weft's joins),
             // in another process, so that the terminate below does not end it.
-            dev.weft.chan.Chan<Integer> releaseOther = dev.weft.chan.Chan.make();
-            java.util.concurrent.atomic.AtomicReference<dev.weft.Goroutine> adopted = new java.util.concurrent.atomic.AtomicReference<>();
-            java.util.concurrent.CountDownLatch adoptedRuns = new java.util.concurrent.CountDownLatch(1);
+            Chan<Integer> releaseOther = Chan.make();
+            AtomicReference<Goroutine> adopted = new AtomicReference<>();
+            CountDownLatch adoptedRuns = new CountDownLatch(1);
             WeftProcess other = WeftProcess.builder("other").start(rt, () -> Thread.ofVirtual().start(() -> {
-                adopted.set(dev.weft.Go.current());
+                adopted.set(Go.current());
                 adoptedRuns.countDown();
                 releaseOther.recv();
             }));
-            java.util.concurrent.atomic.AtomicReference<String> steps = new java.util.concurrent.atomic.AtomicReference<>("");
-            java.util.concurrent.atomic.AtomicBoolean terminated = new java.util.concurrent.atomic.AtomicBoolean();
-            java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(1);
+            AtomicReference<String> steps = new AtomicReference<>("");
+            AtomicBoolean terminated = new AtomicBoolean();
+            CountDownLatch parked = new CountDownLatch(1);
             try {
                 adoptedRuns.await();
                 WeftProcess stubborn = WeftProcess.builder("stubborn").start(rt, () -> {
                     try {
                         parked.countDown();
-                        dev.weft.chan.Chan.<Integer>make().recv();
+                        Chan.<Integer>make().recv();
                     } catch (ProcessExitException first) {
                         steps.set("caught " + first.code());
                         while (!terminated.get()) {
@@ -174,7 +189,7 @@ class ProcessEndEdgeCasesTest {
                     }
                 });
                 parked.await();
-                awaitTrue(() -> stubborn.primary().state() == dev.weft.Goroutine.State.WAITING);
+                awaitTrue(() -> stubborn.primary().state() == Goroutine.State.WAITING);
                 stubborn.terminate(9);
                 terminated.set(true);
                 assertThat(stubborn.waitFor(Duration.ofSeconds(10))).hasValue(9);
@@ -189,9 +204,9 @@ class ProcessEndEdgeCasesTest {
     @Test
     void aThreadThatRetriesGoBlockingAfterItsInterruptUnwinds() throws Exception {
         try (Weft rt = Weft.builder().build()) {
-            java.util.concurrent.CountDownLatch inCall = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.atomic.AtomicInteger retries = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.concurrent.atomic.AtomicBoolean unwound = new java.util.concurrent.atomic.AtomicBoolean();
+            CountDownLatch inCall = new CountDownLatch(1);
+            AtomicInteger retries = new AtomicInteger();
+            AtomicBoolean unwound = new AtomicBoolean();
             WeftProcess p = WeftProcess.builder("retrier").start(rt, () -> {
                 try {
                     for (;;) {
@@ -199,9 +214,9 @@ class ProcessEndEdgeCasesTest {
                             // A JDK wait inside Go.blocking: the terminate interrupts it, and a
                             // caller that retries on InterruptedException calls Go.blocking
                             // again, which must unwind at once: no interrupt is coming any more.
-                            dev.weft.Go.blocking(() -> {
+                            Go.blocking(() -> {
                                 inCall.countDown();
-                                new java.util.concurrent.CountDownLatch(1).await();
+                                new CountDownLatch(1).await();
                                 return null;
                             });
                         } catch (RuntimeException e) {
@@ -226,20 +241,20 @@ class ProcessEndEdgeCasesTest {
 
     @Test
     void aPrimaryFailureAfterTheProcessEndedIsReportedNotDropped() throws Exception {
-        java.util.Queue<Throwable> reported = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Queue<Throwable> reported = new ConcurrentLinkedQueue<>();
         try (Weft rt = Weft.builder().uncaughtExceptionHandler((g, t) -> reported.add(t)).build()) {
             RuntimeException late = new IllegalStateException("thrown by the primary's cleanup after a terminate");
-            java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(1);
+            CountDownLatch parked = new CountDownLatch(1);
             WeftProcess p = WeftProcess.builder("late-failure").start(rt, () -> {
                 try {
                     parked.countDown();
-                    dev.weft.chan.Chan.<Integer>make().recv();
+                    Chan.<Integer>make().recv();
                 } finally {
                     throw late; // replaces the ProcessExitException on the way out
                 }
             });
             parked.await();
-            awaitTrue(() -> p.primary().state() == dev.weft.Goroutine.State.WAITING);
+            awaitTrue(() -> p.primary().state() == Goroutine.State.WAITING);
             p.terminate(3);
             assertThat(p.waitFor()).isEqualTo(3); // the first decision stands
             assertThat(p.failure()).isEmpty();
@@ -254,14 +269,14 @@ class ProcessEndEdgeCasesTest {
     @Test
     void aWaitGroupGoRefusedByTheThreadLimitLeavesNothingCounted() throws Exception {
         try (Weft rt = Weft.builder().build()) {
-            java.util.concurrent.atomic.AtomicReference<String> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicReference<String> outcome = new AtomicReference<>();
             WeftProcess p = WeftProcess.builder("limited").maxThreads(1).start(rt, () -> {
-                dev.weft.sync.WaitGroup wg = new dev.weft.sync.WaitGroup();
+                WaitGroup wg = new WaitGroup();
                 try {
                     wg.go(() -> { });
                     outcome.set("started beyond the limit");
                     return;
-                } catch (java.util.concurrent.RejectedExecutionException refused) {
+                } catch (RejectedExecutionException refused) {
                     // nothing started: nothing may stay counted, or await would wait for good
                 }
                 try {
