@@ -89,6 +89,9 @@ public final class Go {
      */
     public static <T> T blocking(Callable<T> call) throws Exception {
         Objects.requireNonNull(call, "weft: blocking of a null call");
+        // On entry too: the interrupt that ends a blocked call is sent once, so a caller that
+        // retried after it (catching InterruptedException) would block for good in the call.
+        ProcessSupport.checkCancelled();
         T result = Sched.blocking(call);
         ProcessSupport.checkCancelled(); // a process that ended during the call unwinds on its return
         return result;
@@ -97,6 +100,7 @@ public final class Go {
     /** {@link #blocking(Callable)} for a call without a result or checked exceptions. */
     public static void blocking(Runnable call) {
         Objects.requireNonNull(call, "weft: blocking of a null call");
+        ProcessSupport.checkCancelled(); // as above
         try {
             Sched.blocking(() -> {
                 call.run();

@@ -110,6 +110,9 @@ public final class Goroutine {
         Thread t = g.thread();
         boolean interrupted = false;
         while (t.isAlive()) {
+            // Each round, not only on an interrupt: a caller that caught its exit has spent its
+            // canceller's interrupt and would wait on (weft's own joins check in their park).
+            ProcessSupport.checkCancelled();
             try {
                 joinParked(t, 0, WaitReason.JOIN);
             } catch (InterruptedException e) {
@@ -123,7 +126,8 @@ public final class Goroutine {
     }
 
     /**
-     * Waits at most {@code timeout} for the goroutine to finish; returns whether it has.
+     * Waits at most {@code timeout} for the goroutine to finish; returns whether it has. If the
+     * caller's process ends meanwhile, the wait ends with its {@code ProcessExitException}.
      *
      * @throws InterruptedException if the caller is interrupted while waiting
      */
@@ -139,11 +143,17 @@ public final class Goroutine {
         long nanos = Go.saturatedNanos(timeout); // ~292 years and beyond: as good as forever
         long start = System.nanoTime();
         while (t.isAlive()) {
+            ProcessSupport.checkCancelled(); // as in join(): a spent interrupt would leave it waiting
             long left = nanos - (System.nanoTime() - start); // differences only: no overflow
             if (left <= 0) {
                 return false;
             }
-            joinParked(t, Math.max(1, left / 1_000_000 + (left % 1_000_000 == 0 ? 0 : 1)), WaitReason.JOIN_TIMED);
+            try {
+                joinParked(t, Math.max(1, left / 1_000_000 + (left % 1_000_000 == 0 ? 0 : 1)), WaitReason.JOIN_TIMED);
+            } catch (InterruptedException e) {
+                ProcessSupport.checkCancelled(); // its process's interrupt: the exit is the answer
+                throw e;
+            }
         }
         return true;
     }

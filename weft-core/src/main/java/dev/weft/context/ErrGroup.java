@@ -4,6 +4,7 @@ import dev.weft.Go;
 import dev.weft.Goroutine;
 import dev.weft.GoroutineFailedException;
 import dev.weft.chan.Chan;
+import dev.weft.internal.sched.Sched;
 import dev.weft.sync.WaitGroup;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -96,7 +97,7 @@ public final class ErrGroup {
     }
 
     /**
-     * Starts {@code task} in a new goroutine (through {@link Go#go}, on the caller's runtime),
+     * Starts {@code task} in a new goroutine (as {@link Go#go} starts one, on the caller's runtime),
      * first waiting, if a limit is set, until fewer than that many tasks of this group run. The
      * task's result is ignored.
      *
@@ -152,7 +153,9 @@ public final class ErrGroup {
         active.incrementAndGet();
         tasks.add(1);
         try {
-            Go.go(() -> {
+            // Not Go.go: its safe point after the start can throw (the caller's process has
+            // ended) with the task started, and the undo below would count it out twice.
+            Sched.forCaller().go(() -> {
                 try {
                     task.call();
                 } catch (Throwable t) {
@@ -160,11 +163,12 @@ public final class ErrGroup {
                 } finally {
                     finish(s);
                 }
-            });
+            }, true);
         } catch (RuntimeException | Error e) {
-            finish(s); // not started (the runtime is closed): give everything back
+            finish(s); // not started (the runtime is closed, a process refused it): give everything back
             throw e;
         }
+        Go.checkpoint(); // Go.go's safe point, once the task is counted for good
     }
 
     private void finish(Chan<Object> s) {

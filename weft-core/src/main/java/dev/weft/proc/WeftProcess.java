@@ -327,6 +327,9 @@ public final class WeftProcess {
      */
     public int waitFor() {
         checkWaitable();
+        // A caller whose process is ending unwinds here, as at every weft wait: its canceller's
+        // interrupt may be spent already (a thread that caught its exit), and it would wait on.
+        ProcessSupport.checkCancelled();
         boolean interrupted = false;
         try {
             for (;;) {
@@ -352,6 +355,7 @@ public final class WeftProcess {
             throw new IllegalArgumentException("weft: negative waitFor timeout " + timeout);
         }
         checkWaitable();
+        ProcessSupport.checkCancelled(); // as in waitFor()
         long nanos;
         try {
             nanos = timeout.toNanos();
@@ -480,7 +484,11 @@ public final class WeftProcess {
         Decision d = decision.get();
         if (d.failure() != null) {
             for (Throwable t : failures) {
-                d.failure().addSuppressed(t);
+                // A close may throw the very failure (a shared sentinel, a rethrown error):
+                // Throwable refuses to suppress itself, and a throw here left waitFor waiting for ever.
+                if (t != d.failure()) {
+                    d.failure().addSuppressed(t);
+                }
             }
         }
         record = new ExitRecord(pid, d.code(), d.reason(), d.failure(), failures);
@@ -559,8 +567,16 @@ public final class WeftProcess {
         @Override
         public boolean isExit(Throwable t) {
             // Its own unwinding, and the primary's failure, which the process keeps (failure()).
-            return (t instanceof ProcessExitException pe && pe.pid() == pid)
-                    || Thread.currentThread() == primaryThread;
+            if (t instanceof ProcessExitException pe && pe.pid() == pid) {
+                return true;
+            }
+            if (Thread.currentThread() != primaryThread) {
+                return false;
+            }
+            // Decided here, not only in left (which comes after the report): the primary's
+            // failure is kept only if it ends the process. After another end (an exit, a
+            // terminate) it is reported like any thread's; it used to vanish.
+            return decide(1, ExitRecord.Reason.PRIMARY_FAILED, t) || decision.get().failure() == t;
         }
 
         @Override

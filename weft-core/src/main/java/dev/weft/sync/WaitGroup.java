@@ -2,8 +2,10 @@ package dev.weft.sync;
 
 import dev.weft.internal.util.StackHeadroom;
 import dev.weft.internal.sched.Bubble;
+import dev.weft.internal.sched.G;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.ProcessSupport;
+import dev.weft.internal.sched.Sched;
 import dev.weft.Go;
 import dev.weft.Goroutine;
 import dev.weft.internal.sched.WaitReason;
@@ -121,17 +123,36 @@ public final class WaitGroup {
         }
     }
 
-    /** Go 1.25's {@code wg.Go(f)}: {@code add(1)}, then a goroutine that runs {@code task} and calls {@link #done()}. */
+    /**
+     * Go 1.25's {@code wg.Go(f)}: {@code add(1)}, then a goroutine that runs {@code task} and calls {@link #done()}.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if the goroutine is refused (a
+     *     closed runtime, a process's thread limit); the count is then taken back
+     */
     public Goroutine go(Runnable task) {
         Objects.requireNonNull(task, "task");
         add(1);
-        return Go.go(() -> {
-            try {
-                task.run();
-            } finally {
-                done();
-            }
-        });
+        G g;
+        try {
+            // Not Go.go, whose safe point after the start may throw (the caller's process has
+            // ended) with the task started: only a start that threw started nothing.
+            g = Sched.forCaller().go(() -> {
+                try {
+                    task.run();
+                } finally {
+                    done();
+                }
+            }, true);
+        } catch (RuntimeException | Error e) {
+            done(); // refused (a process's thread limit, a closed runtime): await must not wait for it
+            throw e;
+        }
+        try {
+            Go.checkpoint(); // Go.go's safe point
+        } catch (StackOverflowError started) {
+            // As in Go.go: the task has started, so its handle must reach the caller.
+        }
+        return (Goroutine) ProcessSupport.goroutineOf(g);
     }
 
 }

@@ -49,6 +49,13 @@ final class M extends ForkJoinWorkerThread {
     G curg;
     /** The reason of the switch this M counted last; read back by execute for a process member. M only. */
     int lastSwitchReason;
+    /**
+     * The G that joined a process in the slice this M runs ({@code ProcessSupport.joinCurrent}),
+     * and when: execute read no process at its mount, and accounts the slice from the join. M
+     * and its G only (same carrier, so program order).
+     */
+    G joined;
+    long joinedAt;
     /** Inside Go.blocking: the P may be handed to another M, so ready() must not use it. */
     boolean inSyscall;
     /** Looking for work without having found any (counted in {@code Sched.nmspinning}). */

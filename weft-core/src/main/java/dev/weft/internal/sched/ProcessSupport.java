@@ -63,6 +63,11 @@ public final class ProcessSupport {
             throw new IllegalStateException("weft: only a new goroutine outside any process can join one");
         }
         g.process = link;
+        // Its carrier read no process when it mounted it: it accounts this slice from here.
+        if (dev.weft.internal.vm.VirtualThreads.currentCarrierThread() instanceof M m && m.curg == g) {
+            m.joinedAt = System.nanoTime();
+            m.joined = g;
+        }
         link.joined(g);
     }
 

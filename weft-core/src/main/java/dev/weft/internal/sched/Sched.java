@@ -723,6 +723,14 @@ public final class Sched {
         afterRun(m, g);
         if (proc != null) {
             proc.switched(m.lastSwitchReason, System.nanoTime() - mountedAt);
+        } else if (m.joined != null) {
+            // It joined its process in this slice (a primary, a startThread): the slice counts
+            // from the join, or a thread that never waits would show no run time and no switch.
+            m.joined = null;
+            ProcessLink joined = g.process; // null if it stepped outside it meanwhile (outsideProcess)
+            if (joined != null) {
+                joined.switched(m.lastSwitchReason, System.nanoTime() - m.joinedAt);
+            }
         }
     }
 
