@@ -62,6 +62,10 @@ class PriorityInboxStressTest {
             AtomicIntegerArray ran = new AtomicIntegerArray(SPAWNERS * PER_SPAWNER);
             AtomicLong highTurns = new AtomicLong();
             CountDownLatch spawnersDone = new CountDownLatch(SPAWNERS);
+            // The spawners wait for every high goroutine to be running: otherwise they can be done
+            // (60,000 spawns in 80 ms) before a carrier has run any, and nothing competed with the
+            // inbox (seen under load: highTurns 0).
+            CountDownLatch highsRunning = new CountDownLatch(HIGH);
             List<Goroutine> highs = new ArrayList<>();
             for (int i = 0; i < HIGH; i++) {
                 // Above the floor (the spawned ones take the default level, 8): better work than
@@ -70,6 +74,7 @@ class PriorityInboxStressTest {
                 // StackEndSpawnTest in one JVM warmed the JIT into the JDK's pin leak there
                 // (docs/notes/stack-end.md, "Not covered"; the reviewer's PriorityInboxReviewTest).
                 highs.add(rt.go(12, () -> {
+                    highsRunning.countDown();
                     for (int turn = 0; turn < 5_000 && spawnersDone.getCount() > 0; turn++) {
                         highTurns.incrementAndGet();
                         Go.yield();
@@ -83,6 +88,11 @@ class PriorityInboxStressTest {
                 List<Goroutine> mine = new ArrayList<>(PER_SPAWNER);
                 spawned.add(mine);
                 spawners.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        highsRunning.await();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
                     for (int i = 0; i < PER_SPAWNER; i++) {
                         int id = base + i;
                         mine.add(rt.go(() -> {
