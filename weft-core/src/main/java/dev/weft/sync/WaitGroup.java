@@ -8,6 +8,7 @@ import dev.weft.Go;
 import dev.weft.Goroutine;
 import dev.weft.internal.sched.WaitReason;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -121,17 +122,29 @@ public final class WaitGroup {
         }
     }
 
-    /** Go 1.25's {@code wg.Go(f)}: {@code add(1)}, then a goroutine that runs {@code task} and calls {@link #done()}. */
+    /**
+     * Go 1.25's {@code wg.Go(f)}: {@code add(1)}, then a goroutine that runs {@code task} and calls {@link #done()}.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if the goroutine is refused (see
+     *     {@link Go#go(Runnable)}); the counter is then as before the call
+     */
     public Goroutine go(Runnable task) {
         Objects.requireNonNull(task, "task");
         add(1);
-        return Go.go(() -> {
-            try {
-                task.run();
-            } finally {
-                done();
-            }
-        });
+        try {
+            return Go.go(() -> {
+                try {
+                    task.run();
+                } finally {
+                    done();
+                }
+            });
+        } catch (RejectedExecutionException refused) {
+            // Unlike Go's go statement, a spawn can be refused (a process's thread limit, a closed
+            // runtime): the task never runs, so its done never comes; the count goes back here.
+            done();
+            throw refused;
+        }
     }
 
 }
