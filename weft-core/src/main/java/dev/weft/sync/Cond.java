@@ -5,6 +5,7 @@ import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.util.SpinLock;
+import dev.weft.internal.util.StackHeadroom;
 import java.util.Objects;
 
 /**
@@ -62,6 +63,9 @@ public final class Cond {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "wait on synctest Cond");
         }
+        // The withdrawal below makes calls: an overflow, if it is coming, strikes here, before
+        // the node is queued, not in the catch (StackHeadroom).
+        StackHeadroom.ensure();
         WaitNode node = new WaitNode(0);
         queueLock.lock();
         try {
@@ -76,7 +80,9 @@ public final class Cond {
         }
         try {
             locker.unlock();
-        } catch (RuntimeException notHeld) {
+        } catch (RuntimeException | Error notHeld) {
+            // An Error too (a locker's assertion, a StackOverflowError in its unlock): a node left
+            // queued would take a later signal from a real waiter.
             withdraw(node);
             throw notHeld;
         }

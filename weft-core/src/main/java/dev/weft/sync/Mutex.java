@@ -142,7 +142,8 @@ public final class Mutex implements Locker {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "lock of synctest mutex");
         }
-        StackHeadroom.ensure(); // the slow path's updates have calls between them
+        // The slow path's updates have calls between them, down to the semaphore's own probe.
+        StackHeadroom.ensure(Sema.CALLER_HEADROOM_FRAMES);
         long waitStart = 0;
         boolean starving = false;
         boolean awoke = false;
@@ -205,8 +206,9 @@ public final class Mutex implements Locker {
             return;
         }
         // Waiters: the update below is followed by calls that wake one, and a stack overflow
-        // between the two would lose the wake-up; let it strike before (StackHeadroom).
-        StackHeadroom.ensure();
+        // between the two would lose the wake-up; let it strike before (StackHeadroom), the
+        // semaphore's own probe included.
+        StackHeadroom.ensure(Sema.CALLER_HEADROOM_FRAMES);
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "unlock of synctest mutex");
         }

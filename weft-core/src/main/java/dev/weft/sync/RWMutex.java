@@ -92,6 +92,11 @@ public final class RWMutex implements Locker {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "read lock of synctest RWMutex");
         }
+        if (readerCount.get() < 0) {
+            // A writer is there: the wait's calls follow our increment, which cannot be undone,
+            // so an overflow must strike before it (a racy prediction, as rUnlock's).
+            StackHeadroom.ensure(Sema.CALLER_HEADROOM_FRAMES);
+        }
         if (readerCount.incrementAndGet() < 0
                 && !readerSem.acquireOrLeaveGhost(this, weftRuntime, WaitReason.RWMUTEX_RLOCK, false)) {
             throw ProcessSupport.cancellation(); // our ghost keeps our place: see "Cancelled waiters"
@@ -144,7 +149,7 @@ public final class RWMutex implements Locker {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "lock of synctest RWMutex");
         }
-        StackHeadroom.ensure(); // several updates with calls between them
+        StackHeadroom.ensure(Sema.CALLER_HEADROOM_FRAMES); // updates with calls between, down to Sema's probe
         w.lock(); // a departure there touches nothing of ours
         int r = readerCount.getAndAdd(-MAX_READERS);
         if (r != 0 && readerWait.addAndGet(r) != 0

@@ -35,6 +35,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Sema {
     /**
+     * The headroom ({@link StackHeadroom#ensure(int)}) a caller takes before it updates its own
+     * state and then calls in here: this semaphore's own probe comes a few frames deeper, and
+     * it must not be what overflows once the caller's update is made (a waiter counted that
+     * never queues, a unit added that wakes nobody). The plain probe's depth twice over: the
+     * inner probe, and room for the frames in between (found by ContendedStackOverflowTest).
+     */
+    static final int CALLER_HEADROOM_FRAMES = 16;
+
+    /**
      * This object's withdrawal step for a cancelled wait, made once: a bound method reference
      * written at the call would allocate on every blocking wait of every goroutine.
      */

@@ -5,6 +5,7 @@ import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.util.SpinLock;
+import dev.weft.internal.util.StackHeadroom;
 
 /**
  * A weighted semaphore (Go's {@code golang.org/x/sync/semaphore}): a budget of {@link #size}
@@ -90,6 +91,10 @@ public final class Semaphore {
                 }
                 return;
             }
+            // The node, once queued, is granted by releases whatever its thread does: an overflow
+            // between the queueing and the park would leave it there, taking units for a thread
+            // that is not waiting. Let it strike here, before (StackHeadroom), as Sema does.
+            StackHeadroom.ensure();
             node = new WaitNode(n);
         }
     }

@@ -10,6 +10,7 @@ import dev.weft.sync.Mutex;
 import dev.weft.sync.Semaphore;
 import dev.weft.sync.WaitGroup;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -221,6 +222,45 @@ class StackOverflowTest {
         });
         t.join(TimeUnit.SECONDS.toMillis(30));
         assertThat(t.isAlive()).as("a primitive left locked or inconsistent").isFalse();
+    }
+
+    /**
+     * A Semaphore acquire that has to wait, at every depth, so the overflow strikes at each call
+     * of its queue-and-park path. A helper thread answers each request it sees queued with one
+     * release of the unit the sweeper holds, which grants that request; so every release must
+     * be matched by an acquire that returned. A node an overflow left queued would take a
+     * release, and its unit, for a thread that is not waiting.
+     */
+    @Test
+    void aSemaphoreWaitAtEveryDepthIsGrantedOnlyToAThreadThatWaits() throws Exception {
+        Semaphore s = new Semaphore(1);
+        s.acquire(1); // the sweeper's unit, which the helper releases for it at each of its waits
+        AtomicLong releases = new AtomicLong();
+        AtomicBoolean swept = new AtomicBoolean();
+        Thread helper = Thread.ofPlatform().start(() -> {
+            while (!swept.get()) {
+                if (!s.tryAcquire(0)) { // a request is queued
+                    s.release(1);
+                    releases.incrementAndGet();
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+        });
+        held = 0;
+        try {
+            onSmallStack(() -> atEveryDepth(() -> {
+                s.acquire(1);
+                held++;
+            }));
+        } finally {
+            swept.set(true);
+            helper.join();
+        }
+        assertThat(held).isPositive();
+        assertThat(releases.get()).as("releases granted to an acquire that returned").isEqualTo(held);
+        s.release(1);
+        assertThat(s.tryAcquire(1)).as("the unit is back").isTrue();
     }
 
     @Test

@@ -4,8 +4,10 @@ import static dev.weft.Conditions.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.Go;
 import dev.weft.Goroutine;
 import dev.weft.Weft;
+import dev.weft.chan.Chan;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +90,56 @@ class CondTest {
             m.unlock();
             waiter.join();
             assertThat(m.tryLock()).isTrue();
+        }
+    }
+
+    /**
+     * A locker whose unlock throws an Error (an assertion of its own, or a StackOverflowError at
+     * the end of the stack) leaves await as a RuntimeException does: the await's node is taken
+     * back, so a later signal reaches a real waiter, not a thread that never waited. Everything
+     * runs in goroutines of one runtime, so a lost signal shows as the runtime's deadlock.
+     */
+    @Test
+    void anErrorFromTheLockersUnlockLosesNoSignal() {
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            rt.run(() -> {
+                Mutex m = new Mutex();
+                boolean[] refuse = {true};
+                Cond cond = new Cond(new Locker() {
+                    @Override
+                    public void lock() {
+                        m.lock();
+                    }
+
+                    @Override
+                    public void unlock() {
+                        if (refuse[0]) {
+                            refuse[0] = false;
+                            throw new AssertionError("unlock refused");
+                        }
+                        m.unlock();
+                    }
+                });
+                m.lock();
+                assertThatThrownBy(cond::await).isInstanceOf(AssertionError.class).hasMessage("unlock refused");
+                m.unlock();
+                boolean[] ready = {false};
+                Chan<Integer> started = Chan.make(1);
+                Goroutine waiter = Go.go(() -> {
+                    m.lock();
+                    started.send(1);
+                    while (!ready[0]) {
+                        cond.await();
+                    }
+                    m.unlock();
+                });
+                started.recv();
+                m.lock(); // the waiter's await has queued it and released m
+                ready[0] = true;
+                cond.signal(); // must reach the waiter
+                m.unlock();
+                waiter.join(); // a lost signal: every goroutine asleep, and run throws
+            });
         }
     }
 

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.Goroutine;
 import dev.weft.Weft;
+import dev.weft.proc.WeftProcess;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,6 +91,31 @@ class WaitGroupTest {
                 assertThat(ran.get()).isEqualTo(50);
             });
             assertThat(ran.get()).isEqualTo(50);
+        }
+    }
+
+    /**
+     * weft's spawn can refuse (a process's thread limit, a closed runtime), which Go's go
+     * statement cannot: the refused task never runs, so its done never comes, and a count left
+     * for it would hang every later await.
+     */
+    @Test
+    void aRefusedGoLeavesNothingCounted() throws Exception {
+        try (Weft rt = Weft.builder().build()) {
+            WaitGroup wg = new WaitGroup();
+            AtomicReference<Throwable> refused = new AtomicReference<>();
+            WeftProcess p = WeftProcess.builder("full").maxThreads(1).start(rt, () -> {
+                try {
+                    wg.go(() -> {}); // the primary is the process's only thread allowed
+                } catch (RejectedExecutionException e) {
+                    refused.set(e);
+                }
+            });
+            assertThat(p.waitFor()).isZero();
+            assertThat(refused.get()).isInstanceOf(RejectedExecutionException.class);
+            assertThatThrownBy(wg::done).as("the counter is back at zero")
+                    .isInstanceOf(IllegalStateException.class).hasMessage("negative WaitGroup counter");
+            wg.await(); // returns at once
         }
     }
 }
