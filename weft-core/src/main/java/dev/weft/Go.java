@@ -17,6 +17,13 @@ public final class Go {
     /**
      * Starts a goroutine on the caller's runtime, or on {@link Weft#defaultRuntime()} when the
      * caller is not a goroutine.
+     *
+     * <p>The call is a safe point once the goroutine has started: if the caller's process has
+     * ended ({@code dev.weft.proc}), it throws that process's {@code ProcessExitException} with
+     * the new goroutine already running. Any other exception means nothing was started.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if the runtime refuses the
+     *     goroutine (closed, or the caller's process at its thread limit)
      */
     public static Goroutine go(Runnable body) {
         Goroutine g = new Goroutine(Sched.forCaller().go(body, true));
