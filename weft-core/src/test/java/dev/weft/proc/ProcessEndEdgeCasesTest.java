@@ -109,16 +109,7 @@ class ProcessEndEdgeCasesTest {
                 CountDownLatch parked = new CountDownLatch(1);
                 AtomicBoolean terminated = new AtomicBoolean();
                 WeftProcess stubborn = WeftProcess.builder("stubborn").start(rt, () -> {
-                    try {
-                        parked.countDown();
-                        Chan.<Integer>make().recv();
-                    } catch (ProcessExitException first) {
-                        steps.set("caught " + first.code());
-                        while (!terminated.get()) {
-                            Thread.onSpinWait(); // until terminate has returned: its interrupt is sent
-                        }
-                        Thread.interrupted(); // a cleanup step that spent it (a JDK wait that answered it)
-                    }
+                    catchExitAndSpendItsInterrupt(parked, steps, terminated);
                     try {
                         // Its exit's interrupt is spent: waitFor must see the pending exit itself,
                         // as every weft wait does, and not wait for the other process.
@@ -174,16 +165,7 @@ class ProcessEndEdgeCasesTest {
             try {
                 adoptedRuns.await();
                 WeftProcess stubborn = WeftProcess.builder("stubborn").start(rt, () -> {
-                    try {
-                        parked.countDown();
-                        Chan.<Integer>make().recv();
-                    } catch (ProcessExitException first) {
-                        steps.set("caught " + first.code());
-                        while (!terminated.get()) {
-                            Thread.onSpinWait(); // until terminate has returned: its interrupt is sent
-                        }
-                        Thread.interrupted(); // a cleanup step that spent it (a JDK wait that answered it)
-                    }
+                    catchExitAndSpendItsInterrupt(parked, steps, terminated);
                     try {
                         adopted.get().join();
                     } finally {
@@ -290,6 +272,25 @@ class ProcessEndEdgeCasesTest {
             });
             assertThat(p.waitFor()).isZero();
             assertThat(outcome.get()).isEqualTo("nothing counted");
+        }
+    }
+
+    /**
+     * A process thread that parks, catches its process's exit and spends the canceller's one
+     * interrupt, as a clean-up step answering a JDK wait would: {@code steps} records the catch,
+     * and the spin lasts until the test has seen terminate return (its interrupt is sent by then).
+     */
+    private static void catchExitAndSpendItsInterrupt(CountDownLatch parked, AtomicReference<String> steps,
+            AtomicBoolean terminated) {
+        try {
+            parked.countDown();
+            Chan.<Integer>make().recv();
+        } catch (ProcessExitException first) {
+            steps.set("caught " + first.code());
+            while (!terminated.get()) {
+                Thread.onSpinWait(); // until terminate has returned: its interrupt is sent
+            }
+            Thread.interrupted(); // a cleanup step that spent it (a JDK wait that answered it)
         }
     }
 }
