@@ -70,6 +70,10 @@ final class P {
     long seenSchedtickAt;
     long seenCpu = -1;
     long seenCpuAt;
+    /** The last window of {@code seenCpu} looked blocked; a second in a row retakes (Sysmon#isStuck). */
+    boolean seenStuck;
+    /** The carrier's CPU time when sysmon first saw the current goroutine holding it (-1: not yet). */
+    long heldCpuFrom = -1;
     boolean preemptRequested;
     int seenSyscalltick;
     long seenSyscallAt;

@@ -17,9 +17,11 @@ import java.util.concurrent.locks.LockSupport;
  *       twice.</li>
  *   <li><b>RUNNING with the same goroutine on the carrier</b> since the last look (the P's
  *       switch count has not moved): after one time slice the goroutine's preempt flag is set
- *       (it yields at its next safe point); after two slices, or as soon as the carrier has
- *       made no CPU progress for {@link #blockedNanos} (a blocked read, a native call, a
- *       goroutine pinned by a native frame), the P is retaken ({@link Preemption#retakeRunning}).</li>
+ *       (it yields at its next safe point); after two slices in which its carrier ran for at
+ *       least one (a carrier the kernel did not run could not reach a safe point), or as soon
+ *       as the carrier has made no CPU progress for two windows of {@link #blockedNanos} in a
+ *       row (a blocked read, a native call, a goroutine pinned by a native frame), the P is
+ *       retaken ({@link Preemption#retakeRunning}).</li>
  *   <li><b>RUNNING, switching, but always inheriting the slice</b> (a runnext chain whose
  *       schedtick has not moved for a slice): the slice ends, so the 1-in-61 global check and
  *       the chain's competitors get their turn.</li>
@@ -362,6 +364,8 @@ final class Sysmon extends Thread {
                 p.seenSwitches = switches;
                 p.seenSwitchesAt = now;
                 p.seenCpu = -1;
+                p.seenStuck = false;
+                p.heldCpuFrom = -1;
                 p.preemptRequested = false;
                 int tick = p.schedtick;
                 if (tick != p.seenSchedtick) {
@@ -377,6 +381,7 @@ final class Sysmon extends Thread {
             watch = true;
             if (stalled) {
                 p.seenCpu = -1;
+                p.seenStuck = false;
                 p.seenSwitchesAt = Math.max(p.seenSwitchesAt, now - slice / 2);
                 continue;
             }
@@ -396,7 +401,7 @@ final class Sysmon extends Thread {
                 }
                 continue;
             }
-            if (held >= 2 * slice && p.preemptRequested) {
+            if (held >= 2 * slice && p.preemptRequested && ranASlice(p, m)) {
                 if (sched.preemption.retakeRunning(p, false)) {
                     acted++;
                 }
@@ -420,6 +425,9 @@ final class Sysmon extends Thread {
         if (p.seenCpu < 0) {
             p.seenCpu = cpuTime(m);
             p.seenCpuAt = now;
+            if (p.heldCpuFrom < 0) {
+                p.heldCpuFrom = p.seenCpu;
+            }
             return false;
         }
         long elapsed = now - p.seenCpuAt;
@@ -430,7 +438,29 @@ final class Sysmon extends Thread {
         boolean stuck = cpu >= 0 && cpu - p.seenCpu < elapsed / 10 && !waitingForCpu(m);
         p.seenCpu = cpu;
         p.seenCpuAt = now;
-        return stuck;
+        // Two windows in a row. The JVM itself stops a carrier for a millisecond or two now and
+        // then with the same signs (asleep in the kernel, no CPU time): an allocation waiting for
+        // the heap lock or for memory to be committed, the way out of a safepoint on a busy
+        // machine. Retaking then starts a carrier for nothing, and a new thread on a loaded
+        // machine slows every other one (seen in fan-in runs, docs/BENCHMARKS.md).
+        boolean retake = stuck && p.seenStuck;
+        p.seenStuck = stuck;
+        return retake;
+    }
+
+    /**
+     * Whether the carrier has had a time slice of CPU since sysmon first saw its goroutine
+     * holding it: a goroutine ignores a preemption request only while it runs. A carrier the
+     * kernel did not run (an overloaded machine) had no chance to reach a safe point, and
+     * handing its P to yet another thread would only add to the load. Without per-thread CPU
+     * time, yes.
+     */
+    private boolean ranASlice(P p, M m) {
+        if (!cpuTimeSupported || p.heldCpuFrom < 0) {
+            return true;
+        }
+        long cpu = cpuTime(m);
+        return cpu < 0 || cpu - p.heldCpuFrom >= sched.timesliceNanos;
     }
 
     /**

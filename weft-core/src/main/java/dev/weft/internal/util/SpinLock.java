@@ -14,8 +14,11 @@ import java.lang.invoke.VarHandle;
  * with timer heaps). A spinning waiter keeps its carrier, and the holder is always running: these
  * sections never park, yield, call user code or take a monitor.
  *
- * <p>Platform threads back off with {@link Thread#yield()} after a while; virtual threads only spin,
- * because yielding would unmount them, possibly while they hold another of these locks.
+ * <p>After a while a waiter yields its processor to the kernel ({@link OsYield}, libc's
+ * {@code sched_yield}): on a machine with more runnable threads than processors the kernel may
+ * have taken the holder off its processor, and spinning would only keep it waiting longer. Not
+ * {@code Thread.yield()}, which would unmount a virtual thread, possibly while it holds another
+ * of these locks.
  *
  * <p>Not final so that a subclass can add fields beside the lock word and pad them onto cache
  * lines of their own (GlobalRunQueue's two sides); a subclass overrides nothing.
@@ -54,6 +57,14 @@ public class SpinLock {
     /** The holding thread, recorded only when {@link #CHECKED}; for {@link #assertHeld}. */
     private Thread owner;
 
+    /**
+     * Spins before a waiter starts yielding its processor to the kernel ({@link OsYield}): a few
+     * microseconds, many times the longest section's length while its holder runs, so only a
+     * holder the kernel took off its processor (or a lock far more contended than weft's are)
+     * makes a waiter yield.
+     */
+    static final int SPINS_BEFORE_YIELD = 128;
+
     private static final VarHandle HELD;
     static {
         try {
@@ -76,13 +87,12 @@ public class SpinLock {
     }
 
     private void lockSlow() {
-        boolean platform = !Thread.currentThread().isVirtual();
         for (int spins = 0; ; spins++) {
             if (held == 0 && HELD.compareAndSet(this, 0, 1)) {
                 return;
             }
-            if (platform && spins > 100) {
-                Thread.yield();
+            if (spins >= SPINS_BEFORE_YIELD) {
+                OsYield.yieldProcessor(); // the holder's carrier may be waiting for a processor
             } else {
                 Thread.onSpinWait();
             }

@@ -1,0 +1,76 @@
+package dev.weft.internal.util;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Gives the calling OS thread's processor to the kernel for a moment ({@code sched_yield}), from
+ * a virtual thread as well as from a platform thread, for {@link SpinLock}'s long waits.
+ *
+ * <p><b>Why.</b> A spin lock assumes its holder is running. On a machine with more runnable
+ * threads than processors the kernel can take the holder's carrier off its processor in the
+ * middle of a section, and a waiter that only spins then burns its own time slice, a few
+ * milliseconds, while the holder waits for a processor; the waiter's goroutine also reaches no
+ * safe point, so sysmon takes it for a hog and starts another carrier, one more thread on an
+ * overloaded machine. Go's runtime locks spin a little, then call {@code osyield}, for the same
+ * reason. {@code Thread.yield()} is no substitute on a virtual thread: it unmounts it, which a
+ * goroutine that may hold another of weft's spin locks must never do. A downcall to libc's
+ * {@code sched_yield} keeps the virtual thread mounted and yields its carrier's kernel thread.
+ *
+ * <p><b>Cost.</b> A system call, about a microsecond when nothing else wants the processor;
+ * called only after a waiter has spun for several microseconds, far longer than any of weft's
+ * sections lasts while its holder runs. Not a critical downcall: the thread goes through the
+ * native state, so a safepoint never waits for a yield.
+ *
+ * <p><b>Where it works.</b> Linux and macOS (both have {@code sched_yield}), with native access
+ * enabled for weft's module ({@code --enable-native-access}, which the launcher and the build
+ * pass; without it the JDK would warn at the first downcall, so weft does not try). Elsewhere, or
+ * if the lookup fails, {@link #yieldProcessor} is {@link Thread#onSpinWait}: spinning, as before.
+ */
+public final class OsYield {
+    private OsYield() {}
+
+    /** libc's {@code int sched_yield(void)}, or null where unavailable (see the class comment). */
+    private static final MethodHandle SCHED_YIELD = lookup();
+
+    /** Whether {@link #yieldProcessor} reaches the kernel (tests, diagnostics). */
+    public static boolean available() {
+        return SCHED_YIELD != null;
+    }
+
+    /**
+     * Yields the calling thread's processor to the kernel if it can, else spins once. Never
+     * throws: a StackOverflowError in the downcall (a caller at the end of its stack) is a spin.
+     */
+    public static void yieldProcessor() {
+        MethodHandle h = SCHED_YIELD;
+        if (h != null) {
+            try {
+                int ignored = (int) h.invokeExact();
+                return;
+            } catch (StackOverflowError e) {
+                // fall through to a spin; the caller holds nothing it took here
+            } catch (Throwable t) {
+                throw new AssertionError("weft: sched_yield failed", t); // it reports no errors
+            }
+        }
+        Thread.onSpinWait();
+    }
+
+    private static MethodHandle lookup() {
+        String os = System.getProperty("os.name", "");
+        if (!(os.equals("Linux") || os.startsWith("Mac")) || !OsYield.class.getModule().isNativeAccessEnabled()) {
+            return null;
+        }
+        try {
+            Linker linker = Linker.nativeLinker();
+            return linker.defaultLookup().find("sched_yield")
+                    .map(a -> linker.downcallHandle(a, FunctionDescriptor.of(ValueLayout.JAVA_INT)))
+                    .orElse(null);
+        } catch (RuntimeException | LinkageError e) { // no linker on this platform: spin
+            return null;
+        }
+    }
+}
