@@ -44,7 +44,8 @@ final class Manager implements Runnable {
         } catch (Throwable t) {
             // Nothing of ours throws here; an Error, or the goroutine being torn down, would
             // leave a pool that can neither grow, time nor terminate: say so, and shut it down
-            // (the workers drain the queue; timers not yet due never run).
+            // (the workers drain the queue; delayed tasks, which nobody can time any more, are
+            // abandoned, and so is the queue if no worker is left to drain it).
             pool.lockUncancellable();
             try {
                 pool.managerAlive = false;
@@ -73,12 +74,15 @@ final class Manager implements Runnable {
             }
             pool.report(t);
             pool.shutdown();
+            int abandoned;
             pool.lockUncancellable();
             try {
+                abandoned = pool.abandonUnrunnableLocked(true);
                 pool.tryTerminateLocked();
             } finally {
                 pool.lock.unlock();
             }
+            pool.reportAbandoned(abandoned, "the pool's manager died", t);
         }
     }
 

@@ -130,8 +130,11 @@ import java.util.function.Consumer;
  * RUNNING → SHUTDOWN ({@link #shutdown}: no new work; queued and delayed one-shot tasks still
  * run; periodic tasks and wait registrations end) or STOP ({@link #shutdownNow}: the queues are
  * drained and returned, running tasks interrupted) → TERMINATED once no worker is left, the
- * manager has ended and nothing is queued. Shut a pool down before closing its runtime: the
- * runtime's close waits for the pool's goroutines.
+ * manager has ended and nothing is queued or delayed. Work that can never run is abandoned
+ * rather than waited for: when the manager dies (it reports why, and shuts the pool down) its
+ * delayed tasks, and its queued ones if no worker is left; their futures are cancelled and the
+ * handler is told how many. Shut a pool down before closing its runtime: the runtime's close
+ * waits for the pool's goroutines.
  */
 public final class ThreadPool extends AbstractExecutorService implements ScheduledExecutorService {
     private static final System.Logger LOG = System.getLogger("dev.weft");
@@ -473,9 +476,45 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         }
     }
 
+    /**
+     * Under the lock, once no worker can ever take them: none is left and none will start (the
+     * manager has died, or a shut-down pool's manager was refused one). Takes the queued tasks
+     * out, and the delayed ones too if {@code delayedToo} (nobody is left to time them), and
+     * cancels the futures among them, so that nobody waits for ever on a task that never runs
+     * and the pool can terminate. Returns how many it took, for {@link #reportAbandoned}.
+     */
+    int abandonUnrunnableLocked(boolean delayedToo) {
+        List<Runnable> never = new ArrayList<>();
+        if (workers == 0) {
+            never.addAll(queue);
+            queue.clear();
+        }
+        if (delayedToo) {
+            never.addAll(delayed);
+            delayed.clear();
+        }
+        for (Runnable r : never) {
+            if (r instanceof ScheduledTask<?> t) {
+                t.cancelQuietly(); // its cancel would take the lock we hold
+            } else if (r instanceof Future<?> f) {
+                f.cancel(false); // a FutureTask of newTaskFor: no pool code, no user code
+            }
+        }
+        return never.size();
+    }
+
+    /** After the lock: tells the handler that {@code n} tasks were abandoned, and why. */
+    void reportAbandoned(int n, String why, Throwable cause) {
+        if (n > 0) {
+            report(new RejectedExecutionException("weft: thread pool '" + name + "': " + n
+                    + (n == 1 ? " task" : " tasks") + " will never run (" + why
+                    + "); the futures among them are cancelled", cause));
+        }
+    }
+
     void tryTerminateLocked() {
         if (runState == SHUTDOWN || runState == STOP) {
-            if (workers == 0 && !managerAlive && queue.isEmpty()) {
+            if (workers == 0 && !managerAlive && queue.isEmpty() && delayed.isEmpty()) {
                 runState = TERMINATED;
                 terminated.countDown();
             }
