@@ -189,10 +189,16 @@ final class Manager implements Runnable {
     private void start(Runnable body) {
         try {
             pool.runtime.go(pool.level, body);
-        } catch (RuntimeException | Error e) { // the runtime refuses goroutines (closed), or worse
+        } catch (RuntimeException | Error e) { // the runtime refuses goroutines (closed, a process's limit), or worse
+            int abandoned = 0;
             pool.lockUncancellable();
             try {
                 abandonLocked(body);
+                if (pool.runState == ThreadPool.SHUTDOWN && !(e instanceof ProcessExitException)) {
+                    // No new work will come to retry with: if no worker is left, the queue
+                    // would wait for ever and the pool never terminate.
+                    abandoned = pool.abandonUnrunnableLocked(false);
+                }
                 pool.tryTerminateLocked();
             } finally {
                 pool.lock.unlock();
@@ -201,6 +207,7 @@ final class Manager implements Runnable {
                 throw ending; // the manager's process is ending: Manager.run ends the pool
             }
             pool.report(e);
+            pool.reportAbandoned(abandoned, "no worker is left and none could be started", e);
         }
     }
 }

@@ -132,9 +132,10 @@ import java.util.function.Consumer;
  * drained and returned, running tasks interrupted) → TERMINATED once no worker is left, the
  * manager has ended and nothing is queued or delayed. Work that can never run is abandoned
  * rather than waited for: when the manager dies (it reports why, and shuts the pool down) its
- * delayed tasks, and its queued ones if no worker is left; their futures are cancelled and the
- * handler is told how many. Shut a pool down before closing its runtime: the runtime's close
- * waits for the pool's goroutines.
+ * delayed tasks, and when a shut-down pool has no worker and cannot start one (a process's
+ * {@code maxThreads}) its queued tasks; their futures are cancelled and the handler is told how
+ * many. Shut a pool down before closing its runtime: the runtime's close waits for the pool's
+ * goroutines.
  */
 public final class ThreadPool extends AbstractExecutorService implements ScheduledExecutorService {
     private static final System.Logger LOG = System.getLogger("dev.weft");
@@ -539,6 +540,12 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
                 queue.removeIf(ThreadPool::cancelIfPeriodic);
                 endWaitsLocked();
                 idleToWakeLocked(toWake);
+                if (workers == 0 && !queue.isEmpty()) {
+                    // Work left with no worker: starts were refused (a process's thread limit).
+                    // One more try; if it is refused too, the manager abandons the work rather
+                    // than have the pool wait for ever. Returns KICK or null: nobody is idle.
+                    dispatchLocked();
+                }
                 tryTerminateLocked();
             }
         } finally {
