@@ -252,7 +252,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
      */
     @Override
     public void execute(Runnable command) {
-        Objects.requireNonNull(command, "weft: execute of a null task");
+        TaskChecks.task(command, "execute");
         Object action;
         lockUncancellable();
         try {
@@ -655,7 +655,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
      */
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        Objects.requireNonNull(unit, "weft: awaitTermination with a null time unit");
+        TaskChecks.unit(unit, "awaitTermination");
         return terminated.await(timeout, unit);
     }
 
@@ -728,6 +728,17 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     }
 
     @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+        return super.invokeAll(TaskChecks.collection(tasks, "invokeAll"));
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        return super.invokeAll(TaskChecks.collection(tasks, "invokeAll"), timeout, TaskChecks.unit(unit, "invokeAll"));
+    }
+
+    @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
         return super.invokeAny(TaskChecks.invokeAnyTasks(tasks));
     }
@@ -735,7 +746,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, TimeoutException {
-        return super.invokeAny(TaskChecks.invokeAnyTasks(tasks), timeout, unit);
+        return super.invokeAny(TaskChecks.invokeAnyTasks(tasks), timeout, TaskChecks.unit(unit, "invokeAny"));
     }
 
     // ---- timer callbacks
