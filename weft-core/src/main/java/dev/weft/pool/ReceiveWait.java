@@ -67,6 +67,10 @@ final class ReceiveWait<T> implements WaitRegistration {
                 endLocked();
                 return;
             }
+            // Under the lock, so that it is ordered with cancel. It cannot park (orElse) and
+            // takes only the channel's spin lock, which nobody holds while waiting for ours; its
+            // safe point may yield (the lock's holder stays runnable) or throw a process's exit,
+            // whose unwinding worker stops the pool and so ends this registration.
             poll.run();
             RecvResult<T> r = polled;
             polled = null;
