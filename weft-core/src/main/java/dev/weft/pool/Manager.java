@@ -94,13 +94,12 @@ final class Manager implements Runnable {
             pool.lockUncancellable();
             try {
                 long now = System.nanoTime();
-                ScheduledTask<?> head;
-                while ((head = pool.delayed.peek()) != null && head.time - now <= 0) {
-                    pool.delayed.poll();
-                    pool.queue.addLast(head);
+                ScheduledTask<?> due;
+                while ((due = pool.delayed.pollDueLocked(now)) != null) {
+                    pool.queue.addLast(due);
                     actions.add(pool.dispatchLocked());
                 }
-                ending = pool.runState >= ThreadPool.SHUTDOWN && pool.delayed.isEmpty() && pool.toStart.isEmpty();
+                ending = pool.runState >= ThreadPool.SHUTDOWN && pool.delayed.isEmptyLocked() && pool.toStart.isEmpty();
                 if (ending) {
                     pool.managerAlive = false;
                     pool.tryTerminateLocked();
@@ -109,14 +108,13 @@ final class Manager implements Runnable {
                     pool.toStart.clear();
                     cases.clear();
                     if (pool.runState == ThreadPool.RUNNING && starting.isEmpty()) { // else it starts them and looks again
-                        cases.addAll(pool.armed);
+                        cases.addAll(pool.callbacks.armedLocked());
                         for (ReceiveWait<?> r : cases) {
                             r.inSelect = true;
                         }
                     }
                     pool.managerSelecting = !cases.isEmpty();
-                    head = pool.delayed.peek();
-                    wait = head == null ? -1 : Math.max(0, head.time - now);
+                    wait = pool.delayed.nanosToNextLocked(now);
                 }
             } finally {
                 pool.lock.unlock();

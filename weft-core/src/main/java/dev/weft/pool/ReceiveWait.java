@@ -40,7 +40,7 @@ final class ReceiveWait<T> implements WaitRegistration {
     /** Under lock: the manager took {@code result} from the channel; returns the action for after the lock. */
     @SuppressWarnings("unchecked")
     Object receivedLocked(RecvResult<?> result) {
-        pool.armed.remove(this);
+        pool.callbacks.disarmLocked(this);
         if (!result.ok()) {
             endLocked();
             return null;
@@ -76,7 +76,7 @@ final class ReceiveWait<T> implements WaitRegistration {
             polled = null;
             if (r == null) {
                 state = ARMED;
-                pool.armed.add(this);
+                pool.callbacks.armLocked(this);
                 action = ThreadPool.KICK;
             } else if (!r.ok()) {
                 endLocked();
@@ -92,10 +92,10 @@ final class ReceiveWait<T> implements WaitRegistration {
 
     void endLocked() {
         if (state == ARMED) {
-            pool.armed.remove(this);
+            pool.callbacks.disarmLocked(this);
         }
         state = ENDED;
-        pool.waits.remove(this);
+        pool.callbacks.endedLocked(this);
     }
 
     /**
