@@ -4,7 +4,6 @@ import dev.weft.internal.util.TaskChecks;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
@@ -63,7 +62,7 @@ final class WeftExecutor extends AbstractExecutorService {
      */
     @Override
     public void execute(Runnable command) {
-        Objects.requireNonNull(command, "command");
+        TaskChecks.task(command, "execute");
         if (state.get() != RUNNING) {
             throw rejected();
         }
@@ -113,6 +112,17 @@ final class WeftExecutor extends AbstractExecutorService {
     }
 
     @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+        return super.invokeAll(TaskChecks.collection(tasks, "invokeAll"));
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        return super.invokeAll(TaskChecks.collection(tasks, "invokeAll"), timeout, TaskChecks.unit(unit, "invokeAll"));
+    }
+
+    @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
         return super.invokeAny(TaskChecks.invokeAnyTasks(tasks));
     }
@@ -120,7 +130,7 @@ final class WeftExecutor extends AbstractExecutorService {
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, TimeoutException {
-        return super.invokeAny(TaskChecks.invokeAnyTasks(tasks), timeout, unit);
+        return super.invokeAny(TaskChecks.invokeAnyTasks(tasks), timeout, TaskChecks.unit(unit, "invokeAny"));
     }
 
     private RejectedExecutionException rejected() {
@@ -190,7 +200,7 @@ final class WeftExecutor extends AbstractExecutorService {
      */
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        Objects.requireNonNull(unit, "unit");
+        TaskChecks.unit(unit, "awaitTermination");
         if (isTerminated()) {
             return true;
         }

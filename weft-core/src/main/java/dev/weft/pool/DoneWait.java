@@ -52,7 +52,7 @@ final class DoneWait implements WaitRegistration, Runnable {
 
     void endLocked() {
         ended = true;
-        pool.waits.remove(this);
+        pool.callbacks.endedLocked(this);
         pool.toStart.remove(this);
     }
 

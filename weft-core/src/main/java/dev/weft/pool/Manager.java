@@ -44,7 +44,8 @@ final class Manager implements Runnable {
         } catch (Throwable t) {
             // Nothing of ours throws here; an Error, or the goroutine being torn down, would
             // leave a pool that can neither grow, time nor terminate: say so, and shut it down
-            // (the workers drain the queue; timers not yet due never run).
+            // (the workers drain the queue; delayed tasks, which nobody can time any more, are
+            // abandoned, and so is the queue if no worker is left to drain it).
             pool.lockUncancellable();
             try {
                 pool.managerAlive = false;
@@ -73,12 +74,15 @@ final class Manager implements Runnable {
             }
             pool.report(t);
             pool.shutdown();
+            int abandoned;
             pool.lockUncancellable();
             try {
+                abandoned = pool.abandonUnrunnableLocked(true);
                 pool.tryTerminateLocked();
             } finally {
                 pool.lock.unlock();
             }
+            pool.reportAbandoned(abandoned, "the pool's manager died", t);
         }
     }
 
@@ -90,13 +94,12 @@ final class Manager implements Runnable {
             pool.lockUncancellable();
             try {
                 long now = System.nanoTime();
-                ScheduledTask<?> head;
-                while ((head = pool.delayed.peek()) != null && head.time - now <= 0) {
-                    pool.delayed.poll();
-                    pool.queue.addLast(head);
+                ScheduledTask<?> due;
+                while ((due = pool.delayed.pollDueLocked(now)) != null) {
+                    pool.queue.addLast(due);
                     actions.add(pool.dispatchLocked());
                 }
-                ending = pool.runState >= ThreadPool.SHUTDOWN && pool.delayed.isEmpty() && pool.toStart.isEmpty();
+                ending = pool.runState >= ThreadPool.SHUTDOWN && pool.delayed.isEmptyLocked() && pool.toStart.isEmpty();
                 if (ending) {
                     pool.managerAlive = false;
                     pool.tryTerminateLocked();
@@ -105,14 +108,13 @@ final class Manager implements Runnable {
                     pool.toStart.clear();
                     cases.clear();
                     if (pool.runState == ThreadPool.RUNNING && starting.isEmpty()) { // else it starts them and looks again
-                        cases.addAll(pool.armed);
+                        cases.addAll(pool.callbacks.armedLocked());
                         for (ReceiveWait<?> r : cases) {
                             r.inSelect = true;
                         }
                     }
                     pool.managerSelecting = !cases.isEmpty();
-                    head = pool.delayed.peek();
-                    wait = head == null ? -1 : Math.max(0, head.time - now);
+                    wait = pool.delayed.nanosToNextLocked(now);
                 }
             } finally {
                 pool.lock.unlock();
@@ -185,10 +187,16 @@ final class Manager implements Runnable {
     private void start(Runnable body) {
         try {
             pool.runtime.go(pool.level, body);
-        } catch (RuntimeException | Error e) { // the runtime refuses goroutines (closed), or worse
+        } catch (RuntimeException | Error e) { // the runtime refuses goroutines (closed, a process's limit), or worse
+            int abandoned = 0;
             pool.lockUncancellable();
             try {
                 abandonLocked(body);
+                if (pool.runState == ThreadPool.SHUTDOWN && !(e instanceof ProcessExitException)) {
+                    // No new work will come to retry with: if no worker is left, the queue
+                    // would wait for ever and the pool never terminate.
+                    abandoned = pool.abandonUnrunnableLocked(false);
+                }
                 pool.tryTerminateLocked();
             } finally {
                 pool.lock.unlock();
@@ -197,6 +205,7 @@ final class Manager implements Runnable {
                 throw ending; // the manager's process is ending: Manager.run ends the pool
             }
             pool.report(e);
+            pool.reportAbandoned(abandoned, "no worker is left and none could be started", e);
         }
     }
 }

@@ -40,7 +40,7 @@ final class ReceiveWait<T> implements WaitRegistration {
     /** Under lock: the manager took {@code result} from the channel; returns the action for after the lock. */
     @SuppressWarnings("unchecked")
     Object receivedLocked(RecvResult<?> result) {
-        pool.armed.remove(this);
+        pool.callbacks.disarmLocked(this);
         if (!result.ok()) {
             endLocked();
             return null;
@@ -67,12 +67,16 @@ final class ReceiveWait<T> implements WaitRegistration {
                 endLocked();
                 return;
             }
+            // Under the lock, so that it is ordered with cancel. It cannot park (orElse) and
+            // takes only the channel's spin lock, which nobody holds while waiting for ours; its
+            // safe point may yield (the lock's holder stays runnable) or throw a process's exit,
+            // whose unwinding worker stops the pool and so ends this registration.
             poll.run();
             RecvResult<T> r = polled;
             polled = null;
             if (r == null) {
                 state = ARMED;
-                pool.armed.add(this);
+                pool.callbacks.armLocked(this);
                 action = ThreadPool.KICK;
             } else if (!r.ok()) {
                 endLocked();
@@ -88,10 +92,10 @@ final class ReceiveWait<T> implements WaitRegistration {
 
     void endLocked() {
         if (state == ARMED) {
-            pool.armed.remove(this);
+            pool.callbacks.disarmLocked(this);
         }
         state = ENDED;
-        pool.waits.remove(this);
+        pool.callbacks.endedLocked(this);
     }
 
     /**

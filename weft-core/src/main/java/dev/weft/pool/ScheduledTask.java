@@ -59,7 +59,7 @@ final class ScheduledTask<V> extends FutureTask<V> implements RunnableScheduledF
         if (!isPeriodic()) {
             super.run();
         } else if (super.runAndReset()) {
-            pool.reschedule(this);
+            pool.delayed.reschedule(this);
         }
     }
 
@@ -68,7 +68,7 @@ final class ScheduledTask<V> extends FutureTask<V> implements RunnableScheduledF
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(mayInterruptIfRunning);
         if (cancelled) {
-            pool.removeDelayed(this);
+            pool.delayed.remove(this);
         }
         return cancelled;
     }

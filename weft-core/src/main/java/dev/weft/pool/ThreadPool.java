@@ -18,10 +18,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
@@ -96,15 +94,16 @@ import java.util.function.Consumer;
  * behave the same under the three threading models, so the pool does too.
  *
  * <h2>Timer callbacks</h2>
- * A scheduled task waits in the delay queue; the manager waits in a Select on its kick channel
- * with {@code after(time of the earliest task)}, a timer on weft's heaps: no timer thread and no
- * {@code ScheduledThreadPoolExecutor}. When it is due, the manager moves it to the work queue (due
- * tasks and wait callbacks were accepted earlier, so they enter the work queue even when it is
- * full; the capacity bounds what {@link #execute} accepts). A periodic task puts itself back after
- * each run (fixed rate: previous time plus period; fixed delay: end of the run plus delay);
- * cancelling removes a task from the delay queue.
+ * A scheduled task waits in the delay queue ({@link DelayedTasks}); the manager waits in a Select
+ * on its kick channel with {@code after(time of the earliest task)}, a timer on weft's heaps: no
+ * timer thread and no {@code ScheduledThreadPoolExecutor}. When it is due, the manager moves it to
+ * the work queue (due tasks and wait callbacks were accepted earlier, so they enter the work queue
+ * even when it is full; the capacity bounds what {@link #execute} accepts). A periodic task puts
+ * itself back after each run (fixed rate: previous time plus period; fixed delay: end of the run
+ * plus delay); cancelling removes a task from the delay queue.
  *
  * <h2>Wait callbacks</h2>
+ * The registrations are kept by {@link WaitCallbacks}, whose overview has their invariants.
  * No goroutine per {@link #onReceive} registration: an armed registration is a receive case in
  * the manager's Select, so one parked goroutine waits for every channel. A value received there is
  * queued as a callback; after the callback, its worker tries the channel again without waiting (a
@@ -130,8 +129,12 @@ import java.util.function.Consumer;
  * RUNNING → SHUTDOWN ({@link #shutdown}: no new work; queued and delayed one-shot tasks still
  * run; periodic tasks and wait registrations end) or STOP ({@link #shutdownNow}: the queues are
  * drained and returned, running tasks interrupted) → TERMINATED once no worker is left, the
- * manager has ended and nothing is queued. Shut a pool down before closing its runtime: the
- * runtime's close waits for the pool's goroutines.
+ * manager has ended and nothing is queued or delayed. Work that can never run is abandoned
+ * rather than waited for: when the manager dies (it reports why, and shuts the pool down) its
+ * delayed tasks, and when a shut-down pool has no worker and cannot start one (a process's
+ * {@code maxThreads}) its queued tasks; their futures are cancelled and the handler is told how
+ * many. Shut a pool down before closing its runtime: the runtime's close waits for the pool's
+ * goroutines.
  */
 public final class ThreadPool extends AbstractExecutorService implements ScheduledExecutorService {
     private static final System.Logger LOG = System.getLogger("dev.weft");
@@ -160,17 +163,16 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     /** Signalled when the manager's Select has returned and its cases are no longer armed there. */
     final Cond selectDone = new Cond(lock);
     final ArrayDeque<Runnable> queue = new ArrayDeque<>();
-    final PriorityQueue<ScheduledTask<?>> delayed = new PriorityQueue<>();
+    /** The scheduled tasks not due yet; the manager times them. */
+    final DelayedTasks delayed = new DelayedTasks(this);
     /** Idle workers, most recently idled first. */
     private final ArrayDeque<Worker> idle = new ArrayDeque<>();
     /** Workers whose goroutine has begun (shutdownNow interrupts the busy ones). */
     private final Set<Worker> started = new HashSet<>();
     /** Goroutine bodies (workers, onDone waiters) the manager is to start. */
     final List<Runnable> toStart = new ArrayList<>();
-    /** onReceive registrations waiting in the manager's Select. */
-    final List<ReceiveWait<?>> armed = new ArrayList<>();
-    /** Every registration still active. */
-    final Set<WaitRegistration> waits = new LinkedHashSet<>();
+    /** The wait callbacks' registrations. */
+    final WaitCallbacks callbacks = new WaitCallbacks(this);
     int workers;
     private int active;
     int promised;
@@ -180,7 +182,6 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     private long completed;
     private long failed;
     private long rejected;
-    private long sequence;
 
     volatile int runState = RUNNING;
     /** Capacity 1: kicks coalesce, and a kick sent while the manager works is seen by its next Select. */
@@ -248,7 +249,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
      */
     @Override
     public void execute(Runnable command) {
-        Objects.requireNonNull(command, "weft: execute of a null task");
+        TaskChecks.task(command, "execute");
         Object action;
         lockUncancellable();
         try {
@@ -266,7 +267,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         act(action);
     }
 
-    private void checkAcceptingLocked() {
+    void checkAcceptingLocked() {
         if (runState != RUNNING) {
             rejected++;
             throw new RejectedExecutionException("weft: thread pool '" + name + "' is shut down; it accepts no new work");
@@ -473,9 +474,44 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         }
     }
 
+    /**
+     * Under the lock, once no worker can ever take them: none is left and none will start (the
+     * manager has died, or a shut-down pool's manager was refused one). Takes the queued tasks
+     * out, and the delayed ones too if {@code delayedToo} (nobody is left to time them), and
+     * cancels the futures among them, so that nobody waits for ever on a task that never runs
+     * and the pool can terminate. Returns how many it took, for {@link #reportAbandoned}.
+     */
+    int abandonUnrunnableLocked(boolean delayedToo) {
+        List<Runnable> never = new ArrayList<>();
+        if (workers == 0) {
+            never.addAll(queue);
+            queue.clear();
+        }
+        if (delayedToo) {
+            never.addAll(delayed.drainLocked());
+        }
+        for (Runnable r : never) {
+            if (r instanceof ScheduledTask<?> t) {
+                t.cancelQuietly(); // its cancel would take the lock we hold
+            } else if (r instanceof Future<?> f) {
+                f.cancel(false); // a FutureTask of newTaskFor: no pool code, no user code
+            }
+        }
+        return never.size();
+    }
+
+    /** After the lock: tells the handler that {@code n} tasks were abandoned, and why. */
+    void reportAbandoned(int n, String why, Throwable cause) {
+        if (n > 0) {
+            report(new RejectedExecutionException("weft: thread pool '" + name + "': " + n
+                    + (n == 1 ? " task" : " tasks") + " will never run (" + why
+                    + "); the futures among them are cancelled", cause));
+        }
+    }
+
     void tryTerminateLocked() {
         if (runState == SHUTDOWN || runState == STOP) {
-            if (workers == 0 && !managerAlive && queue.isEmpty()) {
+            if (workers == 0 && !managerAlive && queue.isEmpty() && delayed.isEmptyLocked()) {
                 runState = TERMINATED;
                 terminated.countDown();
             }
@@ -496,10 +532,16 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         try {
             if (runState == RUNNING) {
                 runState = SHUTDOWN;
-                delayed.removeIf(ThreadPool::cancelIfPeriodic);
+                delayed.cancelPeriodicLocked();
                 queue.removeIf(ThreadPool::cancelIfPeriodic);
-                endWaitsLocked();
+                callbacks.endAllLocked();
                 idleToWakeLocked(toWake);
+                if (workers == 0 && !queue.isEmpty()) {
+                    // Work left with no worker: starts were refused (a process's thread limit).
+                    // One more try; if it is refused too, the manager abandons the work rather
+                    // than have the pool wait for ever. Returns KICK or null: nobody is idle.
+                    dispatchLocked();
+                }
                 tryTerminateLocked();
             }
         } finally {
@@ -516,7 +558,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         kick();
     }
 
-    private static boolean cancelIfPeriodic(Object task) {
+    static boolean cancelIfPeriodic(Object task) {
         if (task instanceof ScheduledTask<?> t && t.isPeriodic()) {
             t.cancelQuietly();
             return true;
@@ -528,16 +570,6 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         Worker w;
         while ((w = idle.pollFirst()) != null) {
             toWake.add(w);
-        }
-    }
-
-    private void endWaitsLocked() {
-        for (WaitRegistration w : new ArrayList<>(waits)) {
-            if (w instanceof ReceiveWait<?> r) {
-                r.endLocked();
-            } else {
-                ((DoneWait) w).endLocked();
-            }
         }
     }
 
@@ -573,11 +605,8 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
             }
             neverStarted.addAll(queue);
             queue.clear();
-            List<ScheduledTask<?>> timed = new ArrayList<>(delayed);
-            timed.sort(null);
-            neverStarted.addAll(timed);
-            delayed.clear();
-            endWaitsLocked();
+            neverStarted.addAll(delayed.drainLocked());
+            callbacks.endAllLocked();
             idleToWakeLocked(toWake);
             for (Worker w : started) {
                 if (w.current != null) {
@@ -609,7 +638,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
      */
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        Objects.requireNonNull(unit, "weft: awaitTermination with a null time unit");
+        TaskChecks.unit(unit, "awaitTermination");
         return terminated.await(timeout, unit);
     }
 
@@ -682,6 +711,17 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     }
 
     @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+        return super.invokeAll(TaskChecks.collection(tasks, "invokeAll"));
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        return super.invokeAll(TaskChecks.collection(tasks, "invokeAll"), timeout, TaskChecks.unit(unit, "invokeAll"));
+    }
+
+    @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
         return super.invokeAny(TaskChecks.invokeAnyTasks(tasks));
     }
@@ -689,7 +729,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, TimeoutException {
-        return super.invokeAny(TaskChecks.invokeAnyTasks(tasks), timeout, unit);
+        return super.invokeAny(TaskChecks.invokeAnyTasks(tasks), timeout, TaskChecks.unit(unit, "invokeAny"));
     }
 
     // ---- timer callbacks
@@ -698,14 +738,14 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
         Objects.requireNonNull(command, "weft: schedule of a null task");
         Objects.requireNonNull(unit, "weft: schedule with a null time unit");
-        return delay(new ScheduledTask<Void>(this, command, triggerTime(delay, unit), 0));
+        return delayed.schedule(new ScheduledTask<Void>(this, command, DelayedTasks.triggerTime(delay, unit), 0));
     }
 
     @Override
     public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
         Objects.requireNonNull(callable, "weft: schedule of a null task");
         Objects.requireNonNull(unit, "weft: schedule with a null time unit");
-        return delay(new ScheduledTask<>(this, callable, triggerTime(delay, unit)));
+        return delayed.schedule(new ScheduledTask<>(this, callable, DelayedTasks.triggerTime(delay, unit)));
     }
 
     /**
@@ -722,7 +762,8 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         if (period <= 0) {
             throw new IllegalArgumentException("weft: scheduleAtFixedRate needs a positive period, got " + period);
         }
-        return delay(new ScheduledTask<Void>(this, command, triggerTime(initialDelay, unit), periodNanos(period, unit)));
+        return delayed.schedule(new ScheduledTask<Void>(this, command, DelayedTasks.triggerTime(initialDelay, unit),
+                DelayedTasks.periodNanos(period, unit)));
     }
 
     /**
@@ -739,71 +780,8 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         if (delay <= 0) {
             throw new IllegalArgumentException("weft: scheduleWithFixedDelay needs a positive delay, got " + delay);
         }
-        return delay(new ScheduledTask<Void>(this, command, triggerTime(initialDelay, unit), -periodNanos(delay, unit)));
-    }
-
-    /** Delays are capped at about 146 years, so trigger times compare by subtraction without overflow. */
-    private static long triggerTime(long delay, TimeUnit unit) {
-        long d = Math.min(Math.max(0, unit.toNanos(delay)), Long.MAX_VALUE >> 1);
-        return System.nanoTime() + d;
-    }
-
-    /**
-     * A period capped as delays are: a task put back at "now + Long.MAX_VALUE" would compare as
-     * earlier than the tasks already due, take the head of the delay queue and hold them there.
-     */
-    private static long periodNanos(long period, TimeUnit unit) {
-        return Math.min(unit.toNanos(period), Long.MAX_VALUE >> 1);
-    }
-
-    private <V> ScheduledTask<V> delay(ScheduledTask<V> task) {
-        boolean first;
-        lockUncancellable();
-        try {
-            checkAcceptingLocked();
-            task.seq = sequence++;
-            delayed.add(task);
-            first = delayed.peek() == task;
-        } finally {
-            lock.unlock();
-        }
-        if (first) {
-            kick(); // the manager's timer is for a later time
-        }
-        return task;
-    }
-
-    /** A periodic task that ran normally: back into the delay queue, unless cancelled or shut down. */
-    void reschedule(ScheduledTask<?> task) {
-        boolean first = false;
-        lockUncancellable();
-        try {
-            if (runState == RUNNING && !task.isCancelled()) {
-                task.time = task.period > 0 ? task.time + task.period : System.nanoTime() - task.period;
-                delayed.add(task);
-                first = delayed.peek() == task;
-            } else {
-                task.cancelQuietly();
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (first) {
-            kick();
-        }
-    }
-
-    void removeDelayed(ScheduledTask<?> task) {
-        boolean removed;
-        lockUncancellable();
-        try {
-            removed = delayed.remove(task);
-        } finally {
-            lock.unlock();
-        }
-        if (removed && isShutdown()) {
-            kick(); // the manager may have been waiting only for this one
-        }
+        return delayed.schedule(new ScheduledTask<Void>(this, command, DelayedTasks.triggerTime(initialDelay, unit),
+                -DelayedTasks.periodNanos(delay, unit)));
     }
 
     // ---- wait callbacks
@@ -820,17 +798,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     public <T> WaitRegistration onReceive(Chan<T> chan, Consumer<? super T> callback) {
         Objects.requireNonNull(chan, "weft: onReceive of a null channel");
         Objects.requireNonNull(callback, "weft: onReceive with a null callback");
-        ReceiveWait<T> r = new ReceiveWait<>(this, chan, callback);
-        lockUncancellable();
-        try {
-            checkAcceptingLocked();
-            waits.add(r);
-            armed.add(r);
-        } finally {
-            lock.unlock();
-        }
-        kick();
-        return r;
+        return callbacks.onReceive(chan, callback);
     }
 
     /**
@@ -844,17 +812,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     public WaitRegistration onDone(WaitGroup group, Runnable callback) {
         Objects.requireNonNull(group, "weft: onDone of a null WaitGroup");
         Objects.requireNonNull(callback, "weft: onDone with a null callback");
-        DoneWait d = new DoneWait(this, group, callback);
-        lockUncancellable();
-        try {
-            checkAcceptingLocked();
-            waits.add(d);
-            toStart.add(d);
-        } finally {
-            lock.unlock();
-        }
-        kick();
-        return d;
+        return callbacks.onDone(group, callback);
     }
 
     private static long saturatedNanos(Duration d) {

@@ -149,6 +149,32 @@ abstract class ExecutorServiceContractTest {
                 .hasMessageContaining("null task");
     }
 
+    /**
+     * The same rule for a null collection or time unit and for execute: the message names the
+     * operation, as weft's other null checks do. AbstractExecutorService's invokeAll threw a
+     * NullPointerException with no message for a null collection.
+     */
+    @Test
+    void nullArgumentsAreRejectedWithAMessageNamingTheOperation() {
+        List<Callable<String>> tasks = List.of(STRING_TASK);
+        assertThatThrownBy(() -> e.execute(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("weft: execute of a null task");
+        assertThatThrownBy(() -> e.invokeAll(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("weft: invokeAll of a null collection");
+        assertThatThrownBy(() -> e.invokeAll(null, 1, SECONDS)).isInstanceOf(NullPointerException.class)
+                .hasMessage("weft: invokeAll of a null collection");
+        assertThatThrownBy(() -> e.invokeAll(tasks, 1, null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("weft: invokeAll with a null time unit");
+        assertThatThrownBy(() -> e.invokeAny(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("weft: invokeAny of a null collection");
+        assertThatThrownBy(() -> e.invokeAny(null, 1, SECONDS)).isInstanceOf(NullPointerException.class)
+                .hasMessage("weft: invokeAny of a null collection");
+        assertThatThrownBy(() -> e.invokeAny(tasks, 1, null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("weft: invokeAny with a null time unit");
+        assertThatThrownBy(() -> e.awaitTermination(1, null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("weft: awaitTermination with a null time unit");
+    }
+
     /** AbstractExecutorServiceTest.testSubmitEE: get of a failed callable throws ExecutionException with the cause. */
     @Test
     void getOfAFailedCallableThrowsExecutionException() {

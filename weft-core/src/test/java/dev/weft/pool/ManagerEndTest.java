@@ -1,12 +1,20 @@
 package dev.weft.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.Conditions;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
+import dev.weft.internal.sched.Bubble;
 import dev.weft.proc.WeftProcess;
 import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -60,6 +68,38 @@ class ManagerEndTest {
             assertThat(pool.awaitTermination(20, TimeUnit.SECONDS))
                     .as("the pool terminates: " + pool).isTrue();
             assertThat(pool.stats().workers()).isZero();
+        }
+    }
+
+    /**
+     * A manager that dies leaves nobody to time the delay queue: its one-shot tasks can never run,
+     * so they must end (cancelled) before the pool terminates, or their futures' get() waits for
+     * ever. The manager dies here of what a Select on a synctest bubble's channel throws outside
+     * the bubble; an Error (a StackOverflowError, an OutOfMemoryError) takes the same way out of
+     * its loop. Before the fix the pool terminated with both futures still pending.
+     */
+    @Test
+    void oneShotDelayedTasksOfAPoolWhoseManagerDiedAreCancelled() throws Exception {
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        try (Weft rt = Weft.builder().procs(2).name("manager-dies").build()) {
+            ThreadPool pool = ThreadPool.builder("orphaned").minWorkers(1).maxWorkers(1)
+                    .uncaughtExceptionHandler((t, e) -> failures.add(e)).build(rt);
+            ScheduledFuture<?> runnable = pool.schedule(() -> { }, 1, TimeUnit.HOURS);
+            ScheduledFuture<String> callable = pool.schedule(() -> "late", 2, TimeUnit.HOURS);
+            AtomicReference<Chan<Integer>> outsider = new AtomicReference<>();
+            assertThat(Bubble.run(1, () -> outsider.set(Chan.make())).failed()).isFalse();
+            pool.onReceive(outsider.get(), v -> { });
+
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).as("the pool terminates: " + pool).isTrue();
+            for (ScheduledFuture<?> f : List.of(runnable, callable)) {
+                assertThat(f.isDone()).as("a delayed task nobody can time any more has ended").isTrue();
+                assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
+            }
+            assertThat(failures).as("the manager's death is reported")
+                    .anySatisfy(e -> assertThat(e).hasMessageContaining("synctest"));
+            // So are the tasks it leaves behind (maybe after the pool terminated: the report
+            // comes after the lock, and the last worker's exit may terminate the pool first).
+            Conditions.awaitTrue(() -> failures.stream().anyMatch(e -> String.valueOf(e.getMessage()).contains("2 tasks will never run")));
         }
     }
 }

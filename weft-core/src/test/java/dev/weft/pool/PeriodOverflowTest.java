@@ -64,7 +64,7 @@ class PeriodOverflowTest {
         p.lock.lock();
         try {
             due.seq = Long.MAX_VALUE;
-            p.delayed.add(due);
+            p.delayed.addLocked(due);
         } finally {
             p.lock.unlock();
         }

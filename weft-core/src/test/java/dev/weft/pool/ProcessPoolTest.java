@@ -3,6 +3,7 @@ package dev.weft.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.Conditions;
 import dev.weft.Go;
 import dev.weft.PriorityClass;
 import dev.weft.ThreadPriority;
@@ -11,6 +12,8 @@ import dev.weft.chan.Chan;
 import dev.weft.proc.WeftProcess;
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
@@ -111,6 +114,43 @@ class ProcessPoolTest {
         try (Weft rt = Weft.builder().procs(1).build();
              ThreadPool pool = ThreadPool.builder("root").priority(ThreadPriority.HIGHEST).build(rt)) {
             assertThat(pool.priorityLevel()).isEqualTo(PriorityClass.NORMAL.level(ThreadPriority.HIGHEST));
+        }
+    }
+
+    /**
+     * A process's {@code maxThreads} refuses every worker of a pool built in it (its primary and
+     * the manager use both slots): the work queued meanwhile can never run. Once the pool is shut
+     * down it must not wait for workers that will never come: the work is cancelled and the pool
+     * terminates (so close() returns). Before the fix awaitTermination stayed false for ever.
+     */
+    @Test
+    void aShutDownPoolThatCanStartNoWorkerCancelsItsQueueAndTerminates() throws Exception {
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            AtomicReference<ThreadPool> poolRef = new AtomicReference<>();
+            CountDownLatch built = new CountDownLatch(1);
+            Chan<Object> never = Chan.make();
+            WeftProcess p = WeftProcess.builder("tight").maxThreads(2).start(rt, () -> {
+                poolRef.set(ThreadPool.builder("starved").minWorkers(1).maxWorkers(2)
+                        .uncaughtExceptionHandler((t, e) -> failures.add(e)).build(rt));
+                built.countDown();
+                never.recv();
+            });
+            assertThat(built.await(30, TimeUnit.SECONDS)).isTrue();
+            ThreadPool pool = poolRef.get();
+            Future<?> queued = pool.submit(() -> { });
+            pool.shutdown();
+            try {
+                assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).as("terminated: " + pool).isTrue();
+                assertThat(queued.isCancelled()).as("the work no worker could run is cancelled").isTrue();
+                assertThat(failures).as("the refusals are reported")
+                        .anySatisfy(e -> assertThat(e).hasMessageContaining("limit of 2 threads"));
+                // And so is the work left behind (reported after the lock: maybe after termination).
+                Conditions.awaitTrue(() -> failures.stream().anyMatch(e -> String.valueOf(e.getMessage()).contains("1 task will never run")));
+            } finally {
+                p.terminate(0);
+                assertThat(p.waitFor(Duration.ofSeconds(30))).hasValue(0);
+            }
         }
     }
 }
