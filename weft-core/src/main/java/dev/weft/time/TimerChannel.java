@@ -99,6 +99,26 @@ final class TimerChannel {
         }
         synchronized (armLock) {
             invalidateFirings(false, true);
+            arm(delayNanos, periodNanos);
+        }
+    }
+
+    /**
+     * Under armLock, the entry out of every heap and its firings invalidated: arms it, or, for a
+     * channel timer already expired ({@code delayNanos <= 0}), sends its value now. Go 1.23 runs
+     * an expired timer's channel when it is received from, selected on or stopped, so its value
+     * is there at once: a select with a ready case or a default must see it, not lose to them
+     * until a heap's next run. An AfterFunc still starts its function from the heap.
+     */
+    private void arm(long delayNanos, long periodNanos) {
+        if (delayNanos <= 0 && periodNanos == 0 && func == null) {
+            fireLock.lock(); // not a carrier: stop and reset wait for it as well
+            try {
+                deliver(entry, entry.seq());
+            } finally {
+                fireLock.unlock();
+            }
+        } else {
             sched.addTimer(entry, deadline(delayNanos), periodNanos);
         }
     }
@@ -129,7 +149,7 @@ final class TimerChannel {
         synchronized (armLock) {
             boolean pending = TimerHeap.remove(entry); // before the bump, as in stop
             boolean unreceived = invalidateFirings(true, true); // reported as stop does
-            sched.addTimer(entry, deadline(delayNanos), periodNanos);
+            arm(delayNanos, periodNanos);
             return pending || unreceived;
         }
     }
