@@ -3,8 +3,10 @@ package dev.weft.time;
 import dev.weft.chan.Chan;
 import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Sched;
+import dev.weft.internal.timer.TimerChannels;
 import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.timer.TimerHeap;
+import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -24,7 +26,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #armLock}, which a firing never takes.
  */
 final class TimerChannel {
-    final Chan<Instant> c = Chan.make(1);
+    static {
+        try {
+            MethodHandles.lookup().ensureInitialized(Chan.class); // it installs TimerChannels' access
+        } catch (IllegalAccessException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final TimerChannels.Access CHANNELS = TimerChannels.access();
+
+    /** Capacity 1; receive-only for everyone but {@link #deliver} (see {@link TimerChannels}). */
+    @SuppressWarnings("unchecked")
+    final Chan<Instant> c = (Chan<Instant>) CHANNELS.make();
     private final Sched sched;
     private final TimerEntry entry;
     /** Runs instead of the send (AfterFunc); null for channel timers. */
@@ -88,7 +102,7 @@ final class TimerChannel {
     private void deliver(TimerEntry e, long seq) {
         if (seq == e.seq()) {
             Bubble b = sched.bubble();
-            c.trySend(b == null ? Instant.now() : b.now());
+            CHANNELS.offer(c, b == null ? Instant.now() : b.now());
             unsent = false;
         }
     }
