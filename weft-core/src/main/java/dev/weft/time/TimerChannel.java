@@ -23,7 +23,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A firing runs on a carrier in the scheduler loop, which must never wait for a goroutine:
  * it only tries {@link #fireLock} (held by stop/reset for a seq bump and a drain) and, if that is
  * taken, hands the delivery to a new goroutine. Arming and stopping serialise on
- * {@link #armLock}, which a firing never takes.
+ * {@link #armLock}, which a firing never takes. A channel timer armed already expired (a
+ * non-positive delay) is delivered by the arming call itself, not by a heap (see {@link #arm}).
+ *
+ * <p>The channel is the timer's alone to send on: user code gets it receive-only in effect (a
+ * send or close throws), through the access {@code Chan} gives this package
+ * ({@link TimerChannels}).
  */
 final class TimerChannel {
     static {
