@@ -57,6 +57,18 @@ class SelectAfterExpiredTest {
     }
 
     @Test
+    void inABubbleTheExpiredCaseIsReadyOnTheBubblesClock() {
+        int[] chosen = new int[2];
+        dev.weft.internal.sched.Bubble.Outcome o = dev.weft.internal.sched.Bubble.run(3, () -> {
+            chosen[0] = new Select().after(Duration.ZERO, () -> {}).orElse(() -> {}).run();
+            Chan<Integer> never = Chan.make();
+            chosen[1] = new Select().recv(never, v -> {}).after(Duration.ofHours(1), () -> {}).run(); // fake time
+        });
+        assertThat(o.failure()).as("%s", o.failure()).isNull();
+        assertThat(chosen).containsExactly(0, 1);
+    }
+
+    @Test
     void aTimerMadeWithANonPositiveDurationHasItsValueAtOnce() {
         try (Weft rt = Weft.builder().procs(1).build()) {
             rt.run(() -> {
