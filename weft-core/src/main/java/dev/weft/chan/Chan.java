@@ -6,6 +6,7 @@ import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.WaitReason;
+import dev.weft.internal.timer.TimerChannels;
 import dev.weft.internal.util.SpinLock;
 import dev.weft.internal.util.StackHeadroom;
 import java.util.Iterator;
@@ -88,8 +89,34 @@ public final class Chan<T> implements Iterable<T> {
     private final WaitQueue sendq = new WaitQueue();
     private final WaitQueue recvq = new WaitQueue();
 
+    /**
+     * A timer's channel (Timer, Ticker, Time.after): only its timer sends on it, through
+     * {@link TimerChannels}; a send or close by anyone else is refused (Go's {@code <-chan Time}),
+     * since it would break the timer for good. One final field read on each send and close.
+     */
+    final boolean timerOwned;
+
+    static {
+        TimerChannels.install(new TimerChannels.Access() {
+            @Override
+            public Object make() {
+                return new Chan<>(1, true);
+            }
+
+            @Override
+            public boolean offer(Object chan, Object value) {
+                return ((Chan<?>) chan).offer(value);
+            }
+        });
+    }
+
     private Chan(int capacity) {
+        this(capacity, false);
+    }
+
+    private Chan(int capacity, boolean timerOwned) {
         this.buf = new Object[capacity];
+        this.timerOwned = timerOwned;
     }
 
     /** An unbuffered channel: a send completes only when a receiver takes the value. */
@@ -115,10 +142,20 @@ public final class Chan<T> implements Iterable<T> {
      * @throws NullPointerException if {@code value} is null (null means "closed" to receivers)
      * @throws ClosedChannelException if the channel is closed, also when it is closed while the
      *     sender waits
+     * @throws IllegalStateException if this is a timer's channel, which only its timer sends on
      */
     public void send(T value) {
         requireValue(value);
+        if (timerOwned) {
+            throw notOnATimersChannel("send on");
+        }
         transfer(value);
+    }
+
+    /** A timer's channel refuses sends and closes but its timer's (see {@link #timerOwned}). */
+    static IllegalStateException notOnATimersChannel(String what) {
+        return new IllegalStateException("weft: " + what + " a timer's channel (Timer, Ticker, Time.after):"
+                + " only its timer sends on it and it is never closed; receive from it, and stop or reset the timer");
     }
 
     /**
@@ -152,9 +189,18 @@ public final class Chan<T> implements Iterable<T> {
      * @return whether the value was sent
      * @throws NullPointerException if {@code value} is null
      * @throws ClosedChannelException if the channel is closed
+     * @throws IllegalStateException if this is a timer's channel, which only its timer sends on
      */
     public boolean trySend(T value) {
         requireValue(value);
+        if (timerOwned) {
+            throw notOnATimersChannel("send on");
+        }
+        return offer(value);
+    }
+
+    /** {@link #trySend} once its checks are done; also a timer's own send (non-null). */
+    private boolean offer(Object value) {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "send on synctest channel");
         }
@@ -333,8 +379,12 @@ public final class Chan<T> implements Iterable<T> {
      * {@link ClosedChannelException}.
      *
      * @throws ClosedChannelException if the channel is already closed
+     * @throws IllegalStateException if this is a timer's channel, which only its timer uses
      */
     public void close() {
+        if (timerOwned) {
+            throw notOnATimersChannel("close of");
+        }
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "close of synctest channel");
         }

@@ -71,6 +71,10 @@ public final class Select {
     private int afterCases;
     /** The timers armed for the after cases of the current run; null slots otherwise. */
     private TimerEntry[] afterTimers = new TimerEntry[0];
+    /** Their due times on {@link #afterClock}'s clock, for {@link #fireExpiredAfterCases}. */
+    private long[] afterDue = new long[0];
+    /** The runtime whose clock the current run's after cases were armed on. */
+    private Sched afterClock;
 
     /** Scratch arrays reused by run(): poll order, lock order, the waiters of pass 2. */
     private int[] pollOrder = new int[0];
@@ -96,9 +100,13 @@ public final class Select {
      * null {@code ch} never fires.
      *
      * @throws NullPointerException if {@code value} is null
+     * @throws IllegalStateException if {@code ch} is a timer's channel, which only its timer sends on
      */
     public <T> Select send(Chan<T> ch, T value, Runnable onSent) {
         Chan.requireValue(value);
+        if (ch != null && ch.timerOwned) {
+            throw Chan.notOnATimersChannel("select send on");
+        }
         return add(ch, SEND, value, Objects.requireNonNull(onSent, "onSent"));
     }
 
@@ -106,6 +114,9 @@ public final class Select {
      * Adds a timeout case (Go's {@code case <-time.After(d)}): if no other case fires within
      * {@code d} of {@link #run()} starting, {@code onTimeout} runs. The timer is armed afresh on
      * each run and stopped before the chosen action runs, so a select loop does not pile up timers.
+     * A timeout already expired when a run looks at its cases ({@code d} zero or negative) is a
+     * ready case like any other, as in Go 1.23: chosen uniformly among the ready cases, and
+     * chosen rather than {@link #orElse}.
      */
     public Select after(Duration d, Runnable onTimeout) {
         Objects.requireNonNull(d, "duration");
@@ -166,8 +177,10 @@ public final class Select {
     private void armAfterCases() {
         if (afterTimers.length < n) {
             afterTimers = new TimerEntry[n];
+            afterDue = new long[n];
         }
         Sched sched = Sched.forCaller();
+        afterClock = sched;
         long now = sched.nanoTime();
         for (int i = 0; i < n; i++) {
             if (kinds[i] != AFTER) {
@@ -176,9 +189,29 @@ public final class Select {
             Chan<Object> timeout = Chan.make(1);
             TimerEntry t = new TimerEntry((e, seq, at) -> timeout.trySend(Boolean.TRUE));
             long delay = (Long) values[i];
-            sched.addTimer(t, now + delay < now ? Long.MAX_VALUE : now + delay, 0);
+            long due = now + delay < now ? Long.MAX_VALUE : now + delay;
+            sched.addTimer(t, due, 0);
             chans[i] = timeout;
             afterTimers[i] = t;
+            afterDue[i] = due;
+        }
+    }
+
+    /**
+     * Before each pass 1: an after case whose time has come is ready now, whether or not a heap
+     * has run its timer yet (Go 1.23's maybeRunChan, which selectgo calls for every timer
+     * channel). Without this, {@code after(ZERO)} or a negative duration, armed "due now", lost
+     * to every ready case and to {@code orElse} until the heap's next run. The timer is taken out
+     * of its heap and its send done here, so it is sent once, by whoever removes it.
+     */
+    @SuppressWarnings("unchecked")
+    private void fireExpiredAfterCases() {
+        long now = afterClock.nanoTime();
+        for (int i = 0; i < n; i++) {
+            if (kinds[i] == AFTER && afterTimers[i] != null && afterDue[i] <= now
+                    && TimerHeap.remove(afterTimers[i])) {
+                ((Chan<Object>) chans[i]).trySend(Boolean.TRUE);
+            }
         }
     }
 
@@ -218,6 +251,9 @@ public final class Select {
         int[] order = lockOrder;
         Selection sel = null; // made outside the locks, only once the select must wait
         for (;;) {
+            if (afterCases != 0) {
+                fireExpiredAfterCases();
+            }
             // Pass 1, under every channel's lock: the first ready case in poll order wins. The
             // outcome is recorded and acted on after the locks are released (see Chan's class
             // comment on failure atomicity).

@@ -138,9 +138,10 @@ final class CancelContext extends Context {
      * itself is cancelling us (it drops its whole child set) or we were born cancelled.
      */
     private void cancel(boolean removeFromParent, ContextCanceledException e, Throwable why) {
-        // A close that cannot happen here (a descendant made inside a synctest bubble, cancelled
-        // from outside it: Go's cross-bubble rule) must not leave this tree half cancelled: the
-        // rest is done, and the first such failure is rethrown to the canceller at the end.
+        // A close or a timer stop that cannot happen here (a context made inside a synctest
+        // bubble, cancelled from outside it: Go's cross-bubble rule) must not leave this tree
+        // half cancelled: the rest is done, and the first such failure is rethrown to the
+        // canceller at the end.
         RuntimeException refused = null;
         lock.lock();
         try {
@@ -170,8 +171,17 @@ final class CancelContext extends Context {
                 children = null;
             }
             if (timer != null) {
-                timer.stop();
-                timer = null;
+                Timer t = timer;
+                timer = null; // let go even if the stop is refused: its firing finds us cancelled
+                try {
+                    t.stop();
+                } catch (RuntimeException notHere) {
+                    // A bubble's timer stopped from outside it, refused like the close above: the
+                    // cancel still completes (our parent's child set below) before reporting.
+                    if (refused == null) {
+                        refused = notHere;
+                    }
+                }
             }
         } finally {
             lock.unlock();

@@ -3,8 +3,10 @@ package dev.weft.time;
 import dev.weft.chan.Chan;
 import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Sched;
+import dev.weft.internal.timer.TimerChannels;
 import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.timer.TimerHeap;
+import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -21,10 +23,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A firing runs on a carrier in the scheduler loop, which must never wait for a goroutine:
  * it only tries {@link #fireLock} (held by stop/reset for a seq bump and a drain) and, if that is
  * taken, hands the delivery to a new goroutine. Arming and stopping serialise on
- * {@link #armLock}, which a firing never takes.
+ * {@link #armLock}, which a firing never takes. A channel timer armed already expired (a
+ * non-positive delay) is delivered by the arming call itself, not by a heap (see {@link #arm}).
+ *
+ * <p>The channel is the timer's alone to send on: user code gets it receive-only in effect (a
+ * send or close throws), through the access {@code Chan} gives this package
+ * ({@link TimerChannels}).
  */
 final class TimerChannel {
-    final Chan<Instant> c = Chan.make(1);
+    static {
+        try {
+            MethodHandles.lookup().ensureInitialized(Chan.class); // it installs TimerChannels' access
+        } catch (IllegalAccessException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final TimerChannels.Access CHANNELS = TimerChannels.access();
+
+    /** Capacity 1; receive-only for everyone but {@link #deliver} (see {@link TimerChannels}). */
+    @SuppressWarnings("unchecked")
+    final Chan<Instant> c = (Chan<Instant>) CHANNELS.make();
     private final Sched sched;
     private final TimerEntry entry;
     /** Runs instead of the send (AfterFunc); null for channel timers. */
@@ -88,7 +107,7 @@ final class TimerChannel {
     private void deliver(TimerEntry e, long seq) {
         if (seq == e.seq()) {
             Bubble b = sched.bubble();
-            c.trySend(b == null ? Instant.now() : b.now());
+            CHANNELS.offer(c, b == null ? Instant.now() : b.now());
             unsent = false;
         }
     }
@@ -99,6 +118,26 @@ final class TimerChannel {
         }
         synchronized (armLock) {
             invalidateFirings(false, true);
+            arm(delayNanos, periodNanos);
+        }
+    }
+
+    /**
+     * Under armLock, the entry out of every heap and its firings invalidated: arms it, or, for a
+     * channel timer already expired ({@code delayNanos <= 0}), sends its value now. Go 1.23 runs
+     * an expired timer's channel when it is received from, selected on or stopped, so its value
+     * is there at once: a select with a ready case or a default must see it, not lose to them
+     * until a heap's next run. An AfterFunc still starts its function from the heap.
+     */
+    private void arm(long delayNanos, long periodNanos) {
+        if (delayNanos <= 0 && periodNanos == 0 && func == null) {
+            fireLock.lock(); // not a carrier: stop and reset wait for it as well
+            try {
+                deliver(entry, entry.seq());
+            } finally {
+                fireLock.unlock();
+            }
+        } else {
             sched.addTimer(entry, deadline(delayNanos), periodNanos);
         }
     }
@@ -129,7 +168,7 @@ final class TimerChannel {
         synchronized (armLock) {
             boolean pending = TimerHeap.remove(entry); // before the bump, as in stop
             boolean unreceived = invalidateFirings(true, true); // reported as stop does
-            sched.addTimer(entry, deadline(delayNanos), periodNanos);
+            arm(delayNanos, periodNanos);
             return pending || unreceived;
         }
     }

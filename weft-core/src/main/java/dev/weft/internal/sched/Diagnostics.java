@@ -125,10 +125,15 @@ final class Diagnostics {
         return "all goroutines are asleep - deadlock!\n\n" + dump(gs);
     }
 
-    /** Nothing can run in {@code s} now: every P idle, no queued work, no timer pending. */
+    /**
+     * Nothing can run in {@code s} now: every P idle, no queued work, no timer pending. A timer
+     * whose due time saturated at the end of the clock reads like an empty heap in
+     * {@code earliest()}, hence the count: a pending timer, however far, means no deadlock (Go's
+     * checkdead looks for any timer in any heap), and its waiter simply waits.
+     */
     private static boolean quiet(Sched s) {
         return s.allProcsIdle() && !s.anyQueuedWork() && s.retaken().length == 0
-                && s.timers.earliest() == Long.MAX_VALUE;
+                && s.timers.earliest() == Long.MAX_VALUE && s.timers.pending() == 0;
     }
 
     /**

@@ -7,7 +7,9 @@ import java.util.List;
  * Changing the number of Ps at run time (Go's {@code procresize}, without a stop-the-world): new
  * Ps start idle and an M is woken for each; a removed idle P stops at once; a removed running P
  * is flagged ({@link P#stopRequested}) and its M stops it at its next schedule. A stopped P's
- * queue goes to the head of the global queue and its timers to P 0's heap, so nothing is lost. A
+ * queue goes to the head of the global queue and its timers to P 0's heap, so nothing is lost;
+ * the timers move under the scheduler lock, with the status change, and sysmon is told, so no
+ * reader sees a moment where they are on no running heap. A
  * goroutine that never reaches a safe point delays the stop of its P until it does.
  */
 final class ProcResize {
@@ -18,6 +20,11 @@ final class ProcResize {
     static final int MAX_PROCS = 4096;
 
     private final Sched sched;
+    /**
+     * A test's probe, run by {@link #setProcs} just after it releases the scheduler lock (null
+     * otherwise): it sees what lock-free readers (sysmon, thieves) see once the change is public.
+     */
+    Runnable afterLockReleaseForTest;
 
     ProcResize(Sched sched) {
         this.sched = sched;
@@ -73,6 +80,12 @@ final class ProcResize {
                 }
             } else {
                 stoppedNow = sched.idle.removeIdleFrom(n);
+                for (P p : stoppedNow) {
+                    // Under the lock, with the status change: lock-free readers (sysmon's plan,
+                    // thieves, the deadlock check) skip a STOPPED P, so its timers must not wait
+                    // there for the lock's release (a sysmon planning meanwhile slept past them).
+                    moveTimersToP0(p);
+                }
                 for (int i = n; i < old; i++) {
                     if (ps[i].status == P.RUNNING) {
                         ps[i].stopRequested = true;
@@ -86,6 +99,10 @@ final class ProcResize {
                 sched.lock.held = 0; // see SpinLock#held: a lock left held would stop every carrier
             }
         }
+        Runnable probe = afterLockReleaseForTest;
+        if (probe != null) {
+            probe.run();
+        }
         // Outside the lock, as everything below: a JFR commit or a trace flush can go deeper than
         // the headroom taken above, and the scheduler lock's section stays short.
         Jfr.procsChange(sched, old, n);
@@ -95,7 +112,6 @@ final class ProcResize {
         }
         for (P p : stoppedNow) {
             sched.queues.drainToGlobal(p);
-            p.timers.moveAllTo(sched.allp()[0].timers);
         }
         for (int i = 0; i < started; i++) {
             sched.idle.wakep();
@@ -108,7 +124,22 @@ final class ProcResize {
         p.status = P.STOPPED;
         p.stopRequested = false;
         sched.queues.drainToGlobal(p);
-        p.timers.moveAllTo(sched.allp()[0].timers);
+        moveTimersToP0(p);
+    }
+
+    /**
+     * Under lock: {@code p}'s timers go to P 0's heap, and sysmon is told, as for a timer just
+     * armed. Sysmon reads the heaps without the lock, one after the other: one that read P 0
+     * before the move and {@code p} after it saw neither heap holding them and planned its sleep
+     * past them (to a later timer, however far, or its idle period).
+     */
+    private void moveTimersToP0(P p) {
+        dev.weft.internal.timer.TimerHeap to = sched.allp()[0].timers;
+        p.timers.moveAllTo(to);
+        long next = to.nextWhen();
+        if (next != Long.MAX_VALUE) {
+            sched.sysmon.timerArmed(next);
+        }
     }
 
     /**
