@@ -117,7 +117,7 @@ final class Preemption {
             P[] copy = ps.clone();
             copy[p.id] = fresh;
             sched.publishAllp(copy);
-            p.timers.moveAllTo(fresh.timers);
+            sched.resize.moveTimers(p, fresh);
             P[] r = java.util.Arrays.copyOf(sched.retaken(), sched.retaken().length + 1);
             r[r.length - 1] = p;
             sched.publishRetaken(r);
@@ -160,7 +160,7 @@ final class Preemption {
             p.m = null;
             sched.diagnostics.retire(p);
             sched.queues.drainToGlobal(p);
-            p.timers.moveAllTo(sched.allp()[0].timers);
+            sched.resize.moveTimers(p, sched.allp()[0]);
         } finally {
             sched.lock.unlock();
         }

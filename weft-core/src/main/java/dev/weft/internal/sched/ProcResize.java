@@ -127,16 +127,23 @@ final class ProcResize {
         moveTimersToP0(p);
     }
 
-    /**
-     * Under lock: {@code p}'s timers go to P 0's heap, and sysmon is told, as for a timer just
-     * armed. Sysmon reads the heaps without the lock, one after the other: one that read P 0
-     * before the move and {@code p} after it saw neither heap holding them and planned its sleep
-     * past them (to a later timer, however far, or its idle period).
-     */
+    /** Under lock: {@code p}'s timers go to P 0's heap ({@link #moveTimers}). */
     private void moveTimersToP0(P p) {
-        dev.weft.internal.timer.TimerHeap to = sched.allp()[0].timers;
-        p.timers.moveAllTo(to);
-        long next = to.nextWhen();
+        moveTimers(p, sched.allp()[0]);
+    }
+
+    /**
+     * Under lock: {@code from}'s timers go to {@code to}'s heap, and sysmon is told, as for a
+     * timer just armed. Sysmon reads the heaps without the lock, one after the other: one that
+     * read {@code to} before the move and {@code from} after it (or skipped it: a STOPPED P, or a
+     * retaken one, which is no longer in allp) saw neither heap holding them and planned its sleep
+     * past them (to a later timer, however far, or its idle period). Also used when a P is
+     * retaken or retired ({@link Preemption}).
+     */
+    void moveTimers(P from, P to) {
+        dev.weft.internal.timer.TimerHeap heap = to.timers;
+        from.timers.moveAllTo(heap);
+        long next = heap.nextWhen();
         if (next != Long.MAX_VALUE) {
             sched.sysmon.timerArmed(next);
         }
