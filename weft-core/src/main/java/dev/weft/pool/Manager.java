@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
 
 /**
  * A {@link ThreadPool}'s manager goroutine: starts the pool's goroutines (workers and onDone
@@ -75,9 +76,16 @@ final class Manager implements Runnable {
             pool.report(t);
             pool.shutdown();
             int abandoned;
+            List<Future<?>> cancelLater = new ArrayList<>();
             pool.lockUncancellable();
             try {
-                abandoned = pool.abandonUnrunnableLocked(true);
+                abandoned = pool.abandonUnrunnableLocked(true, cancelLater);
+            } finally {
+                pool.lock.unlock();
+            }
+            pool.cancelAbandoned(cancelLater); // before the pool can terminate: nothing is left to end it
+            pool.lockUncancellable();
+            try {
                 pool.tryTerminateLocked();
             } finally {
                 pool.lock.unlock();
@@ -189,18 +197,20 @@ final class Manager implements Runnable {
             pool.runtime.go(pool.level, body);
         } catch (RuntimeException | Error e) { // the runtime refuses goroutines (closed, a process's limit), or worse
             int abandoned = 0;
+            List<Future<?>> cancelLater = new ArrayList<>();
             pool.lockUncancellable();
             try {
                 abandonLocked(body);
                 if (pool.runState == ThreadPool.SHUTDOWN && !(e instanceof ProcessExitException)) {
                     // No new work will come to retry with: if no worker is left, the queue
                     // would wait for ever and the pool never terminate.
-                    abandoned = pool.abandonUnrunnableLocked(false);
+                    abandoned = pool.abandonUnrunnableLocked(false, cancelLater);
                 }
-                pool.tryTerminateLocked();
+                pool.tryTerminateLocked(); // not yet: managerAlive, until this loop ends
             } finally {
                 pool.lock.unlock();
             }
+            pool.cancelAbandoned(cancelLater);
             if (e instanceof ProcessExitException ending) {
                 throw ending; // the manager's process is ending: Manager.run ends the pool
             }

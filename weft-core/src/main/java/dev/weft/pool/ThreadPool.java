@@ -480,8 +480,11 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
      * out, and the delayed ones too if {@code delayedToo} (nobody is left to time them), and
      * cancels the futures among them, so that nobody waits for ever on a task that never runs
      * and the pool can terminate. Returns how many it took, for {@link #reportAbandoned}.
+     * Only the pool's own {@link ScheduledTask}s are cancelled here: any other future may be the
+     * caller's (a {@code FutureTask} whose {@code done()} hook uses the pool, or throws), so it
+     * goes to {@code cancelLater}, for {@link #cancelAbandoned} once the lock is released.
      */
-    int abandonUnrunnableLocked(boolean delayedToo) {
+    int abandonUnrunnableLocked(boolean delayedToo, List<Future<?>> cancelLater) {
         List<Runnable> never = new ArrayList<>();
         if (workers == 0) {
             never.addAll(queue);
@@ -494,10 +497,21 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
             if (r instanceof ScheduledTask<?> t) {
                 t.cancelQuietly(); // its cancel would take the lock we hold
             } else if (r instanceof Future<?> f) {
-                f.cancel(false); // a FutureTask of newTaskFor: no pool code, no user code
+                cancelLater.add(f); // maybe user code (done()): not under the lock
             }
         }
         return never.size();
+    }
+
+    /** After the lock: cancels what {@link #abandonUnrunnableLocked} left to cancel; a hook's exception goes to the handler. */
+    void cancelAbandoned(List<Future<?>> futures) {
+        for (Future<?> f : futures) {
+            try {
+                f.cancel(false);
+            } catch (Throwable t) { // a done() that throws: the other futures still end
+                report(t);
+            }
+        }
     }
 
     /** After the lock: tells the handler that {@code n} tasks were abandoned, and why. */
