@@ -74,6 +74,11 @@ final class P {
     boolean seenStuck;
     /** The carrier's CPU time when sysmon first saw the current goroutine holding it (-1: not yet). */
     long heldCpuFrom = -1;
+    /**
+     * The carrier sysmon's notes above were taken on: a goroutine leaving a blocking call takes an
+     * idle P with no switch ({@code Sched.acquirep}), so a new carrier also starts them afresh.
+     */
+    M seenM;
     boolean preemptRequested;
     int seenSyscalltick;
     long seenSyscallAt;

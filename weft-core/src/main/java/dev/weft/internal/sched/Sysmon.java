@@ -359,8 +359,10 @@ final class Sysmon extends Thread {
             M m = p.m;
             G g = m == null ? null : m.curg;
             long switches = p.switches;
-            if (switches != p.seenSwitches || g == null) {
-                // A new goroutine since the last look, or the M is between goroutines.
+            if (switches != p.seenSwitches || g == null || m != p.seenM) {
+                // A new goroutine since the last look, or the M is between goroutines, or another
+                // carrier took the P with no switch (out of a blocking call): its CPU is not ours.
+                p.seenM = m;
                 p.seenSwitches = switches;
                 p.seenSwitchesAt = now;
                 p.seenCpu = -1;
