@@ -182,6 +182,8 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     private long completed;
     private long failed;
     private long rejected;
+    /** Threads cancelling the work {@link #endWithProcess} took out: the pool terminates only after them. */
+    private int cancelling;
 
     volatile int runState = RUNNING;
     /** Capacity 1: kicks coalesce, and a kick sent while the manager works is seen by its next Select. */
@@ -464,9 +466,27 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     void endWithProcess() {
         ProcessSupport.mask();
         try {
-            for (Runnable r : shutdownNow()) {
-                if (r instanceof Future<?> f) {
-                    f.cancel(false);
+            lockUncancellable();
+            try {
+                cancelling++; // shutdownNow must not terminate the pool before the cancels below
+            } finally {
+                lock.unlock();
+            }
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (Runnable r : shutdownNow()) {
+                    if (r instanceof Future<?> f) {
+                        futures.add(f);
+                    }
+                }
+                cancelAbandoned(futures);
+            } finally {
+                lockUncancellable();
+                try {
+                    cancelling--;
+                    tryTerminateLocked();
+                } finally {
+                    lock.unlock();
                 }
             }
         } finally {
@@ -525,7 +545,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
 
     void tryTerminateLocked() {
         if (runState == SHUTDOWN || runState == STOP) {
-            if (workers == 0 && !managerAlive && queue.isEmpty() && delayed.isEmptyLocked()) {
+            if (workers == 0 && !managerAlive && queue.isEmpty() && delayed.isEmptyLocked() && cancelling == 0) {
                 runState = TERMINATED;
                 terminated.countDown();
             }

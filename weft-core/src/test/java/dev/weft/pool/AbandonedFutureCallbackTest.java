@@ -102,4 +102,67 @@ class AbandonedFutureCallbackTest {
             });
         }
     }
+
+    /**
+     * A process that ends stops its pool and cancels the work that never started (endWithProcess,
+     * called by each of the pool's threads as it unwinds): the pool must not terminate before
+     * that work is cancelled. Here the first abandoned future's done() hook holds the thread
+     * that cancels them while the pool's other thread unwinds. Before the fix that other
+     * thread terminated the pool meanwhile, with the second future still pending: a caller
+     * that waited for termination then found work neither run nor cancelled. (This is older
+     * than today's changes; ProcessPoolTest's workQueuedWhenItsProcessEnds... hits the same
+     * window now and then.)
+     */
+    @Test
+    void aPoolWhoseProcessEndsTerminatesOnlyOnceItsAbandonedFuturesAreCancelled() throws Exception {
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            AtomicReference<ThreadPool> poolRef = new AtomicReference<>();
+            AtomicReference<java.util.concurrent.Future<?>> second = new AtomicReference<>();
+            CountDownLatch hookEntered = new CountDownLatch(1);
+            CountDownLatch hookMayReturn = new CountDownLatch(1);
+            CountDownLatch queued = new CountDownLatch(1);
+            CountDownLatch running = new CountDownLatch(1);
+            FutureTask<Void> first = new FutureTask<>(() -> { }, null) {
+                @Override
+                protected void done() {
+                    hookEntered.countDown();
+                    try {
+                        hookMayReturn.await();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            };
+            WeftProcess p = WeftProcess.builder("ending").start(rt, () -> {
+                ThreadPool pool = ThreadPool.builder("one").minWorkers(1).maxWorkers(1).build(rt);
+                poolRef.set(pool);
+                pool.execute(() -> {
+                    running.countDown();
+                    Chan.make().recv(); // until the process ends
+                });
+                pool.execute(first);
+                second.set(pool.submit(() -> { }));
+                queued.countDown();
+                Chan.make().recv();
+            });
+            assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(queued.await(30, TimeUnit.SECONDS)).isTrue();
+            ThreadPool pool = poolRef.get();
+            p.terminate(0);
+            try {
+                assertThat(hookEntered.await(30, TimeUnit.SECONDS)).isTrue();
+                // Every thread of the process but the one held in the hook has ended.
+                dev.weft.Conditions.awaitTrue(() -> p.threads().size() == 1);
+                assertThat(pool.isTerminated())
+                        .as("terminated while work it abandoned is neither run nor cancelled: " + second.get())
+                        .isFalse();
+            } finally {
+                hookMayReturn.countDown();
+            }
+            assertThat(p.waitFor(Duration.ofSeconds(20))).hasValue(0);
+            assertThat(pool.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(first.isCancelled()).isTrue();
+            assertThat(second.get().isCancelled()).isTrue();
+        }
+    }
 }
