@@ -155,7 +155,9 @@ class SysmonCarrierChangeTest {
             t += 11 * MS;
             mon.retake(t, false); // the blocking call has lasted: its P is handed off
             P handedOff = blockedP;
-            awaitTrue(() -> handedOff.status != P.SYSCALL);
+            // Idle before A's P (an M may spin with it first): the idle list is LIFO, so the call
+            // returning later takes A's P.
+            awaitTrue(() -> handedOff.status == P.IDLE);
 
             // A parks: its P goes idle with sysmon's notes on A; then the call returns and takes it.
             aStop = true;
