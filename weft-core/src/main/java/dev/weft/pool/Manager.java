@@ -80,12 +80,14 @@ final class Manager implements Runnable {
             pool.lockUncancellable();
             try {
                 abandoned = pool.abandonUnrunnableLocked(true, cancelLater);
+                pool.cancelling++; // terminated only once they are cancelled
             } finally {
                 pool.lock.unlock();
             }
-            pool.cancelAbandoned(cancelLater); // before the pool can terminate: nothing is left to end it
+            pool.cancelAbandoned(cancelLater); // outside the lock: a future's done() is user code
             pool.lockUncancellable();
             try {
+                pool.cancelling--;
                 pool.tryTerminateLocked();
             } finally {
                 pool.lock.unlock();

@@ -182,8 +182,11 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     private long completed;
     private long failed;
     private long rejected;
-    /** Threads cancelling the work {@link #endWithProcess} took out: the pool terminates only after them. */
-    private int cancelling;
+    /**
+     * Threads cancelling work taken out of the queues outside the lock ({@link #endWithProcess},
+     * a dead manager): the pool terminates only after them.
+     */
+    int cancelling;
 
     volatile int runState = RUNNING;
     /** Capacity 1: kicks coalesce, and a kick sent while the manager works is seen by its next Select. */
