@@ -97,6 +97,9 @@ final class Sysmon extends Thread {
      */
     @Override
     public void run() {
+        // Spin-lock waiters' kernel yield: set up here, on a shallow stack holding no lock,
+        // rather than by the first long wait (OsYield's class comment). Once per JVM.
+        dev.weft.internal.util.OsYield.initialize();
         while (!shutdown) {
             try {
                 loop();

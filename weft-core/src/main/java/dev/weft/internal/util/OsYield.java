@@ -27,25 +27,59 @@ import java.lang.invoke.MethodHandle;
  * <p><b>Where it works.</b> Linux and macOS (both have {@code sched_yield}), with native access
  * enabled for weft's module ({@code --enable-native-access}, which the launcher and the build
  * pass; without it the JDK would warn at the first downcall, so weft does not try). Elsewhere, or
- * if the lookup fails, {@link #yieldProcessor} is {@link Thread#onSpinWait}: spinning, as before.
+ * until it is set up, {@link #yieldProcessor} does what weft's spin locks did before: a platform
+ * thread yields with {@link Thread#yield()} (the same system call), a virtual thread spins.
+ *
+ * <p><b>Set-up.</b> Linking the downcall loads the FFM machinery, tens of milliseconds the first
+ * time in a JVM, so it is not done where it is first needed (a waiter inside a scheduler
+ * section, perhaps at the end of its stack, perhaps holding another spin lock) but by
+ * {@link #initialize}, which each runtime's sysmon calls when it starts, on its own shallow
+ * stack. The handle is published through a volatile field: a waiter reads it only once it has
+ * spun 128 times.
  */
 public final class OsYield {
     private OsYield() {}
 
-    /** libc's {@code int sched_yield(void)}, or null where unavailable (see the class comment). */
-    private static final MethodHandle SCHED_YIELD = lookup();
+    /** libc's {@code int sched_yield(void)} once {@link #initialize} found it; null before, or where unavailable. */
+    private static volatile MethodHandle schedYield;
+    private static volatile boolean initialized;
 
-    /** Whether {@link #yieldProcessor} reaches the kernel (tests, diagnostics). */
+    /**
+     * Looks the downcall up, once per JVM (later calls return at once). Called by sysmon as it
+     * starts; never throws.
+     */
+    public static void initialize() {
+        if (initialized) {
+            return;
+        }
+        synchronized (OsYield.class) {
+            if (!initialized) {
+                MethodHandle h = lookup();
+                if (h != null) {
+                    try {
+                        int ignored = (int) h.invokeExact(); // links the stub now, not in a waiter
+                    } catch (Throwable t) {
+                        h = null;
+                    }
+                }
+                schedYield = h;
+                initialized = true;
+            }
+        }
+    }
+
+    /** Whether {@link #yieldProcessor} reaches libc's {@code sched_yield} (tests, diagnostics). */
     public static boolean available() {
-        return SCHED_YIELD != null;
+        return schedYield != null;
     }
 
     /**
-     * Yields the calling thread's processor to the kernel if it can, else spins once. Never
-     * throws: a StackOverflowError in the downcall (a caller at the end of its stack) is a spin.
+     * Yields the calling thread's processor to the kernel if it can (see the class comment for
+     * the fallback). Never throws: a StackOverflowError in the downcall (a caller at the end of
+     * its stack) is a spin.
      */
     public static void yieldProcessor() {
-        MethodHandle h = SCHED_YIELD;
+        MethodHandle h = schedYield;
         if (h != null) {
             try {
                 int ignored = (int) h.invokeExact();
@@ -55,6 +89,9 @@ public final class OsYield {
             } catch (Throwable t) {
                 throw new AssertionError("weft: sched_yield failed", t); // it reports no errors
             }
+        } else if (!Thread.currentThread().isVirtual()) {
+            Thread.yield(); // a platform thread: the same system call, no unmount to fear
+            return;
         }
         Thread.onSpinWait();
     }
