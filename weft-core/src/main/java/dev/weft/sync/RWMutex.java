@@ -129,12 +129,21 @@ public final class RWMutex implements Locker {
             StackHeadroom.ensure(); // a writer waits: calls follow the update (racy prediction)
         }
         // (A ghost writer's unlock below is the chain of unlock's, one frame deeper.)
-        int r = readerCount.decrementAndGet();
-        if (r < 0) {
-            if (r + 1 == 0 || r + 1 == -MAX_READERS) {
-                readerCount.incrementAndGet();
+        // The misuse check comes before the change, on the value the CAS changes: Go decrements
+        // first and dies on a misuse, and a decrement undone after the check let a writer
+        // announcing itself in between count a reader that was not there, and wait for it.
+        int r;
+        for (;;) {
+            int c = readerCount.get();
+            if (c == 0 || c == -MAX_READERS) {
                 throw new IllegalStateException("rUnlock of unlocked RWMutex");
             }
+            if (readerCount.compareAndSet(c, c - 1)) {
+                r = c - 1;
+                break;
+            }
+        }
+        if (r < 0) {
             if (readerWait.decrementAndGet() == 0 && writerSem.release(false)) {
                 // The last reader the writer waited for, and the writer is a ghost: it holds the
                 // lock now, and this thread unlocks it in its place (see "Cancelled waiters").
@@ -181,10 +190,16 @@ public final class RWMutex implements Locker {
             Bubble.checkAccess(weftRuntime, "unlock of synctest RWMutex");
         }
         StackHeadroom.ensure(); // several updates with calls between them
-        int r = readerCount.addAndGet(MAX_READERS);
-        if (r >= MAX_READERS) {
-            readerCount.addAndGet(-MAX_READERS);
-            throw new IllegalStateException("unlock of unlocked RWMutex");
+        int r;
+        for (;;) { // checked before the change, as in rUnlock
+            int c = readerCount.get();
+            if (c >= 0) {
+                throw new IllegalStateException("unlock of unlocked RWMutex");
+            }
+            if (readerCount.compareAndSet(c, c + MAX_READERS)) {
+                r = c + MAX_READERS;
+                break;
+            }
         }
         letReadersIn(r);
     }
