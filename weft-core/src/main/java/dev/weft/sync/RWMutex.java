@@ -126,7 +126,8 @@ public final class RWMutex implements Locker {
             Bubble.checkAccess(weftRuntime, "read unlock of synctest RWMutex");
         }
         if (readerCount.get() < 0) {
-            StackHeadroom.ensure(); // a writer waits: calls follow the update (racy prediction)
+            // A writer waits: calls follow the update, down to Sema's own probe (racy prediction).
+            StackHeadroom.ensure(Sema.CALLER_HEADROOM_FRAMES);
         }
         // (A ghost writer's unlock below is the chain of unlock's, one frame deeper.)
         // The misuse check comes before the change, on the value the CAS changes: Go decrements
@@ -189,7 +190,7 @@ public final class RWMutex implements Locker {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "unlock of synctest RWMutex");
         }
-        StackHeadroom.ensure(); // several updates with calls between them
+        StackHeadroom.ensure(Sema.CALLER_HEADROOM_FRAMES); // updates with calls between, down to Sema's probe
         int r;
         for (;;) { // checked before the change, as in rUnlock
             int c = readerCount.get();
