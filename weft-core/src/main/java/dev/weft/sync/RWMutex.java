@@ -2,6 +2,7 @@ package dev.weft.sync;
 
 import dev.weft.internal.util.StackHeadroom;
 import dev.weft.internal.sched.Bubble;
+import dev.weft.internal.sched.G;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.Sched;
@@ -73,6 +74,11 @@ public final class RWMutex implements Locker {
     private final Object weftRuntime = Parking.callerRuntime();
     /** Made in a synctest bubble: waits on it are durable there, so outsiders may not touch it. */
     private final boolean bubbled = Bubble.isBubble(weftRuntime);
+    /**
+     * Set, for good, once a platform thread has locked this goroutine-made mutex for reading or
+     * writing: as {@link Mutex}'s, waits here then no longer count for deadlock detection.
+     */
+    private boolean platformLocked;
 
     private static final int MAX_READERS = 1 << 30;
 
@@ -88,7 +94,11 @@ public final class RWMutex implements Locker {
     public void rLock() {
         // A safe point, as Mutex.lock is: a loop of uncontended read locks must still see its
         // process end. First, so that nothing can throw once the count holds our increment.
-        Sched.checkpoint();
+        G g = Sched.currentG();
+        Parking.checkpoint(g);
+        if (g == null) {
+            notePlatformLocker();
+        }
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "read lock of synctest RWMutex");
         }
@@ -98,13 +108,28 @@ public final class RWMutex implements Locker {
             StackHeadroom.ensure(Sema.CALLER_HEADROOM_FRAMES);
         }
         if (readerCount.incrementAndGet() < 0
-                && !readerSem.acquireOrLeaveGhost(this, weftRuntime, WaitReason.RWMUTEX_RLOCK, false)) {
+                && !readerSem.acquireOrLeaveGhost(this, waitRuntime(), WaitReason.RWMUTEX_RLOCK, false)) {
             throw ProcessSupport.cancellation(); // our ghost keeps our place: see "Cancelled waiters"
         }
     }
 
+    /** A platform thread is about to lock: see {@link #platformLocked}. */
+    private void notePlatformLocker() {
+        if (weftRuntime != null && !bubbled && !platformLocked) {
+            platformLocked = true;
+        }
+    }
+
+    /** The runtime token a wait here records: none once a platform thread has locked it. */
+    private Object waitRuntime() {
+        return platformLocked ? null : weftRuntime;
+    }
+
     /** Locks for reading if no writer holds or waits for the lock; never waits. */
     public boolean tryRLock() {
+        if (weftRuntime != null && Sched.currentG() == null) {
+            notePlatformLocker();
+        }
         for (;;) {
             int c = readerCount.get();
             if (c < 0) {
@@ -159,17 +184,23 @@ public final class RWMutex implements Locker {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "lock of synctest RWMutex");
         }
+        if (weftRuntime != null && Sched.currentG() == null) {
+            notePlatformLocker();
+        }
         StackHeadroom.ensure(Sema.CALLER_HEADROOM_FRAMES); // updates with calls between, down to Sema's probe
         w.lock(); // a departure there touches nothing of ours
         int r = readerCount.getAndAdd(-MAX_READERS);
         if (r != 0 && readerWait.addAndGet(r) != 0
-                && !writerSem.acquireOrLeaveGhost(this, weftRuntime, WaitReason.RWMUTEX_LOCK, false)) {
+                && !writerSem.acquireOrLeaveGhost(this, waitRuntime(), WaitReason.RWMUTEX_LOCK, false)) {
             throw ProcessSupport.cancellation(); // our ghost holds w: see "Cancelled waiters"
         }
     }
 
     /** Locks for writing if the mutex is entirely free; never waits. */
     public boolean tryLock() {
+        if (weftRuntime != null && Sched.currentG() == null) {
+            notePlatformLocker();
+        }
         if (!w.tryLock()) {
             return false;
         }
