@@ -435,7 +435,10 @@ public final class WeftProcess {
         return Optional.ofNullable(isAlive() ? null : record);
     }
 
-    /** Its threads' run time, context switches by reason, threads and handles; racy. */
+    /**
+     * Its threads' run time, context switches by reason, threads and handles; racy. For the root
+     * process only threads and handles are measured ({@link ProcessStats} says why).
+     */
     public ProcessStats stats() {
         long[] s = new long[SwitchReason.COUNT];
         for (int i = 0; i < s.length; i++) {
