@@ -8,7 +8,8 @@ import java.time.Duration;
  *
  * <p>The root process's run time and switches are not measured: they read zero. Measuring them
  * would cost every goroutine outside a process two clock reads a switch (a process member pays
- * them; a goroutine outside any process pays a null check), some 15-25% of a channel round trip.
+ * them; a goroutine outside any process pays a null check), about 20 ns each where the tracer's
+ * clock reads were measured (docs/BENCHMARKS.md), against a round trip of a few hundred.
  * {@code Weft.stats()} counts every goroutine's switches, the root's included.
  *
  * @param runTime  time its goroutines spent mounted on carriers (M_N and N_1); under ONE_TO_ONE,
