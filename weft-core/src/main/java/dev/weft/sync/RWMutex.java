@@ -81,6 +81,15 @@ public final class RWMutex implements Locker {
     private boolean platformLocked;
 
     private static final int MAX_READERS = 1 << 30;
+    /**
+     * The headroom a writer's unlock takes before its update (and rUnlock, which may unlock for
+     * a ghost writer): after the update come the readers' releases, down to Sema's probe, and
+     * {@link #w}'s unlock, whose slow path (a writer waiting on {@code w}) takes its own caller
+     * headroom two frames deeper; an overflow there left the readers let in and {@code w} locked
+     * for good (WakingStackOverflowTest). Sema's caller headroom, and one plain probe more for
+     * the frames between.
+     */
+    private static final int UNLOCK_HEADROOM_FRAMES = Sema.CALLER_HEADROOM_FRAMES + 8;
 
     private final Mutex w = new Mutex(WaitReason.RWMUTEX_LOCK);
     private final Sema writerSem = new Sema();
@@ -151,8 +160,9 @@ public final class RWMutex implements Locker {
             Bubble.checkAccess(weftRuntime, "read unlock of synctest RWMutex");
         }
         if (readerCount.get() < 0) {
-            // A writer waits: calls follow the update, down to Sema's own probe (racy prediction).
-            StackHeadroom.ensure(Sema.CALLER_HEADROOM_FRAMES);
+            // A writer waits: calls follow the update, down to Sema's own probe and, for a ghost
+            // writer, w's unlock (racy prediction).
+            StackHeadroom.ensure(UNLOCK_HEADROOM_FRAMES);
         }
         // (A ghost writer's unlock below is the chain of unlock's, one frame deeper.)
         // The misuse check comes before the change, on the value the CAS changes: Go decrements
@@ -221,7 +231,7 @@ public final class RWMutex implements Locker {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "unlock of synctest RWMutex");
         }
-        StackHeadroom.ensure(Sema.CALLER_HEADROOM_FRAMES); // updates with calls between, down to Sema's probe
+        StackHeadroom.ensure(UNLOCK_HEADROOM_FRAMES); // updates with calls between, down to w's unlock
         int r;
         for (;;) { // checked before the change, as in rUnlock
             int c = readerCount.get();
