@@ -29,11 +29,12 @@ import org.junit.jupiter.api.Timeout;
  * small frames more each time), which moves the point where the sweep meets the stack's end by
  * less than one level of the sweep.
  *
- * <p>On the code before the fix the rUnlock and unlock cases stranded their waiter in the first
- * sweep of every run (11 of 11); the done case in some runs only (4 of 15): whether its gap shows
- * depends on what the JIT has compiled when the sweep meets the stack's end (once C2 inlines
- * {@code Sema.release} into {@code WaitGroup.add}, both probes start from one frame and the old
- * probe suffices), which is why it is seen most after the RWMutex cases have run in full.
+ * <p>The sweeps run twice: in this JVM, and in a child JVM that only interprets, where frame
+ * sizes do not depend on what the JIT compiled before. On the code before the fix the child saw
+ * all three cases strand their waiter in its first sweep (3 of 3 runs); in this JVM the rUnlock
+ * and unlock cases did in every run (14 of 14), the done case only when it ran before the shared
+ * code was compiled (1 of 19 runs after the RWMutex cases): once C2 inlines {@code Sema.release}
+ * into {@code WaitGroup.add}, both probes start from one frame and the old probe suffices.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WakingStackOverflowTest {
@@ -268,6 +269,73 @@ class WakingStackOverflowTest {
 
     @Test
     void anRUnlockThatLetsAWriterInAtEveryDepthLosesNoWakeUp() throws Exception {
+        rUnlockCase();
+    }
+
+    @Test
+    void anUnlockThatLetsAReaderInAtEveryDepthLosesNoWakeUp() throws Exception {
+        unlockCase();
+    }
+
+    @Test
+    void aDoneThatReleasesAWaiterAtEveryDepthLosesNoWakeUp() throws Exception {
+        doneCase();
+    }
+
+    /**
+     * The three cases again in a JVM that only interprets ({@code -Xint}): the frame sizes are
+     * then the same in every run, whatever ran before, and so is where the sweep meets the
+     * stack's end. In this JVM, what the JIT has compiled by the time a case runs decides it:
+     * the done case showed the old code's gap when it ran first (interpreted), and hardly ever
+     * after the RWMutex cases had warmed the shared code.
+     */
+    @Test
+    void theSameSweepsInAnInterpretingJvm() throws Exception {
+        java.util.List<String> cmd = java.util.List.of(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xint", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-Dweft.model=" + System.getProperty("weft.model", "M_N"),
+                "-cp", System.getProperty("java.class.path"),
+                Interpreted.class.getName());
+        java.io.File log = java.io.File.createTempFile("weft-waking", ".log");
+        log.deleteOnExit();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+        boolean ended = p.waitFor(100, TimeUnit.SECONDS); // a safety net only
+        String out = java.nio.file.Files.readString(log.toPath());
+        if (!ended) {
+            p.destroyForcibly();
+        }
+        assertThat(ended).as("child ended; output:\n" + out).isTrue();
+        assertThat(out).as(out).contains("OK: 3 cases").doesNotContain("FAILED");
+        assertThat(p.exitValue()).as(out).isZero();
+    }
+
+    /** The child of {@link #theSameSweepsInAnInterpretingJvm}: runs each case, prints the outcome. */
+    static final class Interpreted {
+        public static void main(String[] args) {
+            int failed = 0;
+            String[] names = {"rUnlock", "unlock", "done"};
+            for (int i = 0; i < names.length; i++) {
+                try {
+                    switch (i) {
+                        case 0 -> rUnlockCase();
+                        case 1 -> unlockCase();
+                        default -> doneCase();
+                    }
+                } catch (Throwable e) {
+                    failed++;
+                    System.out.println("FAILED " + names[i] + ": " + e);
+                }
+            }
+            if (failed == 0) {
+                System.out.println("OK: 3 cases");
+            }
+            System.out.flush();
+            Runtime.getRuntime().halt(failed); // a stranded waiter or sweeper is left behind
+        }
+    }
+
+    static void rUnlockCase() throws Exception {
         RWMutex rw = new RWMutex();
         Outcome o = sweep(new Case() {
             @Override
@@ -308,8 +376,7 @@ class WakingStackOverflowTest {
         rw.unlock();
     }
 
-    @Test
-    void anUnlockThatLetsAReaderInAtEveryDepthLosesNoWakeUp() throws Exception {
+    static void unlockCase() throws Exception {
         RWMutex rw = new RWMutex();
         Outcome o = sweep(new Case() {
             @Override
@@ -350,8 +417,7 @@ class WakingStackOverflowTest {
         rw.unlock();
     }
 
-    @Test
-    void aDoneThatReleasesAWaiterAtEveryDepthLosesNoWakeUp() throws Exception {
+    static void doneCase() throws Exception {
         WaitGroup wg = new WaitGroup();
         Outcome o = sweep(new Case() {
             @Override
