@@ -9,13 +9,20 @@ import java.util.concurrent.Callable;
  * ({@link WeftProcess#security()}); a thread may act as another for a scope
  * ({@link #impersonate}), Windows' thread impersonation.
  *
- * <p>Impersonation is carried by a {@link ScopedValue}, so it is visible to the impersonating
- * thread only, for exactly the body's extent: another thread, including a goroutine started
- * inside the scope (a scoped value reaches only a {@code StructuredTaskScope}'s forks), sees its
- * process's own context unless it impersonates itself. Scopes nest; the innermost wins.
+ * <p>Impersonation is carried by a {@link ScopedValue}, for exactly the body's extent, and is
+ * visible to the impersonating thread only: another thread, including a goroutine started inside
+ * the scope, sees its process's own context unless it impersonates itself. A scoped value does
+ * reach one kind of thread besides its binder, a {@code StructuredTaskScope}'s forks, which
+ * inherit the scope's bindings; so the binding records the thread that made it, and
+ * {@link #current()} ignores a binding made by another thread (a fork sees its process's context,
+ * and a fork that is not a member of the process, under ONE_TO_ONE, the root's). Scopes nest; the
+ * innermost wins.
  */
 public final class SecurityContext {
-    private static final ScopedValue<SecurityContext> IMPERSONATED = ScopedValue.newInstance();
+    /** An impersonation and the thread that made it, the only one it applies to. */
+    private record Impersonation(SecurityContext context, Thread thread) {}
+
+    private static final ScopedValue<Impersonation> IMPERSONATED = ScopedValue.newInstance();
 
     /** The root process's context. */
     public static final SecurityContext SYSTEM = new SecurityContext("system", Map.of());
@@ -54,21 +61,30 @@ public final class SecurityContext {
      * process's context ({@link SecurityContext#SYSTEM} for the root process).
      */
     public static SecurityContext current() {
-        return IMPERSONATED.isBound() ? IMPERSONATED.get() : WeftProcess.current().security();
+        if (IMPERSONATED.isBound()) {
+            Impersonation i = IMPERSONATED.get();
+            if (i.thread() == Thread.currentThread()) {
+                return i.context();
+            }
+            // Inherited by a StructuredTaskScope fork: not this thread's impersonation. An
+            // enclosing binding of this thread's own cannot be under it (a fork starts with its
+            // parent's bindings and binds its own on top).
+        }
+        return WeftProcess.current().security();
     }
 
     /** Runs {@code body} acting as {@code ctx}; the scope ends when {@code body} returns or throws. */
     public static void impersonate(SecurityContext ctx, Runnable body) {
         Objects.requireNonNull(ctx, "weft: impersonation of a null security context");
         Objects.requireNonNull(body, "weft: impersonation with a null body");
-        ScopedValue.where(IMPERSONATED, ctx).run(body);
+        ScopedValue.where(IMPERSONATED, new Impersonation(ctx, Thread.currentThread())).run(body);
     }
 
     /** {@link #impersonate(SecurityContext, Runnable)} for a body with a result. */
     public static <T> T impersonate(SecurityContext ctx, Callable<T> body) throws Exception {
         Objects.requireNonNull(ctx, "weft: impersonation of a null security context");
         Objects.requireNonNull(body, "weft: impersonation with a null body");
-        return ScopedValue.where(IMPERSONATED, ctx).call(body::call);
+        return ScopedValue.where(IMPERSONATED, new Impersonation(ctx, Thread.currentThread())).call(body::call);
     }
 
     public String principal() {

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,6 +97,20 @@ public final class WeftProcess {
     private final AtomicReference<Decision> decision = new AtomicReference<>();
     private volatile ExitRecord record;
     private final CountDownLatch ended = new CountDownLatch(1);
+    /**
+     * Makes the thread that finishes an ending process. A field so that a test can make its start
+     * fail, as the JVM's does when it cannot create a native thread; nothing else sets it.
+     */
+    static volatile ThreadFactory endThreads = r -> Thread.ofPlatform().daemon().unstarted(r);
+    /**
+     * Opens once the end is handed over: to the end thread, or, if that thread could not start
+     * ({@link #orphaned}), to the waiters, the first of which finishes the end in its own thread.
+     */
+    private final CountDownLatch handedOver = new CountDownLatch(1);
+    /** The end thread could not start: {@link #waitFor} finishes the end (see {@link #startEnd}). */
+    private volatile boolean orphaned;
+    /** Claimed by whoever runs {@link #finish}: the end thread, or a waiter of an orphaned end. */
+    private final AtomicBoolean finishing = new AtomicBoolean();
 
     private final LongAdder runNanos = new LongAdder();
     private final LongAdder[] switches = new LongAdder[SwitchReason.COUNT];
@@ -334,6 +349,8 @@ public final class WeftProcess {
         try {
             for (;;) {
                 try {
+                    handedOver.await();
+                    finishIfOrphaned();
                     ended.await();
                     return record.code();
                 } catch (InterruptedException e) {
@@ -367,11 +384,17 @@ public final class WeftProcess {
         try {
             for (;;) {
                 try {
-                    long left = deadline - System.nanoTime();
                     if (nanos == Long.MAX_VALUE) {
+                        handedOver.await();
+                        finishIfOrphaned();
                         ended.await();
-                    } else if (!ended.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                    } else if (!handedOver.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                         return OptionalInt.empty();
+                    } else {
+                        finishIfOrphaned();
+                        if (!ended.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                            return OptionalInt.empty();
+                        }
                     }
                     return OptionalInt.of(record.code());
                 } catch (InterruptedException e) {
@@ -412,7 +435,10 @@ public final class WeftProcess {
         return Optional.ofNullable(isAlive() ? null : record);
     }
 
-    /** Its threads' run time, context switches by reason, threads and handles; racy. */
+    /**
+     * Its threads' run time, context switches by reason, threads and handles; racy. For the root
+     * process only threads and handles are measured ({@link ProcessStats} says why).
+     */
     public ProcessStats stats() {
         long[] s = new long[SwitchReason.COUNT];
         for (int i = 0; i < s.length; i++) {
@@ -471,11 +497,61 @@ public final class WeftProcess {
     }
 
     private void threadGone() {
-        if (threads.decrementAndGet() == 0) {
-            decide(0, ExitRecord.Reason.LAST_THREAD_ENDED, null);
-            // A thread of its own: the last thread may be a carrier (an adopted thread's end is
-            // seen there) or a cancelled goroutine, and a close is user code that may block.
-            Thread.ofPlatform().daemon().name("weft-process-" + pid + "-end").start(this::finish);
+        for (;;) {
+            int n = threads.get();
+            if (n == 1 && decision.get() == null) {
+                // The last thread's end decides before the count reaches zero, where reserve
+                // takes the process for ended: decided after it, a terminate landing in between
+                // was accepted and wrote its code over an end that came first. (An outsider's
+                // startThread whose reserve read no decision may still raise the count before
+                // the CAS below; its thread is cancelled as it joins, and its own end finishes.)
+                decide(0, ExitRecord.Reason.LAST_THREAD_ENDED, null);
+            }
+            if (threads.compareAndSet(n, n - 1)) {
+                if (n == 1) {
+                    startEnd();
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Hands the end (the handles' closes, the record) to a thread of its own: the last thread
+     * may be a carrier (an adopted thread's end is seen there) or a cancelled goroutine, and a
+     * close is user code that may block. If that thread cannot start (the JVM out of native
+     * threads, or a stack overflow here), the end is left to {@link #waitFor}: its first caller,
+     * a thread willing to wait, finishes it in its own thread. A failed start used to leave
+     * waitFor waiting for ever.
+     */
+    private void startEnd() {
+        try {
+            Thread t = endThreads.newThread(this::finishOnce);
+            t.setName("weft-process-" + pid + "-end");
+            t.start();
+        } catch (Throwable e) {
+            orphaned = true;
+            try {
+                System.getLogger("dev.weft").log(System.Logger.Level.WARNING, "weft: the end thread of "
+                        + label() + " could not start; its first waitFor finishes its end", e);
+            } catch (Throwable ignored) {
+                // out of memory or a broken logger: the report is lost, the end is not
+            }
+        } finally {
+            handedOver.countDown();
+        }
+    }
+
+    /** A waiter's part in an orphaned end (see {@link #startEnd}). */
+    private void finishIfOrphaned() {
+        if (orphaned) {
+            finishOnce();
+        }
+    }
+
+    private void finishOnce() {
+        if (finishing.compareAndSet(false, true)) {
+            finish();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.weft.sync;
 
 import dev.weft.internal.util.StackHeadroom;
 import dev.weft.internal.sched.Bubble;
+import dev.weft.internal.sched.G;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.Sched;
@@ -68,6 +69,14 @@ public final class Mutex implements Locker {
     private final Object weftRuntime = Parking.callerRuntime();
     /** Made in a synctest bubble: waits on it are durable there, so outsiders may not touch it. */
     private final boolean bubbled = Bubble.isBubble(weftRuntime);
+    /**
+     * Set, for good, once a platform thread has locked this goroutine-made mutex: the holder may
+     * then be a thread that deadlock detection cannot see, so waits here no longer count as
+     * waits on a primitive of {@link #weftRuntime} ({@link #waitRuntime}); they used to, and
+     * goroutines waiting for a platform holder that was about to unlock were reported
+     * deadlocked. Written before the locking CAS, so a waiter that saw the lock taken sees it.
+     */
+    private boolean platformLocked;
 
     private static final int LOCKED = 1;
     private static final int WOKEN = 2;
@@ -117,15 +126,34 @@ public final class Mutex implements Locker {
     public void lock() {
         // The safe point first: once the CAS has taken the mutex, no call may follow that could
         // throw (a StackOverflowError) and leave the caller holding a lock it was told it lacks.
-        Sched.checkpoint();
+        G g = Sched.currentG();
+        Parking.checkpoint(g);
+        if (g == null) {
+            notePlatformLocker();
+        }
         if (STATE.compareAndSet(this, 0, LOCKED)) {
             return;
         }
         lockSlow();
     }
 
+    /** A platform thread is about to lock: see {@link #platformLocked}. */
+    private void notePlatformLocker() {
+        if (weftRuntime != null && !bubbled && !platformLocked) {
+            platformLocked = true;
+        }
+    }
+
+    /** The runtime token a wait here records: none once a platform thread has locked it. */
+    private Object waitRuntime() {
+        return platformLocked ? null : weftRuntime;
+    }
+
     /** Locks if the mutex is free and not reserved for a starving waiter; never waits. */
     public boolean tryLock() {
+        if (weftRuntime != null && Sched.currentG() == null) {
+            notePlatformLocker();
+        }
         int old = state;
         return (old & (LOCKED | STARVING)) == 0 && STATE.compareAndSet(this, old, old | LOCKED);
     }
@@ -176,7 +204,7 @@ public final class Mutex implements Locker {
             if (waitStart == 0) {
                 waitStart = nanoTime();
             }
-            if (!sema.acquireOrLeaveGhost(this, weftRuntime, reason, queueFront)) {
+            if (!sema.acquireOrLeaveGhost(this, waitRuntime(), reason, queueFront)) {
                 throw ProcessSupport.cancellation(); // our ghost keeps our count: see "Cancelled waiters"
             }
             starving = starving || nanoTime() - waitStart > starvationThresholdNanos;

@@ -2,6 +2,7 @@ package dev.weft.sync;
 
 import dev.weft.internal.util.StackHeadroom;
 import dev.weft.internal.sched.Bubble;
+import dev.weft.internal.sched.G;
 import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.Sched;
@@ -73,8 +74,22 @@ public final class RWMutex implements Locker {
     private final Object weftRuntime = Parking.callerRuntime();
     /** Made in a synctest bubble: waits on it are durable there, so outsiders may not touch it. */
     private final boolean bubbled = Bubble.isBubble(weftRuntime);
+    /**
+     * Set, for good, once a platform thread has locked this goroutine-made mutex for reading or
+     * writing: as {@link Mutex}'s, waits here then no longer count for deadlock detection.
+     */
+    private boolean platformLocked;
 
     private static final int MAX_READERS = 1 << 30;
+    /**
+     * The headroom a writer's unlock takes before its update (and rUnlock, which may unlock for
+     * a ghost writer): after the update come the readers' releases, down to Sema's probe, and
+     * {@link #w}'s unlock, whose slow path (a writer waiting on {@code w}) takes its own caller
+     * headroom two frames deeper; an overflow there left the readers let in and {@code w} locked
+     * for good (WakingStackOverflowTest). Sema's caller headroom, and one plain probe more for
+     * the frames between.
+     */
+    private static final int UNLOCK_HEADROOM_FRAMES = Sema.CALLER_HEADROOM_FRAMES + 8;
 
     private final Mutex w = new Mutex(WaitReason.RWMUTEX_LOCK);
     private final Sema writerSem = new Sema();
@@ -88,7 +103,11 @@ public final class RWMutex implements Locker {
     public void rLock() {
         // A safe point, as Mutex.lock is: a loop of uncontended read locks must still see its
         // process end. First, so that nothing can throw once the count holds our increment.
-        Sched.checkpoint();
+        G g = Sched.currentG();
+        Parking.checkpoint(g);
+        if (g == null) {
+            notePlatformLocker();
+        }
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "read lock of synctest RWMutex");
         }
@@ -98,13 +117,28 @@ public final class RWMutex implements Locker {
             StackHeadroom.ensure(Sema.CALLER_HEADROOM_FRAMES);
         }
         if (readerCount.incrementAndGet() < 0
-                && !readerSem.acquireOrLeaveGhost(this, weftRuntime, WaitReason.RWMUTEX_RLOCK, false)) {
+                && !readerSem.acquireOrLeaveGhost(this, waitRuntime(), WaitReason.RWMUTEX_RLOCK, false)) {
             throw ProcessSupport.cancellation(); // our ghost keeps our place: see "Cancelled waiters"
         }
     }
 
+    /** A platform thread is about to lock: see {@link #platformLocked}. */
+    private void notePlatformLocker() {
+        if (weftRuntime != null && !bubbled && !platformLocked) {
+            platformLocked = true;
+        }
+    }
+
+    /** The runtime token a wait here records: none once a platform thread has locked it. */
+    private Object waitRuntime() {
+        return platformLocked ? null : weftRuntime;
+    }
+
     /** Locks for reading if no writer holds or waits for the lock; never waits. */
     public boolean tryRLock() {
+        if (weftRuntime != null && Sched.currentG() == null) {
+            notePlatformLocker();
+        }
         for (;;) {
             int c = readerCount.get();
             if (c < 0) {
@@ -126,15 +160,26 @@ public final class RWMutex implements Locker {
             Bubble.checkAccess(weftRuntime, "read unlock of synctest RWMutex");
         }
         if (readerCount.get() < 0) {
-            StackHeadroom.ensure(); // a writer waits: calls follow the update (racy prediction)
+            // A writer waits: calls follow the update, down to Sema's own probe and, for a ghost
+            // writer, w's unlock (racy prediction).
+            StackHeadroom.ensure(UNLOCK_HEADROOM_FRAMES);
         }
         // (A ghost writer's unlock below is the chain of unlock's, one frame deeper.)
-        int r = readerCount.decrementAndGet();
-        if (r < 0) {
-            if (r + 1 == 0 || r + 1 == -MAX_READERS) {
-                readerCount.incrementAndGet();
+        // The misuse check comes before the change, on the value the CAS changes: Go decrements
+        // first and dies on a misuse, and a decrement undone after the check let a writer
+        // announcing itself in between count a reader that was not there, and wait for it.
+        int r;
+        for (;;) {
+            int c = readerCount.get();
+            if (c == 0 || c == -MAX_READERS) {
                 throw new IllegalStateException("rUnlock of unlocked RWMutex");
             }
+            if (readerCount.compareAndSet(c, c - 1)) {
+                r = c - 1;
+                break;
+            }
+        }
+        if (r < 0) {
             if (readerWait.decrementAndGet() == 0 && writerSem.release(false)) {
                 // The last reader the writer waited for, and the writer is a ghost: it holds the
                 // lock now, and this thread unlocks it in its place (see "Cancelled waiters").
@@ -149,17 +194,23 @@ public final class RWMutex implements Locker {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "lock of synctest RWMutex");
         }
+        if (weftRuntime != null && Sched.currentG() == null) {
+            notePlatformLocker();
+        }
         StackHeadroom.ensure(Sema.CALLER_HEADROOM_FRAMES); // updates with calls between, down to Sema's probe
         w.lock(); // a departure there touches nothing of ours
         int r = readerCount.getAndAdd(-MAX_READERS);
         if (r != 0 && readerWait.addAndGet(r) != 0
-                && !writerSem.acquireOrLeaveGhost(this, weftRuntime, WaitReason.RWMUTEX_LOCK, false)) {
+                && !writerSem.acquireOrLeaveGhost(this, waitRuntime(), WaitReason.RWMUTEX_LOCK, false)) {
             throw ProcessSupport.cancellation(); // our ghost holds w: see "Cancelled waiters"
         }
     }
 
     /** Locks for writing if the mutex is entirely free; never waits. */
     public boolean tryLock() {
+        if (weftRuntime != null && Sched.currentG() == null) {
+            notePlatformLocker();
+        }
         if (!w.tryLock()) {
             return false;
         }
@@ -180,11 +231,17 @@ public final class RWMutex implements Locker {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "unlock of synctest RWMutex");
         }
-        StackHeadroom.ensure(); // several updates with calls between them
-        int r = readerCount.addAndGet(MAX_READERS);
-        if (r >= MAX_READERS) {
-            readerCount.addAndGet(-MAX_READERS);
-            throw new IllegalStateException("unlock of unlocked RWMutex");
+        StackHeadroom.ensure(UNLOCK_HEADROOM_FRAMES); // updates with calls between, down to w's unlock
+        int r;
+        for (;;) { // checked before the change, as in rUnlock
+            int c = readerCount.get();
+            if (c >= 0) {
+                throw new IllegalStateException("unlock of unlocked RWMutex");
+            }
+            if (readerCount.compareAndSet(c, c + MAX_READERS)) {
+                r = c + MAX_READERS;
+                break;
+            }
         }
         letReadersIn(r);
     }

@@ -51,7 +51,7 @@ public final class WaitGroup {
         // then is the probe worth its cost (StackHeadroom); the read is a racy prediction.
         long seen = state.get();
         if ((int) seen != 0 && (int) (seen >> 32) + delta <= 0) {
-            StackHeadroom.ensure();
+            StackHeadroom.ensure(Sema.CALLER_HEADROOM_FRAMES); // down to Sema's own probe
         }
         long s = state.addAndGet((long) delta << 32);
         int v = (int) (s >> 32);
