@@ -114,9 +114,10 @@ import java.util.function.Consumer;
  * is a Select over every armed channel each time the manager wakes (linear in the registrations).
  * {@link #onDone} does use one goroutine per registration, started by the manager: a
  * {@link WaitGroup} offers only a blocking {@code await}, and a non-blocking registration would
- * change its state word's protocol. A cancelled onDone's goroutine stays parked until its group
- * reaches zero (then it ends without queuing the callback), like Go's
- * {@code go func() { wg.Wait(); ... }()}.
+ * change its state word's protocol. Unlike Go's {@code go func() { wg.Wait(); ... }()}, the
+ * goroutine's wait is abandonable: when the registration ends before its group reaches zero
+ * (cancelled, or the pool shuts down) the goroutine leaves the group's waiters and ends at once,
+ * so it never holds the runtime's close open.
  *
  * <h2>Failures</h2>
  * An exception that escapes a task run by {@link #execute}, or a wait callback, goes to the pool's

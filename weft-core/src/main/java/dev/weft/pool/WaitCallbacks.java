@@ -26,8 +26,9 @@ import java.util.function.Consumer;
  *       time, in the channel's order, and one parked goroutine, the manager, waits for every
  *       channel.
  *   <li>An onDone registration is a goroutine body, started by the manager, that waits for the
- *       group ({@link WaitGroup} offers only a blocking wait) and queues the callback unless the
- *       registration has ended meanwhile.
+ *       group ({@link WaitGroup} offers only a blocking wait; this one is abandonable, see
+ *       {@link DoneWait}) and queues the callback unless the registration has ended meanwhile;
+ *       its end abandons the wait, so the goroutine ends then.
  *   <li>Nothing here runs a callback or parks with the lock held. A value taken from a channel
  *       is queued as work even if the registration has ended meanwhile: its end never drops one
  *       (shutdownNow returns it).
