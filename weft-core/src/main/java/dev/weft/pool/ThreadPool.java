@@ -174,6 +174,8 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     final List<Runnable> toStart = new ArrayList<>();
     /** The wait callbacks' registrations. */
     final WaitCallbacks callbacks = new WaitCallbacks(this);
+    /** The manager goroutine's body, started by {@link Builder#build}. */
+    final Manager manager = new Manager(this);
     int workers;
     private int active;
     int promised;
@@ -832,6 +834,8 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
      *
      * @throws RejectedExecutionException if the pool is shut down
      * @throws NullPointerException if {@code chan} or {@code callback} is null
+     * @throws IllegalArgumentException if {@code chan} was made in a synctest bubble, whose
+     *     channels only that bubble's goroutines may use (a pool never runs inside one)
      */
     public <T> WaitRegistration onReceive(Chan<T> chan, Consumer<? super T> callback) {
         Objects.requireNonNull(chan, "weft: onReceive of a null channel");
@@ -952,7 +956,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
             } finally {
                 pool.lock.unlock();
             }
-            rt.go(pool.level, new Manager(pool));
+            rt.go(pool.level, pool.manager);
             return pool;
         }
     }
