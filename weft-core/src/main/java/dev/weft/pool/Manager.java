@@ -89,7 +89,7 @@ final class Manager implements Runnable {
             } finally {
                 pool.lock.unlock();
             }
-            pool.cancelAbandoned(cancelLater); // outside the lock: a future's done() is user code
+            abandoned += pool.cancelAbandoned(cancelLater); // outside the lock: a future's done() is user code
             pool.lockUncancellable();
             try {
                 pool.cancelling--;
@@ -230,7 +230,7 @@ final class Manager implements Runnable {
             } finally {
                 pool.lock.unlock();
             }
-            pool.cancelAbandoned(cancelLater);
+            abandoned += pool.cancelAbandoned(cancelLater);
             if (e instanceof ProcessExitException ending) {
                 throw ending; // the manager's process is ending: Manager.run ends the pool
             }

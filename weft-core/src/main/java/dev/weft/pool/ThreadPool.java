@@ -505,10 +505,13 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
      * manager has died, or a shut-down pool's manager was refused one). Takes the queued tasks
      * out, and the delayed ones too if {@code delayedToo} (nobody is left to time them), and
      * cancels the futures among them, so that nobody waits for ever on a task that never runs
-     * and the pool can terminate. Returns how many it took, for {@link #reportAbandoned}.
+     * and the pool can terminate. Returns how many of them it abandoned, for
+     * {@link #reportAbandoned}: a future done already (its user cancelled it, and its removal
+     * from the queue had yet to get the lock) was not, and is not counted.
      * Only the pool's own {@link ScheduledTask}s are cancelled here: any other future may be the
      * caller's (a {@code FutureTask} whose {@code done()} hook uses the pool, or throws), so it
-     * goes to {@code cancelLater}, for {@link #cancelAbandoned} once the lock is released.
+     * goes to {@code cancelLater}, for {@link #cancelAbandoned} once the lock is released, which
+     * counts those it abandons.
      */
     int abandonUnrunnableLocked(boolean delayedToo, List<Future<?>> cancelLater) {
         List<Runnable> never = new ArrayList<>();
@@ -519,25 +522,38 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         if (delayedToo) {
             never.addAll(delayed.drainLocked());
         }
+        int abandoned = 0;
         for (Runnable r : never) {
             if (r instanceof ScheduledTask<?> t) {
-                t.cancelQuietly(); // its cancel would take the lock we hold
+                if (t.cancelQuietly()) { // its cancel would take the lock we hold
+                    abandoned++;
+                }
             } else if (r instanceof Future<?> f) {
                 cancelLater.add(f); // maybe user code (done()): not under the lock
+            } else {
+                abandoned++;
             }
         }
-        return never.size();
+        return abandoned;
     }
 
-    /** After the lock: cancels what {@link #abandonUnrunnableLocked} left to cancel; a hook's exception goes to the handler. */
-    void cancelAbandoned(List<Future<?>> futures) {
+    /**
+     * After the lock: cancels what {@link #abandonUnrunnableLocked} left to cancel; a hook's
+     * exception goes to the handler. Returns how many it abandoned: those not done before.
+     */
+    int cancelAbandoned(List<Future<?>> futures) {
+        int abandoned = 0;
         for (Future<?> f : futures) {
             try {
-                f.cancel(false);
+                if (!f.isDone()) {
+                    abandoned++;
+                    f.cancel(false);
+                }
             } catch (Throwable t) { // a done() that throws: the other futures still end
                 report(t);
             }
         }
+        return abandoned;
     }
 
     /** After the lock: tells the handler that {@code n} tasks were abandoned, and why. */
