@@ -3,11 +3,15 @@ package dev.weft.pool;
 import static dev.weft.Conditions.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.Conditions;
 import dev.weft.Weft;
 import dev.weft.sync.WaitGroup;
 import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,6 +38,54 @@ class OnDoneReleaseTest {
     @Test
     void shutdownNowReleasesTheWaiterOfAnActiveOnDone() throws Exception {
         assertReleased(r -> { }, ThreadPool::shutdownNow);
+    }
+
+    /**
+     * Cancels racing the groups' end, with a plain waiter on each group beside the registration's
+     * goroutine: a cancel that wins ends the registration and its callback never runs; one that
+     * loses finds the callback queued, and it runs once. Either way the plain waiter returns (an
+     * abandoned wait that took or left a unit wrongly would strand it, or wake it with the
+     * group's "reused" misuse error), and no goroutine is left behind for the runtime's close.
+     */
+    @Test
+    void cancelsRacingTheGroupsEndLoseNothingAndLeaveNoWaiter() throws Exception {
+        int n = Conditions.scaledForTheModel(300);
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        Weft rt = Weft.builder().name("on-done-race").procs(4).build();
+        try {
+            ThreadPool pool = ThreadPool.builder("racing").minWorkers(2).maxWorkers(4)
+                    .uncaughtExceptionHandler((t, e) -> failures.add(e)).build(rt);
+            AtomicInteger[] calls = new AtomicInteger[n];
+            boolean[] cancelled = new boolean[n];
+            WaitGroup plainWaiters = new WaitGroup();
+            for (int i = 0; i < n; i++) {
+                WaitGroup wg = new WaitGroup();
+                wg.add(1);
+                AtomicInteger c = new AtomicInteger();
+                calls[i] = c;
+                WaitRegistration r = pool.onDone(wg, c::incrementAndGet);
+                plainWaiters.go(() -> {
+                    try {
+                        wg.await();
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                });
+                rt.go(wg::done);
+                cancelled[i] = r.cancel();
+            }
+            plainWaiters.await();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).as("terminated: " + pool).isTrue();
+            for (int i = 0; i < n; i++) {
+                assertThat(calls[i].get()).as("registration %d, cancel returned %s", i, cancelled[i])
+                        .isEqualTo(cancelled[i] ? 0 : 1);
+            }
+            assertThat(failures).isEmpty();
+            assertThat(rt.close(Duration.ofSeconds(30))).as("no goroutine is left\n" + rt.dump()).isTrue();
+        } finally {
+            rt.close();
+        }
     }
 
     private static void assertReleased(Consumer<WaitRegistration> end, Consumer<ThreadPool> stop) throws Exception {
