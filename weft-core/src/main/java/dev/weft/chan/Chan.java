@@ -7,6 +7,7 @@ import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.WaitReason;
 import dev.weft.internal.timer.TimerChannels;
+import dev.weft.internal.access.Channels;
 import dev.weft.internal.util.SpinLock;
 import dev.weft.internal.util.StackHeadroom;
 import java.util.Iterator;
@@ -97,6 +98,7 @@ public final class Chan<T> implements Iterable<T> {
     final boolean timerOwned;
 
     static {
+        Channels.install(chan -> ((Chan<?>) chan).weftRuntime);
         TimerChannels.install(new TimerChannels.Access() {
             @Override
             public Object make() {

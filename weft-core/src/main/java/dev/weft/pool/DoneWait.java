@@ -1,16 +1,24 @@
 package dev.weft.pool;
 
+import dev.weft.internal.access.WaitGroups;
 import dev.weft.proc.ProcessExitException;
 import dev.weft.sync.WaitGroup;
 
 /**
  * A {@link ThreadPool#onDone} registration: the body of its waiter goroutine; its state is under
- * the pool's lock.
+ * the pool's lock. The goroutine's wait on the group is abandonable ({@link WaitGroups}): the
+ * registration's end (cancel, the pool's shutdown, a manager that will never start it) abandons
+ * it, so the goroutine ends at once instead of waiting for a group that may never reach zero.
  */
 final class DoneWait implements WaitRegistration, Runnable {
+    /** Read when the first registration is made, of a group: WaitGroup has installed it. */
+    private static final WaitGroups.Access GROUPS = WaitGroups.access();
+
     private final ThreadPool pool;
     private final WaitGroup group;
     private final Runnable callback;
+    /** The goroutine's abandonable wait on {@link #group}. */
+    private final Object wait = GROUPS.newWait();
     private volatile boolean ended;
 
     DoneWait(ThreadPool pool, WaitGroup group, Runnable callback) {
@@ -22,7 +30,9 @@ final class DoneWait implements WaitRegistration, Runnable {
     @Override
     public void run() {
         try {
-            group.await();
+            if (!GROUPS.await(group, wait)) {
+                return; // abandoned: the registration has ended
+            }
         } catch (RuntimeException misuse) { // a group reused while we waited (WaitGroup's message)
             pool.lockUncancellable();
             try {
@@ -54,6 +64,7 @@ final class DoneWait implements WaitRegistration, Runnable {
         ended = true;
         pool.callbacks.endedLocked(this);
         pool.toStart.remove(this);
+        GROUPS.abandon(group, wait); // a few field writes and a wake-up: it never parks
     }
 
     @Override

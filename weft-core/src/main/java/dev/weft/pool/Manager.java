@@ -33,6 +33,11 @@ final class Manager implements Runnable {
     private RecvResult<?> firedResult;
     /** Bodies taken from {@code toStart} and not started yet: the manager's own, and read under the lock when it unwinds. */
     private final ArrayDeque<Runnable> starting = new ArrayDeque<>();
+    /**
+     * Test seam ({@link #dieForTest}): thrown at the top of the manager's next round, as an Error
+     * escaping its loop would be. Null outside tests.
+     */
+    private volatile Error dieWith;
 
     Manager(ThreadPool pool) {
         this.pool = pool;
@@ -84,7 +89,7 @@ final class Manager implements Runnable {
             } finally {
                 pool.lock.unlock();
             }
-            pool.cancelAbandoned(cancelLater); // outside the lock: a future's done() is user code
+            abandoned += pool.cancelAbandoned(cancelLater); // outside the lock: a future's done() is user code
             pool.lockUncancellable();
             try {
                 pool.cancelling--;
@@ -99,6 +104,10 @@ final class Manager implements Runnable {
     private void loop() {
         List<Object> actions = new ArrayList<>();
         for (;;) {
+            Error death = dieWith;
+            if (death != null) {
+                throw death;
+            }
             long wait = -1;
             boolean ending;
             pool.lockUncancellable();
@@ -176,6 +185,15 @@ final class Manager implements Runnable {
         }
     }
 
+    /**
+     * For tests of the manager's death (ManagerEndTest): the manager throws {@code e} at the top
+     * of its next round, which the kick sent here makes come at once.
+     */
+    void dieForTest(Error e) {
+        dieWith = e;
+        pool.kick();
+    }
+
     void fired(ReceiveWait<?> r, RecvResult<?> result) {
         fired = r;
         firedResult = result;
@@ -212,7 +230,7 @@ final class Manager implements Runnable {
             } finally {
                 pool.lock.unlock();
             }
-            pool.cancelAbandoned(cancelLater);
+            abandoned += pool.cancelAbandoned(cancelLater);
             if (e instanceof ProcessExitException ending) {
                 throw ending; // the manager's process is ending: Manager.run ends the pool
             }

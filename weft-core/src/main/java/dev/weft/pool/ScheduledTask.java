@@ -73,8 +73,8 @@ final class ScheduledTask<V> extends FutureTask<V> implements RunnableScheduledF
         return cancelled;
     }
 
-    /** Under the pool's lock: cancel without taking it again. */
-    void cancelQuietly() {
-        super.cancel(false);
+    /** Under the pool's lock: cancel without taking it again; false if it was done already. */
+    boolean cancelQuietly() {
+        return super.cancel(false);
     }
 }

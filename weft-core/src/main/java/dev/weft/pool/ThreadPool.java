@@ -114,9 +114,10 @@ import java.util.function.Consumer;
  * is a Select over every armed channel each time the manager wakes (linear in the registrations).
  * {@link #onDone} does use one goroutine per registration, started by the manager: a
  * {@link WaitGroup} offers only a blocking {@code await}, and a non-blocking registration would
- * change its state word's protocol. A cancelled onDone's goroutine stays parked until its group
- * reaches zero (then it ends without queuing the callback), like Go's
- * {@code go func() { wg.Wait(); ... }()}.
+ * change its state word's protocol. Unlike Go's {@code go func() { wg.Wait(); ... }()}, the
+ * goroutine's wait is abandonable: when the registration ends before its group reaches zero
+ * (cancelled, or the pool shuts down) the goroutine leaves the group's waiters and ends at once,
+ * so it never holds the runtime's close open.
  *
  * <h2>Failures</h2>
  * An exception that escapes a task run by {@link #execute}, or a wait callback, goes to the pool's
@@ -173,6 +174,8 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     final List<Runnable> toStart = new ArrayList<>();
     /** The wait callbacks' registrations. */
     final WaitCallbacks callbacks = new WaitCallbacks(this);
+    /** The manager goroutine's body, started by {@link Builder#build}. */
+    final Manager manager = new Manager(this);
     int workers;
     private int active;
     int promised;
@@ -502,10 +505,13 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
      * manager has died, or a shut-down pool's manager was refused one). Takes the queued tasks
      * out, and the delayed ones too if {@code delayedToo} (nobody is left to time them), and
      * cancels the futures among them, so that nobody waits for ever on a task that never runs
-     * and the pool can terminate. Returns how many it took, for {@link #reportAbandoned}.
+     * and the pool can terminate. Returns how many of them it abandoned, for
+     * {@link #reportAbandoned}: a future done already (its user cancelled it, and its removal
+     * from the queue had yet to get the lock) was not, and is not counted.
      * Only the pool's own {@link ScheduledTask}s are cancelled here: any other future may be the
      * caller's (a {@code FutureTask} whose {@code done()} hook uses the pool, or throws), so it
-     * goes to {@code cancelLater}, for {@link #cancelAbandoned} once the lock is released.
+     * goes to {@code cancelLater}, for {@link #cancelAbandoned} once the lock is released, which
+     * counts those it abandons.
      */
     int abandonUnrunnableLocked(boolean delayedToo, List<Future<?>> cancelLater) {
         List<Runnable> never = new ArrayList<>();
@@ -516,25 +522,38 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         if (delayedToo) {
             never.addAll(delayed.drainLocked());
         }
+        int abandoned = 0;
         for (Runnable r : never) {
             if (r instanceof ScheduledTask<?> t) {
-                t.cancelQuietly(); // its cancel would take the lock we hold
+                if (t.cancelQuietly()) { // its cancel would take the lock we hold
+                    abandoned++;
+                }
             } else if (r instanceof Future<?> f) {
                 cancelLater.add(f); // maybe user code (done()): not under the lock
+            } else {
+                abandoned++;
             }
         }
-        return never.size();
+        return abandoned;
     }
 
-    /** After the lock: cancels what {@link #abandonUnrunnableLocked} left to cancel; a hook's exception goes to the handler. */
-    void cancelAbandoned(List<Future<?>> futures) {
+    /**
+     * After the lock: cancels what {@link #abandonUnrunnableLocked} left to cancel; a hook's
+     * exception goes to the handler. Returns how many it abandoned: those not done before.
+     */
+    int cancelAbandoned(List<Future<?>> futures) {
+        int abandoned = 0;
         for (Future<?> f : futures) {
             try {
-                f.cancel(false);
+                if (!f.isDone()) {
+                    abandoned++;
+                    f.cancel(false);
+                }
             } catch (Throwable t) { // a done() that throws: the other futures still end
                 report(t);
             }
         }
+        return abandoned;
     }
 
     /** After the lock: tells the handler that {@code n} tasks were abandoned, and why. */
@@ -831,6 +850,8 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
      *
      * @throws RejectedExecutionException if the pool is shut down
      * @throws NullPointerException if {@code chan} or {@code callback} is null
+     * @throws IllegalArgumentException if {@code chan} was made in a synctest bubble, whose
+     *     channels only that bubble's goroutines may use (a pool never runs inside one)
      */
     public <T> WaitRegistration onReceive(Chan<T> chan, Consumer<? super T> callback) {
         Objects.requireNonNull(chan, "weft: onReceive of a null channel");
@@ -951,7 +972,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
             } finally {
                 pool.lock.unlock();
             }
-            rt.go(pool.level, new Manager(pool));
+            rt.go(pool.level, pool.manager);
             return pool;
         }
     }

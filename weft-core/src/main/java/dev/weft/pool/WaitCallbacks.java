@@ -1,6 +1,8 @@
 package dev.weft.pool;
 
 import dev.weft.chan.Chan;
+import dev.weft.internal.access.Channels;
+import dev.weft.internal.sched.Bubble;
 import dev.weft.sync.WaitGroup;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -26,8 +28,9 @@ import java.util.function.Consumer;
  *       time, in the channel's order, and one parked goroutine, the manager, waits for every
  *       channel.
  *   <li>An onDone registration is a goroutine body, started by the manager, that waits for the
- *       group ({@link WaitGroup} offers only a blocking wait) and queues the callback unless the
- *       registration has ended meanwhile.
+ *       group ({@link WaitGroup} offers only a blocking wait; this one is abandonable, see
+ *       {@link DoneWait}) and queues the callback unless the registration has ended meanwhile;
+ *       its end abandons the wait, so the goroutine ends then.
  *   <li>Nothing here runs a callback or parks with the lock held. A value taken from a channel
  *       is queued as work even if the registration has ended meanwhile: its end never drops one
  *       (shutdownNow returns it).
@@ -44,8 +47,17 @@ final class WaitCallbacks {
         this.pool = pool;
     }
 
-    /** {@link ThreadPool#onReceive}: registers and arms, then kicks the manager to add the case. */
+    /**
+     * {@link ThreadPool#onReceive}: registers and arms, then kicks the manager to add the case.
+     * A synctest bubble's channel is refused first: only a goroutine of its bubble may use it,
+     * and a pool's runtime is a {@code Weft}, never a bubble's, so the manager's Select would
+     * throw on it and the manager die, shutting the whole pool down.
+     */
     <T> WaitRegistration onReceive(Chan<T> chan, Consumer<? super T> callback) {
+        if (Bubble.isBubble(Channels.access().runtimeOf(chan))) {
+            throw new IllegalArgumentException("weft: thread pool '" + pool.name() + "': onReceive of a synctest"
+                    + " bubble's channel: it can be used only inside its bubble, and the pool runs outside it");
+        }
         ReceiveWait<T> r = new ReceiveWait<>(pool, chan, callback);
         pool.lockUncancellable();
         try {

@@ -79,7 +79,7 @@ final class Sema {
      * taken, and the caller undoes its own bookkeeping and throws the exit exception.
      */
     boolean acquire(Object blocker, Object runtime, WaitReason reason, boolean lifo, boolean cancellable) {
-        return acquire(blocker, runtime, reason, lifo, cancellable ? withdrawal : null);
+        return acquire(blocker, runtime, reason, lifo, cancellable ? withdrawal : null, null);
     }
 
     /**
@@ -89,11 +89,58 @@ final class Sema {
      * ghost reports it, and the releaser completes the acquisition and its undoing for it.
      */
     boolean acquireOrLeaveGhost(Object blocker, Object runtime, WaitReason reason, boolean lifo) {
-        return acquire(blocker, runtime, reason, lifo, ghosting);
+        return acquire(blocker, runtime, reason, lifo, ghosting, null);
+    }
+
+    /**
+     * A wait that another thread may end ({@link #abandon}), for {@link WaitGroup}'s internal
+     * abandonable await. Its fields are guarded by the semaphore's lock.
+     */
+    static final class Abandonable {
+        /** The node it has queued, while it may be queued. */
+        WaitNode node;
+        /** Set by {@link #abandon}: from then on the wait queues no node. */
+        boolean abandoned;
+    }
+
+    /**
+     * {@link #acquire(Object, Object, WaitReason, boolean, boolean)}, cancellable, that returns
+     * false also once {@code ticket} is {@linkplain #abandon abandoned}: no unit was taken and no
+     * node is left queued, as after a withdrawal.
+     */
+    boolean acquireAbandonable(Object blocker, Object runtime, WaitReason reason, Abandonable ticket) {
+        return acquire(blocker, runtime, reason, false, withdrawal, ticket);
+    }
+
+    /**
+     * Ends {@code ticket}'s wait from another thread: a node it has queued and no release has
+     * taken yet is withdrawn and its thread readied, so its acquire returns false; an acquire
+     * that has not queued yet queues nothing and returns false too. A node a release took first
+     * completes its wait, as one whose process ends. Returns whether a queued node was withdrawn.
+     */
+    boolean abandon(Abandonable ticket) {
+        StackHeadroom.ensure();
+        WaitNode node;
+        lock.lock();
+        try {
+            ticket.abandoned = true;
+            node = ticket.node;
+        } finally {
+            lock.held = 0;
+        }
+        // Nothing is queued for the ticket after this: a node taken meanwhile (a release, the
+        // waiter's own withdrawal) is not found, and a new one is not queued.
+        if (node == null || !withdraw(node)) {
+            return false;
+        }
+        node.abandoned = true;
+        node.signalled = true; // after abandoned: the waiter reads it once signalled
+        Parking.wake(node.thread);
+        return true;
     }
 
     private boolean acquire(Object blocker, Object runtime, WaitReason reason, boolean lifo,
-            WaitNode.Withdrawal onCancel) {
+            WaitNode.Withdrawal onCancel, Abandonable ticket) {
         if (tryAcquire()) {
             return true;
         }
@@ -109,6 +156,9 @@ final class Sema {
                 if (tryAcquire()) {
                     nwait.decrementAndGet();
                     acquired = true;
+                } else if (ticket != null && ticket.abandoned) {
+                    nwait.decrementAndGet();
+                    node = null; // abandoned before it queued
                 } else if (lifo) {
                     node.next = head;
                     head = node;
@@ -121,13 +171,16 @@ final class Sema {
                     tail.next = node;
                     tail = node;
                 }
+                if (ticket != null) {
+                    ticket.node = node;
+                }
             } finally {
                 lock.held = 0;
             }
             if (acquired) {
                 return true;
             }
-            if (!node.await(blocker, reason, runtime, onCancel)) {
+            if (node == null || !node.await(blocker, reason, runtime, onCancel) || node.abandoned) {
                 return false;
             }
             if (node.handoff || tryAcquire()) {

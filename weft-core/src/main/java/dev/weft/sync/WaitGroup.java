@@ -9,6 +9,7 @@ import dev.weft.internal.sched.Sched;
 import dev.weft.Go;
 import dev.weft.Goroutine;
 import dev.weft.internal.sched.WaitReason;
+import dev.weft.internal.access.WaitGroups;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,6 +36,25 @@ public final class WaitGroup {
 
     private final AtomicLong state = new AtomicLong();
     private final Sema sema = new Sema();
+
+    static {
+        WaitGroups.install(new WaitGroups.Access() {
+            @Override
+            public Object newWait() {
+                return new Sema.Abandonable();
+            }
+
+            @Override
+            public boolean await(Object group, Object wait) {
+                return ((WaitGroup) group).await((Sema.Abandonable) wait);
+            }
+
+            @Override
+            public void abandon(Object group, Object wait) {
+                ((WaitGroup) group).sema.abandon((Sema.Abandonable) wait);
+            }
+        });
+    }
 
     /**
      * Adds {@code delta} (possibly negative) to the counter; at zero, every waiter is released.
@@ -111,14 +131,55 @@ public final class WaitGroup {
      * at its next safe point; a unit left in the semaphore would wake a later wait early.
      */
     private void leaveWaiters() {
+        if (leftWaiters()) {
+            throw ProcessSupport.cancellation();
+        }
+    }
+
+    /**
+     * {@link #leaveWaiters}'s step: true if this waiter's count is out of the word, false if the
+     * counter reached zero first and the unit released for it has been taken (the wait completed).
+     */
+    private boolean leftWaiters() {
         for (;;) {
             long s = state.get();
             if ((int) (s >> 32) == 0 || (int) s == 0) {
                 sema.acquire(this, weftRuntime, WaitReason.WAITGROUP_WAIT, false); // not cancellable
-                return;
+                return false;
             }
             if (state.compareAndSet(s, s - 1)) {
-                throw ProcessSupport.cancellation();
+                return true;
+            }
+        }
+    }
+
+    /**
+     * {@link #await()} that another thread may end ({@link WaitGroups}: a thread pool's onDone
+     * waiter, whose registration is cancelled). Returns true once the counter is zero, false if
+     * {@code wait} was abandoned first: the waiter has then left as one whose process ended
+     * does ({@link #leaveWaiters}), except that it returns instead of throwing.
+     */
+    private boolean await(Sema.Abandonable wait) {
+        for (;;) {
+            long s = state.get();
+            if ((int) (s >> 32) == 0) {
+                return true;
+            }
+            if (bubbled) {
+                Bubble.checkAccess(weftRuntime, "wait on synctest WaitGroup");
+            }
+            if (state.compareAndSet(s, s + 1)) {
+                if (!sema.acquireAbandonable(this, weftRuntime, WaitReason.WAITGROUP_WAIT, wait)
+                        && leftWaiters()) {
+                    if (wait.abandoned) { // written under the semaphore's lock, seen by its acquire
+                        return false;
+                    }
+                    throw ProcessSupport.cancellation();
+                }
+                if (state.get() != 0) {
+                    throw new IllegalStateException("WaitGroup is reused before previous await has returned");
+                }
+                return true;
             }
         }
     }

@@ -28,6 +28,11 @@ final class WaitNode implements WaitCompletion {
      * the owning queue's lock.
      */
     boolean ghost;
+    /**
+     * Withdrawn by another thread ({@code Sema.abandon}): the wait ends without a unit. Written
+     * before {@link #signalled}, so the waiter reads it once it sees that.
+     */
+    boolean abandoned;
     /** The wake-up, published by the waker with a plain volatile write (no call) under its lock. */
     volatile boolean signalled;
 

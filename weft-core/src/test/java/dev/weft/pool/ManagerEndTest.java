@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.Conditions;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
-import dev.weft.internal.sched.Bubble;
 import dev.weft.proc.WeftProcess;
 import java.time.Duration;
 import java.util.List;
@@ -74,9 +73,9 @@ class ManagerEndTest {
     /**
      * A manager that dies leaves nobody to time the delay queue: its one-shot tasks can never run,
      * so they must end (cancelled) before the pool terminates, or their futures' get() waits for
-     * ever. The manager dies here of what a Select on a synctest bubble's channel throws outside
-     * the bubble; an Error (a StackOverflowError, an OutOfMemoryError) takes the same way out of
-     * its loop. Before the fix the pool terminated with both futures still pending.
+     * ever. The manager dies here of an Error thrown in its loop (its test seam), as a
+     * StackOverflowError or an OutOfMemoryError would. Before the fix the pool terminated with
+     * both futures still pending.
      */
     @Test
     void oneShotDelayedTasksOfAPoolWhoseManagerDiedAreCancelled() throws Exception {
@@ -86,9 +85,7 @@ class ManagerEndTest {
                     .uncaughtExceptionHandler((t, e) -> failures.add(e)).build(rt);
             ScheduledFuture<?> runnable = pool.schedule(() -> { }, 1, TimeUnit.HOURS);
             ScheduledFuture<String> callable = pool.schedule(() -> "late", 2, TimeUnit.HOURS);
-            AtomicReference<Chan<Integer>> outsider = new AtomicReference<>();
-            assertThat(Bubble.run(1, () -> outsider.set(Chan.make())).failed()).isFalse();
-            pool.onReceive(outsider.get(), v -> { });
+            pool.manager.dieForTest(new Error("the manager dies"));
 
             assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).as("the pool terminates: " + pool).isTrue();
             for (ScheduledFuture<?> f : List.of(runnable, callable)) {
@@ -96,7 +93,7 @@ class ManagerEndTest {
                 assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
             }
             assertThat(failures).as("the manager's death is reported")
-                    .anySatisfy(e -> assertThat(e).hasMessageContaining("synctest"));
+                    .anySatisfy(e -> assertThat(e).hasMessage("the manager dies"));
             // So are the tasks it leaves behind (maybe after the pool terminated: the report
             // comes after the lock, and the last worker's exit may terminate the pool first).
             Conditions.awaitTrue(() -> failures.stream().anyMatch(e -> String.valueOf(e.getMessage()).contains("2 tasks will never run")));

@@ -225,7 +225,7 @@ class WaitCallbackTest {
         WaitRegistration r = p.onDone(cancelled, () -> ran.set(true));
         assertThat(r.cancel()).isTrue();
         assertThat(r.cancel()).isFalse();
-        cancelled.done(); // its waiter goroutine wakes and ends without queuing the callback
+        cancelled.done(); // its waiter goroutine ended with the cancel: nothing is queued now
 
         WaitGroup failing = new WaitGroup();
         p.onDone(failing, () -> {
