@@ -137,8 +137,8 @@ public final class Mutex implements Locker {
         lockSlow();
     }
 
-    /** A platform thread is about to lock: see {@link #platformLocked}. */
-    private void notePlatformLocker() {
+    /** A platform thread is about to lock (or, for an RWMutex's w, the RWMutex): see {@link #platformLocked}. */
+    void notePlatformLocker() {
         if (weftRuntime != null && !bubbled && !platformLocked) {
             platformLocked = true;
         }
