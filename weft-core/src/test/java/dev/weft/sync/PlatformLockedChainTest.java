@@ -3,6 +3,7 @@ package dev.weft.sync;
 import static dev.weft.Conditions.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.chan.Chan;
 import dev.weft.Goroutine;
 import dev.weft.Weft;
 import dev.weft.proc.WeftProcess;
@@ -71,6 +72,65 @@ class PlatformLockedChainTest {
             });
             assertThat(readerFailure[0]).isNull();
             assertThat(got[0]).isTrue();
+        }
+    }
+
+    /**
+     * A goroutine of another runtime waits for a mutex a platform thread holds, and main waits
+     * for that goroutine (on a channel of main's runtime). The other runtime is not asleep: its
+     * goroutine's wait does not count for deadlock detection there, and must not count from main's
+     * runtime either. It did: a runtime asleep was one whose goroutines were all in weft waits,
+     * whoever could end them, and main's runtime was reported deadlocked while the platform holder
+     * was about to unlock.
+     */
+    @Test
+    void aGoroutineOfAnotherRuntimeWaitingForAPlatformHolderIsNotAsleep() throws Exception {
+        try (Weft rt = Weft.builder().procs(1).build(); Weft other = Weft.builder().procs(1).build()) {
+            Throwable[] holderFailure = new Throwable[1];
+            int[] got = new int[1];
+            rt.run(() -> {
+                Chan<Integer> done = Chan.make(); // main's runtime's
+                java.util.concurrent.atomic.AtomicReference<Mutex> made = new java.util.concurrent.atomic.AtomicReference<>();
+                CountDownLatch madeLatch = new CountDownLatch(1);
+                CountDownLatch taken = new CountDownLatch(1);
+                other.go(() -> {
+                    Mutex m = new Mutex(); // made by a goroutine of the other runtime
+                    made.set(m);
+                    madeLatch.countDown();
+                    try {
+                        taken.await(); // a JDK wait
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                    m.lock(); // waits for the platform holder
+                    m.unlock();
+                    done.send(1);
+                });
+                Thread holder = Thread.ofPlatform().start(() -> {
+                    try {
+                        madeLatch.await();
+                        Mutex m = made.get();
+                        m.lock();
+                        taken.countDown();
+                        while (!other.dump().contains("[sync.Mutex.Lock") || !rt.dump().contains("[chan receive")) {
+                            Thread.onSpinWait(); // until both goroutines are parked
+                        }
+                        waitMoreThanTheConfirmation();
+                        m.unlock();
+                    } catch (Throwable e) {
+                        holderFailure[0] = e;
+                        taken.countDown();
+                    }
+                });
+                got[0] = done.recv();
+                try {
+                    holder.join();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            assertThat(holderFailure[0]).isNull();
+            assertThat(got[0]).isEqualTo(1);
         }
     }
 

@@ -153,7 +153,12 @@ final class Diagnostics {
                 && r != WaitReason.JOIN_TIMED;
     }
 
-    /** Whether another runtime can signal nothing: quiet, and every goroutine in a weft wait. */
+    /**
+     * Whether another runtime can signal nothing: quiet, and every goroutine in a weft wait that
+     * only a goroutine can end. A wait with no runtime token (a primitive a platform thread made,
+     * or a mutex one has locked) may be ended by a platform thread, so its goroutine may still
+     * signal: as in {@link #deadlockCandidate}, where such a wait is no deadlock either.
+     */
     private static boolean asleep(Sched s) {
         if (s.goroutines.live() == 0) {
             return true;
@@ -162,7 +167,7 @@ final class Diagnostics {
             return false;
         }
         for (G g : s.goroutines.all.snapshot()) {
-            if (g.status != GStatus.WAITING || !inWeftWait(g)) {
+            if (g.status != GStatus.WAITING || !inWeftWait(g) || g.waitRuntime == null) {
                 return false;
             }
         }
