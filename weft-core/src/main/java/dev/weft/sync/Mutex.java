@@ -140,6 +140,7 @@ public final class Mutex implements Locker {
     /** A platform thread is about to lock (or, for an RWMutex's w, the RWMutex): see {@link #platformLocked}. */
     void notePlatformLocker() {
         if (weftRuntime != null && !bubbled && !platformLocked) {
+            sema.platformLocked = true; // for the waiters parked before, whose token stays
             platformLocked = true;
         }
     }

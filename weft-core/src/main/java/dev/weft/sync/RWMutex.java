@@ -129,6 +129,8 @@ public final class RWMutex implements Locker {
             // w's too: a writer queued on w waits for w's holder, which may be a writer (a ghost
             // one, whose process has ended) waiting for this thread's read lock.
             w.notePlatformLocker();
+            readerSem.platformLocked = true; // for the waiters parked before, whose token stays
+            writerSem.platformLocked = true;
             platformLocked = true;
         }
     }

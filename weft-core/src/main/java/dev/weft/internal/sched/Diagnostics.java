@@ -108,7 +108,7 @@ final class Diagnostics {
         List<G> gs = sched.goroutines.all.snapshot();
         boolean someoneWaits = sched.goroutines.closing();
         for (G g : gs) {
-            if (g.status != GStatus.WAITING || !inWeftWait(g) || g.waitRuntime != sched) {
+            if (g.status != GStatus.WAITING || !inWeftWait(g) || g.waitRuntime != sched || outsiderMayEnd(g)) {
                 return null; // a wait made outside this runtime: something outside may signal it
             }
             someoneWaits |= g.mainWaiter() != null && g.deadlockDump() == null;
@@ -134,6 +134,15 @@ final class Diagnostics {
     private static boolean quiet(Sched s) {
         return s.allProcsIdle() && !s.anyQueuedWork() && s.retaken().length == 0
                 && s.timers.earliest() == Long.MAX_VALUE && s.timers.pending() == 0;
+    }
+
+    /**
+     * A wait recorded with a runtime token that a platform thread may end all the same: one that
+     * began before a platform thread first locked its mutex ({@link WaitCompletion#outsiderMayEnd}).
+     */
+    private static boolean outsiderMayEnd(G g) {
+        WaitCompletion c = g.waitCompletion;
+        return c != null && c.outsiderMayEnd();
     }
 
     /**
@@ -167,7 +176,7 @@ final class Diagnostics {
             return false;
         }
         for (G g : s.goroutines.all.snapshot()) {
-            if (g.status != GStatus.WAITING || !inWeftWait(g) || g.waitRuntime == null) {
+            if (g.status != GStatus.WAITING || !inWeftWait(g) || g.waitRuntime == null || outsiderMayEnd(g)) {
                 return false;
             }
         }
