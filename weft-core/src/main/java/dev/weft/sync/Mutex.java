@@ -75,6 +75,8 @@ public final class Mutex implements Locker {
      * waits on a primitive of {@link #weftRuntime} ({@link #waitRuntime}); they used to, and
      * goroutines waiting for a platform holder that was about to unlock were reported
      * deadlocked. Written before the locking CAS, so a waiter that saw the lock taken sees it.
+     * A waiter parked before keeps the token it read; {@link Sema#platformLocked}, set with this,
+     * is what deadlock detection asks about it.
      */
     private boolean platformLocked;
 
@@ -137,9 +139,10 @@ public final class Mutex implements Locker {
         lockSlow();
     }
 
-    /** A platform thread is about to lock: see {@link #platformLocked}. */
-    private void notePlatformLocker() {
+    /** A platform thread is about to lock (or, for an RWMutex's w, the RWMutex): see {@link #platformLocked}. */
+    void notePlatformLocker() {
         if (weftRuntime != null && !bubbled && !platformLocked) {
+            sema.platformLocked = true; // for the waiters parked before, whose token stays
             platformLocked = true;
         }
     }

@@ -76,7 +76,8 @@ public final class RWMutex implements Locker {
     private final boolean bubbled = Bubble.isBubble(weftRuntime);
     /**
      * Set, for good, once a platform thread has locked this goroutine-made mutex for reading or
-     * writing: as {@link Mutex}'s, waits here then no longer count for deadlock detection.
+     * writing: as {@link Mutex}'s, waits here then no longer count for deadlock detection;
+     * nor do waits on {@link #w}, whose flag is set with this one.
      */
     private boolean platformLocked;
 
@@ -125,6 +126,11 @@ public final class RWMutex implements Locker {
     /** A platform thread is about to lock: see {@link #platformLocked}. */
     private void notePlatformLocker() {
         if (weftRuntime != null && !bubbled && !platformLocked) {
+            // w's too: a writer queued on w waits for w's holder, which may be a writer (a ghost
+            // one, whose process has ended) waiting for this thread's read lock.
+            w.notePlatformLocker();
+            readerSem.platformLocked = true; // for the waiters parked before, whose token stays
+            writerSem.platformLocked = true;
             platformLocked = true;
         }
     }

@@ -53,6 +53,12 @@ final class Sema {
 
     /** Releases not yet consumed; CAS only. */
     private final AtomicLong count = new AtomicLong();
+    /**
+     * Set, for good, by the lock above once a platform thread has locked it ({@link Mutex}'s
+     * platformLocked): its waiters, those parked before included, may then be ended by a thread
+     * deadlock detection cannot see ({@link WaitNode#outsiderMayEnd}).
+     */
+    volatile boolean platformLocked;
     /** Threads inside acquire's slow path; written under lock, read without it by release. */
     private final AtomicInteger nwait = new AtomicInteger();
     /**
@@ -149,6 +155,7 @@ final class Sema {
             // if it is coming, comes before any of it (StackHeadroom).
             StackHeadroom.ensure();
             WaitNode node = new WaitNode(1); // outside the lock: an OutOfMemoryError leaves it free
+            node.sema = this;
             boolean acquired = false;
             lock.lock();
             try {

@@ -35,6 +35,8 @@ final class WaitNode implements WaitCompletion {
     boolean abandoned;
     /** The wake-up, published by the waker with a plain volatile write (no call) under its lock. */
     volatile boolean signalled;
+    /** The semaphore it waits in, for {@link #outsiderMayEnd}; null for a node of no Sema. */
+    Sema sema;
 
     WaitNode(long weight) {
         this.thread = Parking.currentWaiter();
@@ -44,6 +46,12 @@ final class WaitNode implements WaitCompletion {
     @Override
     public boolean completed() {
         return signalled;
+    }
+
+    @Override
+    public boolean outsiderMayEnd() {
+        Sema s = sema;
+        return s != null && s.platformLocked;
     }
 
     /** Takes a node whose thread's process ended out of its queue, under the queue's lock. */

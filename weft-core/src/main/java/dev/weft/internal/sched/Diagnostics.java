@@ -108,7 +108,7 @@ final class Diagnostics {
         List<G> gs = sched.goroutines.all.snapshot();
         boolean someoneWaits = sched.goroutines.closing();
         for (G g : gs) {
-            if (g.status != GStatus.WAITING || !inWeftWait(g) || g.waitRuntime != sched) {
+            if (g.status != GStatus.WAITING || !inWeftWait(g) || g.waitRuntime != sched || outsiderMayEnd(g)) {
                 return null; // a wait made outside this runtime: something outside may signal it
             }
             someoneWaits |= g.mainWaiter() != null && g.deadlockDump() == null;
@@ -137,6 +137,15 @@ final class Diagnostics {
     }
 
     /**
+     * A wait recorded with a runtime token that a platform thread may end all the same: one that
+     * began before a platform thread first locked its mutex ({@link WaitCompletion#outsiderMayEnd}).
+     */
+    private static boolean outsiderMayEnd(G g) {
+        WaitCompletion c = g.waitCompletion;
+        return c != null && c.outsiderMayEnd();
+    }
+
+    /**
      * A wait that only a goroutine can end (a weft primitive): not a JDK park, which anything may
      * end, and not a sleep or a timed join, which end by themselves with no weft timer to show for
      * it (a sleep under ONE_TO_ONE is a timed kernel park; a timed join waits on the JDK's clock).
@@ -153,7 +162,12 @@ final class Diagnostics {
                 && r != WaitReason.JOIN_TIMED;
     }
 
-    /** Whether another runtime can signal nothing: quiet, and every goroutine in a weft wait. */
+    /**
+     * Whether another runtime can signal nothing: quiet, and every goroutine in a weft wait that
+     * only a goroutine can end. A wait with no runtime token (a primitive a platform thread made,
+     * or a mutex one has locked) may be ended by a platform thread, so its goroutine may still
+     * signal: as in {@link #deadlockCandidate}, where such a wait is no deadlock either.
+     */
     private static boolean asleep(Sched s) {
         if (s.goroutines.live() == 0) {
             return true;
@@ -162,7 +176,7 @@ final class Diagnostics {
             return false;
         }
         for (G g : s.goroutines.all.snapshot()) {
-            if (g.status != GStatus.WAITING || !inWeftWait(g)) {
+            if (g.status != GStatus.WAITING || !inWeftWait(g) || g.waitRuntime == null || outsiderMayEnd(g)) {
                 return false;
             }
         }

@@ -10,4 +10,14 @@ package dev.weft.internal.sched;
 public interface WaitCompletion {
     /** Whether the wait is over; a volatile read. */
     boolean completed();
+
+    /**
+     * Whether a thread that deadlock detection cannot see may end the wait now, though it was
+     * recorded with a runtime token: a goroutine-made mutex that a platform thread has locked
+     * since (the token is read at the park, and a waiter parked before the first such lock keeps
+     * it). Read by deadlock detection only; racy.
+     */
+    default boolean outsiderMayEnd() {
+        return false;
+    }
 }
