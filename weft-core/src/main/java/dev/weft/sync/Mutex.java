@@ -226,6 +226,11 @@ public final class Mutex implements Locker {
         }
     }
 
+    /** Whether the word holds more than a plain lock (waiters, a woken or starving mark): RWMutex's probe depth. */
+    boolean hasWaiters() {
+        return state != LOCKED;
+    }
+
     /**
      * Unlocks; any thread may unlock, as in Go.
      *
