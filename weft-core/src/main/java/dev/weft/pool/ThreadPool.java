@@ -472,31 +472,40 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     void endWithProcess() {
         ProcessSupport.mask();
         try {
+            stopAndCancelUnstarted();
+        } finally {
+            ProcessSupport.unmask();
+        }
+    }
+
+    /**
+     * {@link #shutdownNow}, and the futures of the tasks it took out cancelled, for callers that
+     * would otherwise drop its list (a process's end; {@link #close} interrupted): the pool does
+     * not terminate before those cancels are done.
+     */
+    private void stopAndCancelUnstarted() {
+        lockUncancellable();
+        try {
+            cancelling++; // shutdownNow must not terminate the pool before the cancels below
+        } finally {
+            lock.unlock();
+        }
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Runnable r : shutdownNow()) {
+                if (r instanceof Future<?> f) {
+                    futures.add(f);
+                }
+            }
+            cancelAbandoned(futures);
+        } finally {
             lockUncancellable();
             try {
-                cancelling++; // shutdownNow must not terminate the pool before the cancels below
+                cancelling--;
+                tryTerminateLocked();
             } finally {
                 lock.unlock();
             }
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (Runnable r : shutdownNow()) {
-                    if (r instanceof Future<?> f) {
-                        futures.add(f);
-                    }
-                }
-                cancelAbandoned(futures);
-            } finally {
-                lockUncancellable();
-                try {
-                    cancelling--;
-                    tryTerminateLocked();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        } finally {
-            ProcessSupport.unmask();
         }
     }
 
@@ -700,7 +709,8 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
 
     /**
      * The JDK's close (shut down, wait for termination; an interrupt while waiting becomes
-     * {@link #shutdownNow} and the status is kept).
+     * {@link #shutdownNow} and the status is kept), except that the futures of the tasks that
+     * never started are then cancelled rather than left pending.
      *
      * @throws IllegalStateException if called from one of the pool's workers, which would wait for
      *     itself
@@ -719,7 +729,28 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
         } finally {
             lock.unlock();
         }
-        ScheduledExecutorService.super.close();
+        // The JDK's close, but for what an interrupt makes of it: its shutdownNow's list of tasks
+        // that never started is dropped there, and their futures stayed pending for ever once the
+        // pool had terminated. A process's primary closing its pool as the process ends is
+        // interrupted so. Here they are cancelled.
+        boolean terminated = isTerminated();
+        if (!terminated) {
+            shutdown();
+            boolean interrupted = false;
+            while (!terminated) {
+                try {
+                    terminated = awaitTermination(1L, TimeUnit.DAYS);
+                } catch (InterruptedException e) {
+                    if (!interrupted) {
+                        stopAndCancelUnstarted();
+                        interrupted = true;
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The pool's counters, read together. */
