@@ -87,13 +87,14 @@ public class SpinLock {
     }
 
     private void lockSlow() {
-        for (int spins = 0; ; spins++) {
+        for (int spins = 0; ; ) {
             if (held == 0 && HELD.compareAndSet(this, 0, 1)) {
                 return;
             }
             if (spins >= SPINS_BEFORE_YIELD) {
                 OsYield.yieldProcessor(); // the holder's carrier may be waiting for a processor
             } else {
+                spins++;
                 Thread.onSpinWait();
             }
         }
