@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The waking calls of RWMutex and WaitGroup at every stack depth: an {@code rUnlock} that lets a
- * waiting writer in, an {@code unlock} that lets waiting readers in, a {@code done} that releases
+ * waiting writer in, an {@code unlock} that lets waiting readers in (or a writer waiting on its
+ * inner mutex), a {@code done} that releases
  * a waiter. Each updates its state word and then calls into its {@link Sema}, whose own probe is
  * a few frames deeper; a probe in the caller that does not cover it lets the overflow strike
  * after the update and before the wake-up, and the waiter stays parked for good (a depth sweep
@@ -278,6 +279,11 @@ class WakingStackOverflowTest {
     }
 
     @Test
+    void anUnlockThatLetsAWriterInAtEveryDepthLosesNoWakeUp() throws Exception {
+        unlockToWriterCase();
+    }
+
+    @Test
     void aDoneThatReleasesAWaiterAtEveryDepthLosesNoWakeUp() throws Exception {
         doneCase();
     }
@@ -306,7 +312,7 @@ class WakingStackOverflowTest {
             p.destroyForcibly();
         }
         assertThat(ended).as("child ended; output:\n" + out).isTrue();
-        assertThat(out).as(out).contains("OK: 3 cases").doesNotContain("FAILED");
+        assertThat(out).as(out).contains("OK: 4 cases").doesNotContain("FAILED");
         assertThat(p.exitValue()).as(out).isZero();
     }
 
@@ -314,12 +320,13 @@ class WakingStackOverflowTest {
     static final class Interpreted {
         public static void main(String[] args) {
             int failed = 0;
-            String[] names = {"rUnlock", "unlock", "done"};
+            String[] names = {"rUnlock", "unlock", "unlockToWriter", "done"};
             for (int i = 0; i < names.length; i++) {
                 try {
                     switch (i) {
                         case 0 -> rUnlockCase();
                         case 1 -> unlockCase();
+                        case 2 -> unlockToWriterCase();
                         default -> doneCase();
                     }
                 } catch (Throwable e) {
@@ -328,7 +335,7 @@ class WakingStackOverflowTest {
                 }
             }
             if (failed == 0) {
-                System.out.println("OK: 3 cases");
+                System.out.println("OK: 4 cases");
             }
             System.out.flush();
             Runtime.getRuntime().halt(failed); // a stranded waiter or sweeper is left behind
@@ -411,6 +418,59 @@ class WakingStackOverflowTest {
             }
         });
         assertThat(o.strandedWaiters()).as("readers never woken: " + o).isZero();
+        assertThat(o.updatedThenOverflowed()).as("unlocks that overflowed after their update: " + o).isZero();
+        rw.unlock(); // the write lock the waiter took for the sweeper after its last wait
+        assertThat(rw.tryLock()).as("the write lock is free (its inner mutex unlocked)").isTrue();
+        rw.unlock();
+    }
+
+    /**
+     * An unlock with no reader queued but a writer waiting on {@code w}: the branch of unlock's
+     * deep probe that {@code w}'s waiters decide ({@code Mutex.hasWaiters}); after the update,
+     * {@code w}'s slow unlock must still fit, or the count is restored and {@code w} stays locked
+     * with the writer queued on it.
+     */
+    static void unlockToWriterCase() throws Exception {
+        RWMutex rw = new RWMutex();
+        Mutex w;
+        try {
+            w = (Mutex) field(RWMutex.class, "w").get(rw);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+        Outcome o = sweep(new Case() {
+            @Override
+            public void take() {
+                rw.lock();
+            }
+
+            @Override
+            public void wake() {
+                rw.unlock();
+            }
+
+            @Override
+            public void waitOnce() {
+                rw.lock(); // waits on w for the sweeper's write lock
+                rw.unlock();
+            }
+
+            @Override
+            public boolean stillHeld() {
+                return intField(rw, "readerCount") < 0; // write-locked still
+            }
+
+            @Override
+            public boolean waiterQueued() {
+                return MutexInternals.nwait(MutexInternals.sema(w)) != 0;
+            }
+
+            @Override
+            public Object blocker() {
+                return w;
+            }
+        });
+        assertThat(o.strandedWaiters()).as("writers never let in: " + o).isZero();
         assertThat(o.updatedThenOverflowed()).as("unlocks that overflowed after their update: " + o).isZero();
         rw.unlock(); // the write lock the waiter took for the sweeper after its last wait
         assertThat(rw.tryLock()).as("the write lock is free (its inner mutex unlocked)").isTrue();
