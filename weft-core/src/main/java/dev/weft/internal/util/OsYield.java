@@ -55,7 +55,12 @@ public final class OsYield {
         }
         synchronized (OsYield.class) {
             if (!initialized) {
-                MethodHandle h = lookup();
+                MethodHandle h;
+                try {
+                    h = lookup();
+                } catch (Throwable t) { // an OutOfMemoryError, say: sysmon, the caller, must not die of it
+                    h = null;
+                }
                 if (h != null) {
                     try {
                         int ignored = (int) h.invokeExact(); // links the stub now, not in a waiter
@@ -76,8 +81,8 @@ public final class OsYield {
 
     /**
      * Yields the calling thread's processor to the kernel if it can (see the class comment for
-     * the fallback). Never throws: a StackOverflowError in the downcall (a caller at the end of
-     * its stack) is a spin.
+     * the fallback). Never throws: a StackOverflowError or OutOfMemoryError in the downcall (a
+     * caller at the end of its stack) is a spin.
      */
     public static void yieldProcessor() {
         MethodHandle h = schedYield;
@@ -85,8 +90,10 @@ public final class OsYield {
             try {
                 int ignored = (int) h.invokeExact();
                 return;
-            } catch (StackOverflowError e) {
-                // fall through to a spin; the caller holds nothing it took here
+            } catch (VirtualMachineError e) {
+                // A StackOverflowError, or the OutOfMemoryError HotSpot throws in its place when
+                // the heap is exhausted too: a spin instead (the caller holds nothing it took
+                // here, and its own handlers may expect neither from a wait).
             } catch (Throwable t) {
                 throw new AssertionError("weft: sched_yield failed", t); // it reports no errors
             }
