@@ -2,9 +2,7 @@ package dev.weft.proc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.weft.ChildJvm;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,23 +22,9 @@ class ImpersonationForkTest {
     @Test
     void aForkInsideAnImpersonationSeesItsProcesssOwnContext() throws Exception {
         Path source = Path.of(ImpersonationForkTest.class.getResource("/preview/ImpersonationScopeChild.java").toURI());
-        List<String> cmd = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-preview", "--source", "25",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "-Dweft.model=" + System.getProperty("weft.model", "M_N"),
-                "-cp", System.getProperty("java.class.path"),
-                source.toString());
-        File log = File.createTempFile("weft-impersonation", ".log");
-        log.deleteOnExit();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
-        boolean ended = p.waitFor(90, TimeUnit.SECONDS); // a safety net only
-        String out = Files.readString(log.toPath(), StandardCharsets.UTF_8);
-        if (!ended) {
-            p.destroyForcibly();
-        }
-        assertThat(ended).as("child ended; output:\n" + out).isTrue();
+        ChildJvm.Result r = ChildJvm.run(90, List.of("--enable-preview", "--source", "25"), source.toString());
+        String out = r.output();
         assertThat(out).as(out).contains("OK: ");
-        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(r.exitValue()).as(out).isZero();
     }
 }

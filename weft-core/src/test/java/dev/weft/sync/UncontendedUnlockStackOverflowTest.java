@@ -101,18 +101,7 @@ class UncontendedUnlockStackOverflowTest {
     /** The same in a JVM that only interprets (frame sizes independent of the JIT). */
     @Test
     void theSameInAnInterpretingJvm() throws Exception {
-        java.util.List<String> cmd = java.util.List.of(
-                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xint", "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Interpreted.class.getName());
-        java.io.File log = java.io.File.createTempFile("weft-unlock", ".log");
-        log.deleteOnExit();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
-        boolean ended = p.waitFor(100, TimeUnit.SECONDS); // a safety net only
-        String out = java.nio.file.Files.readString(log.toPath());
-        if (!ended) {
-            p.destroyForcibly();
-        }
-        assertThat(ended).as("child ended; output:\n" + out).isTrue();
+        String out = dev.weft.ChildJvm.run(100, java.util.List.of("-Xint"), Interpreted.class.getName()).output();
         assertThat(out).as(out).contains("OK").doesNotContain("FAILED");
     }
 

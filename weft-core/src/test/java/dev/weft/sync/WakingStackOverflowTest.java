@@ -297,23 +297,10 @@ class WakingStackOverflowTest {
      */
     @Test
     void theSameSweepsInAnInterpretingJvm() throws Exception {
-        java.util.List<String> cmd = java.util.List.of(
-                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xint", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "-Dweft.model=" + System.getProperty("weft.model", "M_N"),
-                "-cp", System.getProperty("java.class.path"),
-                Interpreted.class.getName());
-        java.io.File log = java.io.File.createTempFile("weft-waking", ".log");
-        log.deleteOnExit();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
-        boolean ended = p.waitFor(100, TimeUnit.SECONDS); // a safety net only
-        String out = java.nio.file.Files.readString(log.toPath());
-        if (!ended) {
-            p.destroyForcibly();
-        }
-        assertThat(ended).as("child ended; output:\n" + out).isTrue();
+        dev.weft.ChildJvm.Result r = dev.weft.ChildJvm.run(100, java.util.List.of("-Xint"), Interpreted.class.getName());
+        String out = r.output();
         assertThat(out).as(out).contains("OK: 4 cases").doesNotContain("FAILED");
-        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(r.exitValue()).as(out).isZero();
     }
 
     /** The child of {@link #theSameSweepsInAnInterpretingJvm}: runs each case, prints the outcome. */
