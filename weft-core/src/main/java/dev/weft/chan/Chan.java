@@ -6,7 +6,7 @@ import dev.weft.internal.sched.Parking;
 import dev.weft.internal.sched.ProcessSupport;
 import dev.weft.internal.sched.Sched;
 import dev.weft.internal.sched.WaitReason;
-import dev.weft.internal.timer.TimerChannels;
+import dev.weft.internal.access.TimerChannels;
 import dev.weft.internal.access.Channels;
 import dev.weft.internal.util.SpinLock;
 import dev.weft.internal.util.StackHeadroom;

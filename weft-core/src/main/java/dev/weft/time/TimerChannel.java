@@ -3,7 +3,7 @@ package dev.weft.time;
 import dev.weft.chan.Chan;
 import dev.weft.internal.sched.Bubble;
 import dev.weft.internal.sched.Sched;
-import dev.weft.internal.timer.TimerChannels;
+import dev.weft.internal.access.TimerChannels;
 import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.timer.TimerHeap;
 import java.lang.invoke.MethodHandles;

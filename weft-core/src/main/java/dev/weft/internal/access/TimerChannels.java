@@ -1,4 +1,4 @@
-package dev.weft.internal.timer;
+package dev.weft.internal.access;
 
 /**
  * How {@code dev.weft.time} makes a timer's channel and sends on it, while user code may only
