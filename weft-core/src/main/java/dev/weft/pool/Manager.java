@@ -201,7 +201,7 @@ final class Manager implements Runnable {
 
     /** Under the lock: {@code body} will never run; undo what queuing it counted. */
     private void abandonLocked(Runnable body) {
-        if (body instanceof ThreadPool.Worker w) {
+        if (body instanceof Worker w) {
             if (w.promisedWork) {
                 w.promisedWork = false;
                 pool.promised--;

@@ -5,7 +5,6 @@ import dev.weft.ThreadPriority;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
 import dev.weft.internal.sched.ProcessSupport;
-import dev.weft.chan.RecvResult;
 import dev.weft.chan.Select;
 import dev.weft.sync.Cond;
 import dev.weft.sync.Mutex;
@@ -142,7 +141,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
 
     static final int RUNNING = 0;
     static final int SHUTDOWN = 1;
-    private static final int STOP = 2;
+    static final int STOP = 2;
     private static final int TERMINATED = 3;
 
     /** What wakes an idle worker or the manager; the value carries nothing. */
@@ -152,10 +151,10 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
 
     private final String name;
     final Weft runtime;
-    private final int minWorkers;
+    final int minWorkers;
     private final int maxWorkers;
     private final int queueCapacity;
-    private final long keepAliveNanos;
+    final long keepAliveNanos;
     final int level;
     private final Thread.UncaughtExceptionHandler handler;
 
@@ -167,9 +166,9 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     /** The scheduled tasks not due yet; the manager times them. */
     final DelayedTasks delayed = new DelayedTasks(this);
     /** Idle workers, most recently idled first. */
-    private final ArrayDeque<Worker> idle = new ArrayDeque<>();
+    final ArrayDeque<Worker> idle = new ArrayDeque<>();
     /** Workers whose goroutine has begun (shutdownNow interrupts the busy ones). */
-    private final Set<Worker> started = new HashSet<>();
+    final Set<Worker> started = new HashSet<>();
     /** Goroutine bodies (workers, onDone waiters) the manager is to start. */
     final List<Runnable> toStart = new ArrayList<>();
     /** The wait callbacks' registrations. */
@@ -177,13 +176,13 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     /** The manager goroutine's body, started by {@link Builder#build}. */
     final Manager manager = new Manager(this);
     int workers;
-    private int active;
+    int active;
     int promised;
     boolean managerAlive = true;
     /** The manager is in (or about to run) a Select with receive cases: shutdownNow waits it out. */
     boolean managerSelecting;
-    private long completed;
-    private long failed;
+    long completed;
+    long failed;
     private long rejected;
     /**
      * Threads cancelling work taken out of the queues outside the lock ({@link #endWithProcess},
@@ -298,7 +297,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
             return w;
         }
         if (workers < maxWorkers && runState < STOP && managerAlive) {
-            w = new Worker();
+            w = new Worker(this);
             w.promisedWork = true;
             promised++;
             workers++;
@@ -321,7 +320,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
     }
 
     /** Runs one task on the calling worker; returns whether it failed. Never throws. */
-    private boolean runTask(Runnable task) {
+    boolean runTask(Runnable task) {
         // ThreadPoolExecutor's rule: a stopping pool's worker runs interrupted, a running pool's
         // worker starts clean, re-checked after the clear in case shutdownNow came in between.
         if (runState >= STOP) {
@@ -355,110 +354,6 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
             handler.uncaughtException(Thread.currentThread(), t);
         } catch (Throwable inHandler) {
             LOG.log(System.Logger.Level.WARNING, "weft: thread pool '" + name + "': its failure handler threw", inHandler);
-        }
-    }
-
-    /** A worker goroutine's body. */
-    final class Worker implements Runnable {
-        /** Made by the worker's own goroutine; a waker sends one token after popping it. */
-        Chan<Object> wake;
-        Thread thread;
-        /** Under lock: the task it runs, for shutdownNow's interrupt. */
-        Runnable current;
-        /** Under lock: counted in {@link #promised}. */
-        boolean promisedWork;
-        private boolean woken;
-
-        @Override
-        public void run() {
-            wake = Chan.make(1);
-            thread = Thread.currentThread();
-            Select timedWait = new Select().recv(wake, v -> woken = true)
-                    .after(Duration.ofNanos(keepAliveNanos), () -> woken = false);
-            boolean processEnding = false;
-            lockUncancellable();
-            try {
-                started.add(this);
-                loop(timedWait);
-            } catch (ProcessExitException e) {
-                processEnding = true;
-                throw e;
-            } finally {
-                exitLocked();
-                lock.unlock();
-                if (processEnding) {
-                    endWithProcess();
-                }
-            }
-        }
-
-        /** Called and returns with the lock held. */
-        private void loop(Select timedWait) {
-            for (;;) {
-                if (promisedWork) {
-                    promisedWork = false;
-                    promised--;
-                }
-                // A worker whose process is ending takes no more work (a task would start only to
-                // unwind at its first wait): it unwinds here, and endWithProcess cancels the rest.
-                ProcessSupport.checkCancelled();
-                Runnable task = runState < STOP ? queue.pollFirst() : null;
-                if (task != null) {
-                    current = task;
-                    active++;
-                    lock.unlock();
-                    boolean threw = true;
-                    try {
-                        threw = runTask(task);
-                    } finally {
-                        lockUncancellable();
-                        current = null;
-                        active--;
-                        completed++;
-                        if (threw) {
-                            failed++;
-                        }
-                    }
-                    continue;
-                }
-                if (runState >= SHUTDOWN) {
-                    return; // stopping, or shut down with nothing left to run
-                }
-                boolean timed = workers > minWorkers;
-                idle.addFirst(this);
-                lock.unlock();
-                boolean wokenUp;
-                try {
-                    if (timed) {
-                        timedWait.run();
-                        wokenUp = woken;
-                    } else {
-                        wake.recv();
-                        wokenUp = true;
-                    }
-                } finally {
-                    lockUncancellable();
-                }
-                // Still on the idle stack: nobody chose it. Either the wait timed out, or it returned
-                // on a stale token (one sent to it after an earlier timeout raced with a waker).
-                boolean chosen = !idle.remove(this);
-                if (!chosen && !wokenUp && workers > minWorkers) {
-                    return; // kept alive long enough with nothing to do
-                }
-                // Chosen (its waker promised it to the queue, even if the wait timed out first and
-                // the token comes later), a stale token, or kept for minWorkers: look again.
-            }
-        }
-
-        private void exitLocked() {
-            idle.remove(this);
-            started.remove(this);
-            if (promisedWork) {
-                promisedWork = false;
-                promised--;
-            }
-            workers--;
-            tryTerminateLocked();
         }
     }
 
@@ -994,7 +889,7 @@ public final class ThreadPool extends AbstractExecutorService implements Schedul
             pool.lockUncancellable();
             try {
                 for (int i = 0; i < minWorkers; i++) {
-                    Worker w = pool.new Worker();
+                    Worker w = new Worker(pool);
                     w.promisedWork = true; // on its way to the queue, like any worker started for work
                     pool.promised++;
                     pool.toStart.add(w);
