@@ -21,17 +21,22 @@ import java.util.Arrays;
  *   <li>a wake-up or creation by the goroutine now running on the carrier: one word (kind, P, the
  *       goroutine woken or created; the waker is the running goroutine, the time untimed);</li>
  *   <li>a stop: three words (kind, P, reason and the identity hash of what it waits on; the time;
- *       the goroutine and its wait reason);</li>
+ *       the goroutine and its wait reason), or one (kind, P, reason, wait reason and the time since
+ *       the buffer's last timed event) when the goroutine stopping is the one running and waits on
+ *       what the last stop waited on (a ping-pong's two goroutines wait on one channel; an ending
+ *       goroutine waits on nothing);</li>
  *   <li>a start right after a stop (the carrier found the goroutine at once in its P's runnext
  *       or local queue): one word (kind, P, goroutine; the time is the stop's, the carrier
  *       the buffer's);</li>
  *   <li>any other start: two words (the same, and the time).</li>
  * </ul>
- * "The goroutine now running" is state the writer keeps ({@code cur}: set by a start, cleared by a
- * stop) and the decoder rebuilds by the same rule; an event whose fields do not fit a compact form
- * (a goroutine id past 2^40, a P past 65,534, a waker that is not the running goroutine) is
- * written whole. A ping-pong switch writes 5 words where four whole events took 12: the stores
- * into a buffer larger than the caches cost a recording as much as its clock reads.
+ * "The goroutine now running", the last timed event's time and the last stop's blocker are state
+ * the writer keeps ({@code cur}: set by a start, cleared by a stop; {@code lastTime},
+ * {@code lastHash}) and the decoder rebuilds by the same rules; an event whose fields do not fit a
+ * compact form (a goroutine id past 2^40, a P past 65,534, a waker that is not the running
+ * goroutine, a time more than 2^32 clock units after the last) is written whole or in a longer
+ * form. A ping-pong switch writes 3 words where four whole events took 12: the stores into a
+ * buffer larger than the caches cost a recording as much as its clock reads.
  *
  * <p><b>Time.</b> Timed events read {@link TraceClock} once; a wake-up or creation made by the
  * goroutine on a carrier reads no clock ({@link #addUntimed}: {@link EventTimes} gives it a time
@@ -72,6 +77,7 @@ public final class TraceBuffer {
     private static final int C_STOP = 66;
     private static final int C_START_AFTER_STOP = 67;
     private static final int C_START = 68;
+    private static final int C_STOP_SHORT = 69;
     /** Largest goroutine id of a one-word form (40 bits beside the code and P). */
     private static final long MAX_SHORT_GOID = (1L << 40) - 1;
     /** Largest P + 1 of a compact form (16 bits). */
@@ -122,6 +128,10 @@ public final class TraceBuffer {
     private long dropped;
     /** Writer state the decoder rebuilds: the goroutine whose run the last start began (0: none). */
     private long cur;
+    /** Writer state the decoder rebuilds: the time of the last timed event (0: none yet). */
+    private long lastTime;
+    /** Writer state the decoder rebuilds: the last stop's blocker hash, in the high 32 bits (0 at first). */
+    private long lastHash;
     /**
      * Writer state: {@link #pos} right after the last stop (-1: none since the last flush). Positions
      * only grow between flushes, so it equals {@code pos} only while that stop is the last event.
@@ -188,15 +198,35 @@ public final class TraceBuffer {
     public void stop(int p, int reason, long g, long waitWord) {
         if (g >= 0 && g <= MAX_SHORT_GOID && p >= -1 && p < MAX_SHORT_P && (reason & ~0xFF) == 0
                 && (waitWord & 0xFFFF_FF00L) == 0) {
+            long now = TraceClock.now() - origin;
+            long delta = now - lastTime;
+            long hash = waitWord & 0xFFFF_FFFF_0000_0000L;
+            if (g == cur && hash == lastHash && (delta >>> 32) == 0 && (reason & ~0x7) == 0 && (waitWord & 0xE0) == 0) {
+                // The short form: the running goroutine stops, waiting on what the last stop
+                // waited on (a ping-pong's two goroutines wait on one channel), soon after the
+                // last timed event.
+                int n = pos;
+                if (n + 1 > limit && (n = makeRoom(1)) < 0) {
+                    return;
+                }
+                stage[n] = C_STOP_SHORT | (p + 1L) << 8 | (long) reason << 24 | (waitWord & 0x1F) << 27 | delta << 32;
+                cur = 0;
+                lastTime = now;
+                stopEnd = n + 1;
+                POS.setRelease(this, n + 1);
+                return;
+            }
             int n = pos;
             if (n + 3 > limit && (n = makeRoom(3)) < 0) {
                 return;
             }
             long[] d = stage;
-            d[n] = C_STOP | (p + 1L) << 8 | (long) reason << 24 | (waitWord & 0xFFFF_FFFF_0000_0000L);
-            d[n + 1] = TraceClock.now() - origin;
+            d[n] = C_STOP | (p + 1L) << 8 | (long) reason << 24 | hash;
+            d[n + 1] = now;
             d[n + 2] = g << 8 | (waitWord & 0xFF);
             cur = 0;
+            lastTime = now;
+            lastHash = hash;
             stopEnd = n + 3;
             POS.setRelease(this, n + 3);
             return;
@@ -224,8 +254,10 @@ public final class TraceBuffer {
                 stage[n] = C_START_AFTER_STOP | w;
             } else {
                 long[] d = stage;
+                long now = TraceClock.now() - origin;
                 d[n] = C_START | w;
-                d[n + 1] = TraceClock.now() - origin;
+                d[n + 1] = now;
+                lastTime = now;
             }
             cur = g;
             POS.setRelease(this, n + words);
@@ -245,10 +277,14 @@ public final class TraceBuffer {
         d[n + 1] = time;
         d[n + 2] = a;
         d[n + 3] = b;
+        if (time != UNTIMED) {
+            lastTime = time;
+        }
         if (kind == TraceEvent.GO_START) {
             cur = a;
         } else if (kind == TraceEvent.GO_STOP) {
             cur = 0;
+            lastHash = b & 0xFFFF_FFFF_0000_0000L;
             stopEnd = n + 4;
         }
         POS.setRelease(this, n + 4);
@@ -437,6 +473,7 @@ public final class TraceBuffer {
         final int mid;
         long cur;
         long lastTime;
+        long lastHash;
         int o;
 
         Decoder(int events, int mid) {
@@ -463,6 +500,15 @@ public final class TraceBuffer {
                         out[o + 1] = TraceEvent.header(TraceEvent.GO_STOP, p, (int) ((w >>> 24) & 0xFF));
                         out[o + 2] = d[i + 2] >>> 8;
                         out[o + 3] = (w & 0xFFFF_FFFF_0000_0000L) | (d[i + 2] & 0xFF);
+                        lastHash = w & 0xFFFF_FFFF_0000_0000L;
+                        cur = 0;
+                    }
+                    case C_STOP_SHORT -> {
+                        lastTime += w >>> 32;
+                        out[o] = lastTime;
+                        out[o + 1] = TraceEvent.header(TraceEvent.GO_STOP, p, (int) ((w >>> 24) & 0x7));
+                        out[o + 2] = cur;
+                        out[o + 3] = lastHash | ((w >>> 27) & 0x1F);
                         cur = 0;
                     }
                     case C_START_AFTER_STOP, C_START -> {
@@ -488,6 +534,7 @@ public final class TraceBuffer {
                             cur = d[i + 2];
                         } else if (kind == TraceEvent.GO_STOP) {
                             cur = 0;
+                            lastHash = d[i + 3] & 0xFFFF_FFFF_0000_0000L;
                         }
                     }
                 }
@@ -499,7 +546,7 @@ public final class TraceBuffer {
     private static int length(long w) {
         int code = (int) (w & 0xFF);
         return switch (code) {
-            case C_UNBLOCK, C_CREATE, C_START_AFTER_STOP -> 1;
+            case C_UNBLOCK, C_CREATE, C_START_AFTER_STOP, C_STOP_SHORT -> 1;
             case C_START -> 2;
             case C_STOP -> 3;
             default -> code < TraceEvent.COUNT ? 4 : 0;

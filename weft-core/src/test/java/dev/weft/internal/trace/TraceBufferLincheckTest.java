@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * whatever the interleaving with the carrier's events and the stage's flushes, a reader sees
  * exactly the events written before some moment, whole and in order. The carrier's operations
  * share a non-parallel group: a buffer has one writer. The stage is 5 words, so a few events
- * flush it, with one-word and four-word events ending it at different places.
+ * flush it, with one-, two- and four-word events ending it at different places.
  */
 public class TraceBufferLincheckTest {
     private final TraceBuffer buf;
@@ -36,7 +36,27 @@ public class TraceBufferLincheckTest {
         buf.addUntimed(TraceEvent.GO_UNBLOCK, 0, 0, Math.abs(g), 99);
     }
 
-    /** Everything a reader sees, as the woken goroutine and its waker. */
+    /** The goroutine the last {@link #start} named (the carrier's own state: one writer). */
+    private long started;
+
+    /** A timed start: two words. */
+    @Operation(nonParallelGroup = "carrier")
+    public void start(int g) {
+        started = Math.abs(g) + 1;
+        buf.start(0, started, false);
+    }
+
+    /**
+     * A stop of the goroutine last started: one word while it runs (the blocker is always the
+     * last stop's, none), whose time the decoder takes from the timed event before it; three
+     * once it has stopped already.
+     */
+    @Operation(nonParallelGroup = "carrier")
+    public void stop() {
+        buf.stop(0, 2, started, 0);
+    }
+
+    /** Everything a reader sees, as the event's a and b (a wake-up: the woken and the waker). */
     @Operation
     public List<String> read() {
         int n = buf.size();

@@ -55,6 +55,32 @@ class TraceBufferTest {
     }
 
     @Test
+    void aStopOfTheRunningGoroutineOnTheLastStopsBlockerReadsBackWhole() {
+        long chan = 0x1234_5678L << 32;
+        buf.start(1, 10, false);
+        buf.stop(1, 2, 10, chan | 5);        // a new blocker: the three-word form
+        buf.start(1, 11, true);
+        buf.stop(1, 2, 11, chan | 6);        // the same blocker: one word
+        buf.start(1, 10, true);
+        buf.stop(1, 4, 10, 0);               // another blocker (none): three words again
+        buf.start(1, 12, false);
+        buf.stop(1, 4, 12, 0);               // one word, with the time read and its delta kept
+        buf.start(1, 13, false);
+        buf.stop(1, 2, 99, 0);               // not the running goroutine: three words
+        assertThat(buf.size()).isEqualTo(10);
+        assertEvent(1, TraceEvent.GO_STOP, 1, 2, 10, chan | 5);
+        assertEvent(3, TraceEvent.GO_STOP, 1, 2, 11, chan | 6);
+        assertEvent(5, TraceEvent.GO_STOP, 1, 4, 10, 0);
+        assertEvent(7, TraceEvent.GO_STOP, 1, 4, 12, 0);
+        assertEvent(9, TraceEvent.GO_STOP, 1, 2, 99, 0);
+        for (int i = 1; i < 10; i++) {
+            assertThat(buf.time(i)).as("time of %d", i).isGreaterThanOrEqualTo(buf.time(i - 1));
+        }
+        assertThat(buf.time(4)).isEqualTo(buf.time(3));
+        assertThat(buf.time(8)).isGreaterThanOrEqualTo(buf.time(7));
+    }
+
+    @Test
     void aWakeUpByAnotherThanTheRunningGoroutineIsWrittenWhole() {
         buf.start(0, 10, false);
         buf.addUntimed(TraceEvent.GO_UNBLOCK, 0, 0, 11, 99);   // not g10: must keep 99
@@ -126,9 +152,9 @@ class TraceBufferTest {
 
     @Test
     void eventsReadBackTheSameAcrossManyFlushesOfTheStage() {
-        buf = buffer(10_000); // 40,000 words: the stage is flushed about 15 times
+        buf = buffer(10_000); // 40,000 words: the stage is flushed about 10 times
         buf.start(0, 1, false);
-        int switches = 7_000; // 35,002 words
+        int switches = 7_000; // 21,002 words (each stop in the one-word form)
         for (int i = 1; i <= switches; i++) {
             pingPong(buf, i);
         }
@@ -147,8 +173,8 @@ class TraceBufferTest {
     void aStartRightAfterAStopThatEndedTheStageStillTakesItsTime() {
         TraceSession session = new TraceSession(Path.of("unused.json"), (ss, file) -> { }, 64);
         buf = new TraceBuffer(session.attach("enc", 2, r -> { }, r -> { }), "M" + MID, MID, 64, 5);
-        buf.start(0, 1, false); // 2 words
-        buf.stop(0, 2, 1, 0);   // 3 words: the stage (5) is full, its last event this stop
+        buf.start(0, 1, false);       // 2 words
+        buf.stop(0, 2, 1, 7L << 32);  // a new blocker: 3 words, the stage (5) is full, its last event this stop
         buf.start(0, 2, true);  // flushes the stage first, then chains across it
         assertThat(buf.size()).isEqualTo(3);
         assertEvent(2, TraceEvent.GO_START, 0, MID, 2, 0);
@@ -159,7 +185,7 @@ class TraceBufferTest {
     void aStaleStopBeforeAFlushNeverLendsItsTimeToALaterStart() {
         buf = buffer(4096);
         buf.start(0, 1, false);
-        buf.stop(0, 2, 1, 0); // ends at word 5
+        buf.stop(0, 2, 1, 7L << 32); // a new blocker, 3 words: ends at word 5
         // One-word events past the stage's end: after the flush, positions restart at 0 and
         // reach 5 again, exactly where the start below comes: only a stop just written may
         // chain it.
