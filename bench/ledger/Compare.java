@@ -40,6 +40,20 @@ public class Compare {
             long[] s = r[k].clone(); Arrays.sort(s);
             System.out.printf("%-40s median %d  min %d  %s%n", dirs.get(k) + (whats.length > 1 ? " " + work.get(k) : ""), s[n/2], s[0], Arrays.toString(r[k]));
         }
+        // A traced workload beside its untraced one (cpu-tchan and cpu-chan): the recording's cost
+        // as the median of each round's ratio. The two ran back to back in every round, so a slow
+        // spell of the machine falls on both; the first (warm-up) round is left out.
+        for (int k = 0; k < dirs.size(); k++) {
+            String w = work.get(k);
+            int t = w.startsWith("cpu-") ? work.indexOf("cpu-t" + w.substring(4)) : -1;
+            if (t < 0 || n < 3) continue;
+            int tk = k - k % whats.length + t % whats.length;
+            double[] q = new double[n - 1];
+            for (int i = 1; i < n; i++) q[i - 1] = (double) r[tk][i] / r[k][i];
+            Arrays.sort(q);
+            System.out.printf("%-40s trace cost: median ratio %.3f (quartiles %.3f-%.3f)%n", dirs.get(k) + " " + w.substring(4),
+                    q[q.length / 2], q[q.length / 4], q[3 * q.length / 4]);
+        }
         System.exit(0);
     }
 }
