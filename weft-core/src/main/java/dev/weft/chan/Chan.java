@@ -116,6 +116,11 @@ public final class Chan<T> implements Iterable<T> {
             public boolean offer(Object chan, Object value) {
                 return ((Chan<?>) chan).offer(value);
             }
+
+            @Override
+            public Object drain(Object chan) {
+                return ((Chan<?>) chan).poll();
+            }
         });
     }
 
@@ -366,6 +371,11 @@ public final class Chan<T> implements Iterable<T> {
         if (timer != null) {
             timer.runIfDue();
         }
+        return (T) poll();
+    }
+
+    /** {@link #tryRecv} once its checks are done; also a timer's own drain, which must not run the timer. */
+    private Object poll() {
         Object v = null;
         Waiter s;
         lock.lock();
@@ -386,7 +396,7 @@ public final class Chan<T> implements Iterable<T> {
         if (s != null) {
             Parking.ready(s.thread);
         }
-        return (T) v;
+        return v;
     }
 
     /**

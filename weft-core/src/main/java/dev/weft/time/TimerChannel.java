@@ -314,7 +314,7 @@ final class TimerChannel implements TimerChannels.Timer {
             entry.bumpSeq();
             boolean dropped = unsent;
             unsent = rearm && func == null;
-            return (drain && c.tryRecv() != null) || dropped;
+            return (drain && CHANNELS.drain(c) != null) || dropped;
         } finally {
             fireLock.unlock();
         }

@@ -31,6 +31,9 @@ public final class TimerChannels {
 
         /** The timer's non-blocking send of {@code value} on {@code chan}; false if it is full. */
         boolean offer(Object chan, Object value);
+
+        /** The timer's own non-blocking receive (a stop's drain): does not call the timer back. */
+        Object drain(Object chan);
     }
 
     private static volatile Access access;
