@@ -7,8 +7,8 @@ import dev.weft.internal.access.TimerChannels;
 import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.timer.TimerHeap;
 import java.lang.invoke.MethodHandles;
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,15 +45,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * alive: the user holds the {@link Timer} (or {@link Ticker}), which holds this, or only the
  * channel, which holds this as its {@link TimerChannels.Timer} hook; this holds the entry; the
  * entry's callback reaches this only through a {@link WeakFiring}. Once neither the timer nor
- * the channel is reachable (a goroutine blocked on the channel holds it), a {@link Cleaner}
- * takes the entry out of its heap ({@link Release}; {@link TimerHeap#remove} is safe from any
- * thread and against a move between heaps, the same call stop makes), so the runtime's pending
- * count drops; a firing that runs first finds the weak reference cleared and does nothing.
+ * the channel is reachable (a goroutine blocked on the channel holds it), the GC clears that
+ * reference and queues it, and the {@link Collector} thread takes the entry out of its heap
+ * ({@link TimerHeap#remove}: safe from any thread and against a move between heaps, the same
+ * call stop makes), so the runtime's pending count drops; a firing that runs first finds the
+ * weak reference cleared and does nothing.
  * Rejected: Go's own design, a channel timer in a heap only while a goroutine is blocked on its
  * channel, which needs block and unblock hooks in the channel's and select's wait paths and a
  * timer state kept apart from the heap; the weak reference needs no hook beyond
- * {@link #runIfDue} and leaves arming and stopping as they were. The cost: a weak reference and a
- * cleaner registration per channel timer, and removal only after a GC has noticed.
+ * {@link #runIfDue} and leaves arming and stopping as they were. Nor a {@link java.lang.ref.Cleaner}:
+ * its registration (a phantom reference on a shared list, unlinked again when cleaned) doubled
+ * the cost of a {@code newTimer}; the weak reference is the callback object the entry needed
+ * anyway, and one whose timer is stopped or fired is never queued. The cost: removal only after
+ * a GC has noticed, and one daemon thread.
  *
  * <p>Not collected: an AfterFunc (its function must run whoever holds the Timer, as in Go), and
  * a timer of a synctest bubble, whose schedule must replay from its seed: a GC that removed a
@@ -89,8 +93,11 @@ final class TimerChannel implements TimerChannels.Timer {
      * A channel timer armed and its value not yet sent (guarded by fireLock): stop and reset
      * report such a timer as stopped even once the heap has handed its firing out, since their
      * seq bump drops that firing (Go 1.23's isSending). Always false for an AfterFunc.
+     * {@link #runIfDue} reads it unlocked as a hint and decides under the locks. Not volatile: a
+     * volatile write on every arming, stop and delivery showed in a {@code newTimer} + {@code stop}
+     * loop (docs/notes/issue-timers-go123.md).
      */
-    private volatile boolean unsent;
+    private boolean unsent;
     /** The current arming's period (0: one-shot); written under armLock before the entry is armed. */
     private long period;
 
@@ -98,17 +105,28 @@ final class TimerChannel implements TimerChannels.Timer {
         this.sched = sched;
         this.func = func;
         if (func == null && sched.bubble() == null) {
-            this.entry = new TimerEntry(new WeakFiring(this));
-            Collector.CLEANER.register(this, new Release(entry)); // this, not the channel: it holds this
+            WeakFiring f = new WeakFiring(this);
+            this.entry = new TimerEntry(f);
+            f.entry = entry;
         } else {
             this.entry = new TimerEntry(this::fire);
         }
     }
 
-    /** A channel timer's callback: reaches the timer only weakly (class comment). */
+    /**
+     * A channel timer's callback, which reaches the timer only weakly (class comment). The entry
+     * holds it, so it is enqueued for {@link Collector} only if the timer is collected while its
+     * entry is still in some heap: a stopped or fired timer goes away with its entry, at no cost.
+     */
     private static final class WeakFiring extends WeakReference<TimerChannel> implements TimerEntry.Callback {
+        /**
+         * Set once, right after the entry is made and before it is first armed; the collector
+         * reads it only after a GC has queued this, a safepoint after the write.
+         */
+        TimerEntry entry;
+
         WeakFiring(TimerChannel tc) {
-            super(tc);
+            super(tc, Collector.QUEUE);
         }
 
         @Override
@@ -120,18 +138,27 @@ final class TimerChannel implements TimerChannels.Timer {
         }
     }
 
-    /** Takes a collected channel timer's entry out of its heap; must not reach the timer. */
-    private record Release(TimerEntry entry) implements Runnable {
-        @Override
-        public void run() {
-            TimerHeap.remove(entry);
-        }
-    }
-
-    /** The cleaner thread, started with the first channel timer outside a bubble. */
+    /**
+     * Takes the entries of collected channel timers out of their heaps: one daemon thread for the
+     * process, started with the first channel timer outside a bubble, that waits on the queue
+     * the GC fills ({@link TimerHeap#remove} is safe from any thread).
+     */
     private static final class Collector {
-        static final Cleaner CLEANER = Cleaner.create(
-                r -> Thread.ofPlatform().daemon().name("weft-timer-cleaner").unstarted(r));
+        static final ReferenceQueue<TimerChannel> QUEUE = new ReferenceQueue<>();
+
+        static {
+            Thread.ofPlatform().daemon().name("weft-timer-collector").start(Collector::drain);
+        }
+
+        private static void drain() {
+            for (;;) {
+                try {
+                    TimerHeap.remove(((WeakFiring) QUEUE.remove()).entry);
+                } catch (InterruptedException e) {
+                    // nobody interrupts it on purpose: go on collecting
+                }
+            }
+        }
     }
 
     private void fire(TimerEntry e, long seq, long now) {
