@@ -2,6 +2,9 @@ package dev.weft.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.Conditions;
+import dev.weft.Go;
+import dev.weft.Goroutine;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
 import dev.weft.chan.Select;
@@ -10,6 +13,8 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -90,6 +95,37 @@ class TimerCollectionTest {
                 assertThat(rt.stats().timers()).as("the held channel and the tick, still armed").isEqualTo(2);
                 Reference.reachabilityFence(heldChan);
                 Reference.reachabilityFence(tick);
+            });
+        }
+    }
+
+    @Test
+    void aChannelThatOnlyAWaitingGoroutineHoldsStaysArmed() {
+        try (Weft rt = Weft.builder().procs(1).build()) {
+            rt.run(() -> {
+                Chan<Boolean> quit = Chan.make();
+                AtomicInteger chosen = new AtomicInteger(-1);
+                Goroutine selecting = Go.go(() ->
+                        chosen.set(new Select().recv(Time.after(HOUR), v -> {}).recv(quit, v -> {}).run()));
+                Conditions.awaitTrue(() -> selecting.state() == Goroutine.State.WAITING);
+                WeakReference<Chan<Instant>> dropped = afterAndDrop(HOUR);
+                gcUntil("the dropped timer collected", () -> dropped.get() == null && rt.stats().timers() == 1);
+                for (int i = 0; i < 3; i++) {
+                    System.gc();
+                }
+                assertThat(rt.stats().timers()).as("the waiting select's timer, still armed").isEqualTo(1);
+                quit.send(true);
+                selecting.join();
+                assertThat(chosen).hasValue(1);
+
+                AtomicReference<Instant> got = new AtomicReference<>();
+                Goroutine receiving = Go.go(() -> got.set(Time.after(Duration.ofMillis(200)).recv()));
+                Conditions.awaitTrue(() -> receiving.state() == Goroutine.State.WAITING);
+                for (int i = 0; i < 3; i++) {
+                    System.gc(); // the channel is held by the receiver's stack alone
+                }
+                receiving.join(); // hangs (the test's timeout) if its timer was collected
+                assertThat(got.get()).as("the waiting receiver's value").isNotNull();
             });
         }
     }
