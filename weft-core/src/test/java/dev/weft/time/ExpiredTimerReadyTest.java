@@ -2,6 +2,7 @@ package dev.weft.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.Goroutine;
 import dev.weft.chan.Chan;
 import dev.weft.chan.Select;
 import dev.weft.internal.sched.G;
@@ -14,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -94,6 +96,68 @@ class ExpiredTimerReadyTest {
         assertThat(missing).as("due values not there at the first look").hasValue(0);
         assertThat(doubled).as("values delivered twice").hasValue(0);
         assertThat(wrongStops).as("stops of received timers that said true").hasValue(0);
+    }
+
+    @Test
+    void aStopRacingTheReceiverThatRunsTheTimerLeavesExactlyOneOfThemWithTheValue() {
+        // Go 1.23's rule, now that a receiver may run the timer itself: stop says true exactly
+        // when nobody received the value, and once it returns nobody can. The receiver makes
+        // each timer and moves the clock past it; even rounds: it looks before handing the timer
+        // to the stopper (it must find the value, and stop then says false); odd rounds: it
+        // looks while the stopper stops.
+        AtomicLong now = new AtomicLong(START);
+        int rounds = dev.weft.Conditions.scaledForTheModel(200_000) / 10 + 100;
+        AtomicReference<Timer> slot = new AtomicReference<>();
+        AtomicInteger stoppedRound = new AtomicInteger(-1);
+        boolean[] received = new boolean[rounds];
+        boolean[] stopped = new boolean[rounds];
+        AtomicInteger stale = new AtomicInteger();
+        runOnFakeClock(now, 4, () -> {
+            Goroutine stopper = dev.weft.Go.go(() -> {
+                for (int i = 0; i < rounds; i++) {
+                    Timer t;
+                    while ((t = slot.getAndSet(null)) == null) {
+                        dev.weft.Go.yield();
+                    }
+                    stopped[i] = t.stop();
+                    if (t.c().tryRecv() != null) {
+                        stale.incrementAndGet();
+                    }
+                    stoppedRound.set(i);
+                }
+            });
+            for (int i = 0; i < rounds; i++) {
+                Timer t = Timer.newTimer(Duration.ofNanos(1_000));
+                now.addAndGet(2_000); // due
+                if ((i & 1) == 0) {
+                    received[i] = t.c().tryRecv() != null;
+                    slot.set(t);
+                } else {
+                    slot.set(t);
+                    received[i] = t.c().tryRecv() != null;
+                }
+                while (stoppedRound.get() < i) {
+                    dev.weft.Go.yield();
+                }
+                if (t.c().tryRecv() != null) {
+                    stale.incrementAndGet();
+                }
+            }
+            stopper.join();
+        });
+        int bothOrNeither = 0;
+        int missedInOrder = 0;
+        for (int i = 0; i < rounds; i++) {
+            if (received[i] == stopped[i]) {
+                bothOrNeither++;
+            }
+            if ((i & 1) == 0 && !received[i]) {
+                missedInOrder++;
+            }
+        }
+        assertThat(missedInOrder).as("due values not there when the receiver looked before the stop").isZero();
+        assertThat(bothOrNeither).as("rounds where the value was received and stop said true, or neither").isZero();
+        assertThat(stale).as("values received after stop returned").hasValue(0);
     }
 
     /** Runs {@code body} as a goroutine of a fresh runtime on {@code clock}, failing on its failures. */
