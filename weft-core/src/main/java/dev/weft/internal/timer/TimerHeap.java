@@ -15,7 +15,9 @@ import java.util.Arrays;
  *
  * <p>{@link #runDue} takes one due entry at a time under the lock and runs its callback with the
  * lock released, so a callback may add or stop timers on this heap (a periodic one is re-armed
- * before its callback runs, catching up by skipping missed periods as Go does).
+ * before its callback runs, catching up by skipping missed periods as Go does). {@link #takeIfDue}
+ * lets someone else take one due entry's firing the same way (a channel timer's receiver, Go
+ * 1.23's maybeRunChan): under the same lock, so each firing has one taker.
  */
 public final class TimerHeap {
     private static final int ARITY = 4;
