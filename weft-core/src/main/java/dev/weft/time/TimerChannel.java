@@ -50,12 +50,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link TimerHeap#remove}: safe from any thread and against a move between heaps, the same
  * call stop makes), so the runtime's pending count drops; a firing that runs first finds the
  * weak reference cleared and does nothing.
- * Rejected: Go's own design, a channel timer in a heap only while a goroutine is blocked on its
+ *
+ * <p>Rejected: Go's own design, a channel timer in a heap only while a goroutine is blocked on its
  * channel, which needs block and unblock hooks in the channel's and select's wait paths and a
  * timer state kept apart from the heap; the weak reference needs no hook beyond
  * {@link #runIfDue} and leaves arming and stopping as they were. Nor a {@link java.lang.ref.Cleaner}:
- * its registration (a phantom reference on a shared list, unlinked again when cleaned) doubled
- * the cost of a {@code newTimer}; the weak reference is the callback object the entry needed
+ * its registration (a phantom reference on a shared list, unlinked again when cleaned) about
+ * doubled the time of a {@code newTimer} + {@code stop} (docs/notes/issue-timers-go123.md); the weak reference is the callback object the entry needed
  * anyway, and one whose timer is stopped or fired is never queued. The cost: removal only after
  * a GC has noticed, and one daemon thread.
  *
@@ -245,8 +246,8 @@ final class TimerChannel implements TimerChannels.Timer {
 
     /**
      * The channel's hook before a receive, select or {@code len} (class comment, "Due values are
-     * there at once"). Plain reads while nothing is due: the entry is pending and not due, or not
-     * pending with nothing owed.
+     * there at once"). No lock while nothing is due: a pending entry not due yet costs a clock
+     * read, a fired or stopped one two field reads.
      */
     @Override
     public void runIfDue() {
