@@ -148,7 +148,9 @@ final class TimerChannel implements TimerChannels.Timer {
         static final ReferenceQueue<TimerChannel> QUEUE = new ReferenceQueue<>();
 
         static {
-            Thread.ofPlatform().daemon().name("weft-timer-collector").start(Collector::drain);
+            Thread.ofPlatform().daemon().name("weft-timer-collector")
+                    .inheritInheritableThreadLocals(false) // it lives as long as the process: keep nothing of its starter
+                    .start(Collector::drain);
         }
 
         private static void drain() {
