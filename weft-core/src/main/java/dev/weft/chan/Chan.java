@@ -96,29 +96,42 @@ public final class Chan<T> implements Iterable<T> {
      * since it would break the timer for good. One final field read on each send and close.
      */
     final boolean timerOwned;
+    /**
+     * A timer's channel: its timer, asked to deliver a value that is due before every receive,
+     * select and {@code len} (Go 1.23 runs an expired timer when its channel is looked at, so the
+     * value is there at once, not when a heap next runs); null for every other channel. The one
+     * hook on the receive paths: a final field read and a branch never taken for plain channels.
+     */
+    final TimerChannels.Timer timer;
 
     static {
         Channels.install(chan -> ((Chan<?>) chan).weftRuntime);
         TimerChannels.install(new TimerChannels.Access() {
             @Override
-            public Object make() {
-                return new Chan<>(1, true);
+            public Object make(TimerChannels.Timer timer) {
+                return new Chan<>(1, java.util.Objects.requireNonNull(timer, "timer"));
             }
 
             @Override
             public boolean offer(Object chan, Object value) {
                 return ((Chan<?>) chan).offer(value);
             }
+
+            @Override
+            public Object drain(Object chan) {
+                return ((Chan<?>) chan).poll();
+            }
         });
     }
 
     private Chan(int capacity) {
-        this(capacity, false);
+        this(capacity, null);
     }
 
-    private Chan(int capacity, boolean timerOwned) {
+    private Chan(int capacity, TimerChannels.Timer timer) {
         this.buf = new Object[capacity];
-        this.timerOwned = timerOwned;
+        this.timerOwned = timer != null;
+        this.timer = timer;
     }
 
     /** An unbuffered channel: a send completes only when a receiver takes the value. */
@@ -240,6 +253,9 @@ public final class Chan<T> implements Iterable<T> {
      */
     @SuppressWarnings("unchecked")
     public T recv() {
+        if (timer != null) {
+            timer.runIfDue();
+        }
         return (T) transfer(null);
     }
 
@@ -352,6 +368,14 @@ public final class Chan<T> implements Iterable<T> {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "receive on synctest channel");
         }
+        if (timer != null) {
+            timer.runIfDue();
+        }
+        return (T) poll();
+    }
+
+    /** {@link #tryRecv} once its checks are done; also a timer's own drain, which must not run the timer. */
+    private Object poll() {
         Object v = null;
         Waiter s;
         lock.lock();
@@ -372,7 +396,7 @@ public final class Chan<T> implements Iterable<T> {
         if (s != null) {
             Parking.ready(s.thread);
         }
-        return (T) v;
+        return v;
     }
 
     /**
@@ -425,8 +449,14 @@ public final class Chan<T> implements Iterable<T> {
         Parking.yieldIfOutranked();
     }
 
-    /** The number of buffered values (a snapshot). */
+    /**
+     * The number of buffered values (a snapshot); on a timer's channel, a value whose time has
+     * come counts, whether or not a heap has sent it yet.
+     */
     public int len() {
+        if (timer != null) {
+            timer.runIfDue();
+        }
         lock.lock();
         try {
             return count;

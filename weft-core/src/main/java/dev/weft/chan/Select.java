@@ -409,6 +409,9 @@ public final class Select {
                 // A synctest bubble's channel: only its goroutines may select on it.
                 Bubble.checkAccess(c.weftRuntime, "select on synctest channel");
             }
+            if (c != null && c.timer != null) {
+                c.timer.runIfDue(); // a due timer's value is there for pass 1 (Go 1.23's selectgo)
+            }
         }
         // Inside a bubble the order comes from its seed, whoever made the channels, so that a
         // schedule replays; elsewhere from the thread's own generator.

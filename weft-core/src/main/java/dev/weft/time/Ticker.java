@@ -8,7 +8,9 @@ import java.time.Instant;
 /**
  * Sends the time on {@link #c()} every period (Go's {@code time.Ticker}). The channel holds one
  * tick; a receiver that falls behind misses ticks instead of piling them up, and the schedule
- * does not drift: tick k is due at start + k × period.
+ * does not drift: tick k is due at start + k × period. A ticker nobody references any more
+ * (neither the {@code Ticker} nor its channel) is collected, as in Go 1.23, so it need not be
+ * stopped to be freed.
  */
 public final class Ticker {
     private final TimerChannel tc;

@@ -22,19 +22,22 @@ public final class Time {
     /**
      * A channel that receives the time once, after {@code d}: {@code Timer.newTimer(d).c()}. The
      * timer belongs to the caller's runtime (the default runtime outside goroutines); once that
-     * runtime is closed it never fires. The timer stays armed until it fires, whether or not
-     * anyone still holds the channel (Go 1.23 collects an unreferenced one; weft does not): in a
-     * loop that may end before {@code d}, use {@link dev.weft.chan.Select#after} (stopped when
-     * its select is decided) or one {@link Timer} reset each round.
+     * runtime is closed it never fires. As in Go 1.23, a timer whose channel nobody references
+     * any more is collected: a GC notices, and its entry leaves the runtime's timer heap, so a
+     * select loop may make a fresh {@code Time.after(d)} each round without piling up timers
+     * until they are due ({@link dev.weft.chan.Select#after} stops its timer as soon as the
+     * select is decided, without waiting for a GC). Once {@code d} has passed, the value is
+     * there for any receive, select or {@code len}, whether or not the runtime has run the timer
+     * yet.
      */
     public static Chan<Instant> after(Duration d) {
         return Timer.newTimer(d).c();
     }
 
     /**
-     * A channel that receives the time every {@code period}, for the life of the program (Go's
-     * {@code time.Tick}); use {@link Ticker} to be able to stop it. Null if the period is not
-     * positive, as in Go.
+     * A channel that receives the time every {@code period} (Go's {@code time.Tick}), for as long
+     * as anyone references it: an unreferenced one is collected, as in Go 1.23; use
+     * {@link Ticker} to be able to stop it. Null if the period is not positive, as in Go.
      */
     public static Chan<Instant> tick(Duration period) {
         java.util.Objects.requireNonNull(period, "period"); // as every other Duration weft takes

@@ -17,6 +17,13 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>After {@link #stop} or {@link #reset} returns, no value sent before the call can be received.
+ * Once its time has come, the value is there for a receive, a select or {@code len} at once,
+ * whether or not the runtime has run the timer yet (Go 1.23).
+ *
+ * <p><b>Collection.</b> As in Go 1.23, a timer that nobody references any more (neither the
+ * {@code Timer} nor its channel; a goroutine waiting on the channel references it) is collected
+ * and leaves the runtime's timer heap once a GC has noticed: there is no need to stop a timer
+ * just to free it. An {@link #afterFunc} timer stays armed until it runs or is stopped.
  *
  * <p><b>Interrupts.</b> A receive from {@link #c()} is a channel wait: not interruptible, the
  * interrupt status kept.

@@ -7,6 +7,9 @@ import dev.weft.internal.access.TimerChannels;
 import dev.weft.internal.timer.TimerEntry;
 import dev.weft.internal.timer.TimerHeap;
 import java.lang.invoke.MethodHandles;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -26,11 +29,46 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #armLock}, which a firing never takes. A channel timer armed already expired (a
  * non-positive delay) is delivered by the arming call itself, not by a heap (see {@link #arm}).
  *
+ * <h2>Due values are there at once (Go 1.23)</h2>
+ * The channel calls {@link #runIfDue} before every receive, select and {@code len}: a timer
+ * whose time has come but that no heap has run yet is taken out of its heap
+ * ({@link TimerHeap#takeIfDue}, which decides against a heap's run under the heap's lock, so the
+ * firing goes to exactly one of them) and delivered by the receiver, who, not being a carrier,
+ * may wait for {@link #fireLock}. A firing a heap took out but has not delivered yet (the
+ * carrier between the heap's lock and ours) is delivered by the receiver too, under both locks:
+ * {@link #unsent} says it is still owed, and {@link #deliver} sends a one-shot value only once.
+ *
+ * <h2>Unreferenced timers are collected (Go 1.23)</h2>
+ * A channel timer nobody can receive from any more must not stay armed until it is due: a select
+ * loop doing {@code Time.after(1 hour)} each round would keep an entry, a channel and its value
+ * per round for an hour. The references are arranged so that the heap does not keep the timer
+ * alive: the user holds the {@link Timer} (or {@link Ticker}), which holds this, or only the
+ * channel, which holds this as its {@link TimerChannels.Timer} hook; this holds the entry; the
+ * entry's callback reaches this only through a {@link WeakFiring}. Once neither the timer nor
+ * the channel is reachable (a goroutine blocked on the channel holds it), the GC clears that
+ * reference and queues it, and the {@link Collector} thread takes the entry out of its heap
+ * ({@link TimerHeap#remove}: safe from any thread and against a move between heaps, the same
+ * call stop makes), so the runtime's pending count drops; a firing that runs first finds the
+ * weak reference cleared and does nothing.
+ *
+ * <p>Rejected: Go's own design, a channel timer in a heap only while a goroutine is blocked on its
+ * channel, which needs block and unblock hooks in the channel's and select's wait paths and a
+ * timer state kept apart from the heap; the weak reference needs no hook beyond
+ * {@link #runIfDue} and leaves arming and stopping as they were. Nor a {@link java.lang.ref.Cleaner}:
+ * its registration (a phantom reference on a shared list, unlinked again when cleaned) about
+ * doubled the time of a {@code newTimer} + {@code stop} (docs/notes/issue-timers-go123.md); the weak reference is the callback object the entry needed
+ * anyway, and one whose timer is stopped or fired is never queued. The cost: removal only after
+ * a GC has noticed, and one daemon thread.
+ *
+ * <p>Not collected: an AfterFunc (its function must run whoever holds the Timer, as in Go), and
+ * a timer of a synctest bubble, whose schedule must replay from its seed: a GC that removed a
+ * timer in one run and not in another would change when the fake clock moves.
+ *
  * <p>The channel is the timer's alone to send on: user code gets it receive-only in effect (a
  * send or close throws), through the access {@code Chan} gives this package
  * ({@link TimerChannels}).
  */
-final class TimerChannel {
+final class TimerChannel implements TimerChannels.Timer {
     static {
         try {
             MethodHandles.lookup().ensureInitialized(Chan.class); // it installs TimerChannels' access
@@ -43,7 +81,7 @@ final class TimerChannel {
 
     /** Capacity 1; receive-only for everyone but {@link #deliver} (see {@link TimerChannels}). */
     @SuppressWarnings("unchecked")
-    final Chan<Instant> c = (Chan<Instant>) CHANNELS.make();
+    final Chan<Instant> c = (Chan<Instant>) CHANNELS.make(this);
     private final Sched sched;
     private final TimerEntry entry;
     /** Runs instead of the send (AfterFunc); null for channel timers. */
@@ -56,13 +94,74 @@ final class TimerChannel {
      * A channel timer armed and its value not yet sent (guarded by fireLock): stop and reset
      * report such a timer as stopped even once the heap has handed its firing out, since their
      * seq bump drops that firing (Go 1.23's isSending). Always false for an AfterFunc.
+     * {@link #runIfDue} reads it unlocked as a hint and decides under the locks. Not volatile: a
+     * volatile write on every arming, stop and delivery showed in a {@code newTimer} + {@code stop}
+     * loop (docs/notes/issue-timers-go123.md).
      */
     private boolean unsent;
+    /** The current arming's period (0: one-shot); written under armLock before the entry is armed. */
+    private long period;
 
     TimerChannel(Sched sched, Runnable func) {
         this.sched = sched;
         this.func = func;
-        this.entry = new TimerEntry(this::fire);
+        if (func == null && sched.bubble() == null) {
+            WeakFiring f = new WeakFiring(this);
+            this.entry = new TimerEntry(f);
+            f.entry = entry;
+        } else {
+            this.entry = new TimerEntry(this::fire);
+        }
+    }
+
+    /**
+     * A channel timer's callback, which reaches the timer only weakly (class comment). The entry
+     * holds it, so it is enqueued for {@link Collector} only if the timer is collected while its
+     * entry is still in some heap: a stopped or fired timer goes away with its entry, at no cost.
+     */
+    private static final class WeakFiring extends WeakReference<TimerChannel> implements TimerEntry.Callback {
+        /**
+         * Set once, right after the entry is made and before it is first armed; the collector
+         * reads it only after a GC has queued this, a safepoint after the write.
+         */
+        TimerEntry entry;
+
+        WeakFiring(TimerChannel tc) {
+            super(tc, Collector.QUEUE);
+        }
+
+        @Override
+        public void fire(TimerEntry e, long seq, long now) {
+            TimerChannel tc = get();
+            if (tc != null) {
+                tc.fire(e, seq, now);
+            } // else collected: nobody can receive the value
+        }
+    }
+
+    /**
+     * Takes the entries of collected channel timers out of their heaps: one daemon thread for the
+     * process, started with the first channel timer outside a bubble, that waits on the queue
+     * the GC fills ({@link TimerHeap#remove} is safe from any thread).
+     */
+    private static final class Collector {
+        static final ReferenceQueue<TimerChannel> QUEUE = new ReferenceQueue<>();
+
+        static {
+            Thread.ofPlatform().daemon().name("weft-timer-collector")
+                    .inheritInheritableThreadLocals(false) // it lives as long as the process: keep nothing of its starter
+                    .start(Collector::drain);
+        }
+
+        private static void drain() {
+            for (;;) {
+                try {
+                    TimerHeap.remove(((WeakFiring) QUEUE.remove()).entry);
+                } catch (InterruptedException e) {
+                    // nobody interrupts it on purpose: go on collecting
+                }
+            }
+        }
     }
 
     private void fire(TimerEntry e, long seq, long now) {
@@ -103,9 +202,13 @@ final class TimerChannel {
         }
     }
 
-    /** Under fireLock: send the time unless the timer was stopped or reset since it was armed. */
+    /**
+     * Under fireLock: send the time unless the timer was stopped or reset since it was armed, or
+     * (one-shot) its value was sent already: a receiver may have delivered a firing that a heap
+     * had taken out ({@link #runIfDue}).
+     */
     private void deliver(TimerEntry e, long seq) {
-        if (seq == e.seq()) {
+        if (seq == e.seq() && (unsent || period > 0)) {
             Bubble b = sched.bubble();
             CHANNELS.offer(c, b == null ? Instant.now() : b.now());
             unsent = false;
@@ -130,6 +233,7 @@ final class TimerChannel {
      * until a heap's next run. An AfterFunc still starts its function from the heap.
      */
     private void arm(long delayNanos, long periodNanos) {
+        period = periodNanos;
         if (delayNanos <= 0 && periodNanos == 0 && func == null) {
             fireLock.lock(); // not a carrier: stop and reset wait for it as well
             try {
@@ -139,6 +243,60 @@ final class TimerChannel {
             }
         } else {
             sched.addTimer(entry, deadline(delayNanos), periodNanos);
+        }
+    }
+
+    /**
+     * The channel's hook before a receive, select or {@code len} (class comment, "Due values are
+     * there at once"). No lock while nothing is due: a pending entry not due yet costs a clock
+     * read, a fired or stopped one two field reads.
+     */
+    @Override
+    public void runIfDue() {
+        if (func != null) {
+            return; // an AfterFunc sends nothing on its channel
+        }
+        if (sched.bubble() != null) {
+            Bubble.checkAccess(sched, "receive on synctest channel");
+        }
+        if (entry.isPending()) {
+            long now = sched.nanoTime();
+            if (entry.when() > now || sched.isTerminated()) {
+                return; // not due, or the runtime is gone: its timers never fire
+            }
+            long seq = TimerHeap.takeIfDue(entry, now);
+            if (seq >= 0) {
+                fireLock.lock(); // not a carrier: may wait for a stop or reset
+                try {
+                    deliver(entry, seq);
+                } finally {
+                    fireLock.unlock();
+                }
+                return;
+            }
+            // a heap's run took it first: delivered below if it is still owed
+        }
+        if (unsent && !sched.isTerminated()) {
+            deliverTakenFiring();
+        }
+    }
+
+    /**
+     * A one-shot value owed while the entry is out of every heap: under armLock (no arming half
+     * done: {@link #unsent} is set before the entry is armed), that is a firing some heap took
+     * out and has not delivered yet. Sent now, with the seq it carries; its own delivery then
+     * finds nothing owed.
+     */
+    private void deliverTakenFiring() {
+        synchronized (armLock) {
+            fireLock.lock();
+            try {
+                if (unsent && !entry.isPending()) {
+                    deliver(entry, entry.seq());
+                }
+            } finally {
+                fireLock.unlock();
+            }
         }
     }
 
@@ -157,6 +315,7 @@ final class TimerChannel {
             // after the bump would carry the new number and get through (issue 12, defect 4).
             boolean pending = TimerHeap.remove(entry);
             boolean unreceived = invalidateFirings(true, false);
+            Reference.reachabilityFence(this); // not collected (and removed) before the answer
             return pending || unreceived;
         }
     }
@@ -169,6 +328,7 @@ final class TimerChannel {
             boolean pending = TimerHeap.remove(entry); // before the bump, as in stop
             boolean unreceived = invalidateFirings(true, true); // reported as stop does
             arm(delayNanos, periodNanos);
+            Reference.reachabilityFence(this);
             return pending || unreceived;
         }
     }
@@ -184,7 +344,7 @@ final class TimerChannel {
             entry.bumpSeq();
             boolean dropped = unsent;
             unsent = rearm && func == null;
-            return (drain && c.tryRecv() != null) || dropped;
+            return (drain && CHANNELS.drain(c) != null) || dropped;
         } finally {
             fireLock.unlock();
         }

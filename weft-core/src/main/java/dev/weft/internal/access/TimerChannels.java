@@ -11,13 +11,29 @@ package dev.weft.internal.access;
 public final class TimerChannels {
     private TimerChannels() {}
 
+    /**
+     * What a timer's channel asks of its timer before every receive, select, and {@code len}
+     * (Go 1.23's {@code maybeRunChan}): send the value now if its time has come and no heap has
+     * run it yet. The channel holds it strongly, so a timer lives at least as long as its channel.
+     */
+    public interface Timer {
+        /** Delivers a due value that no heap has delivered yet; cheap when none is due. */
+        void runIfDue();
+    }
+
     /** What the channel class offers its timers. */
     public interface Access {
-        /** A new timer's channel: capacity 1, receive-only for everyone but {@link #offer}. */
-        Object make();
+        /**
+         * A new timer's channel: capacity 1, receive-only for everyone but {@link #offer}, that
+         * calls {@code timer} first on every receive.
+         */
+        Object make(Timer timer);
 
         /** The timer's non-blocking send of {@code value} on {@code chan}; false if it is full. */
         boolean offer(Object chan, Object value);
+
+        /** The timer's own non-blocking receive (a stop's drain): does not call the timer back. */
+        Object drain(Object chan);
     }
 
     private static volatile Access access;

@@ -46,6 +46,14 @@ public final class TimerEntry {
         tiebreak = t;
     }
 
+    /**
+     * Its due time while pending (clock nanos), read without the heap's lock: a hint for a cheap
+     * "not due yet" before {@link TimerHeap#takeIfDue}, which decides under the lock.
+     */
+    public long when() {
+        return when;
+    }
+
     /** Whether the entry sits in some heap right now. */
     public boolean isPending() {
         return heap != null;

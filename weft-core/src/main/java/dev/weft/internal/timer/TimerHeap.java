@@ -15,7 +15,9 @@ import java.util.Arrays;
  *
  * <p>{@link #runDue} takes one due entry at a time under the lock and runs its callback with the
  * lock released, so a callback may add or stop timers on this heap (a periodic one is re-armed
- * before its callback runs, catching up by skipping missed periods as Go does).
+ * before its callback runs, catching up by skipping missed periods as Go does). {@link #takeIfDue}
+ * lets someone else take one due entry's firing the same way (a channel timer's receiver, Go
+ * 1.23's maybeRunChan): under the same lock, so each firing has one taker.
  */
 public final class TimerHeap {
     private static final int ARITY = 4;
@@ -90,27 +92,42 @@ public final class TimerHeap {
                 }
                 t = heap[0];
                 seq = t.seq;
-                if (t.period > 0) {
-                    // Re-armed in place: the entry never leaves the heap, so a concurrent stop
-                    // always finds it (removing and pushing it would show heap == null between).
-                    long missed = (now - t.when) / t.period;
-                    t.when += t.period * (missed + 1);
-                    if (t.when <= now) {
-                        // The sum is past now unless it wrapped past the end of the clock: then
-                        // never again (Go's maxWhen), not a due time long past, which fired the
-                        // timer at every look and wrapped the catch-up too: a carrier loop for ever.
-                        t.when = Long.MAX_VALUE;
-                    }
-                    siftDown(0);
-                    nextWhen = heap[0].when;
-                } else {
-                    removeAt(0);
-                }
+                takeDue(0, now);
             } finally {
                 lock.unlock();
             }
             fired++;
             t.callback.fire(t, seq, now);
+        }
+    }
+
+    /**
+     * Go 1.23's {@code maybeRunChan}: takes {@code t}'s firing if it is pending and due at
+     * {@code now}, exactly as {@link #runDue} would have (a periodic entry re-armed in place, a
+     * one-shot one removed), and returns the sequence number it was armed with, for the caller to
+     * do the callback's work itself; -1 if it is not pending or not due. Whoever takes a firing,
+     * this or a heap's run, is the only one to get it: both decide under the heap's lock. Safe
+     * from any thread, and against a concurrent move, as {@link #remove}.
+     */
+    public static long takeIfDue(TimerEntry t, long now) {
+        for (;;) {
+            TimerHeap h = t.heap;
+            if (h == null) {
+                return -1;
+            }
+            h.lock.lock();
+            try {
+                if (t.heap == h) {
+                    if (t.when > now) {
+                        return -1;
+                    }
+                    long seq = t.seq;
+                    h.takeDue(t.index, now);
+                    return seq;
+                }
+            } finally {
+                h.lock.unlock();
+            }
         }
     }
 
@@ -150,6 +167,27 @@ public final class TimerHeap {
         size++;
         siftUp(size - 1);
         nextWhen = heap[0].when;
+    }
+
+    /** Under the lock, the entry at {@code i} due at {@code now}: re-arms a periodic one, removes a one-shot one. */
+    private void takeDue(int i, long now) {
+        TimerEntry t = heap[i];
+        if (t.period > 0) {
+            // Re-armed in place: the entry never leaves the heap, so a concurrent stop
+            // always finds it (removing and pushing it would show heap == null between).
+            long missed = (now - t.when) / t.period;
+            t.when += t.period * (missed + 1);
+            if (t.when <= now) {
+                // The sum is past now unless it wrapped past the end of the clock: then
+                // never again (Go's maxWhen), not a due time long past, which fired the
+                // timer at every look and wrapped the catch-up too: a carrier loop for ever.
+                t.when = Long.MAX_VALUE;
+            }
+            siftDown(i); // a later due time: only down
+            nextWhen = heap[0].when;
+        } else {
+            removeAt(i);
+        }
     }
 
     private void removeAt(int i) {
