@@ -322,7 +322,9 @@ public final class Chan<T> implements Iterable<T> {
                 }
                 return null;
             }
-            return w.success ? w.elem : null;
+            Object got = w.elem;
+            w.elem = null; // a goroutine reuses its waiter: it must not keep the value (Go clears sg.elem)
+            return w.success ? got : null;
         }
         if (partner == CLOSED_WAITER) {
             if (sending) {
@@ -593,6 +595,7 @@ public final class Chan<T> implements Iterable<T> {
             withdrawn = w.queued && !w.done;
             if (withdrawn) {
                 queue.remove(w);
+                w.elem = null; // a sender's value: the goroutine's reused waiter must not keep it
             }
         } finally {
             lock.held = 0;
