@@ -63,4 +63,35 @@ class DeepContextTreeTest {
             });
         }
     }
+
+    /**
+     * Go's guarantee, kept by the loop: a cancel of any context returns only once every context
+     * below it is cancelled, also when the cancel of an ancestor is already under way and has
+     * cancelled that context itself (its lock is held until its subtree is done).
+     */
+    @Test
+    void aCancelRacingAnAncestorsReturnsOnlyOnceItsSubtreeIsDone() {
+        try (Weft rt = Weft.builder().procs(4).build()) {
+            rt.run(() -> {
+                for (int round = 0; round < 200; round++) {
+                    Context root = Context.background().withCancel();
+                    Context middle = null;
+                    Context c = root;
+                    for (int i = 0; i < 2_000; i++) {
+                        c = c.withCancel();
+                        if (i == 500) {
+                            middle = c;
+                        }
+                    }
+                    Context leaf = c;
+                    Context m = middle;
+                    Goroutine rootCanceller = Go.go(root::cancel);
+                    m.cancel();
+                    assertThat(leaf.err()).as("round %d: the leaf, when middle's cancel returns", round)
+                            .isSameAs(Context.CANCELED);
+                    rootCanceller.join();
+                }
+            });
+        }
+    }
 }
