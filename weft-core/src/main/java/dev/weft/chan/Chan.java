@@ -129,14 +129,25 @@ public final class Chan<T> implements Iterable<T> {
     /**
      * A channel buffering up to {@code capacity} values; 0 is unbuffered.
      *
-     * @throws IllegalArgumentException if {@code capacity} is negative
+     * @throws IllegalArgumentException if {@code capacity} is negative, or larger than the
+     *     largest array the JVM makes ({@code Integer.MAX_VALUE - 8})
      */
     public static <T> Chan<T> make(int capacity) {
         if (capacity < 0) {
             throw new IllegalArgumentException("make chan: negative capacity " + capacity);
         }
+        if (capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("make chan: size out of range: capacity " + capacity
+                    + " (at most " + MAX_CAPACITY + ")");
+        }
         return new Chan<>(capacity);
     }
+
+    /**
+     * The largest capacity: the JDK's soft limit on array lengths (ArraysSupport's), beyond which
+     * HotSpot may refuse any array, whatever the heap.
+     */
+    private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
 
     /**
      * Sends {@code value}, waiting until a receiver takes it or the buffer has room.
