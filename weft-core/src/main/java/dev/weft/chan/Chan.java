@@ -142,14 +142,25 @@ public final class Chan<T> implements Iterable<T> {
     /**
      * A channel buffering up to {@code capacity} values; 0 is unbuffered.
      *
-     * @throws IllegalArgumentException if {@code capacity} is negative
+     * @throws IllegalArgumentException if {@code capacity} is negative, or larger than the
+     *     largest array the JVM makes ({@code Integer.MAX_VALUE - 8})
      */
     public static <T> Chan<T> make(int capacity) {
         if (capacity < 0) {
             throw new IllegalArgumentException("make chan: negative capacity " + capacity);
         }
+        if (capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("make chan: size out of range: capacity " + capacity
+                    + " (at most " + MAX_CAPACITY + ")");
+        }
         return new Chan<>(capacity);
     }
+
+    /**
+     * The largest capacity: the JDK's soft limit on array lengths (ArraysSupport's), beyond which
+     * HotSpot may refuse any array, whatever the heap.
+     */
+    private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
 
     /**
      * Sends {@code value}, waiting until a receiver takes it or the buffer has room.
@@ -338,7 +349,9 @@ public final class Chan<T> implements Iterable<T> {
                 }
                 return null;
             }
-            return w.success ? w.elem : null;
+            Object got = w.elem;
+            w.elem = null; // a goroutine reuses its waiter: it must not keep the value (Go clears sg.elem)
+            return w.success ? got : null;
         }
         if (partner == CLOSED_WAITER) {
             if (sending) {
@@ -416,6 +429,10 @@ public final class Chan<T> implements Iterable<T> {
         }
         StackHeadroom.ensure(); // a loop of calls under the lock follows
         // Collect every waiter into a private list (reusing the free 'next' links), wake after unlock.
+        // A plain waiter is completed only once the walk has read its link: its goroutine may
+        // return as soon as it sees the completion and enqueue the same (reused) waiter on
+        // another channel, whose queue would then own that link. A select's waiter is never
+        // reused, so its claim is published at once, under the lock, as elsewhere.
         Waiter wake = null;
         boolean wasClosed;
         lock.lock();
@@ -424,23 +441,39 @@ public final class Chan<T> implements Iterable<T> {
             if (!wasClosed) {
                 closed = true;
                 Waiter w;
-                while ((w = recvq.dequeueAndComplete(null, false)) != null) {
+                while ((w = recvq.dequeueUncompleted(null, false)) != null) {
                     w.next = wake;
                     wake = w;
                 }
-                while ((w = sendq.dequeueAndComplete(null, false)) != null) {
+                while ((w = sendq.dequeueUncompleted(null, false)) != null) {
                     w.next = wake;
                     wake = w;
                 }
             }
         } finally {
             lock.held = 0;
-            // Completed waiters are woken even if the collection above failed part way.
+            // Dequeued waiters are completed and woken even if the collection above failed part
+            // way, and every one of them even if a wake-up fails (it is deferred, not lost).
+            VirtualMachineError failed = null;
             while (wake != null) {
                 Waiter next = wake.next;
                 wake.next = null;
-                Parking.wake(wake.thread);
+                if (wake.selection == null) {
+                    try {
+                        Waiter.DONE.setRelease(wake, true); // see Waiter#done
+                    } catch (VirtualMachineError e) { // a StackOverflowError, or an OutOfMemoryError making one
+                        wake.done = true;
+                    }
+                }
+                try {
+                    Parking.wake(wake.thread);
+                } catch (VirtualMachineError e) {
+                    failed = e;
+                }
                 wake = next;
+            }
+            if (failed != null) {
+                throw failed;
             }
         }
         if (wasClosed) {
@@ -593,7 +626,8 @@ public final class Chan<T> implements Iterable<T> {
     /**
      * Takes a plain waiter whose thread's process ended off {@code queue}, unless a partner
      * completed it first (dequeue and completion happen in one locked stretch, so under the lock
-     * a waiter is either still queued or done). Returns whether it was withdrawn.
+     * a waiter is either still queued or done; or, dequeued by close, about to be done).
+     * Returns whether it was withdrawn.
      */
     boolean withdraw(Waiter w, WaitQueue queue) {
         boolean withdrawn;
@@ -602,6 +636,7 @@ public final class Chan<T> implements Iterable<T> {
             withdrawn = w.queued && !w.done;
             if (withdrawn) {
                 queue.remove(w);
+                w.elem = null; // a sender's value: the goroutine's reused waiter must not keep it
             }
         } finally {
             lock.held = 0;

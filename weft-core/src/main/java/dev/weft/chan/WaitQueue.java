@@ -74,6 +74,26 @@ final class WaitQueue {
         return w;
     }
 
+    /**
+     * {@link #dequeueAndComplete} for {@link Chan#close}, which completes a plain waiter itself,
+     * later: the waiter is filled in but its {@link Waiter#done} left unset (a select's waiter
+     * is claimed and published as usual). Until then it is in no queue and not done, so its
+     * thread waits on and cannot withdraw it.
+     */
+    Waiter dequeueUncompleted(Object elem, boolean success) {
+        Waiter w = dequeue();
+        if (w != null) {
+            // A return cannot overflow: from the dequeue's last write to here, field writes only.
+            w.elem = elem;
+            w.success = success;
+            Selection sel = w.selection;
+            if (sel != null) {
+                sel.winner = w;
+            }
+        }
+        return w;
+    }
+
     /** Unlinks {@code w} if it is still queued here (a select cleaning up its losing cases). */
     void remove(Waiter w) {
         if (!w.queued) {

@@ -5,7 +5,9 @@ import dev.weft.chan.ClosedChannelException;
 import dev.weft.time.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,10 +19,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Protocol</h2>
  * {@link #lock} guards {@link #children}, {@link #timer} and the transition to cancelled. The
  * first {@link #cancel(boolean, ContextCanceledException, Throwable)} does, under the lock:
- * record the cause, set {@link #closing}, close {@link #done}, publish {@link #err}, cancel every
- * child (each under its own lock: locks are always taken parent before child), drop the child
- * set and stop the timer. Then, without the lock, it leaves its ancestor's child set (which
- * takes the ancestor's lock alone, so the order parent-before-child is never reversed).
+ * record the cause, set {@link #closing}, close {@link #done}, publish {@link #err}, stop the
+ * timer, drop the child set and cancel every descendant (each under its own lock, held until
+ * everything below it is cancelled: locks are always taken parent before child; a loop over an
+ * explicit path, not a recursion, so a deep tree cannot overflow the stack). Then, without the
+ * lock, it leaves its ancestor's child set (which takes the ancestor's lock alone, so the order
+ * parent-before-child is never reversed).
  *
  * <p>{@link #error()} reads {@link #err} without locking. Because {@code err} is published after
  * {@code done} is closed, a non-null read implies {@code done} is closed; a reader that saw
@@ -134,54 +138,25 @@ final class CancelContext extends Context {
 
     /**
      * The first call closes {@link #done} and cancels every descendant with {@code e} and
-     * {@code why}; later calls do nothing. {@code removeFromParent} is false when the ancestor
-     * itself is cancelling us (it drops its whole child set) or we were born cancelled.
+     * {@code why}; later calls do nothing. {@code removeFromParent} is false when we were born
+     * cancelled (the ancestor's lock is held and it has no child set to leave).
      */
     private void cancel(boolean removeFromParent, ContextCanceledException e, Throwable why) {
         // A close or a timer stop that cannot happen here (a context made inside a synctest
         // bubble, cancelled from outside it: Go's cross-bubble rule) must not leave this tree
         // half cancelled: the rest is done, and the first such failure is rethrown to the
         // canceller at the end.
-        RuntimeException refused = null;
+        RuntimeException refused;
         lock.lock();
         try {
             if (err != null) {
                 return;
             }
-            cause = why;
-            closing = true;
-            try {
-                done.close();
-            } catch (ClosedChannelException closedByUser) {
-                // done() is public: someone closed it despite its contract; it is closed either way
-            } catch (RuntimeException notHere) {
-                refused = notHere;
-            }
-            err = e;
-            if (children != null) {
-                for (CancelContext child : children) {
-                    try {
-                        child.cancel(false, e, why);
-                    } catch (RuntimeException notHere) {
-                        if (refused == null) {
-                            refused = notHere;
-                        }
-                    }
-                }
-                children = null;
-            }
-            if (timer != null) {
-                Timer t = timer;
-                timer = null; // let go even if the stop is refused: its firing finds us cancelled
-                try {
-                    t.stop();
-                } catch (RuntimeException notHere) {
-                    // A bubble's timer stopped from outside it, refused like the close above: the
-                    // cancel still completes (our parent's child set below) before reporting.
-                    if (refused == null) {
-                        refused = notHere;
-                    }
-                }
+            refused = cancelLocked(e, why, null);
+            Set<CancelContext> kids = children;
+            children = null;
+            if (kids != null) {
+                refused = cancelDescendants(kids, e, why, refused);
             }
         } finally {
             lock.unlock();
@@ -193,6 +168,95 @@ final class CancelContext extends Context {
             throw refused;
         }
     }
+
+    /**
+     * With {@link #lock} held and {@link #err} null: the transition to cancelled, but for the
+     * children. Returns {@code refused}, or the first refusal here if it is null.
+     */
+    private RuntimeException cancelLocked(ContextCanceledException e, Throwable why, RuntimeException refused) {
+        cause = why;
+        closing = true;
+        try {
+            done.close();
+        } catch (ClosedChannelException closedByUser) {
+            // done() is public: someone closed it despite its contract; it is closed either way
+        } catch (RuntimeException notHere) {
+            if (refused == null) {
+                refused = notHere;
+            }
+        }
+        err = e;
+        if (timer != null) {
+            Timer t = timer;
+            timer = null; // let go even if the stop is refused: its firing finds us cancelled
+            try {
+                t.stop();
+            } catch (RuntimeException notHere) {
+                // A bubble's timer stopped from outside it, refused like the close above: the
+                // cancel still completes (our parent's child set) before reporting.
+                if (refused == null) {
+                    refused = notHere;
+                }
+            }
+        }
+        return refused;
+    }
+
+    /**
+     * Cancels the detached child set {@code kids} of a context whose lock the caller holds, and
+     * everything below it, as Go's recursive cancel does: each context under its own lock, held
+     * until everything below it is cancelled (locks taken parent before child), so that a cancel
+     * of any of them that comes meanwhile returns only once its subtree is done. A loop over an
+     * explicit path, not a recursion: a chain thousands of contexts deep (one per level of a
+     * recursion) would overflow the stack and leave the tree half cancelled for good.
+     */
+    private static RuntimeException cancelDescendants(Set<CancelContext> kids, ContextCanceledException e,
+            Throwable why, RuntimeException refused) {
+        ArrayDeque<Level> path = new ArrayDeque<>();
+        path.push(new Level(null, kids.iterator()));
+        try {
+            while (!path.isEmpty()) {
+                Level level = path.peek();
+                if (!level.children.hasNext()) {
+                    path.pop();
+                    if (level.owner != null) {
+                        level.owner.lock.unlock();
+                    }
+                    continue;
+                }
+                CancelContext child = level.children.next();
+                child.lock.lock();
+                boolean descended = false;
+                try {
+                    if (child.err == null) {
+                        refused = child.cancelLocked(e, why, refused);
+                        Set<CancelContext> grandchildren = child.children;
+                        child.children = null;
+                        if (grandchildren != null && !grandchildren.isEmpty()) {
+                            path.push(new Level(child, grandchildren.iterator()));
+                            descended = true; // its lock is released when its level is done
+                        }
+                    }
+                } finally {
+                    if (!descended) {
+                        child.lock.unlock();
+                    }
+                }
+            }
+        } finally {
+            // Only after an error part way (an OutOfMemoryError): release the locks still held.
+            while (!path.isEmpty()) {
+                Level level = path.pop();
+                if (level.owner != null) {
+                    level.owner.lock.unlock();
+                }
+            }
+        }
+        return refused;
+    }
+
+    /** A context on {@link #cancelDescendants}'s path, locked, and its children still to cancel. */
+    private record Level(CancelContext owner, Iterator<CancelContext> children) {}
 
     private void removeChild(CancelContext child) {
         lock.lock();

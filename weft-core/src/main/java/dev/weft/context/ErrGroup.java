@@ -174,7 +174,10 @@ public final class ErrGroup {
     private void finish(Chan<Object> s) {
         active.decrementAndGet();
         if (s != null) {
-            s.recv();
+            // Its token is there (it sent one), so a receive never waits; tryRecv, because a
+            // receive is a safe point: in a task whose process has ended it would throw the exit
+            // again, and the task would never be counted out (await waiting for good).
+            s.tryRecv();
         }
         tasks.done();
     }

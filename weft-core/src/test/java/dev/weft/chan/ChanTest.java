@@ -50,6 +50,18 @@ class ChanTest {
         assertThatThrownBy(c::close).isInstanceOf(ClosedChannelException.class).hasMessage("close of closed channel");
     }
 
+    /**
+     * A capacity no array can have is bad input, named as such (Go: "makechan: size out of
+     * range"), not the JVM's OutOfMemoryError "Requested array size exceeds VM limit".
+     */
+    @Test
+    void aCapacityBeyondTheLargestArrayIsRefusedByName() {
+        assertThatThrownBy(() -> Chan.make(Integer.MAX_VALUE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("size out of range")
+                .hasMessageContaining(String.valueOf(Integer.MAX_VALUE));
+    }
+
     /** Go's TestChan, per capacity. */
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 2, 5, 17})

@@ -1,8 +1,10 @@
 package dev.weft.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.ThreadingModel;
+import dev.weft.chan.Chan;
 import dev.weft.Weft;
 import dev.weft.proc.ProcessExitException;
 import dev.weft.proc.WeftProcess;
@@ -47,6 +49,38 @@ class ErrGroupProcessExitTest {
             // refused it ("negative WaitGroup counter") in place of the process's exit.
             assertThat(fromGo.get()).isInstanceOf(ProcessExitException.class);
             group.await(); // nothing left running, nothing failed
+        }
+    }
+
+    /**
+     * A task of a limited group whose process ends while it runs: it unwinds with the process's
+     * exit and gives its slot back. Its clean-up used to receive the slot's token with a plain
+     * receive, a safe point, which threw the exit a second time before the task was counted
+     * out, so await (outside the process) waited for good.
+     */
+    @Test
+    void aLimitedGroupsTaskEndedWithItsProcessIsCountedOut() {
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            rt.run(() -> { // the deadlock detector turns a wait for good into a DeadlockException
+                ErrGroup group = new ErrGroup();
+                group.setLimit(2);
+                Chan<Boolean> running = Chan.make(1);
+                WeftProcess p = WeftProcess.builder("errgroup-member").start(rt, () -> {
+                    group.go(() -> {
+                        running.send(true);
+                        Chan.make().recv(); // until its process ends
+                    });
+                    Chan.make().recv();
+                });
+                running.recv();
+                p.terminate(3);
+                assertThat(p.waitFor()).isEqualTo(3);
+                // The task failed: its process ended it (as Go would report a task's error).
+                assertThatThrownBy(group::await).isInstanceOf(ProcessExitException.class);
+                assertThat(group.tryGo(() -> {})).as("both slots free again").isTrue();
+                assertThat(group.tryGo(() -> {})).isTrue();
+                assertThatThrownBy(group::await).isInstanceOf(ProcessExitException.class); // kept, as Go keeps err
+            });
         }
     }
 }
