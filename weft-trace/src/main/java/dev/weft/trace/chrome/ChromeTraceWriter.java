@@ -35,8 +35,9 @@ import java.util.TreeSet;
  * {@value #M_TID} + its id) with the same slices (category {@value #CAT_M_RUN}), its idle periods
  * and its {@code Go.blocking} calls; and one track for the runtime's other threads (sysmon,
  * platform threads). A flow arrow ({@code ph: s/f}, binding to the enclosing slices) goes from each
- * wake-up to the woken goroutine's next run. The events a carrier recorded are in program order,
- * so its slices pair a start with the next stop. Carriers past the cap on carrier buffers write the
+ * wake-up to the woken goroutine's next run (flow ids are unique in the file: viewers bind a
+ * flow's ends by id, not by process). The events a carrier recorded are in program order, so its
+ * slices pair a start with the next stop. Carriers past the cap on carrier buffers write the
  * shared one, interleaved: their runs pair by goroutine (it runs on one carrier at a time), their
  * idle periods by carrier, and they get a track each all the same ({@code GO_START} names its
  * carrier). Times come from {@link EventTimes}, which gives the untimed creations and wake-ups
@@ -76,8 +77,11 @@ public final class ChromeTraceWriter implements TraceWriter {
             g.writeStringField("clock", TraceClock.source()); // what stamped the events: tsc or nanotime
             g.writeEndObject();
             g.writeArrayFieldStart("traceEvents");
+            long flowIds = 0; // one sequence for the file: viewers bind a flow's ends by id, whatever the pid
             for (RuntimeTrace rt : session.runtimes()) {
-                new RuntimeWriter(g, rt).write();
+                RuntimeWriter w = new RuntimeWriter(g, rt, flowIds);
+                w.write();
+                flowIds = w.flowIds;
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -96,10 +100,12 @@ public final class ChromeTraceWriter implements TraceWriter {
         private final Map<Long, long[]> starts = new HashMap<>();
         private final Map<Long, Integer> startCounts = new HashMap<>();
         private final TreeSet<Integer> ps = new TreeSet<>();
+        /** The last flow id used in the file, this runtime's included. */
         private long flowIds;
 
-        RuntimeWriter(JsonGenerator g, RuntimeTrace rt) {
+        RuntimeWriter(JsonGenerator g, RuntimeTrace rt, long flowIds) {
             this.g = g;
+            this.flowIds = flowIds;
             this.rt = rt;
             this.pid = rt.index() + 1;
             this.buffers = rt.buffers();

@@ -187,6 +187,41 @@ class ChromeTraceWriterTest {
         assertThat(threadNames).containsEntry(m300, "M300").containsEntry(m301, "M301");
     }
 
+    /**
+     * A file of several runtimes (-Dweft.trace): Perfetto and chrome://tracing bind a flow's ends
+     * by its id alone, not by process, so two runtimes' wake-ups must never share an id, or an
+     * arrow joins one runtime's waker to the other's goroutine. Built by hand: each runtime's
+     * carrier runs g1, which wakes g2 and blocks; g2 then runs.
+     */
+    @Test
+    void flowIdsAreUniqueAcrossTheRuntimesOfOneFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("two.json");
+        TraceSession session = new TraceSession(file, new ChromeTraceWriter(), 64);
+        for (String name : List.of("first", "second")) {
+            TraceBuffer b = session.attach(name, 1, r -> { }, r -> { }).newCarrierBuffer(0);
+            b.start(0, 1, false);
+            b.addUntimed(TraceEvent.GO_UNBLOCK, 0, 0, 2, 1);
+            b.stop(0, SwitchReason.WAIT, 1, WaitReason.CHAN_RECEIVE.ordinal());
+            b.start(0, 2, true);
+            b.stop(0, SwitchReason.EXIT, 2, 0);
+        }
+        session.stop();
+
+        Map<Long, Set<Integer>> startPids = new HashMap<>();
+        Map<Long, Set<Integer>> endPids = new HashMap<>();
+        for (JsonNode e : JSON.readTree(file.toFile()).path("traceEvents")) {
+            String ph = e.path("ph").asText();
+            if (ph.equals("s")) {
+                startPids.computeIfAbsent(e.path("id").asLong(), k -> new HashSet<>()).add(e.path("pid").asInt());
+            } else if (ph.equals("f")) {
+                endPids.computeIfAbsent(e.path("id").asLong(), k -> new HashSet<>()).add(e.path("pid").asInt());
+            }
+        }
+        assertThat(startPids).as("one wake-up per runtime").hasSize(2);
+        assertThat(startPids.values()).as("each flow id in one runtime").allMatch(pids -> pids.size() == 1);
+        assertThat(endPids).isEqualTo(startPids);
+    }
+
     @Test
     void droppedEventsAreInTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("small.json");
