@@ -205,7 +205,8 @@ public final class Weft implements AutoCloseable {
      * runtime of the JVM and writes the file at exit.
      *
      * @throws IllegalStateException if the trace writer (artifact {@code dev.weft:weft-trace}) is
-     *                               not on the class path, or this runtime is already traced
+     *                               not on the class path, this runtime is already traced, or
+     *                               it is closed
      */
     public TraceRecording startTrace(Path file) {
         Objects.requireNonNull(file, "weft: startTrace needs a file");

@@ -340,6 +340,21 @@ class TraceRecordingTest {
                 .isInstanceOf(NullPointerException.class);
     }
 
+    /**
+     * A closed runtime has nothing left to record: starting a trace of it is refused with a clear
+     * message, as starting a goroutine is, rather than writing an empty file at stop.
+     */
+    @Test
+    void aClosedRuntimeRefusesToStartATrace(@TempDir Path dir) {
+        Weft rt = Weft.builder().procs(1).name("done").build();
+        rt.close();
+        Path file = dir.resolve("closed.json");
+        assertThatThrownBy(() -> rt.startTrace(file))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'done'").hasMessageContaining("closed");
+        assertThat(CapturingTraceWriter.WRITTEN).doesNotContainKey(file);
+    }
+
     @Test
     @Tag("user-space-scheduler") // ONE_TO_ONE records no run slices (ARCHITECTURE, trace limits)
     void eventTimesAreNanosecondsOfTheRecording(@TempDir Path dir) throws Exception {

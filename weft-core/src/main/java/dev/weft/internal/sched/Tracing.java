@@ -44,6 +44,9 @@ final class Tracing {
 
     /** Starts a recording of {@code sched} alone into {@code file}. */
     static TraceSession start(Sched sched, Path file, int capacity) {
+        if (sched.isStopped()) { // nothing would be recorded: an empty file at stop helps no one
+            throw new IllegalStateException("weft: runtime '" + sched.name() + "' is closed; there is nothing to trace");
+        }
         TraceWriter writer = TraceWriters.load(); // fails at once, naming the artifact, if absent
         TraceSession s = new TraceSession(file, writer, capacity);
         attach(s, sched);
