@@ -496,6 +496,9 @@ final class Goroutines {
         G parent = Sched.currentG();
         G g = new G(sched, nextGoid(), parent == null ? 0 : parent.id, vt,
                 parent == null ? G.DEFAULT_PRIORITY : parent.basePriority);
+        if (sched.nameGoroutines && vt.getName().isEmpty()) { // as G names its own; a name its creator chose stays
+            vt.setName(sched.name() + "/g" + g.id);
+        }
         all.add(registryShard(VirtualThreads.currentCarrierThread()), g); // first: it may fail (a grown array), and then nothing else changed
         adoptedByThread.put(vt, g);
         if (vt.getUncaughtExceptionHandler() == vt.getThreadGroup()) {
