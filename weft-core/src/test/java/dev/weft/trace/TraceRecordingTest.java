@@ -341,6 +341,44 @@ class TraceRecordingTest {
     }
 
     /**
+     * Goroutine ids are per runtime: a goroutine of another runtime that starts or wakes one of
+     * this runtime's is no goroutine here, so the trace records no creator or waker for it (as
+     * for a platform thread) and the dump no "created by". Both named the other runtime's id,
+     * which here is the id of an unrelated goroutine (or of the created one itself).
+     */
+    @Test
+    void aGoroutineOfAnotherRuntimeIsNeitherCreatorNorWakerHere(@TempDir Path dir) {
+        Path file = dir.resolve("cross.json");
+        Chan<Integer> c = Chan.make();
+        Goroutine[] receiver = new Goroutine[1];
+        String[] dump = new String[1];
+        long[] otherId = new long[1];
+        try (Weft traced = Weft.builder().procs(1).name("traced").build();
+             Weft other = Weft.builder().procs(1).name("other").build()) {
+            TraceRecording rec = traced.startTrace(file);
+            other.run(() -> {
+                otherId[0] = Go.current().id();
+                receiver[0] = traced.go(() -> assertThat(c.recv()).isEqualTo(1));
+                while (receiver[0].state() != Goroutine.State.WAITING) {
+                    Go.yield();
+                }
+                dump[0] = traced.dump();
+                c.send(1);
+            });
+            receiver[0].join();
+            rec.stop();
+        }
+        long id = receiver[0].id();
+        assertThat(dump[0]).contains("goroutine " + id + " [chan receive")
+                .doesNotContain("created by goroutine " + otherId[0]);
+        Written w = CapturingTraceWriter.WRITTEN.get(file);
+        assertThat(w.of(TraceEvent.GO_CREATE)).filteredOn(e -> e.a() == id).singleElement()
+                .satisfies(e -> assertThat(e.b()).as("creator").isZero());
+        assertThat(w.of(TraceEvent.GO_UNBLOCK)).filteredOn(e -> e.a() == id).singleElement()
+                .satisfies(e -> assertThat(e.b()).as("waker").isZero());
+    }
+
+    /**
      * A closed runtime has nothing left to record: starting a trace of it is refused with a clear
      * message, as starting a goroutine is, rather than writing an empty file at stop.
      */

@@ -243,7 +243,7 @@ public final class Parking {
             dev.weft.internal.trace.RuntimeTrace t = k.g.sched.trace;
             if (t != null && woke) {
                 Tracing.fromCaller(k.g.sched, t, dev.weft.internal.trace.TraceEvent.GO_UNBLOCK, 0, k.g.id,
-                        Tracing.currentGoid(VirtualThreads.currentCarrierThread()));
+                        Tracing.currentGoid(k.g.sched, VirtualThreads.currentCarrierThread()));
             }
         }
         LockSupport.unpark(waiter);
