@@ -19,6 +19,8 @@ public final class TraceSession {
      * 2 MiB each (switches and wake-ups, packed, take a quarter to three quarters of a whole event).
      */
     public static final int DEFAULT_CAPACITY = 1 << 16;
+    /** The most whole events a buffer can have room for: its words must fit one array. */
+    public static final int MAX_CAPACITY = (Integer.MAX_VALUE - 8) / TraceBuffer.WORDS;
 
     private final Path file;
     private final TraceWriter writer;
@@ -46,6 +48,10 @@ public final class TraceSession {
         TraceClock.checkConfiguration();
         if (capacity < 16) {
             throw new IllegalArgumentException("weft: a trace buffer needs room for at least 16 events, got " + capacity);
+        }
+        if (capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("weft: a trace buffer has room for at most " + MAX_CAPACITY
+                    + " events, got " + capacity);
         }
         this.file = file;
         this.writer = writer;

@@ -1,6 +1,7 @@
 package dev.weft.internal.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,9 +12,29 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The recording's stop: it writes the file once, and every stop returns only once it is written. */
+/**
+ * A recording's lifecycle: its buffer size is checked when it is made, it writes the file once,
+ * and every stop returns only once the file is written.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TraceSessionTest {
+    /**
+     * A buffer size whose words do not fit an array ({@code -Dweft.trace.buffer=600000000}) is
+     * refused with the limit where the recording is made, where {@code -Dweft.trace} catches it
+     * and runs without a trace; it failed later, with a NegativeArraySizeException out of the
+     * first buffer's allocation: in the runtime's constructor for {@code -Dweft.trace}, so no
+     * runtime could be built.
+     */
+    @Test
+    void aBufferTooLargeForAnArrayIsRefusedWithTheLimit() {
+        assertThatThrownBy(() -> new TraceSession(Path.of("unused.json"), (session, file) -> { }, 600_000_000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most").hasMessageContaining("600000000");
+        TraceSession largest = new TraceSession(Path.of("unused.json"), (session, file) -> { },
+                TraceSession.MAX_CAPACITY);
+        assertThat(largest.capacity()).isEqualTo(TraceSession.MAX_CAPACITY);
+    }
+
     /**
      * Two threads stop one recording (a try-with-resources and a shutdown hook, say): the one that
      * does not write must not return before the file is written, nor report success for a write
