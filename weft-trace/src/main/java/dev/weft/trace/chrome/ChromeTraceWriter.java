@@ -37,7 +37,9 @@ import java.util.TreeSet;
  * platform threads). A flow arrow ({@code ph: s/f}, binding to the enclosing slices) goes from each
  * wake-up to the woken goroutine's next run (flow ids are unique in the file: viewers bind a
  * flow's ends by id, not by process). The events a carrier recorded are in program order, so its
- * slices pair a start with the next stop. Carriers past the cap on carrier buffers write the
+ * slices pair a start with the next stop. A goroutine whose P was handed to another carrier while
+ * it sat in {@code Go.blocking} leaves the P's track where the call began (end {@value #LOST_P}:
+ * that carrier's runs on the P follow), and is back on a P's track once its carrier takes one. Carriers past the cap on carrier buffers write the
  * shared one, interleaved: their runs pair by goroutine (it runs on one carrier at a time), their
  * idle periods by carrier, and they get a track each all the same ({@code GO_START} names its
  * carrier). Times come from {@link EventTimes}, which gives the untimed creations and wake-ups
@@ -57,6 +59,8 @@ public final class ChromeTraceWriter implements TraceWriter {
     public static final int OTHER_TID = 99_999;
 
     private static final WaitReason[] WAIT_REASONS = WaitReason.values();
+    /** The end of a P-track slice cut where a blocking call that lost the P began. */
+    static final String LOST_P = "P handed off";
 
     @Override
     public void write(TraceSession session, Path file) throws IOException {
@@ -215,7 +219,8 @@ public final class ChromeTraceWriter implements TraceWriter {
             TreeSet<Integer> sharedCarriers = new TreeSet<>();
             long runG = -1;
             long runStart = 0;
-            int runP = -1;
+            int runP = -1; // the P the running goroutine holds (-1: none, e.g. lost in a blocking call)
+            long pStart = 0; // since when it holds runP
             long idleSince = -1;
             long callSince = -1;
             long callG = 0;
@@ -234,6 +239,7 @@ public final class ChromeTraceWriter implements TraceWriter {
                             runG = a;
                             runStart = t;
                             runP = p;
+                            pStart = t;
                         } else {
                             sharedRuns.put(a, new long[] {t, p, c});
                             sharedCarriers.add(c);
@@ -242,7 +248,7 @@ public final class ChromeTraceWriter implements TraceWriter {
                     case TraceEvent.GO_STOP -> {
                         if (carrier) {
                             if (runG == a) {
-                                run(runP, mTid, a, runStart, t, c, bb);
+                                run(runP, pStart, mTid, a, runStart, t, c, bb);
                             }
                             runG = -1;
                             // A Go.blocking call whose goroutine left the carrier meanwhile spans
@@ -251,7 +257,7 @@ public final class ChromeTraceWriter implements TraceWriter {
                         } else {
                             long[] run = sharedRuns.remove(a);
                             if (run != null) {
-                                run((int) run[1], M_TID + (int) run[2], a, run[0], t, c, bb);
+                                run((int) run[1], run[0], M_TID + (int) run[2], a, run[0], t, c, bb);
                             }
                             sharedCalls.remove(a);
                         }
@@ -278,9 +284,16 @@ public final class ChromeTraceWriter implements TraceWriter {
                         }
                     }
                     case TraceEvent.SYSCALL_EXIT -> {
+                        // c = 1: the P was handed to another carrier during the call, whose runs
+                        // on it then began; the goroutine's slice on the P's track ends where the
+                        // call began (when in it the P went is not recorded), its carrier's goes on.
                         if (carrier) {
                             if (callSince >= 0 && callG == a) {
                                 complete(mTid, "Go.blocking g" + a, "syscall", callSince, t, "lostP", c);
+                                if (c == 1 && runG == a && runP >= 0) {
+                                    slice(runP, CAT_RUN, "g" + a, pStart, callSince, a, LOST_P, null, 0);
+                                    runP = -1;
+                                }
                             }
                             callSince = -1;
                         } else {
@@ -288,11 +301,21 @@ public final class ChromeTraceWriter implements TraceWriter {
                             long[] run = sharedRuns.get(a);
                             if (since != null && run != null) {
                                 complete(M_TID + (int) run[2], "Go.blocking g" + a, "syscall", since, t, "lostP", c);
+                                if (c == 1 && run[1] >= 0) {
+                                    slice((int) run[1], CAT_RUN, "g" + a, run[0], since, a, LOST_P, null, 0);
+                                    run[1] = -1; // the P it may take next is not named here: no slice
+                                }
                             }
                         }
                     }
                     case TraceEvent.P_HANDOFF -> instant((int) a, "handoff P" + a, "handoff", t, "p", a, null, 0);
-                    case TraceEvent.P_START -> instant(mTid, "acquire P" + a, "p", t, "p", a, null, 0);
+                    case TraceEvent.P_START -> {
+                        instant(mTid, "acquire P" + a, "p", t, "p", a, null, 0);
+                        if (carrier && runG >= 0 && runP < 0) { // back from a call that lost its P, with another
+                            runP = (int) a;
+                            pStart = t;
+                        }
+                    }
                     case TraceEvent.P_STOP -> instant(mTid, "release P" + a, "p", t, "p", a, null, 0);
                     case TraceEvent.M_START -> instant(mTid, "M" + a + " start", "m", t, "m", a, null, 0);
                     case TraceEvent.M_PARK -> {
@@ -331,8 +354,11 @@ public final class ChromeTraceWriter implements TraceWriter {
             }
         }
 
-        /** A run slice on P {@code p}'s track (if it held one) and on the carrier's. */
-        private void run(int p, int mTid, long goid, long from, long to, int reason, long waitWord)
+        /**
+         * A run slice on P {@code p}'s track from {@code pFrom} (if it held one) and on the
+         * carrier's from {@code from}.
+         */
+        private void run(int p, long pFrom, int mTid, long goid, long from, long to, int reason, long waitWord)
                 throws IOException {
             String wait = null;
             long blockedOn = 0;
@@ -342,9 +368,9 @@ public final class ChromeTraceWriter implements TraceWriter {
                 blockedOn = waitWord >>> 32;
             }
             if (p >= 0) {
-                slice(p, CAT_RUN, "g" + goid, from, to, goid, reason, wait, blockedOn);
+                slice(p, CAT_RUN, "g" + goid, pFrom, to, goid, SwitchReason.name(reason), wait, blockedOn);
             }
-            slice(mTid, CAT_M_RUN, "g" + goid, from, to, goid, reason, wait, blockedOn);
+            slice(mTid, CAT_M_RUN, "g" + goid, from, to, goid, SwitchReason.name(reason), wait, blockedOn);
         }
 
         private static double us(long ns) {
@@ -364,11 +390,11 @@ public final class ChromeTraceWriter implements TraceWriter {
             g.writeObjectFieldStart("args");
         }
 
-        private void slice(int tid, String cat, String name, long from, long to, long goid, int reason, String wait,
+        private void slice(int tid, String cat, String name, long from, long to, long goid, String end, String wait,
                            long blockedOn) throws IOException {
             beginComplete(tid, cat, name, from, to);
             g.writeNumberField("g", goid);
-            g.writeStringField("end", SwitchReason.name(reason));
+            g.writeStringField("end", end);
             if (wait != null) {
                 g.writeStringField("wait", wait);
                 if (blockedOn != 0) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weft.Go;
+import dev.weft.Goroutine;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
 import dev.weft.internal.sched.SwitchReason;
@@ -22,7 +23,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -220,6 +223,94 @@ class ChromeTraceWriterTest {
         assertThat(startPids).as("one wake-up per runtime").hasSize(2);
         assertThat(startPids.values()).as("each flow id in one runtime").allMatch(pids -> pids.size() == 1);
         assertThat(endPids).isEqualTo(startPids);
+    }
+
+    /**
+     * A goroutine whose P was handed to another carrier while it sat in {@code Go.blocking} no
+     * longer holds that P: its slice on the P's track ends where the call began, and the other
+     * carrier's runs on that P do not fall inside it. (Its carrier's track keeps the whole run.)
+     * The slice ran on to the goroutine's stop, over the runs the P's new carrier made meanwhile.
+     */
+    @Test
+    void aRunThatLostItsPInABlockingCallLeavesThePsTrackWhenTheCallBegan(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("handoff.json");
+        long[] ids = new long[2];
+        TraceRecording rec;
+        try (Weft rt = Weft.builder().procs(1).name("handoff").build()) {
+            rec = rt.startTrace(file);
+            AtomicBoolean ranMeanwhile = new AtomicBoolean();
+            CountDownLatch inCall = new CountDownLatch(1);
+            Goroutine blocker = rt.go(() -> Go.blocking(() -> {
+                inCall.countDown();
+                // Holds its carrier (a spin does not unmount) until the other goroutine ran,
+                // which needs the P handed to another carrier.
+                while (!ranMeanwhile.get()) {
+                    Thread.onSpinWait();
+                }
+            }));
+            inCall.await();
+            Goroutine other = rt.go(() -> ranMeanwhile.set(true));
+            ids[0] = blocker.id();
+            ids[1] = other.id();
+            blocker.join();
+            other.join();
+            assertThat(rt.stats().syscallHandoffs()).isPositive();
+        } // closed: every run's stop is recorded
+        rec.stop();
+        Map<Integer, List<double[]>> perP = new HashMap<>();
+        Map<Long, Integer> carrierSlices = new HashMap<>();
+        for (JsonNode e : JSON.readTree(file.toFile()).path("traceEvents")) {
+            if (!e.path("ph").asText().equals("X")) {
+                continue;
+            }
+            long g = e.path("args").path("g").asLong();
+            if (e.path("cat").asText().equals(ChromeTraceWriter.CAT_RUN)) {
+                perP.computeIfAbsent(e.path("tid").asInt(), k -> new ArrayList<>()).add(new double[] {
+                        e.path("ts").asDouble(), e.path("ts").asDouble() + e.path("dur").asDouble(), g});
+            } else if (e.path("cat").asText().equals(ChromeTraceWriter.CAT_M_RUN)) {
+                carrierSlices.merge(g, 1, Integer::sum);
+            }
+        }
+        assertThat(carrierSlices).containsKeys(ids[0], ids[1]);
+        List<double[]> p0 = perP.get(0);
+        assertThat(p0).as("runs on P0").anyMatch(r -> r[2] == ids[1]);
+        p0.sort((a, b) -> Double.compare(a[0], b[0]));
+        for (int i = 1; i < p0.size(); i++) {
+            assertThat(p0.get(i)[0]).as("g%d's run on P0 starts inside g%d's", (long) p0.get(i)[2], (long) p0.get(i - 1)[2])
+                    .isGreaterThanOrEqualTo(p0.get(i - 1)[1] - 0.0015);
+        }
+    }
+
+    /** The same for carriers past the cap on carrier buffers, whose events the shared buffer holds. */
+    @Test
+    void aCappedCarriersRunThatLostItsPLeavesThePsTrackWhenTheCallBegan(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("capped-handoff.json");
+        TraceSession session = new TraceSession(file, new ChromeTraceWriter(), 64);
+        RuntimeTrace rt = session.attach("capped", 1, r -> { }, r -> { });
+        for (int m = 0; m < RuntimeTrace.MAX_CARRIER_BUFFERS; m++) {
+            rt.newCarrierBuffer(m);
+        }
+        TraceBuffer shared = rt.shared();
+        // M300 runs g7 on P0 and blocks in a call; P0 goes to M301, which runs g8; g7's call ends
+        // without a P, and g7 leaves its carrier.
+        shared.addShared(TraceEvent.GO_START, 0, 300, 7, 0);
+        shared.addShared(TraceEvent.SYSCALL_ENTER, 0, 0, 7, 0);
+        shared.addShared(TraceEvent.GO_START, 0, 301, 8, 0);
+        shared.addShared(TraceEvent.GO_STOP, 0, SwitchReason.EXIT, 8, 0);
+        shared.addShared(TraceEvent.SYSCALL_EXIT, -1, 1, 7, 0);
+        shared.addShared(TraceEvent.GO_STOP, -1, SwitchReason.YIELD, 7, 0);
+        session.stop();
+        List<double[]> p0 = new ArrayList<>();
+        for (JsonNode e : JSON.readTree(file.toFile()).path("traceEvents")) {
+            if (e.path("ph").asText().equals("X") && e.path("cat").asText().equals(ChromeTraceWriter.CAT_RUN)) {
+                assertThat(e.path("tid").asInt()).isZero();
+                p0.add(new double[] {e.path("ts").asDouble(), e.path("ts").asDouble() + e.path("dur").asDouble(),
+                        e.path("args").path("g").asLong()});
+            }
+        }
+        p0.sort((a, b) -> Double.compare(a[0], b[0]));
+        assertThat(p0).extracting(r -> (long) r[2]).containsExactly(7L, 8L);
+        assertThat(p0.get(1)[0]).as("g8's run on P0 starts after g7 left it").isGreaterThanOrEqualTo(p0.get(0)[1]);
     }
 
     @Test
