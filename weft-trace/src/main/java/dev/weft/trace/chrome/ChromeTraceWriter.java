@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +40,9 @@ import java.util.TreeSet;
  * flow's ends by id, not by process). The events a carrier recorded are in program order, so its
  * slices pair a start with the next stop. A goroutine whose P was handed to another carrier while
  * it sat in {@code Go.blocking} leaves the P's track where the call began (end {@value #LOST_P}:
- * that carrier's runs on the P follow), and is back on a P's track once its carrier takes one. Carriers past the cap on carrier buffers write the
+ * that carrier's runs on the P follow), and is back on a P's track once its carrier takes one; a
+ * goroutine whose P sysmon retook leaves the P's track at the retake (end {@value #RETAKEN}: a
+ * fresh P of that id, the same track, went to another carrier). Carriers past the cap on carrier buffers write the
  * shared one, interleaved: their runs pair by goroutine (it runs on one carrier at a time), their
  * idle periods by carrier, and they get a track each all the same ({@code GO_START} names its
  * carrier). Times come from {@link EventTimes}, which gives the untimed creations and wake-ups
@@ -61,6 +64,8 @@ public final class ChromeTraceWriter implements TraceWriter {
     private static final WaitReason[] WAIT_REASONS = WaitReason.values();
     /** The end of a P-track slice cut where a blocking call that lost the P began. */
     static final String LOST_P = "P handed off";
+    /** The end of a P-track slice cut where sysmon retook the P from its stuck carrier. */
+    static final String RETAKEN = "P retaken";
 
     @Override
     public void write(TraceSession session, Path file) throws IOException {
@@ -103,6 +108,8 @@ public final class ChromeTraceWriter implements TraceWriter {
         /** Each goroutine's run starts: {time, P} pairs, sorted, for the flow arrows. */
         private final Map<Long, long[]> starts = new HashMap<>();
         private final Map<Long, Integer> startCounts = new HashMap<>();
+        /** Each goroutine's P retakes: {time, P} pairs (sysmon's, in the shared buffer). */
+        private final Map<Long, List<long[]>> retakes = new HashMap<>();
         private final TreeSet<Integer> ps = new TreeSet<>();
         /** The last flow id used in the file, this runtime's included. */
         private long flowIds;
@@ -158,6 +165,9 @@ public final class ChromeTraceWriter implements TraceWriter {
                     int p = TraceEvent.p(h);
                     if (p >= 0) {
                         ps.add(p);
+                    }
+                    if (TraceEvent.kind(h) == TraceEvent.RETAKE && b.b(i) != 0) {
+                        retakes.computeIfAbsent(b.b(i), key -> new ArrayList<>()).add(new long[] {times[k][i], b.a(i)});
                     }
                     if (TraceEvent.kind(h) == TraceEvent.GO_START) {
                         long id = b.a(i);
@@ -368,9 +378,31 @@ public final class ChromeTraceWriter implements TraceWriter {
                 blockedOn = waitWord >>> 32;
             }
             if (p >= 0) {
-                slice(p, CAT_RUN, "g" + goid, pFrom, to, goid, SwitchReason.name(reason), wait, blockedOn);
+                long retaken = retakenAt(goid, p, pFrom, to);
+                if (retaken >= 0) {
+                    slice(p, CAT_RUN, "g" + goid, pFrom, retaken, goid, RETAKEN, null, 0);
+                } else {
+                    slice(p, CAT_RUN, "g" + goid, pFrom, to, goid, SwitchReason.name(reason), wait, blockedOn);
+                }
             }
             slice(mTid, CAT_M_RUN, "g" + goid, from, to, goid, SwitchReason.name(reason), wait, blockedOn);
+        }
+
+        /**
+         * When sysmon retook P {@code p} from goroutine {@code goid} within its run from
+         * {@code from} to {@code to}, or -1: a fresh P of the same id (the same track) went to
+         * another carrier then, so the run's slice on the track ends there.
+         */
+        private long retakenAt(long goid, int p, long from, long to) {
+            List<long[]> rs = retakes.get(goid);
+            if (rs != null) {
+                for (long[] r : rs) {
+                    if (r[1] == p && r[0] >= from && r[0] <= to) {
+                        return r[0];
+                    }
+                }
+            }
+            return -1;
         }
 
         private static double us(long ns) {

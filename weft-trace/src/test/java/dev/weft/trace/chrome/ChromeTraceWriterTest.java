@@ -17,6 +17,7 @@ import dev.weft.internal.trace.TraceSession;
 import dev.weft.sync.WaitGroup;
 import dev.weft.trace.TraceRecording;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -274,6 +275,51 @@ class ChromeTraceWriterTest {
         assertThat(carrierSlices).containsKeys(ids[0], ids[1]);
         List<double[]> p0 = perP.get(0);
         assertThat(p0).as("runs on P0").anyMatch(r -> r[2] == ids[1]);
+        p0.sort((a, b) -> Double.compare(a[0], b[0]));
+        for (int i = 1; i < p0.size(); i++) {
+            assertThat(p0.get(i)[0]).as("g%d's run on P0 starts inside g%d's", (long) p0.get(i)[2], (long) p0.get(i - 1)[2])
+                    .isGreaterThanOrEqualTo(p0.get(i - 1)[1] - 0.0015);
+        }
+    }
+
+    /**
+     * A goroutine that never reaches a safe point has its P retaken: a fresh P of the same id goes
+     * to another carrier, whose runs share the track. The stuck goroutine's slice on that track
+     * ends at the retake; it ran on to the goroutine's stop, over the other carrier's runs.
+     */
+    @Test
+    void aRunWhosePWasRetakenLeavesThePsTrackAtTheRetake(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("retake.json");
+        long[] ids = new long[2];
+        TraceRecording rec;
+        try (Weft rt = Weft.builder().procs(1).timeslice(Duration.ofMillis(2)).name("retake").build()) {
+            rec = rt.startTrace(file);
+            AtomicBoolean ranMeanwhile = new AtomicBoolean();
+            CountDownLatch hogging = new CountDownLatch(1);
+            Goroutine hog = rt.go(() -> {
+                hogging.countDown();
+                while (!ranMeanwhile.get()) {
+                    Thread.onSpinWait(); // no safe point: only a retake lets the other run
+                }
+            });
+            hogging.await();
+            Goroutine other = rt.go(() -> ranMeanwhile.set(true));
+            ids[0] = hog.id();
+            ids[1] = other.id();
+            hog.join();
+            other.join();
+            assertThat(rt.stats().hogRetakes()).isPositive();
+        }
+        rec.stop();
+        List<double[]> p0 = new ArrayList<>();
+        for (JsonNode e : JSON.readTree(file.toFile()).path("traceEvents")) {
+            if (e.path("ph").asText().equals("X") && e.path("cat").asText().equals(ChromeTraceWriter.CAT_RUN)
+                    && e.path("tid").asInt() == 0) {
+                p0.add(new double[] {e.path("ts").asDouble(), e.path("ts").asDouble() + e.path("dur").asDouble(),
+                        e.path("args").path("g").asLong()});
+            }
+        }
+        assertThat(p0).as("runs on P0").anyMatch(r -> r[2] == ids[0]).anyMatch(r -> r[2] == ids[1]);
         p0.sort((a, b) -> Double.compare(a[0], b[0]));
         for (int i = 1; i < p0.size(); i++) {
             assertThat(p0.get(i)[0]).as("g%d's run on P0 starts inside g%d's", (long) p0.get(i)[2], (long) p0.get(i - 1)[2])
