@@ -42,7 +42,9 @@ import java.util.TreeSet;
  * it sat in {@code Go.blocking} leaves the P's track where the call began (end {@value #LOST_P}:
  * that carrier's runs on the P follow), and is back on a P's track once its carrier takes one; a
  * goroutine whose P sysmon retook leaves the P's track at the retake (end {@value #RETAKEN}: a
- * fresh P of that id, the same track, went to another carrier). Carriers past the cap on carrier buffers write the
+ * fresh P of that id, the same track, went to another carrier). A run under way when the
+ * recording began (a carrier's first start or stop is a stop) or still under way when it stopped
+ * (a start with no stop after it) is a slice clipped to the recording. Carriers past the cap on carrier buffers write the
  * shared one, interleaved: their runs pair by goroutine (it runs on one carrier at a time), their
  * idle periods by carrier, and they get a track each all the same ({@code GO_START} names its
  * carrier). Times come from {@link EventTimes}, which gives the untimed creations and wake-ups
@@ -66,6 +68,8 @@ public final class ChromeTraceWriter implements TraceWriter {
     static final String LOST_P = "P handed off";
     /** The end of a P-track slice cut where sysmon retook the P from its stuck carrier. */
     static final String RETAKEN = "P retaken";
+    /** The end of a run still under way when the recording stopped (its slice ends there). */
+    static final String RUNNING = "running at the end";
 
     @Override
     public void write(TraceSession session, Path file) throws IOException {
@@ -231,6 +235,7 @@ public final class ChromeTraceWriter implements TraceWriter {
             long runStart = 0;
             int runP = -1; // the P the running goroutine holds (-1: none, e.g. lost in a blocking call)
             long pStart = 0; // since when it holds runP
+            boolean runSeen = false; // a start or stop seen: a stop before any was of a run under way at the start
             long idleSince = -1;
             long callSince = -1;
             long callG = 0;
@@ -250,6 +255,7 @@ public final class ChromeTraceWriter implements TraceWriter {
                             runStart = t;
                             runP = p;
                             pStart = t;
+                            runSeen = true;
                         } else {
                             sharedRuns.put(a, new long[] {t, p, c});
                             sharedCarriers.add(c);
@@ -259,7 +265,10 @@ public final class ChromeTraceWriter implements TraceWriter {
                         if (carrier) {
                             if (runG == a) {
                                 run(runP, pStart, mTid, a, runStart, t, c, bb);
+                            } else if (!runSeen) { // running when the recording began: from its start
+                                run(p, 0, mTid, a, 0, t, c, bb);
                             }
+                            runSeen = true;
                             runG = -1;
                             // A Go.blocking call whose goroutine left the carrier meanwhile spans
                             // other runs: no slice for it (slices on a track must nest).
@@ -358,6 +367,10 @@ public final class ChromeTraceWriter implements TraceWriter {
                     default -> instant(here, TraceEvent.name(kind), "other", t, "a", a, "b", bb);
                 }
             }
+            if (carrier && runG >= 0) { // still running when the recording stopped: to its end
+                long end = Math.max(runStart, rt.session().durationNanos());
+                slices(runP, pStart, mTid, runG, runStart, end, RUNNING, null, 0);
+            }
             for (int m : sharedCarriers) { // carriers without a buffer of their own: their track
                 metadata("thread_name", M_TID + m, "M" + m);
                 sortIndex(M_TID + m, M_TID + m);
@@ -377,15 +390,21 @@ public final class ChromeTraceWriter implements TraceWriter {
                 wait = w > 0 && w < WAIT_REASONS.length ? WAIT_REASONS[w].text() : "park";
                 blockedOn = waitWord >>> 32;
             }
+            slices(p, pFrom, mTid, goid, from, to, SwitchReason.name(reason), wait, blockedOn);
+        }
+
+        /** {@link #run}'s slices, ending for {@code end}; the P's is cut at a retake. */
+        private void slices(int p, long pFrom, int mTid, long goid, long from, long to, String end, String wait,
+                            long blockedOn) throws IOException {
             if (p >= 0) {
                 long retaken = retakenAt(goid, p, pFrom, to);
                 if (retaken >= 0) {
                     slice(p, CAT_RUN, "g" + goid, pFrom, retaken, goid, RETAKEN, null, 0);
                 } else {
-                    slice(p, CAT_RUN, "g" + goid, pFrom, to, goid, SwitchReason.name(reason), wait, blockedOn);
+                    slice(p, CAT_RUN, "g" + goid, pFrom, to, goid, end, wait, blockedOn);
                 }
             }
-            slice(mTid, CAT_M_RUN, "g" + goid, from, to, goid, SwitchReason.name(reason), wait, blockedOn);
+            slice(mTid, CAT_M_RUN, "g" + goid, from, to, goid, end, wait, blockedOn);
         }
 
         /**

@@ -327,6 +327,42 @@ class ChromeTraceWriterTest {
         }
     }
 
+    /**
+     * A recording started and stopped inside a goroutine (the usual try-with-resources in a main
+     * goroutine): that goroutine was running when it began and still runs when it stops. Its runs
+     * at both edges are slices clipped to the recording; they were missing (a stop without a start,
+     * a start without a stop), and with them the goroutine's first and last stretch of work.
+     */
+    @Test
+    void runsUnderWayWhenTheRecordingStartsOrStopsAreClippedToIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("edges.json");
+        long[] main = new long[1];
+        try (Weft rt = Weft.builder().procs(1).name("edges").build()) {
+            rt.run(() -> {
+                main[0] = Go.current().id();
+                try (TraceRecording rec = rt.startTrace(file)) {
+                    Chan<Integer> c = Chan.make();
+                    Go.go(() -> c.send(1));
+                    assertThat(c.recv()).isEqualTo(1); // main blocks once, between the two edges
+                }
+            });
+        }
+        JsonNode root = JSON.readTree(file.toFile());
+        double end = root.path("otherData").path("durationNs").asLong() / 1000.0;
+        List<double[]> mainRuns = new ArrayList<>();
+        for (JsonNode e : root.path("traceEvents")) {
+            if (e.path("ph").asText().equals("X") && e.path("cat").asText().equals(ChromeTraceWriter.CAT_RUN)
+                    && e.path("args").path("g").asLong() == main[0]) {
+                mainRuns.add(new double[] {e.path("ts").asDouble(), e.path("ts").asDouble() + e.path("dur").asDouble()});
+            }
+        }
+        mainRuns.sort((a, b) -> Double.compare(a[0], b[0]));
+        assertThat(mainRuns).as("main's runs: up to its receive, and from its wake-up to the stop")
+                .hasSizeGreaterThanOrEqualTo(2);
+        assertThat(mainRuns.get(0)[0]).as("the first from the recording's start").isZero();
+        assertThat(mainRuns.get(mainRuns.size() - 1)[1]).as("the last to its end").isCloseTo(end, org.assertj.core.data.Offset.offset(0.0015));
+    }
+
     /** The same for carriers past the cap on carrier buffers, whose events the shared buffer holds. */
     @Test
     void aCappedCarriersRunThatLostItsPLeavesThePsTrackWhenTheCallBegan(@TempDir Path dir) throws Exception {
