@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weft.Go;
 import dev.weft.Goroutine;
+import dev.weft.ThreadingModel;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
 import dev.weft.internal.sched.SwitchReason;
@@ -237,7 +238,7 @@ class ChromeTraceWriterTest {
         Path file = dir.resolve("handoff.json");
         long[] ids = new long[2];
         TraceRecording rec;
-        try (Weft rt = Weft.builder().procs(1).name("handoff").build()) {
+        try (Weft rt = Weft.builder().model(ThreadingModel.M_N).procs(1).name("handoff").build()) {
             rec = rt.startTrace(file);
             AtomicBoolean ranMeanwhile = new AtomicBoolean();
             CountDownLatch inCall = new CountDownLatch(1);
@@ -292,7 +293,8 @@ class ChromeTraceWriterTest {
         Path file = dir.resolve("retake.json");
         long[] ids = new long[2];
         TraceRecording rec;
-        try (Weft rt = Weft.builder().procs(1).timeslice(Duration.ofMillis(2)).name("retake").build()) {
+        try (Weft rt = Weft.builder().model(ThreadingModel.M_N).procs(1).timeslice(Duration.ofMillis(2))
+                .name("retake").build()) {
             rec = rt.startTrace(file);
             AtomicBoolean ranMeanwhile = new AtomicBoolean();
             CountDownLatch hogging = new CountDownLatch(1);
