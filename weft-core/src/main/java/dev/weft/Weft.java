@@ -205,7 +205,8 @@ public final class Weft implements AutoCloseable {
      * runtime of the JVM and writes the file at exit.
      *
      * @throws IllegalStateException if the trace writer (artifact {@code dev.weft:weft-trace}) is
-     *                               not on the class path, or this runtime is already traced
+     *                               not on the class path, this runtime is already traced, or
+     *                               it is closed
      */
     public TraceRecording startTrace(Path file) {
         Objects.requireNonNull(file, "weft: startTrace needs a file");
@@ -471,7 +472,8 @@ public final class Weft implements AutoCloseable {
         /**
          * Whether each goroutine's virtual thread is named {@code <runtime name>/g<id>} (e.g.
          * {@code weft-1/g42}), so that a {@code jcmd <pid> Thread.dump_to_file} dump or a profiler
-         * shows which goroutine a thread is. Default: off (a name costs a string per spawn), or
+         * shows which goroutine a thread is (a virtual thread a goroutine starts with the JDK's own
+         * API too, unless its creator named it). Default: off (a name costs a string per spawn), or
          * {@code -Dweft.nameGoroutines=true}. {@link Weft#dump()} prints each goroutine's Java
          * thread id either way.
          */

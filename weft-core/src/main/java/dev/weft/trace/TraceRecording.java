@@ -44,7 +44,8 @@ public final class TraceRecording implements AutoCloseable {
     }
 
     /**
-     * Stops recording and writes the file; returns its path. Later calls only return the path.
+     * Stops recording and writes the file; returns its path. Later calls only return the path
+     * (a call while another thread writes the file returns once it is written).
      *
      * @throws UncheckedIOException if the file cannot be written
      */

@@ -2,6 +2,7 @@ package dev.weft.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.Go;
 import dev.weft.Goroutine;
 import dev.weft.ThreadingModel;
 import dev.weft.Weft;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.management.ObjectName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +78,37 @@ class GoroutineNamesTest {
                 gate.close();
             }
         }
+    }
+
+    /**
+     * A virtual thread that a goroutine starts with the JDK's own API is a goroutine too (adopted):
+     * with names on, an unnamed one is named like the others, or a thread dump could not tell
+     * which goroutine it is; a name its creator gave it is kept.
+     */
+    @Test
+    @Tag("user-space-scheduler") // under ONE_TO_ONE such threads are the JDK's, not goroutines
+    void anAdoptedVirtualThreadIsNamedTooUnlessItHasAName() {
+        String[] names = new String[2];
+        long[] ids = new long[1];
+        try (Weft rt = Weft.builder().procs(1).name("adopting").nameGoroutines(true).build()) {
+            rt.run(() -> {
+                Thread unnamed = Thread.ofVirtual().unstarted(() -> {
+                    names[0] = Thread.currentThread().getName();
+                    ids[0] = Go.current().id();
+                });
+                Thread named = Thread.ofVirtual().name("mine").unstarted(() -> names[1] = Thread.currentThread().getName());
+                unnamed.start();
+                named.start();
+                try {
+                    unnamed.join();
+                    named.join();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+        assertThat(names[0]).isEqualTo("adopting/g" + ids[0]);
+        assertThat(names[1]).isEqualTo("mine");
     }
 
     @Test

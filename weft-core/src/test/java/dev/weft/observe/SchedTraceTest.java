@@ -143,4 +143,21 @@ class SchedTraceTest {
             System.clearProperty("weft.schedtrace");
         }
     }
+
+    /**
+     * A period whose nanoseconds overflow a long: taken as given it became a negative period,
+     * and sysmon printed a line on every wake-up (every microsecond when idle).
+     */
+    @Test
+    void aPeriodTooLargeForNanosecondsIsRefused() {
+        String huge = String.valueOf(Long.MAX_VALUE);
+        System.setProperty("weft.schedtrace", huge);
+        try {
+            assertThatThrownBy(() -> Weft.builder().build().close())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("-Dweft.schedtrace=" + huge);
+        } finally {
+            System.clearProperty("weft.schedtrace");
+        }
+    }
 }

@@ -28,8 +28,11 @@ public final class CapturingTraceWriter implements TraceWriter {
         }
     }
 
-    /** A written session: its events in buffer order, and its dropped count. */
-    public record Written(List<Event> events, long dropped) {
+    /**
+     * A written session: its events in buffer order, its dropped count, and the words its buffers
+     * held when it was written ({@code TraceBuffer.heldWords}).
+     */
+    public record Written(List<Event> events, long dropped, long heldWords) {
         public List<Event> of(int kind) {
             return events.stream().filter(e -> e.kind() == kind).toList();
         }
@@ -40,8 +43,12 @@ public final class CapturingTraceWriter implements TraceWriter {
     @Override
     public void write(TraceSession session, Path file) throws IOException {
         List<Event> events = new ArrayList<>();
+        long held = 0;
         for (RuntimeTrace rt : session.runtimes()) {
             List<TraceBuffer> buffers = rt.buffers();
+            for (TraceBuffer b : buffers) {
+                held += b.heldWords();
+            }
             long[][] times = EventTimes.resolve(buffers, session.durationNanos());
             for (int k = 0; k < buffers.size(); k++) {
                 TraceBuffer b = buffers.get(k);
@@ -52,7 +59,7 @@ public final class CapturingTraceWriter implements TraceWriter {
                 }
             }
         }
-        WRITTEN.put(file, new Written(List.copyOf(events), session.dropped()));
+        WRITTEN.put(file, new Written(List.copyOf(events), session.dropped(), held));
         Files.writeString(file, "captured " + events.size() + " events\n");
     }
 }

@@ -340,6 +340,85 @@ class TraceRecordingTest {
                 .isInstanceOf(NullPointerException.class);
     }
 
+    /**
+     * Goroutine ids are per runtime: a goroutine of another runtime that starts or wakes one of
+     * this runtime's is no goroutine here, so the trace records no creator or waker for it (as
+     * for a platform thread) and the dump no "created by". Both named the other runtime's id,
+     * which here is the id of an unrelated goroutine (or of the created one itself).
+     */
+    @Test
+    void aGoroutineOfAnotherRuntimeIsNeitherCreatorNorWakerHere(@TempDir Path dir) {
+        Path file = dir.resolve("cross.json");
+        Chan<Integer> c = Chan.make();
+        Goroutine[] receiver = new Goroutine[1];
+        String[] dump = new String[1];
+        long[] otherId = new long[1];
+        try (Weft traced = Weft.builder().procs(1).name("traced").build();
+             Weft other = Weft.builder().procs(1).name("other").build()) {
+            TraceRecording rec = traced.startTrace(file);
+            other.run(() -> {
+                otherId[0] = Go.current().id();
+                receiver[0] = traced.go(() -> assertThat(c.recv()).isEqualTo(1));
+                while (receiver[0].state() != Goroutine.State.WAITING) {
+                    Go.yield();
+                }
+                dump[0] = traced.dump();
+                c.send(1);
+            });
+            receiver[0].join();
+            rec.stop();
+        }
+        long id = receiver[0].id();
+        assertThat(dump[0]).contains("goroutine " + id + " [chan receive")
+                .doesNotContain("created by goroutine " + otherId[0]);
+        Written w = CapturingTraceWriter.WRITTEN.get(file);
+        assertThat(w.of(TraceEvent.GO_CREATE)).filteredOn(e -> e.a() == id).singleElement()
+                .satisfies(e -> assertThat(e.b()).as("creator").isZero());
+        assertThat(w.of(TraceEvent.GO_UNBLOCK)).filteredOn(e -> e.a() == id).singleElement()
+                .satisfies(e -> assertThat(e.b()).as("waker").isZero());
+    }
+
+    /**
+     * Buffers are bounded per runtime, but a runtime closed while a recording runs (every runtime
+     * a program builds, under -Dweft.trace) kept its preallocated buffers, 2 MiB each, until the
+     * file was written at exit: a program that built runtimes in a loop ran out of heap (100
+     * runtimes of procs 2: 915 MiB). Once its carriers have stopped, its buffers keep only the
+     * words written (the shared one a stage's room more, for late wake-ups from other threads),
+     * and the events read back the same.
+     */
+    @Test
+    void aClosedRuntimesBuffersKeepOnlyWhatWasWritten(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("closed-runtime.json");
+        TraceRecording rec;
+        long[] ids;
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            rec = rt.startTrace(file);
+            ids = workload(rt);
+        }
+        rec.stop();
+        Written w = CapturingTraceWriter.WRITTEN.get(file);
+        assertThat(w.dropped()).isZero();
+        assertThat(w.of(TraceEvent.GO_CREATE)).anyMatch(e -> e.a() == ids[1] && e.b() == ids[0]);
+        assertThat(w.of(TraceEvent.GO_UNBLOCK)).anyMatch(e -> e.a() == ids[1]); // the echo woke by ping (any model)
+        long wholeBuffer = (long) dev.weft.internal.trace.TraceSession.configuredCapacity() * 4;
+        assertThat(w.heldWords()).as("words held by every buffer of the closed runtime").isLessThan(wholeBuffer);
+    }
+
+    /**
+     * A closed runtime has nothing left to record: starting a trace of it is refused with a clear
+     * message, as starting a goroutine is, rather than writing an empty file at stop.
+     */
+    @Test
+    void aClosedRuntimeRefusesToStartATrace(@TempDir Path dir) {
+        Weft rt = Weft.builder().procs(1).name("done").build();
+        rt.close();
+        Path file = dir.resolve("closed.json");
+        assertThatThrownBy(() -> rt.startTrace(file))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'done'").hasMessageContaining("closed");
+        assertThat(CapturingTraceWriter.WRITTEN).doesNotContainKey(file);
+    }
+
     @Test
     @Tag("user-space-scheduler") // ONE_TO_ONE records no run slices (ARCHITECTURE, trace limits)
     void eventTimesAreNanosecondsOfTheRecording(@TempDir Path dir) throws Exception {

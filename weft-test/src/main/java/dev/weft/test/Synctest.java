@@ -88,14 +88,14 @@ public final class Synctest {
 
     /**
      * Runs {@code body} under the seeds {@code first}, {@code first + 1}, ... ({@code count} of
-     * them) and returns the first schedule that failed, if any.
+     * them, wrapping past {@code Long.MAX_VALUE}) and returns the first schedule that failed, if any.
      */
     public static Optional<Schedule> search(long first, int count, Runnable body) {
         if (count < 1) {
             throw new IllegalArgumentException("weft: search needs at least one schedule, got " + count);
         }
-        for (long seed = first; seed < first + count; seed++) {
-            Schedule s = attempt(seed, body);
+        for (int i = 0; i < count; i++) { // counted, not compared: first + count may overflow
+            Schedule s = attempt(first + i, body);
             if (s.failed()) {
                 return Optional.of(s);
             }

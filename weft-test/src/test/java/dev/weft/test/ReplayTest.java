@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -116,6 +117,19 @@ class ReplayTest {
     void searchRejectsAnEmptyRange() {
         assertThatThrownBy(() -> Synctest.search(1, 0, () -> {})).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least one schedule");
+    }
+
+    /** A range that ends at the largest seed: first + count overflows, and every seed must still run. */
+    @Test
+    void searchRunsEverySeedOfARangeEndingAtTheLargestSeed() {
+        int[] attempts = {0};
+        Optional<Schedule> found = Synctest.search(Long.MAX_VALUE - 1, 2, () -> {
+            if (++attempts[0] == 2) { // the runner runs one bubble at a time: a plain counter will do
+                throw new IllegalStateException("the second schedule fails");
+            }
+        });
+        assertThat(attempts[0]).isEqualTo(2);
+        assertThat(found).hasValueSatisfying(s -> assertThat(s.seed()).isEqualTo(Long.MAX_VALUE));
     }
 
     @Test

@@ -47,8 +47,9 @@ public final class TracePage {
         }
         String page = template()
                 .replace("__TITLE__", escapeHtml(trace.getFileName().toString()))
-                // In a script block only "</" could end it early; "<\/" is the same JSON string.
-                .replace("__TRACE_JSON__", json.replace("</", "<\\/"));
+                // In a script block the parser reacts to "</", "<!--" and "<script": a "<" only
+                // appears inside JSON strings, where "\u003c" is the same character.
+                .replace("__TRACE_JSON__", json.replace("<", "\\u003c"));
         Path out = pageFor(trace);
         Files.writeString(out, page, StandardCharsets.UTF_8);
         return out;

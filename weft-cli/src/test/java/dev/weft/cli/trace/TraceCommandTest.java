@@ -166,6 +166,27 @@ class TraceCommandTest {
         assertThat(err.toString()).contains("no trace file at");
     }
 
+    /**
+     * The trace is inlined in a script block, where the HTML parser reacts to {@code <!--} and
+     * {@code <script} too, not only to {@code </}: a runtime named {@code <!--<script>} put it in
+     * the "double escaped" state, in which the block's own {@code </script>} does not end it, and
+     * the page swallowed its code and drew nothing. The block holds no {@code <} at all now, and
+     * still parses to the same JSON.
+     */
+    @Test
+    void aRuntimeNameCannotEndOrEscapeTheInlinedTrace(@TempDir Path dir) throws IOException {
+        Path trace = dir.resolve("odd.json");
+        String json = "{\"traceEvents\": [{\"ph\": \"M\", \"name\": \"process_name\", \"pid\": 1,"
+                + " \"args\": {\"name\": \"weft runtime '<!--<script></script>'\"}}]}";
+        Files.writeString(trace, json);
+        String page = Files.readString(TracePage.write(trace));
+        String open = "<script id=\"trace-data\" type=\"application/json\">";
+        int from = page.indexOf(open) + open.length();
+        String block = page.substring(from, page.indexOf("</script>", from));
+        assertThat(block).doesNotContain("<");
+        assertThat(JSON.readTree(block)).isEqualTo(JSON.readTree(json));
+    }
+
     // ---------------------------------------------------------------------------------------
     // What the page should show, computed from the JSON (the same rules as the page's comment)
 

@@ -165,7 +165,7 @@ final class Goroutines {
         // A call: here, before anything exists (between the registry's add and the count, a throw
         // would leave the G registered for good, IDLE and never queued).
         long[] cell = liveCount.cellOf(carrier, sched);
-        long parentId = parent == null ? 0 : parent.id;
+        long parentId = parent == null || parent.sched != sched ? 0 : parent.id; // ids are per runtime
         if (priority == INHERIT_PRIORITY) {
             priority = parent == null ? G.DEFAULT_PRIORITY : parent.basePriority;
         }
@@ -494,8 +494,11 @@ final class Goroutines {
 
     private G adopt(Thread vt, Runnable task) {
         G parent = Sched.currentG();
-        G g = new G(sched, nextGoid(), parent == null ? 0 : parent.id, vt,
+        G g = new G(sched, nextGoid(), parent == null || parent.sched != sched ? 0 : parent.id, vt,
                 parent == null ? G.DEFAULT_PRIORITY : parent.basePriority);
+        if (sched.nameGoroutines && vt.getName().isEmpty()) { // as G names its own; a name its creator chose stays
+            vt.setName(sched.name() + "/g" + g.id);
+        }
         all.add(registryShard(VirtualThreads.currentCarrierThread()), g); // first: it may fail (a grown array), and then nothing else changed
         adoptedByThread.put(vt, g);
         if (vt.getUncaughtExceptionHandler() == vt.getThreadGroup()) {

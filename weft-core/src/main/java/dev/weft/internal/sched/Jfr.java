@@ -17,16 +17,16 @@ final class Jfr {
     private Jfr() {}
 
     /** How often sysmon commits dev.weft.SchedulerStats while a recording enables it: -Dweft.jfr.period (ms). */
-    static final long STATS_PERIOD_NANOS = statsPeriod();
+    static final long STATS_PERIOD_NANOS = statsPeriod(System.getProperty("weft.jfr.period"));
 
-    private static long statsPeriod() {
-        String v = System.getProperty("weft.jfr.period");
+    /** The period {@code v} (the property's value, or null) asks for, in ns. */
+    static long statsPeriod(String v) {
         if (v == null || v.isBlank()) {
             return 1_000_000_000L;
         }
         try {
             long ms = Long.parseLong(v.trim());
-            if (ms > 0) {
+            if (ms > 0 && ms <= Long.MAX_VALUE / 1_000_000) { // larger ones wrap to a negative period
                 return ms * 1_000_000;
             }
         } catch (NumberFormatException ignored) {

@@ -168,6 +168,10 @@ public final class Parking {
 
     /** ONE_TO_ONE: no M records the wait, so the thread shows it itself (dumps, deadlocks). */
     private static void beginKernelWait(G g) {
+        G.Rare rare = g.rarePlain();
+        if (rare != null && rare.waitSeenAt != 0) {
+            rare.waitSeenAt = 0; // a dump's stamp of the last wait (a carrier's mount clears it in the other models)
+        }
         g.casStatus(GStatus.RUNNING, GStatus.WAITING);
         dev.weft.internal.trace.RuntimeTrace t = g.sched.trace;
         if (t != null) { // no M records the switch: the thread does (shared buffer)
@@ -243,7 +247,7 @@ public final class Parking {
             dev.weft.internal.trace.RuntimeTrace t = k.g.sched.trace;
             if (t != null && woke) {
                 Tracing.fromCaller(k.g.sched, t, dev.weft.internal.trace.TraceEvent.GO_UNBLOCK, 0, k.g.id,
-                        Tracing.currentGoid(VirtualThreads.currentCarrierThread()));
+                        Tracing.currentGoid(k.g.sched, VirtualThreads.currentCarrierThread()));
             }
         }
         LockSupport.unpark(waiter);

@@ -361,6 +361,10 @@ public final class Sched {
         if (stopping.compareAndSet(false, true)) {
             interrupted |= idle.stopCarriers();
             sysmon.shutdown();
+            RuntimeTrace t = trace;
+            if (t != null) { // no carrier writes its buffer any more: let the recording shrink them
+                t.compact();
+            }
             LIVE.remove(this);
             if (container != null && goroutines.live() == 0) {
                 // Not after a close that gave up on goroutines asleep for good: their threads

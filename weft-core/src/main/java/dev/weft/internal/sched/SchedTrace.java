@@ -48,6 +48,10 @@ final class SchedTrace {
         if (ms < 0) {
             throw new IllegalArgumentException("weft: -Dweft.schedtrace=" + s + " must not be negative");
         }
+        if (ms > Long.MAX_VALUE / 1_000_000) { // its nanoseconds would wrap to a negative period
+            throw new IllegalArgumentException("weft: -Dweft.schedtrace=" + s + " is too large (at most "
+                    + Long.MAX_VALUE / 1_000_000 + " ms)");
+        }
         return ms * 1_000_000;
     }
 

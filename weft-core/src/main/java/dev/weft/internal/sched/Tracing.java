@@ -44,6 +44,9 @@ final class Tracing {
 
     /** Starts a recording of {@code sched} alone into {@code file}. */
     static TraceSession start(Sched sched, Path file, int capacity) {
+        if (sched.isStopped()) { // nothing would be recorded: an empty file at stop helps no one
+            throw new IllegalStateException("weft: runtime '" + sched.name() + "' is closed; there is nothing to trace");
+        }
         TraceWriter writer = TraceWriters.load(); // fails at once, naming the artifact, if absent
         TraceSession s = new TraceSession(file, writer, capacity);
         attach(s, sched);
@@ -187,7 +190,7 @@ final class Tracing {
 
     /** GO_UNBLOCK of {@code g} from {@code ready}: by the goroutine running on the caller's carrier, if any. */
     static void unblock(Sched sched, RuntimeTrace t, Thread carrier, G g) {
-        untimed(sched, t, carrier, TraceEvent.GO_UNBLOCK, g, currentGoid(carrier));
+        untimed(sched, t, carrier, TraceEvent.GO_UNBLOCK, g, currentGoid(sched, carrier));
     }
 
     /** An event of a thread that is not a carrier (sysmon), about P {@code p} or none (-1). */
@@ -205,13 +208,16 @@ final class Tracing {
         return hash << 32 | g.waitReasonOrdinal();
     }
 
-    /** The id of the goroutine running on the calling thread (0: none). */
-    static long currentGoid(Thread carrier) {
-        if (carrier instanceof M m && carrier != Thread.currentThread()) {
+    /**
+     * The id of the goroutine of {@code sched} running on the calling thread (0: none, or one of
+     * another runtime, whose ids mean other goroutines here).
+     */
+    static long currentGoid(Sched sched, Thread carrier) {
+        if (carrier instanceof M m && carrier != Thread.currentThread() && m.sched == sched) {
             G g = m.curg;
             return g == null ? 0 : g.id;
         }
-        if (carrier instanceof G.KernelThread k) {
+        if (carrier instanceof G.KernelThread k && k.g.sched == sched) {
             return k.g.id;
         }
         return 0;

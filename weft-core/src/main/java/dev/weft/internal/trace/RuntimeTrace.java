@@ -80,6 +80,17 @@ public final class RuntimeTrace {
         return all;
     }
 
+    /**
+     * The runtime's carriers have stopped (it closed while the recording runs): its buffers keep
+     * only what was written, the shared one with a stage's room for late events from other
+     * threads (see {@link TraceBuffer#compact}).
+     */
+    public void compact() {
+        for (TraceBuffer b : buffers()) {
+            b.compact(b == shared ? TraceBuffer.STAGE_WORDS : 0);
+        }
+    }
+
     void detach() {
         detach.accept(this);
     }

@@ -107,8 +107,11 @@ public final class TraceBuffer {
     }
 
     private final RuntimeTrace owner;
-    /** The flushed words: room for the buffer's capacity of whole events. */
-    private final long[] data;
+    /**
+     * The flushed words: room for the buffer's capacity of whole events, until {@link #compact}
+     * keeps only those written.
+     */
+    private long[] data;
     /** The words written since the last flush (see the class comment). */
     private final long[] stage;
     private final String track;
@@ -343,6 +346,32 @@ public final class TraceBuffer {
         SEQ.setRelease(this, s + 2);
     }
 
+    /**
+     * Once its runtime's carriers have stopped: keeps only the words written, and room for
+     * {@code slackWords} more (the shared buffer: late wake-ups from other threads, which
+     * {@link #addShared} writes under this monitor too); past that, events are dropped and
+     * counted as in a full buffer. A closed runtime's buffers otherwise held their preallocated
+     * megabytes until the recording's file was written (every runtime of a program, under
+     * {@code -Dweft.trace}). Moves words as a flush does, under the sequence lock. Cold: the
+     * writing methods never read {@link #data}.
+     */
+    synchronized void compact(int slackWords) {
+        int n = pos;
+        int s = seq;
+        SEQ.setOpaque(this, s + 1);
+        VarHandle.storeStoreFence(); // the odd seq before any word moves
+        int kept = flushed + n;
+        long[] d = Arrays.copyOf(data, Math.min(data.length, kept + (full ? 0 : slackWords)));
+        System.arraycopy(stage, 0, d, flushed, n);
+        data = d;
+        flushed = kept;
+        pos = 0;
+        stopEnd = -1;
+        int left = d.length - kept;
+        limit = full ? 0 : Math.min(left, stage.length);
+        SEQ.setRelease(this, s + 2);
+    }
+
     /** Any thread: {@link #add} under this buffer's monitor (the shared buffer of a runtime). */
     public synchronized void addShared(int kind, int p, int c, long a, long b) {
         add(kind, p, c, a, b);
@@ -351,6 +380,11 @@ public final class TraceBuffer {
     /** The track name, e.g. {@code M3}, or {@code other} for the shared buffer. */
     public String track() {
         return track;
+    }
+
+    /** Words of memory this buffer holds (both arrays): what a recording costs, for tests. */
+    public synchronized long heldWords() {
+        return (long) data.length + stage.length;
     }
 
     /** The carrier's id, or -1 for the shared buffer. */
@@ -405,13 +439,14 @@ public final class TraceBuffer {
             }
             int f = flushed;
             int n = (int) POS.getAcquire(this);
+            long[] flushedWords = data; // replaced by a compaction (under the lock, like a flush)
             long[] staged = d != null && d.words == f + n ? null : Arrays.copyOf(stage, n);
             VarHandle.acquireFence(); // the reads above before seq is read again
             if ((int) SEQ.getOpaque(this) != s) {
                 continue;
             }
             if (staged != null) {
-                d = decode(data, f, staged, mid);
+                d = decode(flushedWords, f, staged, mid);
                 decoded = d;
             }
             return d;

@@ -13,7 +13,7 @@ public final class TraceEvent {
 
     /**
      * a: new goroutine (one weft starts, or a virtual thread it adopts), b: creating goroutine (0: a
-     * platform thread). Untimed on a carrier ({@link EventTimes}).
+     * platform thread, or a goroutine of another runtime). Untimed on a carrier ({@link EventTimes}).
      */
     public static final int GO_CREATE = 0;
     /**

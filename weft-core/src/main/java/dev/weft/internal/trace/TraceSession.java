@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +19,8 @@ public final class TraceSession {
      * 2 MiB each (switches and wake-ups, packed, take a quarter to three quarters of a whole event).
      */
     public static final int DEFAULT_CAPACITY = 1 << 16;
+    /** The most whole events a buffer can have room for: its words must fit one array. */
+    public static final int MAX_CAPACITY = (Integer.MAX_VALUE - 8) / TraceBuffer.WORDS;
 
     private final Path file;
     private final TraceWriter writer;
@@ -35,6 +38,8 @@ public final class TraceSession {
     private boolean stopped;
     private long stopNanos;
     private IOException failure;
+    /** Opened once the first stop's write has ended, well or not. */
+    private final CountDownLatch written = new CountDownLatch(1);
 
     public TraceSession(Path file, TraceWriter writer, int capacity) {
         if (file == null) {
@@ -43,6 +48,10 @@ public final class TraceSession {
         TraceClock.checkConfiguration();
         if (capacity < 16) {
             throw new IllegalArgumentException("weft: a trace buffer needs room for at least 16 events, got " + capacity);
+        }
+        if (capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("weft: a trace buffer has room for at most " + MAX_CAPACITY
+                    + " events, got " + capacity);
         }
         this.file = file;
         this.writer = writer;
@@ -78,26 +87,36 @@ public final class TraceSession {
         return rt;
     }
 
-    /** Stops recording and writes the file (once). */
+    /**
+     * Stops recording and writes the file (once). A stop while another writes waits for that
+     * write and reports its failure, if any: every stop returns only once the file is written.
+     */
     public void stop() throws IOException {
         List<RuntimeTrace> rts;
         synchronized (this) {
             if (stopped) {
+                rts = null;
+            } else {
+                stopped = true;
+                long stopTicks = TraceClock.now();
+                scale(); // the clock's rate, fixed now unless a read made while it ran fixed it already
+                stopNanos = toNanos(stopTicks - startTicks); // on the events' timeline
+                rts = List.copyOf(runtimes);
+            }
+        }
+        if (rts == null) {
+            awaitWritten();
+            synchronized (this) {
                 if (failure != null) {
                     throw failure;
                 }
-                return;
             }
-            stopped = true;
-            long stopTicks = TraceClock.now();
-            scale(); // the clock's rate, fixed now unless a read made while it ran fixed it already
-            stopNanos = toNanos(stopTicks - startTicks); // on the events' timeline
-            rts = List.copyOf(runtimes);
-        }
-        for (RuntimeTrace rt : rts) {
-            rt.detach();
+            return;
         }
         try {
+            for (RuntimeTrace rt : rts) {
+                rt.detach();
+            }
             writer.write(this, file);
         } catch (IOException e) {
             synchronized (this) {
@@ -110,6 +129,23 @@ public final class TraceSession {
                     b.releaseDecoded(); // carriers keep their last buffer: not its decoded copy too
                 }
             }
+            written.countDown();
+        }
+    }
+
+    /** Waits for the first stop's write to end; an interrupt meanwhile is kept for the caller. */
+    private void awaitWritten() {
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                written.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -35,8 +36,15 @@ import java.util.TreeSet;
  * {@value #M_TID} + its id) with the same slices (category {@value #CAT_M_RUN}), its idle periods
  * and its {@code Go.blocking} calls; and one track for the runtime's other threads (sysmon,
  * platform threads). A flow arrow ({@code ph: s/f}, binding to the enclosing slices) goes from each
- * wake-up to the woken goroutine's next run. The events a carrier recorded are in program order,
- * so its slices pair a start with the next stop. Carriers past the cap on carrier buffers write the
+ * wake-up to the woken goroutine's next run (flow ids are unique in the file: viewers bind a
+ * flow's ends by id, not by process). The events a carrier recorded are in program order, so its
+ * slices pair a start with the next stop. A goroutine whose P was handed to another carrier while
+ * it sat in {@code Go.blocking} leaves the P's track where the call began (end {@value #LOST_P}:
+ * that carrier's runs on the P follow), and is back on a P's track once its carrier takes one; a
+ * goroutine whose P sysmon retook leaves the P's track at the retake (end {@value #RETAKEN}: a
+ * fresh P of that id, the same track, went to another carrier). A run under way when the
+ * recording began (a carrier's first start or stop is a stop) or still under way when it stopped
+ * (a start with no stop after it) is a slice clipped to the recording. Carriers past the cap on carrier buffers write the
  * shared one, interleaved: their runs pair by goroutine (it runs on one carrier at a time), their
  * idle periods by carrier, and they get a track each all the same ({@code GO_START} names its
  * carrier). Times come from {@link EventTimes}, which gives the untimed creations and wake-ups
@@ -56,6 +64,12 @@ public final class ChromeTraceWriter implements TraceWriter {
     public static final int OTHER_TID = 99_999;
 
     private static final WaitReason[] WAIT_REASONS = WaitReason.values();
+    /** The end of a P-track slice cut where a blocking call that lost the P began. */
+    static final String LOST_P = "P handed off";
+    /** The end of a P-track slice cut where sysmon retook the P from its stuck carrier. */
+    static final String RETAKEN = "P retaken";
+    /** The end of a run still under way when the recording stopped (its slice ends there). */
+    static final String RUNNING = "running at the end";
 
     @Override
     public void write(TraceSession session, Path file) throws IOException {
@@ -76,8 +90,11 @@ public final class ChromeTraceWriter implements TraceWriter {
             g.writeStringField("clock", TraceClock.source()); // what stamped the events: tsc or nanotime
             g.writeEndObject();
             g.writeArrayFieldStart("traceEvents");
+            long flowIds = 0; // one sequence for the file: viewers bind a flow's ends by id, whatever the pid
             for (RuntimeTrace rt : session.runtimes()) {
-                new RuntimeWriter(g, rt).write();
+                RuntimeWriter w = new RuntimeWriter(g, rt, flowIds);
+                w.write();
+                flowIds = w.flowIds;
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -95,11 +112,15 @@ public final class ChromeTraceWriter implements TraceWriter {
         /** Each goroutine's run starts: {time, P} pairs, sorted, for the flow arrows. */
         private final Map<Long, long[]> starts = new HashMap<>();
         private final Map<Long, Integer> startCounts = new HashMap<>();
+        /** Each goroutine's P retakes: {time, P} pairs (sysmon's, in the shared buffer). */
+        private final Map<Long, List<long[]>> retakes = new HashMap<>();
         private final TreeSet<Integer> ps = new TreeSet<>();
+        /** The last flow id used in the file, this runtime's included. */
         private long flowIds;
 
-        RuntimeWriter(JsonGenerator g, RuntimeTrace rt) {
+        RuntimeWriter(JsonGenerator g, RuntimeTrace rt, long flowIds) {
             this.g = g;
+            this.flowIds = flowIds;
             this.rt = rt;
             this.pid = rt.index() + 1;
             this.buffers = rt.buffers();
@@ -148,6 +169,9 @@ public final class ChromeTraceWriter implements TraceWriter {
                     int p = TraceEvent.p(h);
                     if (p >= 0) {
                         ps.add(p);
+                    }
+                    if (TraceEvent.kind(h) == TraceEvent.RETAKE && b.b(i) != 0) {
+                        retakes.computeIfAbsent(b.b(i), key -> new ArrayList<>()).add(new long[] {times[k][i], b.a(i)});
                     }
                     if (TraceEvent.kind(h) == TraceEvent.GO_START) {
                         long id = b.a(i);
@@ -209,7 +233,9 @@ public final class ChromeTraceWriter implements TraceWriter {
             TreeSet<Integer> sharedCarriers = new TreeSet<>();
             long runG = -1;
             long runStart = 0;
-            int runP = -1;
+            int runP = -1; // the P the running goroutine holds (-1: none, e.g. lost in a blocking call)
+            long pStart = 0; // since when it holds runP
+            boolean runSeen = false; // a start or stop seen: a stop before any was of a run under way at the start
             long idleSince = -1;
             long callSince = -1;
             long callG = 0;
@@ -228,6 +254,8 @@ public final class ChromeTraceWriter implements TraceWriter {
                             runG = a;
                             runStart = t;
                             runP = p;
+                            pStart = t;
+                            runSeen = true;
                         } else {
                             sharedRuns.put(a, new long[] {t, p, c});
                             sharedCarriers.add(c);
@@ -236,8 +264,11 @@ public final class ChromeTraceWriter implements TraceWriter {
                     case TraceEvent.GO_STOP -> {
                         if (carrier) {
                             if (runG == a) {
-                                run(runP, mTid, a, runStart, t, c, bb);
+                                run(runP, pStart, mTid, a, runStart, t, c, bb);
+                            } else if (!runSeen) { // running when the recording began: from its start
+                                run(p, 0, mTid, a, 0, t, c, bb);
                             }
+                            runSeen = true;
                             runG = -1;
                             // A Go.blocking call whose goroutine left the carrier meanwhile spans
                             // other runs: no slice for it (slices on a track must nest).
@@ -245,7 +276,7 @@ public final class ChromeTraceWriter implements TraceWriter {
                         } else {
                             long[] run = sharedRuns.remove(a);
                             if (run != null) {
-                                run((int) run[1], M_TID + (int) run[2], a, run[0], t, c, bb);
+                                run((int) run[1], run[0], M_TID + (int) run[2], a, run[0], t, c, bb);
                             }
                             sharedCalls.remove(a);
                         }
@@ -272,9 +303,16 @@ public final class ChromeTraceWriter implements TraceWriter {
                         }
                     }
                     case TraceEvent.SYSCALL_EXIT -> {
+                        // c = 1: the P was handed to another carrier during the call, whose runs
+                        // on it then began; the goroutine's slice on the P's track ends where the
+                        // call began (when in it the P went is not recorded), its carrier's goes on.
                         if (carrier) {
                             if (callSince >= 0 && callG == a) {
                                 complete(mTid, "Go.blocking g" + a, "syscall", callSince, t, "lostP", c);
+                                if (c == 1 && runG == a && runP >= 0) {
+                                    slice(runP, CAT_RUN, "g" + a, pStart, callSince, a, LOST_P, null, 0);
+                                    runP = -1;
+                                }
                             }
                             callSince = -1;
                         } else {
@@ -282,11 +320,21 @@ public final class ChromeTraceWriter implements TraceWriter {
                             long[] run = sharedRuns.get(a);
                             if (since != null && run != null) {
                                 complete(M_TID + (int) run[2], "Go.blocking g" + a, "syscall", since, t, "lostP", c);
+                                if (c == 1 && run[1] >= 0) {
+                                    slice((int) run[1], CAT_RUN, "g" + a, run[0], since, a, LOST_P, null, 0);
+                                    run[1] = -1; // the P it may take next is not named here: no slice
+                                }
                             }
                         }
                     }
                     case TraceEvent.P_HANDOFF -> instant((int) a, "handoff P" + a, "handoff", t, "p", a, null, 0);
-                    case TraceEvent.P_START -> instant(mTid, "acquire P" + a, "p", t, "p", a, null, 0);
+                    case TraceEvent.P_START -> {
+                        instant(mTid, "acquire P" + a, "p", t, "p", a, null, 0);
+                        if (carrier && runG >= 0 && runP < 0) { // back from a call that lost its P, with another
+                            runP = (int) a;
+                            pStart = t;
+                        }
+                    }
                     case TraceEvent.P_STOP -> instant(mTid, "release P" + a, "p", t, "p", a, null, 0);
                     case TraceEvent.M_START -> instant(mTid, "M" + a + " start", "m", t, "m", a, null, 0);
                     case TraceEvent.M_PARK -> {
@@ -319,14 +367,21 @@ public final class ChromeTraceWriter implements TraceWriter {
                     default -> instant(here, TraceEvent.name(kind), "other", t, "a", a, "b", bb);
                 }
             }
+            if (carrier && runG >= 0) { // still running when the recording stopped: to its end
+                long end = Math.max(runStart, rt.session().durationNanos());
+                slices(runP, pStart, mTid, runG, runStart, end, RUNNING, null, 0);
+            }
             for (int m : sharedCarriers) { // carriers without a buffer of their own: their track
                 metadata("thread_name", M_TID + m, "M" + m);
                 sortIndex(M_TID + m, M_TID + m);
             }
         }
 
-        /** A run slice on P {@code p}'s track (if it held one) and on the carrier's. */
-        private void run(int p, int mTid, long goid, long from, long to, int reason, long waitWord)
+        /**
+         * A run slice on P {@code p}'s track from {@code pFrom} (if it held one) and on the
+         * carrier's from {@code from}.
+         */
+        private void run(int p, long pFrom, int mTid, long goid, long from, long to, int reason, long waitWord)
                 throws IOException {
             String wait = null;
             long blockedOn = 0;
@@ -335,10 +390,38 @@ public final class ChromeTraceWriter implements TraceWriter {
                 wait = w > 0 && w < WAIT_REASONS.length ? WAIT_REASONS[w].text() : "park";
                 blockedOn = waitWord >>> 32;
             }
+            slices(p, pFrom, mTid, goid, from, to, SwitchReason.name(reason), wait, blockedOn);
+        }
+
+        /** {@link #run}'s slices, ending for {@code end}; the P's is cut at a retake. */
+        private void slices(int p, long pFrom, int mTid, long goid, long from, long to, String end, String wait,
+                            long blockedOn) throws IOException {
             if (p >= 0) {
-                slice(p, CAT_RUN, "g" + goid, from, to, goid, reason, wait, blockedOn);
+                long retaken = retakenAt(goid, p, pFrom, to);
+                if (retaken >= 0) {
+                    slice(p, CAT_RUN, "g" + goid, pFrom, retaken, goid, RETAKEN, null, 0);
+                } else {
+                    slice(p, CAT_RUN, "g" + goid, pFrom, to, goid, end, wait, blockedOn);
+                }
             }
-            slice(mTid, CAT_M_RUN, "g" + goid, from, to, goid, reason, wait, blockedOn);
+            slice(mTid, CAT_M_RUN, "g" + goid, from, to, goid, end, wait, blockedOn);
+        }
+
+        /**
+         * When sysmon retook P {@code p} from goroutine {@code goid} within its run from
+         * {@code from} to {@code to}, or -1: a fresh P of the same id (the same track) went to
+         * another carrier then, so the run's slice on the track ends there.
+         */
+        private long retakenAt(long goid, int p, long from, long to) {
+            List<long[]> rs = retakes.get(goid);
+            if (rs != null) {
+                for (long[] r : rs) {
+                    if (r[1] == p && r[0] >= from && r[0] <= to) {
+                        return r[0];
+                    }
+                }
+            }
+            return -1;
         }
 
         private static double us(long ns) {
@@ -358,11 +441,11 @@ public final class ChromeTraceWriter implements TraceWriter {
             g.writeObjectFieldStart("args");
         }
 
-        private void slice(int tid, String cat, String name, long from, long to, long goid, int reason, String wait,
+        private void slice(int tid, String cat, String name, long from, long to, long goid, String end, String wait,
                            long blockedOn) throws IOException {
             beginComplete(tid, cat, name, from, to);
             g.writeNumberField("g", goid);
-            g.writeStringField("end", SwitchReason.name(reason));
+            g.writeStringField("end", end);
             if (wait != null) {
                 g.writeStringField("wait", wait);
                 if (blockedOn != 0) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weft.Go;
+import dev.weft.Goroutine;
+import dev.weft.ThreadingModel;
 import dev.weft.Weft;
 import dev.weft.chan.Chan;
 import dev.weft.internal.sched.SwitchReason;
@@ -16,13 +18,16 @@ import dev.weft.internal.trace.TraceSession;
 import dev.weft.sync.WaitGroup;
 import dev.weft.trace.TraceRecording;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -185,6 +190,211 @@ class ChromeTraceWriterTest {
         assertThat(slicesByTrack.get(m301))
                 .containsExactlyInAnyOrder(ChromeTraceWriter.CAT_M_RUN + ":g8", "syscall:Go.blocking g8");
         assertThat(threadNames).containsEntry(m300, "M300").containsEntry(m301, "M301");
+    }
+
+    /**
+     * A file of several runtimes (-Dweft.trace): Perfetto and chrome://tracing bind a flow's ends
+     * by its id alone, not by process, so two runtimes' wake-ups must never share an id, or an
+     * arrow joins one runtime's waker to the other's goroutine. Built by hand: each runtime's
+     * carrier runs g1, which wakes g2 and blocks; g2 then runs.
+     */
+    @Test
+    void flowIdsAreUniqueAcrossTheRuntimesOfOneFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("two.json");
+        TraceSession session = new TraceSession(file, new ChromeTraceWriter(), 64);
+        for (String name : List.of("first", "second")) {
+            TraceBuffer b = session.attach(name, 1, r -> { }, r -> { }).newCarrierBuffer(0);
+            b.start(0, 1, false);
+            b.addUntimed(TraceEvent.GO_UNBLOCK, 0, 0, 2, 1);
+            b.stop(0, SwitchReason.WAIT, 1, WaitReason.CHAN_RECEIVE.ordinal());
+            b.start(0, 2, true);
+            b.stop(0, SwitchReason.EXIT, 2, 0);
+        }
+        session.stop();
+
+        Map<Long, Set<Integer>> startPids = new HashMap<>();
+        Map<Long, Set<Integer>> endPids = new HashMap<>();
+        for (JsonNode e : JSON.readTree(file.toFile()).path("traceEvents")) {
+            String ph = e.path("ph").asText();
+            if (ph.equals("s")) {
+                startPids.computeIfAbsent(e.path("id").asLong(), k -> new HashSet<>()).add(e.path("pid").asInt());
+            } else if (ph.equals("f")) {
+                endPids.computeIfAbsent(e.path("id").asLong(), k -> new HashSet<>()).add(e.path("pid").asInt());
+            }
+        }
+        assertThat(startPids).as("one wake-up per runtime").hasSize(2);
+        assertThat(startPids.values()).as("each flow id in one runtime").allMatch(pids -> pids.size() == 1);
+        assertThat(endPids).isEqualTo(startPids);
+    }
+
+    /**
+     * A goroutine whose P was handed to another carrier while it sat in {@code Go.blocking} no
+     * longer holds that P: its slice on the P's track ends where the call began, and the other
+     * carrier's runs on that P do not fall inside it. (Its carrier's track keeps the whole run.)
+     * The slice ran on to the goroutine's stop, over the runs the P's new carrier made meanwhile.
+     */
+    @Test
+    void aRunThatLostItsPInABlockingCallLeavesThePsTrackWhenTheCallBegan(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("handoff.json");
+        long[] ids = new long[2];
+        TraceRecording rec;
+        try (Weft rt = Weft.builder().model(ThreadingModel.M_N).procs(1).name("handoff").build()) {
+            rec = rt.startTrace(file);
+            AtomicBoolean ranMeanwhile = new AtomicBoolean();
+            CountDownLatch inCall = new CountDownLatch(1);
+            Goroutine blocker = rt.go(() -> Go.blocking(() -> {
+                inCall.countDown();
+                // Holds its carrier (a spin does not unmount) until the other goroutine ran,
+                // which needs the P handed to another carrier.
+                while (!ranMeanwhile.get()) {
+                    Thread.onSpinWait();
+                }
+            }));
+            inCall.await();
+            Goroutine other = rt.go(() -> ranMeanwhile.set(true));
+            ids[0] = blocker.id();
+            ids[1] = other.id();
+            blocker.join();
+            other.join();
+            assertThat(rt.stats().syscallHandoffs()).isPositive();
+        } // closed: every run's stop is recorded
+        rec.stop();
+        Map<Integer, List<double[]>> perP = new HashMap<>();
+        Map<Long, Integer> carrierSlices = new HashMap<>();
+        for (JsonNode e : JSON.readTree(file.toFile()).path("traceEvents")) {
+            if (!e.path("ph").asText().equals("X")) {
+                continue;
+            }
+            long g = e.path("args").path("g").asLong();
+            if (e.path("cat").asText().equals(ChromeTraceWriter.CAT_RUN)) {
+                perP.computeIfAbsent(e.path("tid").asInt(), k -> new ArrayList<>()).add(new double[] {
+                        e.path("ts").asDouble(), e.path("ts").asDouble() + e.path("dur").asDouble(), g});
+            } else if (e.path("cat").asText().equals(ChromeTraceWriter.CAT_M_RUN)) {
+                carrierSlices.merge(g, 1, Integer::sum);
+            }
+        }
+        assertThat(carrierSlices).containsKeys(ids[0], ids[1]);
+        List<double[]> p0 = perP.get(0);
+        assertThat(p0).as("runs on P0").anyMatch(r -> r[2] == ids[1]);
+        p0.sort((a, b) -> Double.compare(a[0], b[0]));
+        for (int i = 1; i < p0.size(); i++) {
+            assertThat(p0.get(i)[0]).as("g%d's run on P0 starts inside g%d's", (long) p0.get(i)[2], (long) p0.get(i - 1)[2])
+                    .isGreaterThanOrEqualTo(p0.get(i - 1)[1] - 0.0015);
+        }
+    }
+
+    /**
+     * A goroutine that never reaches a safe point has its P retaken: a fresh P of the same id goes
+     * to another carrier, whose runs share the track. The stuck goroutine's slice on that track
+     * ends at the retake; it ran on to the goroutine's stop, over the other carrier's runs.
+     */
+    @Test
+    void aRunWhosePWasRetakenLeavesThePsTrackAtTheRetake(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("retake.json");
+        long[] ids = new long[2];
+        TraceRecording rec;
+        try (Weft rt = Weft.builder().model(ThreadingModel.M_N).procs(1).timeslice(Duration.ofMillis(2))
+                .name("retake").build()) {
+            rec = rt.startTrace(file);
+            AtomicBoolean ranMeanwhile = new AtomicBoolean();
+            CountDownLatch hogging = new CountDownLatch(1);
+            Goroutine hog = rt.go(() -> {
+                hogging.countDown();
+                while (!ranMeanwhile.get()) {
+                    Thread.onSpinWait(); // no safe point: only a retake lets the other run
+                }
+            });
+            hogging.await();
+            Goroutine other = rt.go(() -> ranMeanwhile.set(true));
+            ids[0] = hog.id();
+            ids[1] = other.id();
+            hog.join();
+            other.join();
+            assertThat(rt.stats().hogRetakes()).isPositive();
+        }
+        rec.stop();
+        List<double[]> p0 = new ArrayList<>();
+        for (JsonNode e : JSON.readTree(file.toFile()).path("traceEvents")) {
+            if (e.path("ph").asText().equals("X") && e.path("cat").asText().equals(ChromeTraceWriter.CAT_RUN)
+                    && e.path("tid").asInt() == 0) {
+                p0.add(new double[] {e.path("ts").asDouble(), e.path("ts").asDouble() + e.path("dur").asDouble(),
+                        e.path("args").path("g").asLong()});
+            }
+        }
+        assertThat(p0).as("runs on P0").anyMatch(r -> r[2] == ids[0]).anyMatch(r -> r[2] == ids[1]);
+        p0.sort((a, b) -> Double.compare(a[0], b[0]));
+        for (int i = 1; i < p0.size(); i++) {
+            assertThat(p0.get(i)[0]).as("g%d's run on P0 starts inside g%d's", (long) p0.get(i)[2], (long) p0.get(i - 1)[2])
+                    .isGreaterThanOrEqualTo(p0.get(i - 1)[1] - 0.0015);
+        }
+    }
+
+    /**
+     * A recording started and stopped inside a goroutine (the usual try-with-resources in a main
+     * goroutine): that goroutine was running when it began and still runs when it stops. Its runs
+     * at both edges are slices clipped to the recording; they were missing (a stop without a start,
+     * a start without a stop), and with them the goroutine's first and last stretch of work.
+     */
+    @Test
+    void runsUnderWayWhenTheRecordingStartsOrStopsAreClippedToIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("edges.json");
+        long[] main = new long[1];
+        try (Weft rt = Weft.builder().procs(1).name("edges").build()) {
+            rt.run(() -> {
+                main[0] = Go.current().id();
+                try (TraceRecording rec = rt.startTrace(file)) {
+                    Chan<Integer> c = Chan.make();
+                    Go.go(() -> c.send(1));
+                    assertThat(c.recv()).isEqualTo(1); // main blocks once, between the two edges
+                }
+            });
+        }
+        JsonNode root = JSON.readTree(file.toFile());
+        double end = root.path("otherData").path("durationNs").asLong() / 1000.0;
+        List<double[]> mainRuns = new ArrayList<>();
+        for (JsonNode e : root.path("traceEvents")) {
+            if (e.path("ph").asText().equals("X") && e.path("cat").asText().equals(ChromeTraceWriter.CAT_RUN)
+                    && e.path("args").path("g").asLong() == main[0]) {
+                mainRuns.add(new double[] {e.path("ts").asDouble(), e.path("ts").asDouble() + e.path("dur").asDouble()});
+            }
+        }
+        mainRuns.sort((a, b) -> Double.compare(a[0], b[0]));
+        assertThat(mainRuns).as("main's runs: up to its receive, and from its wake-up to the stop")
+                .hasSizeGreaterThanOrEqualTo(2);
+        assertThat(mainRuns.get(0)[0]).as("the first from the recording's start").isZero();
+        assertThat(mainRuns.get(mainRuns.size() - 1)[1]).as("the last to its end").isCloseTo(end, org.assertj.core.data.Offset.offset(0.0015));
+    }
+
+    /** The same for carriers past the cap on carrier buffers, whose events the shared buffer holds. */
+    @Test
+    void aCappedCarriersRunThatLostItsPLeavesThePsTrackWhenTheCallBegan(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("capped-handoff.json");
+        TraceSession session = new TraceSession(file, new ChromeTraceWriter(), 64);
+        RuntimeTrace rt = session.attach("capped", 1, r -> { }, r -> { });
+        for (int m = 0; m < RuntimeTrace.MAX_CARRIER_BUFFERS; m++) {
+            rt.newCarrierBuffer(m);
+        }
+        TraceBuffer shared = rt.shared();
+        // M300 runs g7 on P0 and blocks in a call; P0 goes to M301, which runs g8; g7's call ends
+        // without a P, and g7 leaves its carrier.
+        shared.addShared(TraceEvent.GO_START, 0, 300, 7, 0);
+        shared.addShared(TraceEvent.SYSCALL_ENTER, 0, 0, 7, 0);
+        shared.addShared(TraceEvent.GO_START, 0, 301, 8, 0);
+        shared.addShared(TraceEvent.GO_STOP, 0, SwitchReason.EXIT, 8, 0);
+        shared.addShared(TraceEvent.SYSCALL_EXIT, -1, 1, 7, 0);
+        shared.addShared(TraceEvent.GO_STOP, -1, SwitchReason.YIELD, 7, 0);
+        session.stop();
+        List<double[]> p0 = new ArrayList<>();
+        for (JsonNode e : JSON.readTree(file.toFile()).path("traceEvents")) {
+            if (e.path("ph").asText().equals("X") && e.path("cat").asText().equals(ChromeTraceWriter.CAT_RUN)) {
+                assertThat(e.path("tid").asInt()).isZero();
+                p0.add(new double[] {e.path("ts").asDouble(), e.path("ts").asDouble() + e.path("dur").asDouble(),
+                        e.path("args").path("g").asLong()});
+            }
+        }
+        p0.sort((a, b) -> Double.compare(a[0], b[0]));
+        assertThat(p0).extracting(r -> (long) r[2]).containsExactly(7L, 8L);
+        assertThat(p0.get(1)[0]).as("g8's run on P0 starts after g7 left it").isGreaterThanOrEqualTo(p0.get(0)[1]);
     }
 
     @Test
