@@ -227,7 +227,11 @@ final class Goroutines {
             }
             dev.weft.internal.trace.RuntimeTrace t = sched.trace;
             if (t != null) {
-                Tracing.untimed(sched, t, carrier, dev.weft.internal.trace.TraceEvent.GO_CREATE, g, g.parentId);
+                // The carrier read again: a process's join above may have unmounted the caller (a
+                // contended monitor does), and the carrier it started on is writing its own
+                // events by now: only a buffer's own carrier and its goroutine may write it.
+                Tracing.untimed(sched, t, VirtualThreads.currentCarrierThread(),
+                        dev.weft.internal.trace.TraceEvent.GO_CREATE, g, g.parentId);
             }
         } catch (RuntimeException | Error e) {
             if (g.bodyDone) { // refused above, already undone
