@@ -52,6 +52,7 @@ final class ProcResize {
         int started = 0;
         List<P> stoppedNow = List.of();
         int old;
+        P[] removable;
         sched.lock.lock();
         try {
             old = sched.procs();
@@ -59,6 +60,7 @@ final class ProcResize {
                 return;
             }
             P[] ps = sched.allp();
+            removable = ps;
             if (n > ps.length) {
                 P[] grown = java.util.Arrays.copyOf(ps, n);
                 for (int i = ps.length; i < n; i++) {
@@ -112,6 +114,13 @@ final class ProcResize {
         }
         for (P p : stoppedNow) {
             sched.queues.drainToGlobal(p);
+        }
+        // A removed P inside a blocking call (SYSCALL) is neither idle (stopped above) nor
+        // flagged, and sysmon's retake and the thieves look only below procs: its queue would
+        // wait for the call to return, for good if the call waits for one of those goroutines
+        // (RemovedSyscallPTest). Hand it off as sysmon would; its next M, or pidleput, stops it.
+        for (int i = n; i < old; i++) {
+            Syscalls.retake(sched, removable[i]);
         }
         for (int i = 0; i < started; i++) {
             sched.idle.wakep();
