@@ -11,7 +11,8 @@ import java.util.List;
  * queue goes to the head of the global queue and its timers to P 0's heap, so nothing is lost;
  * the timers move under the scheduler lock, with the status change, and sysmon is told, so no
  * reader sees a moment where they are on no running heap. A
- * goroutine that never reaches a safe point delays the stop of its P until it does.
+ * goroutine that never reaches a safe point delays the stop of its P until it does, or until
+ * sysmon, which looks at removed Ps too, retakes the P from it as from any hog.
  */
 final class ProcResize {
     /**

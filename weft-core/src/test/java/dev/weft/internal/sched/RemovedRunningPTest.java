@@ -37,6 +37,16 @@ class RemovedRunningPTest {
     }
 
     /**
+     * The goroutine on the removed P never reaches a safe point: after two slices of 5 ms it loses
+     * the P as any hog does, and the queued goroutine runs elsewhere.
+     */
+    @Test
+    void aHogOnARemovedPLosesItLikeAnyHog() throws Exception {
+        assertThat(queuedGoroutineRunsWhileTheRemovedPsGoroutineSpins(TimeUnit.MILLISECONDS.toNanos(5), false))
+                .as("the goroutine queued on the removed P ran while the P's goroutine hogged its carrier").isTrue();
+    }
+
+    /**
      * Returns whether the goroutine queued on P 1 ran while P 1's goroutine, after removing P 1,
      * spun (through {@code Go.checkpoint} if {@code checkpoints}) waiting for it.
      */
