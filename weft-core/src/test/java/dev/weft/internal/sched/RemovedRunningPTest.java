@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>The goroutine on P 1 queues one, shrinks procs itself (no thief can take the queued one
  * first: P 0 is held by a spinning goroutine until the shrink is done) and then waits for it,
- * spinning; the ten seconds are a safety net only.
+ * spinning as long as it holds the removed P; the ten seconds are a safety net only.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RemovedRunningPTest {
@@ -80,10 +80,16 @@ class RemovedRunningPTest {
                     shrunk.countDown();
                     long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                     while (queuedRan.getCount() != 0 && System.nanoTime() - giveUp < 0) {
-                        if (checkpoints) {
-                            Sched.checkpoint();
-                        } else {
+                        if (!checkpoints) {
                             Thread.onSpinWait();
+                            continue;
+                        }
+                        Sched.checkpoint();
+                        P now = ((M) VirtualThreads.currentCarrierThread()).p;
+                        if (now != null && now.id == 0) {
+                            // Off the removed P: wait parked, so that this goroutine, which no
+                            // time slice of an hour would preempt, leaves P 0 to the queued one.
+                            queuedRan.await(giveUp - System.nanoTime(), TimeUnit.NANOSECONDS);
                         }
                     }
                     ranInTime.set(queuedRan.getCount() == 0);
