@@ -77,7 +77,10 @@ public final class Weft implements AutoCloseable {
         UncaughtExceptionHandler handler = b.handler;
         this.model = b.model;
         this.policy = b.policy;
-        this.sched = new Sched(new SchedConfig(name, b.procs, b.maxThreads,
+        // A default procs (the machine's, or -Dweft.procs) is capped at maxThreads: only an
+        // explicit procs above it is an error (BuilderDefaultsTest).
+        int procs = b.procsGiven ? b.procs : Math.min(b.procs, b.maxThreads);
+        this.sched = new Sched(new SchedConfig(name, procs, b.maxThreads,
                 (g, t) -> handler.uncaught(new Goroutine(g), t), Clock.SYSTEM, Go.saturatedNanos(b.timeslice),
                 b.detectDeadlocks, policy == SchedulingPolicy.PRIORITY, Model.valueOf(model.name()),
                 b.starvationBoost ? Go.saturatedNanos(b.starvationBound) : 0));
@@ -359,6 +362,8 @@ public final class Weft implements AutoCloseable {
     public static final class Builder {
         // Every default comes from SchedConfig.defaults, which the default runtime uses too.
         private int procs;
+        /** Whether {@link #procs} was called: a default procs is capped at maxThreads instead. */
+        private boolean procsGiven;
         private int maxThreads;
         private String name;
         private UncaughtExceptionHandler handler = PRINT_TO_STDERR;
@@ -420,12 +425,13 @@ public final class Weft implements AutoCloseable {
         }
 
         /**
-         * Logical processors (GOMAXPROCS), 1 to 4096; default: {@code -Dweft.procs}, else the
-         * available processors.
+         * Logical processors (GOMAXPROCS), 1 to 4096 and no more than {@link #maxThreads};
+         * default: {@code -Dweft.procs}, else the available processors, at most maxThreads.
          */
         public Builder procs(int procs) {
             Sched.checkProcs(procs);
             this.procs = procs;
+            this.procsGiven = true;
             return this;
         }
 

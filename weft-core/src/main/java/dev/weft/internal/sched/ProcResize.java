@@ -6,11 +6,13 @@ import java.util.List;
 /**
  * Changing the number of Ps at run time (Go's {@code procresize}, without a stop-the-world): new
  * Ps start idle and an M is woken for each; a removed idle P stops at once; a removed running P
- * is flagged ({@link P#stopRequested}) and its M stops it at its next schedule. A stopped P's
+ * is flagged ({@link P#stopRequested}), its goroutine is asked to yield at its next safe point,
+ * and its M stops it at its next schedule; a removed P inside a blocking call is handed off. A stopped P's
  * queue goes to the head of the global queue and its timers to P 0's heap, so nothing is lost;
  * the timers move under the scheduler lock, with the status change, and sysmon is told, so no
  * reader sees a moment where they are on no running heap. A
- * goroutine that never reaches a safe point delays the stop of its P until it does.
+ * goroutine that never reaches a safe point delays the stop of its P until it does, or until
+ * sysmon, which looks at removed Ps too, retakes the P from it as from any hog.
  */
 final class ProcResize {
     /**
@@ -52,6 +54,7 @@ final class ProcResize {
         int started = 0;
         List<P> stoppedNow = List.of();
         int old;
+        P[] removable;
         sched.lock.lock();
         try {
             old = sched.procs();
@@ -59,6 +62,7 @@ final class ProcResize {
                 return;
             }
             P[] ps = sched.allp();
+            removable = ps;
             if (n > ps.length) {
                 P[] grown = java.util.Arrays.copyOf(ps, n);
                 for (int i = ps.length; i < n; i++) {
@@ -89,6 +93,7 @@ final class ProcResize {
                 for (int i = n; i < old; i++) {
                     if (ps[i].status == P.RUNNING) {
                         ps[i].stopRequested = true;
+                        askToYield(ps[i]);
                     }
                 }
             }
@@ -113,8 +118,31 @@ final class ProcResize {
         for (P p : stoppedNow) {
             sched.queues.drainToGlobal(p);
         }
+        // A removed P inside a blocking call (SYSCALL) is neither idle (stopped above) nor
+        // flagged, and sysmon's retake and the thieves look only below procs: its queue would
+        // wait for the call to return, for good if the call waits for one of those goroutines
+        // (RemovedSyscallPTest). Hand it off as sysmon would; its next M, or pidleput, stops it.
+        for (int i = n; i < old; i++) {
+            Syscalls.retake(sched, removable[i]);
+        }
         for (int i = 0; i < started; i++) {
             sched.idle.wakep();
+        }
+    }
+
+    /**
+     * Asks the goroutine running on removed P {@code p} to yield at its next safe point, so that
+     * its M reaches the schedule that stops the P: sysmon's slice ends look only below procs, and
+     * thieves too, so the P's queue would wait for that goroutine to block or end
+     * (RemovedRunningPTest). Racy, as sysmon's requests: a stale request on a G that switched
+     * away costs it one early yield.
+     */
+    private static void askToYield(P p) {
+        M m = p.m;
+        G g = m == null ? null : m.curg;
+        if (g != null && !g.preempt) { // a pending PRIORITY request keeps its reason
+            g.preemptReason = SwitchReason.SLICE_END;
+            g.preempt = true;
         }
     }
 

@@ -51,11 +51,12 @@ public record SchedConfig(String name, int procs, int maxThreads, BiConsumer<G, 
         }
     }
 
-    /** The procs {@code -Dweft.procs} gives, or the available processors. */
+    /** The procs {@code -Dweft.procs} gives, or the available processors (at most {@link ProcResize#MAX_PROCS}). */
     public static int defaultProcs() {
         String given = System.getProperty("weft.procs");
         if (given == null || given.isBlank()) {
-            return Runtime.getRuntime().availableProcessors();
+            // At most MAX_PROCS: a machine with more would fail every runtime built with the defaults.
+            return Math.min(Runtime.getRuntime().availableProcessors(), ProcResize.MAX_PROCS);
         }
         try {
             int n = Integer.parseInt(given.trim());

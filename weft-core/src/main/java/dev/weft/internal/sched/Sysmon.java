@@ -335,7 +335,10 @@ final class Sysmon extends Thread {
         int acted = 0;
         boolean watch = false;
         P[] ps = sched.allp();
-        int n = Math.min(sched.procs(), ps.length);
+        // Every P, not only those below procs: one that setProcs removed while its goroutine ran
+        // or blocked keeps its queue until its M schedules, and a hog or a blocked carrier there
+        // must lose it as anywhere else (RemovedRunningPTest). A stopped P is skipped below.
+        int n = ps.length;
         long slice = sched.timesliceNanos;
         for (int i = 0; i < n; i++) {
             P p = ps[i];

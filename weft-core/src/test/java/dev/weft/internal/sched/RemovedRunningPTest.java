@@ -1,0 +1,112 @@
+package dev.weft.internal.sched;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.internal.util.Clock;
+import dev.weft.internal.vm.VirtualThreads;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A P that {@code setProcs} removes while a goroutine runs on it must not strand the goroutines
+ * in its local queue while that goroutine runs on. Thieves steal only from the Ps below procs,
+ * and the removed P stops only at its M's next schedule: the running goroutine must be asked to
+ * reach one (at its next safe point, as ProcResize's comment promises), and one that never
+ * reaches a safe point must lose the P as any hog does. setProcs only flagged the P, and sysmon,
+ * which asks for yields at slice ends and retakes hogs, looks only at the Ps below procs: the
+ * queue waited for the goroutine to block or end, for good if it waited for one of those.
+ *
+ * <p>The goroutine on P 1 queues one, shrinks procs itself (no thief can take the queued one
+ * first: P 0 is held by a spinning goroutine until the shrink is done) and then waits for it,
+ * spinning as long as it holds the removed P; the ten seconds are a safety net only.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RemovedRunningPTest {
+
+    /** The goroutine on the removed P spins through safe points: a time slice of an hour, so only setProcs asks it. */
+    @Test
+    void aGoroutineOnARemovedPYieldsItAtItsNextSafePoint() throws Exception {
+        assertThat(queuedGoroutineRunsWhileTheRemovedPsGoroutineSpins(TimeUnit.HOURS.toNanos(1), true))
+                .as("the goroutine queued on the removed P ran while the P's goroutine passed safe points").isTrue();
+    }
+
+    /**
+     * The goroutine on the removed P never reaches a safe point: after two slices of 5 ms it loses
+     * the P as any hog does, and the queued goroutine runs elsewhere.
+     */
+    @Test
+    void aHogOnARemovedPLosesItLikeAnyHog() throws Exception {
+        assertThat(queuedGoroutineRunsWhileTheRemovedPsGoroutineSpins(TimeUnit.MILLISECONDS.toNanos(5), false))
+                .as("the goroutine queued on the removed P ran while the P's goroutine hogged its carrier").isTrue();
+    }
+
+    /**
+     * Returns whether the goroutine queued on P 1 ran while P 1's goroutine, after removing P 1,
+     * spun (through {@code Go.checkpoint} if {@code checkpoints}) waiting for it.
+     */
+    private static boolean queuedGoroutineRunsWhileTheRemovedPsGoroutineSpins(long timesliceNanos, boolean checkpoints)
+            throws Exception {
+        SchedConfig d = SchedConfig.defaults("removed-running-p", (g, t) -> {});
+        Sched s = new Sched(new SchedConfig(d.name(), 2, 64, d.uncaughtHandler(), Clock.SYSTEM, timesliceNanos,
+                false, false, Model.M_N, d.starvationBoostNanos()));
+        try {
+            AtomicInteger arrived = new AtomicInteger();
+            CountDownLatch shrunk = new CountDownLatch(1);
+            CountDownLatch queuedRan = new CountDownLatch(1);
+            AtomicBoolean ranInTime = new AtomicBoolean();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            CountDownLatch done = new CountDownLatch(2);
+            Runnable role = () -> {
+                try {
+                    int pid = ((M) VirtualThreads.currentCarrierThread()).p.id;
+                    arrived.incrementAndGet();
+                    while (arrived.get() < 2) {
+                        Thread.onSpinWait(); // hold this P: the other goroutine gets the other one
+                    }
+                    if (pid == 0) {
+                        while (shrunk.getCount() != 0) {
+                            Thread.onSpinWait(); // P 0 stays busy: no thief until the shrink
+                        }
+                        return;
+                    }
+                    s.go(queuedRan::countDown, true); // runnext of P 1
+                    s.setProcs(1); // P 1, running this goroutine with one queued, is removed
+                    shrunk.countDown();
+                    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (queuedRan.getCount() != 0 && System.nanoTime() - giveUp < 0) {
+                        if (!checkpoints) {
+                            Thread.onSpinWait();
+                            continue;
+                        }
+                        Sched.checkpoint();
+                        P now = ((M) VirtualThreads.currentCarrierThread()).p;
+                        if (now != null && now.id == 0) {
+                            // Off the removed P: wait parked, so that this goroutine, which no
+                            // time slice of an hour would preempt, leaves P 0 to the queued one.
+                            queuedRan.await(giveUp - System.nanoTime(), TimeUnit.NANOSECONDS);
+                        }
+                    }
+                    ranInTime.set(queuedRan.getCount() == 0);
+                } catch (Throwable t) {
+                    failure.set(t);
+                    shrunk.countDown();
+                } finally {
+                    done.countDown();
+                }
+            };
+            s.go(role, true);
+            s.go(role, true);
+            done.await();
+            assertThat(failure.get()).isNull();
+            return ranInTime.get();
+        } finally {
+            s.close();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.weft.internal.sched;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.internal.util.Clock;
+import dev.weft.internal.vm.VirtualThreads;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A P that {@code setProcs} removes while its goroutine is inside {@code Go.blocking} (P status
+ * SYSCALL) must not strand the goroutines in its local queue. setProcs flagged only RUNNING Ps
+ * and stopped only idle ones; sysmon, which hands off a SYSCALL P with queued work, looks only at
+ * the Ps below procs, and thieves steal only from those: the removed P's queue waited for the
+ * blocking call to return, for good if the call waited for one of those goroutines.
+ *
+ * <p>Deterministic: the goroutine in the call shrinks procs itself, microseconds after entering
+ * it (sysmon needs two looks at an unchanged syscall tick to hand the P off first), and the other
+ * P is held by a spinning goroutine (a time slice of an hour: no preemption, no retake) until the
+ * shrink is done, so no thief takes the queued goroutine before it.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RemovedSyscallPTest {
+
+    @Test
+    void goroutinesQueuedOnAPRemovedDuringABlockingCallStillRun() throws Exception {
+        SchedConfig d = SchedConfig.defaults("removed-syscall-p", (g, t) -> {});
+        Sched s = new Sched(new SchedConfig(d.name(), 2, 64, d.uncaughtHandler(), Clock.SYSTEM,
+                TimeUnit.HOURS.toNanos(1), false, false, Model.M_N, d.starvationBoostNanos()));
+        try {
+            AtomicInteger arrived = new AtomicInteger();
+            CountDownLatch shrunk = new CountDownLatch(1);
+            CountDownLatch queuedRan = new CountDownLatch(1);
+            AtomicBoolean ranInTime = new AtomicBoolean();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            CountDownLatch done = new CountDownLatch(2);
+            Runnable role = () -> {
+                try {
+                    int pid = ((M) VirtualThreads.currentCarrierThread()).p.id;
+                    arrived.incrementAndGet();
+                    while (arrived.get() < 2) {
+                        Thread.onSpinWait(); // hold this P: the other goroutine gets the other one
+                    }
+                    if (pid == 0) {
+                        while (shrunk.getCount() != 0) {
+                            Thread.onSpinWait(); // P 0 stays busy: no thief until the shrink
+                        }
+                        return;
+                    }
+                    s.go(queuedRan::countDown, true); // runnext of P 1
+                    Syscalls.blocking(() -> {
+                        s.setProcs(1); // P 1, in SYSCALL with a queued goroutine, is removed
+                        shrunk.countDown();
+                        // Holds the carrier as a native call would (a JDK park would unmount the
+                        // goroutine and let its M stop the P); five seconds are a safety net only.
+                        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                        while (queuedRan.getCount() != 0 && System.nanoTime() - giveUp < 0) {
+                            Thread.onSpinWait();
+                        }
+                        ranInTime.set(queuedRan.getCount() == 0);
+                        return null;
+                    });
+                } catch (Throwable t) {
+                    failure.set(t);
+                    shrunk.countDown();
+                } finally {
+                    done.countDown();
+                }
+            };
+            s.go(role, true);
+            s.go(role, true);
+            done.await();
+            assertThat(failure.get()).isNull();
+            assertThat(ranInTime.get()).as("the goroutine queued on the removed P ran during the blocking call")
+                    .isTrue();
+        } finally {
+            s.close();
+        }
+    }
+}
