@@ -39,7 +39,9 @@ public final class Go {
     /**
      * {@link #go(Runnable)} at {@code priority}, 0 (lowest) to 31 (highest); see
      * {@link Weft#go(int, Runnable)}. Under the PRIORITY policy a goroutine started above the
-     * caller's priority runs before the caller continues, if no processor is idle.
+     * priority of the lowest goroutine running takes that goroutine's processor at once, if no
+     * processor is idle: with one processor, that is the caller's; with more, the lowest
+     * running goroutine yields, which may be another than the caller.
      *
      * @throws IllegalArgumentException if {@code priority} is outside 0..31
      */
