@@ -20,7 +20,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The JDK's rendezvous classes (issue 11) at parallelism 1: a ping-pong through two
+ * The JDK's rendezvous classes (issue 11), at parallelism 1 unless {@code procs} says
+ * otherwise: a ping-pong through two
  * {@code SynchronousQueue}s ({@code put}/{@code take}), two {@code LinkedTransferQueue}s
  * ({@code transfer}/{@code take}) and two {@code Exchanger}s, the same JDK class on every peer
  * (weft M:N, weft N:1, virtual threads on the default scheduler, platform threads), so the
@@ -43,11 +44,18 @@ public class HandoffBench {
     @Param({"weft", "weft-n1", "vthread", "platform"})
     public String peer;
 
+    /**
+     * weft's procs (run with {@code -jvmArgsAppend -Djdk.virtualThreadScheduler.parallelism=N}
+     * beside {@code -p procs=N} to give the default scheduler the same).
+     */
+    @Param({"1"})
+    public int procs;
+
     private Engine engine;
 
     @Setup(Level.Trial)
     public void setUp() {
-        engine = Engines.of(peer, 1);
+        engine = Engines.of(peer, procs);
     }
 
     @TearDown(Level.Trial)

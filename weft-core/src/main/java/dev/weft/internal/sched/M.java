@@ -24,7 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  * shadow pool that never runs anything (its thread factory makes no threads), and its queue holds
  * one placeholder task exactly when spinning is useless ({@link #setShadowWork}): the JDK then
  * parks at once, as it does on its own carriers with queued work. The placeholder is pushed and
- * popped from the M's own context only, when the answer changes, so a switch costs a compare.
+ * popped from the M's own context only, when the answer changes, so a switch costs a compare:
+ * at each mount, and when the goroutine on the M wakes another onto its P
+ * ({@link #markWorkQueuedBehind}; with more than one P a goroutine that will spin may have
+ * queued its own partner behind it).
  */
 final class M extends ForkJoinWorkerThread {
     /** The pool every carrier belongs to on paper; it never starts a thread or runs a task. */
@@ -34,6 +37,12 @@ final class M extends ForkJoinWorkerThread {
     private final ForkJoinTask<?> placeholder = ForkJoinTask.adapt(() -> { });
     /** Whether the placeholder is in the queue; owner only. */
     private boolean shadowWork;
+    /**
+     * Set by the goroutine on this M while weft's own wake-up ({@code Parking}) is in the JDK's
+     * unpark: such a wake-up does not mark the shadow queue (see {@link #markWorkQueuedBehind}).
+     * A hint only, owner context only.
+     */
+    boolean weftWake;
 
     final Sched sched;
     final int mid;
@@ -143,6 +152,25 @@ final class M extends ForkJoinWorkerThread {
             } else {
                 placeholder.tryUnfork();
             }
+        }
+    }
+
+    /**
+     * From the goroutine running on this M, which has just queued work on this M's P (a wake-up
+     * into runnext): the JDK's concurrent queues should no longer spin, since the partner they
+     * would wait for may be that very work. The goroutine runs on this M's thread, so pushing the
+     * placeholder is still the queue owner's push; {@code fork} cannot do it (it looks at the
+     * current thread, the virtual one), but the pool's own submit looks at the current carrier,
+     * as it does for the JDK's virtual threads. The M's next mount decides again. Only for a
+     * wake-up of a parked goroutine by the JDK's own unpark (the one the JDK's queues make): not
+     * for weft's own wake-ups ({@link #weftWake}), whose primitives never spin, nor for a new
+     * goroutine's start; the push and the pop at the next mount (a locked instruction each) cost
+     * a channel ping-pong at two processors 35-50 ns a round trip, measured.
+     */
+    void markWorkQueuedBehind() {
+        if (!shadowWork) {
+            shadowWork = true;
+            SHADOW_POOL.lazySubmit(placeholder); // to the current carrier's queue: this M's
         }
     }
 

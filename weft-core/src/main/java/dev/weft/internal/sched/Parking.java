@@ -250,7 +250,15 @@ public final class Parking {
                         Tracing.currentGoid(k.g.sched, VirtualThreads.currentCarrierThread()));
             }
         }
-        LockSupport.unpark(waiter);
+        if (VirtualThreads.currentCarrierThread() instanceof M m) {
+            // A wake-up by weft's own primitives, which never spin: it need not stop the JDK's
+            // queues from spinning (M#markWorkQueuedBehind, a locked push and pop per switch).
+            m.weftWake = true;
+            LockSupport.unpark(waiter);
+            m.weftWake = false;
+        } else {
+            LockSupport.unpark(waiter);
+        }
     }
 
     /** Threads whose wake-up failed (see {@link #wake}); drained by the next wake or by sysmon. */

@@ -560,6 +560,9 @@ public final class Sched {
                 g.queuePending = true;
                 try {
                     queues.ready(g, mine, carrier != caller);
+                    if (s == GStatus.WAITING && mine != null && carrier != caller && !((M) carrier).weftWake) {
+                        ((M) carrier).markWorkQueuedBehind(); // a JDK wake-up: see M's class comment
+                    }
                 } catch (StackOverflowError | OutOfMemoryError e) {
                     // Never let it escape: the JDK has marked the thread runnable and would not
                     // submit it again. Field writes only here (no call can overflow): if the put
