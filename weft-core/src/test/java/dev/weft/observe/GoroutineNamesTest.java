@@ -41,9 +41,7 @@ class GoroutineNamesTest {
             });
             try {
                 parked.await();
-                if (rt.model() != ThreadingModel.ONE_TO_ONE) { // there goroutines are named platform threads
-                    assertThat(a.thread().getName()).isEqualTo("named/g" + a.id());
-                }
+                assertThat(a.thread().getName()).isEqualTo("named/g" + a.id()); // ONE_TO_ONE's platform threads too
                 Path file = dir.resolve("threads.json");
                 ManagementFactory.getPlatformMBeanServer().invoke(
                         new ObjectName("com.sun.management:type=DiagnosticCommand"), "threadDumpToFile",

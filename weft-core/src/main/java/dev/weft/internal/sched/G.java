@@ -189,7 +189,7 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         BASE_PRIORITY.set(this, (byte) priority);
         LEVEL.set(this, (byte) priority);
         if (kernelThread) {
-            this.thread = new KernelThread(this, sched.name() + "-g" + id);
+            this.thread = new KernelThread(this, sched.name() + "/g" + id); // a platform thread has a name anyway: the same one
         } else {
             // Named "<runtime>/g<id>" (so that a jcmd thread dump shows which goroutine a virtual
             // thread is) when the runtime names goroutines; otherwise unnamed, as the JDK's own
