@@ -149,6 +149,8 @@ public final class Weft implements AutoCloseable {
      * {@link ThreadingModel#ONE_TO_ONE}; under FIFO it is only recorded (and inherited).
      *
      * @throws IllegalArgumentException if {@code priority} is outside 0..31
+     * @throws NullPointerException if {@code body} is null
+     * @throws java.util.concurrent.RejectedExecutionException if the runtime is closed
      */
     public Goroutine go(int priority, Runnable body) {
         return new Goroutine(sched.go(body, true, Goroutine.checkPriority(priority)));
@@ -161,6 +163,8 @@ public final class Weft implements AutoCloseable {
      * @throws DeadlockException if, before {@code main} ends, every goroutine of this runtime
      *     is parked for good on weft's own primitives (channels, select, sync, join) with no timer
      *     pending, Go's "all goroutines are asleep - deadlock!"; the message is the goroutine dump
+     * @throws NullPointerException if {@code main} is null
+     * @throws java.util.concurrent.RejectedExecutionException if the runtime is closed
      */
     public void run(Runnable main) {
         Objects.requireNonNull(main, "weft: run of a null main");
