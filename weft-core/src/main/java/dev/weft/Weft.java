@@ -214,6 +214,8 @@ public final class Weft implements AutoCloseable {
      * @throws IllegalStateException if the trace writer (artifact {@code dev.weft:weft-trace}) is
      *                               not on the class path, this runtime is already traced, or
      *                               it is closed
+     * @throws java.io.UncheckedIOException if {@code file} cannot be written (it is created, or
+     *                               emptied, at once)
      */
     public TraceRecording startTrace(Path file) {
         Objects.requireNonNull(file, "weft: startTrace needs a file");

@@ -420,6 +420,20 @@ class TraceRecordingTest {
     }
 
     @Test
+    void aPathThatCannotBeWrittenFailsTheStartNamingIt(@TempDir Path dir) {
+        // Found at the start, not after the whole recording at its stop.
+        Path file = dir.resolve("no-such-directory").resolve("run.json");
+        try (Weft rt = Weft.builder().procs(1).name("unwritable").build()) {
+            assertThatThrownBy(() -> rt.startTrace(file))
+                    .isInstanceOf(java.io.UncheckedIOException.class)
+                    .hasMessageContaining(file.toAbsolutePath().toString());
+            Path ok = dir.resolve("ok.json");
+            rt.startTrace(ok).close(); // the runtime is not left half traced
+            assertThat(CapturingTraceWriter.WRITTEN).containsKey(ok);
+        }
+    }
+
+    @Test
     @Tag("user-space-scheduler") // ONE_TO_ONE records no run slices (ARCHITECTURE, trace limits)
     void eventTimesAreNanosecondsOfTheRecording(@TempDir Path dir) throws Exception {
         // Whatever clock stamped the events (TraceClock: the time-stamp counter or nanoTime), the

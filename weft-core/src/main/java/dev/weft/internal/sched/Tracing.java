@@ -48,9 +48,22 @@ final class Tracing {
             throw new IllegalStateException("weft: runtime '" + sched.name() + "' is closed; there is nothing to trace");
         }
         TraceWriter writer = TraceWriters.load(); // fails at once, naming the artifact, if absent
+        checkWritable(file);
         TraceSession s = new TraceSession(file, writer, capacity);
         attach(s, sched);
         return s;
+    }
+
+    /**
+     * Creates (or empties) {@code file} now, so that a path that cannot be written fails the
+     * start, naming it, rather than the stop, after the whole recording.
+     */
+    private static void checkWritable(Path file) {
+        try {
+            java.nio.file.Files.newOutputStream(file).close();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("weft: cannot write the trace to " + file.toAbsolutePath() + ": " + e, e);
+        }
     }
 
     private static void attach(TraceSession s, Sched sched) {
@@ -85,8 +98,9 @@ final class Tracing {
             if (!globalTried) {
                 globalTried = true;
                 try {
-                    global = new TraceSession(Path.of(file.trim()), TraceWriters.load(),
-                            TraceSession.configuredCapacity());
+                    TraceWriter writer = TraceWriters.load();
+                    checkWritable(Path.of(file.trim()));
+                    global = new TraceSession(Path.of(file.trim()), writer, TraceSession.configuredCapacity());
                     TraceSession g = global;
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGlobal(g), "weft-trace-writer"));
                 } catch (RuntimeException | LinkageError e) { // LinkageError: never break the runtime for a trace
