@@ -159,7 +159,22 @@ final class TimerChannel implements TimerChannels.Timer {
                     TimerHeap.remove(((WeakFiring) QUEUE.remove()).entry);
                 } catch (InterruptedException e) {
                     // nobody interrupts it on purpose: go on collecting
+                } catch (Throwable failure) {
+                    // A removal that fails, or the wait itself (it allocates: out of memory), must
+                    // not end the only thread that collects: every timer dropped afterwards would
+                    // stay armed, and queued for good (the queue holds what the GC put in it).
+                    report(failure);
                 }
+            }
+        }
+
+        /** As the thread's end would report it, but the thread goes on. */
+        private static void report(Throwable failure) {
+            try {
+                Thread self = Thread.currentThread();
+                self.getUncaughtExceptionHandler().uncaughtException(self, failure);
+            } catch (Throwable again) {
+                // out of memory again, or a handler that throws: collection goes on regardless
             }
         }
     }
