@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -58,7 +59,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * its registration (a phantom reference on a shared list, unlinked again when cleaned) about
  * doubled the time of a {@code newTimer} + {@code stop} (docs/notes/issue-timers-go123.md); the weak reference is the callback object the entry needed
  * anyway, and one whose timer is stopped or fired is never queued. The cost: removal only after
- * a GC has noticed, and one daemon thread.
+ * a GC has noticed, and one daemon thread while a runtime is live.
  *
  * <p>Not collected: an AfterFunc (its function must run whoever holds the Timer, as in Go), and
  * a timer of a synctest bubble, whose schedule must replay from its seed: a GC that removed a
@@ -128,6 +129,7 @@ final class TimerChannel implements TimerChannels.Timer {
 
         WeakFiring(TimerChannel tc) {
             super(tc, Collector.QUEUE);
+            Collector.ensureRunning();
         }
 
         @Override
@@ -140,26 +142,70 @@ final class TimerChannel implements TimerChannels.Timer {
     }
 
     /**
-     * Takes the entries of collected channel timers out of their heaps: one daemon thread for the
-     * process, started with the first channel timer outside a bubble, that waits on the queue
-     * the GC fills ({@link TimerHeap#remove} is safe from any thread).
+     * Takes the entries of collected channel timers out of their heaps: one daemon thread per
+     * copy of weft, that waits on the queue the GC fills ({@link TimerHeap#remove} is safe from
+     * any thread). Started by a channel timer made outside a bubble while none runs, it ends once
+     * it has waited {@link #IDLE_MILLIS} for nothing with no runtime of this copy left: the
+     * collected timers' entries are then in heaps nothing runs, and a thread running weft's code
+     * would keep its class loader, with every class and static it holds, for the life of the
+     * process (a copy in a loader of its own, closed: TwoCopiesOfWeftTest, TimerCollectorLifeTest).
      */
     private static final class Collector {
         static final ReferenceQueue<TimerChannel> QUEUE = new ReferenceQueue<>();
+        /** How long an idle collector waits before it looks whether any runtime is left. */
+        private static final long IDLE_MILLIS = 1_000;
+        /** Whether a collector thread runs (or is starting); cleared by the thread as it ends. */
+        private static final AtomicBoolean RUNNING = new AtomicBoolean();
 
-        static {
-            Thread.ofPlatform().daemon().name("weft-timer-collector")
-                    .inheritInheritableThreadLocals(false) // it lives as long as the process: keep nothing of its starter
-                    .start(Collector::drain);
+        /**
+         * Called for each channel timer made outside a bubble (one volatile read when a collector
+         * runs). A thread that cannot be started (out of threads or memory) leaves the timer
+         * working, only uncollected; the next timer tries again.
+         */
+        static void ensureRunning() {
+            if (!RUNNING.get() && RUNNING.compareAndSet(false, true)) {
+                try {
+                    Thread.ofPlatform().daemon().name("weft-timer-collector")
+                            .inheritInheritableThreadLocals(false) // it may outlive its starter: keep nothing of it
+                            .start(Collector::drain);
+                } catch (Throwable notStarted) {
+                    RUNNING.set(false);
+                }
+            }
         }
 
         private static void drain() {
             for (;;) {
                 try {
-                    TimerHeap.remove(((WeakFiring) QUEUE.remove()).entry);
+                    Reference<? extends TimerChannel> r = QUEUE.remove(IDLE_MILLIS);
+                    if (r != null) {
+                        TimerHeap.remove(((WeakFiring) r).entry);
+                    } else if (!Sched.anyLive()) {
+                        RUNNING.set(false);
+                        // A timer made since that look saw RUNNING and started no thread: its
+                        // runtime is live, so this one goes on, unless such a timer started one.
+                        if (!Sched.anyLive() || !RUNNING.compareAndSet(false, true)) {
+                            return;
+                        }
+                    }
                 } catch (InterruptedException e) {
                     // nobody interrupts it on purpose: go on collecting
+                } catch (Throwable failure) {
+                    // A removal that fails, or the wait itself (it allocates: out of memory), must
+                    // not end the only thread that collects: every timer dropped afterwards would
+                    // stay armed, and queued for good (the queue holds what the GC put in it).
+                    report(failure);
                 }
+            }
+        }
+
+        /** As the thread's end would report it, but the thread goes on. */
+        private static void report(Throwable failure) {
+            try {
+                Thread self = Thread.currentThread();
+                self.getUncaughtExceptionHandler().uncaughtException(self, failure);
+            } catch (Throwable again) {
+                // out of memory again, or a handler that throws: collection goes on regardless
             }
         }
     }
@@ -256,8 +302,12 @@ final class TimerChannel implements TimerChannels.Timer {
         if (func != null) {
             return; // an AfterFunc sends nothing on its channel
         }
-        if (sched.bubble() != null) {
-            Bubble.checkAccess(sched, "receive on synctest channel");
+        Bubble bubble = sched.bubble();
+        if (bubble != null && Bubble.current() != bubble) {
+            // From outside its bubble: a receive or select refuses itself (Chan, Select), and a
+            // len measures, as on any channel of a bubble; the bubble's timer is not run from
+            // here (its schedule replays from the seed).
+            return;
         }
         if (entry.isPending()) {
             long now = sched.nanoTime();

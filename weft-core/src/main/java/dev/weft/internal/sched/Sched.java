@@ -213,6 +213,11 @@ public final class Sched {
         return LIVE;
     }
 
+    /** Whether any runtime of this copy of weft is live (made and not yet closed), the default one included. */
+    public static boolean anyLive() {
+        return !LIVE.isEmpty();
+    }
+
     // ---------------------------------------------------------------------------------------
     // The runtime's face (what dev.weft calls)
 
