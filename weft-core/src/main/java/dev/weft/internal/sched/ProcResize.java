@@ -7,7 +7,8 @@ import java.util.List;
  * Changing the number of Ps at run time (Go's {@code procresize}, without a stop-the-world): new
  * Ps start idle and an M is woken for each; a removed idle P stops at once; a removed running P
  * is flagged ({@link P#stopRequested}), its goroutine is asked to yield at its next safe point,
- * and its M stops it at its next schedule; a removed P inside a blocking call is handed off. A stopped P's
+ * and its M stops it at its next schedule; a removed P inside a blocking call is handed off (if
+ * its goroutine left the call meanwhile, it is asked to yield as a running one). A stopped P's
  * queue goes to the head of the global queue and its timers to P 0's heap, so nothing is lost;
  * the timers move under the scheduler lock, with the status change, and sysmon is told, so no
  * reader sees a moment where they are on no running heap. A
@@ -123,7 +124,14 @@ final class ProcResize {
         // wait for the call to return, for good if the call waits for one of those goroutines
         // (RemovedSyscallPTest). Hand it off as sysmon would; its next M, or pidleput, stops it.
         for (int i = n; i < old; i++) {
-            Syscalls.retake(sched, removable[i]);
+            P p = removable[i];
+            if (!Syscalls.retake(sched, p) && p.status == P.RUNNING && p.id >= sched.procs()) {
+                // Its goroutine left the call since the section above (the exit's CAS won), which
+                // asked only the goroutines of Ps RUNNING then to yield: ask it now, or the queue
+                // waits for a time slice with no thief to take it (RemovedSyscallPTest). A P
+                // asked above is asked again: at most an early yield, as any stale request.
+                askToYield(p);
+            }
         }
         for (int i = 0; i < started; i++) {
             sched.idle.wakep();
