@@ -264,6 +264,13 @@ public final class ChromeTraceWriter implements TraceWriter {
                     case TraceEvent.GO_STOP -> {
                         if (carrier) {
                             if (runG == a) {
+                                if (p < 0 && runP >= 0 && callSince >= 0 && callG == a) {
+                                    // Parked inside a Go.blocking call whose P was handed off
+                                    // meanwhile (its carrier stopped it with no P): as at an exit
+                                    // that lost the P, it left the P's track where the call began.
+                                    slice(runP, CAT_RUN, "g" + a, pStart, callSince, a, LOST_P, null, 0);
+                                    runP = -1;
+                                }
                                 run(runP, pStart, mTid, a, runStart, t, c, bb);
                             } else if (!runSeen) { // running when the recording began: from its start
                                 run(p, 0, mTid, a, 0, t, c, bb);
@@ -275,10 +282,14 @@ public final class ChromeTraceWriter implements TraceWriter {
                             callSince = -1;
                         } else {
                             long[] run = sharedRuns.remove(a);
+                            Long since = sharedCalls.remove(a);
                             if (run != null) {
+                                if (p < 0 && run[1] >= 0 && since != null) { // parked in a call that lost its P: as above
+                                    slice((int) run[1], CAT_RUN, "g" + a, run[0], since, a, LOST_P, null, 0);
+                                    run[1] = -1;
+                                }
                                 run((int) run[1], run[0], M_TID + (int) run[2], a, run[0], t, c, bb);
                             }
-                            sharedCalls.remove(a);
                         }
                     }
                     case TraceEvent.GO_UNBLOCK -> {

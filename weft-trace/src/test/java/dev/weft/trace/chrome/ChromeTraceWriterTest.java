@@ -397,6 +397,78 @@ class ChromeTraceWriterTest {
         assertThat(p0.get(1)[0]).as("g8's run on P0 starts after g7 left it").isGreaterThanOrEqualTo(p0.get(0)[1]);
     }
 
+    /** P {@code tid}'s run slices in {@code file}: {ts, end, g} each, by time, and their end reasons. */
+    private static List<double[]> pTrackRuns(Path file, int tid, Map<Long, String> ends) throws Exception {
+        List<double[]> runs = new ArrayList<>();
+        for (JsonNode e : JSON.readTree(file.toFile()).path("traceEvents")) {
+            if (e.path("ph").asText().equals("X") && e.path("cat").asText().equals(ChromeTraceWriter.CAT_RUN)
+                    && e.path("tid").asInt() == tid) {
+                long g = e.path("args").path("g").asLong();
+                runs.add(new double[] {e.path("ts").asDouble(), e.path("ts").asDouble() + e.path("dur").asDouble(), g});
+                ends.put(g, e.path("args").path("end").asText());
+            }
+        }
+        runs.sort((x, y) -> Double.compare(x[0], y[0]));
+        return runs;
+    }
+
+    /**
+     * A goroutine that parks inside {@code Go.blocking} (a JDK park in the call) after its P was
+     * handed off writes no call exit: its carrier, finding the P gone, stops it with no P. Its
+     * slice on the P's track ran on to that stop, over the runs the P's new carrier made
+     * meanwhile (the overlap the exit's cut prevents); it ends where the call began, as there.
+     * Built by hand: M0 runs g7 on P0, which enters a call; P0 goes to M1, which runs g8; g7 parks.
+     */
+    @Test
+    void aRunThatParkedInABlockingCallThatLostItsPLeavesThePsTrackWhenTheCallBegan(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("parked-in-call.json");
+        TraceSession session = new TraceSession(file, new ChromeTraceWriter(), 64);
+        RuntimeTrace rt = session.attach("parked", 1, r -> { }, r -> { });
+        TraceBuffer m0 = rt.newCarrierBuffer(0);
+        TraceBuffer m1 = rt.newCarrierBuffer(1);
+        m0.start(0, 7, false);
+        m0.add(TraceEvent.SYSCALL_ENTER, 0, 0, 7, 0);
+        rt.shared().addShared(TraceEvent.P_HANDOFF, 0, 0, 0, 0);
+        m1.add(TraceEvent.P_START, 0, 0, 0, 0);
+        m1.start(0, 8, false);
+        m1.stop(0, SwitchReason.EXIT, 8, 0);
+        m0.stop(-1, SwitchReason.WAIT, 7, WaitReason.JDK_PARK.ordinal());
+        session.stop();
+
+        Map<Long, String> ends = new HashMap<>();
+        List<double[]> p0 = pTrackRuns(file, 0, ends);
+        assertThat(p0).extracting(r -> (long) r[2]).containsExactly(7L, 8L);
+        assertThat(ends).containsEntry(7L, ChromeTraceWriter.LOST_P);
+        assertThat(p0.get(1)[0]).as("g8's run on P0 starts after g7 left it").isGreaterThanOrEqualTo(p0.get(0)[1]);
+    }
+
+    /** The same for carriers past the cap on carrier buffers, whose events the shared buffer holds. */
+    @Test
+    void aCappedCarriersRunThatParkedInABlockingCallThatLostItsPLeavesThePsTrackWhenTheCallBegan(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("capped-parked-in-call.json");
+        TraceSession session = new TraceSession(file, new ChromeTraceWriter(), 64);
+        RuntimeTrace rt = session.attach("capped-parked", 1, r -> { }, r -> { });
+        for (int m = 0; m < RuntimeTrace.MAX_CARRIER_BUFFERS; m++) {
+            rt.newCarrierBuffer(m);
+        }
+        TraceBuffer shared = rt.shared();
+        shared.addShared(TraceEvent.GO_START, 0, 300, 7, 0);
+        shared.addShared(TraceEvent.SYSCALL_ENTER, 0, 0, 7, 0);
+        shared.addShared(TraceEvent.P_HANDOFF, 0, 0, 0, 0);
+        shared.addShared(TraceEvent.GO_START, 0, 301, 8, 0);
+        shared.addShared(TraceEvent.GO_STOP, 0, SwitchReason.EXIT, 8, 0);
+        shared.addShared(TraceEvent.GO_STOP, -1, SwitchReason.WAIT, 7, WaitReason.JDK_PARK.ordinal());
+        session.stop();
+
+        Map<Long, String> ends = new HashMap<>();
+        List<double[]> p0 = pTrackRuns(file, 0, ends);
+        assertThat(p0).extracting(r -> (long) r[2]).containsExactly(7L, 8L);
+        assertThat(ends).containsEntry(7L, ChromeTraceWriter.LOST_P);
+        assertThat(p0.get(1)[0]).as("g8's run on P0 starts after g7 left it").isGreaterThanOrEqualTo(p0.get(0)[1]);
+    }
+
     @Test
     void droppedEventsAreInTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("small.json");
