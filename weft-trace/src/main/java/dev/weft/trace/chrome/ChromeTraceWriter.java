@@ -273,7 +273,9 @@ public final class ChromeTraceWriter implements TraceWriter {
                                 }
                                 run(runP, pStart, mTid, a, runStart, t, c, bb);
                             } else if (!runSeen) { // running when the recording began: from its start
-                                run(p, 0, mTid, a, 0, t, c, bb);
+                                // On the P's track from when it took that P, if it took one since
+                                // (its call lost the one it had): other carriers ran there before.
+                                run(p, pStart, mTid, a, 0, t, c, bb);
                             }
                             runSeen = true;
                             runG = -1;
@@ -341,7 +343,10 @@ public final class ChromeTraceWriter implements TraceWriter {
                     case TraceEvent.P_HANDOFF -> instant((int) a, "handoff P" + a, "handoff", t, "p", a, null, 0);
                     case TraceEvent.P_START -> {
                         instant(mTid, "acquire P" + a, "p", t, "p", a, null, 0);
-                        if (carrier && runG >= 0 && runP < 0) { // back from a call that lost its P, with another
+                        // Back from a call that lost its P, with another: the run goes on there
+                        // (before the carrier's first start or stop too: a run under way when
+                        // the recording began).
+                        if (carrier && (runG >= 0 ? runP < 0 : !runSeen)) {
                             runP = (int) a;
                             pStart = t;
                         }

@@ -469,6 +469,44 @@ class ChromeTraceWriterTest {
         assertThat(p0.get(1)[0]).as("g8's run on P0 starts after g7 left it").isGreaterThanOrEqualTo(p0.get(0)[1]);
     }
 
+    /**
+     * A recording begun while a goroutine sat in {@code Go.blocking} (a server's accept, say): the
+     * call lost its P, and on its way out the goroutine took another, P1, on which other carriers
+     * had run meanwhile. Its run is clipped to the recording's start on its carrier's track, but
+     * on P1's track it starts when it took P1; it started at the recording's start there too,
+     * over the runs made on P1 before. Built by hand: M0's first event is the call's exit without
+     * its P; M1 runs g8 on P1 and leaves it; M0 takes P1 and g7 ends.
+     */
+    @Test
+    void aRunUnderWayAtTheStartThatTookAnotherPIsOnThatPsTrackFromWhenItTookIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("edge-new-p.json");
+        TraceSession session = new TraceSession(file, new ChromeTraceWriter(), 64);
+        RuntimeTrace rt = session.attach("edge-new-p", 2, r -> { }, r -> { });
+        TraceBuffer m0 = rt.newCarrierBuffer(0);
+        TraceBuffer m1 = rt.newCarrierBuffer(1);
+        m0.add(TraceEvent.SYSCALL_EXIT, -1, 1, 7, 0);
+        m1.start(1, 8, false);
+        m1.stop(1, SwitchReason.WAIT, 8, WaitReason.CHAN_RECEIVE.ordinal());
+        m1.add(TraceEvent.P_STOP, 1, 0, 1, 0);
+        m0.add(TraceEvent.P_START, 1, 0, 1, 0);
+        m0.stop(1, SwitchReason.EXIT, 7, 0);
+        session.stop();
+
+        Map<Long, String> ends = new HashMap<>();
+        List<double[]> p1 = pTrackRuns(file, 1, ends);
+        assertThat(p1).extracting(r -> (long) r[2]).containsExactly(8L, 7L);
+        assertThat(p1.get(1)[0]).as("g7's run on P1 starts after g8's").isGreaterThanOrEqualTo(p1.get(0)[1]);
+        List<double[]> m0Runs = new ArrayList<>();
+        for (JsonNode e : JSON.readTree(file.toFile()).path("traceEvents")) {
+            if (e.path("ph").asText().equals("X") && e.path("cat").asText().equals(ChromeTraceWriter.CAT_M_RUN)
+                    && e.path("tid").asInt() == ChromeTraceWriter.M_TID) {
+                m0Runs.add(new double[] {e.path("ts").asDouble(), e.path("args").path("g").asLong()});
+            }
+        }
+        assertThat(m0Runs).as("g7's run on its carrier, from the recording's start")
+                .singleElement().satisfies(r -> assertThat(r).containsExactly(0, 7));
+    }
+
     @Test
     void droppedEventsAreInTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("small.json");
