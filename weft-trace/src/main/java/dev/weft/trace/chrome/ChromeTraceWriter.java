@@ -44,7 +44,8 @@ import java.util.TreeSet;
  * goroutine whose P sysmon retook leaves the P's track at the retake (end {@value #RETAKEN}: a
  * fresh P of that id, the same track, went to another carrier). A run under way when the
  * recording began (a carrier's first start or stop is a stop) or still under way when it stopped
- * (a start with no stop after it) is a slice clipped to the recording. Carriers past the cap on carrier buffers write the
+ * (a start with no stop after it) is a slice clipped to the recording (to the last event kept,
+ * end {@value #DROPPED}, if its buffer dropped events: its stop may be among them). Carriers past the cap on carrier buffers write the
  * shared one, interleaved: their runs pair by goroutine (it runs on one carrier at a time), their
  * idle periods by carrier, and they get a track each all the same ({@code GO_START} names its
  * carrier). Times come from {@link EventTimes}, which gives the untimed creations and wake-ups
@@ -70,6 +71,8 @@ public final class ChromeTraceWriter implements TraceWriter {
     static final String RETAKEN = "P retaken";
     /** The end of a run still under way when the recording stopped (its slice ends there). */
     static final String RUNNING = "running at the end";
+    /** The end of a run whose stop may be among the events its full buffer dropped (ends at the last kept). */
+    static final String DROPPED = "events dropped";
 
     @Override
     public void write(TraceSession session, Path file) throws IOException {
@@ -384,8 +387,11 @@ public final class ChromeTraceWriter implements TraceWriter {
                 }
             }
             if (carrier && runG >= 0) { // still running when the recording stopped: to its end
-                long end = Math.max(runStart, rt.session().durationNanos());
-                slices(runP, pStart, mTid, runG, runStart, end, RUNNING, null, 0);
+                // Unless the buffer filled up: its stop may be among the events dropped, and the
+                // run lasted at least to the last one kept (later ones were dropped, all of them).
+                boolean dropped = b.dropped() > 0;
+                long end = Math.max(runStart, dropped ? times[times.length - 1] : rt.session().durationNanos());
+                slices(runP, pStart, mTid, runG, runStart, end, dropped ? DROPPED : RUNNING, null, 0);
             }
             for (int m : sharedCarriers) { // carriers without a buffer of their own: their track
                 metadata("thread_name", M_TID + m, "M" + m);

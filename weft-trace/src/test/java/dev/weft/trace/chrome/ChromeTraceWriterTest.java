@@ -507,6 +507,37 @@ class ChromeTraceWriterTest {
                 .singleElement().satisfies(r -> assertThat(r).containsExactly(0, 7));
     }
 
+    /**
+     * A carrier's buffer that filled up dropped its last run's stop: the run is not "running at
+     * the end" of the recording. Its slice ran to the end, over the runs other carriers recorded
+     * on its P later; it ends at the last event the buffer kept now (the run lasted at least that
+     * long: every later event was dropped). Built by hand: M0's buffer (room for 16 events) holds
+     * g7's start and fifteen timer events and drops g7's stop; M1 then runs g8 on P0.
+     */
+    @Test
+    void aRunWhoseStopItsFullBufferDroppedEndsAtTheLastEventKept(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("full.json");
+        TraceSession session = new TraceSession(file, new ChromeTraceWriter(), 16);
+        RuntimeTrace rt = session.attach("full", 1, r -> { }, r -> { });
+        TraceBuffer m0 = rt.newCarrierBuffer(0);
+        TraceBuffer m1 = rt.newCarrierBuffer(1);
+        m0.start(0, 7, false);
+        for (int i = 0; m0.dropped() == 0; i++) {
+            assertThat(i).as("timer events before the buffer is full").isLessThan(64);
+            m0.add(TraceEvent.TIMER_FIRE, 0, 0, 1, 0);
+        }
+        m0.stop(0, SwitchReason.WAIT, 7, WaitReason.CHAN_RECEIVE.ordinal()); // dropped too
+        m1.start(0, 8, false);
+        m1.stop(0, SwitchReason.EXIT, 8, 0);
+        session.stop();
+
+        Map<Long, String> ends = new HashMap<>();
+        List<double[]> p0 = pTrackRuns(file, 0, ends);
+        assertThat(p0).extracting(r -> (long) r[2]).containsExactly(7L, 8L);
+        assertThat(ends).containsEntry(7L, ChromeTraceWriter.DROPPED);
+        assertThat(p0.get(1)[0]).as("g8's run on P0 starts after the last event M0 kept").isGreaterThanOrEqualTo(p0.get(0)[1]);
+    }
+
     @Test
     void droppedEventsAreInTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("small.json");
