@@ -47,6 +47,19 @@ class RemovedRunningPTest {
     }
 
     /**
+     * The goroutine on the removed P never reaches a safe point and its time slice is an hour:
+     * the goroutine queued there runs at once all the same, taken by a thief, as from any P whose
+     * goroutine holds it. Thieves looked only at the Ps below procs (and the retaken ones), so it
+     * waited for sysmon to retake the P after two slices, while an idle carrier, seeing work it
+     * could not take, span on its own P.
+     */
+    @Test
+    void aHogOnARemovedPLosesItsQueueToThievesAtOnce() throws Exception {
+        assertThat(queuedGoroutineRunsWhileTheRemovedPsGoroutineSpins(TimeUnit.HOURS.toNanos(1), false))
+                .as("the goroutine queued on the removed P ran while the P's goroutine hogged its carrier").isTrue();
+    }
+
+    /**
      * Returns whether the goroutine queued on P 1 ran while P 1's goroutine, after removing P 1,
      * spun (through {@code Go.checkpoint} if {@code checkpoints}) waiting for it.
      */
