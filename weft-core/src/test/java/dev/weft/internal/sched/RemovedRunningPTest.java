@@ -66,8 +66,8 @@ class RemovedRunningPTest {
      * spun (through {@code Go.checkpoint} if {@code checkpoints}) waiting for it, and, with
      * {@code mustLeave}, until it was off P 1 or P 1 was retaken from it: thieves take the queued
      * one from a removed P, so only that shows the yield request or the retake at work. A hog that
-     * must lose P 1 keeps P 0 busy meanwhile too: sysmon makes no round while every P below procs
-     * is idle.
+     * must lose P 1 keeps P 0 busy meanwhile too (through safe points): sysmon makes no round
+     * while every P below procs is idle.
      */
     private static boolean queuedGoroutineRunsWhileTheRemovedPsGoroutineSpins(long timesliceNanos, boolean checkpoints,
             boolean mustLeave) throws Exception {
@@ -92,9 +92,15 @@ class RemovedRunningPTest {
                         Thread.onSpinWait(); // hold this P: the other goroutine gets the other one
                     }
                     if (pid == 0) {
-                        while (shrunk.getCount() != 0
-                                || holdP0UntilTheHogLeft && !hogLeft.get() && System.nanoTime() - giveUp < 0) {
+                        while (shrunk.getCount() != 0) {
                             Thread.onSpinWait(); // P 0 stays busy: no thief until the shrink
+                        }
+                        while (holdP0UntilTheHogLeft && !hogLeft.get() && System.nanoTime() - giveUp < 0) {
+                            // Busy, so that sysmon makes its rounds, but through safe points: a
+                            // hog here would be retaken first, and its fresh P, idle, would
+                            // put sysmon to sleep.
+                            Sched.checkpoint();
+                            Thread.onSpinWait();
                         }
                         return;
                     }
