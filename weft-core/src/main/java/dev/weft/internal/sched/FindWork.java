@@ -12,7 +12,8 @@ import dev.weft.internal.trace.TraceEvent;
  * local queue; a batch from the global queue; stealing ({@link #STEAL_ROUNDS} rounds over the
  * other Ps in random coprime order ({@link StealOrder}), half a victim's queue, its runnext only
  * in the last round and only {@link #RUNNEXT_STEAL_BACKOFF_NANOS} after a running P's M could
- * have taken it, other Ps' due timers in the last round, then the Ps sysmon retook); then give
+ * have taken it, other Ps' due timers in the last round, then the Ps sysmon retook and those
+ * setProcs removed that have not stopped yet); then give
  * up the P, re-check the global queue under the scheduler's lock, and park ({@link Idle}).
  *
  * <p><b>Invariants.</b> It returns with {@code m.p} held and {@code m.inheritTime} (runnext: the
@@ -169,6 +170,15 @@ final class FindWork {
         // Ps retaken from stuck Ms hold work their own M cannot run now: take it.
         for (P p2 : sched.retaken()) {
             G g = stealFrom(pp, p2, true);
+            if (g != null) {
+                return g;
+            }
+        }
+        // So do Ps that setProcs removed while their goroutine ran or blocked (STOPPED ones are
+        // skipped): their M stops them only at its next schedule, which a hog delays for two
+        // time slices (RemovedRunningPTest). None unless procs shrank.
+        for (int i = n; i < ps.length; i++) {
+            G g = stealFrom(pp, ps[i], true);
             if (g != null) {
                 return g;
             }

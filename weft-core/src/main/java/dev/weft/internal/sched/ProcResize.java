@@ -7,11 +7,13 @@ import java.util.List;
  * Changing the number of Ps at run time (Go's {@code procresize}, without a stop-the-world): new
  * Ps start idle and an M is woken for each; a removed idle P stops at once; a removed running P
  * is flagged ({@link P#stopRequested}), its goroutine is asked to yield at its next safe point,
- * and its M stops it at its next schedule; a removed P inside a blocking call is handed off. A stopped P's
+ * and its M stops it at its next schedule; a removed P inside a blocking call is handed off (if
+ * its goroutine left the call meanwhile, it is asked to yield as a running one). A stopped P's
  * queue goes to the head of the global queue and its timers to P 0's heap, so nothing is lost;
  * the timers move under the scheduler lock, with the status change, and sysmon is told, so no
  * reader sees a moment where they are on no running heap. A
- * goroutine that never reaches a safe point delays the stop of its P until it does, or until
+ * goroutine that never reaches a safe point delays the stop of its P (not its queue, which thieves
+ * take as from any running P) until it does, or until
  * sysmon, which looks at removed Ps too, retakes the P from it as from any hog.
  */
 final class ProcResize {
@@ -119,11 +121,17 @@ final class ProcResize {
             sched.queues.drainToGlobal(p);
         }
         // A removed P inside a blocking call (SYSCALL) is neither idle (stopped above) nor
-        // flagged, and sysmon's retake and the thieves look only below procs: its queue would
-        // wait for the call to return, for good if the call waits for one of those goroutines
+        // flagged: it would stop only when the call returns, its queue left to thieves
         // (RemovedSyscallPTest). Hand it off as sysmon would; its next M, or pidleput, stops it.
         for (int i = n; i < old; i++) {
-            Syscalls.retake(sched, removable[i]);
+            P p = removable[i];
+            if (!Syscalls.retake(sched, p) && p.status == P.RUNNING && p.id >= sched.procs()) {
+                // Its goroutine left the call since the section above (the exit's CAS won), which
+                // asked only the goroutines of Ps RUNNING then to yield: ask it now, or the P
+                // stops only when its time slice ends (RemovedSyscallPTest). A P asked above is
+                // asked again: at most an early yield, as any stale request.
+                askToYield(p);
+            }
         }
         for (int i = 0; i < started; i++) {
             sched.idle.wakep();
@@ -132,10 +140,9 @@ final class ProcResize {
 
     /**
      * Asks the goroutine running on removed P {@code p} to yield at its next safe point, so that
-     * its M reaches the schedule that stops the P: sysmon's slice ends look only below procs, and
-     * thieves too, so the P's queue would wait for that goroutine to block or end
-     * (RemovedRunningPTest). Racy, as sysmon's requests: a stale request on a G that switched
-     * away costs it one early yield.
+     * its M reaches the schedule that stops the P, rather than at the end of its time slice
+     * (RemovedRunningPTest; thieves take the P's queue meanwhile, FindWork). Racy, as sysmon's
+     * requests: a stale request on a G that switched away costs it one early yield.
      */
     private static void askToYield(P p) {
         M m = p.m;

@@ -32,8 +32,9 @@ class RemovedRunningPTest {
     /** The goroutine on the removed P spins through safe points: a time slice of an hour, so only setProcs asks it. */
     @Test
     void aGoroutineOnARemovedPYieldsItAtItsNextSafePoint() throws Exception {
-        assertThat(queuedGoroutineRunsWhileTheRemovedPsGoroutineSpins(TimeUnit.HOURS.toNanos(1), true))
-                .as("the goroutine queued on the removed P ran while the P's goroutine passed safe points").isTrue();
+        assertThat(queuedGoroutineRunsWhileTheRemovedPsGoroutineSpins(TimeUnit.HOURS.toNanos(1), true, true))
+                .as("the goroutine queued on the removed P ran, and the P's goroutine left the P, while it passed safe points")
+                .isTrue();
     }
 
     /**
@@ -42,16 +43,34 @@ class RemovedRunningPTest {
      */
     @Test
     void aHogOnARemovedPLosesItLikeAnyHog() throws Exception {
-        assertThat(queuedGoroutineRunsWhileTheRemovedPsGoroutineSpins(TimeUnit.MILLISECONDS.toNanos(5), false))
+        assertThat(queuedGoroutineRunsWhileTheRemovedPsGoroutineSpins(TimeUnit.MILLISECONDS.toNanos(5), false, true))
+                .as("the goroutine queued on the removed P ran, and the P was retaken, while the P's goroutine hogged its carrier")
+                .isTrue();
+    }
+
+    /**
+     * The goroutine on the removed P never reaches a safe point and its time slice is an hour:
+     * the goroutine queued there runs at once all the same, taken by a thief, as from any P whose
+     * goroutine holds it. Thieves looked only at the Ps below procs (and the retaken ones), so it
+     * waited for sysmon to retake the P after two slices, while an idle carrier, seeing work it
+     * could not take, span on its own P.
+     */
+    @Test
+    void aHogOnARemovedPLosesItsQueueToThievesAtOnce() throws Exception {
+        assertThat(queuedGoroutineRunsWhileTheRemovedPsGoroutineSpins(TimeUnit.HOURS.toNanos(1), false, false))
                 .as("the goroutine queued on the removed P ran while the P's goroutine hogged its carrier").isTrue();
     }
 
     /**
      * Returns whether the goroutine queued on P 1 ran while P 1's goroutine, after removing P 1,
-     * spun (through {@code Go.checkpoint} if {@code checkpoints}) waiting for it.
+     * spun (through {@code Go.checkpoint} if {@code checkpoints}) waiting for it, and, with
+     * {@code mustLeave}, until it was off P 1 or P 1 was retaken from it: thieves take the queued
+     * one from a removed P, so only that shows the yield request or the retake at work. A hog that
+     * must lose P 1 keeps P 0 busy meanwhile too (through safe points): sysmon makes no round
+     * while every P below procs is idle.
      */
-    private static boolean queuedGoroutineRunsWhileTheRemovedPsGoroutineSpins(long timesliceNanos, boolean checkpoints)
-            throws Exception {
+    private static boolean queuedGoroutineRunsWhileTheRemovedPsGoroutineSpins(long timesliceNanos, boolean checkpoints,
+            boolean mustLeave) throws Exception {
         SchedConfig d = SchedConfig.defaults("removed-running-p", (g, t) -> {});
         Sched s = new Sched(new SchedConfig(d.name(), 2, 64, d.uncaughtHandler(), Clock.SYSTEM, timesliceNanos,
                 false, false, Model.M_N, d.starvationBoostNanos()));
@@ -61,6 +80,9 @@ class RemovedRunningPTest {
             CountDownLatch queuedRan = new CountDownLatch(1);
             AtomicBoolean ranInTime = new AtomicBoolean();
             AtomicReference<Throwable> failure = new AtomicReference<>();
+            AtomicBoolean hogLeft = new AtomicBoolean();
+            boolean holdP0UntilTheHogLeft = mustLeave && !checkpoints;
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // a safety net only
             CountDownLatch done = new CountDownLatch(2);
             Runnable role = () -> {
                 try {
@@ -73,13 +95,25 @@ class RemovedRunningPTest {
                         while (shrunk.getCount() != 0) {
                             Thread.onSpinWait(); // P 0 stays busy: no thief until the shrink
                         }
+                        while (holdP0UntilTheHogLeft && !hogLeft.get() && System.nanoTime() - giveUp < 0) {
+                            // Busy, so that sysmon makes its rounds, but through safe points: a
+                            // hog here would be retaken first, and its fresh P, idle, would
+                            // put sysmon to sleep.
+                            Sched.checkpoint();
+                            Thread.onSpinWait();
+                        }
                         return;
                     }
                     s.go(queuedRan::countDown, true); // runnext of P 1
                     s.setProcs(1); // P 1, running this goroutine with one queued, is removed
                     shrunk.countDown();
-                    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    while (queuedRan.getCount() != 0 && System.nanoTime() - giveUp < 0) {
+                    boolean left = false;
+                    while ((queuedRan.getCount() != 0 || mustLeave && !left) && System.nanoTime() - giveUp < 0) {
+                        P on = ((M) VirtualThreads.currentCarrierThread()).p;
+                        left = on != null && (on.id < s.procs() || on.status == P.RETAKEN);
+                        if (left) {
+                            hogLeft.set(true);
+                        }
                         if (!checkpoints) {
                             Thread.onSpinWait();
                             continue;
@@ -92,7 +126,7 @@ class RemovedRunningPTest {
                             queuedRan.await(giveUp - System.nanoTime(), TimeUnit.NANOSECONDS);
                         }
                     }
-                    ranInTime.set(queuedRan.getCount() == 0);
+                    ranInTime.set(queuedRan.getCount() == 0 && (!mustLeave || left));
                 } catch (Throwable t) {
                     failure.set(t);
                     shrunk.countDown();

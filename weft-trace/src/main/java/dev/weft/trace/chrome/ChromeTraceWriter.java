@@ -44,7 +44,8 @@ import java.util.TreeSet;
  * goroutine whose P sysmon retook leaves the P's track at the retake (end {@value #RETAKEN}: a
  * fresh P of that id, the same track, went to another carrier). A run under way when the
  * recording began (a carrier's first start or stop is a stop) or still under way when it stopped
- * (a start with no stop after it) is a slice clipped to the recording. Carriers past the cap on carrier buffers write the
+ * (a start with no stop after it) is a slice clipped to the recording (to the last event kept,
+ * end {@value #DROPPED}, if its buffer dropped events: its stop may be among them). Carriers past the cap on carrier buffers write the
  * shared one, interleaved: their runs pair by goroutine (it runs on one carrier at a time), their
  * idle periods by carrier, and they get a track each all the same ({@code GO_START} names its
  * carrier). Times come from {@link EventTimes}, which gives the untimed creations and wake-ups
@@ -70,6 +71,8 @@ public final class ChromeTraceWriter implements TraceWriter {
     static final String RETAKEN = "P retaken";
     /** The end of a run still under way when the recording stopped (its slice ends there). */
     static final String RUNNING = "running at the end";
+    /** The end of a run whose stop may be among the events its full buffer dropped (ends at the last kept). */
+    static final String DROPPED = "events dropped";
 
     @Override
     public void write(TraceSession session, Path file) throws IOException {
@@ -264,9 +267,18 @@ public final class ChromeTraceWriter implements TraceWriter {
                     case TraceEvent.GO_STOP -> {
                         if (carrier) {
                             if (runG == a) {
+                                if (p < 0 && runP >= 0 && callSince >= 0 && callG == a) {
+                                    // Parked inside a Go.blocking call whose P was handed off
+                                    // meanwhile (its carrier stopped it with no P): as at an exit
+                                    // that lost the P, it left the P's track where the call began.
+                                    slice(runP, CAT_RUN, "g" + a, pStart, callSince, a, LOST_P, null, 0);
+                                    runP = -1;
+                                }
                                 run(runP, pStart, mTid, a, runStart, t, c, bb);
                             } else if (!runSeen) { // running when the recording began: from its start
-                                run(p, 0, mTid, a, 0, t, c, bb);
+                                // On the P's track from when it took that P, if it took one since
+                                // (its call lost the one it had): other carriers ran there before.
+                                run(p, pStart, mTid, a, 0, t, c, bb);
                             }
                             runSeen = true;
                             runG = -1;
@@ -275,10 +287,14 @@ public final class ChromeTraceWriter implements TraceWriter {
                             callSince = -1;
                         } else {
                             long[] run = sharedRuns.remove(a);
+                            Long since = sharedCalls.remove(a);
                             if (run != null) {
+                                if (p < 0 && run[1] >= 0 && since != null) { // parked in a call that lost its P: as above
+                                    slice((int) run[1], CAT_RUN, "g" + a, run[0], since, a, LOST_P, null, 0);
+                                    run[1] = -1;
+                                }
                                 run((int) run[1], run[0], M_TID + (int) run[2], a, run[0], t, c, bb);
                             }
-                            sharedCalls.remove(a);
                         }
                     }
                     case TraceEvent.GO_UNBLOCK -> {
@@ -330,7 +346,10 @@ public final class ChromeTraceWriter implements TraceWriter {
                     case TraceEvent.P_HANDOFF -> instant((int) a, "handoff P" + a, "handoff", t, "p", a, null, 0);
                     case TraceEvent.P_START -> {
                         instant(mTid, "acquire P" + a, "p", t, "p", a, null, 0);
-                        if (carrier && runG >= 0 && runP < 0) { // back from a call that lost its P, with another
+                        // Back from a call that lost its P, with another: the run goes on there
+                        // (before the carrier's first start or stop too: a run under way when
+                        // the recording began).
+                        if (carrier && (runG >= 0 ? runP < 0 : !runSeen)) {
                             runP = (int) a;
                             pStart = t;
                         }
@@ -368,8 +387,11 @@ public final class ChromeTraceWriter implements TraceWriter {
                 }
             }
             if (carrier && runG >= 0) { // still running when the recording stopped: to its end
-                long end = Math.max(runStart, rt.session().durationNanos());
-                slices(runP, pStart, mTid, runG, runStart, end, RUNNING, null, 0);
+                // Unless the buffer filled up: its stop may be among the events dropped, and the
+                // run lasted at least to the last one kept (later ones were dropped, all of them).
+                boolean dropped = b.dropped() > 0;
+                long end = Math.max(runStart, dropped ? times[times.length - 1] : rt.session().durationNanos());
+                slices(runP, pStart, mTid, runG, runStart, end, dropped ? DROPPED : RUNNING, null, 0);
             }
             for (int m : sharedCarriers) { // carriers without a buffer of their own: their track
                 metadata("thread_name", M_TID + m, "M" + m);

@@ -397,6 +397,147 @@ class ChromeTraceWriterTest {
         assertThat(p0.get(1)[0]).as("g8's run on P0 starts after g7 left it").isGreaterThanOrEqualTo(p0.get(0)[1]);
     }
 
+    /** P {@code tid}'s run slices in {@code file}: {ts, end, g} each, by time, and their end reasons. */
+    private static List<double[]> pTrackRuns(Path file, int tid, Map<Long, String> ends) throws Exception {
+        List<double[]> runs = new ArrayList<>();
+        for (JsonNode e : JSON.readTree(file.toFile()).path("traceEvents")) {
+            if (e.path("ph").asText().equals("X") && e.path("cat").asText().equals(ChromeTraceWriter.CAT_RUN)
+                    && e.path("tid").asInt() == tid) {
+                long g = e.path("args").path("g").asLong();
+                runs.add(new double[] {e.path("ts").asDouble(), e.path("ts").asDouble() + e.path("dur").asDouble(), g});
+                ends.put(g, e.path("args").path("end").asText());
+            }
+        }
+        runs.sort((x, y) -> Double.compare(x[0], y[0]));
+        return runs;
+    }
+
+    /**
+     * A goroutine that parks inside {@code Go.blocking} (a JDK park in the call) after its P was
+     * handed off writes no call exit: its carrier, finding the P gone, stops it with no P. Its
+     * slice on the P's track ran on to that stop, over the runs the P's new carrier made
+     * meanwhile (the overlap the exit's cut prevents); it ends where the call began, as there.
+     * Built by hand: M0 runs g7 on P0, which enters a call; P0 goes to M1, which runs g8; g7 parks.
+     */
+    @Test
+    void aRunThatParkedInABlockingCallThatLostItsPLeavesThePsTrackWhenTheCallBegan(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("parked-in-call.json");
+        TraceSession session = new TraceSession(file, new ChromeTraceWriter(), 64);
+        RuntimeTrace rt = session.attach("parked", 1, r -> { }, r -> { });
+        TraceBuffer m0 = rt.newCarrierBuffer(0);
+        TraceBuffer m1 = rt.newCarrierBuffer(1);
+        m0.start(0, 7, false);
+        m0.add(TraceEvent.SYSCALL_ENTER, 0, 0, 7, 0);
+        rt.shared().addShared(TraceEvent.P_HANDOFF, 0, 0, 0, 0);
+        m1.add(TraceEvent.P_START, 0, 0, 0, 0);
+        m1.start(0, 8, false);
+        m1.stop(0, SwitchReason.EXIT, 8, 0);
+        m0.stop(-1, SwitchReason.WAIT, 7, WaitReason.JDK_PARK.ordinal());
+        session.stop();
+
+        Map<Long, String> ends = new HashMap<>();
+        List<double[]> p0 = pTrackRuns(file, 0, ends);
+        assertThat(p0).extracting(r -> (long) r[2]).containsExactly(7L, 8L);
+        assertThat(ends).containsEntry(7L, ChromeTraceWriter.LOST_P);
+        assertThat(p0.get(1)[0]).as("g8's run on P0 starts after g7 left it").isGreaterThanOrEqualTo(p0.get(0)[1]);
+    }
+
+    /** The same for carriers past the cap on carrier buffers, whose events the shared buffer holds. */
+    @Test
+    void aCappedCarriersRunThatParkedInABlockingCallThatLostItsPLeavesThePsTrackWhenTheCallBegan(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("capped-parked-in-call.json");
+        TraceSession session = new TraceSession(file, new ChromeTraceWriter(), 64);
+        RuntimeTrace rt = session.attach("capped-parked", 1, r -> { }, r -> { });
+        for (int m = 0; m < RuntimeTrace.MAX_CARRIER_BUFFERS; m++) {
+            rt.newCarrierBuffer(m);
+        }
+        TraceBuffer shared = rt.shared();
+        shared.addShared(TraceEvent.GO_START, 0, 300, 7, 0);
+        shared.addShared(TraceEvent.SYSCALL_ENTER, 0, 0, 7, 0);
+        shared.addShared(TraceEvent.P_HANDOFF, 0, 0, 0, 0);
+        shared.addShared(TraceEvent.GO_START, 0, 301, 8, 0);
+        shared.addShared(TraceEvent.GO_STOP, 0, SwitchReason.EXIT, 8, 0);
+        shared.addShared(TraceEvent.GO_STOP, -1, SwitchReason.WAIT, 7, WaitReason.JDK_PARK.ordinal());
+        session.stop();
+
+        Map<Long, String> ends = new HashMap<>();
+        List<double[]> p0 = pTrackRuns(file, 0, ends);
+        assertThat(p0).extracting(r -> (long) r[2]).containsExactly(7L, 8L);
+        assertThat(ends).containsEntry(7L, ChromeTraceWriter.LOST_P);
+        assertThat(p0.get(1)[0]).as("g8's run on P0 starts after g7 left it").isGreaterThanOrEqualTo(p0.get(0)[1]);
+    }
+
+    /**
+     * A recording begun while a goroutine sat in {@code Go.blocking} (a server's accept, say): the
+     * call lost its P, and on its way out the goroutine took another, P1, on which other carriers
+     * had run meanwhile. Its run is clipped to the recording's start on its carrier's track, but
+     * on P1's track it starts when it took P1; it started at the recording's start there too,
+     * over the runs made on P1 before. Built by hand: M0's first event is the call's exit without
+     * its P; M1 runs g8 on P1 and leaves it; M0 takes P1 and g7 ends.
+     */
+    @Test
+    void aRunUnderWayAtTheStartThatTookAnotherPIsOnThatPsTrackFromWhenItTookIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("edge-new-p.json");
+        TraceSession session = new TraceSession(file, new ChromeTraceWriter(), 64);
+        RuntimeTrace rt = session.attach("edge-new-p", 2, r -> { }, r -> { });
+        TraceBuffer m0 = rt.newCarrierBuffer(0);
+        TraceBuffer m1 = rt.newCarrierBuffer(1);
+        m0.add(TraceEvent.SYSCALL_EXIT, -1, 1, 7, 0);
+        m1.start(1, 8, false);
+        m1.stop(1, SwitchReason.WAIT, 8, WaitReason.CHAN_RECEIVE.ordinal());
+        m1.add(TraceEvent.P_STOP, 1, 0, 1, 0);
+        m0.add(TraceEvent.P_START, 1, 0, 1, 0);
+        m0.stop(1, SwitchReason.EXIT, 7, 0);
+        session.stop();
+
+        Map<Long, String> ends = new HashMap<>();
+        List<double[]> p1 = pTrackRuns(file, 1, ends);
+        assertThat(p1).extracting(r -> (long) r[2]).containsExactly(8L, 7L);
+        assertThat(p1.get(1)[0]).as("g7's run on P1 starts after g8's").isGreaterThanOrEqualTo(p1.get(0)[1]);
+        List<double[]> m0Runs = new ArrayList<>();
+        for (JsonNode e : JSON.readTree(file.toFile()).path("traceEvents")) {
+            if (e.path("ph").asText().equals("X") && e.path("cat").asText().equals(ChromeTraceWriter.CAT_M_RUN)
+                    && e.path("tid").asInt() == ChromeTraceWriter.M_TID) {
+                m0Runs.add(new double[] {e.path("ts").asDouble(), e.path("args").path("g").asLong()});
+            }
+        }
+        assertThat(m0Runs).as("g7's run on its carrier, from the recording's start")
+                .singleElement().satisfies(r -> assertThat(r).containsExactly(0, 7));
+    }
+
+    /**
+     * A carrier's buffer that filled up dropped its last run's stop: the run is not "running at
+     * the end" of the recording. Its slice ran to the end, over the runs other carriers recorded
+     * on its P later; it ends at the last event the buffer kept now (the run lasted at least that
+     * long: every later event was dropped). Built by hand: M0's buffer (room for 16 events) holds
+     * g7's start and fifteen timer events and drops g7's stop; M1 then runs g8 on P0.
+     */
+    @Test
+    void aRunWhoseStopItsFullBufferDroppedEndsAtTheLastEventKept(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("full.json");
+        TraceSession session = new TraceSession(file, new ChromeTraceWriter(), 16);
+        RuntimeTrace rt = session.attach("full", 1, r -> { }, r -> { });
+        TraceBuffer m0 = rt.newCarrierBuffer(0);
+        TraceBuffer m1 = rt.newCarrierBuffer(1);
+        m0.start(0, 7, false);
+        for (int i = 0; m0.dropped() == 0; i++) {
+            assertThat(i).as("timer events before the buffer is full").isLessThan(64);
+            m0.add(TraceEvent.TIMER_FIRE, 0, 0, 1, 0);
+        }
+        m0.stop(0, SwitchReason.WAIT, 7, WaitReason.CHAN_RECEIVE.ordinal()); // dropped too
+        m1.start(0, 8, false);
+        m1.stop(0, SwitchReason.EXIT, 8, 0);
+        session.stop();
+
+        Map<Long, String> ends = new HashMap<>();
+        List<double[]> p0 = pTrackRuns(file, 0, ends);
+        assertThat(p0).extracting(r -> (long) r[2]).containsExactly(7L, 8L);
+        assertThat(ends).containsEntry(7L, ChromeTraceWriter.DROPPED);
+        assertThat(p0.get(1)[0]).as("g8's run on P0 starts after the last event M0 kept").isGreaterThanOrEqualTo(p0.get(0)[1]);
+    }
+
     @Test
     void droppedEventsAreInTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("small.json");
