@@ -23,16 +23,17 @@ import java.util.Arrays;
  *   <li>a stop: three words (kind, P, reason and the identity hash of what it waits on; the time;
  *       the goroutine and its wait reason), or one (kind, P, reason, wait reason and the time since
  *       the buffer's last timed event) when the goroutine stopping is the one running and waits on
- *       what the last stop waited on (a ping-pong's two goroutines wait on one channel; an ending
- *       goroutine waits on nothing);</li>
+ *       one of the last two different things stops waited on (a ping-pong's two goroutines wait on one
+ *       channel, or each on its own; an ending goroutine waits on nothing);</li>
  *   <li>a start right after a stop (the carrier found the goroutine at once in its P's runnext
  *       or local queue): one word (kind, P, goroutine; the time is the stop's, the carrier
  *       the buffer's);</li>
  *   <li>any other start: two words (the same, and the time).</li>
  * </ul>
  * "The goroutine now running", the last timed event's time and the last stop's blocker are state
- * the writer keeps ({@code cur}: set by a start, cleared by a stop; {@code lastTime},
- * {@code lastHash}) and the decoder rebuilds by the same rules; an event whose fields do not fit a
+ * the writer keeps ({@code cur}: set by a start, cleared by a stop; {@code lastTime};
+ * {@code lastHash} and {@code prevHash}, the last two different blockers) and the decoder rebuilds
+ * by the same rules; an event whose fields do not fit a
  * compact form (a goroutine id past 2^40, a P past 65,534, a waker that is not the running
  * goroutine, a time more than 2^32 clock units after the last) is written whole or in a longer
  * form. A ping-pong switch writes 3 words where four whole events took 12: the stores into a
@@ -78,6 +79,10 @@ public final class TraceBuffer {
     private static final int C_START_AFTER_STOP = 67;
     private static final int C_START = 68;
     private static final int C_STOP_SHORT = 69;
+    /** {@link #C_STOP_SHORT} on the blocker of the stop before the last one (two goroutines on two channels). */
+    private static final int C_STOP_SHORT_PREV = 70;
+    /** The blocker hash's bits of a stop's wait word. */
+    private static final long HASH_BITS = 0xFFFF_FFFF_0000_0000L;
     /** Largest goroutine id of a one-word form (40 bits beside the code and P). */
     private static final long MAX_SHORT_GOID = (1L << 40) - 1;
     /** Largest P + 1 of a compact form (16 bits). */
@@ -135,6 +140,8 @@ public final class TraceBuffer {
     private long lastTime;
     /** Writer state the decoder rebuilds: the last stop's blocker hash, in the high 32 bits (0 at first). */
     private long lastHash;
+    /** Writer state the decoder rebuilds: the blocker hash before {@link #lastHash} that differs from it. */
+    private long prevHash;
     /**
      * Writer state: {@link #pos} right after the last stop (-1: none since the last flush). Positions
      * only grow between flushes, so it equals {@code pos} only while that stop is the last event.
@@ -199,24 +206,52 @@ public final class TraceBuffer {
      * bits, the wait reason in the low ones).
      */
     public void stop(int p, int reason, long g, long waitWord) {
+        // Kept small enough for the JIT to inline into the switch (a call here cost a traced
+        // ping-pong a few ns a switch): the short form only; every other form is out of line.
+        long now = TraceClock.now() - origin;
+        long delta = now - lastTime;
+        int n = pos;
+        long hash = waitWord & HASH_BITS;
+        if (g == cur && (hash == lastHash || hash == prevHash) && (delta >>> 32) == 0
+                && (reason & ~0x7) == 0 && (waitWord & 0xFFFF_FFE0L) == 0 && p >= -1 && p < MAX_SHORT_P
+                && n + 1 <= limit) {
+            // The short form: the running goroutine (so its id is implied) stops, waiting on what
+            // one of the last two stops waited on (a ping-pong's goroutines wait on one channel,
+            // or each on its own), soon after the last timed event.
+            putShortStop(n, now, delta, p, reason, waitWord);
+            return;
+        }
+        stopLonger(now, delta, p, reason, g, waitWord);
+    }
+
+    /** Writes the one-word stop at {@code n}: its blocker is {@link #lastHash} or {@link #prevHash}. */
+    private void putShortStop(int n, long now, long delta, int p, int reason, long waitWord) {
+        long hash = waitWord & HASH_BITS;
+        int code = C_STOP_SHORT;
+        if (hash != lastHash) {
+            code = C_STOP_SHORT_PREV;
+            prevHash = lastHash;
+            lastHash = hash;
+        }
+        stage[n] = code | (p + 1L) << 8 | (long) reason << 24 | (waitWord & 0x1F) << 27 | delta << 32;
+        cur = 0;
+        lastTime = now;
+        stopEnd = n + 1;
+        POS.setRelease(this, n + 1);
+    }
+
+    /** {@link #stop}'s other forms, stamped {@code now} ({@code delta} after the last timed event). */
+    private void stopLonger(long now, long delta, int p, int reason, long g, long waitWord) {
         if (g >= 0 && g <= MAX_SHORT_GOID && p >= -1 && p < MAX_SHORT_P && (reason & ~0xFF) == 0
                 && (waitWord & 0xFFFF_FF00L) == 0) {
-            long now = TraceClock.now() - origin;
-            long delta = now - lastTime;
-            long hash = waitWord & 0xFFFF_FFFF_0000_0000L;
-            if (g == cur && hash == lastHash && (delta >>> 32) == 0 && (reason & ~0x7) == 0 && (waitWord & 0xE0) == 0) {
-                // The short form: the running goroutine stops, waiting on what the last stop
-                // waited on (a ping-pong's two goroutines wait on one channel), soon after the
-                // last timed event.
-                int n = pos;
-                if (n + 1 > limit && (n = makeRoom(1)) < 0) {
-                    return;
+            long hash = waitWord & HASH_BITS;
+            if (g == cur && (hash == lastHash || hash == prevHash) && (delta >>> 32) == 0 && (reason & ~0x7) == 0
+                    && (waitWord & 0xE0) == 0) {
+                // The short form, with the stage full: flush first.
+                int n = makeRoom(1);
+                if (n >= 0) {
+                    putShortStop(n, now, delta, p, reason, waitWord);
                 }
-                stage[n] = C_STOP_SHORT | (p + 1L) << 8 | (long) reason << 24 | (waitWord & 0x1F) << 27 | delta << 32;
-                cur = 0;
-                lastTime = now;
-                stopEnd = n + 1;
-                POS.setRelease(this, n + 1);
                 return;
             }
             int n = pos;
@@ -229,12 +264,12 @@ public final class TraceBuffer {
             d[n + 2] = g << 8 | (waitWord & 0xFF);
             cur = 0;
             lastTime = now;
-            lastHash = hash;
+            rememberHash(hash);
             stopEnd = n + 3;
             POS.setRelease(this, n + 3);
             return;
         }
-        add(TraceEvent.GO_STOP, p, reason, g, waitWord);
+        putWhole(now, TraceEvent.GO_STOP, p, reason, g, waitWord);
     }
 
     /**
@@ -269,6 +304,14 @@ public final class TraceBuffer {
         add(TraceEvent.GO_START, p, mid, g, 0);
     }
 
+    /** The blocker history after a stop on {@code hash} (the decoder applies the same rule). */
+    private void rememberHash(long hash) {
+        if (hash != lastHash) {
+            prevHash = lastHash;
+            lastHash = hash;
+        }
+    }
+
     /** Appends one whole event with the time given, or drops and counts it when full. */
     private void putWhole(long time, int kind, int p, int c, long a, long b) {
         int n = pos;
@@ -287,7 +330,7 @@ public final class TraceBuffer {
             cur = a;
         } else if (kind == TraceEvent.GO_STOP) {
             cur = 0;
-            lastHash = b & 0xFFFF_FFFF_0000_0000L;
+            rememberHash(b & HASH_BITS);
             stopEnd = n + 4;
         }
         POS.setRelease(this, n + 4);
@@ -509,6 +552,7 @@ public final class TraceBuffer {
         long cur;
         long lastTime;
         long lastHash;
+        long prevHash;
         int o;
 
         Decoder(int events, int mid) {
@@ -534,11 +578,14 @@ public final class TraceBuffer {
                         out[o] = lastTime;
                         out[o + 1] = TraceEvent.header(TraceEvent.GO_STOP, p, (int) ((w >>> 24) & 0xFF));
                         out[o + 2] = d[i + 2] >>> 8;
-                        out[o + 3] = (w & 0xFFFF_FFFF_0000_0000L) | (d[i + 2] & 0xFF);
-                        lastHash = w & 0xFFFF_FFFF_0000_0000L;
+                        out[o + 3] = (w & HASH_BITS) | (d[i + 2] & 0xFF);
+                        rememberHash(w & HASH_BITS);
                         cur = 0;
                     }
-                    case C_STOP_SHORT -> {
+                    case C_STOP_SHORT, C_STOP_SHORT_PREV -> {
+                        if (code == C_STOP_SHORT_PREV) {
+                            rememberHash(prevHash);
+                        }
                         lastTime += w >>> 32;
                         out[o] = lastTime;
                         out[o + 1] = TraceEvent.header(TraceEvent.GO_STOP, p, (int) ((w >>> 24) & 0x7));
@@ -569,10 +616,18 @@ public final class TraceBuffer {
                             cur = d[i + 2];
                         } else if (kind == TraceEvent.GO_STOP) {
                             cur = 0;
-                            lastHash = d[i + 3] & 0xFFFF_FFFF_0000_0000L;
+                            rememberHash(d[i + 3] & HASH_BITS);
                         }
                     }
                 }
+            }
+        }
+
+        /** {@link TraceBuffer#rememberHash}'s rule. */
+        private void rememberHash(long hash) {
+            if (hash != lastHash) {
+                prevHash = lastHash;
+                lastHash = hash;
             }
         }
     }
@@ -581,7 +636,7 @@ public final class TraceBuffer {
     private static int length(long w) {
         int code = (int) (w & 0xFF);
         return switch (code) {
-            case C_UNBLOCK, C_CREATE, C_START_AFTER_STOP, C_STOP_SHORT -> 1;
+            case C_UNBLOCK, C_CREATE, C_START_AFTER_STOP, C_STOP_SHORT, C_STOP_SHORT_PREV -> 1;
             case C_START -> 2;
             case C_STOP -> 3;
             default -> code < TraceEvent.COUNT ? 4 : 0;

@@ -81,6 +81,39 @@ class TraceBufferTest {
     }
 
     @Test
+    void aPingPongOnTwoChannelsTakesOneWordAStopAndReadsBackWhole() {
+        buf = buffer(16); // 64 words: 19 rounds fit only if all but the first two stops take one
+        long[] chans = {0x1111_1111L << 32, 0x2222_2222L << 32};
+        buf.start(0, 10, false);                                     // 2 words
+        for (int i = 0; i < 19; i++) {
+            long me = 10 + i % 2, other = 11 - i % 2;
+            buf.addUntimed(TraceEvent.GO_UNBLOCK, 0, 0, other, me);  // 1 word
+            buf.stop(0, 2, me, chans[i % 2] | 5);                    // 3 words twice, then 1
+            buf.start(0, other, true);                               // 1 word
+        }
+        assertThat(buf.dropped()).isZero();
+        assertThat(buf.size()).isEqualTo(1 + 19 * 3);
+        for (int i = 0; i < 19; i++) {
+            assertEvent(1 + 3 * i + 1, TraceEvent.GO_STOP, 0, 2, 10 + i % 2, chans[i % 2] | 5);
+            assertEvent(1 + 3 * i + 2, TraceEvent.GO_START, 0, MID, 11 - i % 2, 0);
+        }
+    }
+
+    @Test
+    void theLastTwoBlockersAreRememberedInTheOrderTheDecoderRebuilds() {
+        long a = 0xAAAAL << 32, b = 0xBBBBL << 32, c = 0xCCCCL << 32;
+        long[] blockers = {a, b, a, a, b, c, a, c, b, c, c, 0, b};
+        buf.start(0, 1, false);
+        for (int i = 0; i < blockers.length; i++) {
+            buf.stop(0, 2, 1 + i, blockers[i] | 3);
+            buf.start(0, 2 + i, true);
+        }
+        for (int i = 0; i < blockers.length; i++) {
+            assertEvent(1 + 2 * i, TraceEvent.GO_STOP, 0, 2, 1 + i, blockers[i] | 3);
+        }
+    }
+
+    @Test
     void aWakeUpByAnotherThanTheRunningGoroutineIsWrittenWhole() {
         buf.start(0, 10, false);
         buf.addUntimed(TraceEvent.GO_UNBLOCK, 0, 0, 11, 99);   // not g10: must keep 99

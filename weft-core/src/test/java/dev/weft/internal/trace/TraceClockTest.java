@@ -18,6 +18,19 @@ class TraceClockTest {
     }
 
     @Test
+    void tscReadsTheCounterWhereverItCanBeReadWhateverTheKernelsClock() throws Throwable {
+        String arch = System.getProperty("os.arch", "");
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name", "").equals("Linux")
+                && (arch.equals("amd64") || arch.equals("x86_64")) && TraceClock.class.getModule().isNativeAccessEnabled(),
+                "the counter is read only on Linux x86-64 with native access");
+        java.lang.invoke.MethodHandle counter = TraceClock.counterOrNull("tsc");
+        assertThat(counter).isNotNull();
+        long a = (long) counter.invokeExact();
+        long b = (long) counter.invokeExact();
+        assertThat(b).isGreaterThanOrEqualTo(a).isPositive();
+    }
+
+    @Test
     void anUnknownChoiceIsNamedWhenARecordingStartsAndBreaksNothingElse() throws Exception {
         // In a JVM of its own: the property is read once, when the class initialises.
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -26,7 +39,7 @@ class TraceClockTest {
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(out).contains("now=ok", "weft: -Dweft.trace.clock=sundial is not one of auto, nanotime");
+        assertThat(out).contains("now=ok", "weft: -Dweft.trace.clock=sundial is not one of auto, tsc, nanotime");
         assertThat(p.exitValue()).as(out).isZero();
     }
 
