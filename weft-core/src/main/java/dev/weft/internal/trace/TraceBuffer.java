@@ -206,8 +206,9 @@ public final class TraceBuffer {
      * bits, the wait reason in the low ones).
      */
     public void stop(int p, int reason, long g, long waitWord) {
-        // Kept small enough for the JIT to inline into the switch (a call here cost a traced
-        // ping-pong a few ns a switch): the short form only; every other form is out of line.
+        // Kept small enough for C2 to inline into the switch (the whole method, 353 bytecodes,
+        // was past its limit for hot calls: a call on every traced switch): the one-word form
+        // here, every other form out of line.
         long now = TraceClock.now() - origin;
         long delta = now - lastTime;
         int n = pos;
@@ -247,11 +248,12 @@ public final class TraceBuffer {
             long hash = waitWord & HASH_BITS;
             if (g == cur && (hash == lastHash || hash == prevHash) && (delta >>> 32) == 0 && (reason & ~0x7) == 0
                     && (waitWord & 0xE0) == 0) {
-                // The short form, with the stage full: flush first.
-                int n = makeRoom(1);
-                if (n >= 0) {
-                    putShortStop(n, now, delta, p, reason, waitWord);
+                // The short form with the stage full (stop's own test failed on the room only).
+                int n = pos;
+                if (n + 1 > limit && (n = makeRoom(1)) < 0) {
+                    return;
                 }
+                putShortStop(n, now, delta, p, reason, waitWord);
                 return;
             }
             int n = pos;
