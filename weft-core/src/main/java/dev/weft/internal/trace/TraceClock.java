@@ -7,12 +7,13 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The clock trace events are stamped with: the processor's time-stamp counter where that is safe
- * and reachable, else {@code System.nanoTime}.
+ * and reachable, bare or through the hypervisor's clock page, else {@code System.nanoTime}.
  *
  * <p><b>Why not always nanoTime.</b> A switch records one timed event (its stop), and a channel
  * ping-pong switches every 200 ns: {@code System.nanoTime} (a vDSO {@code clock_gettime}, which
@@ -33,17 +34,27 @@ import java.nio.file.Path;
  * executable; and {@code -Dweft.trace.clock} is {@code auto} (the default), not {@code nanotime}. Otherwise, or if anything
  * fails on the way, nanoTime, silently: only the recording's cost differs, never its content.
  *
- * <p><b>{@code -Dweft.trace.clock=tsc}</b> reads the counter even where the kernel keeps its own
- * clock off it: a virtual machine whose kernel was booted with {@code tsc=unstable} and tells time
- * with {@code kvm-clock} (a paravirtual clock that is itself computed from this counter, at about
- * three times a bare read's cost: 27 ns against 11 on the Firecracker machines the project is
- * measured on). The kernel's caution is about counters that disagree across CPUs or jump when a
- * machine is moved or restored; on such a machine the events of different carriers may be ordered
- * by their counters' disagreement, which is the user's call to accept. If the counter cannot be
- * read at all (not Linux x86-64, no native access), a recording refuses to start and says so.
+ * <p><b>Under kvm-clock.</b> A KVM guest whose kernel keeps its clock off the counter (booted with
+ * {@code tsc=unstable}, as the Firecracker machines this project is measured on are) tells time
+ * with {@code kvm-clock}: the hypervisor publishes, in a page the kernel maps into every process
+ * for the vDSO ({@code [vvar_vclock]}), a counter reading, the time at it and the rate, and
+ * {@code clock_gettime} computes the time from those and a fenced counter read. There nanoTime
+ * costs 27 ns against the bare counter's 11. With {@code auto}, this class does what the vDSO
+ * does, with an unfenced read: about 12 ns. It does so only while the page's stable bit says the
+ * host keeps every CPU's counter in step (as the vDSO requires), and only if the page is found and
+ * keeps nanoTime's pace when the class initialises; a read that finds the host updating the page,
+ * or the bit cleared, takes nanoTime instead (on the page's scale). The times are the kernel's own
+ * kvm-clock nanoseconds, so a counter that jumps (a machine restored on another host) moves them
+ * no more than it moves nanoTime.
  *
- * <p><b>Units.</b> Buffers hold raw readings relative to their recording's start ({@link #now}
- * minus the start's reading); {@link TraceSession} converts them to nanoseconds when the file is
+ * <p><b>{@code -Dweft.trace.clock=tsc}</b> reads the counter bare wherever it can be read, whatever
+ * the kernel's clock: the cheapest stamps, but where the kernel distrusts the counter the events of
+ * different carriers may be ordered by their counters' disagreement, which is the user's call. If
+ * the counter cannot be read at all (not Linux x86-64, no native access), a recording with
+ * {@code tsc} refuses to start and says so.
+ *
+ * <p><b>Units.</b> Buffers hold raw readings (counter ticks, or kvm-clock's or nanoTime's
+ * nanoseconds) relative to their recording's start ({@link #now} minus the start's reading); {@link TraceSession} converts them to nanoseconds when the file is
  * written, with the rate measured between this class's initialisation and the recording's stop (a
  * baseline of the program's life so far, against the nanoTime reads taken at both ends). The
  * conversion is monotonic, so the order of events, which is all {@link EventTimes} looks at, is the
@@ -70,8 +81,22 @@ public final class TraceClock {
      */
     private static final String MODE = System.getProperty("weft.trace.clock", "auto");
     private static final String UNKNOWN_MODE_ERROR = configurationError(MODE);
-    /** The counter read, or null where nanoTime is the clock. A constant: the JIT folds the test. */
-    private static final MethodHandle COUNTER = UNKNOWN_MODE_ERROR != null ? null : counterOrNull(MODE);
+    /** The kernel's clock source ("tsc", "kvm-clock", ...), or "" if it cannot be read. */
+    private static final String KERNEL_CLOCK = kernelClock();
+    /** The counter read, or null where it is not read at all. */
+    private static final MethodHandle COUNTER = UNKNOWN_MODE_ERROR != null ? null : counterOrNull(MODE, KERNEL_CLOCK);
+    /** The kvm-clock page where {@code auto} reads the counter through it (class comment), else null. */
+    private static final MemorySegment PVCLOCK = COUNTER != null && MODE.equals("auto") && KERNEL_CLOCK.equals("kvm-clock")
+            ? pvclockOrNull() : null;
+    private static final int NANOTIME = 0, TSC = 1, PV = 2;
+    /** What {@link #now} reads. A constant: the JIT folds the tests. */
+    private static final int SOURCE = PVCLOCK != null ? PV
+            : COUNTER != null && (MODE.equals("tsc") || KERNEL_CLOCK.equals("tsc")) ? TSC : NANOTIME;
+    /**
+     * nanoTime's reading minus the kvm-clock page's, for the rare read that finds the page
+     * without its guarantee (then nanoTime, on the page's scale).
+     */
+    private static final long PV_TO_NANOTIME = SOURCE == PV ? pvToNanoTime() : 0;
     /** The counter was asked for by name and cannot be had: a recording refuses to start, saying why. */
     private static final String CONFIGURATION_ERROR = UNKNOWN_MODE_ERROR != null ? UNKNOWN_MODE_ERROR
             : MODE.equals("tsc") && COUNTER == null
@@ -109,19 +134,116 @@ public final class TraceClock {
 
     /** The current reading: counter ticks or nanoseconds (see {@link #source}). Any thread. */
     public static long now() {
-        if (COUNTER != null) {
-            try {
-                return (long) COUNTER.invokeExact();
-            } catch (Throwable t) {
-                throw new AssertionError("weft: the time-stamp counter read failed", t); // it has no way to
-            }
+        if (SOURCE == PV) {
+            long t = pvclockRead(PVCLOCK);
+            return t != Long.MIN_VALUE ? t : System.nanoTime() - PV_TO_NANOTIME;
+        }
+        if (SOURCE == TSC) {
+            return counter();
         }
         return System.nanoTime();
     }
 
+    private static long counter() {
+        try {
+            return (long) COUNTER.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError("weft: the time-stamp counter read failed", t); // it has no way to
+        }
+    }
+
     /** What {@link #now} reads: the file's metadata says it ({@code otherData.clock}). */
     public static String source() {
-        return COUNTER != null ? "tsc" : "nanotime";
+        return SOURCE == PV ? "kvm-clock" : SOURCE == TSC ? "tsc" : "nanotime";
+    }
+
+    // The kernel's struct pvclock_vcpu_time_info (arch/x86/include/asm/pvclock-abi.h), the first
+    // in the [vvar_vclock] mapping: what the vDSO's clock_gettime reads under kvm-clock.
+    private static final long PV_VERSION = 0, PV_TSC_STAMP = 8, PV_SYSTEM_TIME = 16, PV_MUL = 24, PV_SHIFT = 28,
+            PV_FLAGS = 29, PV_BYTES = 32;
+    /** PVCLOCK_TSC_STABLE_BIT: the host keeps the guest's counters in step, so one page serves every CPU. */
+    private static final int PV_STABLE = 1;
+
+    /**
+     * The kvm-clock's nanoseconds from {@code pv} and one counter read, as the vDSO computes them
+     * (a version that is even and unchanged around the reads: the host was not updating the page),
+     * or {@link Long#MIN_VALUE} if the page is being updated or has lost its guarantee.
+     */
+    private static long pvclockRead(MemorySegment pv) {
+        int version = pv.get(ValueLayout.JAVA_INT, PV_VERSION);
+        VarHandle.loadLoadFence();
+        long stamp = pv.get(ValueLayout.JAVA_LONG, PV_TSC_STAMP);
+        long base = pv.get(ValueLayout.JAVA_LONG, PV_SYSTEM_TIME);
+        long mul = pv.get(ValueLayout.JAVA_INT, PV_MUL) & 0xFFFF_FFFFL;
+        int shift = pv.get(ValueLayout.JAVA_BYTE, PV_SHIFT);
+        int flags = pv.get(ValueLayout.JAVA_BYTE, PV_FLAGS);
+        long tsc = counter();
+        VarHandle.loadLoadFence();
+        if ((version & 1) != 0 || (flags & PV_STABLE) == 0 || pv.get(ValueLayout.JAVA_INT, PV_VERSION) != version) {
+            return Long.MIN_VALUE;
+        }
+        // The vDSO fences its counter read (that fence is most of nanoTime's cost here); this one
+        // is not, so it may run a little before the loads above and find a stamp just updated:
+        // then its delta is negative, and the stamp's own time is the nearest right answer.
+        long delta = Math.max(0, tsc - stamp);
+        delta = shift >= 0 ? delta << shift : delta >>> -shift;
+        return base + Math.unsignedMultiplyHigh(delta, mul << 32); // (delta * mul) >> 32
+    }
+
+    /**
+     * The kvm-clock page, if it can be found and read and keeps time with nanoTime, else null:
+     * the mapping named [vvar_vclock] (Linux 6.13 on), whose first page is the pvclock structure
+     * when the kernel's clock is kvm-clock. A read of a page the kernel does not serve faults,
+     * which the JVM turns into an InternalError.
+     */
+    private static MemorySegment pvclockOrNull() {
+        try {
+            MemorySegment pv = null;
+            for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+                if (line.endsWith("[vvar_vclock]")) {
+                    long start = Long.parseUnsignedLong(line.substring(0, line.indexOf('-')), 16);
+                    pv = MemorySegment.ofAddress(start).reinterpret(PV_BYTES);
+                }
+            }
+            if (pv == null) {
+                return null;
+            }
+            for (int i = 0; i < 1_000; i++) {
+                pvclockRead(pv); // linked and warm: the first downcall alone takes milliseconds
+            }
+            // It must run forwards and keep nanoTime's pace over a millisecond (to 10%: both are
+            // the kernel's nanoseconds; this catches a page that is not what it is taken for).
+            long n0 = System.nanoTime();
+            long p0 = pvclockRead(pv);
+            long prev = p0;
+            while (System.nanoTime() - n0 < 1_000_000) {
+                long p = pvclockRead(pv);
+                if (p == Long.MIN_VALUE || p < prev) {
+                    return null;
+                }
+                prev = p;
+            }
+            long n1 = System.nanoTime();
+            long p1 = pvclockRead(pv);
+            return p0 != Long.MIN_VALUE && p1 != Long.MIN_VALUE && Math.abs((p1 - p0) - (n1 - n0)) < (n1 - n0) / 10
+                    ? pv : null;
+        } catch (IOException | RuntimeException | InternalError e) {
+            return null;
+        }
+    }
+
+    private static long pvToNanoTime() {
+        long best = Long.MAX_VALUE, diff = 0;
+        for (int i = 0; i < 5; i++) {
+            long n0 = System.nanoTime();
+            long p = pvclockRead(PVCLOCK);
+            long n1 = System.nanoTime();
+            if (p != Long.MIN_VALUE && n1 - n0 < best) {
+                best = n1 - n0;
+                diff = n0 + (n1 - n0) / 2 - p;
+            }
+        }
+        return diff;
     }
 
     /**
@@ -129,7 +251,7 @@ public final class TraceClock {
      * nanoTime). Called when a recording stops.
      */
     static double nanosPerTick() {
-        if (COUNTER == null) {
+        if (SOURCE == NANOTIME) {
             return 1.0;
         }
         long[] pair = pair();
@@ -158,17 +280,18 @@ public final class TraceClock {
     }
 
     /**
-     * The counter's method handle if {@code mode} is {@code auto} and every condition of the class
-     * comment holds, or {@code tsc} and all but the kernel's holds; else null. Package-private for
-     * the tests.
+     * The counter's method handle if {@code mode} is {@code auto}, the kernel's clock is
+     * {@code kernelClock} and every condition of the class comment holds, or {@code tsc} and all
+     * but the kernel's hold; else null. Package-private for the tests.
      */
-    static MethodHandle counterOrNull(String mode) {
+    static MethodHandle counterOrNull(String mode, String kernelClock) {
         if (!mode.equals("auto") && !mode.equals("tsc")) {
             return null;
         }
         String arch = System.getProperty("os.arch", "");
         if (!System.getProperty("os.name", "").equals("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))
-                || !TraceClock.class.getModule().isNativeAccessEnabled() || (mode.equals("auto") && !kernelClockIsTsc())) {
+                || !TraceClock.class.getModule().isNativeAccessEnabled()
+                || (mode.equals("auto") && !kernelClock.equals("tsc") && !kernelClock.equals("kvm-clock"))) {
             return null;
         }
         try {
@@ -178,12 +301,11 @@ public final class TraceClock {
         }
     }
 
-    private static boolean kernelClockIsTsc() {
+    private static String kernelClock() {
         try {
-            return Files.readString(Path.of("/sys/devices/system/clocksource/clocksource0/current_clocksource"))
-                    .strip().equals("tsc");
+            return Files.readString(Path.of("/sys/devices/system/clocksource/clocksource0/current_clocksource")).strip();
         } catch (IOException | SecurityException e) {
-            return false;
+            return "";
         }
     }
 

@@ -90,7 +90,7 @@ public final class ChromeTraceWriter implements TraceWriter {
             g.writeNumberField("startEpochMillis", session.startEpochMillis());
             g.writeNumberField("durationNs", session.durationNanos());
             g.writeNumberField("bufferEvents", session.capacity());
-            g.writeStringField("clock", TraceClock.source()); // what stamped the events: tsc or nanotime
+            g.writeStringField("clock", TraceClock.source()); // what stamped the events: tsc, kvm-clock or nanotime
             g.writeEndObject();
             g.writeArrayFieldStart("traceEvents");
             long flowIds = 0; // one sequence for the file: viewers bind a flow's ends by id, whatever the pid
