@@ -245,6 +245,9 @@ public final class Weft implements AutoCloseable {
      * processors moves to the global queue.
      *
      * @throws UnsupportedOperationException under N_1 and ONE_TO_ONE, which have no processors to resize
+     * @throws IllegalArgumentException if {@code procs} is below 1, above 4096 or above {@code maxThreads}
+     * @throws IllegalStateException if the runtime is closed (a close that timed out leaves it
+     *                               running its goroutines: their processors may still change)
      */
     public void setProcs(int procs) {
         if (model != ThreadingModel.M_N) {

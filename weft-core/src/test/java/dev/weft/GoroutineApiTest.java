@@ -265,6 +265,16 @@ class GoroutineApiTest {
     }
 
     @Test
+    void aClosedRuntimeRefusesSetProcs() {
+        Weft rt = Weft.builder().model(ThreadingModel.M_N).procs(2).name("closed-procs").build();
+        rt.close();
+        assertThatThrownBy(() -> rt.setProcs(3)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("runtime 'closed-procs' is closed");
+        assertThatThrownBy(() -> rt.setProcs(2)).as("even to the same number").isInstanceOf(IllegalStateException.class);
+        assertThat(rt.procs()).isEqualTo(2);
+    }
+
+    @Test
     void closeWaitsForRunningGoroutinesAndTheirChildren() {
         Weft rt = Weft.builder().procs(2).build();
         AtomicInteger finished = new AtomicInteger();

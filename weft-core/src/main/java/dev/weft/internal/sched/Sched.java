@@ -271,7 +271,11 @@ public final class Sched {
         ProcResize.checkProcs(n, Integer.MAX_VALUE);
     }
 
-    /** Changes the number of Ps (GOMAXPROCS); see {@link ProcResize}. */
+    /**
+     * Changes the number of Ps (GOMAXPROCS); see {@link ProcResize}.
+     *
+     * @throws IllegalStateException if the runtime has stopped (a close stopped its carriers)
+     */
     public void setProcs(int n) {
         resize.setProcs(n);
     }
