@@ -296,7 +296,12 @@ public final class Weft implements AutoCloseable {
         return sched.name();
     }
 
-    /** A snapshot of the scheduler's counters; racy, for display. */
+    /**
+     * A snapshot of the scheduler's counters; racy, for display. Within one snapshot the
+     * processor count and the per-processor lists ({@code localRunq},
+     * {@code switchesByReasonPerProc}) agree, even while {@link #setProcs} runs; a
+     * {@link #procs()} read apart from it may already differ.
+     */
     public SchedulerStats stats() {
         SchedStats s = sched.stats();
         return new SchedulerStats(s.procs(), s.idleProcs(), s.threads(), s.idleThreads(), s.spinning(),
