@@ -341,7 +341,8 @@ public final class Weft implements AutoCloseable {
      * closing: it accepts no new goroutines from outside, its goroutines keep running (and may
      * start others), and a later {@code close} or {@code close(Duration)} waits again. It also
      * returns false, after stopping the carriers, when it gave up on goroutines asleep for good
-     * (see {@link #close()}).
+     * (see {@link #close()}), and, within the timeout, when another thread's close was stopping
+     * the carriers and had not finished (that close finishes the stop).
      *
      * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalArgumentException if {@code timeout} is negative
