@@ -24,7 +24,10 @@ public final class Goroutine {
         RUNNING,
         /** Parked (channel, lock, sleep, I/O, join, ...). */
         WAITING,
-        /** Its body has returned or thrown. */
+        /**
+         * Its body has returned or thrown. Its thread may still be finishing for a moment (an
+         * uncaught exception is reported in it); {@link #join()} returns once that is done too.
+         */
         DEAD
     }
 
@@ -44,7 +47,7 @@ public final class Goroutine {
     }
 
     public State state() {
-        if (g.isDead()) {
+        if (g.bodyEnded() || g.isDead()) {
             return State.DEAD;
         }
         if (g.isNew()) {

@@ -245,6 +245,9 @@ public final class Weft implements AutoCloseable {
      * processors moves to the global queue.
      *
      * @throws UnsupportedOperationException under N_1 and ONE_TO_ONE, which have no processors to resize
+     * @throws IllegalArgumentException if {@code procs} is below 1, above 4096 or above {@code maxThreads}
+     * @throws IllegalStateException if the runtime is closed (a close that timed out leaves it
+     *                               running its goroutines: their processors may still change)
      */
     public void setProcs(int procs) {
         if (model != ThreadingModel.M_N) {
@@ -293,7 +296,12 @@ public final class Weft implements AutoCloseable {
         return sched.name();
     }
 
-    /** A snapshot of the scheduler's counters; racy, for display. */
+    /**
+     * A snapshot of the scheduler's counters; racy, for display. Within one snapshot the
+     * processor count and the per-processor lists ({@code localRunq},
+     * {@code switchesByReasonPerProc}) agree, even while {@link #setProcs} runs; a
+     * {@link #procs()} read apart from it may already differ.
+     */
     public SchedulerStats stats() {
         SchedStats s = sched.stats();
         return new SchedulerStats(s.procs(), s.idleProcs(), s.threads(), s.idleThreads(), s.spinning(),
@@ -333,7 +341,8 @@ public final class Weft implements AutoCloseable {
      * closing: it accepts no new goroutines from outside, its goroutines keep running (and may
      * start others), and a later {@code close} or {@code close(Duration)} waits again. It also
      * returns false, after stopping the carriers, when it gave up on goroutines asleep for good
-     * (see {@link #close()}).
+     * (see {@link #close()}), and, within the timeout, when another thread's close was stopping
+     * the carriers and had not finished (that close finishes the stop).
      *
      * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalArgumentException if {@code timeout} is negative

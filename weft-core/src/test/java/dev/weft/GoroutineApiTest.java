@@ -264,6 +264,48 @@ class GoroutineApiTest {
                 .hasMessageContaining("closed");
     }
 
+    /**
+     * DEAD is "its body has returned or thrown": a goroutine whose body threw read RUNNING (or
+     * WAITING) while the runtime's handler reported the exception in its thread.
+     */
+    @Test
+    void aGoroutineWhoseBodyThrewIsDeadWhileItsFailureIsReported() throws Exception {
+        CountDownLatch reporting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (Weft rt = Weft.builder().uncaughtExceptionHandler((g, t) -> {
+            reporting.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }).build()) {
+            Goroutine g = rt.go(() -> {
+                throw new IllegalStateException("boom");
+            });
+            try {
+                assertThat(reporting.await(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(g.thread().isAlive()).as("its thread, reporting").isTrue();
+                assertThat(g.state()).isEqualTo(Goroutine.State.DEAD);
+                assertThat(g.failure()).hasMessage("boom");
+            } finally {
+                release.countDown();
+            }
+            g.join();
+            assertThat(g.state()).isEqualTo(Goroutine.State.DEAD);
+        }
+    }
+
+    @Test
+    void aClosedRuntimeRefusesSetProcs() {
+        Weft rt = Weft.builder().model(ThreadingModel.M_N).procs(2).name("closed-procs").build();
+        rt.close();
+        assertThatThrownBy(() -> rt.setProcs(3)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("runtime 'closed-procs' is closed");
+        assertThatThrownBy(() -> rt.setProcs(2)).as("even to the same number").isInstanceOf(IllegalStateException.class);
+        assertThat(rt.procs()).isEqualTo(2);
+    }
+
     @Test
     void closeWaitsForRunningGoroutinesAndTheirChildren() {
         Weft rt = Weft.builder().procs(2).build();

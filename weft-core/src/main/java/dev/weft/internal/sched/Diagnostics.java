@@ -365,10 +365,26 @@ final class Diagnostics {
     // ---------------------------------------------------------------------------------------
     // Statistics
 
-    /** A racy snapshot of the counters, for the demo, tests and Weft.stats(). */
+    /**
+     * A test's probe, run by {@link #stats} between its read of procs and its read of allp (null
+     * otherwise): a setProcs there is one that races the snapshot.
+     */
+    Runnable afterProcsReadForTest;
+
+    /**
+     * A racy snapshot of the counters, for the demo, tests and Weft.stats(). Its procs and its
+     * per-P arrays agree even while setProcs runs: procs is read first, and a grow publishes the
+     * longer allp before the larger procs (both under the scheduler lock), so the allp read after
+     * it holds at least procs Ps. Read the other way round, a grow in between left the per-P
+     * switch counts shorter than procs.
+     */
     SchedStats stats() {
-        P[] ps = sched.allp();
         int procs = sched.procs();
+        Runnable probe = afterProcsReadForTest;
+        if (probe != null) {
+            probe.run();
+        }
+        P[] ps = sched.allp();
         long switches = retiredSwitches.get(), steals = retiredSteals.get();
         int[] runq = new int[procs];
         long[] reasons = new long[SwitchReason.COUNT];
@@ -378,7 +394,7 @@ final class Diagnostics {
         if (sched.model == Model.ONE_TO_ONE) {
             switches += reasons[SwitchReason.WAIT] + reasons[SwitchReason.EXIT]; // the kernel's switches we saw
         }
-        long[][] perP = new long[Math.min(procs, ps.length)][];
+        long[][] perP = new long[procs][];
         for (int i = 0; i < ps.length; i++) {
             P p = ps[i];
             switches += p.switches;
@@ -391,7 +407,7 @@ final class Diagnostics {
                 perP[i] = mine;
             }
         }
-        for (int i = 0; i < runq.length && i < ps.length; i++) {
+        for (int i = 0; i < runq.length; i++) {
             runq[i] = ps[i].runqSize();
         }
         int ms;

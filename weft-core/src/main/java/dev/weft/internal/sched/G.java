@@ -487,6 +487,19 @@ public final class G implements Executor, Runnable, Thread.UncaughtExceptionHand
         return s == GStatus.DEAD || (s != GStatus.IDLE && !thread.isAlive());
     }
 
+    /**
+     * Whether its body has returned or thrown, though its thread may still be finishing: the
+     * uncaught-exception report (after the failure is recorded), its process's bookkeeping, the
+     * JDK's exit path. {@link #isDead} comes later, once the thread has ended.
+     */
+    public boolean bodyEnded() {
+        if (bodyDone) {
+            return true;
+        }
+        Rare r = rareOrNull();
+        return r != null && r.failure != null;
+    }
+
     public Throwable failure() {
         Rare r = rareOrNull();
         return r == null ? null : r.failure;

@@ -64,6 +64,11 @@ final class P {
     volatile int syscalltick;
 
     // sysmon's last observation of this P; read and written by sysmon only.
+    /**
+     * The look ({@code Sysmon#retake}) that last saw this P running or in a call; -1: none yet.
+     * The notes below hold only if the look before the current one saw it so too.
+     */
+    long seenBusyLook = -1;
     long seenSwitches;
     long seenSwitchesAt;
     int seenSchedtick;

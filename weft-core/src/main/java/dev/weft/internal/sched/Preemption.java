@@ -28,6 +28,12 @@ final class Preemption {
     final AtomicLong priorityPreemptRequests = new AtomicLong();
     final AtomicLong starvationBoosts = new AtomicLong();
 
+    /**
+     * A test's probe, run by {@link #retakeRunning} just after it releases the scheduler lock
+     * (null otherwise): the stuck M may move on meanwhile.
+     */
+    Runnable afterLockReleaseForTest;
+
     Preemption(Sched sched) {
         this.sched = sched;
     }
@@ -103,7 +109,7 @@ final class Preemption {
      */
     boolean retakeRunning(P p, boolean blocked) {
         P fresh;
-        M stuck;
+        G g;
         sched.lock.lock();
         try {
             P[] ps = sched.allp();
@@ -111,7 +117,11 @@ final class Preemption {
             if (p.id >= ps.length || ps[p.id] != p || sched.isStopped() || !p.casStatus(P.RUNNING, P.RETAKEN)) {
                 return false;
             }
-            stuck = p.m;
+            M stuck = p.m;
+            // Its goroutine now, under the lock: once the lock is released, the stuck M may leave
+            // it, retire the P and run another goroutine, which the request and the RETAKE event
+            // below would then name (and the trace's writer cut at the retake).
+            g = stuck == null ? null : stuck.curg;
             fresh = sched.newP(p.id);
             fresh.status = P.IDLE;
             P[] copy = ps.clone();
@@ -127,7 +137,10 @@ final class Preemption {
         } finally {
             sched.lock.unlock();
         }
-        G g = stuck == null ? null : stuck.curg;
+        Runnable probe = afterLockReleaseForTest;
+        if (probe != null) {
+            probe.run();
+        }
         if (g != null) {
             g.preemptReason = SwitchReason.SLICE_END;
             g.preempt = true; // at its next safe point it leaves the carrier

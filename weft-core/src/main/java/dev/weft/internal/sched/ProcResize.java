@@ -59,6 +59,9 @@ final class ProcResize {
         P[] removable;
         sched.lock.lock();
         try {
+            if (sched.isStopped()) { // under the lock: a close stops the carriers under it too
+                throw new IllegalStateException("weft: runtime '" + sched.name() + "' is closed; its procs cannot change");
+            }
             old = sched.procs();
             if (n == old) {
                 return;

@@ -271,7 +271,11 @@ public final class Sched {
         ProcResize.checkProcs(n, Integer.MAX_VALUE);
     }
 
-    /** Changes the number of Ps (GOMAXPROCS); see {@link ProcResize}. */
+    /**
+     * Changes the number of Ps (GOMAXPROCS); see {@link ProcResize}.
+     *
+     * @throws IllegalStateException if the runtime has stopped (a close stopped its carriers)
+     */
     public void setProcs(int n) {
         resize.setProcs(n);
     }
@@ -355,9 +359,12 @@ public final class Sched {
      * limit). On a timeout it returns false and the runtime stays as it was, closing: its
      * goroutines keep running (and may start others), nothing new comes from outside, and a
      * later close may wait again. Otherwise it stops the carriers and returns whether every
-     * goroutine ended (false if some were given up on, asleep for good).
+     * goroutine ended (false if some were given up on, asleep for good). A close that finds
+     * another one stopping the carriers waits for it within what is left of {@code nanos}, and
+     * returns false if that runs out first (the other close finishes the stop).
      */
     public boolean close(long nanos) {
+        long start = System.nanoTime();
         Goroutines.AwaitResult r = goroutines.closeAndAwait(nanos);
         if (r == Goroutines.AwaitResult.TIMED_OUT) {
             return false;
@@ -380,7 +387,15 @@ public final class Sched {
         } else {
             for (;;) {
                 try {
-                    terminated.await();
+                    if (nanos == Long.MAX_VALUE) {
+                        terminated.await();
+                    } else if (!terminated.await(Math.max(0, nanos - (System.nanoTime() - start)),
+                            java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                        if (interrupted) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return false; // the bound ran out while the other close stops the carriers
+                    }
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;

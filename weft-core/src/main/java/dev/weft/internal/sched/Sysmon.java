@@ -26,6 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  *       schedtick has not moved for a slice): the slice ends, so the 1-in-61 global check and
  *       the chain's competitors get their turn.</li>
  * </ul>
+ * Both times count from the first of an unbroken run of looks that found the P busy (running or
+ * in a call): one that found it idle or stopped, a deep sleep, or none yet starts them afresh.
  *
  * <p>Period: 20 µs while anything happens; after 50 quiet rounds it doubles each round up to
  * 10 ms, or to 500 µs while some goroutine holds its carrier (so a blocked carrier is noticed
@@ -51,7 +53,8 @@ final class Sysmon extends Thread {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final boolean cpuTimeSupported;
 
-    private volatile boolean sleeping;
+    /** Whether it sleeps with every P idle (sleepUntilWork); tests wait for it. */
+    volatile boolean sleeping;
     /** Rounds done over busy Ps; lets tests with a fake clock wait until sysmon has looked. */
     volatile long rounds;
     /** When sysmon's current period sleep ends (Long.MAX_VALUE when awake or in deep sleep). */
@@ -135,6 +138,8 @@ final class Sysmon extends Thread {
     /** When dev.weft.SchedulerStats is next due (see Jfr.statsTick). */
     private long jfrStatsDue = System.nanoTime();
     private int quietRounds;
+    /** Calls of {@link #retake}, and a skipped number for each deep sleep; see {@link P#seenBusyLook}. */
+    private long looks;
     /** Consecutive idle rounds that saw queued work nobody runs; see sleepUntilWorkLoop. */
     private int strandedRounds;
     /** About a millisecond of them (20 µs apart) before the spinning count is repaired. */
@@ -167,6 +172,7 @@ final class Sysmon extends Thread {
             if (sched.allProcsIdle()) {
                 sleepUntilWork();
                 quietRounds = 0;
+                looks++; // no look saw the Ps idle: the next one must not take up the notes of the last
                 continue;
             }
             Parking.wakeDeferred();
@@ -334,6 +340,7 @@ final class Sysmon extends Thread {
     int retake(long now, boolean stalled) {
         int acted = 0;
         boolean watch = false;
+        long look = ++looks;
         P[] ps = sched.allp();
         // Every P, not only those below procs: one that setProcs removed while its goroutine ran
         // or blocked keeps its queue until its M schedules, and a hog or a blocked carrier there
@@ -343,6 +350,14 @@ final class Sysmon extends Thread {
         for (int i = 0; i < n; i++) {
             P p = ps[i];
             int status = p.status;
+            // A P idle, stopped or never seen on the previous look (a fresh one: the runtime's
+            // first, a grow's, a retake's replacement) is observed afresh: the notes on it are
+            // from before (or zero), and timing its slice from them ended one at once.
+            boolean continuing = false;
+            if (status == P.SYSCALL || status == P.RUNNING) {
+                continuing = p.seenBusyLook == look - 1;
+                p.seenBusyLook = look;
+            }
             if (status == P.SYSCALL) {
                 watch = true;
                 int tick = p.syscalltick;
@@ -365,9 +380,10 @@ final class Sysmon extends Thread {
             M m = p.m;
             G g = m == null ? null : m.curg;
             long switches = p.switches;
-            if (switches != p.seenSwitches || g == null || m != p.seenM) {
+            if (!continuing || switches != p.seenSwitches || g == null || m != p.seenM) {
                 // A new goroutine since the last look, or the M is between goroutines, or another
                 // carrier took the P with no switch (out of a blocking call): its CPU is not ours.
+                // Or the P was not busy on the last look: nothing noted before counts.
                 p.seenM = m;
                 p.seenSwitches = switches;
                 p.seenSwitchesAt = now;
@@ -376,7 +392,7 @@ final class Sysmon extends Thread {
                 p.heldCpuFrom = -1;
                 p.preemptRequested = false;
                 int tick = p.schedtick;
-                if (tick != p.seenSchedtick) {
+                if (tick != p.seenSchedtick || !continuing) {
                     p.seenSchedtick = tick;
                     p.seenSchedtickAt = now;
                 } else if (now - p.seenSchedtickAt >= slice) {

@@ -42,13 +42,23 @@ final class Tracing {
     private static TraceSession global;
     private static boolean globalTried;
 
+    /**
+     * A test's probe, run by {@link #start} between its check that the runtime is not closed and
+     * the attach (null otherwise): a close there races the start.
+     */
+    static volatile Runnable afterClosedCheckForTest;
+
     /** Starts a recording of {@code sched} alone into {@code file}. */
     static TraceSession start(Sched sched, Path file, int capacity) {
         if (sched.isStopped()) { // nothing would be recorded: an empty file at stop helps no one
-            throw new IllegalStateException("weft: runtime '" + sched.name() + "' is closed; there is nothing to trace");
+            throw closed(sched);
         }
         TraceWriter writer = TraceWriters.load(); // fails at once, naming the artifact, if absent
         checkWritable(file);
+        Runnable probe = afterClosedCheckForTest;
+        if (probe != null) {
+            probe.run();
+        }
         TraceSession s = new TraceSession(file, writer, capacity);
         attach(s, sched);
         return s;
@@ -83,8 +93,27 @@ final class Tracing {
                 if (!Sched.TRACE.compareAndSet(sched, null, rt)) {
                     throw new IllegalStateException("weft: runtime '" + sched.name() + "' is already being traced");
                 }
+                if (sched.isStopped()) {
+                    // A close stopped it since start's check. It reads trace after it sets
+                    // stopped, and this reads stopped after setting trace: if it found no
+                    // recording to compact, this finds it stopped. Either way nothing more will
+                    // be recorded: refused, and the carriers' new buffers dropped, or the
+                    // recording would keep them (megabytes each) until it is written.
+                    Sched.TRACE.compareAndSet(sched, rt, null);
+                    for (M m : sched.idle.allmSnapshot()) {
+                        TraceBuffer b = m.traceBuf;
+                        if (b != null && b.owner() == rt) {
+                            m.traceBuf = null;
+                        }
+                    }
+                    throw closed(sched);
+                }
             }
         }, rt -> Sched.TRACE.compareAndSet(sched, rt, null));
+    }
+
+    private static IllegalStateException closed(Sched sched) {
+        return new IllegalStateException("weft: runtime '" + sched.name() + "' is closed; there is nothing to trace");
     }
 
     /** From each Sched constructor: attach to the -Dweft.trace recording if there is one. */

@@ -37,7 +37,8 @@ public final class TraceSession {
     private final List<RuntimeTrace> runtimes = new ArrayList<>();
     private boolean stopped;
     private long stopNanos;
-    private IOException failure;
+    /** The first stop's write failure (an IOException, or what a broken writer threw), or null. */
+    private Throwable failure;
     /** Opened once the first stop's write has ended, well or not. */
     private final CountDownLatch written = new CountDownLatch(1);
 
@@ -88,8 +89,9 @@ public final class TraceSession {
     }
 
     /**
-     * Stops recording and writes the file (once). A stop while another writes waits for that
-     * write and reports its failure, if any: every stop returns only once the file is written.
+     * Stops recording and writes the file (once). A stop while another writes, or after it,
+     * waits for that write and rethrows its failure, if any: every stop returns normally only
+     * once the file is written.
      */
     public void stop() throws IOException {
         List<RuntimeTrace> rts;
@@ -106,10 +108,18 @@ public final class TraceSession {
         }
         if (rts == null) {
             awaitWritten();
+            Throwable f;
             synchronized (this) {
-                if (failure != null) {
-                    throw failure;
-                }
+                f = failure;
+            }
+            if (f instanceof IOException e) {
+                throw e;
+            }
+            if (f instanceof RuntimeException e) {
+                throw e;
+            }
+            if (f instanceof Error e) {
+                throw e;
             }
             return;
         }
@@ -118,7 +128,9 @@ public final class TraceSession {
                 rt.detach();
             }
             writer.write(this, file);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // Kept whatever it is: a later stop must not report a file that was never written
+            // as written (a writer's bug, a missing dependency of its, used to be forgotten).
             synchronized (this) {
                 failure = e;
             }

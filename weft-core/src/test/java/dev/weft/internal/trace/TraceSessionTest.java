@@ -88,4 +88,19 @@ class TraceSessionTest {
         assertThat(writtenWhenSecondReturned).as("the second stop returned before the file was written").isTrue();
         assertThat(second.get()).as("the second stop reports the write's failure").isSameAs(first.get());
     }
+
+    /**
+     * A writer that fails with an unchecked exception (a bug of its own, an UncheckedIOException):
+     * the first stop threw it, and every later stop returned normally, as if the file were written.
+     */
+    @Test
+    void aStopAfterAWriteThatThrewUncheckedRethrowsIt() {
+        TraceSession s = new TraceSession(Path.of("unused.json"), (session, file) -> {
+            throw new IllegalStateException("writer bug");
+        }, 64);
+        s.attach("rt", 1, r -> { }, r -> { });
+        Throwable first = org.assertj.core.api.Assertions.catchThrowable(s::stop);
+        assertThat(first).isInstanceOf(IllegalStateException.class).hasMessage("writer bug");
+        assertThatThrownBy(s::stop).as("a later stop").isSameAs(first);
+    }
 }
