@@ -39,8 +39,8 @@ import java.nio.file.Path;
  * with {@code kvm-clock}: the hypervisor publishes, in a page the kernel maps into every process
  * for the vDSO ({@code [vvar_vclock]}), a counter reading, the time at it and the rate, and
  * {@code clock_gettime} computes the time from those and a fenced counter read. There nanoTime
- * costs 27 ns against the bare counter's 11. With {@code auto}, this class does what the vDSO
- * does, with an unfenced read: about 12 ns. It does so only while the page's stable bit says the
+ * costs 30 ns against the bare counter's 12. With {@code auto}, this class does what the vDSO
+ * does, with an unfenced read: 12.3 ns. It does so only while the page's stable bit says the
  * host keeps every CPU's counter in step (as the vDSO requires), and only if the page is found and
  * keeps nanoTime's pace when the class initialises; a read that finds the host updating the page,
  * or the bit cleared, takes nanoTime instead (on the page's scale). The times are the kernel's own
@@ -54,11 +54,12 @@ import java.nio.file.Path;
  * {@code tsc} refuses to start and says so.
  *
  * <p><b>Units.</b> Buffers hold raw readings (counter ticks, or kvm-clock's or nanoTime's
- * nanoseconds) relative to their recording's start ({@link #now} minus the start's reading); {@link TraceSession} converts them to nanoseconds when the file is
- * written, with the rate measured between this class's initialisation and the recording's stop (a
- * baseline of the program's life so far, against the nanoTime reads taken at both ends). The
- * conversion is monotonic, so the order of events, which is all {@link EventTimes} looks at, is the
- * raw readings' order.
+ * nanoseconds) relative to their recording's start ({@link #now} minus the start's reading);
+ * {@link TraceSession} converts them to nanoseconds when the file is written, with the rate
+ * measured between this class's initialisation and the recording's stop (a baseline of the
+ * program's life so far, against the nanoTime reads taken at both ends). The conversion is
+ * monotonic, so the order of events, which is all {@link EventTimes} looks at, is the raw
+ * readings' order.
  */
 public final class TraceClock {
     private TraceClock() {}
@@ -280,9 +281,10 @@ public final class TraceClock {
     }
 
     /**
-     * The counter's method handle if {@code mode} is {@code auto}, the kernel's clock is
-     * {@code kernelClock} and every condition of the class comment holds, or {@code tsc} and all
-     * but the kernel's hold; else null. Package-private for the tests.
+     * The counter's method handle if {@code mode} is {@code auto}, the kernel's clock
+     * ({@code kernelClock}) is {@code tsc} or {@code kvm-clock} and every other condition of the
+     * class comment holds, or {@code tsc} and those others hold; else null. Package-private for
+     * the tests.
      */
     static MethodHandle counterOrNull(String mode, String kernelClock) {
         if (!mode.equals("auto") && !mode.equals("tsc")) {
