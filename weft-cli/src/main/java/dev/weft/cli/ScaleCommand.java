@@ -58,9 +58,8 @@ public final class ScaleCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--counts: each count must be positive, got " + n);
             }
         }
-        if (procs <= 0 || rounds <= 0) {
-            throw new ParameterException(spec.commandLine(), "--procs and --rounds must be positive");
-        }
+        Options.procs(spec, procs);
+        Options.positive(spec, "--rounds", rounds);
         System.setProperty("jdk.virtualThreadScheduler.parallelism", Integer.toString(procs));
         System.out.printf(Locale.ROOT, "%-12s %-8s %16s %20s %18s%n", "tasks", "peer", "start ns/task",
                 "heap bytes/parked", "wake+end ns/task");

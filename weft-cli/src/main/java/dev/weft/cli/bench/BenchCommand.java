@@ -2,6 +2,7 @@ package dev.weft.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.weft.cli.Options;
 import dev.weft.workloads.JvmPeer;
 import dev.weft.workloads.Peer;
 import dev.weft.workloads.Sizes;
@@ -141,7 +142,11 @@ public final class BenchCommand implements Callable<Integer> {
         boolean go = withGo || (peers != null && peers.stream().anyMatch(p -> p.trim().equals("go")));
         PrintStream err = System.err;
         Path outDir = out != null ? out : defaultOut();
-        Files.createDirectories(outDir);
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw bad("--out: cannot create " + outDir + ": " + e);
+        }
         List<String> notes = new ArrayList<>();
         String goVersion = "not run (add --with-go)";
         if (go) {
@@ -218,16 +223,16 @@ public final class BenchCommand implements Callable<Integer> {
         Sizes base = quick ? Sizes.QUICK : Sizes.FULL;
         try {
             Sizes.Builder b = base.toBuilder();
-            override(spawn, b::spawn);
-            override(skynet, b::skynetLeaves);
-            override(rounds, b::rounds);
-            override(jdkRounds, b::jdkRounds);
-            override(hops, b::hops);
-            override(producers, b::producers);
-            override(fib, b::fib);
-            override(sleepers, b::sleepers);
-            override(yields, b::yields);
-            override(mixedRounds, b::mixedRounds);
+            override("--spawn", spawn, b::spawn);
+            override("--skynet", skynet, b::skynetLeaves);
+            override("--rounds", rounds, b::rounds);
+            override("--jdk-rounds", jdkRounds, b::jdkRounds);
+            override("--hops", hops, b::hops);
+            override("--producers", producers, b::producers);
+            override("--fib", fib, b::fib);
+            override("--sleepers", sleepers, b::sleepers);
+            override("--yields", yields, b::yields);
+            override("--mixed-rounds", mixedRounds, b::mixedRounds);
             return b.build();
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());
@@ -276,8 +281,10 @@ public final class BenchCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
-    private static void override(Integer option, IntConsumer setter) {
+    /** Sets a size the command line gave; a size below 1 is refused here, naming the option. */
+    private void override(String name, Integer option, IntConsumer setter) {
         if (option != null) {
+            Options.positive(spec, name, option);
             setter.accept(option);
         }
     }
