@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
  * ({@link OperatingSystemScene}), and the threading models side by side ({@link ModelComparison}). Every
  * workload checks its own result; this class only validates options and prints.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run spawn, park/unpark ping-pong, fork-join, channel (skynet) and timer workloads on weft and show "
                 + "the scheduler's counters; then time slices, priorities, processes and the three threading models at work.")
 final class DemoCommand implements Callable<Integer> {

@@ -21,7 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@link CountDownLatch} gate), so the figures isolate the scheduler and the thread, not a
  * primitive. Peers alternate and each count starts from a full GC.
  */
-@Command(name = "scale", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "scale", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false,
         description = {"Start N tasks that all park, measure start cost, heap per parked task and wake+end cost "
                 + "per task, on weft M:N and JDK virtual threads, for each N given.",
                 "10,000,000 parked tasks need about 12 GiB of heap: the launcher gives this command "

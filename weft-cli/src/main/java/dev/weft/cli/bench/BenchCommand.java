@@ -2,6 +2,7 @@ package dev.weft.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.weft.cli.Main;
 import dev.weft.cli.Options;
 import dev.weft.workloads.JvmPeer;
 import dev.weft.workloads.Peer;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
  * {@code --json} the JSON) on stdout and progress on stderr. Sizes and their validation are the
  * catalogue's ({@link Sizes}); this class maps options onto them.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false,
         description = {"Run spawn (from a task and from a platform thread), skynet, ping-pong (over channels, "
                 + "park/unpark, SynchronousQueue, LinkedTransferQueue, Exchanger), ring, fan-in, fork-join fib, "
                 + "sleepers, yield and a mixed latency workload on weft and its peers (JDK virtual and platform "
