@@ -61,6 +61,8 @@ public final class ScaleCommand implements Callable<Integer> {
         }
         Options.procs(spec, procs);
         Options.positive(spec, "--rounds", rounds);
+        // Read once, when the JDK makes its scheduler: the checks above start no virtual thread
+        // (the runtime builder's only checks the value), so it is not made yet.
         System.setProperty("jdk.virtualThreadScheduler.parallelism", Integer.toString(procs));
         System.out.printf(Locale.ROOT, "%-12s %-8s %16s %20s %18s%n", "tasks", "peer", "start ns/task",
                 "heap bytes/parked", "wake+end ns/task");
