@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
  * ({@link OperatingSystemScene}), and the threading models side by side ({@link ModelComparison}). Every
  * workload checks its own result; this class only validates options and prints.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run spawn, park/unpark ping-pong, fork-join, channel (skynet) and timer workloads on weft and show "
                 + "the scheduler's counters; then time slices, priorities, processes and the three threading models at work.")
 final class DemoCommand implements Callable<Integer> {
@@ -92,10 +92,16 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (procs < 1 || hogMillis < 1 || modelParked < 1 || kernelThreads < 1 || osMillis < 1) {
-            throw new ParameterException(spec.commandLine(),
-                    "--procs, --hog-millis, --model-parked, --kernel-threads and --os-millis must be positive");
-        }
+        Options.procs(spec, procs);
+        Options.positive(spec, "--hog-millis", hogMillis);
+        Options.positive(spec, "--model-parked", modelParked);
+        Options.positive(spec, "--kernel-threads", kernelThreads);
+        Options.positive(spec, "--os-millis", osMillis);
+        Options.positive(spec, "--spawn", spawn);
+        Options.positive(spec, "--rounds", rounds);
+        Options.positive(spec, "--skynet", skynet);
+        Options.positive(spec, "--sleepers", sleepers);
+        Options.positive(spec, "--mixed-rounds", mixedRounds);
         Sizes sizes;
         try {
             sizes = Sizes.FULL.toBuilder().spawn(spawn).rounds(rounds).fib(fib).skynetLeaves(skynet)
@@ -103,6 +109,10 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "a workload size was refused: " + e.getMessage());
         }
+        if (trace != null) {
+            Options.writableFile(spec, "--trace", trace);
+        }
+        Options.writableFile(spec, "--models-chart", modelsChart);
         System.out.printf("weft demo: M:N scheduler, procs=%d, JDK %s%n%n", procs, Runtime.version());
         List<Row> rows = new ArrayList<>();
         try (WeftEngine e = new WeftEngine(Weft.builder().procs(procs).name("demo"))) {

@@ -15,8 +15,11 @@ public final class Main implements Runnable {
         CommandLine.usage(this, System.out);
     }
 
-    /** The version the build wrote into weft-core, never a literal. */
-    static final class Version implements CommandLine.IVersionProvider {
+    /**
+     * The version the build wrote into weft-core, never a literal; every subcommand names it too,
+     * since its mixed-in {@code --version} prints nothing without a provider of its own.
+     */
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {"weft " + dev.weft.Weft.version()};

@@ -11,6 +11,7 @@ import dev.weft.pool.ThreadPool;
 import dev.weft.proc.ExitRecord;
 import dev.weft.proc.ProcessStats;
 import dev.weft.proc.WeftProcess;
+import dev.weft.sync.Once;
 import dev.weft.sync.WaitGroup;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +33,9 @@ import java.util.concurrent.atomic.LongAdder;
  * its end closed, and the exit code. The HIGH process also runs a thread pool of its own: its
  * timer callbacks redraw a clock every few milliseconds, and its wait callbacks handle the events
  * the process's threads post after each burst; the process shuts the pool down when its threads
- * are done, so that it can end with its last thread.
+ * are done and the pool has had its first tick and event, so that it can end with its last
+ * thread. Each thread does one burst at least, so the scene's outcome does not depend on how long
+ * the processes took to start.
  */
 final class OperatingSystemScene {
     private OperatingSystemScene() {}
@@ -61,6 +64,7 @@ final class OperatingSystemScene {
             Proc high = start(rt, "ui", PriorityClass.HIGH, threadsEach, deadline, PAUSE, true);
             Proc low = start(rt, "batch", PriorityClass.BELOW_NORMAL, threadsEach, Long.MAX_VALUE, Duration.ZERO, false);
             high.process.waitFor();
+            low.started.await(); // its handles are open: the terminate below closes them
             low.process.terminate(TERMINATED);
             low.process.waitFor();
             for (Proc p : List.of(high, low)) {
@@ -87,14 +91,20 @@ final class OperatingSystemScene {
         }
     }
 
-    /** A started process and what the scene counts of it. */
-    private record Proc(WeftProcess process, LongAdder work, AtomicInteger closed, AtomicReference<PoolFigures> pool) {}
+    /**
+     * A started process and what the scene counts of it; {@code started} is done once its main
+     * has opened its handles and started its threads.
+     */
+    private record Proc(WeftProcess process, LongAdder work, AtomicInteger closed, AtomicReference<PoolFigures> pool,
+                        WaitGroup started) {}
 
     private static Proc start(Weft rt, String name, PriorityClass cls, int threads, long deadline, Duration pause,
                               boolean withPool) {
         LongAdder work = new LongAdder();
         AtomicInteger closed = new AtomicInteger();
         AtomicReference<PoolFigures> poolFigures = new AtomicReference<>();
+        WaitGroup started = new WaitGroup();
+        started.add(1);
         WeftProcess p = WeftProcess.builder(name).priorityClass(cls).env(Map.of("ROLE", name)).start(rt, () -> {
             WeftProcess self = WeftProcess.current();
             for (int h = 0; h < 3; h++) { // a log, a cache, a socket: closed by the process's end
@@ -104,20 +114,36 @@ final class OperatingSystemScene {
                 for (int i = 0; i < threads; i++) {
                     Go.go(() -> worker(deadline, pause, work, null));
                 }
+                started.done();
                 return;
             }
             // The pool is the process's: its workers are threads of this process, at its class.
             ThreadPool pool = ThreadPool.builder(name + "-io").minWorkers(1).maxWorkers(2).build(rt);
             LongAdder ticks = new LongAdder();
             LongAdder events = new LongAdder();
+            // The pool's first tick and first event: the process keeps its pool until both have
+            // come, however short the scene (or slow the start: the deadline may pass before a
+            // thread has begun), so the figures the check asks for never depend on timing.
+            WaitGroup firsts = new WaitGroup();
+            firsts.add(2);
+            Once firstTick = new Once();
+            Once firstEvent = new Once();
             Chan<Long> posted = Chan.make(64);
-            pool.scheduleAtFixedRate(ticks::increment, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
-            pool.onReceive(posted, e -> events.increment());
+            pool.scheduleAtFixedRate(() -> {
+                ticks.increment();
+                firstTick.doOnce(firsts::done);
+            }, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+            pool.onReceive(posted, e -> {
+                events.increment();
+                firstEvent.doOnce(firsts::done);
+            });
             WaitGroup workers = new WaitGroup();
             for (int i = 0; i < threads; i++) {
                 workers.go(() -> worker(deadline, pause, work, posted));
             }
+            started.done();
             workers.await();
+            firsts.await();
             pool.shutdown(); // the process ends with its last thread: the pool's too
             try {
                 pool.awaitTermination(1, TimeUnit.MINUTES);
@@ -126,16 +152,18 @@ final class OperatingSystemScene {
             }
             poolFigures.set(new PoolFigures(pool.name(), ticks.sum(), events.sum(), pool.stats()));
         });
-        return new Proc(p, work, closed, poolFigures);
+        return new Proc(p, work, closed, poolFigures, started);
     }
 
     /**
      * Computes in units with a safe point after each; after every 64 units, posts an event (if
-     * given a channel) and pauses (an interactive thread) or not.
+     * given a channel) and pauses (an interactive thread) or not. One burst at least, even past
+     * the deadline: a thread that began late still posts its event (the first one always finds
+     * room in the channel).
      */
     private static void worker(long deadline, Duration pause, LongAdder work, Chan<Long> events) {
         long x = 1;
-        while (System.nanoTime() < deadline) {
+        do {
             for (int unit = 0; unit < 64; unit++) {
                 for (int j = 0; j < 2_000; j++) {
                     x += Long.numberOfTrailingZeros(x + j) + 1;
@@ -149,7 +177,7 @@ final class OperatingSystemScene {
             if (!pause.isZero()) {
                 Go.sleep(pause); // waits for input, say: its processor is free meanwhile
             }
-        }
+        } while (System.nanoTime() < deadline);
         SINK.add(x); // the JIT cannot drop the work
     }
 

@@ -21,7 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@link CountDownLatch} gate), so the figures isolate the scheduler and the thread, not a
  * primitive. Peers alternate and each count starts from a full GC.
  */
-@Command(name = "scale", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "scale", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false,
         description = {"Start N tasks that all park, measure start cost, heap per parked task and wake+end cost "
                 + "per task, on weft M:N and JDK virtual threads, for each N given.",
                 "10,000,000 parked tasks need about 12 GiB of heap: the launcher gives this command "
@@ -58,9 +59,10 @@ public final class ScaleCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--counts: each count must be positive, got " + n);
             }
         }
-        if (procs <= 0 || rounds <= 0) {
-            throw new ParameterException(spec.commandLine(), "--procs and --rounds must be positive");
-        }
+        Options.procs(spec, procs);
+        Options.positive(spec, "--rounds", rounds);
+        // Read once, when the JDK makes its scheduler: the checks above start no virtual thread
+        // (the runtime builder's only checks the value), so it is not made yet.
         System.setProperty("jdk.virtualThreadScheduler.parallelism", Integer.toString(procs));
         System.out.printf(Locale.ROOT, "%-12s %-8s %16s %20s %18s%n", "tasks", "peer", "start ns/task",
                 "heap bytes/parked", "wake+end ns/task");

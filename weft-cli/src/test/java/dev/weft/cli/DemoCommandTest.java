@@ -51,15 +51,44 @@ class DemoCommandTest {
     @CsvSource(delimiter = ';', value = {
             "--skynet;500;the skynet size must be a power of 10 (1, 10, 100, ...), not 500",
             "--fib;5;fib n must be at least the cutoff 12, not 5",
-            "--spawn;0;every size must be positive",
-            "--procs;0;--procs, --hog-millis, --model-parked, --kernel-threads and --os-millis must be positive",
-            "--os-millis;0;--procs, --hog-millis, --model-parked, --kernel-threads and --os-millis must be positive"})
+            "--spawn;0;--spawn must be positive, not 0",
+            "--mixed-rounds;-2;--mixed-rounds must be positive, not -2",
+            "--procs;0;--procs must be positive, not 0",
+            "--procs;5000;--procs: procs must be at most 4096, got 5000",
+            "--kernel-threads;0;--kernel-threads must be positive, not 0",
+            "--os-millis;0;--os-millis must be positive, not 0"})
     void aSizeNoWorkloadCanRunIsRefusedWithTheCataloguesReason(String option, String value, String message) {
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(new Main()).setErr(new PrintWriter(err));
         int rc = cl.execute("demo", option, value);
         assertThat(rc).isNotZero();
         assertThat(err.toString()).contains(message);
+    }
+
+    /**
+     * An output file that cannot be written is refused by the option's name before anything
+     * runs: --trace used to fail with the runtime's exception and its stack trace after the
+     * first two workloads, --models-chart with a line on stderr at the very end (exit code 0).
+     */
+    @ParameterizedTest
+    @CsvSource({"--trace", "--models-chart"})
+    void anOutputFileThatCannotBeWrittenIsRefusedByNameBeforeAnythingRuns(String option,
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path notADirectory = java.nio.file.Files.createFile(dir.resolve("plain-file"));
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new Main()).setErr(new PrintWriter(err));
+        java.io.PrintStream saved = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(out, true));
+        int rc;
+        try {
+            rc = cl.execute("demo", option + "=" + notADirectory.resolve("out"));
+        } finally {
+            System.setOut(saved);
+        }
+        assertThat(rc).isNotZero();
+        assertThat(err.toString()).contains(option + ": cannot write " + notADirectory.resolve("out"));
+        assertThat(out.toString()).as("nothing ran").isEmpty();
     }
 
     @Test

@@ -59,27 +59,42 @@ public final class WaitGroup {
     /**
      * Adds {@code delta} (possibly negative) to the counter; at zero, every waiter is released.
      *
-     * @throws IllegalStateException if the counter would go negative, or on an {@code add} that
+     * @throws IllegalStateException if the counter would go negative or past
+     *     {@code Integer.MAX_VALUE} (the counter is left as it was), or on an {@code add} that
      *     races with {@link #await} on a zero counter
      */
     public void add(int delta) {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "add to synctest WaitGroup");
         }
-        // Calls follow the counter's update when it reaches zero with waiters (their release): a
-        // stack overflow must come before the update, or they would never be released. Only
-        // then is the probe worth its cost (StackHeadroom); the read is a racy prediction.
-        long seen = state.get();
-        if ((int) seen != 0 && (int) (seen >> 32) + delta <= 0) {
-            StackHeadroom.ensure(Sema.CALLER_HEADROOM_FRAMES); // down to Sema's own probe
+        // The misuse check comes before the change, on the value the CAS changes. Go adds first
+        // and dies on a negative counter; an add undone after the check showed the negative
+        // counter to every other thread meanwhile: a legitimate add or done met it and was
+        // rejected too, and an await took the counter for non-zero, registered, and slept for
+        // good once the counter was back at zero (WaitGroupTest).
+        long s;
+        for (;;) {
+            long old = state.get();
+            long counter = (old >> 32) + delta;
+            if (counter < 0) {
+                throw new IllegalStateException("negative WaitGroup counter");
+            }
+            if (counter > Integer.MAX_VALUE) {
+                throw new IllegalStateException("WaitGroup counter overflow");
+            }
+            if (counter == 0 && (int) old != 0) {
+                // Calls follow the update when it brings the counter to zero with waiters (their
+                // release): a stack overflow must come before it, or they would never be
+                // released (StackHeadroom); only then is the probe worth its cost.
+                StackHeadroom.ensure(Sema.CALLER_HEADROOM_FRAMES); // down to Sema's own probe
+            }
+            s = old + ((long) delta << 32);
+            if (state.compareAndSet(old, s)) {
+                break;
+            }
         }
-        long s = state.addAndGet((long) delta << 32);
         int v = (int) (s >> 32);
         int waiters = (int) s;
-        if (v < 0) {
-            state.addAndGet(-((long) delta << 32));
-            throw new IllegalStateException("negative WaitGroup counter");
-        }
         if (waiters != 0 && delta > 0 && v == delta) {
             throw new IllegalStateException("WaitGroup misuse: add called concurrently with await");
         }

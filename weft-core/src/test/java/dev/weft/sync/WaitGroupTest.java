@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,50 @@ class WaitGroupTest {
         wg.done();
         wg.done();
         wg.await(); // counter is back at zero: returns at once
+    }
+
+    /** Past Integer.MAX_VALUE the counter would wrap: said as such (it used to say "negative"). */
+    @Test
+    void anOverflowingAddIsRejectedAsSuchAndChangesNothing() {
+        WaitGroup wg = new WaitGroup();
+        wg.add(Integer.MAX_VALUE);
+        assertThatThrownBy(() -> wg.add(1)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("WaitGroup counter overflow");
+        wg.add(-Integer.MAX_VALUE);
+        wg.await(); // the counter is back at zero: returns at once
+    }
+
+    /**
+     * A rejected add must leave no trace that other threads can see. It used to add first and
+     * take the delta back after seeing the counter negative: an await that read the counter
+     * in between took it for non-zero, registered as a waiter and slept for good, the counter
+     * back at zero with nobody left to release it. The awaits run on a thread of their own, since a
+     * wait is not interruptible: the join's timeout is only the safety net that reports a hang.
+     */
+    @Test
+    void anAwaitOnAZeroCounterReturnsWhileAnotherThreadsDoneIsRejected() throws Exception {
+        WaitGroup wg = new WaitGroup();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread misuser = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) {
+                try {
+                    wg.done(); // the counter is 0: rejected
+                } catch (IllegalStateException expected) {
+                }
+            }
+        });
+        Thread waiter = Thread.ofPlatform().daemon().start(() -> {
+            for (int i = 0; i < 300_000; i++) {
+                wg.await();
+            }
+        });
+        try {
+            waiter.join(java.time.Duration.ofSeconds(20));
+        } finally {
+            stop.set(true);
+            misuser.join();
+        }
+        assertThat(waiter.isAlive()).as("an await on a zero counter slept for good").isFalse();
     }
 
     @ParameterizedTest(name = "procs={0}")

@@ -46,10 +46,15 @@ public record Sizes(int spawn, int skynetLeaves, int rounds, int jdkRounds, int 
             Integer.MAX_VALUE);
 
     public Sizes {
-        if (spawn < 1 || skynetLeaves < 1 || rounds < 1 || jdkRounds < 1 || hops < 1 || producers < 1
-                || sleepers < 1 || yields < 1 || mixedRounds < 1) {
-            throw new IllegalArgumentException("every size must be positive");
-        }
+        positive("spawn", spawn);
+        positive("skynetLeaves", skynetLeaves);
+        positive("rounds", rounds);
+        positive("jdkRounds", jdkRounds);
+        positive("hops", hops);
+        positive("producers", producers);
+        positive("sleepers", sleepers);
+        positive("yields", yields);
+        positive("mixedRounds", mixedRounds);
         Workloads.checkSkynetLeaves(skynetLeaves);
         if (fib < Workloads.FIB_CUTOFF) {
             throw new IllegalArgumentException("fib n must be at least the cutoff " + Workloads.FIB_CUTOFF + ", not " + fib);
@@ -61,6 +66,12 @@ public record Sizes(int spawn, int skynetLeaves, int rounds, int jdkRounds, int 
         if (producers > MAX_PRODUCERS) {
             throw new IllegalArgumentException("fan-in producers must be at most " + MAX_PRODUCERS
                     + " (x 100 messages each), not " + producers);
+        }
+    }
+
+    private static void positive(String size, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(size + " must be positive, not " + value);
         }
     }
 

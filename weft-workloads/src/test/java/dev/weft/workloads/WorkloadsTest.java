@@ -200,11 +200,11 @@ class WorkloadsTest {
     @Test
     void badSizesAreRefusedWithTheReason() {
         assertThatThrownBy(() -> TINY.toBuilder().skynetLeaves(150).build()).hasMessageContaining("power of 10 (1, 10, 100, ...), not 150");
-        assertThatThrownBy(() -> TINY.toBuilder().skynetLeaves(0).build()).hasMessageContaining("positive");
+        assertThatThrownBy(() -> TINY.toBuilder().skynetLeaves(0).build()).hasMessage("skynetLeaves must be positive, not 0");
         assertThatThrownBy(() -> TINY.toBuilder().fib(11).build()).hasMessageContaining("cutoff 12");
         assertThatThrownBy(() -> TINY.toBuilder().fib(41).build()).hasMessageContaining("at most 40");
-        assertThatThrownBy(() -> TINY.toBuilder().spawn(0).build()).hasMessageContaining("positive");
-        assertThatThrownBy(() -> TINY.toBuilder().jdkRounds(-1).build()).hasMessageContaining("positive");
+        assertThatThrownBy(() -> TINY.toBuilder().spawn(0).build()).hasMessage("spawn must be positive, not 0");
+        assertThatThrownBy(() -> TINY.toBuilder().jdkRounds(-1).build()).hasMessage("jdkRounds must be positive, not -1");
         assertThatThrownBy(() -> TINY.toBuilder().producers(Sizes.MAX_PRODUCERS + 1).build())
                 .hasMessageContaining("at most 1000000");
         assertThat(TINY.toBuilder().skynetLeaves(1).build().skynetLeaves()).isEqualTo(1);

@@ -2,6 +2,8 @@ package dev.weft.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.weft.cli.Main;
+import dev.weft.cli.Options;
 import dev.weft.workloads.JvmPeer;
 import dev.weft.workloads.Peer;
 import dev.weft.workloads.Sizes;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Spec;
  * {@code --json} the JSON) on stdout and progress on stderr. Sizes and their validation are the
  * catalogue's ({@link Sizes}); this class maps options onto them.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false,
         description = {"Run spawn (from a task and from a platform thread), skynet, ping-pong (over channels, "
                 + "park/unpark, SynchronousQueue, LinkedTransferQueue, Exchanger), ring, fan-in, fork-join fib, "
                 + "sleepers, yield and a mixed latency workload on weft and its peers (JDK virtual and platform "
@@ -141,7 +144,11 @@ public final class BenchCommand implements Callable<Integer> {
         boolean go = withGo || (peers != null && peers.stream().anyMatch(p -> p.trim().equals("go")));
         PrintStream err = System.err;
         Path outDir = out != null ? out : defaultOut();
-        Files.createDirectories(outDir);
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw bad("--out: cannot create " + outDir + ": " + e);
+        }
         List<String> notes = new ArrayList<>();
         String goVersion = "not run (add --with-go)";
         if (go) {
@@ -218,16 +225,16 @@ public final class BenchCommand implements Callable<Integer> {
         Sizes base = quick ? Sizes.QUICK : Sizes.FULL;
         try {
             Sizes.Builder b = base.toBuilder();
-            override(spawn, b::spawn);
-            override(skynet, b::skynetLeaves);
-            override(rounds, b::rounds);
-            override(jdkRounds, b::jdkRounds);
-            override(hops, b::hops);
-            override(producers, b::producers);
-            override(fib, b::fib);
-            override(sleepers, b::sleepers);
-            override(yields, b::yields);
-            override(mixedRounds, b::mixedRounds);
+            override("--spawn", spawn, b::spawn);
+            override("--skynet", skynet, b::skynetLeaves);
+            override("--rounds", rounds, b::rounds);
+            override("--jdk-rounds", jdkRounds, b::jdkRounds);
+            override("--hops", hops, b::hops);
+            override("--producers", producers, b::producers);
+            override("--fib", fib, b::fib);
+            override("--sleepers", sleepers, b::sleepers);
+            override("--yields", yields, b::yields);
+            override("--mixed-rounds", mixedRounds, b::mixedRounds);
             return b.build();
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());
@@ -276,8 +283,10 @@ public final class BenchCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
-    private static void override(Integer option, IntConsumer setter) {
+    /** Sets a size the command line gave; a size below 1 is refused here, naming the option. */
+    private void override(String name, Integer option, IntConsumer setter) {
         if (option != null) {
+            Options.positive(spec, name, option);
             setter.accept(option);
         }
     }

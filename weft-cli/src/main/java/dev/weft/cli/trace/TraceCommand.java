@@ -1,5 +1,6 @@
 package dev.weft.cli.trace;
 
+import dev.weft.cli.Main;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code weft trace FILE}: the timeline page of a trace file, written beside it. */
-@Command(name = "trace", mixinStandardHelpOptions = true,
+@Command(name = "trace", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Writes a self-contained HTML timeline of a weft trace file beside it and prints its path.",
             "Record a trace with -Dweft.trace=FILE (every runtime of a program), Weft.startTrace(path), or weft demo --trace.",
             "The page needs no network: open it in any browser. Perfetto (ui.perfetto.dev) opens the trace file itself."})

@@ -177,16 +177,27 @@ class BenchCommandTest {
             "--fib;5;fib n must be at least the cutoff 12",
             "--fib;41;fib n must be at most 40",
             "--producers;2000000;fan-in producers must be at most 1000000",
-            "--spawn;0;every size must be positive",
+            "--spawn;0;--spawn must be positive, not 0",
+            "--skynet;0;--skynet must be positive, not 0",
             "--iterations;0;--iterations must be at least 1",
             "--warmup;-1;--warmup must not be negative",
-            "--jdk-rounds;0;every size must be positive",
+            "--jdk-rounds;0;--jdk-rounds must be positive, not 0",
             "--run-timeout;0;--run-timeout must be at least 1 second",
             "--rounds;many;Invalid value for option '--rounds'"})
     void badOptionsAreRefusedByName(String option, String value, String message) {
         Run r = bench(option, value, "--out", out.toString());
         assertThat(r.rc()).isNotZero();
         assertThat(r.stderr()).contains(message);
+        assertThat(r.stdout()).isEmpty();
+    }
+
+    /** An --out that cannot be made is refused by name, not with the IOException's stack trace. */
+    @Test
+    void anOutFolderThatCannotBeMadeIsRefusedByName() throws Exception {
+        Path notADirectory = Files.createFile(out.resolve("plain-file"));
+        Run r = bench("--out", notADirectory.resolve("bench").toString());
+        assertThat(r.rc()).isNotZero();
+        assertThat(r.stderr()).contains("--out: cannot create " + notADirectory.resolve("bench"));
         assertThat(r.stdout()).isEmpty();
     }
 
