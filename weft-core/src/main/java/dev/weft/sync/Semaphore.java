@@ -176,7 +176,12 @@ public final class Semaphore {
         }
     }
 
-    /** Acquires {@code n} units if available now and nobody waits; never waits. */
+    /**
+     * Acquires {@code n} units if available now and nobody waits; never waits.
+     *
+     * @throws IllegalArgumentException if {@code n} is negative or larger than the size, as
+     *     {@link #acquire} does (Go's {@code TryAcquire} returns false there)
+     */
     public boolean tryAcquire(long n) {
         checkWeight(n);
         lock.lock();
