@@ -644,6 +644,25 @@ public final class Chan<T> implements Iterable<T> {
         return withdrawn;
     }
 
+    /**
+     * Takes the plain waiter {@code w} of a goroutine its runtime gave up on off whichever queue
+     * of this channel holds it (see {@link Waiter#abandon}); a sender's value goes with it, never
+     * delivered. Looks the waiter up rather than trusting the caller: the goroutine's wait was read
+     * racily, and a reused waiter is in at most one queue, perhaps of another channel by now.
+     */
+    void abandon(Waiter w) {
+        lock.lock();
+        try {
+            WaitQueue q = recvq.contains(w) ? recvq : sendq.contains(w) ? sendq : null;
+            if (q != null) {
+                q.remove(w);
+                w.elem = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Parked senders, for tests that check a finished select left nothing behind. */
     int sendWaiters() {
         lock.lock();

@@ -115,6 +115,35 @@ final class Goroutines {
     }
 
     /**
+     * A close gave up on the goroutines left (sysmon found them asleep for good) and is about to
+     * stop the carriers: takes their waits out of reach of any waker ({@link WaitCompletion#abandon}).
+     * Deadlock detection counts a primitive a goroutine made as signalled by goroutines only, but
+     * a platform thread holding it may send on it later: without this, the send would hand its
+     * value to a goroutine no carrier will ever run and report it delivered. Done before the
+     * carriers stop, so a goroutine a platform thread completed meanwhile (before its wait is
+     * abandoned) is still run. Not under ONE_TO_ONE: each goroutine is a thread of its own there,
+     * which a later wake-up still runs, so what it is handed is not lost.
+     */
+    void abandonWaits() {
+        for (G g : all.snapshot()) {
+            if (g.kernelThread() || g.status != GStatus.WAITING) {
+                continue;
+            }
+            Object blocker = g.waitBlocker; // after the status: the fields of the wait it is in
+            WaitCompletion c = g.waitCompletion;
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.abandon(blocker);
+            } catch (RuntimeException | Error e) {
+                // The close goes on: the carriers must stop whatever a goroutine's wait does.
+                Diagnostics.warn("close could not take goroutine " + g.id + "'s wait out of reach of wakers", e);
+            }
+        }
+    }
+
+    /**
      * Creates and starts a goroutine. From a goroutine of this runtime the new G takes the
      * caller's runnext (Go's newproc); from elsewhere it joins the global queue. With a
      * {@code mainWaiter} it is a main goroutine whose end {@link #awaitMain} waits for.
