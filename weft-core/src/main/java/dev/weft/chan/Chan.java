@@ -59,6 +59,23 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Interrupts.</b> {@code send} and {@code recv} are not interruptible (as in Go, where a
  * {@link dev.weft.context.Context} is the way to give up a wait): an interrupt neither ends the wait
  * nor loses or duplicates its value; the interrupt status is set again when the call returns.
+ *
+ * <p><b>Deadlock detection and platform threads.</b> A channel belongs to the runtime whose
+ * goroutine made it; one a platform thread made belongs to none. Deadlock detection takes a wait
+ * on a channel of the runtime as one only its goroutines can end, whoever else holds the channel
+ * (which thread will send on it next is unknowable). So a channel made by a goroutine and
+ * signalled by a platform thread (a JDK callback, a listener, an executor's task completing the
+ * goroutine's request) can be reported: if every goroutine waits on such channels (or on the
+ * runtime's other primitives) while the platform thread's work is still in flight,
+ * {@link dev.weft.Weft#run} throws a {@link dev.weft.DeadlockException} and a {@code close} gives
+ * up on the goroutines. The report ends no goroutine: while the runtime is open, a later send
+ * wakes its receiver as usual. Once a close has given up on them, their waits are withdrawn: a
+ * send from outside then finds no receiver (it waits, or {@code trySend} says false) rather than
+ * hand its value to a goroutine that will never run (under {@code ONE_TO_ONE}, where each
+ * goroutine is a thread of its own that a send still wakes, they are left as they are). Make
+ * such a channel on the platform thread, or anywhere outside the runtime, and its waits count as
+ * ones anything may end (in a select, one such channel is enough); or turn detection off
+ * ({@link dev.weft.Weft.Builder#detectDeadlocks}).
  */
 public final class Chan<T> implements Iterable<T> {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
