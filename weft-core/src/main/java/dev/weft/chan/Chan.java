@@ -108,11 +108,14 @@ public final class Chan<T> implements Iterable<T> {
     private final WaitQueue recvq = new WaitQueue();
 
     /**
-     * A timer's channel (Timer, Ticker, Time.after): only its timer sends on it, through
-     * {@link TimerChannels}; a send or close by anyone else is refused (Go's {@code <-chan Time}),
-     * since it would break the timer for good. One final field read on each send and close.
+     * A channel only its owner sends on and closes, receive-only to everyone else: a timer's
+     * (Timer, Ticker, Time.after; its timer sends through {@link TimerChannels}: Go's
+     * {@code <-chan Time}) or a context's done channel (closed by its context's cancel through
+     * {@link Channels}: Go's {@code Done() <-chan struct{}}). A send or close by anyone else is
+     * refused, since it would break the owner for good (a timer that can no longer send, a done
+     * channel closed with the context not cancelled). One final field read on each send and close.
      */
-    final boolean timerOwned;
+    final boolean ownerOnly;
     /**
      * A timer's channel: its timer, asked to deliver a value that is due before every receive,
      * select and {@code len} (Go 1.23 runs an expired timer when its channel is looked at, so the
@@ -122,11 +125,26 @@ public final class Chan<T> implements Iterable<T> {
     final TimerChannels.Timer timer;
 
     static {
-        Channels.install(chan -> ((Chan<?>) chan).weftRuntime);
+        Channels.install(new Channels.Access() {
+            @Override
+            public Object runtimeOf(Object chan) {
+                return ((Chan<?>) chan).weftRuntime;
+            }
+
+            @Override
+            public Object makeDone() {
+                return new Chan<>(0, null, true);
+            }
+
+            @Override
+            public void closeDone(Object chan) {
+                ((Chan<?>) chan).closeAsOwner();
+            }
+        });
         TimerChannels.install(new TimerChannels.Access() {
             @Override
             public Object make(TimerChannels.Timer timer) {
-                return new Chan<>(1, java.util.Objects.requireNonNull(timer, "timer"));
+                return new Chan<>(1, java.util.Objects.requireNonNull(timer, "timer"), true);
             }
 
             @Override
@@ -142,12 +160,12 @@ public final class Chan<T> implements Iterable<T> {
     }
 
     private Chan(int capacity) {
-        this(capacity, null);
+        this(capacity, null, false);
     }
 
-    private Chan(int capacity, TimerChannels.Timer timer) {
+    private Chan(int capacity, TimerChannels.Timer timer, boolean ownerOnly) {
         this.buf = new Object[capacity];
-        this.timerOwned = timer != null;
+        this.ownerOnly = ownerOnly;
         this.timer = timer;
     }
 
@@ -185,20 +203,25 @@ public final class Chan<T> implements Iterable<T> {
      * @throws NullPointerException if {@code value} is null (null means "closed" to receivers)
      * @throws ClosedChannelException if the channel is closed, also when it is closed while the
      *     sender waits
-     * @throws IllegalStateException if this is a timer's channel, which only its timer sends on
+     * @throws IllegalStateException if this is a timer's channel, which only its timer sends on,
+     *     or a context's done channel, which is never sent on
      */
     public void send(T value) {
         requireValue(value);
-        if (timerOwned) {
-            throw notOnATimersChannel("send on");
+        if (ownerOnly) {
+            throw refusedByOwner("send on");
         }
         transfer(value);
     }
 
-    /** A timer's channel refuses sends and closes but its timer's (see {@link #timerOwned}). */
-    static IllegalStateException notOnATimersChannel(String what) {
-        return new IllegalStateException("weft: " + what + " a timer's channel (Timer, Ticker, Time.after):"
-                + " only its timer sends on it and it is never closed; receive from it, and stop or reset the timer");
+    /** An owner's channel refuses sends and closes but its owner's (see {@link #ownerOnly}). */
+    IllegalStateException refusedByOwner(String what) {
+        if (timer != null) {
+            return new IllegalStateException("weft: " + what + " a timer's channel (Timer, Ticker, Time.after):"
+                    + " only its timer sends on it and it is never closed; receive from it, and stop or reset the timer");
+        }
+        return new IllegalStateException("weft: " + what + " a context's done channel: it is never sent on, and"
+                + " only its context's cancellation closes it (cancel() or close() the context); receive from it");
     }
 
     /**
@@ -232,12 +255,13 @@ public final class Chan<T> implements Iterable<T> {
      * @return whether the value was sent
      * @throws NullPointerException if {@code value} is null
      * @throws ClosedChannelException if the channel is closed
-     * @throws IllegalStateException if this is a timer's channel, which only its timer sends on
+     * @throws IllegalStateException if this is a timer's channel, which only its timer sends on,
+     *     or a context's done channel, which is never sent on
      */
     public boolean trySend(T value) {
         requireValue(value);
-        if (timerOwned) {
-            throw notOnATimersChannel("send on");
+        if (ownerOnly) {
+            throw refusedByOwner("send on");
         }
         return offer(value);
     }
@@ -435,12 +459,18 @@ public final class Chan<T> implements Iterable<T> {
      * {@link ClosedChannelException}.
      *
      * @throws ClosedChannelException if the channel is already closed
-     * @throws IllegalStateException if this is a timer's channel, which only its timer uses
+     * @throws IllegalStateException if this is a timer's channel, which only its timer uses, or a
+     *     context's done channel, which only its context's cancellation closes
      */
     public void close() {
-        if (timerOwned) {
-            throw notOnATimersChannel("close of");
+        if (ownerOnly) {
+            throw refusedByOwner("close of");
         }
+        closeAsOwner();
+    }
+
+    /** {@link #close()} past the owner check: also a context's close of its done channel. */
+    private void closeAsOwner() {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "close of synctest channel");
         }

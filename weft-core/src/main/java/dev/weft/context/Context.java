@@ -151,7 +151,9 @@ public abstract sealed class Context implements AutoCloseable permits Context.Ba
      * case or a {@code recv()}; nothing is ever sent on it, so a receive returns null once it is
      * closed. Null for a context that can never be cancelled ({@link #background()} and value
      * contexts over it), which a {@code Select} treats as a case that never fires, as Go treats a
-     * nil channel. Never close it yourself.
+     * nil channel. Receive-only, as Go's {@code Done() <-chan struct{}}: its {@code close},
+     * {@code send}, {@code trySend} and a {@code Select.send} on it throw
+     * {@code IllegalStateException}; cancel the context to close it.
      */
     public final Chan<?> done() {
         CancelContext c = nearestCancellable();
