@@ -330,7 +330,11 @@ final class CancelContext extends Context {
     }
 
     @Override
-    public String toString() {
-        return parent + (ownDeadline ? ".withDeadline(" + deadline + ")" : ".withCancel()");
+    void appendDerivation(StringBuilder b) {
+        if (ownDeadline) {
+            b.append(".withDeadline(").append(deadline).append(')');
+        } else {
+            b.append(".withCancel()");
+        }
     }
 }

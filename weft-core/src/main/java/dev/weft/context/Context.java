@@ -4,6 +4,8 @@ import dev.weft.chan.Chan;
 import dev.weft.time.Time;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -222,6 +224,28 @@ public abstract sealed class Context implements AutoCloseable permits Context.Ba
     }
 
     /**
+     * The parent's string followed by how this context was derived from it (Go's
+     * {@code contextName(parent) + ".WithCancel"}), from {@code Context.background()} down.
+     * Built by a walk up the chain, not a recursion through the parents: a chain made one level
+     * per level of a recursion would overflow the stack.
+     */
+    @Override
+    public final String toString() {
+        List<Context> chain = new ArrayList<>();
+        for (Context c = this; c != null; c = c.parent) {
+            chain.add(c);
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            chain.get(i).appendDerivation(b);
+        }
+        return b.toString();
+    }
+
+    /** This context's part of {@link #toString()}: how it was derived from its parent. */
+    abstract void appendDerivation(StringBuilder b);
+
+    /**
      * The nearest context on the way up from this one (itself included) that can be cancelled, or
      * null; a field in value contexts, so that a long chain of values costs nothing per call.
      */
@@ -252,8 +276,8 @@ public abstract sealed class Context implements AutoCloseable permits Context.Ba
         }
 
         @Override
-        public String toString() {
-            return "Context.background()";
+        void appendDerivation(StringBuilder b) {
+            b.append("Context.background()");
         }
     }
 }
