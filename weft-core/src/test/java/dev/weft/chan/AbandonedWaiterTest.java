@@ -89,6 +89,32 @@ class AbandonedWaiterTest {
         }
     }
 
+    /**
+     * A close that only timed out gave up on nothing: the runtime runs on, closing, and a later
+     * send still reaches its receiver, which then ends and lets the next close finish.
+     */
+    @Test
+    void aSendAfterACloseThatTimedOutStillReachesTheReceiver() throws Exception {
+        AtomicReference<Chan<String>> made = new AtomicReference<>();
+        AtomicReference<String> got = new AtomicReference<>();
+        CountDownLatch received = new CountDownLatch(1);
+        Weft rt = Weft.builder().procs(1).detectDeadlocks(false).build(); // the close can only time out
+        rt.go(() -> {
+            Chan<String> c = Chan.make();
+            made.set(c);
+            got.set(c.recv());
+            received.countDown();
+        });
+        awaitTrue(() -> made.get() != null && made.get().recvWaiters() == 1);
+        assertThat(rt.close(java.time.Duration.ofMillis(1))).as("timed out").isFalse();
+
+        made.get().send("still there");
+
+        assertThat(received.await(SAFETY_NET_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(got.get()).isEqualTo("still there");
+        assertThat(rt.close(java.time.Duration.ofSeconds(30))).as("every goroutine ended").isTrue();
+    }
+
     /** A value the send reports delivered reached a receiver that ran (under ONE_TO_ONE it does). */
     private static void assertNotLost(boolean sent, CountDownLatch received, AtomicReference<String> got, String value)
             throws InterruptedException {
