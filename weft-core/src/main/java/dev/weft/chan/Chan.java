@@ -706,7 +706,7 @@ public final class Chan<T> implements Iterable<T> {
                 w.elem = null;
             }
         } finally {
-            lock.unlock();
+            lock.held = 0; // as withdraw: no call on the way out
         }
     }
 
