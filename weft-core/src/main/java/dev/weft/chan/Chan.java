@@ -117,10 +117,12 @@ public final class Chan<T> implements Iterable<T> {
      */
     final boolean ownerOnly;
     /**
-     * A timer's channel: its timer, asked to deliver a value that is due before every receive,
-     * select and {@code len} (Go 1.23 runs an expired timer when its channel is looked at, so the
-     * value is there at once, not when a heap next runs); null for every other channel. The one
-     * hook on the receive paths: a final field read and a branch never taken for plain channels.
+     * A timer's channel: its timer, asked to deliver a value that is due before every receive and
+     * select (Go 1.23 runs an expired timer when its channel is received from, so the value is
+     * there at once, not when a heap next runs); null for every other channel. The one hook on
+     * the receive paths: a final field read and a branch never taken for plain channels. Also
+     * what makes {@link #len} and {@link #cap} say 0 (Go 1.23: a timer's channel presents as
+     * unbuffered).
      */
     final TimerChannels.Timer timer;
 
@@ -530,12 +532,14 @@ public final class Chan<T> implements Iterable<T> {
     }
 
     /**
-     * The number of buffered values (a snapshot); on a timer's channel, a value whose time has
-     * come counts, whether or not a heap has sent it yet.
+     * The number of buffered values (a snapshot); 0 on a timer's channel (Timer, Ticker,
+     * Time.after), which presents as unbuffered, as Go 1.23's synchronous timer channels do,
+     * whether or not its value is waiting: a receive or a select finds out, and {@code stop} and
+     * {@code reset} answer whether it was received.
      */
     public int len() {
         if (timer != null) {
-            timer.runIfDue();
+            return 0; // Go 1.23's chanlen; running the timer here was Go's asynctimerchan=1
         }
         lock.lock();
         try {
@@ -545,9 +549,12 @@ public final class Chan<T> implements Iterable<T> {
         }
     }
 
-    /** The buffer capacity; 0 for an unbuffered channel. */
+    /**
+     * The buffer capacity; 0 for an unbuffered channel, and for a timer's channel, which presents
+     * as unbuffered (Go 1.23's chancap; its buffer of one is how the timer sends without waiting).
+     */
     public int cap() {
-        return buf.length;
+        return timer != null ? 0 : buf.length;
     }
 
     /**
