@@ -6,6 +6,7 @@ import dev.weft.internal.vm.GoroutineContainer;
 import dev.weft.internal.vm.VirtualThreads;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -125,7 +126,15 @@ final class Goroutines {
      * which a later wake-up still runs, so what it is handed is not lost.
      */
     void abandonWaits() {
-        for (G g : all.snapshot()) {
+        List<G> gs;
+        try {
+            gs = all.snapshot();
+        } catch (OutOfMemoryError e) {
+            // The close must still stop the carriers (and count down for the closers waiting on it).
+            Diagnostics.warn("close could not take the waits of the goroutines it gave up on out of reach of wakers", e);
+            return;
+        }
+        for (G g : gs) {
             if (g.kernelThread() || g.status != GStatus.WAITING) {
                 continue;
             }
