@@ -319,7 +319,11 @@ public final class Weft implements AutoCloseable {
      * <p>The wait has no time limit: a goroutine that never ends keeps {@code close()} waiting
      * (use {@link #close(Duration)} to bound it). The one exception is a deadlock: if deadlock
      * detection is on and every remaining goroutine is asleep for good, the wait gives up on them;
-     * they stay parked, counted in {@link #goroutineCount()}, and never run again. Timers still
+     * they stay parked, counted in {@link #goroutineCount()}, and never run again. Their channel
+     * waits are withdrawn first, so that a platform thread that still holds one of their channels
+     * and sends on it later finds no receiver, rather than handing its value to a goroutine that
+     * will never run (under {@link ThreadingModel#ONE_TO_ONE} they are left queued: each is a
+     * thread of its own, which such a send wakes, and it runs on). Timers still
      * pending when the carriers stop never fire (a {@code Time.after} channel made in a goroutine
      * of this runtime gets no value once it is closed). Several threads may call it at once; each
      * returns once the runtime has stopped. Virtual threads that goroutines started with the JDK's

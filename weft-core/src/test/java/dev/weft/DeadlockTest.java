@@ -78,6 +78,43 @@ class DeadlockTest {
         }
     }
 
+    /**
+     * What Chan's and DeadlockException's javadoc say: a channel a goroutine made counts as one
+     * only goroutines signal, so a main goroutine waiting for a platform thread's send on it is
+     * reported while that thread's work is in flight; the report ends nothing, and the late send,
+     * while the runtime is open, still reaches it.
+     */
+    @Test
+    void aGoroutinesChannelThatOnlyAPlatformThreadSendsOnIsReportedYetTheLateSendArrives() throws Exception {
+        try (Weft rt = Weft.builder().procs(1).build()) {
+            AtomicReference<Chan<String>> made = new AtomicReference<>();
+            CountDownLatch reported = new CountDownLatch(1);
+            CountDownLatch received = new CountDownLatch(1);
+            AtomicReference<String> got = new AtomicReference<>();
+            Thread callback = Thread.ofPlatform().start(() -> {
+                try {
+                    reported.await(); // the work in flight: it ends only after the report
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                while (made.get() == null) {
+                    Thread.onSpinWait();
+                }
+                made.get().send("late");
+            });
+            assertThatThrownBy(() -> rt.run(() -> {
+                Chan<String> c = Chan.make();
+                made.set(c);
+                got.set(c.recv());
+                received.countDown();
+            })).isInstanceOf(DeadlockException.class);
+            reported.countDown();
+            callback.join();
+            assertThat(received.await(30, TimeUnit.SECONDS)).as("the late send woke the reported goroutine").isTrue();
+            assertThat(got.get()).isEqualTo("late");
+        }
+    }
+
     /** Lets sysmon look twice at the parked runtime: it must still not call it a deadlock. */
     private static void waitMoreThanTheConfirmation() {
         CountDownLatch never = new CountDownLatch(1);

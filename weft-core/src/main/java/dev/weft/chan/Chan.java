@@ -59,6 +59,23 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Interrupts.</b> {@code send} and {@code recv} are not interruptible (as in Go, where a
  * {@link dev.weft.context.Context} is the way to give up a wait): an interrupt neither ends the wait
  * nor loses or duplicates its value; the interrupt status is set again when the call returns.
+ *
+ * <p><b>Deadlock detection and platform threads.</b> A channel belongs to the runtime whose
+ * goroutine made it; one a platform thread made belongs to none. Deadlock detection takes a wait
+ * on a channel of the runtime as one only its goroutines can end, whoever else holds the channel
+ * (which thread will send on it next is unknowable). So a channel made by a goroutine and
+ * signalled by a platform thread (a JDK callback, a listener, an executor's task completing the
+ * goroutine's request) can be reported: if every goroutine waits on such channels (or on the
+ * runtime's other primitives) while the platform thread's work is still in flight,
+ * {@link dev.weft.Weft#run} throws a {@link dev.weft.DeadlockException} and a {@code close} gives
+ * up on the goroutines. The report ends no goroutine: while the runtime is open, a later send
+ * wakes its receiver as usual. Once a close has given up on them, their waits are withdrawn: a
+ * send from outside then finds no receiver (it waits, or {@code trySend} says false) rather than
+ * hand its value to a goroutine that will never run (under {@code ONE_TO_ONE}, where each
+ * goroutine is a thread of its own that a send still wakes, they are left as they are). Make
+ * such a channel on the platform thread, or anywhere outside the runtime, and its waits count as
+ * ones anything may end (in a select, one such channel is enough); or turn detection off
+ * ({@link dev.weft.Weft.Builder#detectDeadlocks}).
  */
 public final class Chan<T> implements Iterable<T> {
     /** The runtime whose goroutine made this (for deadlock detection); null if a platform thread did. */
@@ -91,25 +108,45 @@ public final class Chan<T> implements Iterable<T> {
     private final WaitQueue recvq = new WaitQueue();
 
     /**
-     * A timer's channel (Timer, Ticker, Time.after): only its timer sends on it, through
-     * {@link TimerChannels}; a send or close by anyone else is refused (Go's {@code <-chan Time}),
-     * since it would break the timer for good. One final field read on each send and close.
+     * A channel only its owner sends on and closes, receive-only to everyone else: a timer's
+     * (Timer, Ticker, Time.after; its timer sends through {@link TimerChannels}: Go's
+     * {@code <-chan Time}) or a context's done channel (closed by its context's cancel through
+     * {@link Channels}: Go's {@code Done() <-chan struct{}}). A send or close by anyone else is
+     * refused, since it would break the owner for good (a timer that can no longer send, a done
+     * channel closed with the context not cancelled). One final field read on each send and close.
      */
-    final boolean timerOwned;
+    final boolean ownerOnly;
     /**
-     * A timer's channel: its timer, asked to deliver a value that is due before every receive,
-     * select and {@code len} (Go 1.23 runs an expired timer when its channel is looked at, so the
-     * value is there at once, not when a heap next runs); null for every other channel. The one
-     * hook on the receive paths: a final field read and a branch never taken for plain channels.
+     * A timer's channel: its timer, asked to deliver a value that is due before every receive and
+     * select (Go 1.23 runs an expired timer when its channel is received from, so the value is
+     * there at once, not when a heap next runs); null for every other channel. The one hook on
+     * the receive paths: a final field read and a branch never taken for plain channels. Also
+     * what makes {@link #len} and {@link #cap} say 0 (Go 1.23: a timer's channel presents as
+     * unbuffered).
      */
     final TimerChannels.Timer timer;
 
     static {
-        Channels.install(chan -> ((Chan<?>) chan).weftRuntime);
+        Channels.install(new Channels.Access() {
+            @Override
+            public Object runtimeOf(Object chan) {
+                return ((Chan<?>) chan).weftRuntime;
+            }
+
+            @Override
+            public Object makeDone() {
+                return new Chan<>(0, null, true);
+            }
+
+            @Override
+            public void closeDone(Object chan) {
+                ((Chan<?>) chan).closeAsOwner();
+            }
+        });
         TimerChannels.install(new TimerChannels.Access() {
             @Override
             public Object make(TimerChannels.Timer timer) {
-                return new Chan<>(1, java.util.Objects.requireNonNull(timer, "timer"));
+                return new Chan<>(1, java.util.Objects.requireNonNull(timer, "timer"), true);
             }
 
             @Override
@@ -125,12 +162,12 @@ public final class Chan<T> implements Iterable<T> {
     }
 
     private Chan(int capacity) {
-        this(capacity, null);
+        this(capacity, null, false);
     }
 
-    private Chan(int capacity, TimerChannels.Timer timer) {
+    private Chan(int capacity, TimerChannels.Timer timer, boolean ownerOnly) {
         this.buf = new Object[capacity];
-        this.timerOwned = timer != null;
+        this.ownerOnly = ownerOnly;
         this.timer = timer;
     }
 
@@ -168,20 +205,25 @@ public final class Chan<T> implements Iterable<T> {
      * @throws NullPointerException if {@code value} is null (null means "closed" to receivers)
      * @throws ClosedChannelException if the channel is closed, also when it is closed while the
      *     sender waits
-     * @throws IllegalStateException if this is a timer's channel, which only its timer sends on
+     * @throws IllegalStateException if this is a timer's channel, which only its timer sends on,
+     *     or a context's done channel, which is never sent on
      */
     public void send(T value) {
         requireValue(value);
-        if (timerOwned) {
-            throw notOnATimersChannel("send on");
+        if (ownerOnly) {
+            throw refusedByOwner("send on");
         }
         transfer(value);
     }
 
-    /** A timer's channel refuses sends and closes but its timer's (see {@link #timerOwned}). */
-    static IllegalStateException notOnATimersChannel(String what) {
-        return new IllegalStateException("weft: " + what + " a timer's channel (Timer, Ticker, Time.after):"
-                + " only its timer sends on it and it is never closed; receive from it, and stop or reset the timer");
+    /** An owner's channel refuses sends and closes but its owner's (see {@link #ownerOnly}). */
+    IllegalStateException refusedByOwner(String what) {
+        if (timer != null) {
+            return new IllegalStateException("weft: " + what + " a timer's channel (Timer, Ticker, Time.after):"
+                    + " only its timer sends on it and it is never closed; receive from it, and stop or reset the timer");
+        }
+        return new IllegalStateException("weft: " + what + " a context's done channel: it is never sent on, and"
+                + " only its context's cancellation closes it (cancel() or close() the context); receive from it");
     }
 
     /**
@@ -215,12 +257,13 @@ public final class Chan<T> implements Iterable<T> {
      * @return whether the value was sent
      * @throws NullPointerException if {@code value} is null
      * @throws ClosedChannelException if the channel is closed
-     * @throws IllegalStateException if this is a timer's channel, which only its timer sends on
+     * @throws IllegalStateException if this is a timer's channel, which only its timer sends on,
+     *     or a context's done channel, which is never sent on
      */
     public boolean trySend(T value) {
         requireValue(value);
-        if (timerOwned) {
-            throw notOnATimersChannel("send on");
+        if (ownerOnly) {
+            throw refusedByOwner("send on");
         }
         return offer(value);
     }
@@ -418,12 +461,18 @@ public final class Chan<T> implements Iterable<T> {
      * {@link ClosedChannelException}.
      *
      * @throws ClosedChannelException if the channel is already closed
-     * @throws IllegalStateException if this is a timer's channel, which only its timer uses
+     * @throws IllegalStateException if this is a timer's channel, which only its timer uses, or a
+     *     context's done channel, which only its context's cancellation closes
      */
     public void close() {
-        if (timerOwned) {
-            throw notOnATimersChannel("close of");
+        if (ownerOnly) {
+            throw refusedByOwner("close of");
         }
+        closeAsOwner();
+    }
+
+    /** {@link #close()} past the owner check: also a context's close of its done channel. */
+    private void closeAsOwner() {
         if (bubbled) {
             Bubble.checkAccess(weftRuntime, "close of synctest channel");
         }
@@ -483,12 +532,14 @@ public final class Chan<T> implements Iterable<T> {
     }
 
     /**
-     * The number of buffered values (a snapshot); on a timer's channel, a value whose time has
-     * come counts, whether or not a heap has sent it yet.
+     * The number of buffered values (a snapshot); 0 on a timer's channel (Timer, Ticker,
+     * Time.after), which presents as unbuffered, as Go 1.23's synchronous timer channels do,
+     * whether or not its value is waiting: a receive or a select finds out, and {@code stop} and
+     * {@code reset} answer whether it was received.
      */
     public int len() {
         if (timer != null) {
-            timer.runIfDue();
+            return 0; // Go 1.23's chanlen; running the timer here was Go's asynctimerchan=1
         }
         lock.lock();
         try {
@@ -498,9 +549,12 @@ public final class Chan<T> implements Iterable<T> {
         }
     }
 
-    /** The buffer capacity; 0 for an unbuffered channel. */
+    /**
+     * The buffer capacity; 0 for an unbuffered channel, and for a timer's channel, which presents
+     * as unbuffered (Go 1.23's chancap; its buffer of one is how the timer sends without waiting).
+     */
     public int cap() {
-        return buf.length;
+        return timer != null ? 0 : buf.length;
     }
 
     /**
@@ -642,6 +696,25 @@ public final class Chan<T> implements Iterable<T> {
             lock.held = 0;
         }
         return withdrawn;
+    }
+
+    /**
+     * Takes the plain waiter {@code w} of a goroutine its runtime gave up on off whichever queue
+     * of this channel holds it (see {@link Waiter#abandon}); a sender's value goes with it, never
+     * delivered. Looks the waiter up rather than trusting the caller: the goroutine's wait was read
+     * racily, and a reused waiter is in at most one queue, perhaps of another channel by now.
+     */
+    void abandon(Waiter w) {
+        lock.lock();
+        try {
+            WaitQueue q = recvq.contains(w) ? recvq : sendq.contains(w) ? sendq : null;
+            if (q != null) {
+                q.remove(w);
+                w.elem = null;
+            }
+        } finally {
+            lock.held = 0; // as withdraw: no call on the way out
+        }
     }
 
     /** Parked senders, for tests that check a finished select left nothing behind. */

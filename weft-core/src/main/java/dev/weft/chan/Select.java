@@ -100,12 +100,13 @@ public final class Select {
      * null {@code ch} never fires.
      *
      * @throws NullPointerException if {@code value} is null
-     * @throws IllegalStateException if {@code ch} is a timer's channel, which only its timer sends on
+     * @throws IllegalStateException if {@code ch} is a timer's channel, which only its timer sends on,
+     *     or a context's done channel, which is never sent on
      */
     public <T> Select send(Chan<T> ch, T value, Runnable onSent) {
         Chan.requireValue(value);
-        if (ch != null && ch.timerOwned) {
-            throw Chan.notOnATimersChannel("select send on");
+        if (ch != null && ch.ownerOnly) {
+            throw ch.refusedByOwner("select send on");
         }
         return add(ch, SEND, value, Objects.requireNonNull(onSent, "onSent"));
     }

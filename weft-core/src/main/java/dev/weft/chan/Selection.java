@@ -40,6 +40,15 @@ final class Selection implements WaitCompletion {
     }
 
     /**
+     * A select whose goroutine will never run again: claimed as a partner would, so that every
+     * partner drops its waiters and no case fires (a case already won stays won).
+     */
+    @Override
+    public void abandon(Object blocker) {
+        claim();
+    }
+
+    /**
      * Parks the selecting thread until a case has won. Returns null if the caller's process ended
      * and this thread won the claim itself, as a partner would: no case can fire any more, and
      * the select removes its waiters. If a partner's claim came first, its case completes.

@@ -116,6 +116,16 @@ final class WaitQueue {
         w.queued = false;
     }
 
+    /** Whether {@code w} is in this queue; a walk, for the cold paths that cannot tell otherwise. */
+    boolean contains(Waiter w) {
+        for (Waiter q = head; q != null; q = q.next) {
+            if (q == w) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     int size() {
         int n = 0;
         for (Waiter w = head; w != null; w = w.next) {

@@ -114,6 +114,17 @@ final class Waiter implements WaitCompletion {
         return done;
     }
 
+    /**
+     * A plain wait whose goroutine will never run again: off its channel's queue, so that no
+     * partner completes it (a select's cases are abandoned through their {@link Selection}).
+     */
+    @Override
+    public void abandon(Object blocker) {
+        if (blocker instanceof Chan<?> c) {
+            c.abandon(this);
+        }
+    }
+
     /** Claims this waiter for completion; false means its select already won elsewhere. */
     boolean claim() {
         return selection == null || selection.claim();

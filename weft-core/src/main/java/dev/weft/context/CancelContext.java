@@ -1,8 +1,9 @@
 package dev.weft.context;
 
 import dev.weft.chan.Chan;
-import dev.weft.chan.ClosedChannelException;
+import dev.weft.internal.access.Channels;
 import dev.weft.time.Timer;
+import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -44,8 +45,23 @@ final class CancelContext extends Context {
     private final Instant deadline;
     /** Whether the deadline is this context's own (it has a timer, and prints as withDeadline). */
     private final boolean ownDeadline;
-    /** Closed once, under {@link #lock}, by the first cancel; never sent on. */
-    private final Chan<Object> done = Chan.make();
+    static {
+        try {
+            MethodHandles.lookup().ensureInitialized(Chan.class); // it installs Channels' access
+        } catch (IllegalAccessException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final Channels.Access CHANNELS = Channels.access();
+
+    /**
+     * Closed once, under {@link #lock}, by the first cancel; never sent on. Receive-only to users
+     * (a send or close throws): a close of theirs would leave it closed with the context not
+     * cancelled, {@code err()} null for good and the children never told.
+     */
+    @SuppressWarnings("unchecked")
+    private final Chan<Object> done = (Chan<Object>) CHANNELS.makeDone();
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Registered cancellable descendants; created on first use, null once cancelled. Guarded by lock. */
@@ -177,9 +193,7 @@ final class CancelContext extends Context {
         cause = why;
         closing = true;
         try {
-            done.close();
-        } catch (ClosedChannelException closedByUser) {
-            // done() is public: someone closed it despite its contract; it is closed either way
+            CHANNELS.closeDone(done);
         } catch (RuntimeException notHere) {
             if (refused == null) {
                 refused = notHere;
@@ -316,7 +330,11 @@ final class CancelContext extends Context {
     }
 
     @Override
-    public String toString() {
-        return parent + (ownDeadline ? ".withDeadline(" + deadline + ")" : ".withCancel()");
+    void appendDerivation(StringBuilder b) {
+        if (ownDeadline) {
+            b.append(".withDeadline(").append(deadline).append(')');
+        } else {
+            b.append(".withCancel()");
+        }
     }
 }

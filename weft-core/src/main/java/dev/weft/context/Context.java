@@ -4,6 +4,8 @@ import dev.weft.chan.Chan;
 import dev.weft.time.Time;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -151,7 +153,9 @@ public abstract sealed class Context implements AutoCloseable permits Context.Ba
      * case or a {@code recv()}; nothing is ever sent on it, so a receive returns null once it is
      * closed. Null for a context that can never be cancelled ({@link #background()} and value
      * contexts over it), which a {@code Select} treats as a case that never fires, as Go treats a
-     * nil channel. Never close it yourself.
+     * nil channel. Receive-only, as Go's {@code Done() <-chan struct{}}: its {@code close},
+     * {@code send}, {@code trySend} and a {@code Select.send} on it throw
+     * {@code IllegalStateException}; cancel the context to close it.
      */
     public final Chan<?> done() {
         CancelContext c = nearestCancellable();
@@ -220,6 +224,28 @@ public abstract sealed class Context implements AutoCloseable permits Context.Ba
     }
 
     /**
+     * The parent's string followed by how this context was derived from it (Go's
+     * {@code contextName(parent) + ".WithCancel"}), from {@code Context.background()} down.
+     * Built by a walk up the chain, not a recursion through the parents: a chain made one level
+     * per level of a recursion would overflow the stack.
+     */
+    @Override
+    public final String toString() {
+        List<Context> chain = new ArrayList<>();
+        for (Context c = this; c != null; c = c.parent) {
+            chain.add(c);
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            chain.get(i).appendDerivation(b);
+        }
+        return b.toString();
+    }
+
+    /** This context's part of {@link #toString()}: how it was derived from its parent. */
+    abstract void appendDerivation(StringBuilder b);
+
+    /**
      * The nearest context on the way up from this one (itself included) that can be cancelled, or
      * null; a field in value contexts, so that a long chain of values costs nothing per call.
      */
@@ -250,8 +276,8 @@ public abstract sealed class Context implements AutoCloseable permits Context.Ba
         }
 
         @Override
-        public String toString() {
-            return "Context.background()";
+        void appendDerivation(StringBuilder b) {
+            b.append("Context.background()");
         }
     }
 }

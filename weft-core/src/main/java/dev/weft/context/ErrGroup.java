@@ -5,6 +5,8 @@ import dev.weft.Goroutine;
 import dev.weft.GoroutineFailedException;
 import dev.weft.chan.Chan;
 import dev.weft.internal.sched.Sched;
+import dev.weft.proc.ProcessExitException;
+import dev.weft.proc.WeftProcess;
 import dev.weft.sync.WaitGroup;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -30,6 +32,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * has ended: a {@code RuntimeException} or an {@code Error} as it is, a checked exception wrapped
  * in a {@link GoroutineFailedException} naming the goroutine (the rule {@code Weft.run} follows).
  * Every throwable counts: a failing task never reaches the runtime's uncaught-exception handler.
+ * A task ended by its process's exit ({@code dev.weft.proc}) failed with that
+ * {@link ProcessExitException}, which {@code await} rethrows wrapped in a
+ * {@link GoroutineFailedException} unless the caller belongs to that process: to anyone else it is
+ * the task's failure, not an exit of their own.
  *
  * <h2>Protocol</h2>
  * A {@link WaitGroup} counts the tasks; {@link #await} parks on it. The limit is Go's: a channel
@@ -215,8 +221,9 @@ public final class ErrGroup {
     /**
      * Waits until every task started so far has ended; then cancels {@link #context()} (for a
      * group from {@link #withContext}) and rethrows the first failure, if any: runtime exceptions
-     * and errors as they are, checked exceptions in a {@link GoroutineFailedException}. Calling
-     * it again rethrows the same failure. Not interruptible.
+     * and errors as they are, checked exceptions in a {@link GoroutineFailedException}, and so
+     * is a {@link ProcessExitException} that ended a task, unless it is the caller's own
+     * process's (class comment). Calling it again rethrows the same failure. Not interruptible.
      */
     public void await() {
         tasks.await();
@@ -231,6 +238,12 @@ public final class ErrGroup {
         if (f == null) {
             return;
         }
+        if (f.error() instanceof ProcessExitException pe && !isCallersExit(pe)) {
+            // A task's process ended it: the task's failure, not the caller's exit, which code
+            // that catches ProcessExitException (a pool's worker, a clean-up that rethrows) would
+            // take it for. The caller's own exit is thrown as it is (its wait threw it anyway).
+            throw new GoroutineFailedException(f.goroutineId(), pe);
+        }
         if (f.error() instanceof RuntimeException re) {
             throw re;
         }
@@ -238,6 +251,12 @@ public final class ErrGroup {
             throw e;
         }
         throw new GoroutineFailedException(f.goroutineId(), f.error());
+    }
+
+    /** Whether {@code e} is the exit of the calling thread's own process (the pool's rule, ThreadPool.runTask). */
+    private static boolean isCallersExit(ProcessExitException e) {
+        WeftProcess own = WeftProcess.current();
+        return own != WeftProcess.root() && e.pid() == own.pid();
     }
 
     @Override

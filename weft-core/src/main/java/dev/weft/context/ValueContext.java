@@ -23,7 +23,7 @@ final class ValueContext extends Context {
 
     /** Names the key and only the value's type: values may be secrets, or expensive to print. */
     @Override
-    public String toString() {
-        return parent + ".withValue(" + key + ", " + value.getClass().getSimpleName() + ")";
+    void appendDerivation(StringBuilder b) {
+        b.append(".withValue(").append(key).append(", ").append(value.getClass().getSimpleName()).append(')');
     }
 }

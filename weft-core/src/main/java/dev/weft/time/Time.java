@@ -27,8 +27,8 @@ public final class Time {
      * select loop may make a fresh {@code Time.after(d)} each round without piling up timers
      * until they are due ({@link dev.weft.chan.Select#after} stops its timer as soon as the
      * select is decided, without waiting for a GC). Once {@code d} has passed, the value is
-     * there for any receive, select or {@code len}, whether or not the runtime has run the timer
-     * yet.
+     * there for any receive or select, whether or not the runtime has run the timer yet. The
+     * channel presents as unbuffered, as Go 1.23's: its {@code len} and {@code cap} are 0.
      */
     public static Chan<Instant> after(Duration d) {
         return Timer.newTimer(d).c();

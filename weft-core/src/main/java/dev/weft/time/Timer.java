@@ -17,8 +17,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>After {@link #stop} or {@link #reset} returns, no value sent before the call can be received.
- * Once its time has come, the value is there for a receive, a select or {@code len} at once,
- * whether or not the runtime has run the timer yet (Go 1.23).
+ * Once its time has come, the value is there for a receive or a select at once, whether or not
+ * the runtime has run the timer yet (Go 1.23). Its channel presents as unbuffered, as Go 1.23's:
+ * {@code len} and {@code cap} of it are 0, whether or not a value is waiting.
  *
  * <p><b>Collection.</b> As in Go 1.23, a timer that nobody references any more (neither the
  * {@code Timer} nor its channel; a goroutine waiting on the channel references it) is collected

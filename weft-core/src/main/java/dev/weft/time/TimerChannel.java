@@ -31,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * non-positive delay) is delivered by the arming call itself, not by a heap (see {@link #arm}).
  *
  * <h2>Due values are there at once (Go 1.23)</h2>
- * The channel calls {@link #runIfDue} before every receive, select and {@code len}: a timer
+ * The channel calls {@link #runIfDue} before every receive and select: a timer
  * whose time has come but that no heap has run yet is taken out of its heap
  * ({@link TimerHeap#takeIfDue}, which decides against a heap's run under the heap's lock, so the
  * firing goes to exactly one of them) and delivered by the receiver, who, not being a carrier,
@@ -293,7 +293,7 @@ final class TimerChannel implements TimerChannels.Timer {
     }
 
     /**
-     * The channel's hook before a receive, select or {@code len} (class comment, "Due values are
+     * The channel's hook before a receive or select (class comment, "Due values are
      * there at once"). No lock while nothing is due: a pending entry not due yet costs a clock
      * read, a fired or stopped one two field reads.
      */
@@ -304,9 +304,9 @@ final class TimerChannel implements TimerChannels.Timer {
         }
         Bubble bubble = sched.bubble();
         if (bubble != null && Bubble.current() != bubble) {
-            // From outside its bubble: a receive or select refuses itself (Chan, Select), and a
-            // len measures, as on any channel of a bubble; the bubble's timer is not run from
-            // here (its schedule replays from the seed).
+            // From outside its bubble: a receive or select refuses itself (Chan, Select; recv
+            // asks here before its check); the bubble's timer is not run from here (its
+            // schedule replays from the seed).
             return;
         }
         if (entry.isPending()) {

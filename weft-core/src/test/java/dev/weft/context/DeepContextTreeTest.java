@@ -65,6 +65,32 @@ class DeepContextTreeTest {
     }
 
     /**
+     * A context's string is its parent's followed by how it was derived (Go's
+     * {@code contextName(parent) + ".WithCancel"}); it used to be built by a recursion through
+     * the chain, which overflowed a goroutine's stack on a deep chain.
+     */
+    @Test
+    void theStringOfADeepChainIsEveryLevelInOrder() {
+        try (Weft rt = Weft.builder().procs(1).build()) {
+            rt.run(() -> {
+                Context c = Context.background();
+                StringBuilder expected = new StringBuilder("Context.background()");
+                for (int i = 0; i < DEPTH; i++) {
+                    if (i % 3 == 0) {
+                        c = c.withValue("level", i);
+                        expected.append(".withValue(level, Integer)");
+                    }
+                    c = c.withCancel();
+                    expected.append(".withCancel()");
+                }
+                assertThat(c.toString()).isEqualTo(expected.toString());
+                assertThat(new ErrGroup().toString()).endsWith("context=Context.background()]");
+                c.cancel();
+            });
+        }
+    }
+
+    /**
      * Go's guarantee, kept by the loop: a cancel of any context returns only once every context
      * below it is cancelled, also when the cancel of an ancestor is already under way and has
      * cancelled that context itself (its lock is held until its subtree is done).

@@ -3,6 +3,8 @@ package dev.weft.context;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.Go;
+import dev.weft.GoroutineFailedException;
 import dev.weft.ThreadingModel;
 import dev.weft.chan.Chan;
 import dev.weft.Weft;
@@ -76,10 +78,59 @@ class ErrGroupProcessExitTest {
                 p.terminate(3);
                 assertThat(p.waitFor()).isEqualTo(3);
                 // The task failed: its process ended it (as Go would report a task's error).
-                assertThatThrownBy(group::await).isInstanceOf(ProcessExitException.class);
+                assertThatThrownBy(group::await).isInstanceOf(GoroutineFailedException.class)
+                        .cause().isInstanceOf(ProcessExitException.class);
                 assertThat(group.tryGo(() -> {})).as("both slots free again").isTrue();
                 assertThat(group.tryGo(() -> {})).isTrue();
-                assertThatThrownBy(group::await).isInstanceOf(ProcessExitException.class); // kept, as Go keeps err
+                assertThatThrownBy(group::await).isInstanceOf(GoroutineFailedException.class) // kept, as Go keeps err
+                        .cause().isInstanceOf(ProcessExitException.class);
+            });
+        }
+    }
+
+    /**
+     * A task ended by its process's exit failed, and await says so; but a caller outside that
+     * process used to get the exit itself, a {@link ProcessExitException} carrying another
+     * process's pid, which code that takes every such exception for its own process's end (a
+     * pool's worker, a {@code catch} that cleans up and rethrows) would mistake for its own.
+     * It comes wrapped, naming the task's goroutine, like a checked exception.
+     */
+    @Test
+    void aTasksProcessExitReachesAnAwaiterOfAnotherProcessAsTheTasksFailure() {
+        try (Weft rt = Weft.builder().procs(2).build()) {
+            rt.run(() -> {
+                ErrGroup group = new ErrGroup();
+                Chan<Boolean> running = Chan.make(1);
+                AtomicReference<Long> taskId = new AtomicReference<>();
+                WeftProcess p = WeftProcess.builder("errgroup-task").start(rt, () -> {
+                    group.go(() -> {
+                        taskId.set(Go.current().id());
+                        running.send(true);
+                        Chan.make().recv(); // until its process ends
+                    });
+                    Chan.make().recv();
+                });
+                running.recv();
+                p.terminate(5);
+                assertThat(p.waitFor()).isEqualTo(5);
+
+                AtomicReference<Throwable> inOtherProcess = new AtomicReference<>();
+                WeftProcess q = WeftProcess.builder("errgroup-awaiter").start(rt, () -> {
+                    try {
+                        group.await();
+                    } catch (Throwable t) {
+                        inOtherProcess.set(t);
+                    }
+                });
+                assertThat(q.waitFor()).as("the awaiter's process ends normally").isZero();
+                assertThat(inOtherProcess.get()).isInstanceOf(GoroutineFailedException.class);
+                GoroutineFailedException e = (GoroutineFailedException) inOtherProcess.get();
+                assertThat(e.goroutineId()).isEqualTo(taskId.get());
+                assertThat(e.getCause()).isInstanceOf(ProcessExitException.class);
+                assertThat(((ProcessExitException) e.getCause()).pid()).isEqualTo(p.pid());
+
+                assertThatThrownBy(group::await).as("outside any process too")
+                        .isInstanceOf(GoroutineFailedException.class).cause().isSameAs(e.getCause());
             });
         }
     }

@@ -15,10 +15,11 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A channel made inside a synctest bubble refuses a send, receive, close or select from outside
  * it, but not {@code len} (ARCHITECTURE, "Misuse from outside"; Go's {@code chanlen} checks no
- * bubble either). A timer's channel is a channel like the others there: the hook that runs a due
- * timer before {@code len} (Go 1.23's maybeRunChan) must not turn a measure from outside into a
- * refused receive. It must not run the bubble's timer from outside either (the bubble's schedule
- * replays from its seed), so from outside it does nothing, and receives are still refused.
+ * bubble either). A timer's channel is a channel like the others there: a measure from outside
+ * must not become a refused receive (the hook that runs a due timer once ran before {@code len}
+ * too; now a timer's channel says 0 without running anything, as Go 1.23's), nor run the
+ * bubble's timer from outside (the bubble's schedule replays from its seed); receives are still
+ * refused.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BubbleTimerLenTest {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A timer whose positive delay has passed is ready at once when its channel is received from,
- * selected on or measured, as in Go 1.23 (which runs an expired timer on the spot), not once a
+ * A timer whose positive delay has passed is ready at once when its channel is received from or
+ * selected on, as in Go 1.23 (which runs an expired timer on the spot), not once a
  * heap or sysmon gets round to it. {@code Select.after(<= 0)} and non-positive timers were fixed
  * before (SelectAfterExpiredTest); this is a timer whose time came after it was armed.
  *
@@ -48,12 +48,14 @@ class ExpiredTimerReadyTest {
             now.addAndGet(TimeUnit.SECONDS.toNanos(2)); // past all but the last due time
             ready[0] = received.tryRecv() != null;
             ready[1] = new Select().recv(selected, v -> {}).orElse(() -> {}).run() == 0;
-            ready[2] = measured.len() == 1 && measured.tryRecv() != null && measured.tryRecv() == null;
+            // Measuring shows nothing and runs nothing (Go 1.23: the channel presents as
+            // unbuffered); the value is there for the receive that follows.
+            ready[2] = measured.len() == 0 && measured.tryRecv() != null && measured.tryRecv() == null;
             ready[3] = stopped.stop() && stopped.c().tryRecv() == null; // Go 1.23: unreceived, so stopped
-            ready[4] = late.c().tryRecv() == null && late.c().len() == 0; // not due yet
+            ready[4] = late.c().tryRecv() == null; // not due yet
             late.stop();
         });
-        assertThat(ready).as("received, selected, measured, stopped, not yet due").containsOnly(true);
+        assertThat(ready).as("received, selected, measured then received, stopped, not yet due").containsOnly(true);
     }
 
     @Test
@@ -79,7 +81,7 @@ class ExpiredTimerReadyTest {
                         if (t.c().tryRecv() == null) {
                             missing.incrementAndGet();
                         }
-                        if (t.c().tryRecv() != null || t.c().len() != 0) {
+                        if (t.c().tryRecv() != null) {
                             doubled.incrementAndGet();
                         }
                         if (t.stop()) {

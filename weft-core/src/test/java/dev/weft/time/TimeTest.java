@@ -128,8 +128,7 @@ class TimeTest {
         try (Weft rt = Weft.builder().procs(1).build()) {
             rt.run(() -> {
                 Timer t = Timer.newTimer(Duration.ofMillis(1));
-                Go.sleep(Duration.ofMillis(10));
-                assertThat(t.c().len()).isEqualTo(1);  // fired, not yet received
+                Go.sleep(Duration.ofMillis(10)); // due, not received (sent or not: len says 0, as Go 1.23's)
                 assertThat(t.stop()).isTrue();          // Go 1.23: not received, so stopped (and drained)
                 assertThat(t.c().tryRecv()).isNull();   // Go 1.23: no stale value after Stop
                 long t0 = System.nanoTime();

@@ -12,9 +12,9 @@ public final class TimerChannels {
     private TimerChannels() {}
 
     /**
-     * What a timer's channel asks of its timer before every receive, select, and {@code len}
-     * (Go 1.23's {@code maybeRunChan}): send the value now if its time has come and no heap has
-     * run it yet. The channel holds it strongly, so a timer lives at least as long as its channel.
+     * What a timer's channel asks of its timer before every receive and select (Go 1.23's
+     * {@code maybeRunChan}): send the value now if its time has come and no heap has run it yet.
+     * The channel holds it strongly, so a timer lives at least as long as its channel.
      */
     public interface Timer {
         /** Delivers a due value that no heap has delivered yet; cheap when none is due. */

@@ -6,6 +6,7 @@ import dev.weft.internal.vm.GoroutineContainer;
 import dev.weft.internal.vm.VirtualThreads;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -112,6 +113,43 @@ final class Goroutines {
     void giveUpClosing() {
         closeGaveUp = true;
         wakeCloser();
+    }
+
+    /**
+     * A close gave up on the goroutines left (sysmon found them asleep for good) and is about to
+     * stop the carriers: takes their waits out of reach of any waker ({@link WaitCompletion#abandon}).
+     * Deadlock detection counts a primitive a goroutine made as signalled by goroutines only, but
+     * a platform thread holding it may send on it later: without this, the send would hand its
+     * value to a goroutine no carrier will ever run and report it delivered. Done before the
+     * carriers stop, so a goroutine a platform thread completed meanwhile (before its wait is
+     * abandoned) is still run. Not under ONE_TO_ONE: each goroutine is a thread of its own there,
+     * which a later wake-up still runs, so what it is handed is not lost.
+     */
+    void abandonWaits() {
+        List<G> gs;
+        try {
+            gs = all.snapshot();
+        } catch (OutOfMemoryError e) {
+            // The close must still stop the carriers (and count down for the closers waiting on it).
+            Diagnostics.warn("close could not take the waits of the goroutines it gave up on out of reach of wakers", e);
+            return;
+        }
+        for (G g : gs) {
+            if (g.kernelThread() || g.status != GStatus.WAITING) {
+                continue;
+            }
+            Object blocker = g.waitBlocker; // after the status: the fields of the wait it is in
+            WaitCompletion c = g.waitCompletion;
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.abandon(blocker);
+            } catch (RuntimeException | Error e) {
+                // The close goes on: the carriers must stop whatever a goroutine's wait does.
+                Diagnostics.warn("close could not take goroutine " + g.id + "'s wait out of reach of wakers", e);
+            }
+        }
     }
 
     /**

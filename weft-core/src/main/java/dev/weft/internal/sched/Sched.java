@@ -371,6 +371,9 @@ public final class Sched {
         }
         boolean interrupted = r == Goroutines.AwaitResult.ENDED_INTERRUPTED;
         if (stopping.compareAndSet(false, true)) {
+            if (goroutines.live() != 0) {
+                goroutines.abandonWaits(); // given up on: see there
+            }
             interrupted |= idle.stopCarriers();
             sysmon.shutdown();
             RuntimeTrace t = trace;

@@ -20,4 +20,15 @@ public interface WaitCompletion {
     default boolean outsiderMayEnd() {
         return false;
     }
+
+    /**
+     * The goroutine in this wait will never run again: its runtime's close gave up on it, asleep
+     * for good, and is about to stop the carriers. Makes sure no waker completes the wait any
+     * more, so that nothing meant for it is handed to it (a value whose sender would believe it
+     * delivered); a wait a waker completed already is left as it is (its goroutine is runnable).
+     * {@code blocker} is the goroutine's recorded wait blocker, read racily with this completion
+     * (the closer's thread calls it). Waits with nothing to hand over need do nothing.
+     */
+    default void abandon(Object blocker) {
+    }
 }
