@@ -136,8 +136,7 @@ public final class TraceClock {
     /** The current reading: counter ticks or nanoseconds (see {@link #source}). Any thread. */
     public static long now() {
         if (SOURCE == PV) {
-            long t = pvclockRead(PVCLOCK);
-            return t != Long.MIN_VALUE ? t : System.nanoTime() - PV_TO_NANOTIME;
+            return pvclockNow(PVCLOCK);
         }
         if (SOURCE == TSC) {
             return counter();
@@ -164,6 +163,12 @@ public final class TraceClock {
             PV_FLAGS = 29, PV_BYTES = 32;
     /** PVCLOCK_TSC_STABLE_BIT: the host keeps the guest's counters in step, so one page serves every CPU. */
     private static final int PV_STABLE = 1;
+
+    /** {@link #now} under kvm-clock, from the page {@code pv} (the tests pass one of their own). */
+    static long pvclockNow(MemorySegment pv) {
+        long t = pvclockRead(pv);
+        return t != Long.MIN_VALUE ? t : System.nanoTime() - PV_TO_NANOTIME;
+    }
 
     /**
      * The kvm-clock's nanoseconds from {@code pv} and one counter read, as the vDSO computes them
