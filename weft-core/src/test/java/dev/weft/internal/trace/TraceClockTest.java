@@ -57,7 +57,7 @@ class TraceClockTest {
                 "the page is read only under kvm-clock");
         // A page of the test's own: mul 0, so its time is system_time, far from nanoTime's scale,
         // and version odd (the host is writing it) until the "host" thread below ends the update.
-        // nanoTime on the page's scale (what a read took here) is off by however far nanoTime
+        // nanoTime on the page's scale (what such a read took before) is off by however far nanoTime
         // has drifted from kvm-clock since the class initialised: NTP slews the one, not the other.
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
             java.lang.foreign.MemorySegment page = arena.allocate(32, 8);
