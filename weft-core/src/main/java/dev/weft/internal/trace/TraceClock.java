@@ -108,7 +108,7 @@ public final class TraceClock {
     private static final String CONFIGURATION_ERROR = UNKNOWN_MODE_ERROR != null ? UNKNOWN_MODE_ERROR
             : MODE.equals("tsc") && COUNTER == null
             ? "weft: -Dweft.trace.clock=tsc: the time-stamp counter cannot be read here (it needs Linux on x86-64"
-              + " and native access for weft: --enable-native-access=ALL-UNNAMED)"
+              + " and native access for weft: --enable-native-access=" + nativeAccessTarget() + ")"
             : null;
     /** A pair of readings (nanoTime, clock) taken together at initialisation: the rate's baseline. */
     private static final long BASE_NANOS;
@@ -132,6 +132,15 @@ public final class TraceClock {
         if (CONFIGURATION_ERROR != null) {
             throw new IllegalArgumentException(CONFIGURATION_ERROR);
         }
+    }
+
+    /**
+     * Whom {@code --enable-native-access} must name for weft: on the class path the unnamed module
+     * ({@code ALL-UNNAMED}), on the module path the module itself, as the JVM only honours that.
+     */
+    private static String nativeAccessTarget() {
+        Module self = TraceClock.class.getModule();
+        return self.isNamed() ? self.getName() : "ALL-UNNAMED";
     }
 
     private static String configurationError(String mode) {

@@ -111,6 +111,24 @@ class TraceClockTest {
     }
 
     @Test
+    void tscWithoutNativeAccessNamesTheFlagForWeftsModuleOnTheModulePath() throws Exception {
+        // weft as the module dev.weft (its classes on the module path), no native access: the flag
+        // that would enable it names that module, as ALL-UNNAMED does nothing for a named one.
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path weft = Path.of(TraceClock.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path tests = Path.of(TraceClockTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Process p = new ProcessBuilder(java.toString(), "-Dweft.trace.clock=tsc", "--module-path", weft.toString(),
+                "--add-modules", "dev.weft", "--add-exports", "dev.weft/dev.weft.internal.trace=ALL-UNNAMED",
+                "-cp", tests.toString(), dev.weft.tracetest.TscRefusalProbe.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("weft: -Dweft.trace.clock=tsc: the time-stamp counter cannot be read here",
+                "--enable-native-access=dev.weft").doesNotContain("ALL-UNNAMED");
+    }
+
+    @Test
     void theClockRunsForwardsAndConvertsToNanoTime() {
         long n0 = System.nanoTime();
         long t0 = TraceClock.now();
