@@ -52,6 +52,37 @@ class TraceClockTest {
     }
 
     @Test
+    void aReadThatFindsTheHostUpdatingThePageWaitsForTheUpdateAsTheVdsoDoes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TraceClock.source().equals("kvm-clock"),
+                "the page is read only under kvm-clock");
+        // A page of the test's own: mul 0, so its time is system_time, far from nanoTime's scale,
+        // and version odd (the host is writing it) until the "host" thread below ends the update.
+        // nanoTime on the page's scale (what such a read took before) is off by however far nanoTime
+        // has drifted from kvm-clock since the class initialised: NTP slews the one, not the other.
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+            java.lang.foreign.MemorySegment page = arena.allocate(32, 8);
+            long pageTime = 1L << 60;
+            page.set(java.lang.foreign.ValueLayout.JAVA_LONG, 16, pageTime);
+            page.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 29, (byte) 1); // stable
+            page.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, 1);
+            java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+            Thread host = Thread.ofPlatform().start(() -> {
+                try {
+                    reading.await();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                java.lang.invoke.VarHandle.releaseFence();
+                page.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, 2);
+            });
+            reading.countDown();
+            long t = TraceClock.pvclockNow(page);
+            host.join();
+            assertThat(t).isEqualTo(pageTime);
+        }
+    }
+
+    @Test
     void anUnknownChoiceIsNamedWhenARecordingStartsAndBreaksNothingElse() throws Exception {
         // In a JVM of its own: the property is read once, when the class initialises.
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -77,6 +108,24 @@ class TraceClockTest {
                 System.out.println(e.getMessage());
             }
         }
+    }
+
+    @Test
+    void tscWithoutNativeAccessNamesTheFlagForWeftsModuleOnTheModulePath() throws Exception {
+        // weft as the module dev.weft (its classes on the module path), no native access: the flag
+        // that would enable it names that module, as ALL-UNNAMED does nothing for a named one.
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path weft = Path.of(TraceClock.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path tests = Path.of(TraceClockTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Process p = new ProcessBuilder(java.toString(), "-Dweft.trace.clock=tsc", "--module-path", weft.toString(),
+                "--add-modules", "dev.weft", "--add-exports", "dev.weft/dev.weft.internal.trace=ALL-UNNAMED",
+                "-cp", tests.toString(), dev.weft.tracetest.TscRefusalProbe.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("weft: -Dweft.trace.clock=tsc: the time-stamp counter cannot be read here",
+                "--enable-native-access=dev.weft").doesNotContain("ALL-UNNAMED");
     }
 
     @Test
